@@ -1,0 +1,34 @@
+# Two entry points: `make demo` and `make test`. Both create or reuse .venv.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+
+.PHONY: demo test bench chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/workbench demo --out workbench-demo
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (browser tests need it)"; fi; }
+
+test: $(VENV)/.installed-test chromium
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed-test
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) workbench-demo build dist

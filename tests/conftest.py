@@ -1,0 +1,108 @@
+"""Shared fixtures: real workspaces on disk, the seed corpus, a local HTTP server."""
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_TXT = SEEDS / "000_77591201f77be997.txt"
+ARTIFACTS = ROOT / "test-artifacts"
+
+os.environ.setdefault("WORKBENCH_PIPELINE", "builtin")  # tests do not depend on what else is installed
+
+
+@pytest.fixture
+def seed_dir(tmp_path: Path) -> Path:
+    """A private copy of the seed corpus."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def ws(tmp_path: Path):
+    """A fresh workspace in a real SQLite file."""
+    from workbench import open_workspace
+
+    workspace = open_workspace(tmp_path / "ws.sqlite", pipeline="builtin")
+    yield workspace
+    workspace.close()
+
+
+ARTICLE_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Minsk talks end without a deal | Example Wire</title>
+<meta property="og:title" content="Minsk talks end without a deal">
+<meta name="author" content="Jane Analyst">
+<meta property="article:published_time" content="2022-12-20T09:30:00+00:00">
+<meta property="og:site_name" content="Example Wire">
+</head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Minsk talks end without a deal</h1>
+<p>Russian President Vladimir Putin and Alexander Lukashenko met in Minsk on December 19 for talks that lasted more than two hours.</p>
+<p>The Belarusian leader said the two countries would hold joint military exercises next year, while the Kremlin denied that it wanted Belarus to enter the war.</p>
+<p>Analysts at the Institute for the Study of War said a Belarusian ground offensive remained unlikely in the coming months.</p>
+</article><footer>Copyright Example Wire. Subscribe to our newsletter.</footer></body></html>"""
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep test output clean
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        routes = {
+            "/article.html": (200, "text/html; charset=utf-8", ARTICLE_HTML.encode()),
+            "/plain.txt": (200, "text/plain; charset=utf-8",
+                           b"Wire copy\n\nNATO ministers met in Brussels on Tuesday to discuss air defence for Ukraine."),
+            "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+            "/css-only.html": (200, "text/html", b"<html><head><style>body{color:red}</style></head><body></body></html>"),
+        }
+        if self.path in routes:
+            code, ctype, body = routes[self.path]
+            self._send(code, ctype, body)
+        elif self.path == "/missing":
+            self._send(404, "text/html", b"<html><body>not here</body></html>")
+        elif self.path == "/broken":
+            self._send(500, "text/html", b"<html><body>oops</body></html>")
+        elif self.path == "/slow":
+            time.sleep(3)
+            self._send(200, "text/html", ARTICLE_HTML.encode())
+        elif self.path == "/endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            chunk = b"<p>" + b"endless text " * 5000 + b"</p>\n"
+            deadline = time.monotonic() + 20  # bounded: the server stops on its own
+            try:
+                self.wfile.write(b"<html><body>")
+                while time.monotonic() < deadline:
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        else:
+            self._send(404, "text/plain", b"unknown")
+
+    def _send(self, code: int, ctype: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="session")
+def http_server() -> Iterator[str]:
+    """A threaded HTTP server on 127.0.0.1; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

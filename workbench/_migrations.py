@@ -1,0 +1,43 @@
+"""Numbered schema steps. A workspace records each step it has taken in schema_migrations.
+
+Append new steps at the end; never edit a released one. Each runs in one transaction.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from sqlalchemy import Connection, text
+
+from . import _schema as s
+
+
+class Migration(NamedTuple):
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_core(conn: Connection) -> None:
+    for table in (s.sources, s.articles, s.article_bands, s.mentions, s.nlp_runs, s.audit_log):
+        table.create(conn)
+    if conn.dialect.name == "sqlite":
+        # Evidence anchors depend on article text never changing, and the audit log is
+        # append-only; the database itself enforces both.
+        conn.execute(text(
+            "CREATE TRIGGER articles_text_immutable BEFORE UPDATE OF text, content_hash ON articles "
+            "BEGIN SELECT RAISE(ABORT, 'article text is immutable'); END"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        ))
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
+]

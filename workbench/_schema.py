@@ -1,0 +1,127 @@
+"""Table definitions (SQLAlchemy Core). Portable SQL only: SQLite today, PostgreSQL next.
+
+Tables are created by the numbered steps in ``_migrations``; this module only says what
+they look like now.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    BigInteger,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(200), nullable=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("domain", String(300)),
+    Column("reliability", String(1), nullable=False, server_default="F"),
+    Column("notes", Text),
+    Column("created_at", String(40), nullable=False),
+    CheckConstraint("reliability IN ('A','B','C','D','E','F')", name="ck_sources_reliability"),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("title", Text),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("url", Text),
+    Column("published", String(40)),
+    Column("language", String(8), nullable=False),
+    Column("author", Text),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("words", Integer, nullable=False),
+    Column("copy_of", String(16), ForeignKey("articles.id")),
+    Column("copy_similarity", Float),
+    Column("origin", Text),
+    Column("metadata", Text),  # JSON object of keys we do not model
+    Column("ingested_at", String(40), nullable=False),
+    Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_copy_of", "copy_of"),
+)
+
+# MinHash LSH bands for near-duplicate (syndicated copy) lookup.
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("band", BigInteger, nullable=False),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_article_bands_band", "band"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("label", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("canonical", Text, nullable=False),
+    Column("origin", String(16), nullable=False),  # model | rule | analyst
+    Column("fingerprint", String(40), nullable=False),
+    CheckConstraint('"end" > start AND start >= 0', name="ck_mentions_span"),
+    Index("ix_mentions_article", "article_id", "start"),
+    Index("ix_mentions_canonical", "canonical"),
+)
+
+# Which pipeline has run over which article: the entity pass's cache key.
+nlp_runs = Table(
+    "nlp_runs",
+    metadata,
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("fingerprint", String(40), primary_key=True),
+    Column("pipeline", String(200), nullable=False),
+    Column("ran_at", String(40), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("target_type", String(40), nullable=False),
+    Column("target_id", String(100)),
+    Column("before", Text),
+    Column("after", Text),
+    Index("ix_audit_target", "target_type", "target_id"),
+)
+
+__all__ = [
+    "metadata",
+    "schema_migrations",
+    "sources",
+    "articles",
+    "article_bands",
+    "mentions",
+    "nlp_runs",
+    "audit_log",
+    "UniqueConstraint",
+]

@@ -1,0 +1,91 @@
+"""Text normalisation, clean-up of site furniture, hashing and word counts."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Lines that sites append to articles: share prompts, navigation, newsletter nags.
+# Matched per line, and only inside the tail of the text, so prose that merely mentions
+# "Google News" in the middle of an article is never cut.
+_FURNITURE = re.compile(
+    r"""^\s*(
+        read\ all\ articles\ by\ .{1,80}\ on\ google\ news.*
+      | (follow|subscribe\ to)\ us\ on\ .{1,60}
+      | scroll\ to\ top
+      | back\ to\ top
+      | share\ (this|on)\ .{0,40}
+      | (click|tap)\ here\ to\ (subscribe|share|read\ more).*
+      | (related|recommended)\ (articles|posts|stories)\s*:?
+      | all\ rights\ reserved\.?.*
+      | ©.{0,80}
+      | advertisement
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TAIL_LINES = 12
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Normalise an article body for storage.
+
+    NFC, Unix newlines, no trailing spaces, at most one blank line in a row, and site
+    furniture removed from the end.
+
+    Args:
+        text: the raw body.
+    Returns:
+        The cleaned text (offsets of stored mentions and evidence refer to it).
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\ufeff", "")
+    lines = [line.rstrip() for line in text.split("\n")]
+    lines = _strip_furniture(lines)
+    out: list[str] = []
+    for line in lines:
+        if not line and out and not out[-1]:
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+def _strip_furniture(lines: list[str]) -> list[str]:
+    end = len(lines)
+    # Walk up from the end across blank and furniture lines only.
+    cut = end
+    for i in range(end - 1, max(-1, end - 1 - _TAIL_LINES), -1):
+        if not lines[i].strip():
+            continue
+        if _FURNITURE.match(lines[i]):
+            cut = i
+            continue
+        break
+    return lines[:cut]
+
+
+def normalized_for_hash(text: str) -> str:
+    """Collapse case-preserving whitespace so reflowed copies hash alike."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 hex of the normalised text."""
+    return hashlib.sha256(normalized_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def article_id(text: str, url: str | None) -> str:
+    """Stable 16-hex id from the normalised text and the URL (empty when none)."""
+    key = normalized_for_hash(text) + "\n" + (url or "").strip()
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def word_count(text: str) -> int:
+    """Number of words (runs of letters/digits, hyphen- and apostrophe-joined)."""
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words, for shingling and language detection."""
+    return [m.group(0).lower() for m in _WORD.finditer(text)]

@@ -1,0 +1,147 @@
+"""The ``workbench`` command line (click). Commands mirror what the analyst does."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+FORMATS = click.Choice(["table", "json", "csv"])
+workspace_option = click.option(
+    "--workspace", "-w", "workspace", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The workspace file (SQLite).")
+pipeline_option = click.option(
+    "--pipeline", default=None, envvar="WORKBENCH_PIPELINE", show_envvar=True,
+    help="Entity pipeline: auto (default), builtin, a spaCy package name or a path.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+def main() -> None:
+    """Offline analyst workbench: ingest articles, highlight entities, weigh hypotheses."""
+
+
+def _open(path: Path, **options: Any):  # noqa: ANN202
+    from .errors import WorkbenchError
+    from .workspace import Workspace
+
+    try:
+        return Workspace(path, **options)
+    except WorkbenchError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # a file that is not a SQLite database, a locked file...
+        raise click.ClickException(f"{path}: cannot open workspace ({type(exc).__name__}: {exc})") from None
+
+
+def _run_ingest(ws: Any, sources: tuple[str, ...], pipeline: str | None) -> bool:
+    result = ws.ingest(*sources, pipeline=pipeline, progress=True)
+    for err in result.failed:
+        click.echo(f"failed: {err}", err=True)
+    for origin, article_id in result.present:
+        click.echo(f"already present: {origin} ({article_id})", err=True)
+    click.echo(result.summary())
+    return result.ok
+
+
+@main.command()
+@workspace_option
+@pipeline_option
+@click.argument("sources", nargs=-1, required=True)
+def ingest(workspace: Path, pipeline: str | None, sources: tuple[str, ...]) -> None:
+    """Ingest files, directories and http(s) URLs into a workspace.
+
+    Exit status is 1 when any source failed; the others stay stored.
+    """
+    with _open(workspace, pipeline=pipeline) as ws:
+        ok = _run_ingest(ws, sources, pipeline)
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@workspace_option
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def articles(workspace: Path, fmt: str) -> None:
+    """List the articles in a workspace."""
+    _require(workspace)
+    with _open(workspace) as ws:
+        _emit(ws.articles, fmt, columns=["id", "title", "source", "url", "published", "language",
+                                         "words", "copy_of", "reliability", "ingested_at"])
+
+
+@main.command()
+@workspace_option
+@click.option("--article", "article_id", default=None, help="Only this article (id or unique prefix).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def entities(workspace: Path, article_id: str | None, fmt: str) -> None:
+    """List entity mentions (article_id, start, end, label, text, canonical)."""
+    from .errors import WorkbenchError
+
+    _require(workspace)
+    with _open(workspace) as ws:
+        try:
+            frame = ws.entities(article_id)
+        except WorkbenchError as exc:
+            raise click.ClickException(str(exc)) from None
+        _emit(frame, fmt, columns=["article_id", "start", "end", "label", "text", "canonical", "origin"])
+
+
+@main.command()
+@workspace_option
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--title", default=None, help="Report title.")
+def report(workspace: Path, output: Path, title: str | None) -> None:
+    """Write the self-contained HTML report."""
+    _require(workspace)
+    with _open(workspace) as ws:
+        path = ws.report(output, title=title)
+    click.echo(f"report: {path}")
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("workbench-demo"), show_default=True)
+@pipeline_option
+def demo(out: Path, pipeline: str | None) -> None:
+    """Build DIR/workspace.sqlite from the bundled seeds and write DIR/report.html."""
+    from .display import demo_sources
+
+    out.mkdir(parents=True, exist_ok=True)
+    with _open(out / "workspace.sqlite", pipeline=pipeline) as ws:
+        ok = _run_ingest(ws, (str(demo_sources()),), pipeline)
+        path = ws.report(out / "report.html", title="Workbench demo — Putin–Lukashenko talks, December 2022")
+        click.echo(f"workspace: {ws.location}")
+        click.echo(f"report: {path}")
+    sys.exit(0 if ok else 1)
+
+
+def _require(workspace: Path) -> None:
+    if not workspace.exists():
+        raise click.ClickException(f"{workspace}: no such workspace")
+
+
+def _emit(frame: Any, fmt: str, *, columns: list[str]) -> None:
+    frame = frame[[c for c in columns if c in frame.columns]]
+    if fmt == "json":
+        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif len(frame) == 0:
+        click.echo("(none)")
+    else:
+        shown = frame.copy()
+        for col in shown.columns:
+            if shown[col].dtype == object or str(shown[col].dtype).startswith("str"):
+                shown[col] = shown[col].map(lambda v: _clip(v))
+        click.echo(shown.to_string(index=False))
+
+
+def _clip(value: Any, width: int = 48) -> Any:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value if len(value) <= width else value[: width - 1] + "…"
+    return "" if value is None else value

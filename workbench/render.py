@@ -1,0 +1,131 @@
+"""HTML for highlighted articles: plain data in, one escaped HTML fragment out.
+
+Shared by ``show()``, the widgets' static views, the report and notebook exports.
+Every piece of article text and metadata passes through ``html.escape``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from ._paths import bundled
+
+__all__ = ["highlight", "render_article", "label_styles", "base_css", "css_class"]
+
+_UNKNOWN_PALETTE = ("#9aa5b1", "#b8a07e", "#8fb3a9", "#b39bc8", "#c9a0a0", "#a3b86c")
+
+
+def css_class(label: str) -> str:
+    """A safe CSS class for a label (labels may come from analysts: never trust them)."""
+    return "wb-l-" + re.sub(r"[^A-Za-z0-9_-]", "_", label)[:40]
+
+
+def _colour(label: str) -> str:
+    known = _labels()
+    if label in known:
+        return known[label].colour
+    digest = hashlib.md5(label.encode("utf-8")).digest()[0]
+    return _UNKNOWN_PALETTE[digest % len(_UNKNOWN_PALETTE)]
+
+
+@lru_cache(maxsize=1)
+def _labels() -> Mapping[str, Any]:
+    from .nlp import LABELS
+
+    return LABELS
+
+
+def label_styles(labels: Iterable[str]) -> str:
+    """CSS rules giving each label its colour."""
+    rules = []
+    for label in sorted(set(labels) | set(_labels())):
+        rules.append(f".{css_class(label)}{{--wb-c:{_colour(label)}}}")
+    return "\n".join(rules)
+
+
+@lru_cache(maxsize=1)
+def base_css() -> str:
+    """The shared stylesheet (widgets/highlight.css) plus per-label colours."""
+    css = (bundled("widgets") / "highlight.css").read_text(encoding="utf-8")
+    return css + "\n" + label_styles(())
+
+
+def highlight(text: str, spans: Sequence[Mapping[str, Any]]) -> str:
+    """Mark entity spans in text.
+
+    Args:
+        text: the article text.
+        spans: dicts with ``start``, ``end``, ``label`` and optionally ``canonical``.
+            Overlaps are resolved in favour of the span that starts first, then the longest.
+    Returns:
+        An HTML fragment (no wrapper); every character of ``text`` escaped, so the rendered
+        text content equals ``text`` exactly (labels are drawn by CSS, not inserted).
+    """
+    parts: list[str] = []
+    pos = 0
+    ordered = sorted(spans, key=lambda sp: (sp["start"], -(sp["end"] - sp["start"])))
+    for span in ordered:
+        start, end = int(span["start"]), int(span["end"])
+        if start < pos or end <= start or end > len(text):
+            continue
+        label = str(span["label"])
+        canonical = str(span.get("canonical") or text[start:end])
+        parts.append(escape(text[pos:start], quote=False))
+        parts.append(
+            f'<mark class="wb-ent {css_class(label)}" data-label="{escape(label)}" '
+            f'data-start="{start}" data-end="{end}" title="{escape(label)}: {escape(canonical)}">'
+            f"{escape(text[start:end], quote=False)}</mark>"
+        )
+        pos = end
+    parts.append(escape(text[pos:], quote=False))
+    return "".join(parts)
+
+
+def legend(spans: Sequence[Mapping[str, Any]]) -> str:
+    """A legend of the labels present, with counts and one-line descriptions."""
+    counts = Counter(str(sp["label"]) for sp in spans)
+    known = _labels()
+    items = []
+    for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        description = known[label].description if label in known else "custom label"
+        items.append(
+            f'<li class="{css_class(label)}" title="{escape(description)}"><span class="wb-swatch"></span>'
+            f'{escape(label)} <span class="wb-count">{count}</span></li>'
+        )
+    return f'<ul class="wb-legend">{"".join(items)}</ul>'
+
+
+def render_article(article: Mapping[str, Any], spans: Sequence[Mapping[str, Any]], *,
+                   with_css: bool = True, heading_level: int = 2, anchor: str | None = None) -> str:
+    """Render one article with its highlighted entities.
+
+    Args:
+        article: dict with ``text`` and optionally ``title``, ``source``, ``published``,
+            ``language``, ``url``, ``copy_of``, ``id``.
+        spans: entity mentions (see ``highlight``).
+        with_css: include a <style> block (False when the page already has it).
+        heading_level: h2 by default.
+        anchor: an id for the <article> element.
+    Returns:
+        An HTML fragment.
+    """
+    title = article.get("title") or "(untitled)"
+    meta = [str(article[k]) for k in ("source", "published", "language") if article.get(k)]
+    meta_html = " · ".join(escape(m) for m in meta)
+    if article.get("copy_of"):
+        meta_html += f' · <span class="wb-copy">syndicated copy of {escape(str(article["copy_of"]))}</span>'
+    if article.get("url"):
+        meta_html += f' · <span class="wb-url">{escape(str(article["url"]))}</span>'
+    h = f"h{heading_level}"
+    style = f"<style>{base_css()}\n{label_styles(sp['label'] for sp in spans)}</style>" if with_css else ""
+    ident = f' id="{escape(anchor)}"' if anchor else ""
+    return (
+        f'{style}<article class="wb-article"{ident}><header><{h}>{escape(str(title))}</{h}>'
+        f'<p class="wb-meta">{meta_html}</p></header>{legend(spans)}'
+        f'<div class="wb-text">{highlight(str(article["text"]), spans)}</div></article>'
+    )

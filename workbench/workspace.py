@@ -1,0 +1,232 @@
+"""The notebook-facing workspace: open, ingest, browse articles and entities, report."""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select, update
+
+from . import _schema as s
+from .errors import StoreError
+from .store import Store, audit
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .ingest import IngestResult
+
+__all__ = ["Workspace", "Article", "open_workspace", "GRADES"]
+
+GRADES = {
+    "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
+    "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged",
+}
+
+ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
+                   "words", "copy_of", "ingested_at"]
+MENTION_COLUMNS = ["article_id", "start", "end", "label", "text", "canonical", "origin"]
+
+
+@dataclass
+class Article:
+    """One stored article. ``text`` is immutable; ``entities`` is a DataFrame of mentions."""
+
+    id: str
+    title: str | None
+    text: str
+    source: str | None
+    reliability: str | None
+    url: str | None
+    published: str | None
+    language: str
+    author: str | None
+    words: int
+    copy_of: str | None
+    content_hash: str
+    ingested_at: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    mentions: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    @property
+    def entities(self) -> "pd.DataFrame":
+        import pandas as pd
+
+        return pd.DataFrame(self.mentions, columns=MENTION_COLUMNS)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("id", "title", "text", "source", "reliability", "url",
+                                              "published", "language", "author", "words", "copy_of")}
+
+    def _repr_html_(self) -> str:
+        from .render import render_article
+
+        return render_article(self.to_dict(), self.mentions)
+
+    def __repr__(self) -> str:
+        return f"<Article {self.id} {self.title!r} ({self.words} words, {len(self.mentions)} mentions)>"
+
+
+class Workspace:
+    """An analyst's workspace: one SQLite file holding articles, entities and analyses.
+
+    Args:
+        location: path of the workspace file (created if missing) or a SQLAlchemy URL.
+        pipeline: default entity pipeline choice ("auto", "builtin", a spaCy package or path).
+        actor: who makes changes, for the audit log (default: $USER).
+    """
+
+    def __init__(self, location: str | os.PathLike[str], *, pipeline: str | None = None,
+                 actor: str | None = None) -> None:
+        self.location = str(location)
+        self.store = Store(location)
+        self.pipeline = pipeline
+        self.actor = actor or os.environ.get("USER") or "analyst"
+
+    # -- ingest -------------------------------------------------------------------------
+    def ingest(self, *sources: str | os.PathLike[str], pipeline: Any = None, progress: bool = True,
+               fetch_options: dict[str, Any] | None = None) -> "IngestResult":
+        """Ingest files, directories (recursively) and http(s) URLs.
+
+        Returns:
+            An IngestResult listing what was added, already present, copies and failures.
+        """
+        from .ingest import ingest
+
+        return ingest(self.store, sources, pipeline=pipeline or self.pipeline, actor=self.actor,
+                      progress=progress, fetch_options=fetch_options)
+
+    # -- reading ------------------------------------------------------------------------
+    @property
+    def articles(self) -> "pd.DataFrame":
+        """All articles, one row each (no text), oldest ingest first."""
+        import pandas as pd
+
+        a, src = s.articles, s.sources
+        query = (select(a.c.id, a.c.title, src.c.name.label("source"), src.c.reliability, a.c.url,
+                        a.c.published, a.c.language, a.c.words, a.c.copy_of, a.c.ingested_at)
+                 .select_from(a.outerjoin(src, a.c.source_id == src.c.id))
+                 .order_by(a.c.ingested_at, a.c.id))
+        with self.store.read() as conn:
+            rows = conn.execute(query).all()
+        return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+
+    def article(self, article_id: str) -> Article:
+        """Load one article by id or by a unique id prefix (at least 4 characters)."""
+        a, src = s.articles, s.sources
+        with self.store.read() as conn:
+            resolved = self._resolve(conn, article_id)
+            row = conn.execute(
+                select(a, src.c.name.label("source"), src.c.reliability)
+                .select_from(a.outerjoin(src, a.c.source_id == src.c.id)).where(a.c.id == resolved)
+            ).mappings().one()
+            mentions = self._mentions(conn, resolved)
+        return Article(
+            id=row["id"], title=row["title"], text=row["text"], source=row["source"],
+            reliability=row["reliability"], url=row["url"], published=row["published"],
+            language=row["language"], author=row["author"], words=row["words"], copy_of=row["copy_of"],
+            content_hash=row["content_hash"], ingested_at=row["ingested_at"],
+            metadata=json.loads(row["metadata"]) if row["metadata"] else {}, mentions=mentions,
+        )
+
+    def entities(self, article_id: str | None = None) -> "pd.DataFrame":
+        """Entity mentions, for one article or the whole workspace."""
+        import pandas as pd
+
+        with self.store.read() as conn:
+            resolved = self._resolve(conn, article_id) if article_id else None
+            rows = self._mentions(conn, resolved)
+        return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+    @property
+    def sources(self) -> "pd.DataFrame":
+        """Outlets with their Admiralty reliability grade and article counts."""
+        import pandas as pd
+
+        src, a = s.sources, s.articles
+        query = (select(src.c.id, src.c.name, src.c.domain, src.c.reliability, src.c.notes,
+                        func.count(a.c.id).label("articles"))
+                 .select_from(src.outerjoin(a, a.c.source_id == src.c.id))
+                 .group_by(src.c.id).order_by(src.c.name))
+        with self.store.read() as conn:
+            rows = conn.execute(query).all()
+        return pd.DataFrame(rows, columns=["id", "name", "domain", "reliability", "notes", "articles"])
+
+    def grade_source(self, name: str, reliability: str, *, notes: str | None = None) -> None:
+        """Set a source's Admiralty reliability grade (A completely reliable … F cannot be judged)."""
+        grade = str(reliability).strip().upper()
+        if grade not in GRADES:
+            raise StoreError(f"reliability {reliability!r}: must be one of A, B, C, D, E, F")
+        src = s.sources
+        with self.store.transaction() as conn:
+            row = conn.execute(select(src.c.id, src.c.reliability, src.c.notes).where(src.c.name == name)).first()
+            if row is None:
+                raise StoreError(f"source {name!r}: not in this workspace")
+            values: dict[str, Any] = {"reliability": grade}
+            if notes is not None:
+                values["notes"] = notes
+            conn.execute(update(src).where(src.c.id == row.id).values(**values))
+            audit(conn, actor=self.actor, action="grade", target_type="source", target_id=str(row.id),
+                  before={"reliability": row.reliability, "notes": row.notes}, after=values)
+
+    def history(self, limit: int = 100) -> "pd.DataFrame":
+        """The newest audit-log events."""
+        import pandas as pd
+
+        log = s.audit_log
+        with self.store.read() as conn:
+            rows = conn.execute(select(log).order_by(log.c.id.desc()).limit(limit)).all()
+        return pd.DataFrame(rows, columns=[c.name for c in log.columns])
+
+    # -- output -------------------------------------------------------------------------
+    def report(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+        """Write the self-contained HTML report and return its path."""
+        from .report import write_report
+
+        return write_report(self, path, title=title)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        with self.store.read() as conn:
+            count = conn.execute(select(func.count()).select_from(s.articles)).scalar_one()
+        return f"<Workspace {self.location} ({count} articles)>"
+
+    # -- internals ----------------------------------------------------------------------
+    @staticmethod
+    def _resolve(conn, article_id: str) -> str:  # noqa: ANN001
+        a = s.articles
+        ident = str(article_id).strip()
+        if conn.execute(select(a.c.id).where(a.c.id == ident)).first():
+            return ident
+        if len(ident) >= 4:
+            matches = conn.execute(select(a.c.id).where(a.c.id.like(ident.replace("%", "") + "%")).limit(2)).scalars().all()
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise StoreError(f"article {ident!r}: prefix matches more than one article")
+        raise StoreError(f"article {ident!r}: not in this workspace")
+
+    @staticmethod
+    def _mentions(conn, article_id: str | None) -> list[dict[str, Any]]:  # noqa: ANN001
+        m = s.mentions
+        query = select(*(m.c[c] for c in MENTION_COLUMNS)).order_by(m.c.article_id, m.c.start)
+        if article_id is not None:
+            query = query.where(m.c.article_id == article_id)
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def open_workspace(location: str | os.PathLike[str] = "workspace.sqlite", **options: Any) -> Workspace:
+    """Open (creating if needed) a workspace. See ``Workspace`` for options."""
+    return Workspace(location, **options)
+
