@@ -48,8 +48,11 @@ class RawArticle:
 Item = RawArticle | InputError
 
 
-def expand(source: str | os.PathLike[str]) -> list[str | Path] | InputError:
+def expand(source: str | os.PathLike[str]) -> list[str | Path | InputError]:
     """Turn one source into the units to read: a URL, a file, or a directory's files.
+
+    Problems found while expanding (a missing path, a broken link inside a directory) are
+    returned in place as ``InputError`` units, so failures keep the order of the inputs.
 
     Sidecar ``.json`` files that sit beside a ``.txt``/``.md``/``.html`` of the same stem
     belong to that file and are not units of their own. Hidden files are skipped.
@@ -57,20 +60,25 @@ def expand(source: str | os.PathLike[str]) -> list[str | Path] | InputError:
     text = str(source)
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
         if not text.lower().startswith(("http://", "https://")):
-            return InputError(text, "unsupported URL scheme (http and https only)")
+            return [InputError(text, "unsupported URL scheme (http and https only)")]
         return [text]
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED and not p.is_dir()
                        and not any(part.startswith(".") for part in p.relative_to(path).parts))
         bodies = {p.with_suffix("") for p in files if p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES}
-        return [p for p in files if not (p.suffix.lower() == ".json" and p.with_suffix("") in bodies)]
+        units: list[str | Path | InputError] = []
+        for p in files:
+            if p.suffix.lower() == ".json" and p.with_suffix("") in bodies:
+                continue  # a sidecar: read with its body
+            units.append(p if p.is_file() else InputError(str(p), "broken link" if p.is_symlink() else "not a regular file"))
+        return units
     if not path.exists():
         kind = "broken link" if path.is_symlink() else "no such file or directory"
-        return InputError(text, kind)
+        return [InputError(text, kind)]
     if path.suffix.lower() not in SUPPORTED:
-        return InputError(text, f"unsupported file type {path.suffix or '(none)'!r}; "
-                                f"use one of {', '.join(sorted(SUPPORTED))}")
+        return [InputError(text, f"unsupported file type {path.suffix or '(none)'!r}; "
+                                 f"use one of {', '.join(sorted(SUPPORTED))}")]
     return [path]
 
 

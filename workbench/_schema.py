@@ -52,7 +52,6 @@ articles = Table(
     Column("published", String(40)),
     Column("language", String(8), nullable=False),
     Column("author", Text),
-    Column("text", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("words", Integer, nullable=False),
     Column("copy_of", String(16), ForeignKey("articles.id")),
@@ -60,6 +59,9 @@ articles = Table(
     Column("origin", Text),
     Column("metadata", Text),  # JSON object of keys we do not model
     Column("ingested_at", String(40), nullable=False),
+    # Last on purpose: SQLite reads a row's columns in order, and long texts spill into
+    # overflow pages; listing articles must not have to walk through them.
+    Column("text", Text, nullable=False),
     Index("ix_articles_content_hash", "content_hash"),
     Index("ix_articles_copy_of", "copy_of"),
 )

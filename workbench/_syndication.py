@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import zlib
 
-from ._text import words
+import numpy as np
+
 
 SHINGLE = 5
 BANDS = 16
@@ -30,26 +31,51 @@ def _coefficients() -> list[tuple[int, int]]:
 _COEFFS = _coefficients()
 
 
-def shingles(text: str) -> set[int]:
-    """32-bit hashes of the text's 5-word shingles (the whole text if shorter)."""
-    tokens = words(text)
+def _as_arrays() -> tuple[np.ndarray, np.ndarray]:
+    return (np.array([a for a, _ in _COEFFS], dtype=np.uint64), np.array([b for _, b in _COEFFS], dtype=np.uint64))
+
+
+_A, _B = _as_arrays()
+
+
+_WORD_HASHES: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    found = _WORD_HASHES.get(word)
+    if found is None:
+        if len(_WORD_HASHES) > 1_000_000:  # bound the memory of very large runs
+            _WORD_HASHES.clear()
+        found = _WORD_HASHES[word] = zlib.crc32(word.encode())
+    return found
+
+
+def shingles(tokens: list[str]) -> set[int]:
+    """Hashes of the 5-word shingles of a word list (``_text.words``); the whole list if shorter.
+
+    Each word is hashed once (CRC-32, stable across processes); a shingle's hash is a
+    polynomial combination of its words' hashes, computed for all shingles at once.
+    """
+    if not tokens:
+        return set()
+    hashed = np.fromiter(map(_word_hash, tokens), dtype=np.uint64, count=len(tokens))
     if len(tokens) < SHINGLE:
-        return {zlib.crc32(" ".join(tokens).encode())} if tokens else set()
-    return {zlib.crc32(" ".join(tokens[i:i + SHINGLE]).encode()) for i in range(len(tokens) - SHINGLE + 1)}
+        return {int(np.bitwise_xor.reduce(hashed))}
+    n = len(tokens) - SHINGLE + 1
+    combined = np.zeros(n, dtype=np.uint64)
+    for offset in range(SHINGLE):
+        combined = combined * np.uint64(1_000_003) + hashed[offset:offset + n]
+    return set((combined & np.uint64(_MASK)).tolist())
 
 
 def bands(shingle_set: set[int]) -> list[int]:
-    """The LSH band keys (signed 63-bit ints) for a shingle set."""
+    """The LSH band keys (signed 64-bit ints) for a shingle set."""
     if not shingle_set:
         return []
-    import numpy as np
-
     values = np.fromiter(shingle_set, dtype=np.uint64, count=len(shingle_set))
-    signature = []
-    for a, b in _COEFFS:
-        # (a*x + b) mod p with Python ints would be slow per shingle; use uint64 wrap-around
-        # arithmetic, which is a fine universal-ish hash for this purpose.
-        signature.append(int(((values * np.uint64(a) + np.uint64(b)) & np.uint64(_MASK)).min()))
+    # (a*x + b) with uint64 wrap-around: a cheap universal-style hash family; the minimum
+    # over all shingles per hash function is the MinHash signature.
+    signature = ((values[:, None] * _A[None, :] + _B[None, :]) & np.uint64(_MASK)).min(axis=0).tolist()
     keys = []
     for band in range(BANDS):
         chunk = signature[band * ROWS:(band + 1) * ROWS]

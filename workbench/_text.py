@@ -70,6 +70,14 @@ def normalized_for_hash(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def identity(text: str, url: str | None) -> tuple[str, str]:
+    """``(article_id(text, url), content_hash(text))`` with one normalisation pass."""
+    normal = normalized_for_hash(text)
+    digest = hashlib.sha256(normal.encode("utf-8")).hexdigest()
+    ident = hashlib.sha256((normal + "\n" + (url or "").strip()).encode("utf-8")).hexdigest()[:16]
+    return ident, digest
+
+
 def content_hash(text: str) -> str:
     """SHA-256 hex of the normalised text."""
     return hashlib.sha256(normalized_for_hash(text).encode("utf-8")).hexdigest()
@@ -83,9 +91,9 @@ def article_id(text: str, url: str | None) -> str:
 
 def word_count(text: str) -> int:
     """Number of words (runs of letters/digits, hyphen- and apostrophe-joined)."""
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(_WORD.findall(text))
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words, for shingling and language detection."""
-    return [m.group(0).lower() for m in _WORD.finditer(text)]
+    return _WORD.findall(text.lower())

@@ -8,20 +8,21 @@ from os import PathLike
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select, text
 
 from . import _schema as s
 from ._dates import parse_published
 from ._language import detect_language
 from ._readers import RawArticle, expand, read_unit
-from ._syndication import THRESHOLD, bands, shingles, similarity
-from ._text import article_id, clean_text, content_hash, word_count
+from ._syndication import BANDS, THRESHOLD, bands, shingles, similarity
+from ._text import clean_text, identity, words
 from .errors import InputError
-from .store import Store, audit, now
+from .store import Store, audit, audit_many, now
 
 __all__ = ["IngestResult", "ingest"]
 
 BATCH = 32
+MAX_COPY_CANDIDATES = 5
 
 
 @dataclass
@@ -61,6 +62,12 @@ class _Prepared:
     language: str
     published: str | None
     metadata: dict[str, Any]
+    mentions: list[dict] = field(default_factory=list)
+    shingles: set[int] = field(default_factory=set)
+    bands: list[int] = field(default_factory=list)
+    copy_of: str | None = None
+    stored: bool = True
+    words: list[str] = field(default_factory=list)
 
 
 def ingest(store: Store, sources: Iterable[str | PathLike[str]], *, pipeline: Any = None,
@@ -81,18 +88,16 @@ def ingest(store: Store, sources: Iterable[str | PathLike[str]], *, pipeline: An
     from tqdm.auto import tqdm
 
     result = IngestResult()
-    units: list[Any] = []
-    for source in sources:
-        expanded = expand(source)
-        if isinstance(expanded, InputError):
-            result.failed.append(expanded)
-        else:
-            units.extend(expanded)
+    units: list[Any] = [unit for source in sources for unit in expand(source)]
     runner = _EntityPass(store, pipeline)
     batch: list[_Prepared] = []
     with tqdm(total=len(units), unit="file", desc="ingest", disable=not progress or not units,
               dynamic_ncols=True) as bar:
         for unit in units:
+            if isinstance(unit, InputError):
+                result.failed.append(unit)
+                bar.update(1)
+                continue
             for item in read_unit(unit, fetch_options=fetch_options):
                 if isinstance(item, InputError):
                     result.failed.append(item)
@@ -118,8 +123,8 @@ def _prepare(raw: RawArticle) -> _Prepared:
     if raw.published and published is None:
         metadata["published_raw"] = raw.published
     language = (raw.language or "").strip().lower().replace("_", "-").split("-")[0] or detect_language(text)
-    return _Prepared(raw=raw, id=article_id(text, raw.url), text=text, content_hash=content_hash(text),
-                     language=language, published=published, metadata=metadata)
+    ident, digest = identity(text, raw.url)
+    return _Prepared(raw=raw, id=ident, text=text, content_hash=digest, language=language, published=published, metadata=metadata, words=words(text))
 
 
 class _EntityPass:
@@ -135,14 +140,17 @@ class _EntityPass:
         if self._pipeline is None:
             from .nlp import load_pipeline
 
-            self._pipeline = self._choice if hasattr(self._choice, "extract") else load_pipeline(self._choice)
+            self._pipeline = self._choice if hasattr(self._choice, "extract_batch") else load_pipeline(self._choice)
         return self._pipeline
 
     def run(self, items: Sequence[_Prepared]) -> list[list[dict]]:
+        """Mentions for each item: reused from an article with the same content hash and
+        pipeline fingerprint when there is one, computed in one batch otherwise."""
         if not items:
             return []
         fingerprint = self.pipeline.fingerprint
-        out: list[list[dict] | None] = [self._cached(item.content_hash, fingerprint) for item in items]
+        cached = self._cached({item.content_hash for item in items}, fingerprint)
+        out: list[list[dict] | None] = [cached.get(item.content_hash) for item in items]
         todo = [i for i, found in enumerate(out) if found is None]
         if todo:
             fresh = self.pipeline.extract_batch([items[i].text for i in todo], [items[i].language for i in todo])
@@ -150,24 +158,35 @@ class _EntityPass:
                 out[i] = mentions
         return out  # type: ignore[return-value]
 
-    def _cached(self, digest: str, fingerprint: str) -> list[dict] | None:
+    def _cached(self, digests: set[str], fingerprint: str) -> dict[str, list[dict]]:
         m, a, r = s.mentions, s.articles, s.nlp_runs
         with self.store.read() as conn:
-            donor = conn.execute(
-                select(a.c.id).join(r, r.c.article_id == a.c.id)
-                .where(a.c.content_hash == digest, r.c.fingerprint == fingerprint).limit(1)
-            ).scalar()
-            if donor is None:
-                return None
+            donors = dict(conn.execute(
+                select(a.c.content_hash, func.min(a.c.id)).join(r, r.c.article_id == a.c.id)
+                .where(a.c.content_hash.in_(digests), r.c.fingerprint == fingerprint)
+                .group_by(a.c.content_hash)
+            ).all())
+            if not donors:
+                return {}
+            by_article: dict[str, list[dict]] = {donor: [] for donor in donors.values()}
             rows = conn.execute(
-                select(m.c.start, m.c.end, m.c.label, m.c.text, m.c.canonical, m.c.origin)
-                .where(m.c.article_id == donor, m.c.fingerprint == fingerprint, m.c.origin != "analyst")
-                .order_by(m.c.start)
-            ).mappings().all()
-        return [dict(row) for row in rows]
+                select(m.c.article_id, m.c.start, m.c.end, m.c.label, m.c.text, m.c.canonical, m.c.origin)
+                .where(m.c.article_id.in_(list(by_article)), m.c.fingerprint == fingerprint,
+                       m.c.origin != "analyst")
+                .order_by(m.c.article_id, m.c.start)
+            ).mappings()
+            for row in rows:
+                mention = dict(row)
+                by_article[mention.pop("article_id")].append(mention)
+        return {digest: by_article[donor] for digest, donor in donors.items()}
 
 
 def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: IngestResult, actor: str) -> None:
+    """Store a batch: one transaction for all its new articles (whole articles only).
+
+    If the batch transaction fails, each article is retried in its own transaction so one
+    bad article cannot cost the others.
+    """
     if not batch:
         return
     fresh: list[_Prepared] = []
@@ -180,69 +199,130 @@ def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: In
         else:
             seen.add(item.id)
             fresh.append(item)
+    if not fresh:
+        return
     mentions = runner.run(fresh)
     for item, found in zip(fresh, mentions):
-        _store_one(store, item, found, runner, result, actor)
+        item.mentions = found
+        item.shingles = shingles(item.words)
+        item.bands = bands(item.shingles)
+    try:
+        with store.transaction() as conn:
+            copies = _write(conn, fresh, runner.pipeline, actor)
+    except Exception:  # noqa: BLE001 - isolate the article at fault, keep the rest
+        copies = []
+        for item in fresh:
+            try:
+                with store.transaction() as conn:
+                    copies += _write(conn, [item], runner.pipeline, actor)
+            except Exception as exc:  # noqa: BLE001
+                result.failed.append(InputError(item.raw.origin, f"could not be stored ({type(exc).__name__}: {exc})"))
+                item.stored = False
+    result.added.extend(item.id for item in fresh if item.stored)
+    result.copies.extend(copies)
 
 
-def _store_one(store: Store, item: _Prepared, found: list[dict], runner: _EntityPass,
-               result: IngestResult, actor: str) -> None:
-    raw = item.raw
-    item_shingles = shingles(item.text)
-    keys = bands(item_shingles)
-    pipeline = runner.pipeline
-    with store.transaction() as conn:
-        copy_of, score = _find_original(conn, item, item_shingles, keys)
-        source_id = _source_id(conn, raw)
-        row = {
-            "id": item.id, "title": raw.title, "source_id": source_id, "url": raw.url,
+_INSERT_ARTICLE = insert(s.articles)
+_INSERT_BAND = insert(s.article_bands)
+_INSERT_MENTION = insert(s.mentions)
+_INSERT_RUN = insert(s.nlp_runs)
+
+
+def _write(conn: Connection, items: list[_Prepared], pipeline: Any, actor: str) -> list[tuple[str, str]]:
+    """Insert articles with their bands, mentions, entity run and audit events."""
+    stamp = now()
+    copies: list[tuple[str, str]] = []
+    sources: dict[str, int | None] = {}
+    articles, band_rows, mention_rows, run_rows = [], [], [], []
+    a = s.articles
+    same_content = dict(conn.execute(
+        select(a.c.content_hash, func.min(a.c.id)).where(a.c.content_hash.in_({i.content_hash for i in items}))
+        .group_by(a.c.content_hash)).all())
+    for item in items:
+        raw = item.raw
+        copy_of, score = _find_original(conn, item, items, same_content)
+        if copy_of:
+            copies.append((item.id, copy_of))
+        item.copy_of = copy_of
+        key = _source_name(raw)
+        if key not in sources:
+            sources[key] = _source_id(conn, *key)
+        articles.append({
+            "id": item.id, "title": raw.title, "source_id": sources[key], "url": raw.url,
             "published": item.published, "language": item.language, "author": raw.author,
-            "text": item.text, "content_hash": item.content_hash, "words": word_count(item.text),
+            "text": item.text, "content_hash": item.content_hash, "words": len(item.words),
             "copy_of": copy_of, "copy_similarity": score, "origin": raw.origin,
             "metadata": json.dumps(item.metadata, ensure_ascii=False, default=str) if item.metadata else None,
-            "ingested_at": now(),
-        }
-        conn.execute(insert(s.articles).values(**row))
-        if keys:
-            conn.execute(insert(s.article_bands), [{"band": k, "article_id": item.id} for k in keys])
-        if found:
-            conn.execute(insert(s.mentions), [
-                {"article_id": item.id, "start": m["start"], "end": m["end"], "label": m["label"],
-                 "text": m["text"], "canonical": m.get("canonical") or m["text"],
-                 "origin": m.get("origin", "model"), "fingerprint": pipeline.fingerprint}
-                for m in found
-            ])
-        conn.execute(insert(s.nlp_runs).values(article_id=item.id, fingerprint=pipeline.fingerprint,
-                                               pipeline=pipeline.name, ran_at=now()))
-        audit(conn, actor=actor, action="ingest", target_type="article", target_id=item.id,
-              after={"title": raw.title, "origin": raw.origin, "copy_of": copy_of, "mentions": len(found)})
-    result.added.append(item.id)
-    if copy_of:
-        result.copies.append((item.id, copy_of))
+            "ingested_at": stamp,
+        })
+        band_rows += [{"band": k, "article_id": item.id} for k in item.bands]
+        mention_rows += [
+            {"article_id": item.id, "start": m["start"], "end": m["end"], "label": m["label"],
+             "text": m["text"], "canonical": m.get("canonical") or m["text"],
+             "origin": m.get("origin", "model"), "fingerprint": pipeline.fingerprint}
+            for m in item.mentions
+        ]
+        run_rows.append({"article_id": item.id, "fingerprint": pipeline.fingerprint,
+                         "pipeline": pipeline.name, "ran_at": stamp})
+    conn.execute(_INSERT_ARTICLE, articles)
+    if band_rows:
+        conn.execute(_INSERT_BAND, band_rows)
+    if mention_rows:
+        conn.execute(_INSERT_MENTION, mention_rows)
+    conn.execute(_INSERT_RUN, run_rows)
+    audit_many(conn, actor=actor, action="ingest", target_type="article", events=[
+        (item.id, None, {"title": item.raw.title, "origin": item.raw.origin, "copy_of": item.copy_of,
+                         "mentions": len(item.mentions)}) for item in items])
+    return copies
 
 
-def _find_original(conn: Connection, item: _Prepared, item_shingles: set[int],
-                   keys: list[int]) -> tuple[str | None, float | None]:
-    a, b = s.articles, s.article_bands
-    candidates = set(conn.execute(select(a.c.id).where(a.c.content_hash == item.content_hash)).scalars())
-    if keys:
-        candidates |= set(conn.execute(select(b.c.article_id).where(b.c.band.in_(keys)).distinct()).scalars())
-    best: tuple[float, str] | None = None
-    for cid in sorted(candidates):
-        text, root = conn.execute(select(a.c.text, a.c.copy_of).where(a.c.id == cid)).one()
-        score = similarity(item_shingles, shingles(text))
-        if score >= THRESHOLD and (best is None or score > best[0]):
-            best = (score, root or cid)
-    if best is None:
+# Portable SQL with a fixed number of parameters, built once: compiled and cached by SQLAlchemy.
+_BAND_CANDIDATES = text(
+    "SELECT article_id FROM article_bands WHERE band IN ("
+    + ", ".join(f":b{i}" for i in range(BANDS))
+    + ") GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT :n"
+)
+_ARTICLE_TEXT = text("SELECT text, copy_of FROM articles WHERE id = :id")
+
+
+def _find_original(conn: Connection, item: _Prepared, batch: list[_Prepared],
+                   same_content: dict[str, str]) -> tuple[str | None, float | None]:
+    """The article this one copies (its root original) and the similarity, or (None, None).
+
+    Candidates: a stored article with the same content hash (``same_content``), the stored
+    articles sharing the most LSH bands, and the articles before this one in the batch.
+    """
+    scored: list[tuple[float, str]] = []
+    mine = set(item.bands)
+    for earlier in batch[:batch.index(item)]:
+        if earlier.content_hash == item.content_hash or mine & set(earlier.bands):
+            score = similarity(item.shingles, earlier.shingles)
+            if score >= THRESHOLD:
+                scored.append((score, earlier.copy_of or earlier.id))
+    candidates = [same_content[item.content_hash]] if item.content_hash in same_content else []
+    if len(item.bands) == BANDS:
+        params = {f"b{i}": band for i, band in enumerate(item.bands)}
+        candidates += conn.execute(_BAND_CANDIDATES, {**params, "n": MAX_COPY_CANDIDATES}).scalars().all()
+    for cid in dict.fromkeys(candidates):
+        stored_text, root = conn.execute(_ARTICLE_TEXT, {"id": cid}).one()
+        score = similarity(item.shingles, shingles(words(stored_text)))
+        if score >= THRESHOLD:
+            scored.append((score, root or cid))
+    if not scored:
         return None, None
+    best = max(scored)
     return best[1], round(best[0], 4)
 
 
-def _source_id(conn: Connection, raw: RawArticle) -> int | None:
+def _source_name(raw: RawArticle) -> tuple[str, str | None]:
+    """The outlet's name (or the URL's domain when none is given) and the domain."""
     domain = urlparse(raw.url).hostname if raw.url else None
     if domain and domain.startswith("www."):
         domain = domain[4:]
-    name = (raw.outlet or domain or "").strip()
+    return (raw.outlet or domain or "").strip(), domain
+
+
+def _source_id(conn: Connection, name: str, domain: str | None) -> int | None:
     if not name:
         return None
     src = s.sources

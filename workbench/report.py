@@ -22,7 +22,8 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src d
        "script-src 'none'; base-uri 'none'; form-action 'none'")
 
 _PAGE_CSS = """
-body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 60rem; background: #fff; }
+body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 60rem; background: #fff;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: #1d1d1f; }
 .wb-report h1 { font-family: system-ui, sans-serif; font-size: 1.7rem; margin-bottom: .2rem; }
 .wb-report section { margin: 2rem 0; }
 .wb-report table { border-collapse: collapse; font: .85rem system-ui, sans-serif; width: 100%; }
@@ -85,7 +86,8 @@ def write_report(ws: "Workspace", path: str | os.PathLike[str], *, title: str | 
 
 def _provenance(ws: "Workspace", count: int) -> str:
     fingerprint = _workspace_fingerprint(ws)
-    return (f'<p class="wb-provenance">{count} articles · written {escape(now())} by {escape(ws.actor)} · '
+    noun = "article" if count == 1 else "articles"
+    return (f'<p class="wb-provenance">{count} {noun} · written {escape(now())} by {escape(ws.actor)} · '
             f"workbench {escape(__version__)} · workspace {escape(Path(ws.location).name)} "
             f"(fingerprint {fingerprint})</p>")
 

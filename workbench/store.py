@@ -85,6 +85,20 @@ def audit(conn: Connection, *, actor: str, action: str, target_type: str,
     ))
 
 
+def audit_many(conn: Connection, *, actor: str, action: str, target_type: str,
+               events: list[tuple[str | None, Any, Any]]) -> None:
+    """Append several events (target id, before, after) in one statement."""
+    if not events:
+        return
+    stamp = now()
+    conn.execute(insert(s.audit_log), [
+        {"at": stamp, "actor": actor, "action": action, "target_type": target_type, "target_id": target,
+         "before": None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+         "after": None if after is None else json.dumps(after, ensure_ascii=False, default=str)}
+        for target, before, after in events
+    ])
+
+
 def _current_version(conn: Connection) -> int:
     from sqlalchemy import func
 

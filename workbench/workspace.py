@@ -112,7 +112,7 @@ class Workspace:
                  .order_by(a.c.ingested_at, a.c.id))
         with self.store.read() as conn:
             rows = conn.execute(query).all()
-        return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+        return pd.DataFrame([tuple(r) for r in rows], columns=ARTICLE_COLUMNS)
 
     def article(self, article_id: str) -> Article:
         """Load one article by id or by a unique id prefix (at least 4 characters)."""
@@ -153,7 +153,7 @@ class Workspace:
                  .group_by(src.c.id).order_by(src.c.name))
         with self.store.read() as conn:
             rows = conn.execute(query).all()
-        return pd.DataFrame(rows, columns=["id", "name", "domain", "reliability", "notes", "articles"])
+        return pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "domain", "reliability", "notes", "articles"])
 
     def grade_source(self, name: str, reliability: str, *, notes: str | None = None) -> None:
         """Set a source's Admiralty reliability grade (A completely reliable … F cannot be judged)."""
@@ -179,7 +179,7 @@ class Workspace:
         log = s.audit_log
         with self.store.read() as conn:
             rows = conn.execute(select(log).order_by(log.c.id.desc()).limit(limit)).all()
-        return pd.DataFrame(rows, columns=[c.name for c in log.columns])
+        return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in log.columns])
 
     # -- output -------------------------------------------------------------------------
     def report(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:

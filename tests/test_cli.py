@@ -1,0 +1,85 @@
+"""The command line, through click's CliRunner, on real workspace files."""
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from workbench.cli import main
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+def test_demo_builds_workspace_and_report(tmp_path):
+    out = tmp_path / "demo"
+    result = run("demo", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "workspace.sqlite").is_file()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Putin – Lukashenko talks in Minsk" in html
+    assert 'class="wb-ent' in html
+    again = run("demo", "--out", out)  # idempotent
+    assert again.exit_code == 0 and "already present" in again.output
+
+
+def test_ingest_articles_entities_report(tmp_path, seed_dir):
+    ws = tmp_path / "w.sqlite"
+    result = run("ingest", "--workspace", ws, seed_dir)
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.output
+
+    table = run("articles", "--workspace", ws)
+    assert "Putin – Lukashenko" in table.output
+
+    records = json.loads(run("articles", "--workspace", ws, "--format", "json").output)
+    assert len(records) == 1
+    assert set(records[0]) >= {"id", "title", "source", "url", "published", "language", "words", "copy_of"}
+    assert records[0]["source"] == "Insight News Media" and records[0]["copy_of"] is None
+    assert records[0]["words"] > 1000
+
+    rows = list(csv.DictReader(io.StringIO(run("articles", "--workspace", ws, "--format", "csv").output)))
+    assert rows[0]["id"] == records[0]["id"]
+
+    ents = json.loads(run("entities", "--workspace", ws, "--format", "json").output)
+    assert ents and set(ents[0]) >= {"article_id", "start", "end", "label", "text", "canonical"}
+    one = json.loads(run("entities", "--workspace", ws, "--article", records[0]["id"][:8], "--format", "json").output)
+    assert len(one) == len(ents)
+    assert "PERSON" in run("entities", "--workspace", ws).output
+
+    report = tmp_path / "r.html"
+    assert run("report", "--workspace", ws, "-o", report).exit_code == 0
+    assert "<mark" in report.read_text(encoding="utf-8")
+
+
+def test_failed_sources_give_one_line_each_and_nonzero_exit(tmp_path, seed_dir):
+    ws = tmp_path / "w.sqlite"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = CliRunner().invoke(main, ["ingest", "--workspace", str(ws), str(seed_dir), str(empty),
+                                       str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1
+    failures = [line for line in result.output.splitlines() if line.startswith("failed: ")]
+    assert failures == [f"failed: {empty}: empty file", f"failed: {tmp_path / 'missing.txt'}: no such file or directory"]
+    records = json.loads(run("articles", "--workspace", ws, "--format", "json").output)
+    assert len(records) == 1  # the good source stayed stored
+
+
+def test_unknown_article_and_missing_workspace(tmp_path, seed_dir):
+    ws = tmp_path / "w.sqlite"
+    run("ingest", "--workspace", ws, seed_dir)
+    bad = CliRunner().invoke(main, ["entities", "--workspace", str(ws), "--article", "zzzzzz"])
+    assert bad.exit_code == 1 and "not in this workspace" in bad.output
+    missing = CliRunner().invoke(main, ["articles", "--workspace", str(tmp_path / "nope.sqlite")])
+    assert missing.exit_code == 1 and "no such workspace" in missing.output
+
+
+def test_not_a_database(tmp_path):
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    result = CliRunner().invoke(main, ["articles", "--workspace", str(junk)])
+    assert result.exit_code == 1
+    assert "cannot open workspace" in result.output
+    assert junk.read_bytes() == b"this is not sqlite" * 100  # nothing overwritten

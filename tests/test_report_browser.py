@@ -1,0 +1,46 @@
+"""The demo report in real Chromium: offline, self-contained, entities highlighted."""
+import pytest
+from click.testing import CliRunner
+
+from conftest import artifact
+from workbench.cli import main
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out / "report.html"
+
+
+def test_report_opens_offline_and_shows_highlighted_seed(page, demo_report):
+    url = demo_report.as_uri()
+    page.goto(url)
+    page.wait_for_load_state("load")
+    assert page.requests == [url]  # zero external requests: only the file itself
+    assert page.locator("h3", has_text="Putin – Lukashenko talks in Minsk").count() == 1
+    marks = page.locator("mark.wb-ent")
+    assert marks.count() > 30
+    labels = {m.get_attribute("data-label") for m in marks.all()}
+    assert {"PERSON", "GPE"} <= labels
+    person = page.locator('mark.wb-ent[data-label="PERSON"]', has_text="Lukashenko").first
+    assert person.is_visible()
+    # the highlight is really painted (a background colour, not transparent)
+    colour = person.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
+    # the article text content equals the stored text: labels are drawn by CSS only
+    text = page.locator("article .wb-text").first.inner_text()
+    assert "Serhiy Nayev" in text and "PERSON" not in text
+    page.screenshot(path=str(artifact("demo-report.png")), full_page=False)
+
+
+def test_report_reads_with_scripts_off(browser, demo_report):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(demo_report.as_uri())
+    assert page.locator("mark.wb-ent").count() > 30
+    assert "Entity index" in page.content()
+    context.close()
