@@ -38,6 +38,12 @@ def _v1_core(conn: Connection) -> None:
         ))
 
 
+def _v2_analyses(conn: Connection) -> None:
+    for table in (s.analyses, s.hypotheses, s.evidence, s.ratings):
+        table.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
+    Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
 ]

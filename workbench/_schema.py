@@ -116,6 +116,77 @@ audit_log = Table(
     Index("ix_audit_target", "target_type", "target_id"),
 )
 
+# -- competing hypotheses (schema step 2) -------------------------------------------------
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("time_horizon", Text),
+    Column("classification", String(100)),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+hypotheses = Table(
+    "hypotheses",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("analysis_id", String(16), ForeignKey("analyses.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("position", Integer, nullable=False),
+    Column("is_other", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("analysis_id", "name", name="uq_hypotheses_name"),
+    Index("ix_hypotheses_analysis", "analysis_id", "position"),
+)
+
+WEIGHT_CHECK = "IN ('High','Medium','Low')"
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("analysis_id", String(16), ForeignKey("analyses.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),  # quote | assumption | absence
+    Column("article_id", String(16), ForeignKey("articles.id")),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("exact", Text),
+    Column("prefix", Text),
+    Column("suffix", Text),
+    Column("content_hash", String(64)),
+    Column("note", Text),
+    Column("analyst", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("event_date", String(40)),
+    Column("report_date", String(40)),
+    Column("credibility", String(6), nullable=False, server_default="Medium"),
+    Column("relevance", String(6), nullable=False, server_default="Medium"),
+    Column("info_credibility", Integer),
+    Column("flags", Text, nullable=False, server_default="[]"),  # JSON list: deception, key_assumption
+    Column("position", Integer, nullable=False, server_default="0"),
+    CheckConstraint("kind IN ('quote','assumption','absence')", name="ck_evidence_kind"),
+    CheckConstraint(f"credibility {WEIGHT_CHECK}", name="ck_evidence_credibility"),
+    CheckConstraint(f"relevance {WEIGHT_CHECK}", name="ck_evidence_relevance"),
+    CheckConstraint("info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6", name="ck_evidence_info_cred"),
+    CheckConstraint("kind <> 'quote' OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)",
+                    name="ck_evidence_quote_anchor"),
+    Index("ix_evidence_analysis", "analysis_id", "position"),
+    Index("ix_evidence_article", "article_id"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("evidence_id", String(16), ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True),
+    Column("hypothesis_id", String(16), ForeignKey("hypotheses.id", ondelete="CASCADE"), primary_key=True),
+    Column("rating", String(2), nullable=False),
+    CheckConstraint("rating IN ('CC','C','N','I','II','NA')", name="ck_ratings_rating"),
+)
+
 __all__ = [
     "metadata",
     "schema_migrations",
@@ -125,5 +196,8 @@ __all__ = [
     "mentions",
     "nlp_runs",
     "audit_log",
-    "UniqueConstraint",
+    "analyses",
+    "hypotheses",
+    "evidence",
+    "ratings",
 ]

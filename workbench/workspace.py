@@ -17,6 +17,8 @@ from .store import Store, audit
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .ach import Analysis
+
     from .ingest import IngestResult
 
 __all__ = ["Workspace", "Article", "open_workspace", "GRADES"]
@@ -180,6 +182,54 @@ class Workspace:
         with self.store.read() as conn:
             rows = conn.execute(select(log).order_by(log.c.id.desc()).limit(limit)).all()
         return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in log.columns])
+
+    # -- analyses -----------------------------------------------------------------------
+    def new_analysis(self, question: str, hypotheses: Iterable[str] = (), *, time_horizon: str | None = None,
+                     classification: str | None = None, other: bool = False) -> "Analysis":
+        """Start an analysis of competing hypotheses.
+
+        Args:
+            question: the question ("Will Belarus's armed forces join the ground war?").
+            hypotheses: mutually exclusive answers, in order.
+            time_horizon: the period the question covers ("by 31 March 2023").
+            classification: a marking carried into exports.
+            other: add a final "None of these" hypothesis.
+        """
+        from .ach import create_analysis
+
+        return create_analysis(self, question, hypotheses, time_horizon=time_horizon,
+                               classification=classification, other=other)
+
+    @property
+    def analyses(self) -> "pd.DataFrame":
+        """The workspace's analyses with hypothesis and evidence counts."""
+        import pandas as pd
+
+        an, h, e = s.analyses, s.hypotheses, s.evidence
+        hyp_count = select(func.count()).where(h.c.analysis_id == an.c.id).scalar_subquery()
+        ev_count = select(func.count()).where(e.c.analysis_id == an.c.id).scalar_subquery()
+        with self.store.read() as conn:
+            rows = conn.execute(select(an.c.id, an.c.question, an.c.time_horizon, an.c.created_by, an.c.created_at,
+                                       an.c.updated_at, hyp_count.label("hypotheses"), ev_count.label("evidence"))
+                                .order_by(an.c.created_at, an.c.id)).all()
+        return pd.DataFrame([tuple(r) for r in rows], columns=["id", "question", "time_horizon", "created_by",
+                                                               "created_at", "updated_at", "hypotheses", "evidence"])
+
+    def analysis(self, analysis_id: str) -> "Analysis":
+        """Open an analysis by id or unique prefix."""
+        from .ach import Analysis
+
+        an = s.analyses
+        ident = str(analysis_id).strip()
+        with self.store.read() as conn:
+            matches = conn.execute(select(an.c.id).where(an.c.id.like(ident.replace("%", "") + "%")).limit(2)).scalars().all()
+        if ident in matches:
+            return Analysis(self, ident)
+        if len(matches) == 1 and ident:
+            return Analysis(self, matches[0])
+        if len(matches) > 1:
+            raise StoreError(f"analysis {ident!r}: prefix matches more than one analysis")
+        raise StoreError(f"analysis {ident!r}: not in this workspace")
 
     # -- output -------------------------------------------------------------------------
     def report(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:

@@ -1,0 +1,442 @@
+"""Competing hypotheses in a workspace: analyses, hypotheses, anchored evidence, ratings.
+
+``Analysis`` is the store-backed object an analyst works with; the scoring engines in
+``workbench.analysis`` are pure functions over the tidy frame it produces.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from . import _schema as s
+from ._anchor import locate, make_anchor
+from ._changes import ChangeSet, redo, undo
+from .errors import StoreError
+from .store import now
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .workspace import Workspace
+
+__all__ = ["Analysis", "RATINGS", "normalise_rating", "WEIGHTS", "FLAGS"]
+
+RATINGS = ("CC", "C", "N", "I", "II", "NA")
+_RATING_ALIASES = {
+    "cc": "CC", "c": "C", "n": "N", "i": "I", "ii": "II", "na": "NA", "n/a": "NA",
+    "c c": "CC", "i i": "II", "++": "CC", "+": "C", "0": "N", "-": "I", "--": "II",
+    "supports": "C", "support": "C", "consistent": "C", "refutes": "I", "refute": "I",
+    "inconsistent": "I", "neutral": "N", "not applicable": "NA",
+}
+WEIGHTS = ("High", "Medium", "Low")
+FLAGS = ("deception", "key_assumption")
+KINDS = ("quote", "assumption", "absence")
+INFO_CREDIBILITY = {1: "confirmed", 2: "probably true", 3: "possibly true", 4: "doubtful",
+                    5: "improbable", 6: "truth cannot be judged"}
+
+
+def normalise_rating(value: Any, *, where: str = "rating") -> str:
+    """Map CC/C/N/I/II/NA and the simple mode (supports/refutes/neutral, ++/+/-/--) to a rating.
+
+    Raises:
+        StoreError: a value outside the scale, naming where it was found.
+    """
+    key = " ".join(str(value).strip().lower().split())
+    if key in _RATING_ALIASES:
+        return _RATING_ALIASES[key]
+    raise StoreError(f"{where}: {value!r} is not a rating (use CC, C, N, I, II, NA or supports/refutes/neutral)")
+
+
+def _weight(value: Any, what: str) -> str:
+    text = str(value).strip().capitalize()
+    if text not in WEIGHTS:
+        raise StoreError(f"{what}: {value!r} must be High, Medium or Low")
+    return text
+
+
+def _info_credibility(value: Any) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number not in INFO_CREDIBILITY or str(value).strip() not in (str(number),):
+        raise StoreError(f"information credibility {value!r}: must be 1-6 (1 confirmed … 5 improbable, 6 cannot be judged)")
+    return number
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Analysis:
+    """One question with its competing hypotheses and evidence, stored in a workspace.
+
+    Obtain one with ``ws.new_analysis(...)`` or ``ws.analysis(id)``.
+    """
+
+    def __init__(self, ws: "Workspace", analysis_id: str) -> None:
+        self.ws = ws
+        self.id = analysis_id
+
+    # -- reading ------------------------------------------------------------------------
+    @property
+    def info(self) -> dict[str, Any]:
+        with self.ws.store.read() as conn:
+            row = conn.execute(select(s.analyses).where(s.analyses.c.id == self.id)).mappings().first()
+        if row is None:
+            raise StoreError(f"analysis {self.id!r}: not in this workspace")
+        return dict(row)
+
+    @property
+    def question(self) -> str:
+        return self.info["question"]
+
+    @property
+    def hypotheses(self) -> "pd.DataFrame":
+        """Hypotheses in order: id, name, description, position, is_other."""
+        import pandas as pd
+
+        h = s.hypotheses
+        with self.ws.store.read() as conn:
+            rows = conn.execute(select(h.c.id, h.c.name, h.c.description, h.c.position, h.c.is_other)
+                                .where(h.c.analysis_id == self.id).order_by(h.c.position)).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "description", "position", "is_other"])
+        frame["is_other"] = frame["is_other"].astype(bool)
+        return frame
+
+    @property
+    def evidence(self) -> "pd.DataFrame":
+        """Evidence items with their anchors, weights, source grades and ratings (one column per hypothesis)."""
+        import pandas as pd
+
+        items = self._evidence_rows()
+        hyps = self.hypotheses
+        ratings = self._ratings()
+        rows = []
+        for item in items:
+            row = {k: item[k] for k in ("label", "id", "kind", "article_id", "start", "end", "exact", "note",
+                                        "credibility", "relevance", "info_credibility", "reliability", "source",
+                                        "group", "event_date", "report_date", "analyst", "flags", "copy")}
+            for hid, name in zip(hyps["id"], hyps["name"]):
+                row[name] = ratings.get((item["id"], hid), "NA")
+            rows.append(row)
+        columns = ["label", "id", "kind", "article_id", "start", "end", "exact", "note", "credibility",
+                   "relevance", "info_credibility", "reliability", "source", "group", "event_date",
+                   "report_date", "analyst", "flags", "copy", *hyps["name"]]
+        return pd.DataFrame(rows, columns=columns)
+
+    def frame(self) -> "pd.DataFrame":
+        """The tidy frame for the scoring engines: one row per (evidence, hypothesis).
+
+        Columns: evidence (label), hypothesis (name), rating, credibility, relevance,
+        info_credibility, reliability, group (syndicated copies of one story share it), date.
+        """
+        import pandas as pd
+
+        hyps = self.hypotheses
+        ratings = self._ratings()
+        rows = []
+        for item in self._evidence_rows():
+            for hid, name in zip(hyps["id"], hyps["name"]):
+                rows.append({
+                    "evidence": item["label"], "hypothesis": name,
+                    "rating": ratings.get((item["id"], hid), "NA"),
+                    "credibility": item["credibility"], "relevance": item["relevance"],
+                    "info_credibility": item["info_credibility"], "reliability": item["reliability"] or "F",
+                    "group": item["group"], "date": item["event_date"] or item["report_date"],
+                })
+        return pd.DataFrame(rows, columns=["evidence", "hypothesis", "rating", "credibility", "relevance",
+                                           "info_credibility", "reliability", "group", "date"])
+
+    def _evidence_rows(self) -> list[dict[str, Any]]:
+        e, a, src = s.evidence, s.articles, s.sources
+        query = (select(e, a.c.copy_of, a.c.published, src.c.name.label("source"), src.c.reliability)
+                 .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id))
+                 .where(e.c.analysis_id == self.id).order_by(e.c.position, e.c.created_at))
+        with self.ws.store.read() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+        for row in rows:
+            row["label"] = f"E{row['position']}"
+            row["flags"] = json.loads(row["flags"] or "[]")
+            row["copy"] = row["copy_of"] is not None
+            row["report_date"] = row["report_date"] or row["published"]
+            # Syndicated copies of one story, quoting the same words, are one piece of evidence.
+            if row["kind"] == "quote":
+                story = row["copy_of"] or row["article_id"]
+                row["group"] = f"{story}:{' '.join((row['exact'] or '').lower().split())}"
+            else:
+                row["group"] = row["id"]
+        return rows
+
+    def _ratings(self) -> dict[tuple[str, str], str]:
+        r, e = s.ratings, s.evidence
+        with self.ws.store.read() as conn:
+            rows = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.rating)
+                                .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == self.id)).all()
+        return {(ev, hyp): rating for ev, hyp, rating in rows}
+
+    # -- hypotheses -----------------------------------------------------------------------
+    def add_hypothesis(self, name: str, *, description: str | None = None, is_other: bool = False) -> str:
+        """Add a hypothesis at the end; returns its id."""
+        name = _clean_name(name, "hypothesis name")
+        with self._change(f"add hypothesis {name!r}") as change:
+            position = change.conn.execute(select(func.coalesce(func.max(s.hypotheses.c.position), 0))
+                                           .where(s.hypotheses.c.analysis_id == self.id)).scalar_one() + 1
+            if change.conn.execute(select(s.hypotheses.c.id).where(s.hypotheses.c.analysis_id == self.id,
+                                                                    s.hypotheses.c.name == name)).first():
+                raise StoreError(f"hypothesis {name!r}: already in this analysis")
+            hid = _new_id()
+            change.insert(s.hypotheses, {"id": hid, "analysis_id": self.id, "name": name, "description": description,
+                                         "position": position, "is_other": int(is_other)})
+        return hid
+
+    def rename_hypothesis(self, hypothesis: str, name: str) -> None:
+        hid = self._hypothesis_id(hypothesis)
+        name = _clean_name(name, "hypothesis name")
+        with self._change(f"rename hypothesis {hypothesis!r} to {name!r}") as change:
+            change.update(s.hypotheses, {"id": hid}, {"name": name})
+
+    def remove_hypothesis(self, hypothesis: str) -> None:
+        hid = self._hypothesis_id(hypothesis)
+        with self._change(f"remove hypothesis {hypothesis!r}") as change:
+            for (eid,) in change.conn.execute(select(s.ratings.c.evidence_id).where(s.ratings.c.hypothesis_id == hid)).all():
+                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid})
+            change.delete(s.hypotheses, {"id": hid})
+
+    # -- evidence -------------------------------------------------------------------------
+    def tag(self, article_id: str, start: int, end: int, *, ratings: Mapping[str, Any] | None = None,
+            note: str | None = None, credibility: str = "Medium", relevance: str = "Medium",
+            info_credibility: int | None = None, event_date: str | None = None,
+            flags: Iterable[str] = (), analyst: str | None = None) -> str:
+        """Tag ``article[start:end]`` as evidence and rate it; returns the evidence id.
+
+        Args:
+            article_id: article id or unique prefix.
+            start, end: character offsets of the passage in the stored text.
+            ratings: hypothesis name (or id) -> rating (CC, C, N, I, II, NA or supports/refutes/neutral).
+            note, credibility, relevance, info_credibility, event_date, flags, analyst: see the data model.
+        """
+        article = self.ws.article(article_id)
+        anchor = make_anchor(article.text, int(start), int(end), name=f"quote in article {article.id}")
+        return self._add_evidence("quote", ratings=ratings, note=note, credibility=credibility,
+                                  relevance=relevance, info_credibility=info_credibility, event_date=event_date,
+                                  flags=flags, analyst=analyst,
+                                  anchor={"article_id": article.id, "start": anchor.start, "end": anchor.end,
+                                          "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix,
+                                          "content_hash": article.content_hash},
+                                  label=f"tag {anchor.exact[:40]!r} in {article.id}")
+
+    def tag_quote(self, article_id: str, quote: str, **options: Any) -> str:
+        """Tag the first occurrence of ``quote`` in an article (see ``tag``)."""
+        article = self.ws.article(article_id)
+        found = locate(article.text, quote)
+        if found is None:
+            raise StoreError(f"quote {quote[:60]!r}: not found in article {article.id}")
+        return self.tag(article.id, *found, **options)
+
+    def add_assumption(self, note: str, **options: Any) -> str:
+        """A key assumption: free-standing evidence with no article anchor."""
+        flags = set(options.pop("flags", ())) | {"key_assumption"}
+        return self._add_evidence("assumption", note=_clean_name(note, "assumption"), flags=flags,
+                                  label=f"assume {note[:40]!r}", **options)
+
+    def add_absence(self, note: str, **options: Any) -> str:
+        """An absence of evidence ("no mobilisation orders seen in Belarusian media")."""
+        return self._add_evidence("absence", note=_clean_name(note, "absence"), label=f"absence {note[:40]!r}", **options)
+
+    def _add_evidence(self, kind: str, *, ratings: Mapping[str, Any] | None = None, note: str | None = None,
+                      credibility: str = "Medium", relevance: str = "Medium", info_credibility: Any = None,
+                      event_date: str | None = None, flags: Iterable[str] = (), analyst: str | None = None,
+                      anchor: dict[str, Any] | None = None, label: str = "add evidence") -> str:
+        flags = sorted(set(flags))
+        unknown = [f for f in flags if f not in FLAGS]
+        if unknown:
+            raise StoreError(f"flags {unknown}: unknown (use {', '.join(FLAGS)})")
+        values = {
+            "credibility": _weight(credibility, "credibility"), "relevance": _weight(relevance, "relevance"),
+            "info_credibility": _info_credibility(info_credibility),
+        }
+        resolved = self._resolve_ratings(ratings or {})
+        stamp = now()
+        eid = _new_id()
+        with self._change(label) as change:
+            position = change.conn.execute(select(func.coalesce(func.max(s.evidence.c.position), 0))
+                                           .where(s.evidence.c.analysis_id == self.id)).scalar_one() + 1
+            change.insert(s.evidence, {
+                "id": eid, "analysis_id": self.id, "kind": kind, "note": note,
+                "analyst": analyst or self.ws.actor, "created_at": stamp, "updated_at": stamp,
+                "event_date": event_date, "flags": json.dumps(flags), "position": position,
+                **values, **(anchor or {}),
+            })
+            for hid, rating in resolved.items():
+                change.insert(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "rating": rating})
+        return eid
+
+    def rate(self, evidence: str, hypothesis: str, rating: Any) -> None:
+        """Rate one evidence item against one hypothesis (NA removes the rating)."""
+        eid = self._evidence_id(evidence)
+        hid = self._hypothesis_id(hypothesis)
+        value = normalise_rating(rating, where=f"rating of {evidence} against {hypothesis}")
+        with self._change(f"rate {evidence} against {hypothesis}: {value}") as change:
+            key = {"evidence_id": eid, "hypothesis_id": hid}
+            if value == "NA":
+                change.delete(s.ratings, key)
+            elif not change.update(s.ratings, key, {"rating": value}):
+                exists = change.conn.execute(select(s.ratings.c.rating).where(
+                    s.ratings.c.evidence_id == eid, s.ratings.c.hypothesis_id == hid)).first()
+                if exists is None:
+                    change.insert(s.ratings, {**key, "rating": value})
+            self._touch(change, eid)
+
+    def update_evidence(self, evidence: str, **values: Any) -> None:
+        """Change an item's note, weights, information credibility, dates or flags."""
+        eid = self._evidence_id(evidence)
+        allowed = {"note", "credibility", "relevance", "info_credibility", "event_date", "report_date", "flags"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise StoreError(f"evidence fields {sorted(unknown)}: cannot be changed (allowed: {', '.join(sorted(allowed))})")
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            if key in ("credibility", "relevance"):
+                clean[key] = _weight(value, key)
+            elif key == "info_credibility":
+                clean[key] = _info_credibility(value)
+            elif key == "flags":
+                flags = sorted(set(value))
+                if any(f not in FLAGS for f in flags):
+                    raise StoreError(f"flags {flags}: unknown (use {', '.join(FLAGS)})")
+                clean[key] = json.dumps(flags)
+            else:
+                clean[key] = value
+        with self._change(f"edit {evidence}: {', '.join(sorted(clean))}") as change:
+            if change.update(s.evidence, {"id": eid}, clean):
+                self._touch(change, eid)
+
+    def remove_evidence(self, evidence: str) -> None:
+        eid = self._evidence_id(evidence)
+        with self._change(f"remove {evidence}") as change:
+            for (hid,) in change.conn.execute(select(s.ratings.c.hypothesis_id).where(s.ratings.c.evidence_id == eid)).all():
+                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid})
+            change.delete(s.evidence, {"id": eid})
+
+    # -- history --------------------------------------------------------------------------
+    def undo(self) -> str | None:
+        """Undo the newest change to this analysis; returns what was undone."""
+        with self.ws.store.transaction() as conn:
+            return undo(conn, self.id, self.ws.actor)
+
+    def redo(self) -> str | None:
+        """Redo the newest undone change; returns what was redone."""
+        with self.ws.store.transaction() as conn:
+            return redo(conn, self.id, self.ws.actor)
+
+    def history(self) -> "pd.DataFrame":
+        """This analysis's changes, undos and redos, oldest first."""
+        import pandas as pd
+
+        log = s.audit_log
+        with self.ws.store.read() as conn:
+            rows = conn.execute(select(log.c.id, log.c.at, log.c.actor, log.c.action, log.c.after)
+                                .where(log.c.target_type == "analysis", log.c.target_id == self.id)
+                                .order_by(log.c.id)).all()
+        return pd.DataFrame([(i, at, actor, action, json.loads(after).get("label")) for i, at, actor, action, after in rows],
+                            columns=["id", "at", "actor", "action", "what"])
+
+    # -- internals ------------------------------------------------------------------------
+    def _change(self, label: str) -> "_ChangeContext":
+        return _ChangeContext(self, label)
+
+    def _touch(self, change: ChangeSet, eid: str) -> None:
+        change.conn.execute(s.evidence.update().where(s.evidence.c.id == eid).values(updated_at=now()))
+
+    def _hypothesis_id(self, ref: str) -> str:
+        h = s.hypotheses
+        with self.ws.store.read() as conn:
+            rows = conn.execute(select(h.c.id, h.c.name, h.c.position).where(h.c.analysis_id == self.id)).all()
+        for hid, name, position in rows:
+            if ref in (hid, name, f"H{position}"):
+                return hid
+        raise StoreError(f"hypothesis {ref!r}: not in analysis {self.id}")
+
+    def _evidence_id(self, ref: str) -> str:
+        e = s.evidence
+        with self.ws.store.read() as conn:
+            rows = conn.execute(select(e.c.id, e.c.position).where(e.c.analysis_id == self.id)).all()
+        for eid, position in rows:
+            if ref in (eid, f"E{position}"):
+                return eid
+        raise StoreError(f"evidence {ref!r}: not in analysis {self.id}")
+
+    def _resolve_ratings(self, ratings: Mapping[str, Any]) -> dict[str, str]:
+        out = {}
+        for hyp, rating in ratings.items():
+            value = normalise_rating(rating, where=f"rating against {hyp!r}")
+            if value != "NA":
+                out[self._hypothesis_id(hyp)] = value
+        return out
+
+    def __repr__(self) -> str:
+        return f"<Analysis {self.id} {self.question!r}>"
+
+
+class _ChangeContext:
+    """``with analysis._change(label) as change:`` — one transaction, one audit event."""
+
+    def __init__(self, analysis: Analysis, label: str) -> None:
+        self.analysis = analysis
+        self.label = label
+
+    def __enter__(self) -> ChangeSet:
+        self._tx = self.analysis.ws.store.transaction()
+        conn = self._tx.__enter__()
+        if conn.execute(select(s.analyses.c.id).where(s.analyses.c.id == self.analysis.id)).first() is None:
+            self._tx.__exit__(None, None, None)
+            raise StoreError(f"analysis {self.analysis.id!r}: not in this workspace")
+        self.change = ChangeSet(conn, self.analysis.id, self.label)
+        return self.change
+
+    def __exit__(self, exc_type, exc, tb) -> bool:  # noqa: ANN001
+        if exc_type is None:
+            if self.change.commit(self.analysis.ws.actor):
+                self.change.conn.execute(s.analyses.update().where(s.analyses.c.id == self.analysis.id)
+                                         .values(updated_at=now()))
+        return bool(self._tx.__exit__(exc_type, exc, tb))
+
+
+def _clean_name(value: Any, what: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise StoreError(f"{what}: must not be empty")
+    if len(text) > 2000:
+        raise StoreError(f"{what}: longer than 2,000 characters")
+    return text
+
+
+def create_analysis(ws: "Workspace", question: str, hypotheses: Iterable[str] = (), *,
+                    time_horizon: str | None = None, classification: str | None = None,
+                    other: bool = False) -> Analysis:
+    """Create an analysis with its hypotheses in one change; ``other`` adds "None of these"."""
+    question = _clean_name(question, "question")
+    names = [_clean_name(h, "hypothesis name") for h in hypotheses]
+    if len(set(names)) != len(names):
+        raise StoreError("hypotheses: names must be distinct")
+    if other:
+        names.append("None of these")
+    aid = _new_id()
+    stamp = now()
+    with ws.store.transaction() as conn:
+        change = ChangeSet(conn, aid, f"create analysis {question[:60]!r}")
+        change.insert(s.analyses, {"id": aid, "question": question, "time_horizon": time_horizon,
+                                   "classification": classification, "created_by": ws.actor,
+                                   "created_at": stamp, "updated_at": stamp})
+        for position, name in enumerate(names, 1):
+            change.insert(s.hypotheses, {"id": _new_id(), "analysis_id": aid, "name": name, "description": None,
+                                         "position": position, "is_other": int(other and position == len(names))})
+        change.commit(ws.actor)
+    return Analysis(ws, aid)
