@@ -83,3 +83,12 @@ def test_not_a_database(tmp_path):
     assert result.exit_code == 1
     assert "cannot open workspace" in result.output
     assert junk.read_bytes() == b"this is not sqlite" * 100  # nothing overwritten
+
+
+def test_claims_command(tmp_path, seed_dir):
+    ws = tmp_path / "w.sqlite"
+    run("ingest", "--workspace", ws, seed_dir)
+    records = json.loads(run("claims", "--workspace", ws, "--format", "json").output)
+    podoliak = [r for r in records if r["speaker"] == "Mykhailo Podoliak"]
+    assert podoliak and podoliak[0]["quote"].startswith("The agenda is banal")
+    assert "Dmitry Peskov" in run("claims", "--workspace", ws).output

@@ -19,8 +19,17 @@ class Migration(NamedTuple):
 
 
 def _v1_core(conn: Connection) -> None:
-    for table in (s.sources, s.articles, s.article_bands, s.mentions, s.nlp_runs, s.audit_log):
+    for table in (s.sources, s.articles, s.article_bands, s.nlp_runs, s.audit_log):
         table.create(conn)
+    # mentions as the first release shaped it (rule_id came with step 3)
+    conn.execute(text(
+        'CREATE TABLE mentions (id INTEGER PRIMARY KEY, article_id VARCHAR(16) NOT NULL '
+        'REFERENCES articles (id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL, '
+        'label VARCHAR(40) NOT NULL, text TEXT NOT NULL, canonical TEXT NOT NULL, origin VARCHAR(16) NOT NULL, '
+        'fingerprint VARCHAR(40) NOT NULL, CONSTRAINT ck_mentions_span CHECK ("end" > start AND start >= 0))'
+    ))
+    conn.execute(text("CREATE INDEX ix_mentions_article ON mentions (article_id, start)"))
+    conn.execute(text("CREATE INDEX ix_mentions_canonical ON mentions (canonical)"))
     if conn.dialect.name == "sqlite":
         # Evidence anchors depend on article text never changing, and the audit log is
         # append-only; the database itself enforces both.
@@ -43,7 +52,13 @@ def _v2_analyses(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v3_entity_rules(conn: Connection) -> None:
+    s.entity_rules.create(conn)
+    conn.execute(text("ALTER TABLE mentions ADD COLUMN rule_id INTEGER"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
+    Migration(3, "analyst corrections to entities", _v3_entity_rules),
 ]

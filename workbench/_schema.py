@@ -87,6 +87,7 @@ mentions = Table(
     Column("canonical", Text, nullable=False),
     Column("origin", String(16), nullable=False),  # model | rule | analyst
     Column("fingerprint", String(40), nullable=False),
+    Column("rule_id", Integer),  # set on analyst mentions created by an "add" rule (schema step 3)
     CheckConstraint('"end" > start AND start >= 0', name="ck_mentions_span"),
     Index("ix_mentions_article", "article_id", "start"),
     Index("ix_mentions_canonical", "canonical"),
@@ -187,6 +188,19 @@ ratings = Table(
     CheckConstraint("rating IN ('CC','C','N','I','II','NA')", name="ck_ratings_rating"),
 )
 
+# -- analyst corrections to entities (schema step 3) ---------------------------------------
+entity_rules = Table(
+    "entity_rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action", String(16), nullable=False),  # merge | split | relabel | delete | add
+    Column("params", Text, nullable=False),        # JSON object, see workbench.entities
+    Column("actor", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("active", Integer, nullable=False, server_default="1"),
+    CheckConstraint("action IN ('merge','split','relabel','delete','add')", name="ck_entity_rules_action"),
+)
+
 __all__ = [
     "metadata",
     "schema_migrations",
@@ -200,4 +214,5 @@ __all__ = [
     "hypotheses",
     "evidence",
     "ratings",
+    "entity_rules",
 ]

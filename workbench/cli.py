@@ -91,6 +91,23 @@ def entities(workspace: Path, article_id: str | None, fmt: str) -> None:
 
 @main.command()
 @workspace_option
+@click.option("--article", "article_id", default=None, help="Only this article (id or unique prefix).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def claims(workspace: Path, article_id: str | None, fmt: str) -> None:
+    """List who claimed what (speaker, cue, quote)."""
+    from .errors import WorkbenchError
+
+    _require(workspace)
+    with _open(workspace) as ws:
+        try:
+            frame = ws.claims(article_id)
+        except WorkbenchError as exc:
+            raise click.ClickException(str(exc)) from None
+        _emit(frame, fmt, columns=["article_id", "speaker", "cue", "quote", "quote_start", "quote_end"])
+
+
+@main.command()
+@workspace_option
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--title", default=None, help="Report title.")
 def report(workspace: Path, output: Path, title: str | None) -> None:

@@ -16,6 +16,7 @@ from ._language import detect_language
 from ._readers import RawArticle, expand, read_unit
 from ._syndication import BANDS, THRESHOLD, bands, shingles, similarity
 from ._text import clean_text, identity, words
+from .entities import load_rules, materialise_add_rule
 from .errors import InputError
 from .store import Store, audit, audit_many, now
 
@@ -270,6 +271,9 @@ def _write(conn: Connection, items: list[_Prepared], pipeline: Any, actor: str) 
     if mention_rows:
         conn.execute(_INSERT_MENTION, mention_rows)
     conn.execute(_INSERT_RUN, run_rows)
+    for rule in load_rules(conn):  # the analyst's "mark this everywhere" corrections
+        if rule["action"] == "add" and not rule.get("article_id"):
+            materialise_add_rule(conn, rule["id"], rule, [(item.id, item.text) for item in items])
     audit_many(conn, actor=actor, action="ingest", target_type="article", events=[
         (item.id, None, {"title": item.raw.title, "origin": item.raw.origin, "copy_of": item.copy_of,
                          "mentions": len(item.mentions)}) for item in items])
@@ -333,3 +337,49 @@ def _source_id(conn: Connection, name: str, domain: str | None) -> int | None:
     audit(conn, actor="workbench", action="create", target_type="source", target_id=str(new_id),
           after={"name": name, "domain": domain, "reliability": "F"})
     return new_id
+
+
+def rerun_entities(store: Store, *, pipeline: Any = None, actor: str = "analyst",
+                   progress: bool = True) -> tuple[int, int]:
+    """Run the entity pass again where the chosen pipeline has not run yet.
+
+    Articles already processed by a pipeline with the same fingerprint are skipped; for the
+    others, the pipeline's mentions replace the previous pipeline's (analyst mentions stay,
+    corrections apply on top as always). One transaction per batch.
+
+    Returns:
+        (articles re-run, articles skipped).
+    """
+    from tqdm.auto import tqdm
+
+    runner = _EntityPass(store, pipeline)
+    fingerprint = runner.pipeline.fingerprint
+    a, r, m = s.articles, s.nlp_runs, s.mentions
+    done = select(r.c.article_id).where(r.c.fingerprint == fingerprint)
+    with store.read() as conn:
+        total = conn.execute(select(func.count()).select_from(a)).scalar_one()
+        todo = conn.execute(select(a.c.id).where(a.c.id.not_in(done)).order_by(a.c.id)).scalars().all()
+    with tqdm(total=len(todo), unit="article", desc="entities", disable=not progress or not todo) as bar:
+        for offset in range(0, len(todo), BATCH):
+            ids = todo[offset:offset + BATCH]
+            with store.read() as conn:
+                rows = conn.execute(select(a.c.id, a.c.text, a.c.content_hash, a.c.language)
+                                    .where(a.c.id.in_(ids)).order_by(a.c.id)).all()
+            items = [_Prepared(raw=RawArticle(text=t, origin=i), id=i, text=t, content_hash=h, language=lang,
+                               published=None, metadata={}) for i, t, h, lang in rows]
+            found = runner.run(items)
+            with store.transaction() as conn:
+                conn.execute(m.delete().where(m.c.article_id.in_(ids), m.c.origin != "analyst"))
+                rows_out = [{"article_id": item.id, "start": x["start"], "end": x["end"], "label": x["label"],
+                             "text": x["text"], "canonical": x.get("canonical") or x["text"],
+                             "origin": x.get("origin", "model"), "fingerprint": fingerprint}
+                            for item, mentions in zip(items, found) for x in mentions]
+                if rows_out:
+                    conn.execute(_INSERT_MENTION, rows_out)
+                conn.execute(_INSERT_RUN, [{"article_id": item.id, "fingerprint": fingerprint,
+                                            "pipeline": runner.pipeline.name, "ran_at": now()} for item in items])
+                audit_many(conn, actor=actor, action="rerun-entities", target_type="article",
+                           events=[(item.id, None, {"pipeline": runner.pipeline.name, "fingerprint": fingerprint,
+                                                    "mentions": len(x)}) for item, x in zip(items, found)])
+            bar.update(len(ids))
+    return len(todo), total - len(todo)

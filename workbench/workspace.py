@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 
 from . import _schema as s
+from .entities import EntityCorrections, apply_rules, load_rules
 from .errors import StoreError
 from .store import Store, audit
 
@@ -72,7 +73,7 @@ class Article:
         return f"<Article {self.id} {self.title!r} ({self.words} words, {len(self.mentions)} mentions)>"
 
 
-class Workspace:
+class Workspace(EntityCorrections):
     """An analyst's workspace: one SQLite file holding articles, entities and analyses.
 
     Args:
@@ -100,6 +101,16 @@ class Workspace:
 
         return ingest(self.store, sources, pipeline=pipeline or self.pipeline, actor=self.actor,
                       progress=progress, fetch_options=fetch_options)
+
+    def rerun_entities(self, pipeline: Any = None, *, progress: bool = True) -> tuple[int, int]:
+        """Run the entity pass where this pipeline has not run yet (after a change of pipeline).
+
+        Returns:
+            (articles re-run, articles already up to date).
+        """
+        from .ingest import rerun_entities
+
+        return rerun_entities(self.store, pipeline=pipeline or self.pipeline, actor=self.actor, progress=progress)
 
     # -- reading ------------------------------------------------------------------------
     @property
@@ -142,6 +153,12 @@ class Workspace:
             resolved = self._resolve(conn, article_id) if article_id else None
             rows = self._mentions(conn, resolved)
         return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+    def claims(self, article_id: str | None = None) -> "pd.DataFrame":
+        """Who claimed what: speaker, cue and quote of each attributed statement."""
+        from .claims import claims
+
+        return claims(self, article_id)
 
     @property
     def sources(self) -> "pd.DataFrame":
@@ -269,14 +286,23 @@ class Workspace:
 
     @staticmethod
     def _mentions(conn, article_id: str | None) -> list[dict[str, Any]]:  # noqa: ANN001
+        """Mentions with the analyst's corrections applied."""
         m = s.mentions
-        query = select(*(m.c[c] for c in MENTION_COLUMNS)).order_by(m.c.article_id, m.c.start)
+        query = select(*(m.c[c] for c in MENTION_COLUMNS), m.c.rule_id).order_by(m.c.article_id, m.c.start)
         if article_id is not None:
             query = query.where(m.c.article_id == article_id)
-        return [dict(row) for row in conn.execute(query).mappings()]
+        rows = [dict(row) for row in conn.execute(query).mappings()]
+        rules = load_rules(conn)
+        if not rules:
+            for row in rows:
+                row.pop("rule_id")
+            return rows
+        import pandas as pd
+
+        corrected = apply_rules(pd.DataFrame(rows, columns=[*MENTION_COLUMNS, "rule_id"]), rules)
+        return corrected[MENTION_COLUMNS].to_dict("records")
 
 
 def open_workspace(location: str | os.PathLike[str] = "workspace.sqlite", **options: Any) -> Workspace:
     """Open (creating if needed) a workspace. See ``Workspace`` for options."""
     return Workspace(location, **options)
-

@@ -1,0 +1,291 @@
+"""Canonical entities across the corpus, and the analyst's corrections to them.
+
+Pipelines propose mentions; analysts correct them. Corrections are stored as ordered
+rules (merge, split, relabel, delete, add) and applied on top of whatever any pipeline
+produced, every time mentions are read, so they persist, win over every pipeline, survive
+a change of pipeline, and apply to articles ingested later. An "add" rule also writes the
+analyst's mentions into the store (origin "analyst"), where they override overlapping
+pipeline mentions.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from . import _schema as s
+from .errors import StoreError
+from .store import audit, now
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["EntityCorrections", "apply_rules", "RULE_ACTIONS"]
+
+RULE_ACTIONS = ("merge", "split", "relabel", "delete", "add")
+MENTION_FIELDS = ["article_id", "start", "end", "label", "text", "canonical", "origin", "rule_id"]
+
+
+def load_rules(conn: Connection) -> list[dict[str, Any]]:
+    """Active correction rules in the order they were made."""
+    r = s.entity_rules
+    rows = conn.execute(select(r.c.id, r.c.action, r.c.params).where(r.c.active == 1).order_by(r.c.id)).all()
+    return [{"id": i, "action": a, **json.loads(p)} for i, a, p in rows]
+
+
+def apply_rules(frame: "pd.DataFrame", rules: list[dict[str, Any]]) -> "pd.DataFrame":
+    """Apply correction rules, in order, to a frame of mentions (``MENTION_FIELDS`` columns).
+
+    Mentions made by an "add" rule join at that rule's turn and push out the pipeline
+    mentions they overlap.
+    Returns:
+        The corrected frame, sorted by article and start.
+    """
+    import pandas as pd
+
+    if "rule_id" not in frame.columns:
+        frame = frame.assign(rule_id=None)
+    added = frame[frame["origin"] == "analyst"]
+    out = frame[frame["origin"] != "analyst"]
+    for rule in rules:
+        action = rule["action"]
+        if action == "add":
+            mine = added[added["rule_id"] == rule["id"]]
+            if len(mine):
+                out = _drop_overlaps(out, mine)
+                out = pd.concat([out, mine], ignore_index=True)
+            continue
+        mask = _scope(out, rule)
+        if action == "merge":
+            mask &= out["canonical"] == rule["source"]
+            out.loc[mask, "canonical"] = rule["target"]
+        elif action == "split":
+            mask &= (out["canonical"] == rule["canonical"]) & (out["text"] == rule["text"])
+            out.loc[mask, "canonical"] = rule["new"]
+            if rule.get("label"):
+                out.loc[mask, "label"] = rule["label"]
+        elif action == "relabel":
+            if rule.get("canonical") is not None:
+                mask &= out["canonical"] == rule["canonical"]
+            if rule.get("text") is not None:
+                mask &= out["text"] == rule["text"]
+            out.loc[mask, "label"] = rule["label"]
+        elif action == "delete":
+            if rule.get("text") is not None:
+                mask &= out["text"] == rule["text"]
+            if rule.get("canonical") is not None:
+                mask &= out["canonical"] == rule["canonical"]
+            if rule.get("label") is not None:
+                mask &= out["label"] == rule["label"]
+            if rule.get("start") is not None:
+                mask &= out["start"] == int(rule["start"])
+            out = out[~mask]
+    # Unconsumed analyst mentions (their rule was switched off) are not shown.
+    return out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _scope(frame: "pd.DataFrame", rule: dict[str, Any]) -> "pd.Series":
+    if rule.get("article_id"):
+        return frame["article_id"] == rule["article_id"]
+    return frame["article_id"].notna()
+
+
+def _drop_overlaps(frame: "pd.DataFrame", added: "pd.DataFrame") -> "pd.DataFrame":
+    keep = frame["article_id"].notna()
+    for article_id, group in added.groupby("article_id"):
+        same = frame["article_id"] == article_id
+        for start, end in zip(group["start"], group["end"]):
+            keep &= ~(same & (frame["start"] < end) & (frame["end"] > start))
+    return frame[keep]
+
+
+def find_surface(text: str, surface: str) -> list[tuple[int, int]]:
+    """Word-bounded, case-sensitive occurrences of ``surface`` in ``text``."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def materialise_add_rule(conn: Connection, rule_id: int, params: dict[str, Any],
+                         articles: list[tuple[str, str]]) -> int:
+    """Write the analyst mentions an "add" rule makes in the given (id, text) articles."""
+    rows = []
+    for article_id, text in articles:
+        if params.get("article_id") and params["article_id"] != article_id:
+            continue
+        spans = ([(int(params["start"]), int(params["end"]))] if params.get("start") is not None
+                 else find_surface(text, params["text"]))
+        for start, end in spans:
+            rows.append({"article_id": article_id, "start": start, "end": end, "label": params["label"],
+                         "text": text[start:end], "canonical": params["canonical"], "origin": "analyst",
+                         "fingerprint": "analyst", "rule_id": rule_id})
+    if rows:
+        conn.execute(insert(s.mentions), rows)
+    return len(rows)
+
+
+class EntityCorrections:
+    """Workspace methods for reading canonical entities and correcting them.
+
+    Mixed into ``Workspace``; needs ``self.store`` and ``self.actor``.
+    """
+
+    store: Any
+    actor: str
+
+    # -- corrections ----------------------------------------------------------------------
+    def merge_entities(self, source: str, target: str) -> int:
+        """Make every mention of entity ``source`` a mention of ``target`` (also renames)."""
+        return self._add_rule("merge", {"source": source, "target": _name(target, "target entity")},
+                              must_match={"canonical": source})
+
+    def rename_entity(self, old: str, new: str) -> int:
+        """Rename an entity everywhere (a merge into a new name)."""
+        return self.merge_entities(old, new)
+
+    def split_entity(self, canonical: str, text: str, new: str, *, label: str | None = None,
+                     article_id: str | None = None) -> int:
+        """Mentions of ``canonical`` written as ``text`` become entity ``new`` (optionally relabelled)."""
+        params = {"canonical": canonical, "text": text, "new": _name(new, "new entity"), "label": label,
+                  "article_id": self._article_ref(article_id)}
+        return self._add_rule("split", params, must_match={"canonical": canonical, "text": text})
+
+    def relabel_entity(self, canonical: str, label: str, *, article_id: str | None = None) -> int:
+        """Give entity ``canonical`` another label (everywhere, or in one article)."""
+        params = {"canonical": canonical, "label": _label(label), "article_id": self._article_ref(article_id)}
+        return self._add_rule("relabel", params, must_match={"canonical": canonical})
+
+    def delete_mention(self, text: str, *, label: str | None = None, article_id: str | None = None,
+                       start: int | None = None) -> int:
+        """Remove wrong mentions: every mention written ``text`` (optionally only with ``label``,
+        in one article, or the one at ``start``)."""
+        params = {"text": text, "label": label, "article_id": self._article_ref(article_id), "start": start}
+        return self._add_rule("delete", params, must_match={"text": text})
+
+    def add_mention(self, article_id: str | None, text: str, label: str, *, canonical: str | None = None,
+                    start: int | None = None, everywhere: bool = False) -> int:
+        """Add a missed mention.
+
+        Args:
+            article_id: the article (None with ``everywhere``).
+            text: the surface text.
+            label: its label.
+            canonical: the entity it names (default: the text).
+            start: its offset (default: every word-bounded occurrence in the article).
+            everywhere: mark ``text`` in every article, including articles ingested later.
+        Returns:
+            The rule id.
+        """
+        surface = _name(text, "mention text")
+        params: dict[str, Any] = {"text": surface, "label": _label(label), "canonical": canonical or surface,
+                                  "article_id": None if everywhere else self._article_ref(article_id)}
+        if not everywhere and params["article_id"] is None:
+            raise StoreError("add_mention: name an article or pass everywhere=True")
+        if start is not None:
+            params["start"], params["end"] = int(start), int(start) + len(surface)
+        a = s.articles
+        with self.store.transaction() as conn:
+            query = select(a.c.id, a.c.text)
+            if params["article_id"]:
+                query = query.where(a.c.id == params["article_id"])
+            articles = conn.execute(query).all()
+            if start is not None:
+                found = articles[0][1][params["start"]:params["end"]] if articles else None
+                if found != surface:
+                    raise StoreError(f"add_mention: the article holds {found!r} at {start}, not {surface!r}")
+            rule_id = self._insert_rule(conn, "add", params)
+            count = materialise_add_rule(conn, rule_id, params, [tuple(r) for r in articles])
+            if count == 0:
+                raise StoreError(f"add_mention: {surface!r} does not occur in "
+                                 f"{'any article' if everywhere else 'article ' + str(params['article_id'])}")
+        return rule_id
+
+    def undo_correction(self, rule_id: int) -> None:
+        """Switch a correction off (it stays in the history)."""
+        r = s.entity_rules
+        with self.store.transaction() as conn:
+            row = conn.execute(select(r.c.action, r.c.params, r.c.active).where(r.c.id == rule_id)).first()
+            if row is None or not row.active:
+                raise StoreError(f"correction {rule_id}: no such active correction")
+            conn.execute(update(r).where(r.c.id == rule_id).values(active=0))
+            if row.action == "add":
+                conn.execute(delete(s.mentions).where(s.mentions.c.rule_id == rule_id))
+            audit(conn, actor=self.actor, action="undo-correction", target_type="entity_rule",
+                  target_id=str(rule_id), before={"action": row.action, **json.loads(row.params)})
+
+    @property
+    def corrections(self) -> "pd.DataFrame":
+        """Every correction made, active or not."""
+        import pandas as pd
+
+        r = s.entity_rules
+        with self.store.read() as conn:
+            rows = conn.execute(select(r).order_by(r.c.id)).all()
+        return pd.DataFrame([(i, a, json.loads(p), actor, at, bool(act)) for i, a, p, actor, at, act in rows],
+                            columns=["id", "action", "params", "actor", "created_at", "active"])
+
+    # -- reading ----------------------------------------------------------------------------
+    def entity_table(self) -> "pd.DataFrame":
+        """The corpus's entities: entity, label, aliases, mentions, articles, first_seen, last_seen.
+
+        first/last seen use the articles' publication dates (ingest dates where none is known).
+        """
+        import pandas as pd
+
+        mentions = self.entities()
+        columns = ["entity", "label", "aliases", "mentions", "articles", "first_seen", "last_seen"]
+        if not len(mentions):
+            return pd.DataFrame(columns=columns)
+        a = s.articles
+        with self.store.read() as conn:
+            dates = dict(conn.execute(select(a.c.id, func.coalesce(a.c.published, a.c.ingested_at))).all())
+        mentions = mentions.assign(seen=mentions["article_id"].map(dates).str.slice(0, 10))
+        table = (mentions.groupby(["canonical", "label"], sort=False)
+                 .agg(aliases=("text", lambda t: sorted(set(t))), mentions=("text", "size"),
+                      articles=("article_id", "nunique"), first_seen=("seen", "min"), last_seen=("seen", "max"))
+                 .reset_index().rename(columns={"canonical": "entity"}))
+        return table.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index(drop=True)[columns]
+
+    # -- internals ----------------------------------------------------------------------------
+    def _add_rule(self, action: str, params: dict[str, Any], *, must_match: dict[str, str]) -> int:
+        existing = self.entities()
+        mask = existing["article_id"].notna()
+        for column, value in must_match.items():
+            mask &= existing[column] == value
+        if params.get("article_id"):
+            mask &= existing["article_id"] == params["article_id"]
+        if not mask.any():
+            described = ", ".join(f"{k} {v!r}" for k, v in must_match.items())
+            raise StoreError(f"{action}: no mention with {described} in this workspace")
+        with self.store.transaction() as conn:
+            return self._insert_rule(conn, action, params)
+
+    def _insert_rule(self, conn: Connection, action: str, params: dict[str, Any]) -> int:
+        clean = {k: v for k, v in params.items() if v is not None}
+        rule_id = conn.execute(insert(s.entity_rules).values(
+            action=action, params=json.dumps(clean, ensure_ascii=False), actor=self.actor,
+            created_at=now(), active=1)).inserted_primary_key[0]
+        audit(conn, actor=self.actor, action=f"entity-{action}", target_type="entity_rule",
+              target_id=str(rule_id), after=clean)
+        return rule_id
+
+    def _article_ref(self, article_id: str | None) -> str | None:
+        if article_id is None:
+            return None
+        with self.store.read() as conn:
+            return self._resolve(conn, article_id)  # type: ignore[attr-defined]
+
+
+def _name(value: Any, what: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise StoreError(f"{what}: must not be empty")
+    return text
+
+
+def _label(value: Any) -> str:
+    text = str(value or "").strip()
+    if not text or len(text) > 40:
+        raise StoreError(f"label {value!r}: must be 1-40 characters")
+    return text
