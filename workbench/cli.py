@@ -39,12 +39,16 @@ def _open(path: Path, **options: Any):  # noqa: ANN202
 
 def _run_ingest(ws: Any, sources: tuple[str, ...], pipeline: str | None) -> bool:
     result = ws.ingest(*sources, pipeline=pipeline, progress=True)
+    _report_ingest(result)
+    return result.ok
+
+
+def _report_ingest(result: Any) -> None:
     for err in result.failed:
         click.echo(f"failed: {err}", err=True)
     for origin, article_id in result.present:
         click.echo(f"already present: {origin} ({article_id})", err=True)
     click.echo(result.summary())
-    return result.ok
 
 
 @main.command()
@@ -124,11 +128,15 @@ def report(workspace: Path, output: Path, title: str | None) -> None:
 @pipeline_option
 def demo(out: Path, pipeline: str | None) -> None:
     """Build DIR/workspace.sqlite from the bundled seeds and write DIR/report.html."""
-    from .display import demo_sources
+    from .demo import build_demo
 
     out.mkdir(parents=True, exist_ok=True)
     with _open(out / "workspace.sqlite", pipeline=pipeline) as ws:
-        ok = _run_ingest(ws, (str(demo_sources()),), pipeline)
+        result, analysis = build_demo(ws, pipeline=pipeline)
+        _report_ingest(result)
+        ok = result.ok
+        click.echo(f"analysis: {analysis.id} {analysis.question} "
+                   f"({len(analysis.hypotheses)} hypotheses, {len(analysis.evidence)} evidence items)")
         path = ws.report(out / "report.html", title="Workbench demo — Putin–Lukashenko talks, December 2022")
         click.echo(f"workspace: {ws.location}")
         click.echo(f"report: {path}")
