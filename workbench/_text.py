@@ -97,3 +97,36 @@ def word_count(text: str) -> int:
 def words(text: str) -> list[str]:
     """Lower-cased words, for shingling and language detection."""
     return _WORD.findall(text.lower())
+
+
+_SENTENCE_END = re.compile(r"""[.!?…]+["”’»)]*(?=\s+["“‘«(]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n""")
+
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen lt col maj capt sgt adm cmdr gov sen rep st jr sr no vs etc inc ltd co corp "
+    "u.s u.k e.g i.e jan feb mar apr aug sept sep oct nov dec".split())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Rough sentence boundaries for keyboard navigation: ``(start, end)`` pairs without
+    surrounding white space. Paragraph breaks always end a sentence."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        word = text[max(0, match.start() - 12):match.start()].split()[-1:] or [""]
+        if match.group(0) == "." and word[0].lower().lstrip("(\"“") in _ABBREVIATIONS:
+            continue
+        end = match.end() if not match.group(0).startswith("\n") else match.start()
+        _append_trimmed(spans, text, start, end)
+        start = match.end()
+    _append_trimmed(spans, text, start, len(text))
+    return spans
+
+
+def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

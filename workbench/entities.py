@@ -247,6 +247,34 @@ class EntityCorrections:
                  .reset_index().rename(columns={"canonical": "entity"}))
         return table.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index(drop=True)[columns]
 
+    def mentions_in_context(self, entity: str, *, label: str | None = None, limit: int = 60,
+                            width: int = 8) -> "pd.DataFrame":
+        """Keyword in context: each mention of an entity with up to ``width`` words either side.
+
+        Returns:
+            DataFrame: article_id, title, start, label, left, match, right (at most ``limit`` rows).
+        """
+        import pandas as pd
+
+        mentions = self.entities()
+        mask = mentions["canonical"] == entity
+        if label is not None:
+            mask &= mentions["label"] == label
+        chosen = mentions[mask].head(limit)
+        a = s.articles
+        ids = sorted(set(chosen["article_id"]))
+        with self.store.read() as conn:
+            found = conn.execute(select(a.c.id, a.c.title, a.c.text).where(a.c.id.in_(ids))).all()
+        texts = {i: (title, text) for i, title, text in found}
+        rows = []
+        for m in chosen.to_dict("records"):
+            title, text = texts[m["article_id"]]
+            start, end = int(m["start"]), int(m["end"])
+            left, right = _context(text, start, end, width)
+            rows.append({"article_id": m["article_id"], "title": title or "", "start": start, "label": m["label"],
+                         "left": left, "match": text[start:end], "right": right})
+        return pd.DataFrame(rows, columns=["article_id", "title", "start", "label", "left", "match", "right"])
+
     # -- internals ----------------------------------------------------------------------------
     def _add_rule(self, action: str, params: dict[str, Any], *, must_match: dict[str, str]) -> int:
         existing = self.entities()
@@ -275,6 +303,19 @@ class EntityCorrections:
             return None
         with self.store.read() as conn:
             return self._resolve(conn, article_id)  # type: ignore[attr-defined]
+
+
+def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
+    """Up to ``width`` whole words before ``start`` and after ``end``, white space folded."""
+    reach = 30 * width
+    before = re.findall(r"\S+\s*", text[max(0, start - reach):start])
+    if start - reach > 0 and before:
+        before = before[1:]  # the first piece may be a cut word
+    after = re.findall(r"\s*\S+", text[end:end + reach])
+    if end + reach < len(text) and after:
+        after = after[:-1]
+    fold = lambda pieces: re.sub(r"\s+", " ", "".join(pieces))  # noqa: E731
+    return fold(before[-width:]), fold(after[:width])
 
 
 def _name(value: Any, what: str) -> str:

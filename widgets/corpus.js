@@ -1,0 +1,95 @@
+// Corpus browser: the articles as a table with search, filters and sorting; a click opens the reader.
+import { h, sortableTable, compare } from "./table.js";
+
+const COLUMNS = [
+  { key: "title", title: "Title" },
+  { key: "source", title: "Source" },
+  { key: "reliability", title: "Grade" },
+  { key: "published", title: "Published" },
+  { key: "language", title: "Lang" },
+  { key: "words", title: "Words", numeric: true },
+  { key: "evidence", title: "Evidence", numeric: true },
+  { key: "copy_of", title: "Copy of", format: (v) => (v ? v.slice(0, 8) : "") },
+];
+
+function render({ model, el }) {
+  el.classList.add("wb-widget", "wb-corpus");
+  const root = h("div", { class: "wb-corpus-root", "data-lm-suppress-shortcuts": "true" });
+  const search = h("input", { type: "search", class: "wb-search", placeholder: "search titles, sources, text…", "aria-label": "search" });
+  const source = h("select", { class: "wb-filter-source", "aria-label": "source" });
+  const language = h("select", { class: "wb-filter-language", "aria-label": "language" });
+  const from = h("input", { type: "date", class: "wb-filter-from", "aria-label": "published from" });
+  const to = h("input", { type: "date", class: "wb-filter-to", "aria-label": "published to" });
+  const entity = h("input", { type: "search", class: "wb-filter-entity", placeholder: "entity…", "aria-label": "entity", list: "" });
+  const hasEvidence = h("input", { type: "checkbox", class: "wb-filter-evidence" });
+  const copies = h("select", { class: "wb-filter-copies", "aria-label": "copies" },
+    h("option", { value: "all" }, "originals and copies"), h("option", { value: "originals" }, "originals only"),
+    h("option", { value: "copies" }, "copies only"));
+  const count = h("span", { class: "wb-count" });
+  const tableBox = h("div", { class: "wb-table-box" });
+  const status = h("div", { class: "wb-status", role: "status" });
+  root.append(h("div", { class: "wb-filters" }, search, source, language, from, to, entity,
+    h("label", {}, hasEvidence, " has evidence"), copies, count), tableBox, status);
+  model.on("change:status", () => { status.textContent = model.get("status") || ""; });
+  el.append(root);
+  let sortKey = "published", descending = true;
+
+  function options(select, values, all) {
+    const current = select.value;
+    select.replaceChildren(h("option", { value: "" }, all), ...values.map((v) => h("option", { value: v }, v)));
+    select.value = values.includes(current) ? current : "";
+  }
+
+  function draw() {
+    const rows = model.get("rows") || [];
+    options(source, [...new Set(rows.map((r) => r.source).filter(Boolean))].sort(), "all sources");
+    options(language, [...new Set(rows.map((r) => r.language).filter(Boolean))].sort(), "all languages");
+    filterAndShow();
+  }
+
+  function filterAndShow() {
+    const rows = model.get("rows") || [];
+    const q = search.value.trim().toLowerCase();
+    const textHits = model.get("text_hits");
+    const entityHits = model.get("entity_hits");
+    const textSet = textHits ? new Set(textHits) : null;
+    const entitySet = entity.value.trim() && entityHits ? new Set(entityHits) : null;
+    const shown = rows.filter((r) =>
+      (!q || (r.title || "").toLowerCase().includes(q) || (r.source || "").toLowerCase().includes(q)
+        || r.id.startsWith(q) || (textSet && textSet.has(r.id)))
+      && (!source.value || r.source === source.value)
+      && (!language.value || r.language === language.value)
+      && (!from.value || (r.published || "") >= from.value)
+      && (!to.value || (r.published || "").slice(0, 10) <= to.value)
+      && (!entitySet || entitySet.has(r.id))
+      && (!hasEvidence.checked || r.evidence > 0)
+      && (copies.value === "all" || (copies.value === "copies") === Boolean(r.copy_of)));
+    shown.sort(compare(sortKey, descending));
+    count.textContent = `${shown.length} of ${rows.length} articles`;
+    tableBox.replaceChildren(sortableTable({
+      columns: COLUMNS, rows: shown.slice(0, 2000), sortKey, descending,
+      onSort: (key) => { descending = key === sortKey ? !descending : false; sortKey = key; filterAndShow(); },
+      onRow: (row) => model.send({ kind: "open", id: row.id }),
+      rowAttrs: (row) => ({ "data-id": row.id, class: row.copy_of ? "wb-copy-row" : "" }),
+    }));
+  }
+
+  let timer = null;
+  search.addEventListener("input", () => {
+    filterAndShow();
+    clearTimeout(timer);
+    timer = setTimeout(() => model.send({ kind: "search", query: search.value }), 250);
+  });
+  entity.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => model.send({ kind: "entity", query: entity.value }), 250);
+  });
+  for (const control of [source, language, from, to, hasEvidence, copies]) control.addEventListener("change", filterAndShow);
+  model.on("change:rows", draw);
+  model.on("change:text_hits", filterAndShow);
+  model.on("change:entity_hits", filterAndShow);
+  draw();
+  return () => root.remove();
+}
+
+export default { render };

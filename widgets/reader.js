@@ -1,0 +1,315 @@
+// Reader: one article with entity highlights, evidence underlined by stance, and a
+// keyboard-first tagging panel. All article text enters the DOM as text nodes
+// (textContent), never as HTML, so hostile articles cannot inject markup.
+
+import { h, safeClass } from "./table.js";
+
+const RATINGS = ["CC", "C", "N", "I", "II", "NA"];
+const KEYS = { s: "C", S: "CC", r: "I", R: "II", n: "N", a: "NA" };
+const STANCE = { CC: "support", C: "support", N: "neutral", I: "refute", II: "refute", NA: "none" };
+
+// Split the text at every entity and evidence boundary; each piece knows its entity and
+// the evidence items covering it.
+function segments(text, spans, evidence) {
+  const cuts = new Set([0, text.length]);
+  for (const [s, e] of spans) { cuts.add(s); cuts.add(e); }
+  for (const ev of evidence) if (ev.start != null) { cuts.add(ev.start); cuts.add(ev.end); }
+  const points = [...cuts].filter((p) => p >= 0 && p <= text.length).sort((a, b) => a - b);
+  const out = [];
+  let si = 0;
+  for (let i = 0; i < points.length - 1; i++) {
+    const a = points[i], b = points[i + 1];
+    if (a === b) continue;
+    while (si < spans.length && spans[si][1] <= a) si++;
+    const span = si < spans.length && spans[si][0] <= a && spans[si][1] >= b ? spans[si] : null;
+    const covering = evidence.filter((ev) => ev.start != null && ev.start <= a && ev.end >= b);
+    out.push({ a, b, span, covering });
+  }
+  return out;
+}
+
+function render({ model, el }) {
+  el.classList.add("wb-widget", "wb-reader");
+  const root = h("div", { class: "wb-reader-root", tabindex: "0", "data-lm-suppress-shortcuts": "true" });
+  const toolbar = h("div", { class: "wb-toolbar" });
+  const title = h("div", { class: "wb-title" });
+  const legend = h("div", { class: "wb-legend-toggles", role: "group", "aria-label": "entity labels" });
+  const focusSelect = h("select", { class: "wb-focus", "aria-label": "hypothesis for underline colours" });
+  const body = h("div", { class: "wb-reader-body" });
+  const article = h("div", { class: "wb-article" });
+  const textBox = h("div", { class: "wb-text", "data-role": "text" });
+  const side = h("aside", { class: "wb-side", "aria-live": "polite" });
+  const status = h("div", { class: "wb-status", role: "status" });
+  toolbar.append(title, legend, h("label", { class: "wb-focus-label" }, "underline for ", focusSelect));
+  article.append(textBox);
+  body.append(article, side);
+  root.append(toolbar, body, status);
+  el.append(root);
+
+  const hidden = new Set();
+  let pending = null; // {start, end, ratings, info, credibility, note, row}
+  let sentenceIndex = -1;
+  let savedAt = null;
+
+  function doc() { return model.get("doc") || {}; }
+
+  function buildLegend() {
+    legend.replaceChildren();
+    const labels = model.get("labels") || {};
+    const counts = {};
+    for (const [, , label] of doc().spans || []) counts[label] = (counts[label] || 0) + 1;
+    for (const label of Object.keys(counts).sort((x, y) => counts[y] - counts[x])) {
+      const info = labels[label] || {};
+      const button = h("button", {
+        class: `wb-toggle ${safeClass(label)}${hidden.has(label) ? " wb-off" : ""}`, type: "button",
+        title: info.description || label, "aria-pressed": String(!hidden.has(label)), "data-label": label,
+        onclick: () => { hidden.has(label) ? hidden.delete(label) : hidden.add(label); buildLegend(); applyHidden(); },
+      }, h("span", { class: "wb-swatch" }), `${label} ${counts[label]}`);
+      legend.append(button);
+    }
+  }
+
+  function applyHidden() {
+    for (const mark of textBox.querySelectorAll("mark.wb-ent")) {
+      mark.classList.toggle("wb-hidden", hidden.has(mark.dataset.label));
+    }
+  }
+
+  function buildFocus() {
+    const hyps = model.get("hypotheses") || [];
+    const current = model.get("focus");
+    focusSelect.replaceChildren(...hyps.map((hy) => h("option", { value: hy.id, selected: hy.id === current }, `${hy.label} ${hy.name}`)));
+    focusSelect.disabled = hyps.length === 0;
+  }
+  focusSelect.addEventListener("change", () => { model.set("focus", focusSelect.value); model.save_changes(); });
+
+  function buildText() {
+    const t0 = performance.now();
+    const d = doc();
+    title.textContent = d.title || "(untitled)";
+    title.title = d.meta || "";
+    const text = d.text || "";
+    const spans = d.spans || [];
+    const evidence = model.get("evidence") || [];
+    const focus = model.get("focus");
+    const frag = document.createDocumentFragment();
+    for (const seg of segments(text, spans, evidence)) {
+      let node = document.createTextNode(text.slice(seg.a, seg.b));
+      if (seg.span) {
+        const [s, e, label, canonical] = seg.span;
+        const mark = h("mark", {
+          class: `wb-ent ${safeClass(label)}${hidden.has(label) ? " wb-hidden" : ""}`,
+          "data-start": s, "data-end": e, "data-canonical": canonical, title: `${label}: ${canonical}`,
+        });
+        mark.dataset.label = label;
+        if (seg.b !== e) mark.classList.add("wb-cont"); // label drawn once, on the last piece
+        mark.append(node);
+        node = mark;
+      }
+      if (seg.covering.length) {
+        const ev = seg.covering[seg.covering.length - 1];
+        const rating = (ev.ratings || {})[focus] || "NA";
+        const wrap = h("span", {
+          class: `wb-ev wb-ev-${STANCE[rating]}`, "data-ev": seg.covering.map((x) => x.label).join(" "),
+          title: seg.covering.map((x) => `${x.label}: ${Object.entries(x.ratings || {}).map(([k, v]) => `${labelOf(k)} ${v}`).join(", ")}${x.note ? " — " + x.note : ""}`).join("\n"),
+        });
+        wrap.append(node);
+        node = wrap;
+      }
+      frag.append(node);
+    }
+    textBox.replaceChildren(frag);
+    root.dataset.renderMs = String(Math.round(performance.now() - t0));
+    buildLegend();
+  }
+
+  function labelOf(hid) {
+    const hy = (model.get("hypotheses") || []).find((x) => x.id === hid);
+    return hy ? hy.label : hid;
+  }
+
+  // Character offset of a DOM position inside textBox: the text of the range from the
+  // start of the article to it (labels are CSS-generated, so they are not counted).
+  function offsetOf(container, offset) {
+    const range = document.createRange();
+    range.setStart(textBox, 0);
+    range.setEnd(container, offset);
+    return range.toString().length;
+  }
+
+  function selectRange(start, end) {
+    const walker = document.createTreeWalker(textBox, NodeFilter.SHOW_TEXT);
+    let total = 0, n, range = document.createRange(), began = false;
+    while ((n = walker.nextNode())) {
+      const len = n.textContent.length;
+      if (!began && start <= total + len) { range.setStart(n, start - total); began = true; }
+      if (began && end <= total + len) { range.setEnd(n, end - total); break; }
+      total += len;
+    }
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  function openPanel(start, end) {
+    const text = doc().text || "";
+    if (end <= start || !text.slice(start, end).trim()) return;
+    const hyps = model.get("hypotheses") || [];
+    pending = { start, end, ratings: Object.fromEntries(hyps.map((hy) => [hy.id, "NA"])), info: null, credibility: "Medium", row: 0 };
+    drawPanel();
+  }
+
+  function drawPanel() {
+    side.replaceChildren();
+    if (!pending) return;
+    const hyps = model.get("hypotheses") || [];
+    const text = doc().text || "";
+    const form = h("div", { class: "wb-tagger", "data-role": "tagger" });
+    form.append(h("div", { class: "wb-quote", text: "“" + text.slice(pending.start, pending.end) + "”" }));
+    if (!model.get("can_tag")) {
+      form.append(h("p", { class: "wb-hint", text: "No analysis is open: pass analysis= to tag evidence." }));
+    }
+    hyps.forEach((hy, i) => {
+      const row = h("div", { class: `wb-hyp-row${i === pending.row ? " wb-active" : ""}`, "data-hypothesis": hy.id });
+      row.append(h("span", { class: "wb-hyp-name", text: `${hy.label} ${hy.name}` }));
+      const group = h("span", { class: "wb-rating-buttons" });
+      for (const r of RATINGS) {
+        group.append(h("button", {
+          type: "button", class: `wb-rate wb-rate-${r}${pending.ratings[hy.id] === r ? " wb-on" : ""}`, "data-rating": r,
+          onclick: () => { pending.ratings[hy.id] = r; pending.row = i; drawPanel(); },
+        }, r));
+      }
+      row.append(group);
+      form.append(row);
+    });
+    const info = h("div", { class: "wb-info" }, "information credibility ");
+    for (let i = 1; i <= 6; i++) {
+      info.append(h("button", { type: "button", class: `wb-cred${pending.info === i ? " wb-on" : ""}`, "data-info": i,
+        title: ["confirmed", "probably true", "possibly true", "doubtful", "improbable", "cannot be judged"][i - 1],
+        onclick: () => { pending.info = i; drawPanel(); } }, String(i)));
+    }
+    form.append(info);
+    const note = h("textarea", { class: "wb-note", rows: "2", placeholder: "note (Ctrl+Enter saves)", "data-lm-suppress-shortcuts": "true" });
+    note.value = pending.note || "";
+    note.addEventListener("input", () => { pending.note = note.value; });
+    form.append(note);
+    form.append(h("div", { class: "wb-actions" },
+      h("button", { type: "button", class: "wb-save", onclick: save, disabled: !model.get("can_tag") }, "Save (Enter)"),
+      h("button", { type: "button", class: "wb-cancel", onclick: cancel }, "Cancel (Esc)")));
+    form.append(h("p", { class: "wb-hint", text: "Keys: ↑/↓ hypothesis · s supports · S strongly · r refutes · R strongly · n neutral · a n/a · 1–6 credibility · Enter save · Esc cancel" }));
+    side.append(form);
+  }
+
+  function save() {
+    if (!pending || !model.get("can_tag")) return;
+    savedAt = performance.now();
+    root.dataset.pendingSave = "true";
+    model.send({ kind: "tag", start: pending.start, end: pending.end, ratings: pending.ratings,
+      info_credibility: pending.info, credibility: pending.credibility, note: pending.note || "" });
+    pending = null;
+    drawPanel();
+    window.getSelection().removeAllRanges();
+    root.focus();
+  }
+
+  function cancel() {
+    pending = null;
+    drawPanel();
+    window.getSelection().removeAllRanges();
+    root.focus();
+  }
+
+  function moveSentence(step) {
+    const sentences = doc().sentences || [];
+    if (!sentences.length) return;
+    sentenceIndex = Math.max(0, Math.min(sentences.length - 1, sentenceIndex + step));
+    const [s, e] = sentences[sentenceIndex];
+    selectRange(s, e);
+    openPanel(s, e);
+    const sel = window.getSelection();
+    if (sel.rangeCount) sel.getRangeAt(0).startContainer.parentElement?.scrollIntoView({ block: "nearest" });
+  }
+
+  textBox.addEventListener("mouseup", () => {
+    const sel = window.getSelection();
+    if (!sel.rangeCount || sel.isCollapsed) return;
+    const range = sel.getRangeAt(0);
+    if (!textBox.contains(range.startContainer) || !textBox.contains(range.endContainer)) return;
+    const start = offsetOf(range.startContainer, range.startOffset);
+    const end = offsetOf(range.endContainer, range.endOffset);
+    const sentences = doc().sentences || [];
+    sentenceIndex = sentences.findIndex(([s, e]) => s <= start && start < e);
+    openPanel(Math.min(start, end), Math.max(start, end));
+  });
+
+  textBox.addEventListener("click", (event) => {
+    const mark = event.target.closest && event.target.closest("mark.wb-ent");
+    if (!mark || !window.getSelection().isCollapsed) return;
+    const canonical = mark.dataset.canonical;
+    for (const m of textBox.querySelectorAll("mark.wb-ent")) m.classList.toggle("wb-same", m.dataset.canonical === canonical);
+    pending = null;
+    side.replaceChildren(h("div", { class: "wb-kwic-loading", text: `Mentions of ${canonical}…` }));
+    model.send({ kind: "entity", canonical });
+  });
+
+  root.addEventListener("keydown", (event) => {
+    const inNote = event.target && event.target.classList && event.target.classList.contains("wb-note");
+    if (event.key === "Escape") { cancel(); event.preventDefault(); event.stopPropagation(); return; }
+    if (inNote) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { save(); event.preventDefault(); }
+      event.stopPropagation();
+      return;
+    }
+    const hyps = model.get("hypotheses") || [];
+    let handled = true;
+    if (pending && event.key === "Enter") save();
+    else if (pending && (event.key === "ArrowDown" || event.key === "Tab" && !event.shiftKey)) { pending.row = (pending.row + 1) % Math.max(1, hyps.length); drawPanel(); }
+    else if (pending && (event.key === "ArrowUp" || event.key === "Tab" && event.shiftKey)) { pending.row = (pending.row - 1 + hyps.length) % Math.max(1, hyps.length); drawPanel(); }
+    else if (pending && KEYS[event.key] && hyps[pending.row]) { pending.ratings[hyps[pending.row].id] = KEYS[event.key]; drawPanel(); }
+    else if (pending && /^[1-6]$/.test(event.key)) { pending.info = Number(event.key); drawPanel(); }
+    else if (pending && (event.key === "h" || event.key === "m" || event.key === "l")) { pending.credibility = { h: "High", m: "Medium", l: "Low" }[event.key]; drawPanel(); }
+    else if (!pending && (event.key === "j" || event.key === "ArrowDown")) moveSentence(1);
+    else if (!pending && (event.key === "k" || event.key === "ArrowUp")) moveSentence(-1);
+    else handled = false;
+    if (handled) { event.preventDefault(); event.stopPropagation(); }
+  });
+
+  function showKwic() {
+    const rows = model.get("kwic") || [];
+    if (!rows.length) return;
+    const list = h("ol", { class: "wb-kwic" });
+    for (const row of rows) {
+      const item = h("li", { "data-article": row.article_id },
+        h("span", { class: "wb-kwic-left", text: row.left }),
+        h("mark", { class: `wb-ent ${safeClass(row.label)}`, text: row.match }),
+        h("span", { class: "wb-kwic-right", text: row.right }),
+        h("span", { class: "wb-kwic-src", text: " — " + (row.title || row.article_id) }));
+      if (row.article_id !== doc().id) {
+        item.classList.add("wb-link");
+        item.addEventListener("click", () => model.send({ kind: "open", article_id: row.article_id, start: row.start }));
+      }
+      list.append(item);
+    }
+    side.replaceChildren(h("h4", { text: `${model.get("kwic_title") || ""}` }), list);
+  }
+
+  model.on("change:doc", () => { sentenceIndex = -1; pending = null; side.replaceChildren(); buildText(); });
+  model.on("change:evidence", () => {
+    buildText();
+    if (savedAt !== null) {
+      root.dataset.lastSaveMs = String(Math.round(performance.now() - savedAt));
+      delete root.dataset.pendingSave;
+      savedAt = null;
+    }
+  });
+  model.on("change:focus", buildText);
+  model.on("change:hypotheses", () => { buildFocus(); buildText(); drawPanel(); });
+  model.on("change:kwic", showKwic);
+  model.on("change:status", () => { status.textContent = model.get("status") || ""; });
+  buildFocus();
+  buildText();
+  status.textContent = model.get("status") || "";
+  return () => root.remove();
+}
+
+export default { render };

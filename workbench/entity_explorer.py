@@ -1,0 +1,101 @@
+"""The entity explorer widget: the corpus's entities, corrections, and mentions in context."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import traitlets as t
+
+from ._widget_base import BundledWidget
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+__all__ = ["EntityExplorer"]
+
+
+class EntityExplorer(BundledWidget):
+    """Browse entities; merge, rename and relabel them (corrections persist in the workspace).
+
+    Args:
+        ws: the workspace.
+        on_change: called after each correction (the Workbench refreshes the reader).
+        on_open: called with an article id when the analyst clicks a mention in context.
+    """
+
+    _module = "entities"
+    _styles = ("highlight.css", "table.css", "reader.css")
+
+    rows = t.List().tag(sync=True)
+    labels = t.List().tag(sync=True)
+    kwic = t.List().tag(sync=True)
+    kwic_title = t.Unicode("").tag(sync=True)
+
+    def __init__(self, ws: "Workspace", *, on_change: Callable[[], None] | None = None,
+                 on_open: Callable[[str], None] | None = None, **kwargs: Any) -> None:
+        from .nlp import LABELS
+
+        super().__init__(**kwargs)
+        self.ws = ws
+        self._on_change = [on_change] if on_change else []
+        self._on_open = [on_open] if on_open else []
+        self.labels = list(LABELS)
+        self.on_msg(self._on_message)
+        self.refresh()
+
+    def observe_changes(self, callback: Callable[[], None]) -> None:
+        self._on_change.append(callback)
+
+    def observe_open(self, callback: Callable[[str], None]) -> None:
+        self._on_open.append(callback)
+
+    def refresh(self) -> None:
+        table = self.ws.entity_table()
+        self.rows = [{**r, "aliases": list(r["aliases"]), "mentions": int(r["mentions"]), "articles": int(r["articles"])}
+                     for r in table.to_dict("records")]
+
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        try:
+            kind = content.get("kind")
+            if kind == "select":
+                self._select(str(content["entity"]), content.get("label"))
+                return
+            if kind == "open":
+                for callback in self._on_open:
+                    callback(str(content["article_id"]))
+                return
+            if kind == "merge":
+                target = str(content["target"])
+                merged = [e for e in content.get("entities", []) if e != target]
+                for entity in merged:
+                    self.ws.merge_entities(str(entity), target)
+                self.status = f"merged {', '.join(merged)} into {target}"
+            elif kind == "rename":
+                self.ws.rename_entity(str(content["entity"]), str(content["target"]))
+                self.status = f"renamed {content['entity']} to {content['target']}"
+            elif kind == "relabel":
+                self.ws.relabel_entity(str(content["entity"]), str(content["label"]))
+                self.status = f"relabelled {content['entity']} as {content['label']}"
+            else:
+                return
+            self.refresh()
+            for callback in self._on_change:
+                callback()
+        except Exception as exc:  # noqa: BLE001
+            self.status = f"error: {exc}"
+
+    def _select(self, entity: str, label: str | None) -> None:
+        context = self.ws.mentions_in_context(entity, label=label)
+        self.kwic_title = f"{entity}: {len(context)} mentions shown"
+        self.kwic = context.to_dict("records")
+
+    def static_html(self) -> str:
+        rows = []
+        for r in self.rows[:300]:
+            aliases = ", ".join(a for a in r["aliases"] if a != r["entity"])
+            rows.append(f"<tr><td>{escape(r['entity'])}</td><td>{escape(r['label'])}</td><td>{escape(aliases)}</td>"
+                        f"<td>{r['mentions']}</td><td>{r['articles']}</td></tr>")
+        return ('<div class="wb-static wb-entities-static"><table class="wb-table"><thead><tr><th>Entity</th><th>Label</th>'
+                '<th>Also written as</th><th>Mentions</th><th>Articles</th></tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")

@@ -1,0 +1,172 @@
+"""The Reader widget: an article with entity highlights, evidence underlined by stance,
+and text selection → tagging panel → evidence stored in the workspace at once."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import traitlets as t
+
+from ._text import sentence_spans
+from ._widget_base import BundledWidget, from_js_offset, to_js_offsets
+from .render import render_article
+
+if TYPE_CHECKING:
+    from .ach import Analysis
+    from .workspace import Workspace
+
+__all__ = ["Reader"]
+
+KWIC_LIMIT = 60
+
+
+class Reader(BundledWidget):
+    """Read one article; select text to tag it as evidence in ``analysis``.
+
+    Args:
+        ws: the workspace.
+        article_id: the article to show (id or prefix; default: the first article).
+        analysis: the analysis that tagged passages go to (None: read only).
+        on_change: called with the new evidence id after each tag (the Workbench uses it
+            to refresh the matrix and the scores).
+    """
+
+    _module = "reader"
+    _styles = ("highlight.css", "reader.css")
+
+    doc = t.Dict().tag(sync=True)
+    evidence = t.List().tag(sync=True)
+    hypotheses = t.List().tag(sync=True)
+    labels = t.Dict().tag(sync=True)
+    focus = t.Unicode("").tag(sync=True)
+    can_tag = t.Bool(False).tag(sync=True)
+    kwic = t.List().tag(sync=True)
+    kwic_title = t.Unicode("").tag(sync=True)
+
+    def __init__(self, ws: "Workspace", article_id: str | None = None, *, analysis: "Analysis | None" = None,
+                 on_change: Callable[[str], None] | None = None, **kwargs: Any) -> None:
+        from .nlp import LABELS
+
+        super().__init__(**kwargs)
+        self.ws = ws
+        self.analysis = analysis
+        self._listeners: list[Callable[[str], None]] = [on_change] if on_change else []
+        self.labels = {name: {"colour": lab.colour, "description": lab.description} for name, lab in LABELS.items()}
+        self.on_msg(self._on_message)
+        self._article = None
+        if article_id is None:
+            ids = ws.articles["id"]
+            article_id = ids.iloc[0] if len(ids) else None
+        if article_id is not None:
+            self.show(article_id)
+        self.set_analysis(analysis)
+
+    # -- public ---------------------------------------------------------------------------
+    def show(self, article_id: str) -> None:
+        """Switch to another article."""
+        article = self.ws.article(article_id)
+        self._article = article
+        text = article.text
+        spans = article.mentions
+        cuts = to_js_offsets(text, [v for m in spans for v in (m["start"], m["end"])])
+        sentences = sentence_spans(text)
+        sent_cuts = to_js_offsets(text, [v for pair in sentences for v in pair])
+        meta = " · ".join(str(v) for v in (article.source, article.published, article.language) if v)
+        self.doc = {
+            "id": article.id, "title": article.title or "(untitled)", "meta": meta, "text": text,
+            "spans": [[cuts[2 * i], cuts[2 * i + 1], m["label"], m["canonical"]] for i, m in enumerate(spans)],
+            "sentences": [[sent_cuts[2 * i], sent_cuts[2 * i + 1]] for i in range(len(sentences))],
+        }
+        self.kwic = []
+        self._refresh_evidence()
+
+    def set_analysis(self, analysis: "Analysis | None") -> None:
+        """Tag into another analysis (or None for reading only)."""
+        self.analysis = analysis
+        self.can_tag = analysis is not None
+        if analysis is None:
+            self.hypotheses = []
+        else:
+            hyps = analysis.hypotheses
+            self.hypotheses = [{"id": i, "name": n, "label": f"H{p}"}
+                               for i, n, p in zip(hyps["id"], hyps["name"], hyps["position"])]
+            if self.focus not in set(hyps["id"]):
+                self.focus = hyps["id"].iloc[0] if len(hyps) else ""
+        self._refresh_evidence()
+
+    def observe_tags(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(evidence_id)`` after each passage tagged in this reader."""
+        self._listeners.append(callback)
+
+    def refresh(self) -> None:
+        """Reload evidence and hypotheses (after changes made elsewhere)."""
+        self.set_analysis(self.analysis)
+
+    @property
+    def article(self):  # noqa: ANN201
+        return self._article
+
+    # -- internals --------------------------------------------------------------------------
+    def _refresh_evidence(self) -> None:
+        if self.analysis is None or self._article is None:
+            self.evidence = []
+            return
+        frame = self.analysis.evidence
+        frame = frame[frame["article_id"] == self._article.id]
+        hyps = self.analysis.hypotheses
+        text = self._article.text
+        items = []
+        for row in frame.to_dict("records"):
+            start, end = to_js_offsets(text, [int(row["start"]), int(row["end"])])
+            items.append({"id": row["id"], "label": row["label"], "start": start, "end": end,
+                          "note": row["note"] or "",
+                          "ratings": {hid: row[name] for hid, name in zip(hyps["id"], hyps["name"])}})
+        self.evidence = items
+
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        kind = content.get("kind")
+        try:
+            if kind == "tag":
+                self._tag(content)
+            elif kind == "entity":
+                self._entity(str(content.get("canonical", "")))
+            elif kind == "open":
+                self.show(str(content["article_id"]))
+        except Exception as exc:  # noqa: BLE001 - shown to the analyst, never lost silently
+            self.status = f"error: {exc}"
+
+    def _tag(self, content: dict[str, Any]) -> None:
+        if self.analysis is None or self._article is None:
+            self.status = "error: no analysis is open; pass analysis= to tag evidence"
+            return
+        text = self._article.text
+        start = from_js_offset(text, int(content["start"]))
+        end = from_js_offset(text, int(content["end"]))
+        ratings = {hid: r for hid, r in (content.get("ratings") or {}).items() if r and r != "NA"}
+        eid = self.analysis.tag(self._article.id, start, end, ratings=ratings, note=content.get("note") or None,
+                                credibility=content.get("credibility") or "Medium",
+                                info_credibility=content.get("info_credibility"))
+        self._refresh_evidence()
+        label = next((e["label"] for e in self.evidence if e["id"] == eid), eid)
+        self.status = f"saved {label}: “{text[start:end][:60]}”"
+        for listener in self._listeners:
+            listener(eid)
+
+    def _entity(self, canonical: str) -> None:
+        context = self.ws.mentions_in_context(canonical, limit=KWIC_LIMIT)
+        totals = self.ws.entity_table()
+        row = totals[totals["entity"] == canonical]
+        mentions = int(row["mentions"].sum()) if len(row) else len(context)
+        articles = int(row["articles"].max()) if len(row) else context["article_id"].nunique()
+        self.kwic_title = f"{canonical}: {mentions} mentions in {articles} article{'s' if articles != 1 else ''}"
+        self.kwic = context.to_dict("records")
+
+    def static_html(self) -> str:
+        if self._article is None:
+            return "<p>No article.</p>"
+        body = render_article(self._article.to_dict(), self._article.mentions)
+        return f'<div class="wb-static wb-reader-static">{body}</div>'
+
+    def __repr__(self) -> str:
+        return f"<Reader {escape(self.doc.get('title', ''))!s}>"
