@@ -14,15 +14,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["open_workspace", "Workspace", "Article", "show", "demo_sources", "__version__"]
+__all__ = ["open_workspace", "Workspace", "Article", "Analysis", "show", "demo_sources", "Workbench", "Reader",
+           "CorpusBrowser", "EntityExplorer", "Matrix", "__version__"]
 
 if TYPE_CHECKING:
     from .display import demo_sources, show
+    from .ach import Analysis
+    from .app import Workbench
+    from .corpus_browser import CorpusBrowser
+    from .entity_explorer import EntityExplorer
+    from .matrix_widget import Matrix
+    from .reader import Reader
     from .workspace import Article, Workspace, open_workspace
 
 _LAZY = {
     "open_workspace": "workspace", "Workspace": "workspace", "Article": "workspace",
-    "show": "display", "demo_sources": "display",
+    "show": "display", "demo_sources": "display", "Analysis": "ach", "Workbench": "app", "Reader": "reader",
+    "CorpusBrowser": "corpus_browser", "EntityExplorer": "entity_explorer", "Matrix": "matrix_widget",
 }
 
 

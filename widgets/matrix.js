@@ -1,0 +1,126 @@
+// ACH matrix: evidence rows × hypothesis columns, colour-coded ratings changed by click or
+// key, editable weights, one score row per engine, sort by diagnosticity, linchpins marked.
+// One widget model for the whole matrix; the table is rebuilt from plain data.
+import { h } from "./table.js";
+
+const CYCLE = ["NA", "C", "CC", "N", "I", "II"];
+const KEYS = { s: "C", S: "CC", r: "I", R: "II", n: "N", a: "NA" };
+const WEIGHTS = ["High", "Medium", "Low"];
+
+function render({ model, el }) {
+  el.classList.add("wb-widget", "wb-matrix");
+  const root = h("div", { class: "wb-matrix-root", tabindex: "0", "data-lm-suppress-shortcuts": "true" });
+  const sortSelect = h("select", { class: "wb-sort", "aria-label": "sort evidence" });
+  const summary = h("div", { class: "wb-matrix-summary", role: "status" });
+  const tableBox = h("div", { class: "wb-table-box wb-matrix-box" });
+  const status = h("div", { class: "wb-status", role: "status" });
+  const hint = h("div", { class: "wb-hint", text: "Click a cell to cycle its rating, or move with the arrow keys and press s supports · S strongly · r refutes · R strongly · n neutral · a n/a · w credibility · e relevance" });
+  root.append(h("div", { class: "wb-actions-bar" }, h("label", {}, "sort by ", sortSelect), summary), tableBox, hint, status);
+  el.append(root);
+  let cursor = { row: 0, col: 0 };
+
+  function data() { return model.get("data") || {}; }
+
+  function rows() {
+    const d = data();
+    const list = [...(d.rows || [])];
+    const key = sortSelect.value;
+    if (key && key !== "order") list.sort((a, b) => ((b.diagnosticity || {})[key] ?? 0) - ((a.diagnosticity || {})[key] ?? 0));
+    return list;
+  }
+
+  function buildSort() {
+    const engines = data().engines || [];
+    const current = sortSelect.value || "order";
+    sortSelect.replaceChildren(h("option", { value: "order" }, "order tagged"),
+      ...engines.map((e) => h("option", { value: e.name }, `diagnosticity (${e.title})`)));
+    sortSelect.value = [...sortSelect.options].some((o) => o.value === current) ? current : "order";
+  }
+
+  function draw() {
+    const t0 = performance.now();
+    const d = data();
+    const hyps = d.hypotheses || [];
+    const list = rows();
+    cursor.row = Math.min(cursor.row, Math.max(0, list.length - 1));
+    cursor.col = Math.min(cursor.col, Math.max(0, hyps.length - 1));
+    const head = h("tr", {}, h("th", { scope: "col" }, "Evidence"), h("th", { scope: "col", title: "credibility" }, "Cred."),
+      h("th", { scope: "col", title: "relevance" }, "Rel."), h("th", { scope: "col", title: "source reliability / information credibility" }, "Grade"),
+      ...hyps.map((hy) => h("th", { scope: "col", title: hy.name, "data-hypothesis": hy.id }, hy.label, h("div", { class: "wb-hyp-title", text: hy.name }))));
+    const body = h("tbody");
+    list.forEach((row, r) => {
+      const tr = h("tr", { "data-evidence": row.id, class: (row.linchpin || []).length ? "wb-linchpin" : "" });
+      const marks = [(row.linchpin || []).length ? "★ " : "", row.copy ? "⧉ " : "", (row.flags || []).includes("deception") ? "⚠ " : ""].join("");
+      tr.append(h("th", { scope: "row", class: "wb-ev-cell", title: `${row.text}${row.note ? "\n" + row.note : ""}${(row.linchpin || []).length ? "\nlinchpin under " + row.linchpin.join(", ") : ""}` },
+        h("span", { class: "wb-ev-label", text: `${marks}${row.label}` }), " ", h("span", { class: "wb-ev-text", text: row.text })));
+      tr.append(weightCell(row, "credibility"), weightCell(row, "relevance"),
+        h("td", { class: "wb-grade", text: `${row.reliability || "F"}${row.info_credibility || ""}` }));
+      hyps.forEach((hy, c) => {
+        const rating = (row.ratings || {})[hy.id] || "NA";
+        const td = h("td", { class: `wb-cell wb-r-${rating}${r === cursor.row && c === cursor.col ? " wb-cursor" : ""}`,
+          "data-evidence": row.id, "data-hypothesis": hy.id, "data-rating": rating, title: `${row.label} × ${hy.label}: ${rating}` }, rating === "NA" ? "" : rating);
+        td.addEventListener("click", () => {
+          cursor = { row: r, col: c };
+          const next = CYCLE[(CYCLE.indexOf(rating) + 1) % CYCLE.length];
+          rate(row.id, hy.id, next);
+        });
+        tr.append(td);
+      });
+      body.append(tr);
+    });
+    const foot = h("tfoot");
+    for (const engine of d.engines || []) {
+      const tr = h("tr", { "data-engine": engine.name }, h("th", { scope: "row", colspan: "4", title: engine.explain || "" }, engine.title));
+      for (const hy of hyps) {
+        const value = (engine.scores || {})[hy.id];
+        const leader = (engine.leaders || []).includes(hy.id);
+        const words = (engine.words || {})[hy.id];
+        tr.append(h("td", { class: `wb-score${leader ? " wb-leader" : ""}`, "data-hypothesis": hy.id, title: words || "" },
+          value === undefined || value === null ? "" : engine.format === "percent" ? `${(100 * value).toFixed(0)}%` : String(Math.round(value * 100) / 100)));
+      }
+      foot.append(tr);
+    }
+    tableBox.replaceChildren(h("table", { class: "wb-table wb-matrix-table" }, h("thead", {}, head), body, foot));
+    summary.textContent = [d.disagreement, d.independence].filter(Boolean).join(" · ");
+    root.dataset.renderMs = String(Math.round(performance.now() - t0));
+  }
+
+  function weightCell(row, field) {
+    const value = row[field] || "Medium";
+    const td = h("td", { class: `wb-weight wb-w-${value}`, "data-field": field, title: `${field}: ${value} (click to change)` }, value[0]);
+    td.addEventListener("click", () => model.send({ kind: "weight", evidence_id: row.id, field, value: WEIGHTS[(WEIGHTS.indexOf(value) + 1) % 3] }));
+    return td;
+  }
+
+  function rate(evidenceId, hypothesisId, rating) {
+    root.dataset.pendingRate = "true";
+    model.send({ kind: "rate", evidence_id: evidenceId, hypothesis_id: hypothesisId, rating });
+  }
+
+  root.addEventListener("keydown", (event) => {
+    const list = rows();
+    const hyps = data().hypotheses || [];
+    if (!list.length || !hyps.length) return;
+    const row = list[cursor.row];
+    let handled = true;
+    if (event.key === "ArrowDown") cursor.row = Math.min(list.length - 1, cursor.row + 1);
+    else if (event.key === "ArrowUp") cursor.row = Math.max(0, cursor.row - 1);
+    else if (event.key === "ArrowRight") cursor.col = Math.min(hyps.length - 1, cursor.col + 1);
+    else if (event.key === "ArrowLeft") cursor.col = Math.max(0, cursor.col - 1);
+    else if (KEYS[event.key]) { rate(row.id, hyps[cursor.col].id, KEYS[event.key]); }
+    else if (event.key === "w" || event.key === "e") {
+      const field = event.key === "w" ? "credibility" : "relevance";
+      model.send({ kind: "weight", evidence_id: row.id, field, value: WEIGHTS[(WEIGHTS.indexOf(row[field] || "Medium") + 1) % 3] });
+    } else handled = false;
+    if (handled) { event.preventDefault(); event.stopPropagation(); if (!KEYS[event.key]) draw(); }
+  });
+
+  sortSelect.addEventListener("change", draw);
+  model.on("change:data", () => { delete root.dataset.pendingRate; buildSort(); draw(); });
+  model.on("change:status", () => { status.textContent = model.get("status") || ""; });
+  buildSort();
+  draw();
+  return () => root.remove();
+}
+
+export default { render };

@@ -1,0 +1,113 @@
+"""``Workbench(ws)``: the corpus browser, reader, entity explorer and matrix in tabs, in sync."""
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from .corpus_browser import CorpusBrowser
+from .entity_explorer import EntityExplorer
+from .matrix_widget import Matrix
+from .reader import Reader
+
+if TYPE_CHECKING:
+    from .ach import Analysis
+    from .workspace import Workspace
+
+__all__ = ["Workbench"]
+
+TABS = ("Corpus", "Reader", "Entities", "Matrix")
+
+
+class Workbench(w.VBox):
+    """The whole loop in one cell: browse, read, tag, rate, and watch the scores move.
+
+    A passage tagged in the reader appears in the matrix and its scores at once; a rating
+    changed in the matrix re-colours the reader's underlines; an entity correction
+    re-highlights the reader.
+
+    Args:
+        ws: the workspace.
+        analysis: the analysis to work on (an Analysis or its id; default: the newest one).
+    """
+
+    def __init__(self, ws: "Workspace", analysis: "Analysis | str | None" = None, **kwargs: Any) -> None:
+        self.ws = ws
+        self.analysis = self._pick(analysis)
+        self.corpus = CorpusBrowser(ws, on_open=self.open_article)
+        self.reader = Reader(ws, analysis=self.analysis, on_change=self._tagged)
+        self.entities = EntityExplorer(ws, on_change=self._entities_changed, on_open=self.open_article)
+        self.matrix = Matrix(self.analysis, on_change=self._rated) if self.analysis else None
+        self.chooser = w.Dropdown(options=self._analysis_options(), value=self.analysis.id if self.analysis else None,
+                                  description="Analysis", layout=w.Layout(width="60%"))
+        self.chooser.observe(self._choose, names="value")
+        matrix_view = self.matrix if self.matrix is not None else w.HTML("<p>No analysis yet: create one with "
+                                                                         "<code>ws.new_analysis(question, hypotheses)</code>.</p>")
+        self.tabs = w.Tab(children=[self.corpus, self.reader, self.entities, matrix_view], titles=TABS)
+        super().__init__(children=[self.chooser, self.tabs], **kwargs)
+        self.add_class("wb-workbench")
+
+    def open_article(self, article_id: str) -> None:
+        """Show an article in the reader tab."""
+        self.reader.show(article_id)
+        self.tabs.selected_index = TABS.index("Reader")
+
+    # -- sync -------------------------------------------------------------------------------
+    def _tagged(self, _evidence_id: str) -> None:
+        if self.matrix is not None:
+            self.matrix.refresh()
+        self.corpus.refresh()
+
+    def _rated(self) -> None:
+        self.reader.refresh()
+
+    def _entities_changed(self) -> None:
+        if self.reader.article is not None:
+            self.reader.show(self.reader.article.id)
+
+    def _choose(self, change: dict[str, Any]) -> None:
+        if not change["new"]:
+            return
+        self.analysis = self.ws.analysis(change["new"])
+        self.reader.set_analysis(self.analysis)
+        if self.matrix is None:
+            self.matrix = Matrix(self.analysis, on_change=self._rated)
+            children = list(self.tabs.children)
+            children[TABS.index("Matrix")] = self.matrix
+            self.tabs.children = children
+        else:
+            self.matrix.analysis = self.analysis
+            self.matrix.refresh()
+
+    def _pick(self, analysis: "Analysis | str | None") -> "Analysis | None":
+        if analysis is None:
+            listed = self.ws.analyses
+            return self.ws.analysis(listed["id"].iloc[-1]) if len(listed) else None
+        if isinstance(analysis, str):
+            return self.ws.analysis(analysis)
+        return analysis
+
+    def _analysis_options(self) -> list[tuple[str, str]]:
+        listed = self.ws.analyses
+        return [(q if len(q) <= 90 else q[:89] + "…", i) for i, q in zip(listed["id"], listed["question"])]
+
+    # -- static view ------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        return {**data, "text/html": self.static_html()}, metadata
+
+    def static_html(self) -> str:
+        """All four views as static, escaped HTML (for exports and kernel-less viewers)."""
+        from .render import base_css
+        from ._widget_base import asset
+
+        parts = [f"<style>{base_css()}\n{asset('table.css')}\n{asset('matrix.css')}</style>"]
+        if self.analysis is not None:
+            parts.append(f"<h3>{escape(self.analysis.question)}</h3>")
+            parts.append(self.matrix.static_html() if self.matrix else "")
+        parts.append(self.reader.static_html())
+        parts.append(self.entities.static_html())
+        parts.append(self.corpus.static_html())
+        return f'<div class="wb-static wb-workbench-static">{"".join(parts)}</div>'

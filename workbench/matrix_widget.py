@@ -1,0 +1,154 @@
+"""The ACH matrix widget: evidence × hypotheses, ratings and weights editable, scores live."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import traitlets as t
+
+from ._widget_base import BundledWidget
+
+if TYPE_CHECKING:
+    from .ach import Analysis
+
+__all__ = ["Matrix", "matrix_data"]
+
+TEXT_WIDTH = 160
+
+
+def matrix_data(analysis: "Analysis") -> dict[str, Any]:
+    """The plain data the matrix view and the report's matrix are drawn from.
+
+    Returns:
+        {"hypotheses": [{id, name, label}], "rows": [...], "engines": [{name, title, scores,
+        leaders, words, format}], "disagreement": str | None, "independence": str | None}
+        with hypotheses and scores keyed by hypothesis id.
+    """
+    from .analysis import score
+
+    hyps = analysis.hypotheses
+    evidence = analysis.evidence
+    names = list(hyps["name"])
+    ids = dict(zip(names, hyps["id"]))
+    hyp_rows = [{"id": i, "name": n, "label": f"H{p}"} for i, n, p in zip(hyps["id"], hyps["name"], hyps["position"])]
+    engines: list[dict[str, Any]] = []
+    disagreement = independence = None
+    diagnosticity: dict[str, dict[str, float]] = {}
+    linchpins: dict[str, list[str]] = {}
+    if len(evidence) and names:
+        result = score(analysis.frame(), hypotheses=names).to_dict()
+        disagreement = result.get("disagreement")
+        groups = (result.get("independence") or {}).get("groups") or {}
+        if groups:
+            independence = "syndicated copies counted once: " + "; ".join(
+                " = ".join(map(str, members)) for members in groups.values())
+        for name, engine in result["engines"].items():
+            engines.append({
+                "name": name, "title": engine["label"],
+                "scores": {ids[h]: v for h, v in engine["scores"].items()},
+                "leaders": [ids[h] for h in engine.get("leaders", [])],
+                "words": {ids[h]: w for h, w in (engine.get("words") or {}).items()},
+                "format": "percent" if name == "bayes" else "number",
+                "explain": "higher is better" if engine.get("higher_is_better") else "lower is better",
+            })
+            for label, value in (engine.get("diagnosticity") or {}).items():
+                diagnosticity.setdefault(label, {})[name] = value
+            for label in engine.get("linchpins") or []:
+                linchpins.setdefault(label, []).append(engine["label"])
+    rows = []
+    for r in evidence.to_dict("records"):
+        text = r["exact"] if isinstance(r["exact"], str) else (r["note"] or "")
+        rows.append({
+            "id": r["id"], "label": r["label"], "kind": r["kind"],
+            "text": text if len(text) <= TEXT_WIDTH else text[:TEXT_WIDTH - 1] + "…",
+            "note": r["note"] or "", "ratings": {ids[n]: r[n] for n in names},
+            "credibility": r["credibility"], "relevance": r["relevance"],
+            "info_credibility": None if r["info_credibility"] != r["info_credibility"] or r["info_credibility"] is None
+            else int(r["info_credibility"]),
+            "reliability": r["reliability"], "copy": bool(r["copy"]), "flags": list(r["flags"]),
+            "diagnosticity": diagnosticity.get(r["label"], {}), "linchpin": linchpins.get(r["label"], []),
+        })
+    return {"hypotheses": hyp_rows, "rows": rows, "engines": engines, "disagreement": disagreement,
+            "independence": independence}
+
+
+class Matrix(BundledWidget):
+    """Work the matrix of one analysis: click or key to rate, edit weights, watch the scores.
+
+    Args:
+        analysis: the analysis.
+        on_change: called after each change made here (the Workbench refreshes the reader).
+    """
+
+    _module = "matrix"
+    _styles = ("table.css", "matrix.css")
+
+    data = t.Dict().tag(sync=True)
+
+    def __init__(self, analysis: "Analysis", *, on_change: Callable[[], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.analysis = analysis
+        self._on_change = [on_change] if on_change else []
+        self.on_msg(self._on_message)
+        self.refresh()
+
+    def observe_changes(self, callback: Callable[[], None]) -> None:
+        self._on_change.append(callback)
+
+    def refresh(self) -> None:
+        """Recompute the matrix and every engine's scores from the workspace."""
+        self.data = matrix_data(self.analysis)
+
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        try:
+            kind = content.get("kind")
+            if kind == "rate":
+                self.analysis.rate(str(content["evidence_id"]), str(content["hypothesis_id"]), content["rating"])
+            elif kind == "weight":
+                field = str(content["field"])
+                if field not in ("credibility", "relevance"):
+                    raise ValueError(f"weight {field!r}: only credibility and relevance can be set here")
+                self.analysis.update_evidence(str(content["evidence_id"]), **{field: content["value"]})
+            else:
+                return
+            self.status = ""
+            self.refresh()
+            for callback in self._on_change:
+                callback()
+        except Exception as exc:  # noqa: BLE001
+            self.status = f"error: {exc}"
+            self.refresh()
+
+    def static_html(self) -> str:
+        return render_matrix_html(self.data)
+
+
+def render_matrix_html(data: dict[str, Any]) -> str:
+    """The matrix as a static, escaped HTML table (shared with the report)."""
+    hyps = data.get("hypotheses", [])
+    head = "".join(f'<th title="{escape(h["name"])}">{escape(h["label"])}<div class="wb-hyp-title">{escape(h["name"])}</div></th>'
+                   for h in hyps)
+    body = []
+    for row in data.get("rows", []):
+        marks = ("★ " if row["linchpin"] else "") + ("⧉ " if row["copy"] else "") + ("⚠ " if "deception" in row["flags"] else "")
+        cells = "".join(
+            f'<td class="wb-cell wb-r-{escape(row["ratings"].get(h["id"], "NA"))}">'
+            f'{escape("" if row["ratings"].get(h["id"], "NA") == "NA" else row["ratings"][h["id"]])}</td>' for h in hyps)
+        grade = f'{row["reliability"] or "F"}{row["info_credibility"] or ""}'
+        body.append(f'<tr><th scope="row" class="wb-ev-cell"><span class="wb-ev-label">{escape(marks + row["label"])}</span> '
+                    f'<span class="wb-ev-text">{escape(row["text"])}</span></th><td>{escape(row["credibility"][0])}</td>'
+                    f'<td>{escape(row["relevance"][0])}</td><td>{escape(grade)}</td>{cells}</tr>')
+    foot = []
+    for engine in data.get("engines", []):
+        tds = []
+        for h in hyps:
+            value = engine["scores"].get(h["id"])
+            shown = "" if value is None else (f"{100 * value:.0f}%" if engine["format"] == "percent" else f"{value:.2f}")
+            leader = " wb-leader" if h["id"] in engine["leaders"] else ""
+            words = engine["words"].get(h["id"], "")
+            tds.append(f'<td class="wb-score{leader}" title="{escape(words)}">{escape(shown)}</td>')
+        foot.append(f'<tr><th colspan="4" scope="row">{escape(engine["title"])}</th>{"".join(tds)}</tr>')
+    return ('<div class="wb-static wb-matrix-static"><table class="wb-table wb-matrix-table"><thead><tr><th>Evidence</th>'
+            f'<th>Cred.</th><th>Rel.</th><th>Grade</th>{head}</tr></thead><tbody>{"".join(body)}</tbody>'
+            f'<tfoot>{"".join(foot)}</tfoot></table></div>')
