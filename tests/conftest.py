@@ -16,6 +16,8 @@ SEEDS = ROOT / "seeds"
 SEED_TXT = SEEDS / "000_77591201f77be997.txt"
 ARTIFACTS = ROOT / "test-artifacts"
 
+pytest_plugins = ["lab_harness"]
+
 os.environ.setdefault("WORKBENCH_PIPELINE", "builtin")  # tests do not depend on what else is installed
 
 
