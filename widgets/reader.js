@@ -157,6 +157,7 @@ function render({ model, el }) {
     const hyps = model.get("hypotheses") || [];
     pending = { start, end, ratings: Object.fromEntries(hyps.map((hy) => [hy.id, "NA"])), info: null, credibility: "Medium", row: 0 };
     drawPanel();
+    root.focus({ preventScroll: true }); // keys go to the tagging panel, not to JupyterLab
   }
 
   function drawPanel() {

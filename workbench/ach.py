@@ -154,6 +154,49 @@ class Analysis:
         return pd.DataFrame(rows, columns=["evidence", "hypothesis", "rating", "credibility", "relevance",
                                            "info_credibility", "reliability", "group", "date"])
 
+    # -- scoring (pure engines in workbench.analysis) ------------------------------------------
+    def score(self, **options: Any) -> Any:
+        """PARC, weighted PARC, Open Synthesis and Bayes side by side (``analysis.Scores``)."""
+        from .analysis import score
+
+        return score(self.frame(), hypotheses=list(self.hypotheses["name"]), **options)
+
+    def leave_one_out(self) -> Any:
+        """Which evidence items, removed, change the leader under each engine (the linchpins)."""
+        from .analysis import leave_one_out
+
+        return leave_one_out(self.frame(), hypotheses=list(self.hypotheses["name"]))
+
+    def rating_perturbation(self) -> "pd.DataFrame":
+        """Every one-step rating change that would change the leader."""
+        from .analysis import rating_perturbation
+
+        return rating_perturbation(self.frame(), hypotheses=list(self.hypotheses["name"]))
+
+    def monte_carlo(self, draws: int = 10_000, seed: int | None = 0, **options: Any) -> Any:
+        """Each hypothesis's chance of ranking first when ratings and weights are uncertain."""
+        from .analysis import monte_carlo
+
+        return monte_carlo(self.frame(), draws=draws, seed=seed, hypotheses=list(self.hypotheses["name"]), **options)
+
+    def matrix(self) -> "pd.DataFrame":
+        """The matrix: evidence rows, hypothesis columns, ratings as values."""
+        frame = self.evidence
+        names = list(self.hypotheses["name"])
+        return frame.set_index("label")[["exact", "note", "credibility", "relevance", *names]]
+
+    def to_document(self) -> dict[str, Any]:
+        """The whole analysis as a plain, versioned document (lossless JSON)."""
+        from .interchange import analysis_to_document
+
+        return analysis_to_document(self)
+
+    def export(self, path: Any, format: str = "json") -> Any:  # noqa: A002 - the CLI's word
+        """Write the analysis as json | achz | w3c | csv."""
+        from .interchange import export_analysis
+
+        return export_analysis(self, format, path)
+
     def _evidence_rows(self) -> list[dict[str, Any]]:
         e, a, src = s.evidence, s.articles, s.sources
         query = (select(e, a.c.copy_of, a.c.published, src.c.name.label("source"), src.c.reliability)
@@ -420,9 +463,16 @@ def _clean_name(value: Any, what: str) -> str:
 
 def create_analysis(ws: "Workspace", question: str, hypotheses: Iterable[str] = (), *,
                     time_horizon: str | None = None, classification: str | None = None,
-                    other: bool = False) -> Analysis:
-    """Create an analysis with its hypotheses in one change; ``other`` adds "None of these"."""
+                    other: bool = False, exist_ok: bool = False) -> Analysis:
+    """Create an analysis with its hypotheses in one change; ``other`` adds "None of these";
+    ``exist_ok`` returns the analysis already asking the same question instead."""
     question = _clean_name(question, "question")
+    if exist_ok:
+        with ws.store.read() as conn:
+            found = conn.execute(select(s.analyses.c.id).where(s.analyses.c.question == question)
+                                 .order_by(s.analyses.c.created_at)).scalar()
+        if found:
+            return Analysis(ws, found)
     names = [_clean_name(h, "hypothesis name") for h in hypotheses]
     if len(set(names)) != len(names):
         raise StoreError("hypotheses: names must be distinct")

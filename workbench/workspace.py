@@ -202,7 +202,7 @@ class Workspace(EntityCorrections):
 
     # -- analyses -----------------------------------------------------------------------
     def new_analysis(self, question: str, hypotheses: Iterable[str] = (), *, time_horizon: str | None = None,
-                     classification: str | None = None, other: bool = False) -> "Analysis":
+                     classification: str | None = None, other: bool = False, exist_ok: bool = False) -> "Analysis":
         """Start an analysis of competing hypotheses.
 
         Args:
@@ -211,11 +211,20 @@ class Workspace(EntityCorrections):
             time_horizon: the period the question covers ("by 31 March 2023").
             classification: a marking carried into exports.
             other: add a final "None of these" hypothesis.
+            exist_ok: return the analysis that already asks this question (notebooks re-run).
         """
         from .ach import create_analysis
 
         return create_analysis(self, question, hypotheses, time_horizon=time_horizon,
-                               classification=classification, other=other)
+                               classification=classification, other=other, exist_ok=exist_ok)
+
+    def import_analysis(self, source: "str | os.PathLike[str] | dict[str, Any]") -> "Analysis":
+        """Import an analysis: a JSON document or a PARC .achz file (path), or a document dict."""
+        from .interchange import import_document, read_analysis_file
+
+        if isinstance(source, dict):
+            return import_document(self, source)
+        return import_document(self, read_analysis_file(source), name=str(source))
 
     @property
     def analyses(self) -> "pd.DataFrame":
