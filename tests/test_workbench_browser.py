@@ -48,19 +48,19 @@ CHAR_BOX = """
 TIMED_SAVE = """
 async (timeoutMs) => {
   const matrix = document.querySelector('.wb-matrix-root');
-  const before = matrix.querySelectorAll('tbody tr').length;
+  const before = Number(matrix.dataset.totalRows);
   const root = document.querySelector('.wb-reader-root');
   const start = performance.now();
   root.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('matrix did not update')), timeoutMs);
     const check = () => {
-      if (matrix.querySelectorAll('tbody tr').length > before) {
+      if (Number(matrix.dataset.totalRows) > before) {
         clearTimeout(timer); observer.disconnect(); resolve(performance.now() - start);
       }
     };
     const observer = new MutationObserver(check);
-    observer.observe(matrix, { childList: true, subtree: true });
+    observer.observe(matrix, { childList: true, subtree: true, attributes: true });
   });
 }
 """
@@ -81,8 +81,8 @@ def test_select_tag_by_keyboard_matrix_updates_and_survives_reload(lab: Lab):
     # the matrix before: two evidence items tagged in code
     _tab(lab, "Matrix")
     matrix = page.locator(".wb-matrix-root")
-    matrix.locator("tbody tr").first.wait_for()
-    assert matrix.locator("tbody tr").count() == 2
+    matrix.locator("tbody tr[data-evidence]").first.wait_for()
+    assert matrix.locator("tbody tr[data-evidence]").count() == 2
     scores_before = matrix.locator("tfoot").inner_text()
 
     # open the article from the corpus browser (a click on its row)
@@ -120,7 +120,7 @@ def test_select_tag_by_keyboard_matrix_updates_and_survives_reload(lab: Lab):
     assert page.locator(".jp-RawCell").count() == 0
 
     _tab(lab, "Matrix")
-    row = matrix.locator("tbody tr", has_text="E3")
+    row = matrix.locator("tbody tr[data-evidence]", has_text="E3")
     row.wait_for()
     cells = row.locator("td.wb-cell")
     assert cells.nth(0).get_attribute("data-rating") == "I"

@@ -6,6 +6,8 @@ import { h } from "./table.js";
 const CYCLE = ["NA", "C", "CC", "N", "I", "II"];
 const KEYS = { s: "C", S: "CC", r: "I", R: "II", n: "N", a: "NA" };
 const WEIGHTS = ["High", "Medium", "Low"];
+const ROW_HEIGHT = 40; // px, fixed by matrix.css so rows can be windowed
+const MARGIN = 10;
 
 function render({ model, el }) {
   el.classList.add("wb-widget", "wb-matrix");
@@ -18,6 +20,7 @@ function render({ model, el }) {
   root.append(h("div", { class: "wb-actions-bar" }, h("label", {}, "sort by ", sortSelect), summary), tableBox, hint, status);
   el.append(root);
   let cursor = { row: 0, col: 0 };
+  let windowRange = [0, 0];
 
   function data() { return model.get("data") || {}; }
 
@@ -47,16 +50,22 @@ function render({ model, el }) {
     const head = h("tr", {}, h("th", { scope: "col" }, "Evidence"), h("th", { scope: "col", title: "credibility" }, "Cred."),
       h("th", { scope: "col", title: "relevance" }, "Rel."), h("th", { scope: "col", title: "source reliability / information credibility" }, "Grade"),
       ...hyps.map((hy) => h("th", { scope: "col", title: hy.name, "data-hypothesis": hy.id }, hy.label, h("div", { class: "wb-hyp-title", text: hy.name }))));
+    // Only the rows in view are in the DOM (plus a margin): a 1,000-row matrix lays out as fast as a 40-row one.
     const body = h("tbody");
-    list.forEach((row, r) => {
-      const tr = h("tr", { "data-evidence": row.id, class: (row.linchpin || []).length ? "wb-linchpin" : "" });
+    const first = Math.max(0, Math.floor(tableBox.scrollTop / ROW_HEIGHT) - MARGIN);
+    const last = Math.min(list.length, first + Math.ceil((tableBox.clientHeight || 600) / ROW_HEIGHT) + 2 * MARGIN);
+    windowRange = [first, last];
+    body.append(h("tr", { class: "wb-spacer", style: `height:${first * ROW_HEIGHT}px` }));
+    list.slice(first, last).forEach((row, k) => {
+      const r = first + k;
+      const tr = h("tr", { "data-evidence": row.id, "data-index": r, class: (row.linchpin || []).length ? "wb-linchpin" : "" });
       const marks = [(row.linchpin || []).length ? "★ " : "", row.copy ? "⧉ " : "", (row.flags || []).includes("deception") ? "⚠ " : ""].join("");
       tr.append(h("th", { scope: "row", class: "wb-ev-cell", title: `${row.text}${row.note ? "\n" + row.note : ""}${(row.linchpin || []).length ? "\nlinchpin under " + row.linchpin.join(", ") : ""}` },
         h("span", { class: "wb-ev-label", text: `${marks}${row.label}` }), " ", h("span", { class: "wb-ev-text", text: row.text })));
       tr.append(weightCell(row, "credibility"), weightCell(row, "relevance"),
         h("td", { class: "wb-grade", text: `${row.reliability || "F"}${row.info_credibility || ""}` }));
       hyps.forEach((hy, c) => {
-        const rating = (row.ratings || {})[hy.id] || "NA";
+        const rating = (row.ratings || [])[c] || "NA";
         const td = h("td", { class: `wb-cell wb-r-${rating}${r === cursor.row && c === cursor.col ? " wb-cursor" : ""}`,
           "data-evidence": row.id, "data-hypothesis": hy.id, "data-rating": rating, title: `${row.label} × ${hy.label}: ${rating}` }, rating === "NA" ? "" : rating);
         td.addEventListener("click", () => {
@@ -68,6 +77,7 @@ function render({ model, el }) {
       });
       body.append(tr);
     });
+    body.append(h("tr", { class: "wb-spacer", style: `height:${(list.length - last) * ROW_HEIGHT}px` }));
     const foot = h("tfoot");
     for (const engine of d.engines || []) {
       const tr = h("tr", { "data-engine": engine.name }, h("th", { scope: "row", colspan: "4", title: engine.explain || "" }, engine.title));
@@ -80,7 +90,10 @@ function render({ model, el }) {
       }
       foot.append(tr);
     }
+    const scrollTop = tableBox.scrollTop;
     tableBox.replaceChildren(h("table", { class: "wb-table wb-matrix-table" }, h("thead", {}, head), body, foot));
+    tableBox.scrollTop = scrollTop;
+    root.dataset.totalRows = String(list.length);
     summary.textContent = [d.disagreement, d.independence].filter(Boolean).join(" · ");
     root.dataset.renderMs = String(Math.round(performance.now() - t0));
   }
@@ -94,6 +107,13 @@ function render({ model, el }) {
 
   function rate(evidenceId, hypothesisId, rating) {
     root.dataset.pendingRate = "true";
+    // Show the new rating at once; scores follow when the kernel has recomputed them.
+    const cell = tableBox.querySelector(`td.wb-cell[data-evidence="${CSS.escape(evidenceId)}"][data-hypothesis="${CSS.escape(hypothesisId)}"]`);
+    if (cell) {
+      cell.className = cell.className.replace(/wb-r-\w+/, `wb-r-${rating}`);
+      cell.dataset.rating = rating;
+      cell.textContent = rating === "NA" ? "" : rating;
+    }
     model.send({ kind: "rate", evidence_id: evidenceId, hypothesis_id: hypothesisId, rating });
   }
 
@@ -112,7 +132,26 @@ function render({ model, el }) {
       const field = event.key === "w" ? "credibility" : "relevance";
       model.send({ kind: "weight", evidence_id: row.id, field, value: WEIGHTS[(WEIGHTS.indexOf(row[field] || "Medium") + 1) % 3] });
     } else handled = false;
-    if (handled) { event.preventDefault(); event.stopPropagation(); if (!KEYS[event.key]) draw(); }
+    if (handled) {
+      event.preventDefault(); event.stopPropagation();
+      if (!KEYS[event.key]) { keepInView(); draw(); }
+    }
+  });
+
+  function keepInView() {
+    const top = cursor.row * ROW_HEIGHT, view = tableBox.clientHeight - 3 * ROW_HEIGHT;
+    if (top < tableBox.scrollTop) tableBox.scrollTop = top;
+    else if (top > tableBox.scrollTop + view) tableBox.scrollTop = top - view;
+  }
+
+  let frame = null;
+  tableBox.addEventListener("scroll", () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = null;
+      const first = Math.max(0, Math.floor(tableBox.scrollTop / ROW_HEIGHT) - MARGIN);
+      if (Math.abs(first - windowRange[0]) >= MARGIN / 2) draw();
+    });
   });
 
   sortSelect.addEventListener("change", draw);

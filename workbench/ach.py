@@ -113,23 +113,7 @@ class Analysis:
     @property
     def evidence(self) -> "pd.DataFrame":
         """Evidence items with their anchors, weights, source grades and ratings (one column per hypothesis)."""
-        import pandas as pd
-
-        items = self._evidence_rows()
-        hyps = self.hypotheses
-        ratings = self._ratings()
-        rows = []
-        for item in items:
-            row = {k: item[k] for k in ("label", "id", "kind", "article_id", "start", "end", "exact", "note",
-                                        "credibility", "relevance", "info_credibility", "reliability", "source",
-                                        "group", "event_date", "report_date", "analyst", "flags", "copy")}
-            for hid, name in zip(hyps["id"], hyps["name"]):
-                row[name] = ratings.get((item["id"], hid), "NA")
-            rows.append(row)
-        columns = ["label", "id", "kind", "article_id", "start", "end", "exact", "note", "credibility",
-                   "relevance", "info_credibility", "reliability", "source", "group", "event_date",
-                   "report_date", "analyst", "flags", "copy", *hyps["name"]]
-        return pd.DataFrame(rows, columns=columns)
+        return self._evidence_view(self._snapshot())
 
     def frame(self) -> "pd.DataFrame":
         """The tidy frame for the scoring engines: one row per (evidence, hypothesis).
@@ -137,22 +121,41 @@ class Analysis:
         Columns: evidence (label), hypothesis (name), rating, credibility, relevance,
         info_credibility, reliability, group (syndicated copies of one story share it), date.
         """
+        return self._frame_view(self._snapshot())
+
+    def views(self) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+        """``(evidence, frame())`` from one read, for callers that need both."""
+        snapshot = self._snapshot()
+        return self._evidence_view(snapshot), self._frame_view(snapshot)
+
+    @staticmethod
+    def _evidence_view(snapshot: tuple["pd.DataFrame", "pd.DataFrame", "pd.DataFrame"]) -> "pd.DataFrame":
+        items, hyps, wide = snapshot
+        columns = ["label", "id", "kind", "article_id", "start", "end", "exact", "note", "credibility",
+                   "relevance", "info_credibility", "reliability", "source", "group", "event_date",
+                   "report_date", "analyst", "flags", "copy"]
+        out = items[columns].reset_index(drop=True)
+        ratings = wide.set_axis(list(hyps["name"]), axis=1).reset_index(drop=True)
+        return out.join(ratings) if len(hyps) else out
+
+    @staticmethod
+    def _frame_view(snapshot: tuple["pd.DataFrame", "pd.DataFrame", "pd.DataFrame"]) -> "pd.DataFrame":
+        import numpy as np
         import pandas as pd
 
-        hyps = self.hypotheses
-        ratings = self._ratings()
-        rows = []
-        for item in self._evidence_rows():
-            for hid, name in zip(hyps["id"], hyps["name"]):
-                rows.append({
-                    "evidence": item["label"], "hypothesis": name,
-                    "rating": ratings.get((item["id"], hid), "NA"),
-                    "credibility": item["credibility"], "relevance": item["relevance"],
-                    "info_credibility": item["info_credibility"], "reliability": item["reliability"] or "F",
-                    "group": item["group"], "date": item["event_date"] or item["report_date"],
-                })
-        return pd.DataFrame(rows, columns=["evidence", "hypothesis", "rating", "credibility", "relevance",
-                                           "info_credibility", "reliability", "group", "date"])
+        items, hyps, wide = snapshot
+        n = len(hyps)
+        def each(column: str) -> np.ndarray:
+            return np.repeat(items[column].to_numpy(dtype=object), n)
+
+        dates = items["event_date"].where(items["event_date"].notna(), items["report_date"])
+        return pd.DataFrame({
+            "evidence": each("label"), "hypothesis": np.tile(hyps["name"].to_numpy(dtype=object), len(items)),
+            "rating": wide.to_numpy(dtype=object).ravel() if n else np.array([], dtype=object),
+            "credibility": each("credibility"), "relevance": each("relevance"),
+            "info_credibility": each("info_credibility"), "reliability": np.repeat(items["reliability"].fillna("F").to_numpy(dtype=object), n),
+            "group": each("group"), "date": np.repeat(dates.to_numpy(dtype=object), n),
+        })
 
     # -- scoring (pure engines in workbench.analysis) ------------------------------------------
     def score(self, **options: Any) -> Any:
@@ -198,31 +201,37 @@ class Analysis:
         return export_analysis(self, format, path)
 
     def _evidence_rows(self) -> list[dict[str, Any]]:
-        e, a, src = s.evidence, s.articles, s.sources
+        return self._snapshot()[0].to_dict("records")
+
+    def _snapshot(self) -> tuple["pd.DataFrame", "pd.DataFrame", "pd.DataFrame"]:
+        """One consistent read: evidence items (with source grade, copy and independence group),
+        hypotheses, and the ratings as an items × hypotheses frame ("NA" where unrated)."""
+        import pandas as pd
+
+        e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
         query = (select(e, a.c.copy_of, a.c.published, src.c.name.label("source"), src.c.reliability)
                  .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id))
                  .where(e.c.analysis_id == self.id).order_by(e.c.position, e.c.created_at))
         with self.ws.store.read() as conn:
-            rows = [dict(r) for r in conn.execute(query).mappings()]
-        for row in rows:
-            row["label"] = f"E{row['position']}"
-            row["flags"] = json.loads(row["flags"] or "[]")
-            row["copy"] = row["copy_of"] is not None
-            row["report_date"] = row["report_date"] or row["published"]
-            # Syndicated copies of one story, quoting the same words, are one piece of evidence.
-            if row["kind"] == "quote":
-                story = row["copy_of"] or row["article_id"]
-                row["group"] = f"{story}:{' '.join((row['exact'] or '').lower().split())}"
-            else:
-                row["group"] = row["id"]
-        return rows
-
-    def _ratings(self) -> dict[tuple[str, str], str]:
-        r, e = s.ratings, s.evidence
-        with self.ws.store.read() as conn:
-            rows = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.rating)
-                                .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == self.id)).all()
-        return {(ev, hyp): rating for ev, hyp, rating in rows}
+            result = conn.execute(query)
+            items = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
+            rated = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.rating)
+                                 .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == self.id)).all()
+        hyps = self.hypotheses
+        items = items.astype(object).where(items.notna(), None)
+        items["label"] = [f"E{p}" for p in items["position"]]
+        items["flags"] = [[] if f in (None, "", "[]") else json.loads(f) for f in items["flags"]]
+        items["copy"] = items["copy_of"].notna()
+        items["report_date"] = items["report_date"].where(items["report_date"].notna(), items["published"])
+        # Syndicated copies of one story, quoting the same words, are one piece of evidence.
+        items["group"] = [
+            f"{copy_of or article}:{' '.join((exact or '').lower().split())}" if kind == "quote" else ident
+            for kind, copy_of, article, exact, ident in zip(items["kind"], items["copy_of"], items["article_id"],
+                                                             items["exact"], items["id"])]
+        ratings = pd.DataFrame([tuple(x) for x in rated], columns=["evidence_id", "hypothesis_id", "rating"])
+        wide = (ratings.pivot(index="evidence_id", columns="hypothesis_id", values="rating")
+                .reindex(index=items["id"], columns=hyps["id"]).fillna("NA"))
+        return items, hyps, wide
 
     # -- hypotheses -----------------------------------------------------------------------
     def add_hypothesis(self, name: str, *, description: str | None = None, is_other: bool = False) -> str:

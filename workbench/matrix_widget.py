@@ -28,7 +28,7 @@ def matrix_data(analysis: "Analysis") -> dict[str, Any]:
     from .analysis import score
 
     hyps = analysis.hypotheses
-    evidence = analysis.evidence
+    evidence, frame = analysis.views()
     names = list(hyps["name"])
     ids = dict(zip(names, hyps["id"]))
     hyp_rows = [{"id": i, "name": n, "label": f"H{p}"} for i, n, p in zip(hyps["id"], hyps["name"], hyps["position"])]
@@ -37,7 +37,7 @@ def matrix_data(analysis: "Analysis") -> dict[str, Any]:
     diagnosticity: dict[str, dict[str, float]] = {}
     linchpins: dict[str, list[str]] = {}
     if len(evidence) and names:
-        result = score(analysis.frame(), hypotheses=names).to_dict()
+        result = score(frame, hypotheses=names).to_dict()
         disagreement = result.get("disagreement")
         groups = (result.get("independence") or {}).get("groups") or {}
         if groups:
@@ -56,18 +56,22 @@ def matrix_data(analysis: "Analysis") -> dict[str, Any]:
                 diagnosticity.setdefault(label, {})[name] = value
             for label in engine.get("linchpins") or []:
                 linchpins.setdefault(label, []).append(engine["label"])
+    # Ratings travel as one list per row in hypothesis order: 50 × 1,000 cells stay small.
+    grid = evidence[names].to_numpy(dtype=object).tolist() if names else [[] for _ in range(len(evidence))]
+    columns = {c: evidence[c].tolist() for c in ("id", "label", "kind", "exact", "note", "credibility", "relevance",
+                                                 "info_credibility", "reliability", "copy", "flags")}
     rows = []
-    for r in evidence.to_dict("records"):
-        text = r["exact"] if isinstance(r["exact"], str) else (r["note"] or "")
+    for i, label in enumerate(columns["label"]):
+        exact, note = columns["exact"][i], columns["note"][i] or ""
+        text = exact if isinstance(exact, str) else note
+        info = columns["info_credibility"][i]
         rows.append({
-            "id": r["id"], "label": r["label"], "kind": r["kind"],
-            "text": text if len(text) <= TEXT_WIDTH else text[:TEXT_WIDTH - 1] + "…",
-            "note": r["note"] or "", "ratings": {ids[n]: r[n] for n in names},
-            "credibility": r["credibility"], "relevance": r["relevance"],
-            "info_credibility": None if r["info_credibility"] != r["info_credibility"] or r["info_credibility"] is None
-            else int(r["info_credibility"]),
-            "reliability": r["reliability"], "copy": bool(r["copy"]), "flags": list(r["flags"]),
-            "diagnosticity": diagnosticity.get(r["label"], {}), "linchpin": linchpins.get(r["label"], []),
+            "id": columns["id"][i], "label": label, "kind": columns["kind"][i],
+            "text": text if len(text) <= TEXT_WIDTH else text[:TEXT_WIDTH - 1] + "…", "note": note,
+            "ratings": grid[i], "credibility": columns["credibility"][i], "relevance": columns["relevance"][i],
+            "info_credibility": None if info is None or info != info else int(info),
+            "reliability": columns["reliability"][i], "copy": bool(columns["copy"][i]), "flags": list(columns["flags"][i]),
+            "diagnosticity": diagnosticity.get(label, {}), "linchpin": linchpins.get(label, []),
         })
     return {"hypotheses": hyp_rows, "rows": rows, "engines": engines, "disagreement": disagreement,
             "independence": independence}
@@ -132,9 +136,8 @@ def render_matrix_html(data: dict[str, Any]) -> str:
     body = []
     for row in data.get("rows", []):
         marks = ("★ " if row["linchpin"] else "") + ("⧉ " if row["copy"] else "") + ("⚠ " if "deception" in row["flags"] else "")
-        cells = "".join(
-            f'<td class="wb-cell wb-r-{escape(row["ratings"].get(h["id"], "NA"))}">'
-            f'{escape("" if row["ratings"].get(h["id"], "NA") == "NA" else row["ratings"][h["id"]])}</td>' for h in hyps)
+        cells = "".join(f'<td class="wb-cell wb-r-{escape(r)}">{escape("" if r == "NA" else r)}</td>'
+                        for r in row["ratings"])
         grade = f'{row["reliability"] or "F"}{row["info_credibility"] or ""}'
         body.append(f'<tr><th scope="row" class="wb-ev-cell"><span class="wb-ev-label">{escape(marks + row["label"])}</span> '
                     f'<span class="wb-ev-text">{escape(row["text"])}</span></th><td>{escape(row["credibility"][0])}</td>'
