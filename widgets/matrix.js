@@ -59,9 +59,11 @@ function render({ model, el }) {
     list.slice(first, last).forEach((row, k) => {
       const r = first + k;
       const tr = h("tr", { "data-evidence": row.id, "data-index": r, class: (row.linchpin || []).length ? "wb-linchpin" : "" });
-      const marks = [(row.linchpin || []).length ? "★ " : "", row.copy ? "⧉ " : "", (row.flags || []).includes("deception") ? "⚠ " : ""].join("");
+      const marks = [(row.linchpin || []).length ? "★ " : "", (row.flags || []).includes("deception") ? "⚠ " : ""].join("");
       tr.append(h("th", { scope: "row", class: "wb-ev-cell", title: `${row.text}${row.note ? "\n" + row.note : ""}${(row.linchpin || []).length ? "\nlinchpin under " + row.linchpin.join(", ") : ""}` },
-        h("span", { class: "wb-ev-label", text: `${marks}${row.label}` }), " ", h("span", { class: "wb-ev-text", text: row.text })));
+        h("span", { class: "wb-ev-label", text: `${marks}${row.label}` }), " ",
+        row.copy ? h("span", { class: "wb-badge", title: "from a syndicated copy: counted once with its original" }, "copy") : null,
+        h("span", { class: "wb-ev-text", text: row.text })));
       tr.append(weightCell(row, "credibility"), weightCell(row, "relevance"),
         h("td", { class: "wb-grade", text: `${row.reliability || "F"}${row.info_credibility || ""}` }));
       hyps.forEach((hy, c) => {

@@ -135,12 +135,13 @@ def render_matrix_html(data: dict[str, Any]) -> str:
                    for h in hyps)
     body = []
     for row in data.get("rows", []):
-        marks = ("★ " if row["linchpin"] else "") + ("⧉ " if row["copy"] else "") + ("⚠ " if "deception" in row["flags"] else "")
+        marks = ("★ " if row["linchpin"] else "") + ("⚠ " if "deception" in row["flags"] else "")
+        badge = '<span class="wb-badge">copy</span> ' if row["copy"] else ""
         cells = "".join(f'<td class="wb-cell wb-r-{escape(r)}">{escape("" if r == "NA" else r)}</td>'
                         for r in row["ratings"])
         grade = f'{row["reliability"] or "F"}{row["info_credibility"] or ""}'
         body.append(f'<tr><th scope="row" class="wb-ev-cell"><span class="wb-ev-label">{escape(marks + row["label"])}</span> '
-                    f'<span class="wb-ev-text">{escape(row["text"])}</span></th><td>{escape(row["credibility"][0])}</td>'
+                    f'{badge}<span class="wb-ev-text">{escape(row["text"])}</span></th><td>{escape(row["credibility"][0])}</td>'
                     f'<td>{escape(row["relevance"][0])}</td><td>{escape(grade)}</td>{cells}</tr>')
     foot = []
     for engine in data.get("engines", []):
