@@ -143,6 +143,15 @@ def demo(out: Path, pipeline: str | None) -> None:
     sys.exit(0 if ok else 1)
 
 
+def _register() -> None:
+    from .cli_analysis import analysis
+
+    main.add_command(analysis)
+
+
+_register()
+
+
 def _require(workspace: Path) -> None:
     if not workspace.exists():
         raise click.ClickException(f"{workspace}: no such workspace")

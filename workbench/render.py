@@ -15,7 +15,7 @@ from typing import Any
 
 from ._paths import bundled
 
-__all__ = ["highlight", "render_article", "label_styles", "base_css", "css_class"]
+__all__ = ["highlight", "highlight_passages", "render_article", "label_styles", "base_css", "css_class", "legend"]
 
 _UNKNOWN_PALETTE = ("#9aa5b1", "#b8a07e", "#8fb3a9", "#b39bc8", "#c9a0a0", "#a3b86c")
 
@@ -99,6 +99,57 @@ def highlight(text: str, spans: Sequence[Mapping[str, Any]]) -> str:
     return "".join(parts)
 
 
+def highlight_passages(text: str, spans: Sequence[Mapping[str, Any]],
+                       passages: Sequence[Mapping[str, Any]]) -> str:
+    """Like ``highlight``, with passages (evidence) underlined and anchored.
+
+    Args:
+        text: the article text.
+        spans: entity mentions (see ``highlight``).
+        passages: dicts with ``start``, ``end``, ``anchor`` (an id for the first piece),
+            ``stance`` (support | refute | neutral | none) and ``title``.
+    Returns:
+        An HTML fragment whose text content equals ``text``.
+    """
+    if not passages:
+        return highlight(text, spans)
+    ordered: list[Mapping[str, Any]] = []
+    pos = 0
+    for span in sorted(spans, key=_span_order):
+        if span["start"] >= pos and span["start"] < span["end"] <= len(text):
+            ordered.append(span)
+            pos = span["end"]
+    cuts = {0, len(text)}
+    for item in (*ordered, *passages):
+        cuts.update((int(item["start"]), int(item["end"])))
+    points = sorted(c for c in cuts if 0 <= c <= len(text))
+    parts: list[str] = []
+    anchored: set[str] = set()
+    k = 0
+    for a, b in zip(points, points[1:]):
+        while k < len(ordered) and ordered[k]["end"] <= a:
+            k += 1
+        piece = escape(text[a:b], quote=False)
+        entity = ordered[k] if k < len(ordered) and ordered[k]["start"] <= a and ordered[k]["end"] >= b else None
+        if entity is not None:
+            label = str(entity["label"])
+            canonical = str(entity.get("canonical") or text[entity["start"]:entity["end"]])
+            cont = "" if b == entity["end"] else " wb-cont"
+            piece = (f'<mark class="wb-ent {css_class(label)}{cont}" data-label="{escape(label)}" '
+                     f'title="{escape(label)}: {escape(canonical)}">{piece}</mark>')
+        covering = [p for p in passages if p["start"] <= a and p["end"] >= b]
+        if covering:
+            passage = covering[-1]
+            ident = ""
+            if passage["anchor"] not in anchored:
+                anchored.add(passage["anchor"])
+                ident = f' id="{escape(passage["anchor"])}"'
+            piece = (f'<span class="wb-ev wb-ev-{escape(passage.get("stance", "none"))}"{ident} '
+                     f'title="{escape(passage.get("title", ""))}">{piece}</span>')
+        parts.append(piece)
+    return "".join(parts)
+
+
 def _span_order(span: Mapping[str, Any]) -> tuple[int, int]:
     return span["start"], span["start"] - span["end"]
 
@@ -118,7 +169,8 @@ def legend(spans: Sequence[Mapping[str, Any]]) -> str:
 
 
 def render_article(article: Mapping[str, Any], spans: Sequence[Mapping[str, Any]], *,
-                   with_css: bool = True, heading_level: int = 2, anchor: str | None = None) -> str:
+                   with_css: bool = True, heading_level: int = 2, anchor: str | None = None,
+                   passages: Sequence[Mapping[str, Any]] = ()) -> str:
     """Render one article with its highlighted entities.
 
     Args:
@@ -128,6 +180,7 @@ def render_article(article: Mapping[str, Any], spans: Sequence[Mapping[str, Any]
         with_css: include a <style> block (False when the page already has it).
         heading_level: h2 by default.
         anchor: an id for the <article> element.
+        passages: evidence passages to underline and anchor (see ``highlight_passages``).
     Returns:
         An HTML fragment.
     """
@@ -144,5 +197,5 @@ def render_article(article: Mapping[str, Any], spans: Sequence[Mapping[str, Any]
     return (
         f'{style}<article class="wb-article"{ident}><header><{h}>{escape(str(title))}</{h}>'
         f'<p class="wb-meta">{meta_html}</p></header>{legend(spans)}'
-        f'<div class="wb-text">{highlight(str(article["text"]), spans)}</div></article>'
+        f'<div class="wb-text">{highlight_passages(str(article["text"]), spans, passages)}</div></article>'
     )

@@ -258,11 +258,12 @@ class Workspace(EntityCorrections):
         raise StoreError(f"analysis {ident!r}: not in this workspace")
 
     # -- output -------------------------------------------------------------------------
-    def report(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
-        """Write the self-contained HTML report and return its path."""
+    def report(self, path: str | os.PathLike[str], *, title: str | None = None,
+               analyses: list[str] | None = None) -> Path:
+        """Write the self-contained HTML report (all analyses, or those listed) and return its path."""
         from .report import write_report
 
-        return write_report(self, path, title=title)
+        return write_report(self, path, title=title, analyses=analyses)
 
     def close(self) -> None:
         self.store.close()

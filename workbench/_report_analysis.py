@@ -1,0 +1,179 @@
+"""The report's analysis sections: standing, matrix, charts, sensitivity, evidence.
+
+Plain data in (from the store and the pure engines), escaped HTML out. Charts are inline SVG.
+"""
+from __future__ import annotations
+
+import io
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from .matrix_widget import matrix_data, render_matrix_html
+
+if TYPE_CHECKING:
+    from .ach import Analysis
+
+__all__ = ["analysis_section", "MONTE_CARLO_DRAWS"]
+
+MONTE_CARLO_DRAWS = 2000   # enough for ±1 percentage point on P(first); keeps the report fast
+CHART_ROWS = 40            # the matrix chart shows the most diagnostic items only
+
+
+def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str]) -> str:
+    """Everything the report says about one analysis.
+
+    Args:
+        analysis: the analysis.
+        evidence_anchor: evidence id -> id of its passage in the report's article texts.
+    """
+    from .analysis import likelihood_words
+
+    info = analysis.info
+    names = list(analysis.hypotheses["name"])
+    evidence, frame = analysis.views()
+    data = matrix_data(analysis)
+    parts = [f'<section class="wb-analysis" id="analysis-{escape(analysis.id)}">',
+             f"<h2>{escape(info['question'])}</h2>",
+             _meta(info, len(names), len(evidence))]
+    if not len(evidence) or not names:
+        parts.append("<p>No evidence has been tagged yet.</p></section>")
+        return "".join(parts)
+    scored = analysis.score()
+    scores = scored.to_dict()
+    carlo = analysis.monte_carlo(draws=MONTE_CARLO_DRAWS, seed=0).to_dict()
+    parts.append(_standing(names, scores, carlo, likelihood_words))
+    parts.append("<h3>Matrix</h3>" + render_matrix_html(data))
+    parts.append(_legend_note())
+    parts.append(_charts(analysis, frame, names, scored))
+    parts.append(_sensitivity(analysis, scores))
+    parts.append(_evidence_list(evidence, names, data, evidence_anchor))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _meta(info: dict[str, Any], hypotheses: int, evidence: int) -> str:
+    bits = [f"{hypotheses} hypotheses", f"{evidence} evidence items"]
+    if info.get("time_horizon"):
+        bits.append(f"time horizon: {info['time_horizon']}")
+    if info.get("classification"):
+        bits.append(f"classification: {info['classification']}")
+    bits.append(f"by {info['created_by']}, last changed {info['updated_at']}")
+    return f'<p class="wb-provenance">{escape(" · ".join(bits))}</p>'
+
+
+def _standing(names: list[str], scores: dict[str, Any], carlo: dict[str, Any], words: Any) -> str:
+    engines = scores["engines"]
+    first = carlo.get("probability_first", {})
+    head = "".join(f"<th>{escape(e['label'])}</th>" for e in engines.values())
+    rows = []
+    for name in names:
+        cells = []
+        for key, engine in engines.items():
+            value = engine["scores"][name]
+            shown = f"{100 * value:.0f}%" if key == "bayes" else f"{value:.2f}"
+            p_first = first.get(key, {}).get(name)
+            lead = " wb-leader" if name in engine.get("leaders", []) else ""
+            wording = ""
+            if key == "bayes":
+                wording = f"<div class=\"wb-words\">{escape(engine['words'][name])}</div>"
+            if p_first is not None:
+                wording += (f'<div class="wb-pfirst">ranks first: {escape(words(p_first))} '
+                            f"({100 * p_first:.0f}% of {MONTE_CARLO_DRAWS:,} draws)</div>")
+            cells.append(f'<td class="wb-score{lead}">{escape(shown)}{wording}</td>')
+        rows.append(f"<tr><th scope=\"row\">{escape(name)}</th>{''.join(cells)}</tr>")
+    note = ""
+    if scores.get("disagreement"):
+        note = f'<p class="wb-warning"><strong>The engines disagree:</strong> {escape(scores["disagreement"])}</p>'
+    else:
+        leader = next(iter(engines.values()))["leaders"]
+        note = f'<p class="wb-agree">Every engine ranks first: {escape(" = ".join(leader))}.</p>'
+    independence = (scores.get("independence") or {}).get("groups") or {}
+    if independence:
+        groups = "; ".join(" = ".join(map(str, members)) for members in independence.values())
+        note += f'<p class="wb-note">Syndicated copies of one story count once: {escape(groups)}.</p>'
+    return (f'<h3>Where the hypotheses stand</h3>{note}<table class="wb-table wb-sortable"><thead><tr><th>Hypothesis</th>'
+            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _legend_note() -> str:
+    return ('<p class="wb-note">Ratings: CC very consistent · C consistent · N neutral · I inconsistent · '
+            "II very inconsistent · blank not applicable. Weights: credibility / relevance High, Medium, Low. "
+            "Grade: source reliability A–F and information credibility 1–6 (Admiralty). ★ linchpin: removing it "
+            "changes the leader. ⚠ possible deception. <span class=\"wb-badge\">copy</span> from a syndicated copy.</p>")
+
+
+def _svg(figure: Any) -> str:
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "workbench"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight")
+    figure.clear()
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: inline SVG needs neither
+
+
+def _charts(analysis: "Analysis", frame: Any, names: list[str], scores: Any) -> str:
+    from .analysis import matrix_chart, scores_chart, timeline_chart, tornado_chart
+
+    figures = [
+        ("Matrix, most diagnostic evidence first", matrix_chart(frame, hypotheses=names, max_rows=CHART_ROWS)),
+        ("Scores per engine", scores_chart(scores)),
+        ("Sensitivity: the leader's margin over its best rival when each item is removed or re-rated",
+         tornado_chart(frame)),
+    ]
+    if frame["date"].notna().any():
+        figures.append(("Evidence over time, by stance on each hypothesis", timeline_chart(frame, hypotheses=names)))
+    blocks = [f'<figure class="wb-chart">{_svg(fig)}<figcaption>{escape(caption)}</figcaption></figure>'
+              for caption, fig in figures]
+    return f'<h3>Charts</h3><div class="wb-charts">{"".join(blocks)}</div>'
+
+
+def _sensitivity(analysis: "Analysis", scores: dict[str, Any]) -> str:
+    loo = analysis.leave_one_out()
+    rows = []
+    for engine, items in loo.linchpins.items():
+        label = scores["engines"][engine]["label"]
+        shown = ", ".join(items) if items else "none — no single item's removal changes the leader"
+        rows.append(f"<tr><th scope=\"row\">{escape(label)}</th><td>{escape(' = '.join(loo.baseline[engine]))}</td>"
+                    f"<td>{escape(shown)}</td></tr>")
+    moves = analysis.rating_perturbation()
+    flips = ""
+    if len(moves):
+        head = "".join(f"<th>{escape(str(c))}</th>" for c in moves.columns)
+        body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                       for row in moves.head(40).itertuples(index=False))
+        more = f"<p>… and {len(moves) - 40} more.</p>" if len(moves) > 40 else ""
+        flips = (f"<h4>One-step rating changes that would change the leader</h4><table class=\"wb-table wb-sortable\">"
+                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}")
+    else:
+        flips = "<p>No single one-step rating change moves the leader.</p>"
+    return (f'<h3>Sensitivity and linchpins</h3><table class="wb-table"><thead><tr><th>Engine</th><th>Leader</th>'
+            f"<th>Linchpins (leave one out)</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{flips}")
+
+
+def _evidence_list(evidence: Any, names: list[str], data: dict[str, Any], anchors: dict[str, str]) -> str:
+    linchpin = {row["id"]: row["linchpin"] for row in data["rows"]}
+    items = []
+    for r in evidence.to_dict("records"):
+        if r["kind"] == "quote":
+            target = anchors.get(r["id"])
+            quote = escape(r["exact"])
+            link = f' <a href="#{escape(target)}">in the article</a>' if target else ""
+            body = f'<blockquote class="wb-quote">“{quote}”</blockquote><p class="wb-src">{escape(r["source"] or "unknown source")}{link}</p>'
+        else:
+            body = f'<p class="wb-freestanding"><strong>{escape(r["kind"])}:</strong> {escape(r["note"] or "")}</p>'
+        ratings = " · ".join(f"H{i + 1} {escape(r[n])}" for i, n in enumerate(names) if r[n] != "NA")
+        grade = f"{r['reliability'] or 'F'}{'' if r['info_credibility'] is None or r['info_credibility'] != r['info_credibility'] else int(r['info_credibility'])}"
+        flags = ", ".join(r["flags"])
+        marks = "★ linchpin · " if linchpin.get(r["id"]) else ""
+        note = f'<p class="wb-note">{escape(r["note"])}</p>' if r["note"] and r["kind"] == "quote" else ""
+        items.append(
+            f'<li id="evidence-{escape(r["id"])}" data-search="{escape((r["exact"] or r["note"] or "").lower())}">'
+            f'<span class="wb-ev-label">{escape(r["label"])}</span> {body}{note}'
+            f'<p class="wb-meta">{escape(marks)}ratings: {ratings or "none"} · credibility {escape(r["credibility"])} · '
+            f'relevance {escape(r["relevance"])} · grade {escape(grade)}'
+            f'{" · copy" if r["copy"] else ""}{" · flags: " + escape(flags) if flags else ""}</p></li>')
+    return ('<h3>Evidence</h3><p class="wb-filter-box" hidden><input type="search" data-filter="evidence" '
+            f'placeholder="filter evidence…" aria-label="filter evidence"></p><ol class="wb-evidence-list" '
+            f'data-list="evidence">{"".join(items)}</ol>')
