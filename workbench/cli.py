@@ -145,8 +145,10 @@ def demo(out: Path, pipeline: str | None) -> None:
 
 def _register() -> None:
     from .cli_analysis import analysis
+    from .cli_notebooks import export_notebook_command, new, run
 
-    main.add_command(analysis)
+    for command in (analysis, new, run, export_notebook_command):
+        main.add_command(command)
 
 
 _register()
@@ -179,3 +181,7 @@ def _clip(value: Any, width: int = 48) -> Any:
         value = " ".join(value.split())
         return value if len(value) <= width else value[: width - 1] + "…"
     return "" if value is None else value
+
+
+if __name__ == "__main__":
+    main()
