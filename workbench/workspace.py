@@ -125,7 +125,8 @@ class Workspace(EntityCorrections):
                  .order_by(a.c.ingested_at, a.c.id))
         with self.store.read() as conn:
             rows = conn.execute(query).all()
-        return pd.DataFrame([tuple(r) for r in rows], columns=ARTICLE_COLUMNS)
+        return _with_none(pd.DataFrame([tuple(r) for r in rows], columns=ARTICLE_COLUMNS),
+                          ("title", "source", "reliability", "url", "published", "copy_of"))
 
     def article(self, article_id: str) -> Article:
         """Load one article by id or by a unique id prefix (at least 4 characters)."""
@@ -172,7 +173,8 @@ class Workspace(EntityCorrections):
                  .group_by(src.c.id).order_by(src.c.name))
         with self.store.read() as conn:
             rows = conn.execute(query).all()
-        return pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "domain", "reliability", "notes", "articles"])
+        return _with_none(pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "domain", "reliability", "notes", "articles"]),
+                          ("domain", "notes"))
 
     def grade_source(self, name: str, reliability: str, *, notes: str | None = None) -> None:
         """Set a source's Admiralty reliability grade (A completely reliable … F cannot be judged)."""
@@ -311,6 +313,13 @@ class Workspace(EntityCorrections):
 
         corrected = apply_rules(pd.DataFrame(rows, columns=[*MENTION_COLUMNS, "rule_id"]), rules)
         return corrected[MENTION_COLUMNS].to_dict("records")
+
+
+def _with_none(frame: "pd.DataFrame", columns: Iterable[str]) -> "pd.DataFrame":
+    """Missing text values as None, not NaN (pandas' string columns use NaN, which is truthy)."""
+    for column in columns:
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def open_workspace(location: str | os.PathLike[str] = "workspace.sqlite", **options: Any) -> Workspace:
