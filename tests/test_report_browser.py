@@ -44,3 +44,29 @@ def test_report_reads_with_scripts_off(browser, demo_report):
     assert page.locator("mark.wb-ent").count() > 30
     assert "Entity index" in page.content()
     context.close()
+
+
+def test_report_holds_the_analysis_and_links_evidence_to_its_passage(page, demo_report):
+    page.goto(demo_report.as_uri())
+    analysis = page.locator("section.wb-analysis")
+    assert analysis.count() == 1
+    assert "Will Belarus's armed forces join the ground war against Ukraine?" in analysis.locator("h2").inner_text()
+    standing = analysis.locator("table").first.inner_text()
+    for engine in ("PARC inconsistency", "Open Synthesis", "Bayesian posterior"):
+        assert engine in standing
+    assert any(words in standing for words in ("likely", "almost certain", "roughly even chance", "unlikely"))
+    assert analysis.locator(".wb-matrix-static tbody tr").count() == 11
+    assert analysis.locator("figure.wb-chart svg").count() >= 3
+    assert "Linchpins" in analysis.inner_text()
+    link = analysis.locator(".wb-evidence-list a", has_text="in the article").first
+    target = link.get_attribute("href")
+    link.click()
+    passage = page.locator(target)
+    assert passage.count() == 1 and passage.evaluate("el => el.closest('article') !== null")
+    assert "the armed forces of Belarus did not directly engage" in passage.inner_text()
+    assert page.locator("#sources").inner_text().count("F — reliability cannot be judged") == 1
+    assert "ICD 203" in page.locator("#method").inner_text()
+    # the one inline script works (sorting) and nothing else runs
+    assert page.evaluate("document.querySelectorAll('script').length") == 1
+    page.locator("#entities th", has_text="Mentions").click()
+    page.screenshot(path=str(artifact("demo-report-analysis.png")))

@@ -26,26 +26,26 @@ def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str]) -
         analysis: the analysis.
         evidence_anchor: evidence id -> id of its passage in the report's article texts.
     """
-    from .analysis import likelihood_words
+    from .analysis import leave_one_out, likelihood_words, monte_carlo, rating_perturbation, score
 
     info = analysis.info
     names = list(analysis.hypotheses["name"])
-    evidence, frame = analysis.views()
-    data = matrix_data(analysis)
+    evidence, frame = analysis.views()  # one read; every engine below works on this frame
     parts = [f'<section class="wb-analysis" id="analysis-{escape(analysis.id)}">',
              f"<h2>{escape(info['question'])}</h2>",
              _meta(info, len(names), len(evidence))]
     if not len(evidence) or not names:
         parts.append("<p>No evidence has been tagged yet.</p></section>")
         return "".join(parts)
-    scored = analysis.score()
+    scored = score(frame, hypotheses=names)
     scores = scored.to_dict()
-    carlo = analysis.monte_carlo(draws=MONTE_CARLO_DRAWS, seed=0).to_dict()
+    data = matrix_data(analysis, views=(evidence, frame), scores=scores)
+    carlo = monte_carlo(frame, draws=MONTE_CARLO_DRAWS, seed=0, hypotheses=names).to_dict()
     parts.append(_standing(names, scores, carlo, likelihood_words))
     parts.append("<h3>Matrix</h3>" + render_matrix_html(data))
     parts.append(_legend_note())
-    parts.append(_charts(analysis, frame, names, scored))
-    parts.append(_sensitivity(analysis, scores))
+    parts.append(_charts(frame, names, scored))
+    parts.append(_sensitivity(leave_one_out(frame, hypotheses=names), rating_perturbation(frame, hypotheses=names), scores))
     parts.append(_evidence_list(evidence, names, data, evidence_anchor))
     parts.append("</section>")
     return "".join(parts)
@@ -107,13 +107,13 @@ def _svg(figure: Any) -> str:
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "workbench"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight")
+        figure.savefig(buffer, format="svg")  # the charts lay themselves out; "tight" would draw twice
     figure.clear()
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: inline SVG needs neither
 
 
-def _charts(analysis: "Analysis", frame: Any, names: list[str], scores: Any) -> str:
+def _charts(frame: Any, names: list[str], scores: Any) -> str:
     from .analysis import matrix_chart, scores_chart, timeline_chart, tornado_chart
 
     figures = [
@@ -129,15 +129,13 @@ def _charts(analysis: "Analysis", frame: Any, names: list[str], scores: Any) -> 
     return f'<h3>Charts</h3><div class="wb-charts">{"".join(blocks)}</div>'
 
 
-def _sensitivity(analysis: "Analysis", scores: dict[str, Any]) -> str:
-    loo = analysis.leave_one_out()
+def _sensitivity(loo: Any, moves: Any, scores: dict[str, Any]) -> str:
     rows = []
     for engine, items in loo.linchpins.items():
         label = scores["engines"][engine]["label"]
         shown = ", ".join(items) if items else "none — no single item's removal changes the leader"
         rows.append(f"<tr><th scope=\"row\">{escape(label)}</th><td>{escape(' = '.join(loo.baseline[engine]))}</td>"
                     f"<td>{escape(shown)}</td></tr>")
-    moves = analysis.rating_perturbation()
     flips = ""
     if len(moves):
         head = "".join(f"<th>{escape(str(c))}</th>" for c in moves.columns)

@@ -17,8 +17,14 @@ __all__ = ["Matrix", "matrix_data"]
 TEXT_WIDTH = 160
 
 
-def matrix_data(analysis: "Analysis") -> dict[str, Any]:
+def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
+                scores: dict[str, Any] | None = None) -> dict[str, Any]:
     """The plain data the matrix view and the report's matrix are drawn from.
+
+    Args:
+        analysis: the analysis.
+        views: ``analysis.views()`` when the caller already has them.
+        scores: ``score(frame).to_dict()`` when the caller already has it.
 
     Returns:
         {"hypotheses": [{id, name, label}], "rows": [...], "engines": [{name, title, scores,
@@ -28,7 +34,7 @@ def matrix_data(analysis: "Analysis") -> dict[str, Any]:
     from .analysis import score
 
     hyps = analysis.hypotheses
-    evidence, frame = analysis.views()
+    evidence, frame = views if views is not None else analysis.views()
     names = list(hyps["name"])
     ids = dict(zip(names, hyps["id"]))
     hyp_rows = [{"id": i, "name": n, "label": f"H{p}"} for i, n, p in zip(hyps["id"], hyps["name"], hyps["position"])]
@@ -37,7 +43,7 @@ def matrix_data(analysis: "Analysis") -> dict[str, Any]:
     diagnosticity: dict[str, dict[str, float]] = {}
     linchpins: dict[str, list[str]] = {}
     if len(evidence) and names:
-        result = score(frame, hypotheses=names).to_dict()
+        result = scores if scores is not None else score(frame, hypotheses=names).to_dict()
         disagreement = result.get("disagreement")
         groups = (result.get("independence") or {}).get("groups") or {}
         if groups:

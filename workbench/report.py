@@ -144,10 +144,11 @@ def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[st
         body.append(analysis_section(analysis, evidence_anchor=anchors))
     body.append(_sources(ws, articles))
     body.append('<section id="articles"><h2>Articles</h2>')
+    texts = _texts(ws)
     for record in articles.to_dict("records"):
-        article = ws.article(record["id"])
-        body.append(render_article(article.to_dict(), by_article.get(article.id, []), with_css=False, heading_level=3,
-                                   anchor=f"article-{article.id}", passages=passages.get(article.id, [])))
+        record["text"] = texts[record["id"]]
+        body.append(render_article(record, by_article.get(record["id"], []), with_css=False, heading_level=3,
+                                   anchor=f"article-{record['id']}", passages=passages.get(record["id"], [])))
     body.append("</section>")
     body.append(_entity_index(all_mentions))
     body.append(_method())
@@ -173,6 +174,16 @@ def write_report(ws: "Workspace", path: str | os.PathLike[str], *, title: str | 
     tmp.write_text(html, encoding="utf-8")
     os.replace(tmp, target)
     return target
+
+
+def _texts(ws: "Workspace") -> dict[str, str]:
+    """Every article's text in one query."""
+    from sqlalchemy import select
+
+    from . import _schema as s
+
+    with ws.store.read() as conn:
+        return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
 
 
 def _passages(analyses: list[Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
