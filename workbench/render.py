@@ -145,7 +145,7 @@ def highlight_passages(text: str, spans: Sequence[Mapping[str, Any]],
                 anchored.add(passage["anchor"])
                 ident = f' id="{escape(passage["anchor"])}"'
             piece = (f'<span class="wb-ev wb-ev-{escape(passage.get("stance", "none"))}"{ident} '
-                     f'title="{escape(passage.get("title", ""))}">{piece}</span>')
+                     f'data-passage="{escape(passage["anchor"])}" title="{escape(passage.get("title", ""))}">{piece}</span>')
         parts.append(piece)
     return "".join(parts)
 
