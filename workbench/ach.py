@@ -230,7 +230,8 @@ class Analysis:
                                                              items["exact"], items["id"])]
         ratings = pd.DataFrame([tuple(x) for x in rated], columns=["evidence_id", "hypothesis_id", "rating"])
         wide = (ratings.pivot(index="evidence_id", columns="hypothesis_id", values="rating")
-                .reindex(index=items["id"], columns=hyps["id"]).fillna("NA"))
+                .reindex(index=items["id"], columns=hyps["id"]).astype(object))
+        wide = wide.where(wide.notna(), "NA")
         return items, hyps, wide
 
     # -- hypotheses -----------------------------------------------------------------------
