@@ -107,6 +107,7 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
     with ws.store.transaction() as conn:
         if conn.execute(select(s.analyses.c.id).where(s.analyses.c.id == aid)).first():
             raise StoreError(f"{name}: analysis {aid} is already in this workspace")
+        doc = _fresh_ids_if_taken(conn, doc)
         anchors = {item["id"]: _anchor(conn, item, name) for item in doc["evidence"] if item["kind"] == "quote"}
         change = ChangeSet(conn, aid, f"import analysis {info['question'][:60]!r}")
         change.insert(s.analyses, {"id": aid, "question": info["question"], "time_horizon": info["time_horizon"],
@@ -130,6 +131,23 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
                 change.insert(s.ratings, dict(rating))
         change.commit(ws.actor)
     return Analysis(ws, aid)
+
+
+def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
+    """Hypothesis and evidence ids are unique across a workspace: a copy of an analysis
+    imported beside its original gets new ones (references follow)."""
+    hyp_ids = [h["id"] for h in doc["hypotheses"]]
+    ev_ids = [e["id"] for e in doc["evidence"]]
+    taken = conn.execute(select(s.hypotheses.c.id).where(s.hypotheses.c.id.in_(hyp_ids))).first() or \
+        conn.execute(select(s.evidence.c.id).where(s.evidence.c.id.in_(ev_ids))).first()
+    if not taken:
+        return doc
+    new = {old: _new_id() for old in (*hyp_ids, *ev_ids)}
+    return {**doc,
+            "hypotheses": [{**h, "id": new[h["id"]]} for h in doc["hypotheses"]],
+            "evidence": [{**e, "id": new[e["id"]]} for e in doc["evidence"]],
+            "ratings": [{**r, "evidence_id": new[r["evidence_id"]], "hypothesis_id": new[r["hypothesis_id"]]}
+                        for r in doc["ratings"]]}
 
 
 def _anchor(conn: Any, item: dict[str, Any], name: str) -> dict[str, Any]:

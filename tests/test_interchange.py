@@ -1,0 +1,145 @@
+"""An analysis out of one workspace and into another: JSON (lossless), PARC .achz, W3C, CSV,
+through the CLI exactly as scripts call it; bad files refused with nothing written."""
+import gzip
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from workbench.cli import main
+from workbench.demo import DEMO_QUESTION, build_demo
+from workbench.errors import StoreError
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def demo(ws):
+    _, an = build_demo(ws, progress=False)
+    return ws, an
+
+
+def _counts(ws):
+    with ws.store.read() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("analyses", "hypotheses", "evidence", "ratings")}
+
+
+def test_json_round_trip_is_lossless(demo, tmp_path):
+    import workbench as wb
+
+    ws, an = demo
+    an.rate("E2", "H2", "CC")
+    an.update_evidence("E3", flags=["deception"], note="changed")
+    exported = run("analysis", "export", "--workspace", ws.location, "--analysis", an.id, "--format", "json",
+                   "-o", tmp_path / "a.json")
+    assert exported.exit_code == 0, exported.output
+    other = wb.open_workspace(tmp_path / "other.sqlite")
+    other.ingest(wb.demo_sources(), progress=False)  # the same articles: quotes anchor to them
+    other.close()
+    imported = run("analysis", "import", tmp_path / "a.json", "--workspace", tmp_path / "other.sqlite")
+    assert imported.exit_code == 0, imported.output
+    again = wb.open_workspace(tmp_path / "other.sqlite").analysis(an.id)
+    assert again.to_document() == json.loads((tmp_path / "a.json").read_text())
+    assert again.to_document() == an.to_document()
+
+
+def test_achz_round_trip_and_parc_layout(demo, tmp_path):
+    import workbench as wb
+    from workbench.analysis import read_achz
+
+    ws, an = demo
+    out = tmp_path / "a.achz"
+    assert run("analysis", "export", "--workspace", ws.location, "--analysis", an.id, "--format", "achz", "-o", out).exit_code == 0
+    raw = gzip.decompress(out.read_bytes())
+    assert raw[:2] in (b"\xff\xfe", b"\xfe\xff")  # UTF-16 with a byte-order mark
+    xml = raw.decode("utf-16")
+    for tag in ("PROJECT-TITLE", "MATRIX", "HYPOTHESIS", "EVIDENCE", "CREDIBILITY", "VALUES"):
+        assert f"<{tag}" in xml, tag
+    doc = read_achz(out.read_bytes())
+    assert [h["name"] for h in doc["hypotheses"]] == list(an.hypotheses["name"])
+    fresh = wb.open_workspace(tmp_path / "fresh.sqlite")
+    fresh.ingest(wb.demo_sources(), progress=False)
+    imported = fresh.import_analysis(out)
+    assert imported.question == DEMO_QUESTION
+    assert imported.evidence[list(an.hypotheses["name"])].equals(an.evidence[list(an.hypotheses["name"])])
+
+
+def test_w3c_annotations(demo, tmp_path):
+    ws, an = demo
+    out = tmp_path / "a.jsonld"
+    assert run("analysis", "export", "--workspace", ws.location, "--analysis", an.id, "--format", "w3c", "-o", out).exit_code == 0
+    data = json.loads(out.read_text())
+    text = json.dumps(data)
+    assert "http://www.w3.org/ns/anno.jsonld" in text and "TextQuoteSelector" in text
+    assert "the armed forces of Belarus did not directly engage" in text
+
+
+def test_list_and_score_json(demo):
+    ws, an = demo
+    listed = json.loads(run("analysis", "list", "--workspace", ws.location, "--format", "json").output)
+    assert listed[0]["id"] == an.id and listed[0]["evidence"] == 11
+    scored = json.loads(run("analysis", "score", "--workspace", ws.location, "--analysis", an.id, "--format", "json").output)
+    names = list(an.hypotheses["name"])
+    for engine in ("parc", "parc_weighted", "open_synthesis", "bayes"):
+        assert set(scored["engines"][engine]["scores"]) == set(names)
+        assert set(scored["engines"][engine]["diagnosticity"]) == {f"E{i}" for i in range(1, 12)}
+        assert "linchpins" in scored["engines"][engine]
+    table = run("analysis", "score", "--workspace", ws.location, "--analysis", an.id)
+    assert table.exit_code == 0 and "Bayesian posterior" in table.output
+
+
+@pytest.mark.parametrize("name,data,expect", [
+    ("not-gzip.achz", b"PK\x03\x04 this is a zip", "neither an analysis JSON document nor a gzip"),
+    ("not-utf16.achz", gzip.compress(b"<PROJECT></PROJECT>"), "UTF-16"),
+    ("not-xml.achz", gzip.compress("this is not xml at all".encode("utf-16")), "XML"),
+    ("no-matrix.achz", gzip.compress("<PROJECT><PROJECT-TITLE>x</PROJECT-TITLE></PROJECT>".encode("utf-16")), "MATRIX"),
+    ("newer.json", json.dumps({"schema": "workbench.analysis", "version": 99, "analysis": {"question": "q"},
+                               "hypotheses": [], "evidence": [], "ratings": []}).encode(), "newer"),
+    ("bad-rating.json", json.dumps({"schema": "workbench.analysis", "version": 1, "analysis": {"question": "q"},
+                                    "hypotheses": [{"id": "h1", "name": "A"}],
+                                    "evidence": [{"id": "e1", "kind": "assumption", "note": "n"}],
+                                    "ratings": [{"evidence_id": "e1", "hypothesis_id": "h1", "rating": "Z"}]}).encode(), "rating"),
+])
+def test_bad_analysis_files_are_refused_and_nothing_is_written(demo, tmp_path, name, data, expect):
+    ws, _ = demo
+    before = _counts(ws)
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run("analysis", "import", path, "--workspace", ws.location)
+    assert result.exit_code == 1
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith("Error: ") and str(path) in message and expect.lower() in message.lower(), message
+    assert _counts(ws) == before
+
+
+def test_a_quote_that_no_longer_matches_is_refused(demo, tmp_path):
+    ws, an = demo
+    doc = an.to_document()
+    doc["analysis"]["id"] = "another-id"
+    doc["evidence"][0]["exact"] = "words that were never in the article at all"
+    doc["evidence"][0]["end"] = doc["evidence"][0]["start"] + len(doc["evidence"][0]["exact"])
+    before = _counts(ws)
+    with pytest.raises(StoreError, match="no longer matches"):
+        ws.import_analysis(doc)
+    assert _counts(ws) == before
+
+
+def test_a_shifted_quote_is_found_again_by_its_selector(demo, tmp_path):
+    ws, an = demo
+    doc = an.to_document()
+    doc["analysis"]["id"] = "shifted"
+    item = doc["evidence"][0]
+    item["start"] += 5
+    item["end"] += 5  # offsets off; exact + prefix + suffix still find it
+    imported = ws.import_analysis(doc)
+    first = imported.evidence.iloc[0]
+    assert ws.article(first["article_id"]).text[first["start"]:first["end"]] == item["exact"]
+
+
+def test_importing_the_same_analysis_twice_is_refused(demo, tmp_path):
+    ws, an = demo
+    with pytest.raises(StoreError, match="already in this workspace"):
+        ws.import_analysis(an.to_document())
