@@ -214,7 +214,8 @@ class Analysis:
                  .where(e.c.analysis_id == self.id).order_by(e.c.position, e.c.created_at))
         with self.ws.store.read() as conn:
             result = conn.execute(query)
-            items = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
+            # object columns: offsets and grades stay ints (None where absent), not floats
+            items = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()), dtype=object)
             rated = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.rating)
                                  .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == self.id)).all()
         hyps = self.hypotheses
