@@ -116,23 +116,21 @@ def _stacks(conn: Connection, analysis_id: str) -> tuple[list[dict[str, Any]], l
 
 def undo(conn: Connection, analysis_id: str, actor: str) -> str | None:
     """Undo the newest change still in force; returns its label, or None if nothing to undo."""
-    done, _ = _stacks(conn, analysis_id)
-    if not done:
-        return None
-    change = done[-1]
-    _apply(conn, change["ops"], inverse=True)
-    audit(conn, actor=actor, action="undo", target_type="analysis", target_id=analysis_id,
-          after={"change": change["id"], "label": change["label"]})
-    return change["label"]
+    return _replay(conn, analysis_id, actor, undoing=True)
 
 
 def redo(conn: Connection, analysis_id: str, actor: str) -> str | None:
     """Redo the newest undone change; returns its label, or None if nothing to redo."""
-    _, undone = _stacks(conn, analysis_id)
-    if not undone:
+    return _replay(conn, analysis_id, actor, undoing=False)
+
+
+def _replay(conn: Connection, analysis_id: str, actor: str, *, undoing: bool) -> str | None:
+    done, undone = _stacks(conn, analysis_id)
+    stack = done if undoing else undone
+    if not stack:
         return None
-    change = undone[-1]
-    _apply(conn, change["ops"], inverse=False)
-    audit(conn, actor=actor, action="redo", target_type="analysis", target_id=analysis_id,
+    change = stack[-1]
+    _apply(conn, change["ops"], inverse=undoing)
+    audit(conn, actor=actor, action="undo" if undoing else "redo", target_type="analysis", target_id=analysis_id,
           after={"change": change["id"], "label": change["label"]})
     return change["label"]

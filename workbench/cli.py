@@ -82,15 +82,8 @@ def articles(workspace: Path, fmt: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def entities(workspace: Path, article_id: str | None, fmt: str) -> None:
     """List entity mentions (article_id, start, end, label, text, canonical)."""
-    from .errors import WorkbenchError
-
-    _require(workspace)
-    with _open(workspace) as ws:
-        try:
-            frame = ws.entities(article_id)
-        except WorkbenchError as exc:
-            raise click.ClickException(str(exc)) from None
-        _emit(frame, fmt, columns=["article_id", "start", "end", "label", "text", "canonical", "origin"])
+    _list_per_article(workspace, "entities", article_id, fmt,
+                      ["article_id", "start", "end", "label", "text", "canonical", "origin"])
 
 
 @main.command()
@@ -99,15 +92,21 @@ def entities(workspace: Path, article_id: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def claims(workspace: Path, article_id: str | None, fmt: str) -> None:
     """List who claimed what (speaker, cue, quote)."""
+    _list_per_article(workspace, "claims", article_id, fmt,
+                      ["article_id", "speaker", "cue", "quote", "quote_start", "quote_end"])
+
+
+def _list_per_article(workspace: Path, what: str, article_id: str | None, fmt: str, columns: list[str]) -> None:
+    """``ws.<what>(article_id)`` printed as a table, JSON or CSV."""
     from .errors import WorkbenchError
 
     _require(workspace)
     with _open(workspace) as ws:
         try:
-            frame = ws.claims(article_id)
+            frame = getattr(ws, what)(article_id)
         except WorkbenchError as exc:
             raise click.ClickException(str(exc)) from None
-        _emit(frame, fmt, columns=["article_id", "speaker", "cue", "quote", "quote_start", "quote_end"])
+        _emit(frame, fmt, columns=columns)
 
 
 @main.command()
