@@ -143,3 +143,16 @@ def test_importing_the_same_analysis_twice_is_refused(demo, tmp_path):
     ws, an = demo
     with pytest.raises(StoreError, match="already in this workspace"):
         ws.import_analysis(an.to_document())
+
+
+def test_csv_of_the_matrix(demo, tmp_path):
+    import csv
+
+    ws, an = demo
+    out = tmp_path / "m.csv"
+    assert run("analysis", "export", "--workspace", ws.location, "--analysis", an.id, "--format", "csv", "-o", out).exit_code == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    header = rows[0]
+    for name in an.hypotheses["name"]:
+        assert name in header
+    assert len(rows) == 1 + 11

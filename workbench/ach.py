@@ -149,11 +149,13 @@ class Analysis:
             return np.repeat(items[column].to_numpy(dtype=object), n)
 
         dates = items["event_date"].where(items["event_date"].notna(), items["report_date"])
+        # A quote's source without a grade "cannot be judged" (F); an assumption has no source to grade.
+        reliability = items["reliability"].where(items["reliability"].notna() | (items["kind"] != "quote"), "F")
         return pd.DataFrame({
             "evidence": each("label"), "hypothesis": np.tile(hyps["name"].to_numpy(dtype=object), len(items)),
             "rating": wide.to_numpy(dtype=object).ravel() if n else np.array([], dtype=object),
             "credibility": each("credibility"), "relevance": each("relevance"),
-            "info_credibility": each("info_credibility"), "reliability": np.repeat(items["reliability"].fillna("F").to_numpy(dtype=object), n),
+            "info_credibility": each("info_credibility"), "reliability": np.repeat(reliability.to_numpy(dtype=object), n),
             "group": each("group"), "date": np.repeat(dates.to_numpy(dtype=object), n),
         })
 

@@ -185,7 +185,7 @@ def export_analysis(analysis: "Analysis", fmt: str, path: str | Path) -> Path:
         urls = {e["article_id"]: e["url"] for e in doc["evidence"] if e["article_id"]}
         payload = json.dumps(to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
     else:
-        from .analysis.matrix import matrix_csv
+        from .analysis import matrix_csv
 
         payload = matrix_csv(doc).encode("utf-8")
     target = Path(path)

@@ -1,0 +1,35 @@
+"""All scoring engines, built once per evidence matrix."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ._engine import ENGINE_NAMES, EngineParts
+from ._frame import EvidenceMatrix
+from .bayes import bayes_parts
+from .open_synthesis import open_synthesis_parts
+from .parc import parc_parts
+
+__all__ = ["engine_parts"]
+
+
+def engine_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = None) -> dict[str, EngineParts]:
+    """Every engine applied to the counting units of ``matrix``, keyed in ``ENGINE_NAMES`` order.
+
+    The parts are built on ``matrix.units[0]`` (identical syndicated copies collapsed), so their
+    totals are the engines' scores; map unit rows back to items with ``matrix.units[1]``.
+
+    Args:
+        matrix: compiled evidence.
+        priors: Bayes priors per hypothesis (default uniform).
+
+    Returns:
+        {"parc": …, "parc_weighted": …, "open_synthesis": …, "bayes": …}
+    """
+    matrix = matrix.units[0]
+    parts = {
+        "parc": parc_parts(matrix, weighted=False),
+        "parc_weighted": parc_parts(matrix, weighted=True),
+        "open_synthesis": open_synthesis_parts(matrix),
+        "bayes": bayes_parts(matrix, priors),
+    }
+    return {name: parts[name] for name in ENGINE_NAMES}

@@ -1,0 +1,220 @@
+"""Charts of an analysis, each a function returning a matplotlib ``Figure``.
+
+Built with the object-oriented API on a bare ``Figure`` (no pyplot, no global state), so they
+work headless and in threads; matplotlib is imported only when a chart is drawn. Save with
+``fig.savefig("matrix.png")`` or show in Jupyter by evaluating the figure.
+"""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ._engine import ENGINE_LABELS, ENGINE_NAMES
+from ._frame import NO_VOTE, FrameLike, evidence_matrix
+from .ach_matrix import _consensus, matrix as matrix_table
+from .scales import RATINGS
+from .scoring import INDEPENDENCE_NOTE, Scores
+from .sensitivity import tornado
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["matrix_chart", "scores_chart", "timeline_chart", "tornado_chart", "RATING_COLOURS"]
+
+#: Colour of each rating (green = consistent, red = inconsistent), plus unrated.
+RATING_COLOURS: dict[str, str] = {
+    "II": "#b71c1c", "I": "#ef9a9a", "N": "#e0e0e0", "C": "#a5d6a7", "CC": "#1b5e20", "NA": "#ffffff",
+    "unrated": "#f5f5f5",
+}
+_TEXT_ON = {"II": "white", "CC": "white"}
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(min(max(width, 4.0), 24.0), min(max(height, 3.0), 40.0)), layout="constrained")
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def matrix_chart(data: FrameLike, *, sort_by: str | None = "bayes", labels: Mapping[str, str] | None = None,
+                 max_rows: int = 60, hypotheses: Sequence[str] | None = None) -> Figure:
+    """The colour-coded ACH matrix.
+
+    Args:
+        data: tidy evidence frame or compiled matrix.
+        sort_by: engine whose diagnosticity orders the rows (None: evidence order).
+        labels: evidence id → text to show instead of the id (e.g. the quote).
+        max_rows: draw at most this many rows (the most diagnostic when sorted).
+        hypotheses: hypothesis order.
+
+    Returns:
+        A Figure; items of a syndicated group of n copies are marked "×n" (the group counts once).
+    """
+    from matplotlib.colors import ListedColormap
+
+    compiled = evidence_matrix(data, hypotheses)
+    table = matrix_table(compiled, sort_by=sort_by)
+    shown = table.index[:max_rows]
+    rows = pd.Index(compiled.evidence).get_indexer(shown)
+    codes = _consensus(compiled.votes)[rows]
+    codes = np.where(codes == NO_VOTE, len(RATINGS), codes)
+    names = list(compiled.hypotheses)
+    fig = _figure(2.5 + 1.1 * len(names), 1.5 + 0.32 * len(shown))
+    ax = fig.add_subplot()
+    colours = ListedColormap([RATING_COLOURS[r] for r in RATINGS] + [RATING_COLOURS["unrated"]])
+    ax.pcolormesh(codes, cmap=colours, vmin=-0.5, vmax=len(RATINGS) + 0.5, edgecolors="#9e9e9e", linewidth=0.5)
+    for (row, column), code in np.ndenumerate(codes):
+        if code < len(RATINGS):
+            rating = RATINGS[code]
+            ax.text(column + 0.5, row + 0.5, rating, ha="center", va="center", fontsize=8,
+                    color=_TEXT_ON.get(rating, "black"))
+    row_labels = []
+    for item, row in zip(shown, rows):
+        text = _short((labels or {}).get(item, item))
+        size = int(compiled.group_size[row])
+        row_labels.append(f"{text}  ×{size}" if size > 1 else text)
+    ax.set_yticks(np.arange(len(shown)) + 0.5, row_labels, fontsize=8)
+    ax.set_xticks(np.arange(len(names)) + 0.5, [textwrap.fill(n, 18) for n in names], fontsize=8)
+    ax.xaxis.tick_top()
+    ax.invert_yaxis()
+    title = "ACH matrix" + (f" — most diagnostic first ({ENGINE_LABELS[sort_by]})" if sort_by else "")
+    if len(table) > len(shown):
+        title += f"\nshowing {len(shown)} of {len(table)} items"
+    ax.set_title(title, fontsize=10)
+    if any(table["counts_as"] < 1):
+        width_chars = int(fig.get_figwidth() * 11)
+        ax.set_xlabel(textwrap.fill("×n: " + INDEPENDENCE_NOTE, width_chars), fontsize=7)
+    return fig
+
+
+def scores_chart(scores: Scores) -> Figure:
+    """Each engine's score of every hypothesis, one panel per engine, leaders highlighted.
+
+    Args:
+        scores: the result of ``score``.
+
+    Returns:
+        A Figure with four panels; a disagreement between engines is printed as the title.
+    """
+    table = scores.hypotheses
+    names = [textwrap.fill(str(h), 24) for h in table.index]
+    fig = _figure(11, 2.0 + 0.45 * len(names))
+    axes = fig.subplots(1, 4, sharey=True)
+    columns = {"parc": ("parc_inconsistency", "inconsistency (closer to 0 is better)"),
+               "parc_weighted": ("parc_weighted_inconsistency", "weighted inconsistency"),
+               "open_synthesis": ("open_synthesis_inconsistency", "inconsistency (lower is better)"),
+               "bayes": ("bayes_posterior", "posterior probability")}
+    positions = np.arange(len(names))
+    for ax, engine in zip(axes, ENGINE_NAMES):
+        column, label = columns[engine]
+        values = table[column].to_numpy(dtype=float)
+        leading = [h in scores.leaders[engine] for h in table.index]
+        ax.barh(positions, values, color=["#1565c0" if lead else "#90caf9" for lead in leading])
+        if engine != "bayes":
+            low, high = min(values.min(initial=0.0), 0.0), max(values.max(initial=0.0), 0.0)
+            span = (high - low) or 1.0
+            ax.set_xlim(low - 0.05 * span, high + 0.35 * span)
+            for y, (value, lead) in enumerate(zip(values, leading)):
+                ax.annotate(f"{value:.3g}" + (" ★" if lead else ""), (value, y), xytext=(3, 0),
+                            textcoords="offset points", va="center", fontsize=7)
+        ax.set_title(ENGINE_LABELS[engine], fontsize=9)
+        ax.set_xlabel(label, fontsize=8)
+        ax.axvline(0, color="black", linewidth=0.6)
+        if engine == "bayes":
+            ax.set_xlim(0, 1)
+            for y, (p, words, lead) in enumerate(zip(values, table["bayes_words"], leading)):
+                ax.text(min(p + 0.02, 0.6), y, f"{p:.0%} {words}" + (" ★" if lead else ""), va="center", fontsize=7)
+    axes[0].set_yticks(positions, names, fontsize=8)
+    axes[0].invert_yaxis()
+    common = [h for h in table.index if all(h in scores.leaders[e] for e in ENGINE_NAMES)]
+    fig.suptitle(textwrap.fill(scores.disagreement, 140) if scores.disagreement else
+                 "Leading under every engine (★ = leader): " + " = ".join(f"'{h}'" for h in common), fontsize=9)
+    return fig
+
+
+def timeline_chart(data: FrameLike, *, hypotheses: Sequence[str] | None = None) -> Figure:
+    """Evidence over time: for each hypothesis, when items supporting or refuting it appeared.
+
+    Args:
+        data: tidy evidence frame (with a ``date`` column) or compiled matrix.
+        hypotheses: hypothesis order.
+
+    Returns:
+        A Figure: ▲ supports (C / CC, larger for CC), ▼ refutes (I / II), ● neutral; marker
+        area grows with the item's weight. Items without a date are left out.
+
+    Raises:
+        ValueError: no item has a date.
+    """
+    compiled = evidence_matrix(data, hypotheses)
+    dated = ~np.isnat(compiled.dates)
+    if not dated.any():
+        raise ValueError("the timeline needs dates: give the evidence frame a 'date' column")
+    codes = _consensus(compiled.votes)
+    names = list(compiled.hypotheses)
+    fig = _figure(10, 1.5 + 0.5 * len(names))
+    ax = fig.add_subplot()
+    stances = (("supports", (RATINGS.index("C"), RATINGS.index("CC")), "^", "#2e7d32"),
+                ("refutes", (RATINGS.index("I"), RATINGS.index("II")), "v", "#c62828"),
+                ("neutral", (RATINGS.index("N"),), "o", "#9e9e9e"))
+    strong = np.isin(codes, (RATINGS.index("CC"), RATINGS.index("II")))
+    for label, members, marker, colour in stances:
+        item, hyp = np.nonzero(np.isin(codes, members) & dated[:, None])
+        sizes = 30 * compiled.weights[item] * np.where(strong[item, hyp], 2.0, 1.0)
+        ax.scatter(compiled.dates[item], hyp, s=sizes, marker=marker, color=colour, label=label, alpha=0.8,
+                   edgecolors="none")
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.set_yticks(np.arange(len(names)), [textwrap.fill(n, 28) for n in names], fontsize=8)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.grid(axis="x", color="#eeeeee")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    ax.set_title(f"Evidence timeline by stance ({int(dated.sum())} of {len(dated)} items dated)", fontsize=10)
+    return fig
+
+
+def tornado_chart(data: FrameLike | pd.DataFrame, engine: str = "bayes", *, top: int = 15,
+                  labels: Mapping[str, str] | None = None) -> Figure:
+    """Sensitivity tornado: how far each item can move the leader's margin.
+
+    Args:
+        data: a tidy evidence frame / compiled matrix (the tornado is computed), or the table
+            returned by ``sensitivity.tornado``.
+        engine: engine to analyse when computing.
+        top: number of items to show (widest swing first).
+        labels: evidence id → text to show instead of the id.
+
+    Returns:
+        A Figure: one bar per item from its lowest to its highest margin (removal or a
+        one-step move of one of its votes); bars crossing the red line can unseat the leader.
+    """
+    table = data if isinstance(data, pd.DataFrame) and {"low", "high", "base"} <= set(data.columns) \
+        else tornado(data, engine)
+    engine = table.attrs.get("engine", engine)
+    table = table.head(top)
+    fig = _figure(9, 1.5 + 0.35 * len(table))
+    ax = fig.add_subplot()
+    positions = np.arange(len(table))
+    base = float(table["base"].iloc[0]) if len(table) else 0.0
+    ax.barh(positions, table["base"] - table["low"], left=table["low"], color="#ef9a9a", label="weakens the leader")
+    ax.barh(positions, table["high"] - table["base"], left=table["base"], color="#a5d6a7",
+            label="strengthens the leader")
+    ax.axvline(base, color="black", linewidth=0.8)
+    ax.axvline(0, color="#c62828", linewidth=1.0, linestyle="--", label="leader loses first place")
+    ax.set_yticks(positions, [_short((labels or {}).get(e, e)) for e in table.index], fontsize=8)
+    ax.invert_yaxis()
+    leader = table["leader"].iloc[0] if len(table) else ""
+    ax.set_xlabel(f"margin of '{leader}' over its best rival", fontsize=8)
+    ax.set_title(f"Sensitivity tornado — {ENGINE_LABELS.get(engine, engine)}", fontsize=10)
+    ax.legend(fontsize=7, loc="lower right")
+    return fig

@@ -1,0 +1,187 @@
+"""The grading scales of ACH: ratings, weights, Admiralty grades, and what each is worth.
+
+Every number the engines use lives here, so a reviewer can check them in one place.
+
+Ratings (Heuer's ACH): ``CC`` very consistent, ``C`` consistent, ``N`` neutral, ``I``
+inconsistent, ``II`` very inconsistent, ``NA`` not applicable. Analysts in simple mode say
+supports / refutes / neutral (``C`` / ``I`` / ``N``); some tools write ``++ + - --``.
+
+Weights (PARC ACH): credibility and relevance are High / Medium / Low, worth √2, 1, 1/√2.
+
+Admiralty / NATO grades: source reliability A (completely reliable) … E (unreliable),
+F (cannot be judged); information credibility 1 (confirmed) … 5 (improbable),
+6 (cannot be judged). 6 is *not* the most credible grade, and F is not the least reliable:
+both mean "no basis to judge", so they discount an item half-way.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = [
+    "RATINGS",
+    "RATING_NAMES",
+    "normalise_rating",
+    "WEIGHT_LEVELS",
+    "WEIGHT_VALUES",
+    "normalise_weight",
+    "RELIABILITY_GRADES",
+    "RELIABILITY_FACTORS",
+    "normalise_reliability",
+    "INFO_CREDIBILITY_GRADES",
+    "INFO_CREDIBILITY_FACTORS",
+    "normalise_info_credibility",
+    "PARC_VALUES",
+    "OPEN_SYNTHESIS_VOTES",
+    "BAYES_LIKELIHOODS",
+]
+
+#: Canonical ratings, ordered from most inconsistent to most consistent, then NA.
+#: The position in this tuple is the rating's internal code (II=0 … CC=4, NA=5).
+RATINGS: tuple[str, ...] = ("II", "I", "N", "C", "CC", "NA")
+
+RATING_NAMES: dict[str, str] = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+}
+
+# Accepted spellings (compared after stripping and upper-casing).
+_RATING_ALIASES: dict[str, str] = {
+    "CC": "CC", "C C": "CC", "++": "CC", "VERY CONSISTENT": "CC",
+    "C": "C", "+": "C", "SUPPORTS": "C", "CONSISTENT": "C",
+    "N": "N", "NEUTRAL": "N",
+    "I": "I", "-": "I", "REFUTES": "I", "INCONSISTENT": "I",
+    "II": "II", "I I": "II", "--": "II", "VERY INCONSISTENT": "II",
+    "NA": "NA", "N/A": "NA", "NOT APPLICABLE": "NA",
+}
+
+#: PARC ACH cell values: only inconsistency counts (Heuer: evidence refutes, it cannot prove).
+PARC_VALUES: dict[str, float] = {"II": -2.0, "I": -1.0, "N": 0.0, "C": 0.0, "CC": 0.0, "NA": 0.0}
+
+#: Open Synthesis votes on its 1–5 scale; N/A is stored as 0 there but *counted as neutral (3)*,
+#: which is the value used here.
+OPEN_SYNTHESIS_VOTES: dict[str, float] = {"II": 1.0, "I": 2.0, "N": 3.0, "C": 4.0, "CC": 5.0, "NA": 3.0}
+
+#: P(evidence | hypothesis) for each rating, the published map (++ .95, + .80, N .50, − .20,
+#: −− .05). NA means the item says nothing about that hypothesis: the neutral 0.5.
+BAYES_LIKELIHOODS: dict[str, float] = {"CC": 0.95, "C": 0.80, "N": 0.50, "I": 0.20, "II": 0.05, "NA": 0.50}
+
+WEIGHT_LEVELS: tuple[str, ...] = ("Low", "Medium", "High")
+WEIGHT_VALUES: dict[str, float] = {"Low": 1 / math.sqrt(2), "Medium": 1.0, "High": math.sqrt(2)}
+
+RELIABILITY_GRADES: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+INFO_CREDIBILITY_GRADES: dict[int, str] = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+
+#: How much of an item's evidential strength survives its source's reliability grade (Bayes view).
+#: An ungraded item keeps full strength: grading is optional, and an analysis without grades
+#: must reproduce the published likelihood map exactly.
+RELIABILITY_FACTORS: dict[str | None, float] = {
+    "A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.5, None: 1.0,
+}
+#: The same for the information-credibility grade.
+INFO_CREDIBILITY_FACTORS: dict[int | None, float] = {
+    1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6: 0.5, None: 1.0,
+}
+
+
+def _is_missing(value: Any) -> bool:
+    """True for None and float NaN / pandas NA (anything not equal to itself)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):  # pandas.NA raises on bool()
+        return True
+
+
+def normalise_rating(value: Any) -> str | None:
+    """The canonical rating for an analyst's spelling of it.
+
+    Args:
+        value: a rating such as ``"C"``, ``"c c"``, ``"supports"``, ``"--"``; None / NaN
+            mean "not rated".
+
+    Returns:
+        One of ``RATINGS``, or None when the value is missing.
+
+    Raises:
+        ValueError: the value is not a rating.
+    """
+    if _is_missing(value):
+        return None
+    rating = _RATING_ALIASES.get(" ".join(value.split()).upper()) if isinstance(value, str) else None
+    if rating is None:
+        raise ValueError(f"rating {value!r} is not one of CC, C, N, I, II, NA "
+                         f"(or supports / refutes / neutral, ++ + - --)")
+    return rating
+
+
+def normalise_weight(value: Any) -> str:
+    """The canonical weight level (``High`` / ``Medium`` / ``Low``); missing means Medium.
+
+    Args:
+        value: a level in any case, or None / NaN.
+
+    Returns:
+        ``"High"``, ``"Medium"`` or ``"Low"``.
+
+    Raises:
+        ValueError: any other value.
+    """
+    if _is_missing(value):
+        return "Medium"
+    if isinstance(value, str):
+        level = value.strip().capitalize()
+        if level in WEIGHT_VALUES:
+            return level
+    raise ValueError(f"weight {value!r} is not High, Medium or Low")
+
+
+def normalise_reliability(value: Any) -> str | None:
+    """The canonical source-reliability grade ``A``–``F``, or None when ungraded.
+
+    Raises:
+        ValueError: any other value.
+    """
+    if _is_missing(value):
+        return None
+    if isinstance(value, str) and value.strip().upper() in RELIABILITY_GRADES:
+        return value.strip().upper()
+    raise ValueError(f"source reliability {value!r} is not an Admiralty grade A-F")
+
+
+def normalise_info_credibility(value: Any) -> int | None:
+    """The information-credibility grade 1–6 as an int, or None when ungraded.
+
+    Raises:
+        ValueError: any other value (6 is a valid grade: it means "cannot be judged").
+    """
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"information credibility {value!r} is not a grade 1-6")
+    try:
+        number = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if number.is_integer() and 1 <= number <= 6:
+        return int(number)
+    raise ValueError(f"information credibility {value!r} is not a grade 1-6")

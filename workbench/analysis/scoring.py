@@ -1,0 +1,195 @@
+"""All engines side by side: scores, ranks, diagnosticity, leaders, and disagreement.
+
+``score(frame)`` runs PARC (IS and WIS), Open Synthesis and the Bayesian view over the same
+tidy evidence frame and says when they disagree on the leading hypothesis — a disagreement is
+itself a finding: the ranking depends on how the evidence is counted.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._engine import ENGINE_LABELS, ENGINE_NAMES, leaders_of, ranks_of, spread
+from ._frame import EvidenceMatrix, FrameLike, evidence_matrix
+from ._registry import engine_parts
+from .bayes import posterior_from_log
+from .icd203 import likelihood_band
+from .open_synthesis import _consistency, population_std
+
+__all__ = ["Scores", "score", "disagreement_message", "INDEPENDENCE_NOTE"]
+
+INDEPENDENCE_NOTE = ("Items sharing a group are syndicated copies of one story: every engine counts the "
+                     "group once (identical copies as one item, differing readings averaged).")
+
+
+def _json_number(value: Any) -> float | int | None:
+    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
+        return int(value)
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The result of ``score``.
+
+    Attributes:
+        hypotheses: DataFrame indexed by hypothesis: ``parc_inconsistency`` (IS, ≤ 0, closer
+            to 0 is better), ``parc_rank``, ``parc_weighted_inconsistency`` (WIS),
+            ``parc_weighted_rank``, ``open_synthesis_inconsistency`` (lower is better),
+            ``open_synthesis_consistency``, ``open_synthesis_rank``, ``bayes_prior``,
+            ``bayes_posterior``, ``bayes_words`` (ICD 203), ``bayes_rank``. Rank 1 = most likely.
+        evidence: DataFrame indexed by evidence id: the diagnosticity under each engine
+            (columns named by engine), ``group``, ``group_size`` (items in the group),
+            ``copies`` (identical copies of this item in the group, itself included) and
+            ``counts_as`` (the item's share of its group's single count).
+        leaders: engine → leading hypotheses (several when tied).
+        disagreement: a sentence when no hypothesis leads under every engine, else None.
+        linchpins: engine → items whose removal changes the leader (None if not computed).
+    """
+
+    hypotheses: pd.DataFrame
+    evidence: pd.DataFrame
+    leaders: Mapping[str, tuple[str, ...]]
+    disagreement: str | None
+    linchpins: Mapping[str, tuple[str, ...]] | None = None
+
+    def leader(self, engine: str) -> str:
+        """The leading hypothesis under an engine (the first in order when tied)."""
+        return self.leaders[engine][0]
+
+    def with_linchpins(self, linchpins: Mapping[str, Sequence[str]]) -> Scores:
+        """A copy carrying the linchpins found by sensitivity analysis."""
+        return replace(self, linchpins={k: tuple(v) for k, v in linchpins.items()})
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary.
+
+        Returns:
+            {"hypotheses": [...], "evidence": [...], "engines": {engine: {"label",
+            "higher_is_better", "scores": {hypothesis: score}, "ranks": {...},
+            "leaders": [...], "diagnosticity": {evidence: value}, "linchpins": [...] | None,
+            + Open Synthesis "consistency", Bayes "priors" / "words" / "bands"}},
+            "disagreement": str | None, "independence": {"note", "groups": {label: [items]}}}
+        """
+        table, items = self.hypotheses, self.evidence
+        names = [str(h) for h in table.index]
+        score_columns = {"parc": "parc_inconsistency", "parc_weighted": "parc_weighted_inconsistency",
+                         "open_synthesis": "open_synthesis_inconsistency", "bayes": "bayes_posterior"}
+        engines: dict[str, Any] = {}
+        for engine in ENGINE_NAMES:
+            entry: dict[str, Any] = {
+                "label": ENGINE_LABELS[engine],
+                "higher_is_better": engine != "open_synthesis",
+                "scores": {h: _json_number(v) for h, v in zip(names, table[score_columns[engine]])},
+                "ranks": {h: int(v) for h, v in zip(names, table[f"{engine}_rank"])},
+                "leaders": list(self.leaders[engine]),
+                "diagnosticity": {str(e): _json_number(v) for e, v in zip(items.index, items[engine])},
+                "linchpins": None if self.linchpins is None else list(self.linchpins.get(engine, ())),
+            }
+            if engine == "open_synthesis":
+                entry["consistency"] = {h: _json_number(v) for h, v in zip(names, table["open_synthesis_consistency"])}
+            if engine == "bayes":
+                entry["priors"] = {h: _json_number(v) for h, v in zip(names, table["bayes_prior"])}
+                entry["words"] = dict(zip(names, table["bayes_words"]))
+                entry["bands"] = {h: list(likelihood_band(float(p))[1:])
+                                  for h, p in zip(names, table["bayes_posterior"])}
+            engines[engine] = entry
+        groups: dict[str, list[str]] = {}
+        for item, group, size in zip(items.index, items["group"], items["group_size"]):
+            if group is not None and size > 1:
+                groups.setdefault(str(group), []).append(str(item))
+        return {
+            "hypotheses": names,
+            "evidence": [str(e) for e in items.index],
+            "engines": engines,
+            "disagreement": self.disagreement,
+            "independence": {"note": INDEPENDENCE_NOTE, "groups": groups},
+        }
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return " = ".join(f"'{n}'" for n in names) + (" (tied)" if len(names) > 1 else "")
+
+
+def _listed(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def disagreement_message(leaders: Mapping[str, Sequence[str]]) -> str | None:
+    """A sentence naming each engine's leader when no hypothesis leads under all of them.
+
+    Args:
+        leaders: engine → leading hypotheses.
+
+    Returns:
+        None when some hypothesis leads (alone or tied) under every engine.
+    """
+    common = set.intersection(*(set(v) for v in leaders.values())) if leaders else set()
+    if common:
+        return None
+    by_leader: dict[tuple[str, ...], list[str]] = {}
+    for engine, names in leaders.items():
+        by_leader.setdefault(tuple(names), []).append(ENGINE_LABELS.get(engine, engine))
+    parts = [f"{_listed(engines)} favour{'s' if len(engines) == 1 else ''} {_quoted(names)}"
+             for names, engines in by_leader.items()]
+    return "The engines disagree on the leading hypothesis: " + "; ".join(parts) + "."
+
+
+def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
+          priors: Mapping[str, float] | None = None, linchpins: bool = True) -> Scores:
+    """Score the hypotheses under every engine.
+
+    Args:
+        data: tidy evidence frame or compiled ``EvidenceMatrix``.
+        hypotheses: hypothesis order (default: as in the frame).
+        priors: Bayes priors per hypothesis name (default uniform).
+        linchpins: also run leave-one-out to find each engine's linchpins.
+
+    Returns:
+        ``Scores``.
+    """
+    matrix: EvidenceMatrix = evidence_matrix(data, hypotheses)
+    units, unit_of = matrix.units
+    parts = engine_parts(matrix, priors)
+    table: dict[str, Any] = {}
+    diagnosticity: dict[str, np.ndarray] = {}
+    leaders: dict[str, tuple[str, ...]] = {}
+    for engine, part in parts.items():
+        values = part.item_values()
+        totals = part.totals(values)
+        utility = part.utility(totals)
+        leaders[engine] = leaders_of(utility, matrix.hypotheses)
+        if engine == "bayes":
+            posterior = posterior_from_log(totals)
+            table["bayes_prior"] = np.exp(part.offset)
+            table["bayes_posterior"] = posterior
+            table["bayes_words"] = [likelihood_band(float(p))[0] for p in posterior]
+        elif engine == "open_synthesis":
+            table["open_synthesis_inconsistency"] = totals
+            table["open_synthesis_consistency"] = _consistency(units.group_means(values)).sum(axis=0)
+        else:
+            table[f"{engine}_inconsistency"] = totals
+        table[f"{engine}_rank"] = ranks_of(utility)
+        per_unit = population_std(values) if engine == "open_synthesis" else spread(values)
+        diagnosticity[engine] = per_unit[unit_of]           # identical copies share their unit's value
+    order = ["parc_inconsistency", "parc_rank", "parc_weighted_inconsistency", "parc_weighted_rank",
+             "open_synthesis_inconsistency", "open_synthesis_consistency", "open_synthesis_rank",
+             "bayes_prior", "bayes_posterior", "bayes_words", "bayes_rank"]
+    hypotheses_table = pd.DataFrame({k: table[k] for k in order}, index=pd.Index(matrix.hypotheses, name="hypothesis"))
+    evidence_table = pd.DataFrame(diagnosticity, index=pd.Index(matrix.evidence, name="evidence"))
+    evidence_table["group"] = pd.Series(list(matrix.groups), index=evidence_table.index, dtype=object)
+    evidence_table["group_size"] = matrix.group_size
+    evidence_table["copies"] = matrix.copies
+    evidence_table["counts_as"] = matrix.counts_as
+    result = Scores(hypotheses_table, evidence_table, leaders, disagreement_message(leaders))
+    if linchpins:
+        from .sensitivity import leave_one_out  # sensitivity builds on the engines, not on Scores
+
+        result = result.with_linchpins(leave_one_out(matrix, priors=priors).linchpins)
+    return result

@@ -1,0 +1,91 @@
+"""Export quoted evidence as W3C Web Annotations (JSON-LD).
+
+One ``AnnotationCollection`` whose first page holds one ``Annotation`` per quote: motivation
+``assessing``, the target is the article (``source``) selected twice — a
+``TextQuoteSelector`` (exact / prefix / suffix, robust to re-ingestion) and a
+``TextPositionSelector`` (character offsets) — and the bodies are the analyst's note
+(purpose ``commenting``) plus one ``TextualBody`` per rated hypothesis (purpose ``assessing``),
+e.g. "consistent (C) with hypothesis: Belarus joins the ground war".
+Assumptions and absences have no place in a text, so they are not exported.
+See https://www.w3.org/TR/annotation-model/.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .document import validate_document
+from .scales import RATING_NAMES
+
+__all__ = ["to_web_annotations", "ANNOTATION_CONTEXT"]
+
+ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def _quote_selector(item: Mapping[str, Any]) -> dict[str, Any]:
+    selector = {"type": "TextQuoteSelector", "exact": item["exact"]}
+    for key in ("prefix", "suffix"):
+        if item[key]:
+            selector[key] = item[key]
+    return selector
+
+
+def to_web_annotations(doc: Mapping[str, Any], article_urls: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The quoted evidence of an analysis as a W3C Web Annotation collection.
+
+    Args:
+        doc: analysis document (validated here).
+        article_urls: article id → URL of the article; an article without one is named by
+            the evidence ``url`` or else ``urn:workbench:article:<id>``.
+
+    Returns:
+        A JSON-ready dict (``json.dumps`` it to write ``.jsonld``).
+    """
+    doc = validate_document(doc)
+    article_urls = article_urls or {}
+    names = {h["id"]: h["name"] for h in doc["hypotheses"]}
+    order = {h["id"]: i for i, h in enumerate(doc["hypotheses"])}
+    ratings: dict[str, list[dict[str, str]]] = {}
+    for rating in doc["ratings"]:
+        ratings.setdefault(rating["evidence_id"], []).append(rating)
+    analysis_id = doc["analysis"]["id"]
+    base = f"urn:workbench:analysis:{analysis_id}" if analysis_id else "urn:workbench:analysis"
+    items = []
+    for item in doc["evidence"]:
+        if item["kind"] != "quote":
+            continue
+        source = article_urls.get(item["article_id"]) or item["url"] or f"urn:workbench:article:{item['article_id']}"
+        bodies: list[dict[str, Any]] = []
+        if item["note"]:
+            bodies.append({"type": "TextualBody", "purpose": "commenting", "format": "text/plain",
+                           "value": item["note"]})
+        for rating in sorted(ratings.get(item["id"], []), key=lambda r: order[r["hypothesis_id"]]):
+            code = rating["rating"]
+            bodies.append({"type": "TextualBody", "purpose": "assessing", "format": "text/plain",
+                           "value": f"{RATING_NAMES[code]} ({code}) with hypothesis: {names[rating['hypothesis_id']]}"})
+        annotation: dict[str, Any] = {
+            "id": f"{base}:evidence:{item['id']}",
+            "type": "Annotation",
+            "motivation": "assessing",
+            "body": bodies,
+            "target": {
+                "source": source,
+                "selector": [_quote_selector(item),
+                             {"type": "TextPositionSelector", "start": item["start"], "end": item["end"]}],
+            },
+        }
+        if item["analyst"]:
+            annotation["creator"] = {"type": "Person", "name": item["analyst"]}
+        if item["created_at"]:
+            annotation["created"] = item["created_at"]
+        if item["updated_at"]:
+            annotation["modified"] = item["updated_at"]
+        items.append(annotation)
+    return {
+        "@context": ANNOTATION_CONTEXT,
+        "id": f"{base}:annotations",
+        "type": "AnnotationCollection",
+        "label": doc["analysis"]["question"],
+        "total": len(items),
+        "first": {"id": f"{base}:annotations:page1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
