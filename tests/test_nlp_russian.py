@@ -1,0 +1,47 @@
+"""Russian (natasha) and experimental Ukrainian paths."""
+from __future__ import annotations
+
+from workbench.nlp import LABELS, load_pipeline
+
+RU = ("Президент России Владимир Путин 19 декабря 2022 года прибыл в Минск на переговоры с Александром "
+      "Лукашенко. Песков заявил, что Путин не будет уговаривать Белоруссию. Лукашенко сообщил, что Россия "
+      "поставит комплексы С-400 и «Искандер». Россия выделит кредит 1,5 млрд долларов.")
+
+
+def test_russian_entities_mapped_to_our_labels() -> None:
+    ments = load_pipeline("builtin").extract(RU, language="ru")
+    got = {m["text"]: (m["label"], m["canonical"]) for m in ments}
+    assert got["Владимир Путин"] == ("PERSON", "Владимир Путин")
+    assert got["Путин"] == ("PERSON", "Владимир Путин")  # short form -> fullest name
+    assert got["Александром Лукашенко"] == ("PERSON", "Александр Лукашенко")  # lemmatised
+    assert got["Лукашенко"] == ("PERSON", "Александр Лукашенко")
+    assert got["России"] == ("GPE", "Россия")
+    assert got["Белоруссию"][0] == "GPE"
+    assert got["С-400"][0] == "WEAPON" and got["Искандер"][0] == "WEAPON"
+    assert got["19 декабря 2022 года"][0] == "DATE"
+    assert got["1,5 млрд долларов"][0] == "MONEY"
+    last = -1
+    for m in ments:
+        assert m["text"] == RU[m["start"]:m["end"]] and m["label"] in LABELS and m["start"] >= last
+        last = m["end"]
+
+
+def test_language_routing_in_batches() -> None:
+    pipe = load_pipeline("builtin")
+    en = "Vladimir Putin met Alexander Lukashenko in Minsk."
+    out = pipe.extract_batch([en, RU, en], ["en", "ru", "en-GB"])
+    assert out[0] == out[2] == pipe.extract(en)
+    assert any(m["text"] == "Владимир Путин" for m in out[1])
+    # Cyrillic through the English rules finds nothing Cyrillic-named; through natasha it does
+    assert not any(m["label"] == "PERSON" for m in pipe.extract(RU, language="en"))
+
+
+def test_ukrainian_is_labelled() -> None:
+    uk = ("Президент України Володимир Зеленський зустрівся з Олафом Шольцем у Києві 24 лютого. "
+          "Речник Кремля Дмитро Пєсков заявив про переговори.")
+    got = {m["text"]: m["label"] for m in load_pipeline("builtin").extract(uk, language="uk")}
+    assert got["України"] == "GPE"
+    assert got["Володимир Зеленський"] == "PERSON"
+    assert got["Дмитро Пєсков"] == "PERSON"
+    assert got["Кремля"] == "ORG"
+    assert got["24 лютого"] == "DATE"

@@ -1,0 +1,21 @@
+"""Entity recognition for the workbench: labels, pipelines, canonical names, claims.
+
+Importing this package is cheap: spaCy (and natasha for Russian) load lazily, on the
+first ``load_pipeline`` call.
+
+Typical use::
+
+    from workbench.nlp import load_pipeline, find_claims
+    pipe = load_pipeline()                 # WORKBENCH_PIPELINE env var, else "auto"
+    mentions = pipe.extract(text)          # [{start, end, label, text, canonical, origin}]
+    claims = find_claims(text, mentions)   # [{speaker, quote, cue, ...}]
+"""
+
+from __future__ import annotations
+
+from ._claims import find_claims
+from ._labels import LABELS, Label
+from ._loader import PIPELINE_ENV, available, load_pipeline
+from ._pipeline import EntityPipeline
+
+__all__ = ["LABELS", "Label", "EntityPipeline", "load_pipeline", "PIPELINE_ENV", "find_claims", "available"]

@@ -1,0 +1,289 @@
+"""The spaCy component "workbench_entities": rules + gazetteer, alone or over a trained NER.
+
+Importing this module imports spaCy and registers the factories; the loader imports
+it lazily.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+import numpy
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, ORTH, SENT_START, SPACY
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ._lexicon import AMBIG, CORE, Lexicon, load_lexicon
+from ._patterns import CharCand, match_at
+from ._resolve import MODEL_PRIO, Picked, free_ranges, resolve
+from ._tagger import FAC_HEADS, LOC_HEADS, ORG_HEADS, STRONG, Cand, Tagger, name_like
+
+HEADS = ORG_HEADS | LOC_HEADS | FAC_HEADS
+
+TEXT_KEY = "workbench_text"
+"""``doc.user_data`` key where EntityPipeline leaves the input text (saves rebuilding ``doc.text``)."""
+LITE_KEY = "workbench_lite"
+"""``doc.user_data`` flag: only the mention list is wanted; skip writing sentences and ``doc.ents``."""
+META_KEY = "workbench_entities"
+"""``doc.user_data`` key: list of (start_char, end_char, label, origin, canonical hint), one per entity."""
+
+_ACR = re.compile(r"^[A-Z][A-Z0-9&-]{1,9}$")
+# What a real date mention contains: a month or weekday, a year, a counted period, a relative day
+_DATE_SHAPE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?(?:\s|$|,)|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    r"|\b(?:1[5-9]|20)\d\d(?:s)?\b|(?i:\b\d+(?:st|nd|rd|th)?\b.*\b(?:hour|day|week|month|year|decade|centur)"
+    r"|\b(?:today|yesterday|tomorrow|tonight)\b|\b(?:this|last|next|past|coming|previous|recent|few|several|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|a)\b.*\b(?:hour|day|week|weekend|month|year|decade|century|"
+    r"spring|summer|autumn|fall|winter)s?\b)|\b(?:Christmas|Easter|Ramadan|Thanksgiving|Eid|New Year)"
+)
+_THE = frozenset({"the", "The"})
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+_KEEP_THE = frozenset({"DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "QUANTITY", "MONEY", "CARDINAL"})
+_ADMIN = frozenset("province district region oblast governorate county prefecture raion krai okrug "
+                   "municipality".split())
+_THE_LABELS = frozenset({"ORG", "LOC", "FAC", "MILITARY_UNIT", "EVENT", "LAW"})
+
+_SENT_END = frozenset({".", "!", "?", "…", "。", "!", "?"})
+_CLOSERS = frozenset({"”", '"', "’", "'", ")", "]", "»"})
+
+
+@Language.factory("workbench_entities", default_config={"hybrid": False, "sentences": True})
+def make_entities(nlp: Language, name: str, hybrid: bool, sentences: bool) -> "EntityRules":
+    """spaCy factory.
+
+    Args:
+        nlp: the pipeline.
+        name: component name.
+        hybrid: True to merge with entities already set by a trained NER.
+        sentences: also set sentence starts (the built-in pipeline has no parser).
+
+    Returns:
+        The component.
+    """
+    return EntityRules(load_lexicon(), hybrid, sentences)
+
+
+def sentence_starts(words: list[str], ends: list[int]) -> list[int]:
+    """Sentence-start token indexes, by the same rule as spaCy's Sentencizer (a sentence
+    ends at . ! ? and any closing quotes/brackets after it), plus line breaks.
+
+    Args:
+        words: token texts.
+        ends: indexes of sentence-final tokens (punctuation, line breaks), ascending.
+
+    Returns:
+        Indexes of tokens that start a sentence (always includes 0 when non-empty).
+    """
+    starts = [0] if words else []
+    n = len(words)
+    nxt = 0
+    for i in ends:
+        if i < nxt:
+            continue
+        j = i + 1
+        while j < n and (words[j] in _CLOSERS or words[j] in _SENT_END or words[j].isspace()):
+            j += 1
+        if j < n and j != starts[-1]:
+            starts.append(j)
+        nxt = j
+    return starts
+
+
+class EntityRules:
+    """Sets ``doc.ents`` from rules, optionally merged with a trained model's entities.
+
+    Args:
+        lex: the compiled lexicon.
+        hybrid: merge with (and correct) ``doc.ents`` set by an earlier NER component.
+        sentences: set sentence boundaries.
+    """
+
+    def __init__(self, lex: Lexicon, hybrid: bool = False, sentences: bool = True) -> None:
+        self.lex = lex
+        self.hybrid = hybrid
+        self.sentences = sentences
+        self.tagger = Tagger(lex)
+        # single title words without their dots ("sgt", "capt") plus service names ("navy")
+        self._title_words = frozenset(
+            t[0].rstrip(".") for ts in lex.titles.values() for t in ts if len(t) == 1 or t[1:] == (".",)
+        ) | frozenset({"navy", "army", "air", "force", "marine", "marines", "staff", "brig", "spc"})
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Tag one document.
+
+        Args:
+            doc: a tokenised Doc (with model entities in hybrid mode).
+
+        Returns:
+            The same Doc with ``doc.user_data[META_KEY]`` set and, unless the
+            ``LITE_KEY`` flag asks otherwise, ``doc.ents`` and sentence starts.
+        """
+        n = len(doc)
+        if not n:
+            doc.user_data.pop(TEXT_KEY, None)
+            doc.user_data.pop(LITE_KEY, None)
+            doc.user_data[META_KEY] = []
+            return doc
+        # token texts and offsets from C arrays (iterating Token objects costs ~3x more)
+        starts = doc.to_array(IDX).tolist()
+        spaces = doc.to_array(SPACY).tolist()  # 1 when a token is followed by one space
+        text = doc.user_data.pop(TEXT_KEY, None)
+        lite = doc.user_data.pop(LITE_KEY, False)  # EntityPipeline.extract discards the Doc
+        if text is not None and len(text) == starts[-1] + len(doc[-1].text_with_ws):
+            starts.append(len(text))
+            words = [text[a:b - sp] for a, b, sp in zip(starts, starts[1:], spaces)]
+        else:
+            words = list(map(doc.vocab.strings.__getitem__, doc.to_array(ORTH).tolist()))
+            text = "".join([w + " " if sp else w for w, sp in zip(words, spaces)])
+            starts.append(len(text))
+        cands, triggers, ends = self.tagger.tag(words)
+        if self.sentences and not lite:
+            arr = numpy.full(n, -1, dtype="int64")
+            arr[sentence_starts(words, ends)] = 1
+            doc.from_array([SENT_START], arr.astype("uint64").reshape(n, 1))
+        chars: list[CharCand] = []
+        for i, kind in triggers:
+            match_at(text, starts[i], kind, words[i - 1] if i else "", chars)
+        for c in chars:  # snap to tokens (expand)
+            ts = bisect_right(starts, c.start) - 1
+            te = bisect_left(starts, c.end, ts + 1, n)
+            if ts < te:
+                cands.append(Cand(ts, te, c.label, STRONG, None))
+        model = self._model_cands(doc, words) if self.hybrid else None
+        picked = resolve(cands, n, model)
+        picked = self._propagate(words, picked)
+        picked = self._articles(words, picked)
+        if not lite:
+            self._set_ents(doc, picked, n)
+        meta = []
+        for p in picked:
+            last = p.end - 1
+            meta.append((starts[p.start], starts[last] + len(words[last]), p.label, p.origin, p.canonical))
+        doc.user_data[META_KEY] = meta
+        return doc
+
+    @staticmethod
+    def _set_ents(doc: Doc, picked: list[Picked], n: int) -> None:
+        """Write entities through a C array (faster than creating Span objects)."""
+        iob = [2] * n  # O
+        typ = [0] * n
+        add_string = doc.vocab.strings.add
+        for p in picked:
+            h = add_string(p.label)
+            iob[p.start] = 3  # B
+            typ[p.start] = h
+            for j in range(p.start + 1, p.end):
+                iob[j] = 1  # I
+                typ[j] = h
+        doc.from_array([ENT_IOB, ENT_TYPE], numpy.array([iob, typ], dtype="uint64").T)
+
+    # -- hybrid ----------------------------------------------------------------------------
+    def _model_cands(self, doc: Doc, words: list[str]) -> list[Cand]:
+        out = []
+        for e in doc.ents:
+            s, t = e.start, e.end
+            if e.label_ == "PERSON":
+                s = self._skip_titles(words, s, t)
+            elif words[s] in _THE and t - s > 1 and e.label_ not in _KEEP_THE:
+                s += 1  # one article convention for rules and model: _articles() puts it back where due
+            while t - s > 1 and words[t - 1] in ("'s", "’s", "'", "’"):
+                t -= 1
+            if e.label_ == "DATE" and not _DATE_SHAPE.search(e.text):
+                continue  # "daily", "weeks", "42", "march": the stock model's false dates
+            if e.label_ in _NAME_LABELS and (
+                not any(ch.isupper() for ch in e.text)  # "jack"
+                or all(w.lower().rstrip(".") in self._title_words for w in words[s:t] if w != ".")  # "Sgt", "Navy Capt"
+            ):
+                continue
+            if s < t:
+                out.append(Cand(s, t, e.label_, MODEL_PRIO, None))
+        return out
+
+    def _skip_titles(self, words: list[str], s: int, e: int) -> int:
+        """Advance ``s`` past leading articles, nationalities and titles inside [s, e)."""
+        titles = self.lex.titles
+        moved = True
+        while moved and s < e - 1:
+            moved = False
+            w = words[s].lower()
+            if w in ("the", "a", "an"):
+                s += 1
+                moved = True
+                continue
+            ph = self.lex.single(w)
+            if ph is not None and ph.label == "NORP":
+                s += 1
+                moved = True
+                continue
+            for t in titles.get(w, ()):
+                k = len(t)
+                if s + k < e and tuple(x.lower() for x in words[s:s + k]) == t:
+                    s += k
+                    moved = True
+                    break
+        return s
+
+    # -- document-level propagation ----------------------------------------------------------
+    def _propagate(self, words: list[str], picked: list[Picked]) -> list[Picked]:
+        """Tag later bare surnames and defined acronyms; a known surname beats a weak place."""
+        n = len(words)
+        surnames: set[str] = set()
+        for p in picked:
+            if p.label == "PERSON":
+                last = words[p.end - 1]
+                if len(last) > 2 and name_like(last) and not self._strong_single(last):
+                    surnames.add(last)
+        acronyms: set[str] = set()
+        for p in picked:
+            if p.label in ("ORG", "MILITARY_UNIT") and p.end + 2 < n and words[p.end] == "(" and words[p.end + 2] == ")":
+                if _ACR.match(words[p.end + 1]):
+                    acronyms.add(words[p.end + 1])
+        if not surnames and not acronyms:
+            return picked
+        out = []
+        for p in picked:
+            if p.end - p.start == 1 and p.label != "PERSON" and words[p.start] in surnames and (
+                p.origin == "model" or p.label in ("GPE", "LOC", "FAC", "ORG")
+            ) and not self._strong_single(words[p.start]):
+                p = p._replace(label="PERSON", canonical=None)
+            elif p.end - p.start == 1 and words[p.start] in acronyms and p.label != "ORG":
+                p = p._replace(label="ORG", canonical=None)
+            out.append(p)
+        taken = free_ranges(out, n)
+        targets = surnames | acronyms
+        for i in [i for i, w in enumerate(words) if w in targets]:
+            if not taken[i]:
+                w = words[i]
+                out.append(Picked(i, i + 1, "PERSON" if w in surnames else "ORG", "rule", None))
+        out.sort()
+        return out
+
+    @staticmethod
+    def _articles(words: list[str], picked: list[Picked]) -> list[Picked]:
+        """Include a preceding "the" in descriptive organisation and place names - those
+        built on a head noun (OntoNotes convention, which trained English pipelines
+        follow): "the Syrian Democratic Forces", "the Red Sea", "the Coalition"; not in
+        brand-like names ("Reuters", "NATO"); an acronym takes it when its curated
+        expansion is descriptive ("the SDF": Syrian Democratic Forces)."""
+        out = []
+        prev_end = 0
+        for p in picked:
+            s = p.start
+            if s > prev_end and words[s - 1] in _THE and (p.canonical or "").startswith("the "):
+                p = p._replace(start=s - 1)  # "the West"
+            elif s > prev_end and words[s - 1] in _THE and p.label in _THE_LABELS and (
+                any(w.lower() in HEADS for w in words[s:p.end])
+                or (p.canonical and any(w.lower() in HEADS for w in p.canonical.split()))
+            ):
+                p = p._replace(start=s - 1)
+            if p.label == "GPE" and p.end < len(words) and words[p.end].lower() in _ADMIN:
+                p = p._replace(end=p.end + 1)  # "Idlib province", "Donetsk Oblast"
+            out.append(p)
+            prev_end = p.end
+        return out
+
+    def _strong_single(self, w: str) -> bool:
+        """Whether ``w`` alone is an unambiguous gazetteer entry (a country, a curated org)."""
+        ph = self.lex.single(w.lower())
+        return ph is not None and bool(ph.flags & CORE) and not ph.flags & AMBIG

@@ -1,0 +1,152 @@
+"""The compiled gazetteer: ``data/lexicon.json`` as fast lookup tables.
+
+``scripts/build_gazetteer.py`` writes the file already laid out as the tables used at
+run time (phrases pre-tokenised with spaCy's English tokenizer, grouped by lower-cased
+first token and length), so loading is one ``json.loads``; entry objects are created
+lazily on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+LEXICON_PATH = DATA_DIR / "lexicon.json"
+
+AMBIG = 1
+"""Flag: the phrase is also a common word or name; weaker evidence."""
+CTX = 2
+"""Flag: accept only near a cue word (e.g. a weapon name that is also a word)."""
+CORE = 4
+"""Flag: curated entry or country/continent name (beats document-level guesses)."""
+
+
+class Phrase(NamedTuple):
+    """One gazetteer entry.
+
+    Attributes:
+        lower: lower-cased token tuple.
+        caps: indexes of tokens that must start with an upper-case letter in text.
+        label: entity label.
+        canonical: canonical name.
+        flags: AMBIG / CTX / CORE bits.
+    """
+
+    lower: tuple[str, ...]
+    caps: tuple[int, ...]
+    label: str
+    canonical: str
+    flags: int
+
+
+Group = list  # [length, {lower joined tokens: Phrase | raw [caps, label, canonical, flags]}]
+
+
+@dataclass
+class Lexicon:
+    """Lookup tables used by the rule tagger.
+
+    Attributes:
+        phrases: lower first token -> groups [length, {lower joined tokens: entry}], longest first.
+        seconds: lower first token -> lower second tokens of its multi-token entries.
+        low_first: first tokens of entries that may start in lower case ("ballistic missiles").
+        titles: lower first token -> title token tuples, longest first.
+        first_names: given names (original case).
+        digest: sha256 of the compiled file (part of pipeline fingerprints).
+        sources_sha256: hash of the sources the file was compiled from.
+    """
+
+    phrases: dict[str, list[Group]]
+    seconds: dict[str, frozenset[str]]
+    low_first: frozenset[str]
+    titles: dict[str, list[tuple[str, ...]]]
+    first_names: frozenset[str]
+    digest: str
+    sources_sha256: str
+
+    def entry(self, table: dict, key: str) -> Phrase | None:
+        """Entry ``key`` of one length group, materialised on first use.
+
+        Args:
+            table: a group's dict.
+            key: lower-cased tokens joined by single spaces.
+
+        Returns:
+            The Phrase or None.
+        """
+        v = table.get(key)
+        if v is None or isinstance(v, Phrase):
+            return v
+        ph = Phrase(tuple(key.split(" ")), tuple(v[0]), v[1], v[2], v[3])
+        table[key] = ph
+        return ph
+
+    def lookup(self, text: str) -> Phrase | None:
+        """Find the entry whose surface equals ``text`` (case-insensitive, whitespace-normalised).
+
+        Args:
+            text: a surface string, e.g. a model's entity text. Tokens must be separated
+                as the tokenizer separates them ("al - Qaeda" for "al-Qaeda").
+
+        Returns:
+            The entry or None.
+        """
+        key = " ".join(text.lower().split())
+        if not key:
+            return None
+        k = key.count(" ") + 1
+        for length, table in self.phrases.get(key.split(" ", 1)[0], ()):
+            if length == k:
+                return self.entry(table, key)
+        return None
+
+    def single(self, lower: str) -> Phrase | None:
+        """The one-token entry for a lower-cased word, if any.
+
+        Args:
+            lower: a lower-cased token.
+
+        Returns:
+            The entry or None.
+        """
+        groups = self.phrases.get(lower)
+        if groups and groups[-1][0] == 1:
+            return self.entry(groups[-1][1], lower)
+        return None
+
+    def __len__(self) -> int:
+        return sum(len(t) for groups in self.phrases.values() for _, t in groups)
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """Load the compiled lexicon (cached per process).
+
+    Args:
+        path: the compiled JSON file.
+
+    Returns:
+        The Lexicon.
+    """
+    raw = path.read_bytes()
+    data = json.loads(raw)
+    titles: dict[str, list[tuple[str, ...]]] = {}
+    for t in data["titles"]:
+        parts = tuple(t.split(" "))
+        titles.setdefault(parts[0], []).append(parts)
+    for v in titles.values():
+        v.sort(key=lambda p: -len(p))
+    return Lexicon(
+        phrases=data["index"],
+        seconds={k: frozenset(v) for k, v in data["seconds"].items()},
+        low_first=frozenset(data["low_first"]),
+        titles=titles,
+        first_names=frozenset(data.get("first_names", ())),
+        digest=hashlib.sha256(raw).hexdigest(),
+        sources_sha256=data["sources_sha256"],
+    )

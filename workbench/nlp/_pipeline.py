@@ -1,0 +1,181 @@
+"""EntityPipeline: one object that turns text into entity mention dicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._canon import canonicalise
+from ._lexicon import Lexicon
+
+RUSSIAN_LANGS = frozenset({"ru", "uk", "be"})
+
+
+class EntityPipeline:
+    """A loaded entity pipeline (built-in rules, a trained spaCy model, or both).
+
+    Attributes:
+        name: the resolved choice, e.g. "builtin" or "hybrid:en_core_web_md".
+        fingerprint: short stable hex; changes iff output could change.
+        nlp: the underlying spaCy Language (for callers that want Docs).
+
+    Args:
+        name: resolved pipeline name.
+        nlp: spaCy Language whose ``doc.ents`` are the answer.
+        fingerprint: see above.
+        lexicon: the compiled lexicon (canonical names, titles).
+    """
+
+    def __init__(self, name: str, nlp: Any, fingerprint: str, lexicon: Lexicon) -> None:
+        self.name = name
+        self.nlp = nlp
+        self.fingerprint = fingerprint
+        self.lexicon = lexicon
+        self._rules_only = list(getattr(nlp, "pipe_names", [None])) == ["workbench_entities"]
+
+    def __repr__(self) -> str:
+        return f"EntityPipeline(name={self.name!r}, fingerprint={self.fingerprint!r})"
+
+    # -- public ------------------------------------------------------------------------
+    def extract(self, text: str, language: str = "en") -> list[dict]:
+        """Find entity mentions in one text.
+
+        Args:
+            text: the article text.
+            language: ISO 639-1 code. "ru" / "be" use natasha (Russian models), "uk"
+                natasha with Ukrainian label fixes (experimental); anything else runs
+                this pipeline (English rules/model, which still find Latin-script names).
+
+        Returns:
+            Mention dicts {start, end, label, text, canonical, origin}, sorted by start,
+            non-overlapping, offsets into exactly ``text``.
+        """
+        return self.extract_batch([text], [language])[0]
+
+    def extract_batch(self, texts: list[str], languages: list[str] | None = None) -> list[list[dict]]:
+        """Find entity mentions in many texts (``nlp.pipe`` batches a trained model; the
+        rules-only pipeline calls its component directly, which is faster still).
+
+        Args:
+            texts: article texts.
+            languages: one code per text (default all "en").
+
+        Returns:
+            One mention list per text, in input order.
+        """
+        if languages is None:
+            languages = ["en"] * len(texts)
+        if len(languages) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(languages)} languages")
+        out: list[list[dict]] = [[] for _ in texts]
+        latin = [i for i, lang in enumerate(languages) if _base(lang) not in RUSSIAN_LANGS]
+        cyr = [i for i, lang in enumerate(languages) if _base(lang) in RUSSIAN_LANGS]
+        if latin:
+            if self._rules_only:  # no model to batch: calling the component directly skips pipe overhead
+                procs = [proc for _, proc in self.nlp.pipeline]
+                for i in latin:
+                    doc = self._make_doc(texts[i])
+                    for proc in procs:
+                        doc = proc(doc)
+                    out[i] = self.mentions_from_doc(doc, texts[i])
+            else:
+                docs = self.nlp.pipe((self._make_doc(texts[i]) for i in latin), batch_size=32)
+                for i, doc in zip(latin, docs):
+                    out[i] = self.mentions_from_doc(doc, texts[i])
+        if cyr:
+            from ._russian import extract_russian
+
+            for i in cyr:
+                out[i] = extract_russian(texts[i], _base(languages[i]), self.lexicon)
+        return out
+
+    def _make_doc(self, text: str) -> Any:
+        doc = self.nlp.make_doc(text)
+        doc.user_data["workbench_text"] = text  # saves rebuilding doc.text
+        doc.user_data["workbench_lite"] = True  # extract() needs only the mention list
+        return doc
+
+    def mentions_from_doc(self, doc: Any, text: str | None = None) -> list[dict]:
+        """Convert a processed spaCy Doc into mention dicts.
+
+        Args:
+            doc: a Doc produced by ``self.nlp``.
+            text: the text the Doc was made from (saves rebuilding ``doc.text``).
+
+        Returns:
+            Mention dicts as in ``extract``.
+        """
+        if text is None:
+            text = doc.text
+        meta = doc.user_data.get("workbench_entities")
+        mentions: list[dict] = []
+        hints: list[str | None] = []
+        if meta is not None:
+            for s, t, label, origin, hint in meta:
+                mentions.append({"start": s, "end": t, "label": label, "text": text[s:t], "canonical": "",
+                                 "origin": origin})
+                hints.append(hint)
+        else:
+            for e in doc.ents:
+                s, t = e.start_char, e.end_char
+                mentions.append({"start": s, "end": t, "label": e.label_, "text": text[s:t], "canonical": "",
+                                 "origin": "model"})
+                hints.append(None)
+        return self.finish(text, mentions, hints)
+
+    def finish(self, text: str, mentions: list[dict], hints: list[str | None]) -> list[dict]:
+        """Attach canonical names and put keys in contract order.
+
+        Args:
+            text: the article text.
+            mentions: dicts with start, end, label, text, canonical (placeholder), origin,
+                sorted by start; completed in place.
+            hints: per mention, a canonical name from a gazetteer, or None.
+
+        Returns:
+            Final mention dicts.
+        """
+        names = canonicalise(text, mentions, hints, self._lookup, self.strip_title)
+        for m, c in zip(mentions, names):
+            m["canonical"] = c
+        return mentions
+
+    # -- helpers -------------------------------------------------------------------------
+    def _lookup(self, surface: str) -> tuple[str, str] | None:
+        ph = self.lexicon.lookup(surface)
+        return (ph.label, ph.canonical) if ph is not None else None
+
+    def strip_title(self, name: str) -> str:
+        """Remove leading nationalities, titles and ranks from a person name.
+
+        Args:
+            name: e.g. "Russian President Vladimir Putin".
+
+        Returns:
+            e.g. "Vladimir Putin" (unchanged when nothing is stripped).
+        """
+        toks = name.split()
+        i = 0
+        changed = True
+        while changed and i < len(toks) - 1:
+            changed = False
+            low = toks[i].lower()
+            if low in ("the", "a", "an"):
+                i += 1
+                changed = True
+                continue
+            ph = self.lexicon.single(low)
+            if ph is not None and ph.label == "NORP":
+                i += 1
+                changed = True
+                continue
+            for t in self.lexicon.titles.get(low, ()):
+                k = len(t)
+                if i + k < len(toks) and tuple(x.lower() for x in toks[i:i + k]) == t:
+                    i += k
+                    changed = True
+                    break
+        return " ".join(toks[i:])
+
+
+def _base(lang: str | None) -> str:
+    return (lang or "en").lower().split("-")[0].split("_")[0]

@@ -1,0 +1,476 @@
+"""Token rules: gazetteer longest match, titled persons, given names, organisation /
+place / facility head nouns, military units, acronyms, and pattern triggers.
+
+Works on a plain list of token strings (``[t.text for t in doc]``) so the hot loop
+touches only Python strings; the spaCy component turns the resulting token ranges
+into ``doc.ents``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ._lexicon import AMBIG, CTX, Lexicon
+from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, TRIGGER_WORDS, trigger_kind
+
+# Priorities used when candidates overlap (higher wins on equal length).
+STRONG, MEDIUM, WEAK = 3, 2, 1
+
+
+class Cand(NamedTuple):
+    """A candidate entity over tokens ``[start, end)``."""
+
+    start: int
+    end: int
+    label: str
+    prio: int
+    canonical: str | None
+
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+ORG_HEADS = _words(
+    """ministry ministries forces force institute institution office agency council committee
+    department army navy command service services bureau party union university college
+    company corporation corp corp. inc inc. ltd ltd. llc plc group bank fund foundation organization
+    organisation association commission court parliament assembly guard guards brigade regiment
+    division battalion corps fleet directorate administration authority federation coalition
+    alliance movement front league society centre center academy school hospital network
+    police militia cabinet government secretariat tribunal board chamber consulate embassy
+    mission observatory laboratory industries airlines unit squadron wing battery platoon
+    troop troops marines club records band orchestra church mosque times post news press
+    television radio broadcasting trust network"""
+)
+UNIT_HEADS = _words("brigade regiment division battalion corps fleet squadron army wing group battery "
+                    "platoon company troop task force detachment flotilla")
+LOC_HEADS = _words("sea ocean gulf bay river lake lakes mountains mount mountain strait straits island islands "
+                   "peninsula desert valley canal channel basin plateau coast delta highlands steppe hills")
+LOC_FIRST = _words("gulf sea strait straits bay lake mount mountains river cape isle")
+FAC_HEADS = _words("airport airfield airbase base dam bridge palace square street avenue road highway "
+                   "stadium tower prison harbor harbour port station plant refinery pipeline camp fort "
+                   "barracks cathedral monument memorial")
+FAC_FIRST = _words("fort camp")
+# Lower-case words allowed inside a capitalised name ("Ministry of Defence", "Haider al-Abadi").
+CONNECTORS = _words("of for the on de del des du la le in & al el bin ibn van von der da di dos das bint")
+TAIL_LINKS = _words("of for on de")
+PARTICLES = _words("bin ibn al el de da van von der la le abu bint dos das di du")
+SUFFIXES = _words("Jr. Jr Sr. Sr II III IV")
+# Capitalised words that never start or form a person name.
+NOT_NAME = _words(
+    """the a an this that these those it its he she they we i you his her their our my your
+    in on at by for from to of with and or but if as when while after before since during
+    mr mrs ms dr president minister general staff secretary council command army january february march
+    april may june july august september october november december monday tuesday wednesday
+    thursday friday saturday sunday read scroll share subscribe follow click photo video
+    north south east west northern southern eastern western central
+    god allah lord christ islam jesus"""
+)
+SPEECH_VERBS = _words(
+    """said says told tells stated states added adds noted notes claimed claims wrote writes
+    announced announces declared declares explained stressed warned insisted argued replied
+    confirmed denied commented recalled"""
+)
+WEAPON_CUES = _words(
+    """missile missiles system systems launcher launchers howitzer howitzers tank tanks jet jets
+    drone drones battery batteries complex complexes fighter fighters aircraft helicopter
+    helicopters munition munitions rocket rockets air defense defence air-defense vehicles
+    vehicle artillery interceptors interceptor kamikaze loitering"""
+)
+SHIP_PREFIXES = _words("USS HMS FS INS HMCS HMAS HMNZS RFS ROKS JS TCG KRI PNS BNS ARA USNS RV")
+SUBJECT_NOUNS = _words("police everyone everybody nobody someone somebody media government army military "
+                       "kremlin intelligence security reuters witness spokesman spokeswoman spokesperson")
+PERSON_VERBS = _words("said says told tells added adds stated explained recalled wrote")
+SERVICE = _words("navy army air marine marines coast guard force")
+CAP_ONLY_TITLES = _words(
+    "general major private miss justice cardinal father chair speaker marshal lord lady king queen "
+    "prince princess sir dame head mp sen rep gov capt col gen lt maj sgt adm cpl pvt"
+)
+ACRONYM_STOP = _words(
+    """TV PM AM OK CEO CFO GDP ID PC PR DNA HIV AIDS COVID UTC GMT USD EUR GBP RUB UAH RIP FAQ PDF URL
+    HTML VIP GPS SMS II III IV VI VII VIII IX XI XII XX BC AD BCE CE MP MPs UK US USA EU UN NB PS TBA
+    CV SUV IT AI AR VR LGBT LGBTQ CCTV CPU IQ Q A I IPO HQ NA USS HMS INS RFS USNS"""
+)
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
+SENT_END = frozenset({".", "!", "?", "…", "。", "！", "？"})
+SENT_OPEN = frozenset({".", "!", "?", ":", ";", "“", '"', "‘", "«", "(", "[", "—", "–", "-", "…"})
+
+
+def sentence_initial(words: list[str], i: int) -> bool:
+    """Whether token ``i`` opens a sentence, quote or line (capitalisation says little there).
+
+    Args:
+        words: token texts.
+        i: token index.
+
+    Returns:
+        True when ``i`` is sentence-initial.
+    """
+    if i == 0:
+        return True
+    p = words[i - 1]
+    return p in SENT_OPEN or p.isspace()
+
+
+def name_like(w: str) -> bool:
+    """Whether a token can be part of a person's name ("Zhdanov", "J.", "Al-Ja'afari").
+
+    Args:
+        w: token text.
+
+    Returns:
+        True for capitalised name-shaped tokens that are not function words.
+    """
+    if not w[:1].isupper() or w.lower() in NOT_NAME:
+        return False
+    if w.isalpha():
+        return not w.isupper() or len(w) == 1
+    if len(w) == 2 and w[1] == ".":  # initial "J."
+        return True
+    return w.replace("-", "").replace("'", "").replace("’", "").isalpha()
+
+
+class Tagger:
+    """Rule tagger bound to a Lexicon.
+
+    Args:
+        lex: the loaded Lexicon.
+    """
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self.first_names = lex.first_names
+        self.phrases = lex.phrases
+        self.seconds = lex.seconds
+        self.titles = lex.titles
+        self._name_cache: dict[str, bool] = {}
+        self._cap_cache: dict[str, tuple[str, int | None, int]] = {}
+        # every lower-case word some rule looks at: one set test per lower-case token
+        # first words of entries that may start in lower case ("ballistic missiles"); "in" of
+        # "In Salah" needs a capital, so a lower-case "in" is not even looked up
+        self.low_phrases = lex.low_first
+        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases
+
+    def name_like(self, w: str) -> bool:
+        """Memoised ``name_like`` (the same words recur across a corpus)."""
+        r = self._name_cache.get(w)
+        if r is None:
+            if len(self._name_cache) > 200_000:
+                self._name_cache.clear()
+            r = self._name_cache[w] = name_like(w)
+        return r
+
+    def _cap_info(self, w: str) -> tuple[str, int | None, int]:
+        """What the rules need to know about a capitalised word, memoised per word string.
+
+        Returns:
+            (lower-cased word, trigger kind or None, flags: 1 ship prefix, 2 title, 4 phrase
+            start, 8 trigger).
+        """
+        k = TRIGGER_WORDS.get(w)
+        if k is None and not w.isalpha():
+            k = trigger_kind(w)
+            k = None if k < 0 else k
+        lw = w.lower()
+        flags = (1 if w in SHIP_PREFIXES else 0) | (2 if lw in self.titles else 0) | (4 if lw in self.phrases else 0)
+        flags |= 8 if k is not None else 0
+        if len(self._cap_cache) > 200_000:
+            self._cap_cache.clear()
+        info = self._cap_cache[w] = (lw, k, flags)
+        return info
+
+    # -- gazetteer -----------------------------------------------------------------------
+    def phrase_at(self, words: list[str], i: int, n: int, lw: str | None = None):
+        """Longest gazetteer phrase starting at token ``i``.
+
+        Args:
+            words: token texts.
+            i: start token.
+            n: number of tokens.
+            lw: ``words[i].lower()`` when the caller has it.
+
+        Returns:
+            (length, Phrase) or None.
+        """
+        if lw is None:
+            lw = words[i].lower()
+        groups = self.phrases.get(lw)
+        if not groups:
+            return None
+        sec = self.seconds.get(lw)
+        multi = sec is not None and i + 1 < n and words[i + 1].lower() in sec
+        entry = self.lex.entry
+        for k, table in groups:
+            if k == 1:
+                ph = entry(table, lw)
+            elif not multi or i + k > n:
+                continue
+            else:
+                ph = entry(table, " ".join(map(str.lower, words[i:i + k])))
+            if ph is None:
+                continue
+            if ph.caps:
+                if not all(words[i + j][:1].isupper() for j in ph.caps):
+                    continue
+                w0 = words[i]
+                if len(w0) > 1 and w0.isupper() and not ph.canonical.isupper() \
+                        and not any(ch.isupper() for ch in ph.canonical[1:]):
+                    continue  # "ODE" is not the town "Ode"
+            return k, ph
+        return None
+
+    def _near_cue(self, words: list[str], i: int, j: int) -> bool:
+        return any(w.lower() in WEAPON_CUES for w in words[max(0, i - 3):i] + words[j:j + 3])
+
+    # -- main ------------------------------------------------------------------------------
+    def tag(self, words: list[str]) -> tuple[list[Cand], list[tuple[int, int]], list[int]]:
+        """Run every token rule.
+
+        Args:
+            words: token texts of one document.
+
+        Returns:
+            (candidate spans, overlapping and resolved later; pattern triggers as
+            (token index, trigger kind); indexes of sentence-final tokens - ". ! ?" and
+            line breaks - for the sentence splitter).
+        """
+        out: list[Cand] = []
+        trig: list[tuple[int, int]] = []
+        n = len(words)
+        titles = self.titles
+        phrases = self.phrases
+        tw = TRIGGER_WORDS
+        low_any = self.low_any
+        low_phrases = self.low_phrases
+        cap_info = self._cap_cache
+        ends: list[int] = []
+        run_end = 0
+        for i, w in enumerate(words):
+            c0 = w[0]
+            if c0.islower():
+                if w in low_any:
+                    k = tw.get(w)
+                    if k is not None and (k != K_NUMWORD or len(w) > 2 or (i + 1 < n and words[i + 1] in ARTICLE_FOLLOW)):
+                        trig.append((i - 1, k) if (k == K_MOD and i and words[i - 1] in ("the", "The")) else (i, k))
+                    if w in titles and w not in CAP_ONLY_TITLES:
+                        self._title(words, i, n, w, out)
+                    if w in low_phrases:
+                        self._gaz(words, i, n, out, w)
+                continue
+            if c0.isupper():
+                info = cap_info.get(w)
+                if info is None:
+                    info = self._cap_info(w)
+                lw, k, flags = info
+                if flags:
+                    if k is not None:
+                        trig.append((i, k))
+                    if flags & 1 and i + 1 < n and words[i + 1][:1].isupper():
+                        e = self._name_end(words, i + 1, n, 4)
+                        if e > i + 1:
+                            out.append(Cand(i, e, "WEAPON", STRONG, None))  # "USS Mahan", "HMS Daring"
+                    if flags & 2:
+                        self._title(words, i, n, lw, out)
+                    if flags & 4:
+                        self._gaz(words, i, n, out, lw)
+                if i >= run_end:
+                    run_end = self._capseq(words, i, n, out)
+                continue
+            if c0.isdigit():
+                k = trigger_kind(w)
+                if k >= 0:
+                    trig.append((i, k))
+                if w in phrases:
+                    self._gaz(words, i, n, out)
+            elif c0 in "$€£₽₴¥":
+                trig.append((i, tw.get(w, 6)))
+            elif w in SENT_END or (c0.isspace() and "\n" in w):
+                ends.append(i)
+        return out, trig, ends
+
+    def _gaz(self, words: list[str], i: int, n: int, out: list[Cand], lw: str | None = None) -> None:
+        hit = self.phrase_at(words, i, n, lw)
+        if not hit:
+            return
+        k, ph = hit
+        if ph.flags & CTX and not self._near_cue(words, i, i + k):
+            return
+        if ph.flags & AMBIG:
+            if sentence_initial(words, i):
+                return
+            out.append(Cand(i, i + k, ph.label, WEAK, ph.canonical))
+        else:
+            out.append(Cand(i, i + k, ph.label, STRONG, ph.canonical))
+
+    # -- titles: "President Vladimir Putin", "Kremlin spokesman Dmitry Peskov" ---------------
+    def _title(self, words: list[str], i: int, n: int, lw: str, out: list[Cand]) -> None:
+        for t in self.titles[lw]:
+            k = len(t)
+            if k > 1 and tuple(x.lower() for x in words[i:i + k]) != t:
+                continue
+            j = i + k
+            if j < n and (words[j].lower() in self.titles or words[j].lower() in SERVICE):
+                return  # chained titles: the innermost one emits
+            m = self._name_end(words, j, n, 5)
+            if m > j:
+                out.append(Cand(j, m, "PERSON", STRONG, None))
+            return
+
+    def _name_end(self, words: list[str], j: int, n: int, limit: int) -> int:
+        """End of a run of name tokens starting at ``j`` (initials, particles, hyphens, suffixes)."""
+        m = j
+        while m < n and m - j < limit:
+            w = words[m]
+            if self.name_like(w) and w.lower() not in ORG_HEADS:
+                m += 1
+            elif m > j and w in SUFFIXES:
+                m += 1
+            elif (w in PARTICLES or w == "-") and m + 1 < n and (
+                words[m + 1][:1].isupper() or (words[m + 1] == "-" and m + 2 < n and words[m + 2][:1].isupper())
+            ) and (m > j or w in ("Abu", "al", "el")):
+                m += 1
+            else:
+                break
+        while m > j and (words[m - 1] in PARTICLES or words[m - 1] == "-"):
+            m -= 1
+        return m
+
+    # -- capitalised runs ------------------------------------------------------------------
+    def _capseq(self, words: list[str], i: int, n: int, out: list[Cand]) -> int:
+        """Scan the capitalised run starting at ``i``; emit ORG / LOC / FAC / PERSON guesses.
+
+        Returns:
+            The index after the run (inner tokens are not rescanned).
+        """
+        j = i
+        last_cap = i
+        while j < n:
+            w = words[j]
+            if w[0].isupper():
+                last_cap = j
+                j += 1
+            elif (w in CONNECTORS or w == "-") and j + 1 < n and (
+                words[j + 1][0].isupper() or (words[j + 1] in ("the", "-") and j + 2 < n and words[j + 2][0].isupper())
+            ):
+                j += 1
+            else:
+                break
+        end = last_cap + 1
+        s = i
+        titles = self.titles
+        while s < end:
+            low = words[s].lower()
+            if low not in NOT_NAME or low in titles:
+                break
+            s += 1
+        if s >= end:
+            return end
+        if end - s == 1:  # fast path: a lone capitalised word
+            self._people(words, s, end, n, out)
+            return end
+        # organisation / place / facility by head noun
+        lows = [w.lower() for w in words[s:end]]
+        head = -1
+        kind = ""
+        for k in range(len(lows) - 1, -1, -1):
+            x = lows[k]
+            if x in ORG_HEADS:
+                head, kind = s + k, "ORG"
+            elif x in FAC_HEADS:
+                head, kind = s + k, "FAC"
+            elif x in LOC_HEADS:
+                head, kind = s + k, "LOC"
+            else:
+                continue
+            break
+        covered = (end, end)
+        if head >= 0:
+            covered = self._headed(words, s, end, head, kind, lows, out)
+        # acronyms, given names, initials, speech verbs on the rest of the run
+        self._people(words, s, covered[0], n, out)
+        self._people(words, covered[1], end, n, out)
+        return end
+
+    def _headed(self, words: list[str], s: int, end: int, head: int, kind: str, lows: list[str],
+                out: list[Cand]) -> tuple[int, int]:
+        """Emit the head-noun candidate; returns the token range it covers."""
+        e = head + 1
+        if e < end and words[e] in TAIL_LINKS:
+            e = end
+        start = s
+        first = lows[0]
+        # "Analysts of the American Institute …": a sentence-initial common noun is not part of the name
+        if (head > s + 1 and sentence_initial(words, s) and words[s + 1] in CONNECTORS and first not in ORG_HEADS
+                and first not in LOC_HEADS and first not in FAC_HEADS and first not in self.titles
+                and first not in self.phrases):
+            start = s + 1
+            while start < head and words[start] in CONNECTORS:
+                start += 1
+            s = start
+            lows = [w.lower() for w in words[s:end]]
+            first = lows[0]
+        if kind in ("LOC", "FAC") and (first in LOC_FIRST or first in FAC_FIRST) and head == s:
+            e = end  # "Gulf of Oman", "Camp Bastion", "Lake Chad"
+        for k in range(head - 1, s - 1, -1):  # "Envoy for the Global Coalition": start after a title
+            if lows[k - s] in self.titles and len(self.titles[lows[k - s]][-1]) == 1:
+                start = k + 1
+                while start < head and words[start] in CONNECTORS:
+                    start += 1
+                break
+        if start < end - 1 and start == s:  # "American Institute for the Study of War"
+            first_ph = self.phrase_at(words, start, end)
+            rest = self.phrase_at(words, start + 1, end)
+            if first_ph and first_ph[0] == 1 and first_ph[1].label == "NORP" and rest and start + 1 + rest[0] == e:
+                return (start, e)
+        prev = words[start - 1] if start > 0 else ""
+        if kind == "ORG" and _ORDINAL.match(prev) and any(x in UNIT_HEADS for x in lows[start - s:e - s]):
+            out.append(Cand(start - 1, e, "MILITARY_UNIT", MEDIUM, None))
+            return (start, e)
+        if e - start >= 2 or (kind == "LOC" and e - start == 1 and start != head):
+            out.append(Cand(start, e, kind, MEDIUM, None))
+        return (start, e)
+
+    def _people(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
+        """Given names, initials and acronyms inside [s, end); speech-verb context for the whole range."""
+        if s >= end:
+            return
+        p = s
+        fn = self.first_names
+        name_like = self.name_like
+        while p < end:
+            w = words[p]
+            nxt = words[p + 1] if p + 1 < n else ""
+            if w in fn and nxt and (name_like(nxt) or nxt in PARTICLES):
+                e = self._name_end(words, p, n, 5)
+                if e - p >= 2:
+                    out.append(Cand(p, e, "PERSON", MEDIUM, None))
+                    p = e
+                    continue
+            if (len(nxt) == 2 and nxt[1] == "." and nxt[0].isupper() and p + 2 < n and name_like(w)
+                    and name_like(words[p + 2])):
+                e = self._name_end(words, p, n, 5)  # "Stephen J. Townsend"
+                out.append(Cand(p, e, "PERSON", MEDIUM, None))
+                p = e
+                continue
+            if w.isupper() and _ACR.match(w) and w not in ACRONYM_STOP and not (
+                (p > 0 and words[p - 1].isupper() and words[p - 1].isalpha())
+                or (nxt.isupper() and nxt.isalpha())
+            ):
+                out.append(Cand(p, p + 1, "ORG", WEAK, None))
+            p += 1
+        # "Oleg Zhdanov said" / "said Russell." / "Name, who"
+        if end - s > 3:
+            return
+        after = words[end] if end < n else ""
+        speech = after in SPEECH_VERBS and (end - s >= 2 or (
+            after in PERSON_VERBS and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS
+            and not (sentence_initial(words, s) and words[s].endswith("s"))))  # "Officials said"
+        said_before = s > 0 and words[s - 1] in ("said", "says", "told", "added") and (not after or after in (".", ","))
+        who = after == "," and end + 1 < n and words[end + 1] == "who"
+        if (speech or said_before or who) and all(
+            name_like(words[k]) and words[k].lower() not in self.titles for k in range(s, end)
+        ):
+            out.append(Cand(s, end, "PERSON", WEAK, None))
