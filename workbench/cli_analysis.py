@@ -68,7 +68,8 @@ def score(workspace: Path, analysis_id: str, fmt: str) -> None:
         return
     click.echo(question)
     for name, engine in result["engines"].items():
-        better = "higher is better" if engine.get("higher_is_better") else "lower is better"
+        better = ("closest to 0 is best" if name.startswith("parc")
+                  else "higher is better" if engine.get("higher_is_better") else "lower is better")
         click.echo(f"\n{engine['label']} ({better})")
         words = engine.get("words") or {}
         for hypothesis, value in engine["scores"].items():
