@@ -38,27 +38,17 @@ def _as_arrays() -> tuple[np.ndarray, np.ndarray]:
 _A, _B = _as_arrays()
 
 
-_WORD_HASHES: dict[str, int] = {}
-
-
-def _word_hash(word: str) -> int:
-    found = _WORD_HASHES.get(word)
-    if found is None:
-        if len(_WORD_HASHES) > 1_000_000:  # bound the memory of very large runs
-            _WORD_HASHES.clear()
-        found = _WORD_HASHES[word] = zlib.crc32(word.encode())
-    return found
-
-
 def shingles(tokens: list[str]) -> set[int]:
     """Hashes of the 5-word shingles of a word list (``_text.words``); the whole list if shorter.
 
-    Each word is hashed once (CRC-32, stable across processes); a shingle's hash is a
-    polynomial combination of its words' hashes, computed for all shingles at once.
+    Each distinct word is hashed once (CRC-32, stable across processes); a shingle's hash is
+    a polynomial combination of its words' hashes, computed for all shingles at once.
     """
     if not tokens:
         return set()
-    hashed = np.fromiter(map(_word_hash, tokens), dtype=np.uint64, count=len(tokens))
+    unique, inverse = np.unique(np.array(tokens), return_inverse=True)
+    table = np.array([zlib.crc32(w.encode()) for w in unique.tolist()], dtype=np.uint64)
+    hashed = table[inverse]
     if len(tokens) < SHINGLE:
         return {int(np.bitwise_xor.reduce(hashed))}
     n = len(tokens) - SHINGLE + 1

@@ -25,7 +25,6 @@ _FURNITURE = re.compile(
 )
 _TAIL_LINES = 12
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
-_SPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
@@ -67,7 +66,7 @@ def _strip_furniture(lines: list[str]) -> list[str]:
 
 def normalized_for_hash(text: str) -> str:
     """Collapse case-preserving whitespace so reflowed copies hash alike."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def identity(text: str, url: str | None) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -14,11 +15,11 @@ from . import _schema as s
 from ._dates import parse_published
 from ._language import detect_language
 from ._readers import RawArticle, expand, read_unit
-from ._syndication import BANDS, THRESHOLD, bands, shingles, similarity
+from ._syndication import THRESHOLD, bands, shingles, similarity
 from ._text import clean_text, identity, words
 from .entities import load_rules, materialise_add_rule
 from .errors import InputError
-from .store import Store, audit, audit_many, now
+from .store import Store, audit, audit_many, bulk_insert, now
 
 __all__ = ["IngestResult", "ingest"]
 
@@ -224,24 +225,29 @@ def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: In
 
 
 _INSERT_ARTICLE = insert(s.articles)
-_INSERT_BAND = insert(s.article_bands)
-_INSERT_MENTION = insert(s.mentions)
 _INSERT_RUN = insert(s.nlp_runs)
+MENTION_COLUMNS = ("article_id", "start", "end", "label", "text", "canonical", "origin", "fingerprint")
 
 
 def _write(conn: Connection, items: list[_Prepared], pipeline: Any, actor: str) -> list[tuple[str, str]]:
     """Insert articles with their bands, mentions, entity run and audit events."""
     stamp = now()
     copies: list[tuple[str, str]] = []
-    sources: dict[str, int | None] = {}
+    sources: dict[tuple[str, str | None], int | None] = {}
     articles, band_rows, mention_rows, run_rows = [], [], [], []
-    a = s.articles
+    a, b = s.articles, s.article_bands
     same_content = dict(conn.execute(
         select(a.c.content_hash, func.min(a.c.id)).where(a.c.content_hash.in_({i.content_hash for i in items}))
         .group_by(a.c.content_hash)).all())
+    # every stored article sharing a band with any item of the batch, in one query
+    sharing: dict[int, list[str]] = {}
+    wanted = {band for item in items for band in item.bands}
+    if wanted:
+        for band, article_id in conn.execute(select(b.c.band, b.c.article_id).where(b.c.band.in_(wanted))):
+            sharing.setdefault(band, []).append(article_id)
     for item in items:
         raw = item.raw
-        copy_of, score = _find_original(conn, item, items, same_content)
+        copy_of, score = _find_original(conn, item, items, same_content, sharing)
         if copy_of:
             copies.append((item.id, copy_of))
         item.copy_of = copy_of
@@ -256,20 +262,17 @@ def _write(conn: Connection, items: list[_Prepared], pipeline: Any, actor: str) 
             "metadata": json.dumps(item.metadata, ensure_ascii=False, default=str) if item.metadata else None,
             "ingested_at": stamp,
         })
-        band_rows += [{"band": k, "article_id": item.id} for k in item.bands]
+        band_rows += [(k, item.id) for k in item.bands]
         mention_rows += [
-            {"article_id": item.id, "start": m["start"], "end": m["end"], "label": m["label"],
-             "text": m["text"], "canonical": m.get("canonical") or m["text"],
-             "origin": m.get("origin", "model"), "fingerprint": pipeline.fingerprint}
+            (item.id, m["start"], m["end"], m["label"], m["text"], m.get("canonical") or m["text"],
+             m.get("origin", "model"), pipeline.fingerprint)
             for m in item.mentions
         ]
         run_rows.append({"article_id": item.id, "fingerprint": pipeline.fingerprint,
                          "pipeline": pipeline.name, "ran_at": stamp})
     conn.execute(_INSERT_ARTICLE, articles)
-    if band_rows:
-        conn.execute(_INSERT_BAND, band_rows)
-    if mention_rows:
-        conn.execute(_INSERT_MENTION, mention_rows)
+    bulk_insert(conn, s.article_bands, ("band", "article_id"), band_rows)
+    bulk_insert(conn, s.mentions, MENTION_COLUMNS, mention_rows)
     conn.execute(_INSERT_RUN, run_rows)
     for rule in load_rules(conn):  # the analyst's "mark this everywhere" corrections
         if rule["action"] == "add" and not rule.get("article_id"):
@@ -280,21 +283,16 @@ def _write(conn: Connection, items: list[_Prepared], pipeline: Any, actor: str) 
     return copies
 
 
-# Portable SQL with a fixed number of parameters, built once: compiled and cached by SQLAlchemy.
-_BAND_CANDIDATES = text(
-    "SELECT article_id FROM article_bands WHERE band IN ("
-    + ", ".join(f":b{i}" for i in range(BANDS))
-    + ") GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT :n"
-)
 _ARTICLE_TEXT = text("SELECT text, copy_of FROM articles WHERE id = :id")
 
 
-def _find_original(conn: Connection, item: _Prepared, batch: list[_Prepared],
-                   same_content: dict[str, str]) -> tuple[str | None, float | None]:
+def _find_original(conn: Connection, item: _Prepared, batch: list[_Prepared], same_content: dict[str, str],
+                   sharing: dict[int, list[str]]) -> tuple[str | None, float | None]:
     """The article this one copies (its root original) and the similarity, or (None, None).
 
     Candidates: a stored article with the same content hash (``same_content``), the stored
-    articles sharing the most LSH bands, and the articles before this one in the batch.
+    articles sharing the most LSH bands (``sharing``: band -> stored article ids), and the
+    articles before this one in the batch.
     """
     scored: list[tuple[float, str]] = []
     mine = set(item.bands)
@@ -304,9 +302,8 @@ def _find_original(conn: Connection, item: _Prepared, batch: list[_Prepared],
             if score >= THRESHOLD:
                 scored.append((score, earlier.copy_of or earlier.id))
     candidates = [same_content[item.content_hash]] if item.content_hash in same_content else []
-    if len(item.bands) == BANDS:
-        params = {f"b{i}": band for i, band in enumerate(item.bands)}
-        candidates += conn.execute(_BAND_CANDIDATES, {**params, "n": MAX_COPY_CANDIDATES}).scalars().all()
+    counts = Counter(article_id for band in mine for article_id in sharing.get(band, ()))
+    candidates += [article_id for article_id, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_COPY_CANDIDATES]]
     for cid in dict.fromkeys(candidates):
         stored_text, root = conn.execute(_ARTICLE_TEXT, {"id": cid}).one()
         score = similarity(item.shingles, shingles(words(stored_text)))
@@ -370,12 +367,9 @@ def rerun_entities(store: Store, *, pipeline: Any = None, actor: str = "analyst"
             found = runner.run(items)
             with store.transaction() as conn:
                 conn.execute(m.delete().where(m.c.article_id.in_(ids), m.c.origin != "analyst"))
-                rows_out = [{"article_id": item.id, "start": x["start"], "end": x["end"], "label": x["label"],
-                             "text": x["text"], "canonical": x.get("canonical") or x["text"],
-                             "origin": x.get("origin", "model"), "fingerprint": fingerprint}
-                            for item, mentions in zip(items, found) for x in mentions]
-                if rows_out:
-                    conn.execute(_INSERT_MENTION, rows_out)
+                bulk_insert(conn, m, MENTION_COLUMNS, [
+                    (item.id, x["start"], x["end"], x["label"], x["text"], x.get("canonical") or x["text"],
+                     x.get("origin", "model"), fingerprint) for item, mentions in zip(items, found) for x in mentions])
                 conn.execute(_INSERT_RUN, [{"article_id": item.id, "fingerprint": fingerprint,
                                             "pipeline": runner.pipeline.name, "ran_at": now()} for item in items])
                 audit_many(conn, actor=actor, action="rerun-entities", target_type="article",

@@ -99,6 +99,22 @@ def audit_many(conn: Connection, *, actor: str, action: str, target_type: str,
     ])
 
 
+def bulk_insert(conn: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows given as tuples straight through the driver's executemany.
+
+    SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself for the
+    tens of thousands of mention rows an ingest writes. The SQL stays portable: quoted names
+    and the driver's own placeholder style (qmark for SQLite, format for PostgreSQL drivers).
+    """
+    if not rows:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join(mark for _ in columns)})")
+    conn.exec_driver_sql(sql, rows)
+
+
 def _current_version(conn: Connection) -> int:
     from sqlalchemy import func
 
