@@ -184,7 +184,7 @@ class EntityRules:
         for e in doc.ents:
             s, t = e.start, e.end
             if e.label_ == "PERSON":
-                s = self._skip_titles(words, s, t)
+                s = self.lex.skip_titles(words, s, t)
             elif words[s] in _THE and t - s > 1 and e.label_ not in _KEEP_THE:
                 s += 1  # one article convention for rules and model: _articles() puts it back where due
             while t - s > 1 and words[t - 1] in ("'s", "’s", "'", "’"):
@@ -199,30 +199,6 @@ class EntityRules:
             if s < t:
                 out.append(Cand(s, t, e.label_, MODEL_PRIO, None))
         return out
-
-    def _skip_titles(self, words: list[str], s: int, e: int) -> int:
-        """Advance ``s`` past leading articles, nationalities and titles inside [s, e)."""
-        titles = self.lex.titles
-        moved = True
-        while moved and s < e - 1:
-            moved = False
-            w = words[s].lower()
-            if w in ("the", "a", "an"):
-                s += 1
-                moved = True
-                continue
-            ph = self.lex.single(w)
-            if ph is not None and ph.label == "NORP":
-                s += 1
-                moved = True
-                continue
-            for t in titles.get(w, ()):
-                k = len(t)
-                if s + k < e and tuple(x.lower() for x in words[s:s + k]) == t:
-                    s += k
-                    moved = True
-                    break
-        return s
 
     # -- document-level propagation ----------------------------------------------------------
     def _propagate(self, words: list[str], picked: list[Picked]) -> list[Picked]:

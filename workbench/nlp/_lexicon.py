@@ -105,6 +105,38 @@ class Lexicon:
                 return self.entry(table, key)
         return None
 
+    def skip_titles(self, words: list[str], start: int, end: int) -> int:
+        """Advance ``start`` past leading articles, nationalities and titles/ranks inside
+        ``words[start:end]``, always leaving at least one word ("Russian President Vladimir
+        Putin" -> the index of "Vladimir").
+
+        Args:
+            words: the tokens, as written.
+            start, end: the span to look at.
+        Returns:
+            The index of the first word that is not an article, nationality or title.
+        """
+        moved = True
+        while moved and start < end - 1:
+            moved = False
+            word = words[start].lower()
+            if word in ("the", "a", "an"):
+                start += 1
+                moved = True
+                continue
+            phrase = self.single(word)
+            if phrase is not None and phrase.label == "NORP":
+                start += 1
+                moved = True
+                continue
+            for title in self.titles.get(word, ()):
+                k = len(title)
+                if start + k < end and tuple(x.lower() for x in words[start:start + k]) == title:
+                    start += k
+                    moved = True
+                    break
+        return start
+
     def single(self, lower: str) -> Phrase | None:
         """The one-token entry for a lower-cased word, if any.
 

@@ -154,26 +154,7 @@ class EntityPipeline:
             e.g. "Vladimir Putin" (unchanged when nothing is stripped).
         """
         toks = name.split()
-        i = 0
-        changed = True
-        while changed and i < len(toks) - 1:
-            changed = False
-            low = toks[i].lower()
-            if low in ("the", "a", "an"):
-                i += 1
-                changed = True
-                continue
-            ph = self.lexicon.single(low)
-            if ph is not None and ph.label == "NORP":
-                i += 1
-                changed = True
-                continue
-            for t in self.lexicon.titles.get(low, ()):
-                k = len(t)
-                if i + k < len(toks) and tuple(x.lower() for x in toks[i:i + k]) == t:
-                    i += k
-                    changed = True
-                    break
+        i = self.lexicon.skip_titles(toks, 0, len(toks))
         return " ".join(toks[i:])
 
 
