@@ -127,6 +127,12 @@ def test_select_tag_by_keyboard_matrix_updates_and_survives_reload(lab: Lab):
     assert cells.nth(1).get_attribute("data-rating") == "C"
     assert matrix.locator("tfoot").inner_text() != scores_before
     lab.screenshot("workbench-matrix.png")
+    # undo the tag from the matrix, then redo it: both sides follow
+    matrix.locator("button.wb-undo").click()
+    page.wait_for_function("() => document.querySelector('.wb-matrix-root').dataset.totalRows === '2'")
+    assert "undo: tag" in matrix.locator(".wb-status").inner_text()
+    matrix.locator("button.wb-redo").click()
+    page.wait_for_function("() => document.querySelector('.wb-matrix-root').dataset.totalRows === '3'")
 
     # latency: five more tags by keyboard sentence navigation, timed in the page from Enter to matrix row
     _tab(lab, "Reader")

@@ -17,7 +17,12 @@ function render({ model, el }) {
   const tableBox = h("div", { class: "wb-table-box wb-matrix-box" });
   const status = h("div", { class: "wb-status", role: "status" });
   const hint = h("div", { class: "wb-hint", text: "Click a cell to cycle its rating, or move with the arrow keys and press s supports · S strongly · r refutes · R strongly · n neutral · a n/a · w credibility · e relevance" });
-  root.append(h("div", { class: "wb-actions-bar" }, h("label", {}, "sort by ", sortSelect), summary), tableBox, hint, status);
+  const undoButton = h("button", { type: "button", class: "wb-undo", title: "undo the last change (Ctrl+Z)",
+    onclick: () => model.send({ kind: "undo" }) }, "Undo");
+  const redoButton = h("button", { type: "button", class: "wb-redo", title: "redo (Ctrl+Shift+Z)",
+    onclick: () => model.send({ kind: "redo" }) }, "Redo");
+  root.append(h("div", { class: "wb-actions-bar" }, h("label", {}, "sort by ", sortSelect), undoButton, redoButton, summary),
+    tableBox, hint, status);
   el.append(root);
   let cursor = { row: 0, col: 0 };
   let windowRange = [0, 0];
@@ -120,6 +125,11 @@ function render({ model, el }) {
   }
 
   root.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && (event.key === "z" || event.key === "Z" || event.key === "y")) {
+      model.send({ kind: event.key === "z" && !event.shiftKey ? "undo" : "redo" });
+      event.preventDefault(); event.stopPropagation();
+      return;
+    }
     const list = rows();
     const hyps = data().hypotheses || [];
     if (!list.length || !hyps.length) return;

@@ -61,6 +61,7 @@ class Workbench(w.VBox):
 
     def _rated(self) -> None:
         self.reader.refresh()
+        self.corpus.refresh()
 
     def _entities_changed(self) -> None:
         if self.reader.article is not None:

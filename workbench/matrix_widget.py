@@ -120,6 +120,13 @@ class Matrix(BundledWidget):
                 if field not in ("credibility", "relevance"):
                     raise ValueError(f"weight {field!r}: only credibility and relevance can be set here")
                 self.analysis.update_evidence(str(content["evidence_id"]), **{field: content["value"]})
+            elif kind in ("undo", "redo"):
+                done = self.analysis.undo() if kind == "undo" else self.analysis.redo()
+                self.status = f"{kind}: {done}" if done else f"nothing to {kind}"
+                self.refresh()
+                for callback in self._on_change:
+                    callback()
+                return
             else:
                 return
             self.status = ""
