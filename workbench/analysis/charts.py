@@ -172,6 +172,10 @@ def timeline_chart(data: FrameLike, *, hypotheses: Sequence[str] | None = None) 
                    edgecolors="none")
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
+    # Evidence from a few days would otherwise sit in a years-wide default range.
+    first, last = compiled.dates[dated].min(), compiled.dates[dated].max()
+    pad = max((last - first) * 0.05, np.timedelta64(3, "D"))
+    ax.set_xlim(first - pad, last + pad)
     locator = AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
