@@ -19,18 +19,19 @@ MONTE_CARLO_DRAWS = 2000   # enough for ±1 percentage point on P(first); keeps 
 CHART_ROWS = 40            # the matrix chart shows the most diagnostic items only
 
 
-def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str]) -> str:
+def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str], views: tuple[Any, Any] | None = None) -> str:
     """Everything the report says about one analysis.
 
     Args:
         analysis: the analysis.
         evidence_anchor: evidence id -> id of its passage in the report's article texts.
+        views: ``analysis.views()`` when the caller already read them.
     """
     from .analysis import leave_one_out, likelihood_words, monte_carlo, rating_perturbation, score
 
     info = analysis.info
     names = list(analysis.hypotheses["name"])
-    evidence, frame = analysis.views()  # one read; every engine below works on this frame
+    evidence, frame = views if views is not None else analysis.views()  # every engine below works on this frame
     parts = [f'<section class="wb-analysis" id="analysis-{escape(analysis.id)}">',
              f"<h2>{escape(info['question'])}</h2>",
              _meta(info, len(names), len(evidence))]

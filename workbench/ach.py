@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from . import _schema as s
 from ._anchor import locate, make_anchor
 from ._changes import ChangeSet, redo, undo
+from .analysis import scales
 from .errors import StoreError
 from .store import now
 
@@ -25,13 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Analysis", "RATINGS", "normalise_rating", "WEIGHTS", "FLAGS"]
 
-RATINGS = ("CC", "C", "N", "I", "II", "NA")
-_RATING_ALIASES = {
-    "cc": "CC", "c": "C", "n": "N", "i": "I", "ii": "II", "na": "NA", "n/a": "NA",
-    "c c": "CC", "i i": "II", "++": "CC", "+": "C", "0": "N", "-": "I", "--": "II",
-    "supports": "C", "support": "C", "consistent": "C", "refutes": "I", "refute": "I",
-    "inconsistent": "I", "neutral": "N", "not applicable": "NA",
-}
+RATINGS = ("CC", "C", "N", "I", "II", "NA")  # display order; spellings are normalised by analysis.scales
 WEIGHTS = ("High", "Medium", "Low")
 FLAGS = ("deception", "key_assumption")
 KINDS = ("quote", "assumption", "absence")
@@ -45,10 +40,21 @@ def normalise_rating(value: Any, *, where: str = "rating") -> str:
     Raises:
         StoreError: a value outside the scale, naming where it was found.
     """
-    key = " ".join(str(value).strip().lower().split())
-    if key in _RATING_ALIASES:
-        return _RATING_ALIASES[key]
-    raise StoreError(f"{where}: {value!r} is not a rating (use CC, C, N, I, II, NA or supports/refutes/neutral)")
+    try:
+        rating = scales.normalise_rating(value)
+    except ValueError:
+        rating = None
+    if rating is None:
+        raise StoreError(f"{where}: {value!r} is not a rating (use CC, C, N, I, II, NA or supports/refutes/neutral)")
+    return rating
+
+
+def _flags(values: Iterable[str]) -> list[str]:
+    flags = sorted(set(values))
+    unknown = [f for f in flags if f not in FLAGS]
+    if unknown:
+        raise StoreError(f"flags {unknown}: unknown (use {', '.join(FLAGS)})")
+    return flags
 
 
 def _weight(value: Any, what: str) -> str:
@@ -310,10 +316,7 @@ class Analysis:
                       credibility: str = "Medium", relevance: str = "Medium", info_credibility: Any = None,
                       event_date: str | None = None, flags: Iterable[str] = (), analyst: str | None = None,
                       anchor: dict[str, Any] | None = None, label: str = "add evidence") -> str:
-        flags = sorted(set(flags))
-        unknown = [f for f in flags if f not in FLAGS]
-        if unknown:
-            raise StoreError(f"flags {unknown}: unknown (use {', '.join(FLAGS)})")
+        flags = _flags(flags)
         values = {
             "credibility": _weight(credibility, "credibility"), "relevance": _weight(relevance, "relevance"),
             "info_credibility": _info_credibility(info_credibility),
@@ -364,10 +367,7 @@ class Analysis:
             elif key == "info_credibility":
                 clean[key] = _info_credibility(value)
             elif key == "flags":
-                flags = sorted(set(value))
-                if any(f not in FLAGS for f in flags):
-                    raise StoreError(f"flags {flags}: unknown (use {', '.join(FLAGS)})")
-                clean[key] = json.dumps(flags)
+                clean[key] = json.dumps(_flags(value))
             else:
                 clean[key] = value
         with self._change(f"edit {evidence}: {', '.join(sorted(clean))}") as change:

@@ -19,14 +19,13 @@ from . import __version__
 from ._widget_base import asset
 from .render import base_css, label_styles, render_article
 from .store import now
+from .workspace import GRADES
 
 if TYPE_CHECKING:
     from .workspace import Workspace
 
 __all__ = ["write_report", "build_report", "content_security_policy"]
 
-GRADES = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-          "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
 STANCE = {"CC": "support", "C": "support", "N": "neutral", "I": "refute", "II": "refute", "NA": "none"}
 
 # Progressive enhancement only: sort tables, filter the evidence list. The page reads fully
@@ -137,11 +136,12 @@ def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[st
     for row in all_mentions.to_dict("records"):
         by_article[row["article_id"]].append(row)
     chosen = [ws.analysis(a) for a in (analyses if analyses is not None else list(ws.analyses["id"]))]
-    passages, anchors = _passages(chosen)
+    views = {analysis.id: analysis.views() for analysis in chosen}  # one read per analysis
+    passages, anchors = _passages(chosen, views)
     heading = title or (chosen[0].question if chosen else f"Workbench report — {Path(ws.location).name}")
-    body: list[str] = [f"<h1>{escape(heading)}</h1>", _provenance(ws, len(articles), len(chosen)), _contents(chosen, articles)]
+    body: list[str] = [f"<h1>{escape(heading)}</h1>", _provenance(ws, articles, len(chosen)), _contents(chosen, articles)]
     for analysis in chosen:
-        body.append(analysis_section(analysis, evidence_anchor=anchors))
+        body.append(analysis_section(analysis, evidence_anchor=anchors, views=views[analysis.id]))
     body.append(_sources(ws, articles))
     body.append('<section id="articles"><h2>Articles</h2>')
     texts = _texts(ws)
@@ -186,12 +186,12 @@ def _texts(ws: "Workspace") -> dict[str, str]:
         return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
 
 
-def _passages(analyses: list[Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+def _passages(analyses: list[Any], views: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
     """Evidence passages per article (for underlines) and each evidence item's anchor id."""
     passages: dict[str, list[dict[str, Any]]] = defaultdict(list)
     anchors: dict[str, str] = {}
     for analysis in analyses:
-        evidence = analysis.evidence
+        evidence = views[analysis.id][0]
         first = analysis.hypotheses["name"].iloc[0] if len(analysis.hypotheses) else None
         for r in evidence.to_dict("records"):
             if r["kind"] != "quote" or r["article_id"] is None:
@@ -204,18 +204,19 @@ def _passages(analyses: list[Any]) -> tuple[dict[str, list[dict[str, Any]]], dic
     return passages, anchors
 
 
-def _provenance(ws: "Workspace", count: int, analyses: int) -> str:
+def _provenance(ws: "Workspace", articles: Any, analyses: int) -> str:
+    count = len(articles)
     noun = "article" if count == 1 else "articles"
     return (f'<p class="wb-provenance">{count} {noun} · {analyses} analys{"is" if analyses == 1 else "es"} · '
             f"written {escape(now())} by {escape(ws.actor)} · workbench {escape(__version__)} · "
-            f"workspace {escape(Path(ws.location).name)} (fingerprint {_workspace_fingerprint(ws)})</p>")
+            f"workspace {escape(Path(ws.location).name)} (fingerprint {_workspace_fingerprint(ws, articles)})</p>")
 
 
-def _workspace_fingerprint(ws: "Workspace") -> str:
+def _workspace_fingerprint(ws: "Workspace", articles: Any) -> str:
     """Changes whenever any article, evidence or correction changes: the audit log only grows."""
     digest = hashlib.sha256()
-    for row in ws.articles[["id"]].itertuples(index=False):
-        digest.update(row.id.encode())
+    for ident in articles["id"]:
+        digest.update(ident.encode())
     history = ws.history(limit=1)
     if len(history):
         digest.update(str(history.iloc[0]["id"]).encode())

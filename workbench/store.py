@@ -78,11 +78,7 @@ class Store:
 def audit(conn: Connection, *, actor: str, action: str, target_type: str,
           target_id: str | None, before: Any = None, after: Any = None) -> None:
     """Append one event to the audit log inside the caller's transaction."""
-    conn.execute(insert(s.audit_log).values(
-        at=now(), actor=actor, action=action, target_type=target_type, target_id=target_id,
-        before=None if before is None else json.dumps(before, ensure_ascii=False, default=str),
-        after=None if after is None else json.dumps(after, ensure_ascii=False, default=str),
-    ))
+    audit_many(conn, actor=actor, action=action, target_type=target_type, events=[(target_id, before, after)])
 
 
 def audit_many(conn: Connection, *, actor: str, action: str, target_type: str,

@@ -52,9 +52,9 @@ RATING_NAMES: dict[str, str] = {
 # Accepted spellings (compared after stripping and upper-casing).
 _RATING_ALIASES: dict[str, str] = {
     "CC": "CC", "C C": "CC", "++": "CC", "VERY CONSISTENT": "CC",
-    "C": "C", "+": "C", "SUPPORTS": "C", "CONSISTENT": "C",
+    "C": "C", "+": "C", "SUPPORTS": "C", "SUPPORT": "C", "CONSISTENT": "C",
     "N": "N", "NEUTRAL": "N",
-    "I": "I", "-": "I", "REFUTES": "I", "INCONSISTENT": "I",
+    "I": "I", "-": "I", "REFUTES": "I", "REFUTE": "I", "INCONSISTENT": "I",
     "II": "II", "I I": "II", "--": "II", "VERY INCONSISTENT": "II",
     "NA": "NA", "N/A": "NA", "NOT APPLICABLE": "NA",
 }
