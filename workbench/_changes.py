@@ -1,9 +1,15 @@
 """Recorded changes to an analysis, and undo / redo replayed from the audit log.
 
-Every mutation of an analysis runs through a ``ChangeSet``: it performs row inserts,
-updates and deletes and records each with its full before/after row. The change is
-appended to the audit log as one event; undo applies the inverse, redo applies it again,
-and both are audit events themselves, so the history survives restarts.
+Every mutation of an analysis runs through a ``ChangeSet`` inside one write transaction: it
+performs row inserts, upserts, updates and deletes and records each with its full before /
+after row. The change is appended to the audit log as one event in the same transaction, so
+the log replayed from the start always equals the tables (``workbench.check``).
+
+Undo and redo act on the history of the actor who asks (an analyst's own changes; others'
+changes stay). Before acting they recheck, under the write lock, that every row is still as
+the change left it (undo) or found it (redo); a later change by someone else that touched
+those rows, or rows hanging from them, makes the request fail with a message naming it.
+``updated_at`` columns are bookkeeping: they are neither recorded as changes nor compared.
 """
 from __future__ import annotations
 
@@ -11,13 +17,26 @@ import json
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from . import _schema as s
+from .errors import StoreError
 from .store import audit
+
+__all__ = ["ChangeSet", "undo", "redo", "TABLES", "KEYS", "IGNORED", "apply_ops", "row_key", "same_row"]
 
 TABLES: dict[str, Table] = {t.name: t for t in (s.analyses, s.hypotheses, s.evidence, s.ratings)}
 KEYS: dict[str, tuple[str, ...]] = {
     "analyses": ("id",), "hypotheses": ("id",), "evidence": ("id",), "ratings": ("evidence_id", "hypothesis_id"),
+}
+IGNORED = frozenset({"updated_at"})
+"""Columns a change touches without recording them (timestamps of the latest edit)."""
+# rows that hang from a row by a foreign key: (child table, its column naming the parent)
+_CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
+    "analyses": (("hypotheses", "analysis_id"), ("evidence", "analysis_id")),
+    "hypotheses": (("ratings", "hypothesis_id"),),
+    "evidence": (("ratings", "evidence_id"),),
+    "ratings": (),
 }
 
 
@@ -25,15 +44,27 @@ def _where(table: Table, key: dict[str, Any]):  # noqa: ANN202
     return and_(*(table.c[k] == v for k, v in key.items()))
 
 
+def row_key(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    """The primary key of a recorded row, as a tuple."""
+    return tuple(row[k] for k in KEYS[table_name])
+
+
 def _key(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in KEYS[table.name]}
+
+
+def same_row(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Rows equal apart from bookkeeping columns (None equals None)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return {k: v for k, v in a.items() if k not in IGNORED} == {k: v for k, v in b.items() if k not in IGNORED}
 
 
 class ChangeSet:
     """Row operations on analysis tables, recorded for the audit log and undo.
 
     Args:
-        conn: a connection inside the caller's transaction.
+        conn: a connection inside the caller's write transaction.
         analysis_id: the analysis changed.
         label: what the analyst did, in words ("rate E3 against H2").
     """
@@ -47,6 +78,19 @@ class ChangeSet:
     def insert(self, table: Table, row: dict[str, Any]) -> None:
         self.conn.execute(insert(table).values(**row))
         self.ops.append({"table": table.name, "before": None, "after": self._row(table, _key(table, row))})
+
+    def upsert(self, table: Table, row: dict[str, Any]) -> bool:
+        """Insert the row, or update the one with its key, in one statement (the dialect's
+        ``INSERT … ON CONFLICT DO UPDATE``); returns whether anything changed."""
+        key = _key(table, row)
+        before = self._row(table, key)
+        if before is not None and all(before.get(k) == v for k, v in row.items()):
+            return False
+        values = {k: v for k, v in row.items() if k not in key}
+        statement = _dialect_insert(self.conn, table).values(**row)
+        self.conn.execute(statement.on_conflict_do_update(index_elements=list(key), set_=values))
+        self.ops.append({"table": table.name, "before": before, "after": self._row(table, key)})
+        return True
 
     def update(self, table: Table, key: dict[str, Any], values: dict[str, Any]) -> bool:
         before = self._row(table, key)
@@ -79,7 +123,21 @@ class ChangeSet:
         return dict(found) if found else None
 
 
-def _apply(conn: Connection, ops: list[dict[str, Any]], *, inverse: bool) -> None:
+def _dialect_insert(conn: Connection, table: Table) -> Any:
+    """The dialect's INSERT construct that knows ``on_conflict_do_update``."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    raise StoreError(f"upsert: the {conn.dialect.name} database is not supported")
+
+
+def apply_ops(conn: Connection, ops: list[dict[str, Any]], *, inverse: bool) -> None:
+    """Apply a change's recorded row operations (or their inverse) to the tables."""
     for op in (reversed(ops) if inverse else ops):
         table = TABLES[op["table"]]
         before, after = (op["after"], op["before"]) if inverse else (op["before"], op["after"])
@@ -91,46 +149,133 @@ def _apply(conn: Connection, ops: list[dict[str, Any]], *, inverse: bool) -> Non
             conn.execute(update(table).where(_where(table, _key(table, before))).values(**after))
 
 
-def _stacks(conn: Connection, analysis_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Replay the analysis's change / undo / redo events into (done, undone) stacks."""
+def _events(conn: Connection, analysis_id: str) -> list[tuple[int, str, str, dict[str, Any]]]:
+    """The analysis's change / undo / redo events in order: (id, actor, action, body)."""
     log = s.audit_log
     rows = conn.execute(
-        select(log.c.id, log.c.action, log.c.after)
+        select(log.c.id, log.c.actor, log.c.action, log.c.after)
         .where(log.c.target_type == "analysis", log.c.target_id == analysis_id,
                log.c.action.in_(("change", "undo", "redo")))
         .order_by(log.c.id)
     ).all()
+    return [(event_id, actor, action, json.loads(after)) for event_id, actor, action, after in rows]
+
+
+def _stacks(events: list[tuple[int, str, str, dict[str, Any]]],
+            actor: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Replay the log into one actor's (done, undone) stacks of their own changes.
+
+    An undo or redo names the change it acted on (whoever asked: older workspaces let anyone
+    undo the newest change); a new change by the actor clears the actor's redo stack.
+    """
+    changes: dict[int, dict[str, Any]] = {}
     done: list[dict[str, Any]] = []
     undone: list[dict[str, Any]] = []
-    for event_id, action, after in rows:
-        body = json.loads(after)
+    for event_id, who, action, body in events:
         if action == "change":
-            done.append({"id": event_id, **body})
-            undone.clear()
-        elif action == "undo" and done:
-            undone.append(done.pop())
-        elif action == "redo" and undone:
-            done.append(undone.pop())
+            changes[event_id] = {"id": event_id, "actor": who, **body}
+            if who == actor:
+                done.append(changes[event_id])
+                undone.clear()
+            continue
+        change = changes.get(body.get("change"))
+        if change is None or change["actor"] != actor:
+            continue
+        source, target = (done, undone) if action == "undo" else (undone, done)
+        if change in source:
+            source.remove(change)
+            target.append(change)
     return done, undone
 
 
 def undo(conn: Connection, analysis_id: str, actor: str) -> str | None:
-    """Undo the newest change still in force; returns its label, or None if nothing to undo."""
+    """Undo the actor's newest change still in force; returns its label, or None if nothing to undo.
+
+    Raises:
+        StoreError: a later change by someone else depends on it (named in the message).
+    """
     return _replay(conn, analysis_id, actor, undoing=True)
 
 
 def redo(conn: Connection, analysis_id: str, actor: str) -> str | None:
-    """Redo the newest undone change; returns its label, or None if nothing to redo."""
+    """Redo the actor's newest undone change; returns its label, or None if nothing to redo.
+
+    Raises:
+        StoreError: a later change by someone else conflicts with it (named in the message).
+    """
     return _replay(conn, analysis_id, actor, undoing=False)
 
 
 def _replay(conn: Connection, analysis_id: str, actor: str, *, undoing: bool) -> str | None:
-    done, undone = _stacks(conn, analysis_id)
+    events = _events(conn, analysis_id)
+    done, undone = _stacks(events, actor)
     stack = done if undoing else undone
     if not stack:
         return None
     change = stack[-1]
-    _apply(conn, change["ops"], inverse=undoing)
-    audit(conn, actor=actor, action="undo" if undoing else "redo", target_type="analysis", target_id=analysis_id,
+    verb = "undo" if undoing else "redo"
+    _check_still_in_place(conn, events, change, verb, undoing=undoing)
+    try:
+        with conn.begin_nested():
+            apply_ops(conn, change["ops"], inverse=undoing)
+    except IntegrityError as exc:  # a row it needs was removed, or its place was taken
+        detail = str(exc.orig).splitlines()[0]
+        raise StoreError(f"cannot {verb} {change['label']!r}: later changes by others conflict with it "
+                         f"({detail})") from None
+    audit(conn, actor=actor, action=verb, target_type="analysis", target_id=analysis_id,
           after={"change": change["id"], "label": change["label"]})
     return change["label"]
+
+
+def _check_still_in_place(conn: Connection, events: list[tuple[int, str, str, dict[str, Any]]],
+                          change: dict[str, Any], verb: str, *, undoing: bool) -> None:
+    """Refuse when the rows are no longer as the change left them (undo) or found them (redo),
+    or when rows that hang from a row the undo would remove exist; name who changed them."""
+    ops = change["ops"]
+    expectations: dict[tuple[str, tuple[Any, ...]], dict[str, Any] | None] = {}
+    for op in (reversed(ops) if undoing else ops):
+        row = op["after"] or op["before"]
+        ident = (op["table"], row_key(op["table"], row))
+        expectations.setdefault(ident, op["after"] if undoing else op["before"])
+    for (table_name, key), expected in expectations.items():
+        table = TABLES[table_name]
+        where = dict(zip(KEYS[table_name], key))
+        found = conn.execute(select(table).where(_where(table, where))).mappings().first()
+        if not same_row(dict(found) if found else None, expected):
+            raise StoreError(_blocked(events, change, verb, {(table_name, key)}))
+    removed = _rows_removed(ops, undoing=undoing)
+    for table_name, key in removed:
+        for child_name, column in _CHILDREN[table_name]:
+            child = TABLES[child_name]
+            rows = conn.execute(select(child).where(child.c[column] == key[0])).mappings().all()
+            blockers = {(child_name, row_key(child_name, dict(r))) for r in rows} - removed
+            if blockers:
+                raise StoreError(_blocked(events, change, verb, blockers))
+
+
+def _rows_removed(ops: list[dict[str, Any]], *, undoing: bool) -> set[tuple[str, tuple[Any, ...]]]:
+    """Rows that applying the change (or its inverse) deletes."""
+    gone = set()
+    for op in ops:
+        source, result = (op["after"], op["before"]) if undoing else (op["before"], op["after"])
+        if source is not None and result is None:
+            gone.add((op["table"], row_key(op["table"], source)))
+    return gone
+
+
+def _blocked(events: list[tuple[int, str, str, dict[str, Any]]], change: dict[str, Any], verb: str,
+             rows: set[tuple[str, tuple[Any, ...]]]) -> str:
+    """The refusal message, naming the newest later change still in force that touched one of the rows."""
+    reverted: dict[int, int] = {}
+    for _, _, action, body in events:
+        if action in ("undo", "redo") and body.get("change") is not None:
+            reverted[body["change"]] = reverted.get(body["change"], 0) + (1 if action == "undo" else -1)
+    for event_id, who, action, body in reversed(events):
+        if event_id <= change["id"] or action != "change" or reverted.get(event_id, 0) > 0:
+            continue
+        for op in body["ops"]:
+            row = op["after"] or op["before"]
+            if (op["table"], row_key(op["table"], row)) in rows:
+                return (f"cannot {verb} {change['label']!r}: a later change by {who} "
+                        f"({body['label']!r}) depends on it; {who} can undo theirs first")
+    return f"cannot {verb} {change['label']!r}: its rows were changed since by another change"

@@ -175,7 +175,7 @@ evidence = Table(
     CheckConstraint("info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6", name="ck_evidence_info_cred"),
     CheckConstraint("kind <> 'quote' OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)",
                     name="ck_evidence_quote_anchor"),
-    Index("ix_evidence_analysis", "analysis_id", "position"),
+    Index("uq_evidence_position", "analysis_id", "position", unique=True),  # one E-label each (step 4)
     Index("ix_evidence_article", "article_id"),
 )
 

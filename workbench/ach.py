@@ -321,10 +321,10 @@ class Analysis:
             "credibility": _weight(credibility, "credibility"), "relevance": _weight(relevance, "relevance"),
             "info_credibility": _info_credibility(info_credibility),
         }
-        resolved = self._resolve_ratings(ratings or {})
         stamp = now()
         eid = _new_id()
         with self._change(label) as change:
+            resolved = self._resolve_ratings(ratings or {}, change.conn)
             position = change.conn.execute(select(func.coalesce(func.max(s.evidence.c.position), 0))
                                            .where(s.evidence.c.analysis_id == self.id)).scalar_one() + 1
             change.insert(s.evidence, {
@@ -337,25 +337,31 @@ class Analysis:
                 change.insert(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "rating": rating})
         return eid
 
-    def rate(self, evidence: str, hypothesis: str, rating: Any) -> None:
-        """Rate one evidence item against one hypothesis (NA removes the rating)."""
-        eid = self._evidence_id(evidence)
-        hid = self._hypothesis_id(hypothesis)
+    def rate(self, evidence: str, hypothesis: str, rating: Any) -> bool:
+        """Rate one evidence item against one hypothesis (NA removes the rating).
+
+        Returns:
+            Whether the rating changed (rating a cell with the value it has records nothing).
+        """
         value = normalise_rating(rating, where=f"rating of {evidence} against {hypothesis}")
         with self._change(f"rate {evidence} against {hypothesis}: {value}") as change:
+            eid = self._evidence_id(evidence, change.conn)  # resolved under the write lock
+            hid = self._hypothesis_id(hypothesis, change.conn)
             key = {"evidence_id": eid, "hypothesis_id": hid}
             if value == "NA":
-                change.delete(s.ratings, key)
-            elif not change.update(s.ratings, key, {"rating": value}):
-                exists = change.conn.execute(select(s.ratings.c.rating).where(
-                    s.ratings.c.evidence_id == eid, s.ratings.c.hypothesis_id == hid)).first()
-                if exists is None:
-                    change.insert(s.ratings, {**key, "rating": value})
-            self._touch(change, eid)
+                changed = change.delete(s.ratings, key)
+            else:
+                changed = change.upsert(s.ratings, {**key, "rating": value})
+            if changed:
+                self._touch(change, eid)
+        return bool(change.ops)
 
-    def update_evidence(self, evidence: str, **values: Any) -> None:
-        """Change an item's note, weights, information credibility, dates or flags."""
-        eid = self._evidence_id(evidence)
+    def update_evidence(self, evidence: str, **values: Any) -> bool:
+        """Change an item's note, weights, information credibility, dates or flags.
+
+        Returns:
+            Whether anything changed.
+        """
         allowed = {"note", "credibility", "relevance", "info_credibility", "event_date", "report_date", "flags"}
         unknown = set(values) - allowed
         if unknown:
@@ -371,8 +377,10 @@ class Analysis:
             else:
                 clean[key] = value
         with self._change(f"edit {evidence}: {', '.join(sorted(clean))}") as change:
+            eid = self._evidence_id(evidence, change.conn)
             if change.update(s.evidence, {"id": eid}, clean):
                 self._touch(change, eid)
+        return bool(change.ops)
 
     def remove_evidence(self, evidence: str) -> None:
         eid = self._evidence_id(evidence)
@@ -411,30 +419,40 @@ class Analysis:
     def _touch(self, change: ChangeSet, eid: str) -> None:
         change.conn.execute(s.evidence.update().where(s.evidence.c.id == eid).values(updated_at=now()))
 
-    def _hypothesis_id(self, ref: str) -> str:
+    def _hypothesis_id(self, ref: str, conn: Any = None) -> str:
+        """The id of a hypothesis given by id, name or H-label (read in ``conn`` when given)."""
         h = s.hypotheses
-        with self.ws.store.read() as conn:
-            rows = conn.execute(select(h.c.id, h.c.name, h.c.position).where(h.c.analysis_id == self.id)).all()
+        query = select(h.c.id, h.c.name, h.c.position).where(h.c.analysis_id == self.id)
+        if conn is not None:
+            rows = conn.execute(query).all()
+        else:
+            with self.ws.store.read() as reader:
+                rows = reader.execute(query).all()
         for hid, name, position in rows:
             if ref in (hid, name, f"H{position}"):
                 return hid
         raise StoreError(f"hypothesis {ref!r}: not in analysis {self.id}")
 
-    def _evidence_id(self, ref: str) -> str:
+    def _evidence_id(self, ref: str, conn: Any = None) -> str:
+        """The id of an evidence item given by id or E-label (read in ``conn`` when given)."""
         e = s.evidence
-        with self.ws.store.read() as conn:
-            rows = conn.execute(select(e.c.id, e.c.position).where(e.c.analysis_id == self.id)).all()
+        query = select(e.c.id, e.c.position).where(e.c.analysis_id == self.id)
+        if conn is not None:
+            rows = conn.execute(query).all()
+        else:
+            with self.ws.store.read() as reader:
+                rows = reader.execute(query).all()
         for eid, position in rows:
             if ref in (eid, f"E{position}"):
                 return eid
         raise StoreError(f"evidence {ref!r}: not in analysis {self.id}")
 
-    def _resolve_ratings(self, ratings: Mapping[str, Any]) -> dict[str, str]:
+    def _resolve_ratings(self, ratings: Mapping[str, Any], conn: Any = None) -> dict[str, str]:
         out = {}
         for hyp, rating in ratings.items():
             value = normalise_rating(rating, where=f"rating against {hyp!r}")
             if value != "NA":
-                out[self._hypothesis_id(hyp)] = value
+                out[self._hypothesis_id(hyp, conn)] = value
         return out
 
     def __repr__(self) -> str:

@@ -9,17 +9,18 @@ from typing import Any
 import click
 
 from . import __version__
+from ._cli_errors import WorkbenchGroup, remember_workspace
 
 FORMATS = click.Choice(["table", "json", "csv"])
 workspace_option = click.option(
     "--workspace", "-w", "workspace", required=True, type=click.Path(dir_okay=False, path_type=Path),
-    help="The workspace file (SQLite).")
+    callback=remember_workspace, help="The workspace file (SQLite).")
 pipeline_option = click.option(
     "--pipeline", default=None, envvar="WORKBENCH_PIPELINE", show_envvar=True,
     help="Entity pipeline: auto (default), builtin, a spaCy package name or a path.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=WorkbenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbench")
 def main() -> None:
     """Offline analyst workbench: ingest articles, highlight entities, weigh hypotheses."""
@@ -33,8 +34,6 @@ def _open(path: Path, **options: Any):  # noqa: ANN202
         return Workspace(path, **options)
     except WorkbenchError as exc:
         raise click.ClickException(str(exc)) from None
-    except Exception as exc:  # a file that is not a SQLite database, a locked file...
-        raise click.ClickException(f"{path}: cannot open workspace ({type(exc).__name__}: {exc})") from None
 
 
 def _run_ingest(ws: Any, sources: tuple[str, ...], pipeline: str | None) -> bool:
@@ -145,8 +144,9 @@ def demo(out: Path, pipeline: str | None) -> None:
 def _register() -> None:
     from .cli_analysis import analysis
     from .cli_notebooks import export_notebook_command, new, run
+    from .cli_workspace import workspace
 
-    for command in (analysis, new, run, export_notebook_command):
+    for command in (analysis, new, run, export_notebook_command, workspace):
         main.add_command(command)
 
 

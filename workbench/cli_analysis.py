@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 
+from ._cli_errors import remember_workspace
 from .errors import WorkbenchError
 
 workspace_option = click.option(
     "--workspace", "-w", "workspace", required=True, type=click.Path(dir_okay=False, path_type=Path),
-    help="The workspace file (SQLite).")
+    callback=remember_workspace, help="The workspace file (SQLite).")
 analysis_option = click.option("--analysis", "-a", "analysis_id", required=True, help="Analysis id (or unique prefix).")
 
 
@@ -29,8 +30,6 @@ def _workspace(path: Path, *, must_exist: bool = True) -> Any:
         return Workspace(path)
     except WorkbenchError as exc:
         raise click.ClickException(str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - a file that is not a workspace
-        raise click.ClickException(f"{path}: cannot open workspace ({type(exc).__name__}: {exc})") from None
 
 
 @analysis.command("list")

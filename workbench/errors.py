@@ -1,7 +1,7 @@
 """Errors the workbench raises for bad input, each one line that names the input."""
 from __future__ import annotations
 
-__all__ = ["WorkbenchError", "InputError", "StoreError"]
+__all__ = ["WorkbenchError", "InputError", "StoreError", "StoreIOError"]
 
 
 class WorkbenchError(Exception):
@@ -19,3 +19,8 @@ class InputError(WorkbenchError):
 
 class StoreError(WorkbenchError):
     """The workspace refused a change (immutable text, bad grade, newer schema...)."""
+
+
+class StoreIOError(StoreError):
+    """The workspace file could not be read or written: busy past the wait, disk full,
+    read-only, damaged. Nothing was changed; what was stored before is intact."""

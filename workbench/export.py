@@ -16,6 +16,8 @@ from typing import Any
 
 from nbconvert.exporters import HTMLExporter
 
+from ._paths import atomic_write
+
 __all__ = ["WorkbenchHTMLExporter", "export_notebook", "NOTEBOOK_CSP"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -76,9 +78,4 @@ def export_notebook(notebook: str | Path, output: str | Path) -> Path:
     except Exception as exc:  # nbformat raises assorted JSON / validation errors
         raise ValueError(f"{source}: not a notebook ({type(exc).__name__}: {exc})") from None
     html, _ = WorkbenchHTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": source.stem}})
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return atomic_write(output, html)

@@ -18,7 +18,7 @@ from ._readers import RawArticle, expand, read_unit
 from ._syndication import THRESHOLD, bands, shingles, similarity
 from ._text import clean_text, identity, words
 from .entities import load_rules, materialise_add_rule
-from .errors import InputError
+from .errors import InputError, StoreIOError
 from .store import Store, audit, audit_many, bulk_insert, now
 
 __all__ = ["IngestResult", "ingest"]
@@ -210,18 +210,35 @@ def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: In
         item.bands = bands(item.shingles)
     try:
         with store.transaction() as conn:
+            fresh = _still_new(conn, fresh, result)
             copies = _write(conn, fresh, runner.pipeline, actor)
+    except StoreIOError:
+        raise  # busy, full, read-only, damaged: no article can be stored; stop with one line
     except Exception:  # noqa: BLE001 - isolate the article at fault, keep the rest
         copies = []
         for item in fresh:
             try:
                 with store.transaction() as conn:
-                    copies += _write(conn, [item], runner.pipeline, actor)
+                    if _still_new(conn, [item], result):
+                        copies += _write(conn, [item], runner.pipeline, actor)
+            except StoreIOError:
+                raise
             except Exception as exc:  # noqa: BLE001
                 result.failed.append(InputError(item.raw.origin, f"could not be stored ({type(exc).__name__}: {exc})"))
                 item.stored = False
     result.added.extend(item.id for item in fresh if item.stored)
     result.copies.extend(copies)
+
+
+def _still_new(conn: Connection, items: list[_Prepared], result: IngestResult) -> list[_Prepared]:
+    """Recheck under the write lock: another process may have stored some of them meanwhile."""
+    a = s.articles
+    present = set(conn.execute(select(a.c.id).where(a.c.id.in_([i.id for i in items]))).scalars())
+    for item in items:
+        if item.id in present:
+            result.present.append((item.raw.origin, item.id))
+            item.stored = False
+    return [item for item in items if item.id not in present]
 
 
 _INSERT_ARTICLE = insert(s.articles)

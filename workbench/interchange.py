@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from . import _schema as s
 from ._anchor import locate
+from ._paths import atomic_write
 from ._changes import ChangeSet
 from .errors import StoreError
 from .store import now
@@ -188,12 +189,7 @@ def export_analysis(analysis: "Analysis", fmt: str, path: str | Path) -> Path:
         from .analysis import matrix_csv
 
         payload = matrix_csv(doc).encode("utf-8")
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(payload)
-    tmp.replace(target)
-    return target
+    return atomic_write(path, payload)
 
 
 def _new_id() -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from ._paths import atomic_write, check_output
 from ._widget_base import asset
 from .render import base_css, label_styles, render_article
 from .store import now
@@ -167,13 +168,8 @@ def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[st
 def write_report(ws: "Workspace", path: str | os.PathLike[str], *, title: str | None = None,
                  analyses: list[str] | None = None) -> Path:
     """Write the report atomically (temp file + rename) and return its path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    html = build_report(ws, title=title, analyses=analyses)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    check_output(path)  # before the work: never onto a workspace
+    return atomic_write(path, build_report(ws, title=title, analyses=analyses))
 
 
 def _texts(ws: "Workspace") -> dict[str, str]:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ._paths import bundled
+from ._paths import atomic_write, bundled
 from .errors import WorkbenchError
 
 __all__ = ["templates", "template_path", "template_parameters", "instantiate", "run_notebook", "parse_value"]
@@ -75,10 +75,7 @@ def instantiate(template: str, output: str | Path, parameters: dict[str, Any] | 
     nb = load_notebook_node(str(source))
     if parameters:
         nb = parameterize_notebook(nb, parameters)
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, target)
-    return target
+    return atomic_write(output, nbformat.writes(nb))
 
 
 def run_notebook(notebook: str | Path, *, parameters: dict[str, Any] | None = None, html: str | Path | None = None,

@@ -1,6 +1,7 @@
 """The notebook-facing workspace: open, ingest, browse articles and entities, report."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from .ingest import IngestResult
 
-__all__ = ["Workspace", "Article", "open_workspace", "GRADES"]
+__all__ = ["Workspace", "Article", "open_workspace", "GRADES", "current_actor"]
 
 GRADES = {
     "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
@@ -79,7 +80,8 @@ class Workspace(EntityCorrections):
     Args:
         location: path of the workspace file (created if missing) or a SQLAlchemy URL.
         pipeline: default entity pipeline choice ("auto", "builtin", a spaCy package or path).
-        actor: who makes changes, for the audit log (default: $USER).
+        actor: who makes changes, for the audit log and for undo (default: the operating-system
+            user, see ``current_actor``).
     """
 
     def __init__(self, location: str | os.PathLike[str], *, pipeline: str | None = None,
@@ -87,7 +89,7 @@ class Workspace(EntityCorrections):
         self.location = str(location)
         self.store = Store(location)
         self.pipeline = pipeline
-        self.actor = actor or os.environ.get("USER") or "analyst"
+        self.actor = current_actor(actor)
 
     # -- ingest -------------------------------------------------------------------------
     def ingest(self, *sources: str | os.PathLike[str], pipeline: Any = None, progress: bool = True,
@@ -99,6 +101,7 @@ class Workspace(EntityCorrections):
         """
         from .ingest import ingest
 
+        self.store.require_writable()  # a read-only workspace: one line before any work
         return ingest(self.store, sources, pipeline=pipeline or self.pipeline, actor=self.actor,
                       progress=progress, fetch_options=fetch_options)
 
@@ -110,6 +113,7 @@ class Workspace(EntityCorrections):
         """
         from .ingest import rerun_entities
 
+        self.store.require_writable()
         return rerun_entities(self.store, pipeline=pipeline or self.pipeline, actor=self.actor, progress=progress)
 
     # -- reading ------------------------------------------------------------------------
@@ -267,7 +271,18 @@ class Workspace(EntityCorrections):
 
         return write_report(self, path, title=title, analyses=analyses)
 
+    def save_copy(self, path: str | os.PathLike[str]) -> Path:
+        """Write a consistent copy of the workspace to a new file, even while others write to it.
+
+        Args:
+            path: the new file (it must not exist).
+        Returns:
+            The copy's path.
+        """
+        return self.store.save_copy(path)
+
     def close(self) -> None:
+        """Fold the write-ahead log into the file and release it (the ``.sqlite`` alone is then complete)."""
         self.store.close()
 
     def __enter__(self) -> "Workspace":
@@ -320,6 +335,22 @@ def _with_none(frame: "pd.DataFrame", columns: Iterable[str]) -> "pd.DataFrame":
     for column in columns:
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
+
+
+def current_actor(explicit: str | None = None) -> str:
+    """Who is acting, for the audit log and for undo / redo (each analyst undoes their own changes).
+
+    Args:
+        explicit: a name given by the caller (wins when not empty).
+    Returns:
+        That name, else the operating-system user, else "analyst".
+    """
+    if explicit and explicit.strip():
+        return explicit.strip()
+    try:
+        return getpass.getuser() or "analyst"
+    except Exception:  # noqa: BLE001 - no user name known to the system (some containers)
+        return "analyst"
 
 
 def open_workspace(location: str | os.PathLike[str] = "workspace.sqlite", **options: Any) -> Workspace:

@@ -1,0 +1,71 @@
+"""No traceback reaches a command-line user: every error becomes one line naming the input.
+
+``WorkbenchGroup`` is the click group class of ``workbench``: whatever a command raises
+(a refusal, a busy / full / read-only / damaged workspace, an operating-system error, a bug)
+is turned into ``Error: <input>: <problem>`` on stderr with a non-zero exit status. Set
+``WORKBENCH_DEBUG=1`` to see the traceback instead.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any
+
+import click
+from sqlalchemy.exc import DBAPIError
+
+from ._paths import os_problem
+from .errors import WorkbenchError
+from .store import sqlite_problem
+
+__all__ = ["WorkbenchGroup", "describe_error", "remember_workspace"]
+
+_META_KEY = "workbench.workspace"
+
+
+def remember_workspace(ctx: click.Context, _param: Any, value: Any) -> Any:
+    """Click callback for workspace options: errors name this file when they have no better name."""
+    if value is not None:
+        ctx.meta[_META_KEY] = value
+    return value
+
+
+def describe_error(exc: BaseException, workspace: Any = None) -> str:
+    """One line saying which input failed and why.
+
+    Args:
+        exc: the error.
+        workspace: the workspace the command was working on, if known.
+    Returns:
+        ``"<input>: <problem>"`` on one line.
+    """
+    where = f"{workspace}: " if workspace is not None else ""
+    if isinstance(exc, WorkbenchError):
+        text = str(exc)
+    elif isinstance(exc, (DBAPIError, sqlite3.Error)):
+        problem = sqlite_problem(exc)
+        orig = getattr(exc, "orig", exc)
+        text = f"{where}{problem or f'the database refused the change ({orig})'}"
+    elif isinstance(exc, OSError):
+        name = exc.filename if exc.filename is not None else workspace
+        text = f"{name}: {os_problem(exc)}" if name is not None else os_problem(exc)
+    elif isinstance(exc, MemoryError):
+        text = f"{where}out of memory"
+    else:
+        detail = str(exc).strip() or type(exc).__name__
+        text = f"{where}{type(exc).__name__}: {detail} (set WORKBENCH_DEBUG=1 to see where)"
+    return " ".join(text.split())
+
+
+class WorkbenchGroup(click.Group):
+    """A click group whose commands never show a traceback (see the module docstring)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the point of this class
+            if os.environ.get("WORKBENCH_DEBUG"):
+                raise
+            raise click.ClickException(describe_error(exc, ctx.meta.get(_META_KEY))) from None
