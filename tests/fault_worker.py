@@ -51,9 +51,10 @@ def main(argv: list[str]) -> int:
             chosen = rng.choice(MIXED) if op == "mixed" else op
             if chosen == "tag" and not article:
                 chosen = "assume"
+            labels = _labels(ws, analysis_id) if chosen in ("rate", "edit") else []
             began = time.perf_counter()
             try:
-                result = _do(an, chosen, rng, hypotheses, article, text)
+                result = _do(an, chosen, rng, hypotheses, article, text, labels)
                 line: dict[str, Any] = {"op": chosen, "ok": True, "result": result}
             except WorkbenchError as exc:
                 line = {"op": chosen, "ok": False, "refused": str(exc)}
@@ -68,7 +69,15 @@ def main(argv: list[str]) -> int:
     return 1 if errors else 0
 
 
-def _do(an: Any, op: str, rng: random.Random, hypotheses: list[str], article: str | None, text: str) -> Any:
+def _labels(ws: Any, analysis_id: str) -> list[str]:
+    """The analysis's evidence labels now (chosen before the edit is timed)."""
+    with ws.store.read() as conn:
+        rows = conn.exec_driver_sql("SELECT position FROM evidence WHERE analysis_id = ?", (analysis_id,)).all()
+    return [f"E{p}" for (p,) in rows]
+
+
+def _do(an: Any, op: str, rng: random.Random, hypotheses: list[str], article: str | None, text: str,
+        labels: list[str]) -> Any:
     if op == "tag":
         start = rng.randrange(0, max(1, len(text) - 80))
         return an.tag(article, start, start + rng.randrange(20, 80),
@@ -76,7 +85,6 @@ def _do(an: Any, op: str, rng: random.Random, hypotheses: list[str], article: st
     if op == "assume":
         return an.add_assumption(f"assumption {rng.random():.6f}",
                                  ratings={rng.choice(hypotheses): rng.choice(RATINGS[:5])})
-    labels = list(an.evidence["label"])
     if op in ("rate", "edit") and not labels:
         return an.add_assumption(f"assumption {rng.random():.6f}")
     if op == "rate":

@@ -173,8 +173,17 @@ def test_file_is_complete_after_each_batch_while_held_open(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=_env())
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "done"
-        copy = _alone(path, tmp_path)
-        assert _count(copy, "articles") == 1 and _count(copy, "evidence") == 1
+        deadline = time.monotonic() + 10  # the log is folded in half a second after the writes
+        while True:
+            copy = _alone(path, tmp_path)
+            try:
+                complete = _count(copy, "articles") == 1 and _count(copy, "evidence") == 1
+            except sqlite3.Error:
+                complete = False  # the copy has no tables yet: still in the log
+            if complete or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert complete
     finally:
         proc.kill()
         proc.wait()
@@ -293,14 +302,15 @@ def _as_user_without_overrides(command: list[str]) -> list[str]:
     return ["setpriv", "--bounding-set", caps, "--inh-caps", caps, *command]
 
 
-def test_read_only_file_gives_one_line_and_keeps_data(filled):
+def test_read_only_file_gives_one_line_and_keeps_data(filled, tmp_path):
     path, aid = filled
-    with wb.open_workspace(path):
-        pass
+    fresh = tmp_path / "fresh.txt"
+    fresh.write_text("Minsk, 20 December. Officials in Belarus said on Tuesday that no mobilisation order "
+                     "had been issued, and that joint exercises with Russia would continue into the new year.")
     path.chmod(0o444)
     try:
         command = _as_user_without_overrides(
-            [sys.executable, "-m", "workbench.cli", "ingest", "-w", str(path), str(SEED_TXT)])
+            [sys.executable, "-m", "workbench.cli", "ingest", "-w", str(path), str(fresh)])
         out = subprocess.run(command, capture_output=True, text=True, env=_env(), timeout=120)
         assert out.returncode != 0
         assert "Traceback" not in out.stderr
@@ -348,7 +358,7 @@ def test_full_disk_gives_one_line_and_loses_nothing(tmp_path):
             stored = 0
             with pytest.raises(StoreError, match="disk is full|no space left") as err:
                 for i in range(100_000):
-                    an.add_assumption(f"{i} " + "padding " * 400)
+                    an.add_assumption(f"{i} " + "padding " * 240)
                     stored += 1
             assert "\n" not in str(err.value) and str(path) in str(err.value)
         # what was acknowledged is there; the check passes

@@ -22,8 +22,8 @@ from typing import Any
 
 from ._changes import IGNORED, row_key, same_row
 from ._paths import absolute
-from .errors import StoreError
-from .store import identify, sqlite_problem
+from .errors import StoreError, StoreIOError
+from .store import connect_sqlite, identify, sqlite_problem
 
 __all__ = ["CheckReport", "check_workspace"]
 
@@ -77,16 +77,19 @@ def check_workspace(path: str | os.PathLike[str]) -> CheckReport:
     target = absolute(path)
     if not target.exists():
         raise StoreError(f"{shown}: no such workspace")
-    identify(target, shown)
     report = CheckReport(shown)
     try:
-        db = sqlite3.connect(str(target), isolation_level=None, timeout=60)
+        identify(target, shown)
+    except StoreIOError as exc:  # damaged where it says what it is: the integrity check lists how
+        report.integrity.append(str(exc).removeprefix(f"{shown}: "))
+    try:
+        db = connect_sqlite(str(target), timeout=60)
     except sqlite3.Error as exc:
         report.integrity.append(sqlite_problem(exc) or str(exc))
         return report
     try:
         db.execute("BEGIN")  # one snapshot for every section
-        report.integrity = _integrity(db)
+        report.integrity += _integrity(db)
         if report.integrity:
             report.log.append("not compared: the file is damaged")
             return report
