@@ -81,7 +81,7 @@ def test_not_a_database(tmp_path):
     junk.write_bytes(b"this is not sqlite" * 100)
     result = CliRunner().invoke(main, ["articles", "--workspace", str(junk)])
     assert result.exit_code == 1
-    assert "cannot open workspace" in result.output
+    assert "not a database" in result.output
     assert junk.read_bytes() == b"this is not sqlite" * 100  # nothing overwritten
 
 

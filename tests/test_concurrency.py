@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from conftest import SEED_TXT
 
 import workbench as wb
+from workbench.errors import StoreError
 
 WORKER = Path(__file__).with_name("fault_worker.py")
 
@@ -222,4 +223,95 @@ def test_edit_waits_for_a_long_write_transaction(shared):
     holder.wait(timeout=60)
     assert len(acks) == 3 and all(a["ok"] for a in acks)
     assert max(a["ms"] for a in acks) > 5000  # the first edit waited for the lock
+    _check(path)
+
+
+# -- undo and redo act on the analyst's own history -------------------------------------------
+@pytest.fixture
+def two_analysts(shared):
+    path, aid, _ = shared
+    ana, ben = wb.open_workspace(path, actor="ana"), wb.open_workspace(path, actor="ben")
+    yield path, ana.analysis(aid), ben.analysis(aid)
+    ana.close()
+    ben.close()
+
+
+def test_undo_takes_back_only_my_own_change(two_analysts):
+    path, ana, ben = two_analysts
+    ana.add_assumption("ana's assumption")
+    ben.add_assumption("ben's assumption")
+    assert ana.undo() == "assume \"ana's assumption\""
+    assert list(ana.evidence["note"]) == ["ben's assumption"]
+    assert ben.redo() is None and ana.redo() == "assume \"ana's assumption\""
+    assert ben.undo() == "assume \"ben's assumption\""
+    assert list(ana.evidence["note"]) == ["ana's assumption"]
+    _check(path)
+
+
+def test_undo_is_refused_while_someone_elses_later_change_depends_on_it(two_analysts):
+    path, ana, ben = two_analysts
+    ana.add_assumption("Minsk fears unrest")
+    ben.rate("E1", "Joins", "II")
+    with pytest.raises(StoreError, match=r"ben .*'rate E1 against Joins: II'.* depends on it"):
+        ana.undo()
+    assert ana.evidence.loc[0, "Joins"] == "II"  # nothing was taken back
+    assert ben.undo() == "rate E1 against Joins: II"
+    assert ana.undo() == "assume 'Minsk fears unrest'"
+    assert len(ana.evidence) == 0
+    _check(path)
+
+
+def test_undo_of_a_rating_someone_changed_since_is_refused(two_analysts):
+    path, ana, ben = two_analysts
+    ana.add_assumption("one")
+    ana.rate("E1", "Joins", "C")
+    ben.rate("E1", "Joins", "I")
+    with pytest.raises(StoreError, match="ben"):
+        ana.undo()
+    assert ana.evidence.loc[0, "Joins"] == "I"
+    ben.undo()
+    assert ana.undo() == "rate E1 against Joins: C"
+    assert ana.evidence.loc[0, "Joins"] == "NA"
+    _check(path)
+
+
+def test_redo_is_refused_when_its_label_was_taken(two_analysts):
+    path, ana, ben = two_analysts
+    ana.add_assumption("ana's")
+    ana.undo()
+    ben.add_assumption("ben's")  # gets E1, the label ana's item had
+    with pytest.raises(StoreError, match=r"cannot redo .*ben"):
+        ana.redo()
+    assert list(ana.evidence["label"]) == ["E1"] and list(ana.evidence["note"]) == ["ben's"]
+    _check(path)
+
+
+def test_migration_gives_evidence_that_shared_a_label_its_own(tmp_path):
+    """A workspace from before step 4, where two processes once gave two items the label E2."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with wb.open_workspace(path, actor="ana") as ws:
+        an = ws.new_analysis("q", ["a", "b"])
+        an.add_assumption("one")
+        an.add_assumption("two")
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    with db:  # back to schema 3, then the race as it happened: a second E2, recorded like any add
+        db.execute("DROP INDEX uq_evidence_position")
+        db.execute("CREATE INDEX ix_evidence_analysis ON evidence (analysis_id, position)")
+        db.execute("DELETE FROM schema_migrations WHERE version >= 4")
+        row = dict(db.execute("SELECT * FROM evidence WHERE position = 2").fetchone())
+        row.update(id="racer0000000", note="three", created_at="2030-01-01T00:00:00+00:00")
+        db.execute(f"INSERT INTO evidence ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                   list(row.values()))
+        db.execute("INSERT INTO audit_log (at, actor, action, target_type, target_id, after) "
+                   "VALUES ('2030', 'ben', 'change', 'analysis', ?, ?)",
+                   (an.id, json.dumps({"label": "assume 'three'",
+                                       "ops": [{"table": "evidence", "before": None, "after": row}]})))
+    db.close()
+    with wb.open_workspace(path) as ws:
+        evidence = ws.analysis(an.id).evidence
+        assert list(zip(evidence["label"], evidence["note"])) == [("E1", "one"), ("E2", "two"), ("E3", "three")]
+        assert ws.history()["actor"].iloc[0] == "workbench"
     _check(path)

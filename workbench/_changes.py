@@ -38,6 +38,8 @@ _CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
     "evidence": (("ratings", "evidence_id"),),
     "ratings": (),
 }
+# other rows that may hold a row's unique values: a redone item's label, a hypothesis's name
+_UNIQUE: dict[str, tuple[str, ...]] = {"evidence": ("analysis_id", "position"), "hypotheses": ("analysis_id", "name")}
 
 
 def _where(table: Table, key: dict[str, Any]):  # noqa: ANN202
@@ -243,6 +245,16 @@ def _check_still_in_place(conn: Connection, events: list[tuple[int, str, str, di
         found = conn.execute(select(table).where(_where(table, where))).mappings().first()
         if not same_row(dict(found) if found else None, expected):
             raise StoreError(_blocked(events, change, verb, {(table_name, key)}))
+    for table_name, key in _rows_created(ops, undoing=undoing):
+        columns = _UNIQUE.get(table_name)
+        if not columns:
+            continue
+        table = TABLES[table_name]
+        row = next(op["after"] or op["before"] for op in ops
+                   if op["table"] == table_name and row_key(table_name, op["after"] or op["before"]) == key)
+        taken = conn.execute(select(table).where(*(table.c[c] == row[c] for c in columns))).mappings().first()
+        if taken is not None and row_key(table_name, dict(taken)) != key:
+            raise StoreError(_blocked(events, change, verb, {(table_name, row_key(table_name, dict(taken)))}))
     removed = _rows_removed(ops, undoing=undoing)
     for table_name, key in removed:
         for child_name, column in _CHILDREN[table_name]:
@@ -251,6 +263,16 @@ def _check_still_in_place(conn: Connection, events: list[tuple[int, str, str, di
             blockers = {(child_name, row_key(child_name, dict(r))) for r in rows} - removed
             if blockers:
                 raise StoreError(_blocked(events, change, verb, blockers))
+
+
+def _rows_created(ops: list[dict[str, Any]], *, undoing: bool) -> set[tuple[str, tuple[Any, ...]]]:
+    """Rows that applying the change (or its inverse) brings into being."""
+    made = set()
+    for op in ops:
+        source, result = (op["after"], op["before"]) if undoing else (op["before"], op["after"])
+        if source is None and result is not None:
+            made.add((op["table"], row_key(op["table"], result)))
+    return made
 
 
 def _rows_removed(ops: list[dict[str, Any]], *, undoing: bool) -> set[tuple[str, tuple[Any, ...]]]:

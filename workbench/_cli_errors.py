@@ -57,12 +57,28 @@ def describe_error(exc: BaseException, workspace: Any = None) -> str:
     return " ".join(text.split())
 
 
+def _one_line_usage(exc: click.UsageError) -> click.ClickException:
+    """A usage error as one line (click prints usage and a hint on lines of their own)."""
+    command = exc.ctx.command_path if exc.ctx is not None else "workbench"
+    one = click.ClickException(f"{' '.join(exc.format_message().split())} (see: {command} --help)")
+    one.exit_code = exc.exit_code
+    return one
+
+
 class WorkbenchGroup(click.Group):
     """A click group whose commands never show a traceback (see the module docstring)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - the point of this class
