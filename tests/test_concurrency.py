@@ -165,7 +165,7 @@ def test_kill_9_in_the_middle_of_concurrent_edits(shared, victim_plan):
             for _ in range(60):
                 an.undo()
     start = time.time() + 1.5
-    peers = [_spawn(path, aid, f"peer{n}", "mixed*60", seed=n, start=start, article=article) for n in range(3)]
+    peers = [_spawn(path, aid, f"peer{n}", "mixed*40", seed=n, start=start, article=article) for n in range(3)]
     victim = _spawn(path, aid, "victim", victim_plan, seed=9, start=start, article=article)
     lines: list[str] = []
     deadline = time.monotonic() + 120
