@@ -315,3 +315,29 @@ def test_migration_gives_evidence_that_shared_a_label_its_own(tmp_path):
         assert list(zip(evidence["label"], evidence["note"])) == [("E1", "one"), ("E2", "two"), ("E3", "three")]
         assert ws.history()["actor"].iloc[0] == "workbench"
     _check(path)
+
+
+def test_a_write_transaction_holds_the_lock_from_its_first_read(tmp_path):
+    """BEGIN IMMEDIATE: before the transaction writes anything, other writers already wait."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from workbench.store import Store
+
+    store = Store(tmp_path / "ws.sqlite")
+    other = sqlite3.connect(tmp_path / "ws.sqlite", timeout=0, isolation_level=None)
+    try:
+        with store.transaction() as conn:
+            conn.execute(text("SELECT count(*) FROM audit_log")).scalar()
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # released at commit
+        other.execute("ROLLBACK")
+        with store.read() as conn:  # a read takes no write lock
+            conn.execute(text("SELECT count(*) FROM audit_log")).scalar()
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
+        store.close()

@@ -377,6 +377,13 @@ def test_full_disk_gives_one_line_and_loses_nothing(tmp_path):
                      ["analysis", "export", "-w", path, "-a", an.id, "--format", "json", "-o", mount / "a.json"],
                      ["workspace", "copy", path, mount / "copy.sqlite"]):
             _one_line_error(cli(*args), "no space left")
+        fresh = tmp_path / "fresh.txt"  # outside the full disk
+        fresh.write_text(" ".join(f"Minsk said on day {i} that no order to mobilise had been issued." for i in range(300)))
+        result = cli("ingest", "-w", path, fresh)
+        assert result.exit_code != 0 and "Traceback" not in result.output
+        errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+        assert len(errors) == 1 and str(path) in errors[0] and "disk is full" in errors[0], result.output
+        assert "failed:" not in result.output
         leftovers = sorted(p.name for p in mount.iterdir())
         assert set(leftovers) <= {"ws.sqlite", "ws.sqlite-wal", "ws.sqlite-shm", "filler"}, leftovers
         filler.unlink()
