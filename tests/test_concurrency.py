@@ -341,3 +341,37 @@ def test_a_write_transaction_holds_the_lock_from_its_first_read(tmp_path):
     finally:
         other.close()
         store.close()
+
+
+def test_entity_corrections_from_two_processes_at_once(shared):
+    """Corrections are audited writes too: concurrent ones all land, an undo lands once."""
+    path, _, article = shared
+    with wb.open_workspace(path, actor="setup") as ws:
+        rule = ws.relabel_entity(ws.entities(article)["canonical"].iloc[0], "ORG")
+    script = ("import sys, time, workbench as wb\n"
+              f"ws = wb.open_workspace({str(path)!r}, actor=sys.argv[1])\n"
+              "start = float(sys.argv[2])\n"
+              "while time.time() < start: time.sleep(0.005)\n"
+              "ok = 0\n"
+              "for i in range(15):\n"
+              f"    ws.add_mention({article!r}, 'Minsk', 'GPE', canonical=f'Minsk {{sys.argv[1]}} {{i}}')\n"
+              "    ok += 1\n"
+              "try:\n"
+              f"    ws.undo_correction({rule})\n"
+              "    ok += 100\n"
+              "except wb.errors.StoreError:\n"
+              "    pass\n"
+              "print(ok)\n")
+    start = str(time.time() + 1.5)
+    procs = [subprocess.Popen([sys.executable, "-c", script, name, start], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=_env()) for name in ("ana", "ben")]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err[-2000:]
+        results.append(int(out.split()[-1]))
+    assert sorted(results) == [15, 115]  # every correction stored; the undo happened exactly once
+    with wb.open_workspace(path) as ws:
+        corrections = ws.corrections
+    assert len(corrections) == 31 and corrections["active"].sum() == 30
+    _check(path)

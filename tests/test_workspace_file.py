@@ -87,6 +87,17 @@ def test_api_outputs_onto_an_open_workspace_are_refused(filled, tmp_path):
         assert len(ws.articles) == 1
 
 
+def test_notebook_outputs_onto_a_workspace_are_refused(filled, tmp_path):
+    path, _ = filled
+    before = _digest(path)
+    notebook = tmp_path / "n.ipynb"
+    assert cli("new", "ach", "-o", notebook).exit_code == 0
+    _one_line_error(cli("run", notebook, "--html", tmp_path / "n.html", "--output", path), str(path))
+    _one_line_error(cli("export-notebook", notebook, "-o", path), str(path))
+    _one_line_error(cli("new", "ach", "-o", path), str(path))
+    assert _digest(path) == before
+
+
 def test_another_sqlite_database_is_not_an_output(filled, tmp_path):
     path, aid = filled
     other = tmp_path / "contacts.db"

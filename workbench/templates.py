@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ._paths import atomic_write, bundled
+from ._paths import atomic_write, bundled, check_output
 from .errors import WorkbenchError
 
 __all__ = ["templates", "template_path", "template_parameters", "instantiate", "run_notebook", "parse_value"]
@@ -109,6 +109,8 @@ def run_notebook(notebook: str | Path, *, parameters: dict[str, Any] | None = No
     executed = Path(output) if output else html_path.with_suffix(".ipynb")
     if executed.resolve() == source.resolve():
         executed = executed.with_name(executed.stem + ".run.ipynb")
+    for target in (html_path, executed):  # never onto a workspace, before any work
+        check_output(target)
     executed.parent.mkdir(parents=True, exist_ok=True)
     failure = None
     try:
