@@ -53,9 +53,11 @@ def test_frame_is_tidy_and_complete(seeded):
     an.add_assumption("Lukashenko fears unrest in the army if mobilised", ratings={"H1": "I", "H3": "C"})
     frame = an.frame()
     assert len(frame) == 2 * 3
-    assert set(frame["rating"]) == {"C", "NA", "I"}
+    assert set(frame["rating"].dropna()) == {"C", "I"}
+    assert frame["rating"].isna().sum() == 3          # unrated stays unrated: it is not N/A
     assert frame.groupby("evidence").size().to_dict() == {"E1": 3, "E2": 3}
-    assert (frame[frame.evidence == "E1"]["reliability"] == "F").all()
+    assert (frame[frame.evidence == "E1"]["reliability"] == "F").all()   # the seed outlet is graded F
+    assert frame[frame.evidence == "E2"]["reliability"].isna().all()       # an assumption has no source grade
 
 
 def test_bad_ratings_weights_and_anchors_are_refused_and_nothing_written(seeded):

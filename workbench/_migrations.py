@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from . import _schema as s
 
@@ -57,8 +57,23 @@ def _v3_entity_rules(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE mentions ADD COLUMN rule_id INTEGER"))
 
 
+def _add_columns(conn: Connection, table: str, columns: dict[str, str]) -> None:
+    """Add the columns a table lacks (a workspace created after this step already has them)."""
+    present = {c["name"] for c in inspect(conn).get_columns(table)}
+    for name, ddl in columns.items():
+        if name not in present:
+            conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{name}" {ddl}'))
+
+
+def _v4_dependence(conn: Connection) -> None:
+    _add_columns(conn, "analyses", {"settings": "TEXT", "confidence": "VARCHAR(10)", "confidence_note": "TEXT",
+                                    "confidence_by": "VARCHAR(200)"})
+    _add_columns(conn, "evidence", {"origin": "TEXT"})
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
     Migration(3, "analyst corrections to entities", _v3_entity_rules),
+    Migration(4, "evidence origins, scoring settings and confidence override", _v4_dependence),
 ]

@@ -126,6 +126,11 @@ analyses = Table(
     Column("time_horizon", Text),
     Column("classification", String(100)),
     Column("created_by", String(200), nullable=False),
+    # step 4: scoring settings (JSON: dependence, ungraded) and the analyst's confidence override
+    Column("settings", Text),
+    Column("confidence", String(10)),
+    Column("confidence_note", Text),
+    Column("confidence_by", String(200)),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
 )
@@ -169,6 +174,7 @@ evidence = Table(
     Column("info_credibility", Integer),
     Column("flags", Text, nullable=False, server_default="[]"),  # JSON list: deception, key_assumption
     Column("position", Integer, nullable=False, server_default="0"),
+    Column("origin", Text),  # step 4: the analyst's "same origin" mark
     CheckConstraint("kind IN ('quote','assumption','absence')", name="ck_evidence_kind"),
     CheckConstraint(f"credibility {WEIGHT_CHECK}", name="ck_evidence_credibility"),
     CheckConstraint(f"relevance {WEIGHT_CHECK}", name="ck_evidence_relevance"),
