@@ -69,6 +69,10 @@ def _v4_dependence(conn: Connection) -> None:
     _add_columns(conn, "analyses", {"settings": "TEXT", "confidence": "VARCHAR(10)", "confidence_note": "TEXT",
                                     "confidence_by": "VARCHAR(200)"})
     _add_columns(conn, "evidence", {"origin": "TEXT"})
+    _add_columns(conn, "sources", {"graded": "INTEGER NOT NULL DEFAULT 0"})
+    # a source counts as graded once the audit log shows an analyst grading it
+    conn.execute(text("UPDATE sources SET graded = 1 WHERE CAST(id AS TEXT) IN (SELECT target_id FROM audit_log "
+                      "WHERE target_type = 'source' AND action = 'grade')"))
 
 
 MIGRATIONS: list[Migration] = [

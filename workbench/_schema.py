@@ -39,6 +39,8 @@ sources = Table(
     Column("reliability", String(1), nullable=False, server_default="F"),
     Column("notes", Text),
     Column("created_at", String(40), nullable=False),
+    # step 4: 1 once an analyst has graded the source; until then its F is only a placeholder
+    Column("graded", Integer, nullable=False, server_default="0"),
     CheckConstraint("reliability IN ('A','B','C','D','E','F')", name="ck_sources_reliability"),
 )
 

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from . import _schema as s
 from ._anchor import locate, make_anchor
@@ -302,7 +302,8 @@ class Analysis:
 
         e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
         root = a.alias("root")   # the original of a syndicated copy: its outlet is the story's origin
-        query = (select(e, a.c.copy_of, a.c.published, src.c.name.label("source"), src.c.reliability,
+        graded = case((src.c.graded == 1, src.c.reliability), else_=None).label("reliability")
+        query = (select(e, a.c.copy_of, a.c.published, src.c.name.label("source"), graded,
                         a.c.source_id, root.c.source_id.label("root_source_id"))
                  .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id)
                               .outerjoin(root, a.c.copy_of == root.c.id))
