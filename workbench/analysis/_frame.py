@@ -163,14 +163,36 @@ class EvidenceMatrix:
         Returns:
             (sums, counts), each (G, H): the NaN-free sum and the number of non-NaN items.
         """
-        order, starts = _group_layout(self.group_index)
         present = ~np.isnan(values)
-        if len(order) == 0:
+        if len(values) == 0:
             empty = np.zeros((0, values.shape[1]))
             return empty, empty
-        sums = np.add.reduceat(np.where(present, values, 0.0)[order], starts, axis=0)
-        counts = np.add.reduceat(present[order].astype(np.float64), starts, axis=0)
+        filled = np.where(present, values, 0.0)
+        single_items, single_groups, multi_order, multi_starts, multi_groups = self._reduce_layout
+        if len(multi_order) == 0 and len(single_groups) == len(single_items) and self.n_groups == len(values):
+            if np.array_equal(single_groups, single_items):   # every item its own group, in order
+                return filled, present.astype(np.float64)
+        sums = np.zeros((self.n_groups, values.shape[1]))
+        counts = np.zeros((self.n_groups, values.shape[1]))
+        sums[single_groups] = filled[single_items]
+        counts[single_groups] = present[single_items]
+        if len(multi_order):   # reduceat only where a group has several items: it is slow per segment
+            sums[multi_groups] = np.add.reduceat(filled[multi_order], multi_starts, axis=0)
+            counts[multi_groups] = np.add.reduceat(present[multi_order].astype(np.float64), multi_starts, axis=0)
         return sums, counts
+
+    @cached_property
+    def _reduce_layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Items alone in their group, and the sorted layout of the groups with several items."""
+        sizes = np.bincount(self.group_index, minlength=self.n_groups)
+        alone = sizes[self.group_index] == 1
+        single_items = np.flatnonzero(alone)
+        multi_items = np.flatnonzero(~alone)
+        multi_order = multi_items[np.argsort(self.group_index[multi_items], kind="stable")]
+        sorted_groups = self.group_index[multi_order]
+        starts = (np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(multi_order)
+                  else np.zeros(0, dtype=np.int64))
+        return single_items, self.group_index[single_items], multi_order, starts, sorted_groups[starts]
 
     @cached_property
     def units(self) -> tuple[EvidenceMatrix, np.ndarray]:
@@ -225,14 +247,6 @@ class EvidenceMatrix:
 
 FrameLike: TypeAlias = pd.DataFrame | EvidenceMatrix
 _LEVEL_VALUES = np.array([WEIGHT_VALUES[level] for level in WEIGHT_LEVELS])
-
-
-def _group_layout(group_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Item order sorted by group and the start of each group in it (for reduceat)."""
-    order = np.argsort(group_index, kind="stable")
-    sorted_groups = group_index[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else order
-    return order, starts
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:

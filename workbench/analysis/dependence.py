@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["DEPENDENCE_SETTINGS", "DEFAULT_DEPENDENCE", "normalise_dependence", "dependence_words",
-           "origin_ranks", "origin_weights", "removal_deltas"]
+           "origin_ranks", "origin_weights", "removal_deltas", "origin_sums"]
 
 #: Named settings of the dependence parameter.
 DEPENDENCE_SETTINGS: dict[str, float] = {"one-per-origin": 0.0, "independent": 1.0}
@@ -150,3 +150,15 @@ def _segment_suffix(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) ->
     end_tail = tail[ends - 1]                                                  # Σ beyond segment end
     beyond = end_tail[segment_of]
     return reversed_cumsum - beyond
+
+
+def origin_sums(contributions: np.ndarray, group_origin: np.ndarray, n_origins: int) -> np.ndarray:
+    """Sum the group rows of each origin, (O, H)."""
+    if n_origins == len(group_origin) and np.array_equal(group_origin, np.arange(n_origins)):
+        return contributions   # every group its own origin
+    order = np.argsort(group_origin, kind="stable")
+    sorted_origin = group_origin[order]
+    starts = np.flatnonzero(np.r_[True, sorted_origin[1:] != sorted_origin[:-1]])
+    out = np.zeros((n_origins, contributions.shape[1]))
+    out[sorted_origin[starts]] = np.add.reduceat(contributions[order], starts, axis=0)
+    return out

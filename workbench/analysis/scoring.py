@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._engine import ENGINE_LABELS, ENGINE_NAMES, leaders_of, ranks_of, spread
+from ._engine import ENGINE_LABELS, ENGINE_NAMES, identity, leaders_of, ranks_of, spread
 from ._frame import EvidenceMatrix, FrameLike, evidence_matrix
 from ._registry import engine_parts
-from .bayes import bayes_parts, posterior_from_log
+from .bayes import posterior_from_log
 from .confidence import Confidence, assess_confidence
-from .dependence import dependence_words, normalise_dependence
+from .dependence import dependence_words, normalise_dependence, origin_sums, origin_weights
 from .icd203 import likelihood_band, percent_range, range_words
 from .open_synthesis import _consistency, population_std
 from .scales import RELIABILITY_GRADES, normalise_ungraded
@@ -212,15 +212,17 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
     supporting: dict[str, np.ndarray] = {}
     for engine, part in parts.items():
         values = part.item_values()
-        totals = part.totals(values)
+        means = units.group_means(values)
+        totals = part.offset + part.contributions(means).sum(axis=0)
         utility = part.utility(totals)
         leaders[engine] = leaders_of(utility, matrix.hypotheses)
-        supporting[engine] = _supporting_origins(part, values, matrix.hypotheses.index(leaders[engine][0]))
+        supporting[engine] = _supporting_origins(part, means, matrix.hypotheses.index(leaders[engine][0]))
         support[engine] = int(supporting[engine].sum())
         if engine == "bayes":
             posterior = posterior_from_log(totals)
-            ends = [posterior_from_log(bayes_parts(units, priors, dependence=end, ungraded=rule).totals())
-                    for end in (0.0, 1.0)]
+            base = identity(means)   # the ends of the range: one per origin, every item independent
+            ends = [posterior_from_log(part.offset + (origin_weights(base, units.group_origins(), end)[:, None]
+                                                      * base).sum(axis=0)) for end in (0.0, 1.0)]
             low = np.minimum.reduce([posterior, *ends])
             high = np.maximum.reduce([posterior, *ends])
             table["bayes_prior"] = np.exp(part.offset)
@@ -266,14 +268,12 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
     return replace(result, confidence=derived.with_override(level, note, analyst))
 
 
-def _supporting_origins(part: Any, values: np.ndarray, leader: int) -> np.ndarray:
+def _supporting_origins(part: Any, means: np.ndarray, leader: int) -> np.ndarray:
     """Which origins' evidence favours the leader: it scores the leader at least as well as any
     rival and better than some rival (bool per origin)."""
     units = part.matrix
-    means = units.group_means(values)
     contributions = part.utility(part.contributions(means))          # higher favours a hypothesis
-    per_origin = np.zeros((units.n_origins, len(units.hypotheses)))
-    np.add.at(per_origin, units.group_origins(), contributions)
+    per_origin = origin_sums(contributions, units.group_origins(), units.n_origins)
     if per_origin.shape[1] < 2 or not len(per_origin):
         return np.zeros(len(per_origin), dtype=bool)
     tolerance = 1e-9 * np.maximum(np.abs(per_origin).max(axis=1), 1.0)
