@@ -93,7 +93,8 @@ def score_lines(result: dict[str, Any]) -> list[str]:
                 extra = f"  {words[hypothesis]}  (range {100 * low:.0f}–{100 * high:.0f}%)"
             lines.append(f" {lead} {shown}  {hypothesis}{extra}")
         if name == "bayes" and engine.get("assumption"):
-            lines.append(f"   assumes {engine['assumption']}; the range runs to every item independent")
+            lines.append(f"   assumes {engine['assumption']}; the range runs from one observation per origin "
+                         f"to every item independent")
         if "independent_origins_for_leader" in engine:
             count = engine["independent_origins_for_leader"]
             flag = "  ⚠ the leader rests on a single origin" if engine.get("single_origin") else ""
