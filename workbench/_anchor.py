@@ -24,6 +24,7 @@ orphaned (``find_quote`` returns None).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,7 +96,13 @@ class _Folded:
 def fold(text: str) -> str:
     """``text`` with typographic variants made equal: quotes, apostrophes and dashes in their
     ASCII form, every run of white space one space, lower case."""
-    return _fold_text(text)[0]
+    folded = text.translate(_FOLD_TABLE)
+    lower = folded.lower()
+    return _GAP.sub(_gap, lower if len(lower) == len(folded) else folded)
+
+
+def _gap(run: re.Match[str]) -> str:
+    return " " if " " in run.group() else ""
 
 
 @lru_cache(maxsize=256)
@@ -203,36 +210,40 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "",
     query = _Query(text, exact, prefix, suffix, hint)
     if not query.quote:
         return None
-    best = query.best(_verbatim(text, exact))
+    best = query.best([query.from_raw(start, end) for start, end in _verbatim(text, exact)[:MAX_CANDIDATES]])
     if best is None or not best.perfect:
-        folded = query.folded
-        spans, pos = [], folded.text.find(query.quote)
-        while pos != -1 and len(spans) < MAX_CANDIDATES:
-            spans.append(folded.span(pos, pos + len(query.quote)))
-            pos = folded.text.find(query.quote, pos + 1)
-        best = _better(best, query.best(spans))
-        if best is None:  # nothing even after folding: approximate search for the quote alone
-            best = query.best(query.approximate(query.quote, 0, len(query.quote)))
-        if (best is None or not best.perfect) and (query.prefix or query.suffix):
-            # the quote together with its context: finds the right one of several similar passages
-            whole = query.prefix + query.quote + query.suffix
-            best = _better(best, query.best(query.approximate(whole, len(query.prefix),
-                                                              len(query.prefix) + len(query.quote))))
+        best = _better(best, query.best(query.folded_occurrences()))
+    if best is None or not best.perfect:
+        best = _better(best, query.search())
     if best is None:
         return None
-    method = "exact" if text[best.start:best.end] == exact else "fuzzy"
+    if best.quote < 1.0 and best.context < 1.0:  # context intact on both sides: the edges are right
+        best = query.refine(best)
+    start, end = query.folded.span(best.start, best.end)
+    method = "exact" if text[start:end] == exact else "fuzzy"
     if method == "fuzzy" and (best.quote < MIN_QUOTE or best.score < MIN_SCORE):
         return None
-    return Match(best.start, best.end, method, round(best.score, 4))
+    return Match(start, end, method, round(best.score, 4))
+
+
+STRONG = 0.9  # an approximate match scoring this near the old offset ends the search there
+CONFIDENT_CONTEXT = 0.8  # ... and so does one whose prefix and suffix both match this well
+_REACH = 8    # characters an approximate match's edges may move to a better word boundary
 
 
 @dataclass(frozen=True)
 class _Scored:
-    start: int
+    start: int      # offsets in the folded text
     end: int
     score: float
     quote: float
-    perfect: bool  # quote, prefix and suffix all match (after folding)
+    context: float  # the worse of the prefix and suffix similarities
+    perfect: bool   # quote, prefix and suffix all match (after folding)
+
+    @property
+    def confident(self) -> bool:
+        """Good enough to stop looking: a high score, or a usable quote in its own context."""
+        return self.score >= STRONG or (self.quote >= MIN_QUOTE and self.context >= CONFIDENT_CONTEXT)
 
 
 def _better(a: _Scored | None, b: _Scored | None) -> _Scored | None:
@@ -244,83 +255,160 @@ def _better(a: _Scored | None, b: _Scored | None) -> _Scored | None:
 
 
 class _Query:
-    """One quote being looked for in one text: folded forms and the scoring of candidates."""
+    """One quote being looked for in one text. Candidates are spans of the folded text, scored
+    there (so typography never costs a point); the winner is mapped back to the original."""
 
     def __init__(self, text: str, exact: str, prefix: str, suffix: str, hint: int | None) -> None:
-        self.text = text
         self.folded = _fold(text)
         self.quote = fold(exact).strip()
-        self.prefix = fold(prefix).lstrip()
-        self.suffix = fold(suffix).rstrip()
+        self.prefix = fold(prefix)
+        self.suffix = fold(suffix)
         self.hint = hint
+        self.length = len(text)
+
+    def from_raw(self, start: int, end: int) -> tuple[int, int]:
+        """The folded span of original offsets ``start:end``."""
+        origin = self.folded.origin
+        return bisect_left(origin, start), bisect_left(origin, end)
+
+    def folded_occurrences(self) -> list[tuple[int, int]]:
+        """Occurrences of the quote in the folded text (typography, white space, case aside)."""
+        text, quote = self.folded.text, self.quote
+        spans, pos = [], text.find(quote)
+        while pos != -1 and len(spans) < MAX_CANDIDATES:
+            spans.append((pos, pos + len(quote)))
+            pos = text.find(quote, pos + 1)
+        return spans
 
     def best(self, spans: list[tuple[int, int]]) -> _Scored | None:
-        """The best-scoring of these original-text spans (None if there are none)."""
+        """The best-scoring of these folded spans (None if there are none)."""
         best = None
-        for start, end in spans[:MAX_CANDIDATES]:
+        for start, end in spans:
             best = _better(best, self.score(start, end))
         return best
 
     def score(self, start: int, end: int) -> _Scored:
-        """hypothes.is's weighted score of the candidate ``text[start:end]``."""
-        text = self.text
-        quote = 1.0 - _distance(fold(text[start:end]).strip(), self.quote) / len(self.quote)
-        if self.prefix:
-            # fold a little more than needed: folding can only shorten the text
-            before = fold(text[max(0, start - 2 * len(self.prefix) - 8):start])[-len(self.prefix):]
-            prefix = 1.0 - _distance(before, self.prefix) / len(self.prefix)
-        else:
-            prefix = 1.0
-        if self.suffix:
-            after = fold(text[end:end + 2 * len(self.suffix) + 8])[:len(self.suffix)]
-            suffix = 1.0 - _distance(after, self.suffix) / len(self.suffix)
-        else:
-            suffix = 1.0
-        position = 1.0 if self.hint is None else 1.0 - min(1.0, abs(start - self.hint) / max(1, len(text)))
+        """hypothes.is's weighted score of the candidate ``folded[start:end]``."""
+        text = self.folded.text
+        quote = 1.0 - _distance(text[start:end].strip(), self.quote) / len(self.quote)
+        prefix = 1.0 - _distance(text[max(0, start - len(self.prefix)):start], self.prefix) / len(self.prefix) \
+            if self.prefix else 1.0
+        suffix = 1.0 - _distance(text[end:end + len(self.suffix)], self.suffix) / len(self.suffix) \
+            if self.suffix else 1.0
+        position = 1.0
+        if self.hint is not None:
+            position = 1.0 - min(1.0, abs(self.folded.origin[start] - self.hint) / max(1, self.length))
         score = (_W_QUOTE * quote + _W_PREFIX * prefix + _W_SUFFIX * suffix + _W_POS * position) / _W_TOTAL
-        return _Scored(start, end, score, quote, quote == prefix == suffix == 1.0)
+        return _Scored(start, end, score, quote, min(prefix, suffix), quote == prefix == suffix == 1.0)
 
-    def approximate(self, pattern: str, lo: int, hi: int) -> list[tuple[int, int]]:
-        """Original spans of the best approximate matches of ``pattern`` (errors up to half its
-        length); of each, the part matching ``pattern[lo:hi]`` (the quote within its context)."""
+    def refine(self, found: _Scored) -> _Scored:
+        """Move an approximate match's edges to the nearby word boundaries that score best.
+
+        Where words were trimmed, an alignment may as well give a letter or two of the context
+        to the quote as not; the context decides."""
+        text = self.folded.text
+        size = len(text)
+        best = found
+        ends = [p for p in range(max(found.start + 1, found.end - _REACH), min(size, found.end + _REACH) + 1)
+                if p != found.end and (p == size or text[p] == " " or (text[p - 1].isalnum() and not text[p].isalnum()))]
+        for end in ends:
+            best = _better(best, self.score(found.start, end))
+        starts = [p for p in range(max(0, best.start - _REACH), min(best.end - 1, best.start + _REACH) + 1)
+                  if p != best.start and (p == 0 or text[p - 1] == " " or (not text[p - 1].isalnum() and text[p].isalnum()))]
+        for start in starts:
+            best = _better(best, self.score(start, best.end))
+        return best
+
+    def search(self) -> _Scored | None:
+        """The best approximate match: near the old offset first (most edits keep a passage
+        roughly in place, and a window is quicker to search), then in the whole text."""
+        size = len(self.folded.text)
+        best = None
+        if self.hint is not None:
+            near = bisect_left(self.folded.origin, self.hint)
+            reach = 2 * (len(self.prefix) + len(self.quote) + len(self.suffix)) + 256
+            window = (max(0, near - reach), min(size, near + reach))
+            if window != (0, size):
+                best = self._search_in(*window)
+                if best is not None and best.confident:
+                    return best
+        return _better(best, self._search_in(0, size))
+
+    def _search_in(self, lo: int, hi: int) -> _Scored | None:
+        """The quote with its context first (the alignment of the whole places the quote and
+        picks the right one of similar passages), else the quote alone."""
+        best = None
+        if self.prefix or self.suffix:
+            whole = self.prefix + self.quote + self.suffix
+            best = self.best(self._approximate(whole, len(self.prefix), len(self.prefix) + len(self.quote), lo, hi))
+            if best is not None and best.confident:
+                return best
+        return _better(best, self.best(self._approximate(self.quote, 0, len(self.quote), lo, hi)))
+
+    def _approximate(self, pattern: str, first: int, last: int, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Folded spans of the best approximate matches of ``pattern`` in ``folded[lo:hi]``
+        (errors up to half its length); of each, the part aligned with ``pattern[first:last]``."""
         folded = self.folded.text
-        target = self._reduced(pattern)
+        target = self._reduced(pattern, folded[lo:hi])
         if target is None:
             return []
         found = edlib.align(pattern, target, mode="HW", task="locations", k=max(1, len(pattern) // 2))
-        if found["editDistance"] < 0:
+        if found["editDistance"] < 0 or not found["locations"]:
             return []
+        places = [(b, e + 1) for b, e in found["locations"][:MAX_CANDIDATES] if b is not None]
+        if (first, last) != (0, len(pattern)) and places:
+            # the path through the first best match only (a short global alignment)
+            b, e = places[0]
+            path = edlib.align(pattern, target[b:e], mode="NW", task="path")
+            places = [_inner(b, path["cigar"], first, last)]
         spans: list[tuple[int, int]] = []
-        for start, last in found["locations"][:MAX_CANDIDATES]:
+        for start, end in places:
             if start is None:
                 continue
-            if (lo, hi) != (0, len(pattern)):
-                # the quote's part of the matched window: align the quote inside it
-                window = target[start:last + 1]
-                inner = edlib.align(pattern[lo:hi], window, mode="HW", task="locations",
-                                    k=max(1, (hi - lo) // 2))
-                if inner["editDistance"] < 0 or not inner["locations"] or inner["locations"][0][0] is None:
-                    continue
-                start, last = start + inner["locations"][0][0], start + inner["locations"][0][1]
-            while start <= last and folded[start] == " ":
+            start, end = start + lo, end + lo
+            while start < end and folded[start] == " ":
                 start += 1
-            while last >= start and folded[last] == " ":
-                last -= 1
-            if start <= last:
-                spans.append(self.folded.span(start, last + 1))
+            while end > start and folded[end - 1] == " ":
+                end -= 1
+            if start < end:
+                spans.append((start, end))
         return list(dict.fromkeys(spans))
 
-    def _reduced(self, pattern: str) -> str | None:
-        """The folded text for edlib, whose alphabet is limited to 256 symbols: characters the
+    def _reduced(self, pattern: str, target: str) -> str | None:
+        """``target`` for edlib, whose alphabet is limited to 256 symbols: characters the
         pattern lacks can never match it, so they may all share one symbol."""
-        text = self.folded.text
         if len(self.folded.alphabet | set(pattern)) <= 256:
-            return text
+            return target
         keep = set(pattern)
         if len(keep) > 255:
             return None  # a quote of more than 255 distinct characters: exact matching only
-        filler = next(c for c in ("\x00", "\x01", "\x02") if c not in keep)
-        return re.sub(f"[^{''.join(re.escape(c) for c in sorted(keep))}]", filler, text)
+        filler = next(chr(c) for c in range(0x110000) if chr(c) not in keep)
+        return re.sub(f"[^{''.join(re.escape(c) for c in sorted(keep))}]", filler, target)
+
+
+def _inner(start: int, cigar: str, lo: int, hi: int) -> tuple[int | None, int]:
+    """Where pattern characters ``lo:hi`` lie in the target, following an edlib alignment path
+    (``=``/``X`` step both, ``I`` the pattern only, ``D`` the target only) that begins at target
+    offset ``start``. Target-only characters at either edge stay outside: they are context."""
+    q, t = 0, start
+    begin: int | None = None
+    end = start
+    for count, op in _CIGAR.findall(cigar):
+        n = int(count)
+        if op == "D":  # target only
+            t += n
+            continue
+        if begin is None and q <= lo < q + n:
+            begin = t + (lo - q if op != "I" else 0)
+        if q < hi <= q + n:
+            end = t + (hi - q if op != "I" else 0)
+        q += n
+        if op != "I":
+            t += n
+    return (begin, end) if begin is not None and end > begin else (None, end)
+
+
+_CIGAR = re.compile(r"(\d+)([=XID])")
 
 
 def _distance(a: str, b: str) -> int:
@@ -333,5 +421,6 @@ def _distance(a: str, b: str) -> int:
         keep = set(b)
         if len(keep) > 255:  # no room even so: count differing positions instead
             return sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
-        a = "".join(c if c in keep else "\x00" for c in a)
+        filler = next(chr(c) for c in range(0x110000) if chr(c) not in keep)
+        a = "".join(c if c in keep else filler for c in a)
     return int(edlib.align(a, b, mode="NW", task="distance")["editDistance"])
