@@ -398,7 +398,8 @@ class Analysis:
             article_id: article id or unique prefix.
             quote: the words to tag.
             prefix, suffix: text that must come just before / after the wanted occurrence.
-            occurrence: which occurrence, counting from 1 in text order.
+            occurrence: which occurrence, counting from 1 in text order (among those with the
+                given prefix/suffix, when given).
             **options: ratings, note, weights, dates, flags, analyst (see ``tag``).
         Raises:
             StoreError: the quote is not in the article, or occurs more than once and the
@@ -608,11 +609,6 @@ def _pick_occurrence(text: str, quote: str, where: str, *, prefix: str | None, s
     short = f"{quote[:60]!r}"
     if not found:
         raise StoreError(f"quote {short}: not found in {where}")
-    if occurrence is not None:
-        if isinstance(occurrence, bool) or not isinstance(occurrence, int) or not 1 <= occurrence <= len(found):
-            raise StoreError(f"quote {short}: occurrence={occurrence!r} is not between 1 and {len(found)} "
-                             f"(it occurs {len(found)} time{'s' if len(found) > 1 else ''} in {where})")
-        found = [found[occurrence - 1]]
     if prefix or suffix:
         # compared folded, so a straight apostrophe in the option matches a curly one in the text
         before, after = fold(prefix or "").strip(), fold(suffix or "").strip()
@@ -621,6 +617,11 @@ def _pick_occurrence(text: str, quote: str, where: str, *, prefix: str | None, s
                  and fold(text[end:end + 4 * len(after) + 8]).lstrip().startswith(after)]
         if not found:
             raise StoreError(f"quote {short}: no occurrence in {where} has the given prefix/suffix")
+    if occurrence is not None:  # counted among those with the given prefix/suffix, if any
+        if isinstance(occurrence, bool) or not isinstance(occurrence, int) or not 1 <= occurrence <= len(found):
+            raise StoreError(f"quote {short}: occurrence={occurrence!r} is not between 1 and {len(found)} "
+                             f"(it occurs {len(found)} time{'s' if len(found) > 1 else ''} in {where})")
+        found = [found[occurrence - 1]]
     if len(found) > 1:
         raise StoreError(f"quote {short}: occurs {len(found)} times in {where}; say which with "
                          f"occurrence=1..{len(found)} or prefix=/suffix= (the words just before/after it)")
