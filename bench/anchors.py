@@ -26,7 +26,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bench.corpus import articles
-from workbench._anchor import _fold, find_quote, make_anchor
+from workbench._anchor import find_quote, make_anchor
+from workbench._folding import folded_text
 
 KINDS = ("changed word", "apostrophe", "quotation marks", "white space", "line break",
          "trimmed at start", "trimmed at end", "typo fixed", "inserted before")
@@ -165,7 +166,7 @@ def _run(texts: list[tuple[str, list[_Case]]], matcher, repeat: int,  # noqa: AN
     disturbed; CPU time leaves out waiting for a core), each from a cold cache of folded texts."""
     times, cpu = [], []
     for _ in range(repeat):
-        _fold.cache_clear()
+        folded_text.cache_clear()
         results = []
         t0, c0 = time.perf_counter(), time.process_time()
         for text, cases in texts:

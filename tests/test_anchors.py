@@ -2,7 +2,8 @@
 repeated phrases. Expected spans are written out by hand from the edited text."""
 import pytest
 
-from workbench._anchor import CONTEXT, find_quote, fold, make_anchor, occurrences
+from workbench._anchor import CONTEXT, find_quote, make_anchor, occurrences
+from workbench._folding import fold
 
 TEXT = ("MINSK, 14 March. Belarus’s defence ministry said that snap readiness checks had begun near the border. "
         "“Next week the army will move north to secure the railway hubs at Gomel and Mozry,” the ministry’s "

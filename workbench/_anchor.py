@@ -12,8 +12,11 @@ Finding a quote again follows the design of hypothes.is's quote matching (read, 
    change freely are made equal (curly and straight quotes and apostrophes, dashes, runs of
    white space and line breaks, letter case);
 3. then approximate matches, edit distance up to half the quote's length, found by edlib's
-   bit-parallel infix alignment over the folded text, for the quote alone and for the quote
-   with its prefix and suffix (which finds the right one of several similar passages).
+   bit-parallel infix alignment over the folded text: first near the old offset, then in the
+   whole text; first the quote with its prefix and suffix (the alignment of the whole places
+   the quote's edges and picks the right one of several similar passages), then the quote
+   alone. Where words were trimmed, the edges then move to the nearby word boundaries that
+   score best.
 
 Every candidate is scored like hypothes.is does: similarity of the matched text to the quote
 (weight 50), of the text before it to the prefix (20) and after it to the suffix (20), and
@@ -26,12 +29,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 
 import edlib
 
-__all__ = ["Anchor", "Match", "CONTEXT", "MIN_SCORE", "METHODS", "make_anchor", "find_quote",
-           "occurrences", "fold"]
+from ._folding import fold, folded_text
+
+__all__ = ["Anchor", "Match", "CONTEXT", "MIN_SCORE", "METHODS", "make_anchor", "find_quote", "occurrences"]
 
 CONTEXT = 32        # characters of prefix and suffix kept around the quote
 MAX_CONTEXT = 256   # context grows up to this while it does not yet single out a repeated quote
@@ -39,6 +42,9 @@ MIN_SCORE = 0.7     # an approximate match scoring less is no match (the quote i
 MIN_QUOTE = 0.5     # ... and so is one that keeps less than half of the quote
 METHODS = ("exact", "fuzzy", "orphaned")
 MAX_CANDIDATES = 200  # occurrences scored per stage: a very common phrase must not cost seconds
+STRONG = 0.9        # an approximate match scoring this near the old offset ends the search there,
+CONFIDENT_CONTEXT = 0.8  # and so does one keeping half the quote whose prefix and suffix match this well
+_REACH = 8          # characters an approximate match's edges may move to a better word boundary
 
 # Weights of hypothes.is's match score: quote, prefix, suffix, position.
 _W_QUOTE, _W_PREFIX, _W_SUFFIX, _W_POS = 50.0, 20.0, 20.0, 2.0
@@ -67,71 +73,6 @@ class Match:
     end: int
     method: str
     score: float
-
-
-# -- folding: one character class per typographic variant ------------------------------------
-_ZERO_WIDTH = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_FOLD_TABLE = str.maketrans({
-    **{c: " " for c in map(chr, range(0x3001)) if c.isspace()},
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u00b4`", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-})
-# Runs of spaces collapse to one; zero-width characters disappear (after the table made every
-# kind of white space a plain space).
-_GAP = re.compile(f"[ {_ZERO_WIDTH}]{{2,}}|[{_ZERO_WIDTH}]")
-
-
-@dataclass(frozen=True)
-class _Folded:
-    text: str
-    origin: list[int]  # origin[i]: index in the original text of folded character i; one past the end last
-    alphabet: frozenset[str]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original span of folded characters ``start:end``."""
-        return self.origin[start], self.origin[end - 1] + 1
-
-
-def fold(text: str) -> str:
-    """``text`` with typographic variants made equal: quotes, apostrophes and dashes in their
-    ASCII form, every run of white space one space, lower case."""
-    folded = text.translate(_FOLD_TABLE)
-    lower = folded.lower()
-    return _GAP.sub(_gap, lower if len(lower) == len(folded) else folded)
-
-
-def _gap(run: re.Match[str]) -> str:
-    return " " if " " in run.group() else ""
-
-
-@lru_cache(maxsize=256)
-def _fold(text: str) -> _Folded:
-    """A whole text folded, with the way back to its offsets (cached: texts are searched often)."""
-    folded, origin = _fold_text(text)
-    return _Folded(folded, origin, frozenset(folded))
-
-
-def _fold_text(text: str) -> tuple[str, list[int]]:
-    folded = text.translate(_FOLD_TABLE)
-    lower = folded.lower()
-    if len(lower) == len(folded):  # a few letters lower-case to two characters; keep case then
-        folded = lower
-    parts: list[str] = []
-    origin: list[int] = []
-    last = 0
-    for gap in _GAP.finditer(folded):
-        parts.append(folded[last:gap.start()])
-        origin.extend(range(last, gap.start()))
-        run = gap.group()
-        if " " in run:
-            parts.append(" ")
-            origin.append(gap.start() + run.index(" "))
-        last = gap.end()
-    parts.append(folded[last:])
-    origin.extend(range(last, len(folded)))
-    origin.append(len(folded))
-    return "".join(parts), origin
 
 
 # -- making anchors ---------------------------------------------------------------------------
@@ -170,7 +111,7 @@ def occurrences(text: str, quote: str) -> list[tuple[int, int]]:
     spans = _verbatim(text, quote)
     if spans:
         return spans
-    folded, needle = _fold(text), fold(quote).strip()
+    folded, needle = folded_text(text), fold(quote).strip()
     if not needle:
         return []
     out, pos = [], folded.text.find(needle)
@@ -226,11 +167,6 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "",
     return Match(start, end, method, round(best.score, 4))
 
 
-STRONG = 0.9  # an approximate match scoring this near the old offset ends the search there
-CONFIDENT_CONTEXT = 0.8  # ... and so does one whose prefix and suffix both match this well
-_REACH = 8    # characters an approximate match's edges may move to a better word boundary
-
-
 @dataclass(frozen=True)
 class _Scored:
     start: int      # offsets in the folded text
@@ -259,7 +195,7 @@ class _Query:
     there (so typography never costs a point); the winner is mapped back to the original."""
 
     def __init__(self, text: str, exact: str, prefix: str, suffix: str, hint: int | None) -> None:
-        self.folded = _fold(text)
+        self.folded = folded_text(text)
         self.quote = fold(exact).strip()
         self.prefix = fold(prefix)
         self.suffix = fold(suffix)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from . import _schema as s
 from ._anchor import find_quote
@@ -46,19 +46,27 @@ def copy_passages(conn: Connection, article_ids: Iterable[str] | None = None,
     """
     a, e = s.articles, s.evidence
     root = func.coalesce(a.c.copy_of, a.c.id)
+    wanted = None if article_ids is None else set(article_ids)
+    stories = None
+    if wanted is not None:  # only the stories of these articles (indexed: id and copy_of)
+        stories = {r for (r,) in conn.execute(select(root).where(a.c.id.in_(wanted)))}
+        if not stories:
+            return {}
     query = (select(e.c.id, e.c.analysis_id, e.c.article_id, e.c.start, e.c.exact, e.c.prefix, e.c.suffix,
                     root.label("root"))
              .join(a, a.c.id == e.c.article_id)
              .where(e.c.kind == "quote", e.c.start.is_not(None)))
     if analysis_ids is not None:
         query = query.where(e.c.analysis_id.in_(list(analysis_ids)))
+    if stories is not None:
+        query = query.where(or_(a.c.id.in_(stories), a.c.copy_of.in_(stories)))
     quotes = conn.execute(query).all()
     if not quotes:
         return {}
     roots = {q.root for q in quotes}
     members: dict[str, list[str]] = {}
-    wanted = None if article_ids is None else set(article_ids)
-    for article_id, story in conn.execute(select(a.c.id, root).where(root.in_(roots))).all():
+    for article_id, story in conn.execute(select(a.c.id, root).where(or_(a.c.id.in_(roots),
+                                                                         a.c.copy_of.in_(roots)))).all():
         if wanted is None or article_id in wanted:
             members.setdefault(story, []).append(article_id)
     texts: dict[str, str] = {}

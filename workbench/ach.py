@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from . import _schema as s
-from ._anchor import fold, make_anchor, occurrences
+from ._anchor import make_anchor, occurrences
 from ._changes import ChangeSet, redo, undo
+from ._folding import fold
 from .analysis import scales
 from .errors import StoreError
 from .store import now
