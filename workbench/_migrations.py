@@ -51,7 +51,7 @@ def _v1_core(conn: Connection) -> None:
 def _v2_analyses(conn: Connection) -> None:
     for table in (s.analyses, s.hypotheses):
         table.create(conn)
-    # evidence as the second release shaped it (anchor methods came with step 4)
+    # evidence as the second release shaped it (origins came with step 4, anchor methods with step 5)
     conn.execute(text(
         'CREATE TABLE evidence (id VARCHAR(16) NOT NULL, analysis_id VARCHAR(16) NOT NULL, '
         'kind VARCHAR(16) NOT NULL, article_id VARCHAR(16), start INTEGER, "end" INTEGER, exact TEXT, '
