@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -89,7 +88,7 @@ def build(quotes: int, per_article: int, words: int = 500, seed: int = 11) -> li
     rng = random.Random(seed)
     out = []
     count = 0
-    for number, article in enumerate(articles(-(-quotes // per_article), words=words, seed=seed)):
+    for article in articles(-(-quotes // per_article), words=words, seed=seed):
         tokens = article["text"].split()
         slots = sorted(rng.sample(range(0, len(tokens) // 40), per_article))
         original_parts: list[str] = []
@@ -118,7 +117,6 @@ def build(quotes: int, per_article: int, words: int = 500, seed: int = 11) -> li
         for kind, start, end, expected in pending:
             anchor = make_anchor(original, start, end)
             cases.append(_Case(kind, anchor.exact, anchor.prefix, anchor.suffix, anchor.start, expected))
-            assert edited[expected[0]:expected[1]].split()[0], number
         out.append((edited, cases))
     return out
 
