@@ -46,7 +46,7 @@ def test_items_of_one_outlet_share_an_origin_and_a_copy_takes_its_originals(corp
     an.tag_quote(ids["a1"], "the armed forces of Belarus did not directly engage", ratings={"H1": "I"})
     an.tag_quote(ids["a2"], "Belarus moved two brigades to the border", ratings={"H1": "C"})
     an.tag_quote(ids["b1"], "Belarusian units near the border", ratings={"H1": "C"})
-    an.tag_quote(ids["c1"], "Putin", ratings={"H1": "N"})
+    an.tag_quote(ids["c1"], "Putin", occurrence=1, ratings={"H1": "N"})  # "Putin" occurs many times
     an.add_assumption("Lukashenko fears unrest", ratings={"H1": "I"})
     origins = an.frame().drop_duplicates("evidence").set_index("evidence")["origin"]
     assert origins["E1"] == origins["E2"]                 # one outlet

@@ -193,6 +193,10 @@ def _evidence_list(evidence: Any, names: list[str], data: dict[str, Any], anchor
             target = anchors.get(r["id"])
             quote = escape(r["exact"])
             link = f' <a href="#{escape(target)}">in the article</a>' if target else ""
+            if r.get("anchor_method") == "orphaned":
+                link = " · orphaned: not found in this workspace's articles"
+            elif r.get("anchor_method") == "fuzzy" and r.get("anchor_score") is not None:
+                link += f" · found in changed text (match {float(r['anchor_score']):.2f})"
             body = f'<blockquote class="wb-quote">“{quote}”</blockquote><p class="wb-src">{escape(r["source"] or "unknown source")}{link}</p>'
         else:
             body = f'<p class="wb-freestanding"><strong>{escape(r["kind"])}:</strong> {escape(r["note"] or "")}</p>'

@@ -151,6 +151,10 @@ hypotheses = Table(
 )
 
 WEIGHT_CHECK = "IN ('High','Medium','Low')"
+# A quote has offsets in an article unless it is orphaned (schema step 5 relaxed this).
+QUOTE_ANCHOR_CHECK = ("kind <> 'quote' OR anchor_method = 'orphaned' "
+                      "OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)")
+ANCHOR_METHOD_CHECK = "anchor_method IS NULL OR anchor_method IN ('exact','fuzzy','orphaned')"
 
 evidence = Table(
     "evidence",
@@ -177,12 +181,17 @@ evidence = Table(
     Column("flags", Text, nullable=False, server_default="[]"),  # JSON list: deception, key_assumption
     Column("position", Integer, nullable=False, server_default="0"),
     Column("origin", Text),  # step 4: the analyst's "same origin" mark
+    # How a quote's anchor was found (schema step 5): exact | fuzzy | orphaned, and the match
+    # score 0-1. An orphaned quote (imported, not found in any article) keeps its words and
+    # ratings but has no offsets.
+    Column("anchor_method", String(8)),
+    Column("anchor_score", Float),
     CheckConstraint("kind IN ('quote','assumption','absence')", name="ck_evidence_kind"),
     CheckConstraint(f"credibility {WEIGHT_CHECK}", name="ck_evidence_credibility"),
     CheckConstraint(f"relevance {WEIGHT_CHECK}", name="ck_evidence_relevance"),
     CheckConstraint("info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6", name="ck_evidence_info_cred"),
-    CheckConstraint("kind <> 'quote' OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)",
-                    name="ck_evidence_quote_anchor"),
+    CheckConstraint(QUOTE_ANCHOR_CHECK, name="ck_evidence_quote_anchor"),
+    CheckConstraint(ANCHOR_METHOD_CHECK, name="ck_evidence_anchor_method"),
     Index("ix_evidence_analysis", "analysis_id", "position"),
     Index("ix_evidence_article", "article_id"),
 )

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from . import _schema as s
-from ._anchor import locate, make_anchor
+from ._anchor import make_anchor, occurrences
 from ._changes import ChangeSet, redo, undo
+from ._folding import fold
 from .analysis import scales
 from .errors import StoreError
 from .store import now
@@ -141,7 +142,7 @@ class Analysis:
         items, hyps, wide = snapshot
         columns = ["label", "id", "kind", "article_id", "start", "end", "exact", "note", "credibility",
                    "relevance", "info_credibility", "reliability", "source", "group", "event_date",
-                   "report_date", "analyst", "flags", "copy"]
+                   "report_date", "analyst", "flags", "copy", "anchor_method", "anchor_score"]
         out = items[columns].reset_index(drop=True)
         # the matrix shows an unrated cell as blank ("NA"), as PARC does; only the engines tell them apart
         ratings = wide.where(wide.notna(), "NA").set_axis(list(hyps["name"]), axis=1).reset_index(drop=True)
@@ -381,16 +382,40 @@ class Analysis:
                                   flags=flags, analyst=analyst,
                                   anchor={"article_id": article.id, "start": anchor.start, "end": anchor.end,
                                           "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix,
-                                          "content_hash": article.content_hash},
+                                          "content_hash": article.content_hash, "anchor_method": "exact",
+                                          "anchor_score": 1.0},
                                   label=f"tag {anchor.exact[:40]!r} in {article.id}")
 
-    def tag_quote(self, article_id: str, quote: str, **options: Any) -> str:
-        """Tag the first occurrence of ``quote`` in an article (see ``tag``)."""
+    def tag_quote(self, article_id: str, quote: str, *, prefix: str | None = None, suffix: str | None = None,
+                  occurrence: int | None = None, **options: Any) -> str:
+        """Tag ``quote`` in an article (see ``tag``); returns the evidence id.
+
+        The quote is found verbatim, or differing only in typography, white space or case
+        (curly or straight quotes, a line break for a space). When it occurs more than once,
+        say which: ``prefix`` / ``suffix`` (words just before / after it) or ``occurrence``
+        (1 for the first); the first is never taken silently.
+
+        Args:
+            article_id: article id or unique prefix.
+            quote: the words to tag.
+            prefix, suffix: text that must come just before / after the wanted occurrence.
+            occurrence: which occurrence, counting from 1 in text order (among those with the
+                given prefix/suffix, when given).
+            **options: ratings, note, weights, dates, flags, analyst (see ``tag``).
+        Raises:
+            StoreError: the quote is not in the article, or occurs more than once and the
+                options do not single out one occurrence (the message names the count).
+        """
         article = self.ws.article(article_id)
-        found = locate(article.text, quote)
-        if found is None:
-            raise StoreError(f"quote {quote[:60]!r}: not found in article {article.id}")
-        return self.tag(article.id, *found, **options)
+        start, end = _pick_occurrence(article.text, quote, f"article {article.id}",
+                                      prefix=prefix, suffix=suffix, occurrence=occurrence)
+        return self.tag(article.id, start, end, **options)
+
+    @property
+    def orphans(self) -> "pd.DataFrame":
+        """Quotes whose article or words could not be found (kept with their ratings; see import)."""
+        frame = self.evidence
+        return frame[frame["anchor_method"] == "orphaned"].reset_index(drop=True)
 
     def add_assumption(self, note: str, **options: Any) -> str:
         """A key assumption: free-standing evidence with no article anchor."""
@@ -570,6 +595,38 @@ def _origin_key(mark: str | None, root_source: int | None, source: int | None, c
     if article is not None:
         return f"article:{copy_of or article}"
     return None
+
+
+def _pick_occurrence(text: str, quote: str, where: str, *, prefix: str | None, suffix: str | None,
+                     occurrence: int | None) -> tuple[int, int]:
+    """The one occurrence of ``quote`` in ``text`` the options single out, as offsets.
+
+    Raises:
+        StoreError: not found, or ambiguous (naming the count and how to choose).
+    """
+    if not str(quote or "").strip():
+        raise StoreError("quote: must not be empty")
+    found = occurrences(text, quote)
+    short = f"{quote[:60]!r}"
+    if not found:
+        raise StoreError(f"quote {short}: not found in {where}")
+    if prefix or suffix:
+        # compared folded, so a straight apostrophe in the option matches a curly one in the text
+        before, after = fold(prefix or "").strip(), fold(suffix or "").strip()
+        found = [(start, end) for start, end in found
+                 if fold(text[max(0, start - 4 * len(before) - 8):start]).rstrip().endswith(before)
+                 and fold(text[end:end + 4 * len(after) + 8]).lstrip().startswith(after)]
+        if not found:
+            raise StoreError(f"quote {short}: no occurrence in {where} has the given prefix/suffix")
+    if occurrence is not None:  # counted among those with the given prefix/suffix, if any
+        if isinstance(occurrence, bool) or not isinstance(occurrence, int) or not 1 <= occurrence <= len(found):
+            raise StoreError(f"quote {short}: occurrence={occurrence!r} is not between 1 and {len(found)} "
+                             f"(it occurs {len(found)} time{'s' if len(found) > 1 else ''} in {where})")
+        found = [found[occurrence - 1]]
+    if len(found) > 1:
+        raise StoreError(f"quote {short}: occurs {len(found)} times in {where}; say which with "
+                         f"occurrence=1..{len(found)} or prefix=/suffix= (the words just before/after it)")
+    return found[0]
 
 
 def _clean_name(value: Any, what: str) -> str:

@@ -157,7 +157,18 @@ def import_analysis(file: Path, workspace: Path) -> None:
             an = ws.import_analysis(file)
         except WorkbenchError as exc:
             raise click.ClickException(str(exc)) from None
-        click.echo(f"imported {an.id}: {an.question} ({len(an.hypotheses)} hypotheses, {len(an.evidence)} evidence items)")
+        evidence = an.evidence
+        click.echo(f"imported {an.id}: {an.question} ({len(an.hypotheses)} hypotheses, {len(evidence)} evidence items)")
+        fuzzy = int((evidence["anchor_method"] == "fuzzy").sum())
+        if fuzzy:
+            click.echo(f"{fuzzy} quote{'s' if fuzzy > 1 else ''} found in changed text (fuzzy match)")
+        orphans = evidence[evidence["anchor_method"] == "orphaned"]
+        if len(orphans):
+            click.echo(f"{len(orphans)} quote{'s' if len(orphans) > 1 else ''} orphaned (kept with ratings, "
+                       "not found in any article of this workspace):")
+            for row in orphans.to_dict("records"):
+                where = f"article {row['article_id']}" if row["article_id"] else "no matching article"
+                click.echo(f"  {row['label']} {row['exact'][:70]!r} ({where})")
 
 
 @analysis.command("export")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from ._story_evidence import copy_passages
 from ._widget_base import asset
 from .render import base_css, label_styles, render_article
 from .store import now
@@ -137,7 +138,7 @@ def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[st
         by_article[row["article_id"]].append(row)
     chosen = [ws.analysis(a) for a in (analyses if analyses is not None else list(ws.analyses["id"]))]
     views = {analysis.id: analysis.views() for analysis in chosen}  # one read per analysis
-    passages, anchors = _passages(chosen, views)
+    passages, anchors = _passages(ws, chosen, views)
     heading = title or (chosen[0].question if chosen else f"Workbench report — {Path(ws.location).name}")
     body: list[str] = [f"<h1>{escape(heading)}</h1>", _provenance(ws, articles, len(chosen)), _contents(chosen, articles)]
     for analysis in chosen:
@@ -186,21 +187,38 @@ def _texts(ws: "Workspace") -> dict[str, str]:
         return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
 
 
-def _passages(analyses: list[Any], views: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
-    """Evidence passages per article (for underlines) and each evidence item's anchor id."""
+def _passages(ws: "Workspace", analyses: list[Any],
+              views: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Evidence passages per article (for underlines) and each evidence item's anchor id.
+
+    A quote shows on the article it was tagged in and, found again, on every other copy of
+    the same story (a syndicated or later edited copy); an orphaned quote shows nowhere.
+    """
     passages: dict[str, list[dict[str, Any]]] = defaultdict(list)
     anchors: dict[str, str] = {}
+    with ws.store.read() as conn:
+        copied = copy_passages(conn, analysis_ids=[a.id for a in analyses])
+    found_in: dict[str, list[Any]] = defaultdict(list)
+    for article_passages in copied.values():
+        for p in article_passages:
+            found_in[p.evidence_id].append(p)
     for analysis in analyses:
         evidence = views[analysis.id][0]
         first = analysis.hypotheses["name"].iloc[0] if len(analysis.hypotheses) else None
         for r in evidence.to_dict("records"):
-            if r["kind"] != "quote" or r["article_id"] is None:
+            if r["kind"] != "quote" or r["article_id"] is None or r["start"] is None:
                 continue
             anchor = f"passage-{r['id']}"
             anchors[r["id"]] = anchor
             stance = STANCE.get(r[first], "none") if first else "none"
+            title = f"{r['label']} ({analysis.question[:60]})"
             passages[r["article_id"]].append({"start": int(r["start"]), "end": int(r["end"]), "anchor": anchor,
-                                              "stance": stance, "title": f"{r['label']} ({analysis.question[:60]})"})
+                                              "stance": stance, "title": title})
+            for p in found_in.get(r["id"], ()):
+                how = "found" if p.method == "exact" else f"found approximately, score {p.score:.2f},"
+                passages[p.article_id].append({
+                    "start": p.start, "end": p.end, "anchor": f"passage-{r['id']}-{p.article_id}", "stance": stance,
+                    "title": f"{title}: tagged in {p.tagged_in}, {how} in this copy"})
     return passages, anchors
 
 
