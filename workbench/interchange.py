@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from . import _schema as s
 from ._anchor import Match, find_quote, make_anchor
-from ._paths import atomic_write
 from ._changes import ChangeSet
+from ._paths import atomic_write
 from .errors import StoreError
 from .store import audit, now
 
