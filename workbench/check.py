@@ -23,7 +23,7 @@ from typing import Any
 from ._changes import IGNORED, row_key, same_row
 from ._paths import absolute
 from .errors import StoreError, StoreIOError
-from .store import connect_sqlite, identify, sqlite_problem
+from ._sqlite import connect_sqlite, identify, sqlite_problem
 
 __all__ = ["CheckReport", "check_workspace"]
 

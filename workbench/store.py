@@ -18,42 +18,34 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import random
 import sqlite3
 import tempfile
 import threading
-import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, false, func, insert, select
+from sqlalchemy import Connection, create_engine, delete, false, func, insert, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import QueuePool, StaticPool
 
 from . import _schema as s
 from ._migrations import MIGRATIONS
-from ._paths import (
-    SIDECARS,
-    SQLITE_MAGIC,
-    absolute,
-    check_output,
-    os_problem,
-    register_workspace,
-    unregister_workspace,
+from ._paths import absolute, check_output, os_problem, register_workspace, unregister_workspace
+from ._sqlite import (
+    BUSY_SECONDS,
+    identify,
+    link_into_place,
+    remove_quietly,
+    sqlite_engine,
+    sqlite_problem,
 )
 from .errors import StoreError, StoreIOError
 
-__all__ = ["Store", "now", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "sqlite_problem", "identify",
-           "connect_sqlite"]
+__all__ = ["Store", "now", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "CHECKPOINT_DELAY"]
 
-BUSY_SECONDS = float(os.environ.get("WORKBENCH_BUSY_SECONDS", "60"))
-"""How long a write waits for another process's write transaction before giving up."""
-_BUSY_SLICE_MS = 250  # SQLite's own busy handler waits this long per attempt; we retry around it
 CHECKPOINT_DELAY = 0.5
 """Seconds after a write before its log is folded into the file (a checkpoint costs two fsyncs:
 ~10 ms here, against ~0.1 ms for a commit, so it runs off the edit's path, once per burst)."""
@@ -90,12 +82,12 @@ class Store:
         if is_url:
             self.engine = create_engine(location)
         elif self.location == ":memory:":
-            self.engine = _sqlite_engine(":memory:", self)
+            self.engine = sqlite_engine(":memory:", lambda: self.busy_seconds)
         else:
             self.path = absolute(location)
             if not identify(self.path, self.location):
                 self._create()
-            self.engine = _sqlite_engine(str(self.path), self)
+            self.engine = sqlite_engine(str(self.path), lambda: self.busy_seconds)
             register_workspace(self.path)
         _LIVE.add(self)
         try:
@@ -209,14 +201,14 @@ class Store:
                 raw.close()
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
-            _link_into_place(tmp, absolute_target)
+            link_into_place(tmp, absolute_target)
         except OSError as exc:
             raise StoreIOError(f"{dest}: cannot write the copy ({os_problem(exc)})") from None
         except sqlite3.Error as exc:
             raise StoreIOError(f"{dest}: cannot write the copy ({sqlite_problem(exc, self.busy_seconds) or exc})") from None
         finally:
             if tmp is not None:
-                _remove_quietly(tmp)
+                remove_quietly(tmp)
         return target
 
     def close(self) -> None:
@@ -252,21 +244,21 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".new", dir=self.path.parent)
             os.close(fd)
-            self.engine = _sqlite_engine(tmp, self)
+            self.engine = sqlite_engine(tmp, lambda: self.busy_seconds)
             try:
                 with self._errors():
                     self._migrate()
             finally:
                 self.checkpoint()
                 self.engine.dispose()
-            _link_into_place(tmp, self.path)
+            link_into_place(tmp, self.path)
         except FileExistsError:
             pass  # another process created it meanwhile: open theirs
         except OSError as exc:
             raise StoreIOError(f"{self.location}: cannot create the workspace ({os_problem(exc)})") from None
         finally:
             if tmp is not None:
-                _remove_quietly(tmp)
+                remove_quietly(tmp)
 
     def _migrate(self) -> None:
         latest = MIGRATIONS[-1].version
@@ -290,35 +282,6 @@ class Store:
                 conn.execute(insert(s.schema_migrations).values(
                     version=migration.version, description=migration.description, applied_at=now()))
                 current = migration.version
-
-
-def sqlite_problem(exc: BaseException, busy_seconds: float = BUSY_SECONDS) -> str | None:
-    """Say in words what a database error means for the analyst, or None for other errors
-    (constraint violations, programming errors), which the caller handles or re-raises."""
-    orig = getattr(exc, "orig", exc)
-    code = getattr(orig, "sqlite_errorcode", None)
-    message = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
-    if code is None:
-        return None
-    primary = code & 0xFF
-    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return (f"busy: other processes kept it busy for more than {busy_seconds:g} s; "
-                "nothing was changed, try again")
-    if primary == sqlite3.SQLITE_FULL:
-        return "disk is full (no space left on device); this change was not stored, and nothing stored before is lost"
-    if primary == sqlite3.SQLITE_READONLY:
-        return "read-only (the file or its folder cannot be written); nothing was changed"
-    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        return f"damaged ({message}); restore it from a copy (`workbench workspace check` lists the damage)"
-    if primary == sqlite3.SQLITE_IOERR:
-        return f"input/output error ({message}); nothing was changed"
-    if primary == sqlite3.SQLITE_CANTOPEN:
-        return f"cannot open ({message})"
-    if primary == sqlite3.SQLITE_NOMEM:
-        return "out of memory; nothing was changed"
-    if primary == sqlite3.SQLITE_PERM:
-        return f"permission denied ({message})"
-    return None
 
 
 def audit(conn: Connection, *, actor: str, action: str, target_type: str,
@@ -359,148 +322,6 @@ def bulk_insert(conn: Connection, table: Any, columns: tuple[str, ...], rows: li
 
 def _current_version(conn: Connection) -> int:
     return conn.execute(select(func.coalesce(func.max(s.schema_migrations.c.version), 0))).scalar_one()
-
-
-def identify(path: Path, shown: str) -> bool:
-    """Whether ``path`` is an existing workbench workspace (False: it does not exist yet).
-
-    Raises:
-        StoreError: a directory, an empty file, a file that is not a database, or another
-            application's SQLite database. Nothing is written to it.
-    """
-    if not path.exists():
-        return False
-    if path.is_dir():
-        raise StoreError(f"{shown}: is a directory, not a workspace file")
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreIOError(f"{shown}: cannot read ({os_problem(exc)})") from None
-    if size == 0:
-        wal = Path(f"{path}{SIDECARS[0]}")
-        if wal.exists() and wal.stat().st_size > 0:
-            return True  # its content is still in the write-ahead log: SQLite recovers it
-        raise StoreError(f"{shown}: an empty file, not a workspace (remove it, or name a new file, "
-                         "to start a workspace there)")
-    if header != SQLITE_MAGIC:
-        raise StoreError(f"{shown}: not a database (so not a workbench workspace); nothing was written to it")
-    try:
-        db = connect_sqlite(str(path), timeout=BUSY_SECONDS)
-        try:
-            tables = sorted(name for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
-            columns = {row[1] for row in db.execute("PRAGMA table_info(schema_migrations)")}
-        finally:
-            db.close()
-    except sqlite3.Error as exc:
-        problem = sqlite_problem(exc) or str(exc)
-        raise StoreIOError(f"{shown}: {problem}") from None
-    if {"version", "description", "applied_at"} <= columns:
-        return True
-    listed = ", ".join(tables[:8]) + (", …" if len(tables) > 8 else "") if tables else "no tables"
-    raise StoreError(f"{shown}: another application's SQLite database ({listed}), not a workbench workspace; "
-                     "nothing was written to it")
-
-
-def _sqlite_engine(filename: str, store: Store) -> Engine:
-    """An engine over one SQLite file, opened by path (never as a URL), with our own BEGINs."""
-    memory = filename == ":memory:"
-
-    def connect() -> sqlite3.Connection:
-        # isolation_level=None: pysqlite issues no BEGIN of its own; the "begin" event does.
-        return connect_sqlite(filename, timeout=_BUSY_SLICE_MS / 1000)
-
-    engine = create_engine("sqlite://", creator=connect,
-                           poolclass=StaticPool if memory else QueuePool)
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        _with_retry(lambda: _set_pragmas(dbapi_conn, memory or _read_only_media(filename)), store.busy_seconds)
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        dbapi_conn = conn.connection.dbapi_connection
-        if conn.get_execution_options().get("workbench_write"):
-            _with_retry(lambda: dbapi_conn.execute("BEGIN IMMEDIATE"), store.busy_seconds)
-        else:
-            dbapi_conn.execute("BEGIN")
-
-    return engine
-
-
-def connect_sqlite(filename: str, *, timeout: float) -> sqlite3.Connection:
-    """Open a SQLite file by its path (never parsed as a URL), in autocommit mode.
-
-    On a read-only filesystem a WAL workspace without its -wal file is opened as immutable:
-    SQLite could not create the -shm file it needs, and no one can change the file there.
-    """
-    if filename != ":memory:" and _read_only_media(filename):
-        uri = f"file:{quote(filename)}?immutable=1"  # built with escaping: the path stays a path
-        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=timeout)
-    return sqlite3.connect(filename, isolation_level=None, check_same_thread=False, timeout=timeout)
-
-
-def _read_only_media(filename: str) -> bool:
-    if filename == ":memory:" or os.path.exists(f"{filename}{SIDECARS[0]}"):
-        return False
-    try:
-        return bool(os.statvfs(os.path.dirname(filename) or ".").f_flag & os.ST_RDONLY)
-    except (OSError, AttributeError):  # no statvfs (Windows): SQLite says what it can
-        return False
-
-
-def _set_pragmas(dbapi_conn: sqlite3.Connection, fixed: bool) -> None:
-    """Per-connection settings; ``fixed``: an in-memory or immutable database (no WAL to set up)."""
-    dbapi_conn.execute(f"PRAGMA busy_timeout={_BUSY_SLICE_MS}")
-    dbapi_conn.execute("PRAGMA foreign_keys=ON")
-    if not fixed:
-        mode = dbapi_conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
-            dbapi_conn.execute("PRAGMA journal_mode=WAL").fetchall()
-        dbapi_conn.execute("PRAGMA synchronous=NORMAL")
-
-
-def _with_retry(action: Any, seconds: float) -> Any:
-    """Run ``action``, retrying while the database is busy, for at most ``seconds``.
-
-    SQLite's busy handler already waits ``_BUSY_SLICE_MS`` per attempt; between attempts we
-    sleep a short random time so that waiting processes do not wake in lockstep.
-    """
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-            if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() >= deadline:
-                raise
-            time.sleep(random.uniform(0.001, 0.02))
-
-
-def _link_into_place(tmp: str, target: Path) -> None:
-    """Give the finished file ``tmp`` the name ``target`` unless that name exists.
-
-    Raises:
-        FileExistsError: ``target`` exists (it is left alone).
-    """
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise
-    except OSError:  # a filesystem without hard links
-        if target.exists():
-            raise FileExistsError(str(target)) from None
-        os.replace(tmp, target)
-
-
-def _remove_quietly(path: str) -> None:
-    for name in (path, *(path + suffix for suffix in SIDECARS)):
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
 
 
 @atexit.register
