@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, delete, insert, select, update
 
 from . import _schema as s
-from .store import audit
+from .store import audit, bulk_insert
 
 TABLES: dict[str, Table] = {t.name: t for t in (s.analyses, s.hypotheses, s.evidence, s.ratings)}
 KEYS: dict[str, tuple[str, ...]] = {
@@ -47,6 +47,22 @@ class ChangeSet:
     def insert(self, table: Table, row: dict[str, Any]) -> None:
         self.conn.execute(insert(table).values(**row))
         self.ops.append({"table": table.name, "before": None, "after": self._row(table, _key(table, row))})
+
+    def insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Insert many rows with one statement per set of columns, recorded like ``insert``.
+
+        For bulk work (importing an analysis of thousands of items): no read-back per row, so
+        each row should name every column whose stored value matters; the row as given is
+        recorded as its after-image (a column left out takes its default on redo as well). The
+        rows are kept as given: the caller hands them over and must not change them afterwards.
+        """
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(tuple(row), []).append(row)
+        for keys, group in groups.items():
+            bulk_insert(self.conn, table, keys, [tuple(row.values()) for row in group])
+        name = table.name
+        self.ops.extend([{"table": name, "before": None, "after": row} for row in rows])
 
     def update(self, table: Table, key: dict[str, Any], values: dict[str, Any]) -> bool:
         before = self._row(table, key)

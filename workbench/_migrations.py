@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from . import _schema as s
 
@@ -57,8 +57,16 @@ def _v3_entity_rules(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE mentions ADD COLUMN rule_id INTEGER"))
 
 
+def _v4_evidence_type(conn: Connection) -> None:
+    # Step 2 creates the evidence table from the current schema, so a workspace made by this
+    # release already has the column; one made before gains it here.
+    if "evidence_type" not in {column["name"] for column in inspect(conn).get_columns("evidence")}:
+        conn.execute(text("ALTER TABLE evidence ADD COLUMN evidence_type TEXT"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
     Migration(3, "analyst corrections to entities", _v3_entity_rules),
+    Migration(4, "evidence type (PARC ACH's TYPE: HUMINT, OSINT, ...)", _v4_evidence_type),
 ]

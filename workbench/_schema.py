@@ -169,6 +169,7 @@ evidence = Table(
     Column("info_credibility", Integer),
     Column("flags", Text, nullable=False, server_default="[]"),  # JSON list: deception, key_assumption
     Column("position", Integer, nullable=False, server_default="0"),
+    Column("evidence_type", Text),  # the analyst's label for the kind of source: HUMINT, OSINT… (PARC's TYPE)
     CheckConstraint("kind IN ('quote','assumption','absence')", name="ck_evidence_kind"),
     CheckConstraint(f"credibility {WEIGHT_CHECK}", name="ck_evidence_credibility"),
     CheckConstraint(f"relevance {WEIGHT_CHECK}", name="ck_evidence_relevance"),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["analysis_to_document", "import_document", "read_analysis_file", "export_analysis", "FORMATS"]
 
 FORMATS = ("json", "achz", "w3c", "csv")
+_IN_SLICE = 500
 
 
 def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
@@ -48,13 +49,19 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
             "report_date": row["report_date"], "credibility": row["credibility"], "relevance": row["relevance"],
             "info_credibility": row["info_credibility"], "reliability": row["reliability"], "source": row["source"],
             "url": row["url"], "group": groups.get(row["id"]), "flags": json.loads(row["flags"] or "[]"),
+            "evidence_type": row["evidence_type"],
         })
+    positions = [int(p) for p in hyps["position"]]
+    if len(set(positions)) != len(positions):
+        # a workspace that imported a 0-based file before positions were renumbered on import
+        # holds two hypotheses at one position: export them in the order they are shown
+        positions = list(range(1, len(positions) + 1))
     doc = {
         "schema": SCHEMA, "version": SCHEMA_VERSION,
         "analysis": {k: info[k] for k in ("id", "question", "time_horizon", "created_by", "created_at",
                                           "updated_at", "classification")},
-        "hypotheses": [{"id": i, "name": n, "description": d, "position": int(p), "is_other": bool(o)}
-                       for i, n, d, p, o in zip(hyps["id"], hyps["name"], hyps["description"], hyps["position"],
+        "hypotheses": [{"id": i, "name": n, "description": d, "position": p, "is_other": bool(o)}
+                       for i, n, d, p, o in zip(hyps["id"], hyps["name"], hyps["description"], positions,
                                                 hyps["is_other"])],
         "evidence": evidence,
         "ratings": [{"evidence_id": ev, "hypothesis_id": hy, "rating": rt} for ev, hy, rt in ratings],
@@ -113,22 +120,24 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
         change.insert(s.analyses, {"id": aid, "question": info["question"], "time_horizon": info["time_horizon"],
                                    "classification": info["classification"], "created_by": info["created_by"] or ws.actor,
                                    "created_at": info["created_at"] or stamp, "updated_at": info["updated_at"] or stamp})
-        for position, hyp in enumerate(doc["hypotheses"], 1):
-            change.insert(s.hypotheses, {"id": hyp["id"], "analysis_id": aid, "name": hyp["name"],
-                                         "description": hyp["description"], "position": hyp["position"] or position,
-                                         "is_other": int(bool(hyp["is_other"]))})
-        for position, item in enumerate(doc["evidence"], 1):
-            row = {"id": item["id"], "analysis_id": aid, "kind": item["kind"], "note": item["note"],
-                   "analyst": item["analyst"] or ws.actor, "created_at": item["created_at"] or stamp,
-                   "updated_at": item["updated_at"] or stamp, "event_date": item["event_date"],
-                   "report_date": item["report_date"], "credibility": item["credibility"],
-                   "relevance": item["relevance"], "info_credibility": item["info_credibility"],
-                   "flags": json.dumps(item["flags"]), "position": position}
-            row.update(anchors.get(item["id"], {}))
-            change.insert(s.evidence, row)
-        for rating in doc["ratings"]:
-            if rating["rating"] != "NA":
-                change.insert(s.ratings, dict(rating))
+        # Positions are 1-based in the workspace (hypotheses are shown as H1, H2…): a document's
+        # own positions are kept when they already are, else (0-based, as PARC files and many
+        # JSON documents have them) the hypotheses are numbered 1… in their order.
+        keep = all(h["position"] >= 1 for h in doc["hypotheses"])
+        change.insert_many(s.hypotheses, [
+            {"id": hyp["id"], "analysis_id": aid, "name": hyp["name"], "description": hyp["description"],
+             "position": hyp["position"] if keep else position, "is_other": int(bool(hyp["is_other"]))}
+            for position, hyp in enumerate(doc["hypotheses"], 1)])
+        no_anchor = dict.fromkeys(("article_id", "start", "end", "exact", "prefix", "suffix", "content_hash"))
+        change.insert_many(s.evidence, [
+            {"id": item["id"], "analysis_id": aid, "kind": item["kind"], **no_anchor, **anchors.get(item["id"], {}),
+             "note": item["note"], "analyst": item["analyst"] or ws.actor, "created_at": item["created_at"] or stamp,
+             "updated_at": item["updated_at"] or stamp, "event_date": item["event_date"],
+             "report_date": item["report_date"], "credibility": item["credibility"], "relevance": item["relevance"],
+             "info_credibility": item["info_credibility"], "flags": json.dumps(item["flags"]), "position": position,
+             "evidence_type": item["evidence_type"]}
+            for position, item in enumerate(doc["evidence"], 1)])
+        change.insert_many(s.ratings, [dict(rating) for rating in doc["ratings"] if rating["rating"] != "NA"])
         change.commit(ws.actor)
     return Analysis(ws, aid)
 
@@ -138,8 +147,10 @@ def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
     imported beside its original gets new ones (references follow)."""
     hyp_ids = [h["id"] for h in doc["hypotheses"]]
     ev_ids = [e["id"] for e in doc["evidence"]]
-    taken = conn.execute(select(s.hypotheses.c.id).where(s.hypotheses.c.id.in_(hyp_ids))).first() or \
-        conn.execute(select(s.evidence.c.id).where(s.evidence.c.id.in_(ev_ids))).first()
+    # in slices: SQLite caps the parameters of one statement, and an analysis may hold 50,000 items
+    taken = any(conn.execute(select(column).where(column.in_(ids[i:i + _IN_SLICE]))).first()
+                for column, ids in ((s.hypotheses.c.id, hyp_ids), (s.evidence.c.id, ev_ids))
+                for i in range(0, len(ids), _IN_SLICE))
     if not taken:
         return doc
     new = {old: _new_id() for old in (*hyp_ids, *ev_ids)}
@@ -172,28 +183,37 @@ def export_analysis(analysis: "Analysis", fmt: str, path: str | Path) -> Path:
     """Write an analysis as json | achz | w3c | csv, atomically; returns the path."""
     if fmt not in FORMATS:
         raise StoreError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
-    doc = analysis_to_document(analysis)
+    try:
+        payload = _payload(analysis_to_document(analysis), fmt)
+    except ValueError as exc:  # a stored analysis the document rules refuse: say so, in one line
+        raise StoreError(f"analysis {analysis.id}: cannot export as {fmt}: {exc}") from None
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(payload)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    return target
+
+
+def _payload(doc: dict[str, Any], fmt: str) -> bytes:
     if fmt == "json":
-        payload = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-    elif fmt == "achz":
+        return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    if fmt == "achz":
         from .analysis.achz import write_achz
 
-        payload = write_achz(doc)
-    elif fmt == "w3c":
+        return write_achz(doc)
+    if fmt == "w3c":
         from .analysis.w3c import to_web_annotations
 
         urls = {e["article_id"]: e["url"] for e in doc["evidence"] if e["article_id"]}
-        payload = json.dumps(to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
-    else:
-        from .analysis import matrix_csv
+        return json.dumps(to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
+    from .analysis import matrix_csv
 
-        payload = matrix_csv(doc).encode("utf-8")
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(payload)
-    tmp.replace(target)
-    return target
+    return matrix_csv(doc).encode("utf-8")
 
 
 def _new_id() -> str:
