@@ -72,10 +72,15 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
 def read_analysis_file(path: str | Path) -> dict[str, Any]:
     """Read a JSON analysis document or a PARC ``.achz`` file, told apart by content.
 
+    Returns:
+        The validated document (``validate_document``'s normal form).
+
     Raises:
-        StoreError: unreadable file, not JSON and not gzip, invalid document.
+        StoreError: unreadable file, not JSON and not gzip, a file beyond the ``.achz`` limits,
+            invalid document — one line naming the file.
     """
     from .analysis.achz import read_achz
+    from .analysis.document import validate_document
 
     name = str(path)
     try:
@@ -91,23 +96,36 @@ def read_analysis_file(path: str | Path) -> dict[str, Any]:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{name}: neither an analysis JSON document nor a gzip .achz file ({exc})") from None
-    return doc
+    try:
+        return validate_document(doc)
+    except ValueError as exc:
+        raise StoreError(f"{name}: {exc}") from None
 
 
-def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "document") -> "Analysis":
+def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "document",
+                    validated: bool = False) -> "Analysis":
     """Store an analysis document as a new analysis, all or nothing.
 
     Quotes are checked against the workspace's articles: at their offsets, else found again by
     their quote selector (exact + prefix + suffix) in the same article or in an article with the
     same content hash. A quote found nowhere is an error and nothing is written.
+
+    Args:
+        ws: the workspace.
+        doc: the analysis document.
+        name: what to call it in errors (the file name).
+        validated: ``doc`` is ``validate_document``'s result, unchanged since (as
+            ``read_analysis_file`` returns it): not validated again (a second pass over a
+            20,000-item analysis costs a second or so).
     """
     from .ach import Analysis
     from .analysis.document import validate_document
 
-    try:
-        doc = validate_document(doc)
-    except ValueError as exc:
-        raise StoreError(f"{name}: {exc}") from None
+    if not validated:
+        try:
+            doc = validate_document(doc)
+        except ValueError as exc:
+            raise StoreError(f"{name}: {exc}") from None
     info = doc["analysis"]
     aid = info.get("id") or _new_id()
     stamp = now()

@@ -304,19 +304,20 @@ def _read_evidence(records: list[dict[str, str]], hypotheses: list[dict[str, Any
         flagged = record.get("FLAG", "").strip().lower() in _TRUE
         flags = [f for f in get("flags", []) if f != "deception"]
         flags = (["deception"] if flagged else []) + flags
-        item = {**{k: v for k, v in extra.items() if k != "unrated"}, "id": item_id, "kind": kind, "note": note,
-                "url": _carried(record.get("LINK", ""), get("url", _ABSENT), _xml_text, lambda t: t or None),
-                "event_date": _carried(record.get("DATE", "").strip(), get("event_date", _ABSENT), _epoch_ms,
-                                       lambda t: _from_epoch_ms(t, where)),
-                "flags": flags, "evidence_type": evidence_type,
-                "credibility": _weight(record.get("CREDIBILITY"), "Medium"),
-                "relevance": _weight(record.get("RELEVANCE"), get("relevance", "Medium"))}
+        item = dict(extra)
+        item.pop("unrated", None)
+        item.update(id=item_id, kind=kind, note=note, flags=flags, evidence_type=evidence_type,
+                    url=_carried(record.get("LINK", ""), get("url", _ABSENT), _xml_text, lambda t: t or None),
+                    event_date=_carried(record.get("DATE", "").strip(), get("event_date", _ABSENT), _epoch_ms,
+                                        lambda t: _from_epoch_ms(t, where)),
+                    credibility=_weight(record.get("CREDIBILITY"), "Medium"),
+                    relevance=_weight(record.get("RELEVANCE"), get("relevance", "Medium")))
         if not own:
             item["exact"] = None
         items.append(item)
         unrated = get("unrated") or ()
         for hypothesis_id, token in zip(hypothesis_ids, tokens):
-            rating = _parc_rating(token, where)
+            rating = _PARC_TOKENS.get(token) or _parc_rating(token, where)   # PARC's own spellings first
             if rating == "NA" and hypothesis_id in unrated:
                 continue
             ratings.append({"evidence_id": item_id, "hypothesis_id": hypothesis_id, "rating": rating})

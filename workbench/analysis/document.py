@@ -255,25 +255,43 @@ def validate_document(doc: Any) -> dict[str, Any]:
     evidence_order = {e: i for i, e in enumerate(evidence_ids)}
     ratings, seen_cells = [], set()
     rating_defaults = dict.fromkeys(_RATING_KEYS)
+    rating_codes = frozenset(RATINGS)
     for index, record in enumerate(doc["ratings"]):
-        if (type(record) is dict and record.keys() == rating_defaults.keys()
-                and all(type(record[key]) is str and record[key] for key in _RATING_KEYS)):
-            rating = dict(record)  # the usual case, without _fill's generality (a large analysis has 100,000s)
-        else:
-            rating = _fill(record, rating_defaults, f"ratings[{index}]", _RATING_KEYS)
-        cell = (rating["evidence_id"], rating["hypothesis_id"])
-        problem = ("unknown evidence id" if not isinstance(cell[0], str) or cell[0] not in evidence_order
-                   else "unknown hypothesis id" if not isinstance(cell[1], str) or cell[1] not in hypothesis_order
-                   else f"rating {rating['rating']!r} is not one of CC, C, N, I, II, NA"
-                   if not isinstance(rating["rating"], str) or rating["rating"] not in RATINGS
-                   else "rated twice" if cell in seen_cells else None)
-        if problem:
-            raise ValueError(f"rating of evidence {cell[0]!r} for hypothesis {cell[1]!r}: {problem}")
+        # the usual case first, tersely: a large analysis has 100,000s of ratings
+        try:
+            cell = (record["evidence_id"], record["hypothesis_id"])
+            code = record["rating"]
+            usual = (type(record) is dict and len(record) == 3 and cell[0] in evidence_order
+                     and cell[1] in hypothesis_order and code in rating_codes and cell not in seen_cells)
+        except (TypeError, KeyError):
+            usual = False
+        if not usual:
+            rating = _checked_rating(record, index, rating_defaults, evidence_order, hypothesis_order, seen_cells)
+            cell, code = (rating["evidence_id"], rating["hypothesis_id"]), rating["rating"]
         seen_cells.add(cell)
-        ratings.append(rating)
+        ratings.append({"evidence_id": cell[0], "hypothesis_id": cell[1], "rating": code})
     ratings.sort(key=lambda r: (evidence_order[r["evidence_id"]], hypothesis_order[r["hypothesis_id"]]))
     return {"schema": SCHEMA, "version": SCHEMA_VERSION, "analysis": analysis, "hypotheses": hypotheses,
             "evidence": evidence, "ratings": ratings}
+
+
+def _checked_rating(record: Any, index: int, defaults: dict[str, None], evidence_order: Mapping[str, int],
+                    hypothesis_order: Mapping[str, int], seen_cells: set[tuple[str, str]]) -> dict[str, Any]:
+    """A rating checked one rule at a time: the rating, or the one-line error it breaks."""
+    rating = _fill(record, defaults, f"ratings[{index}]", _RATING_KEYS)
+    cell = (rating["evidence_id"], rating["hypothesis_id"])
+
+    def known(value: Any, order: Mapping[str, int]) -> bool:
+        return isinstance(value, str) and value in order
+
+    problem = ("unknown evidence id" if not known(cell[0], evidence_order)
+               else "unknown hypothesis id" if not known(cell[1], hypothesis_order)
+               else f"rating {rating['rating']!r} is not one of CC, C, N, I, II, NA"
+               if not isinstance(rating["rating"], str) or rating["rating"] not in RATINGS
+               else "rated twice" if cell in seen_cells else None)
+    if problem:
+        raise ValueError(f"rating of evidence {cell[0]!r} for hypothesis {cell[1]!r}: {problem}")
+    return rating
 
 
 def document_to_frame(doc: Mapping[str, Any]) -> pd.DataFrame:
