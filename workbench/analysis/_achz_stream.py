@@ -4,10 +4,11 @@ Nothing is held whole: the gzip stream is decompressed in chunks (counting the b
 gzip bomb stops at ``max_bytes``), each chunk is decoded from UTF-16 and fed to expat, and the
 element handlers keep only what the PARC layout needs — the title, the classification, the
 workbench extras, and each HYPOTHESIS / EVIDENCE as a small ``{tag: text}`` record. Every
-element is counted and its depth checked as it opens, so an element flood or a deeply nested
-file is refused after at most ``max_elements`` elements, with memory bounded by the records
-kept. A DOCTYPE (and so any entity declaration) is refused when it starts, and external
-entities are never fetched.
+element is counted and its depth checked as it opens (see ``AchzLimits``), so an element flood
+is refused as soon as it goes beyond what PARC's layout could hold — 10,000 elements outside
+the records, 64 inside one, a million in all — with memory bounded by the records kept. A
+DOCTYPE (and so any entity declaration) is refused when it starts, and external entities are
+never fetched.
 
 A record keeps the text of the first child with each known tag (later duplicates and unknown
 elements — PARC's LAST-INDEX, COLOR-SCHEME, anything else — are skipped), and, as
