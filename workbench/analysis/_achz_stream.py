@@ -6,7 +6,7 @@ element handlers keep only what the PARC layout needs — the title, the classif
 workbench extras, and each HYPOTHESIS / EVIDENCE as a small ``{tag: text}`` record. Every
 element is counted and its depth checked as it opens (see ``AchzLimits``), so an element flood
 is refused as soon as it goes beyond what PARC's layout could hold — 10,000 elements outside
-the records, 64 inside one, a million in all — with memory bounded by the records kept. A
+the records, 64 inside one, 750,000 in all — with memory bounded by the records kept. A
 DOCTYPE (and so any entity declaration) is refused when it starts, and external entities are
 never fetched.
 
@@ -42,9 +42,10 @@ _OTHER, _ROOT, _MATRIX, _HYPOTHESIS, _EVIDENCE, _FIELD, _TITLE, _CLASSIFICATION,
 class AchzLimits:
     """What a ``.achz`` file may hold before it is refused.
 
-    The defaults admit a 50,000-item analysis (about 100 MB of XML). A flood of elements is
-    refused after 10,000 of them outside the MATRIX records or 64 inside one record, and in
-    any shape after a million elements in all (about a second, and a few MB).
+    The defaults admit a 50,000-item analysis (about 100 MB of XML; PARC writes about twelve
+    elements per item). A flood of elements is refused after 10,000 of them outside the MATRIX
+    records or 64 inside one record, and in any shape after 750,000 elements in all (about a
+    second, and a few MB).
 
     Attributes:
         max_bytes: decompressed XML, in bytes (UTF-16: two per character).
@@ -59,7 +60,7 @@ class AchzLimits:
     """
 
     max_bytes: int = 256 * 2**20
-    max_elements: int = 1_000_000
+    max_elements: int = 750_000
     max_outside: int = 10_000
     max_per_record: int = 64
     max_depth: int = 32
