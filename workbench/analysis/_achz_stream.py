@@ -113,7 +113,7 @@ def _handlers(limits: AchzLimits, result: ParsedAchz) -> tuple[Callable, Callabl
     max_outside, max_per_record = limits.max_outside, limits.max_per_record
     elements = depth = outside = 0
     record_depth = record_elements = 0  # depth of the open HYPOTHESIS / EVIDENCE (0: none), elements in it
-    # the open elements worth keeping: [depth, role, text parts or None, saw a child, tag, characters]
+    # the open elements worth keeping: [depth, role, text so far or None (not kept), saw a child, tag]
     frames: list[list[Any]] = []
     record: dict[str, str] = {}
     matrix_seen = False
@@ -146,7 +146,7 @@ def _handlers(limits: AchzLimits, result: ParsedAchz) -> tuple[Callable, Callabl
                     raise _refuse(f"more than {limits.max_evidence:,} evidence items (the limit)")
                 role = _EVIDENCE
             record, record_depth, record_elements = {}, depth, 0
-            frames.append([depth, role, None, False, name, 0])
+            frames.append([depth, role, None, False, name])
             return
         if not record_depth:
             outside += 1
@@ -155,35 +155,35 @@ def _handlers(limits: AchzLimits, result: ParsedAchz) -> tuple[Callable, Callabl
                               f"records (the limit)")
         if parent_role == _OTHER and depth > 1 and name not in _SPECIAL:
             return  # an element nobody needs: counted, not kept
-        role, parts = _OTHER, None
+        role, kept = _OTHER, None
         if parent_role == _HYPOTHESIS or parent_role == _EVIDENCE:
             known = _HYPOTHESIS_FIELDS if parent_role == _HYPOTHESIS else _EVIDENCE_FIELDS
             if name in known and name not in record:
-                role, parts = _FIELD, []
+                role, kept = _FIELD, ""
         elif record_depth:
             pass  # PROJECT-TITLE, MATRIX… inside a record are not the file's own
         elif name == "MATRIX" and not matrix_seen:
             matrix_seen = result.matrix_found = True
             role = _MATRIX
         elif name == "PROJECT-TITLE" and result.title is None:
-            role, parts = _TITLE, []
+            role, kept = _TITLE, ""
         elif name == "CLASSIFICATION" and result.classification is None:
-            role, parts = _CLASSIFICATION, []
+            role, kept = _CLASSIFICATION, ""
         elif depth == 2 and name == EXTRA_TAG and result.root_extra is None:
-            role, parts = _ROOT_EXTRA, []
+            role, kept = _ROOT_EXTRA, ""
         if depth == 1:
             result.root_tag = name
             if role == _OTHER:
                 role = _ROOT
         if role != _OTHER:
-            frames.append([depth, role, parts, False, name, 0])
+            frames.append([depth, role, kept, False, name])
 
     def end(_name: str) -> None:
         nonlocal depth, record_depth
         if frames and frames[-1][0] == depth:
-            _, role, parts, _, tag, _ = frames.pop()
+            _, role, kept, _, tag = frames.pop()
             if role == _FIELD:
-                record[tag] = "".join(parts)
+                record[tag] = kept
             elif role == _HYPOTHESIS:
                 result.hypotheses.append(record)
                 record_depth = 0
@@ -191,11 +191,11 @@ def _handlers(limits: AchzLimits, result: ParsedAchz) -> tuple[Callable, Callabl
                 result.evidence.append(record)
                 record_depth = 0
             elif role == _TITLE:
-                result.title = "".join(parts)
+                result.title = kept
             elif role == _CLASSIFICATION:
-                result.classification = "".join(parts)
+                result.classification = kept
             elif role == _ROOT_EXTRA:
-                result.root_extra = "".join(parts)
+                result.root_extra = kept
         depth -= 1
 
     def data(text: str) -> None:
@@ -204,11 +204,12 @@ def _handlers(limits: AchzLimits, result: ParsedAchz) -> tuple[Callable, Callabl
         top = frames[-1]
         if top[0] != depth or top[2] is None or top[3]:  # not kept, or past the element's first child
             return
-        top[5] += len(text)
-        if top[5] > max_text:
+        # expat's buffer hands over an element's text whole, bar the rare very long one
+        text = top[2] + text if top[2] else text
+        if len(text) > max_text:
             raise _refuse(f"the text of one {top[4].split(' ')[-1]} element is longer than {max_text:,} "
                           f"characters (the limit)")
-        top[2].append(text)
+        top[2] = text
 
     return start, end, data
 
