@@ -38,7 +38,7 @@ def test_tag_quote_anchors_exact_prefix_suffix_and_hash(seeded):
     assert article.text[ev["start"]:ev["end"]] == quote == ev["exact"]
     assert ev["label"] == "E1" and ev["credibility"] == "High" and ev["info_credibility"] == 2
     assert ev[HYPS[0]] == "II" and ev[HYPS[1]] == "C" and ev[HYPS[2]] == "C"
-    assert ev["source"] == "Insight News Media" and ev["reliability"] == "F"
+    assert ev["source"] == "Insight News Media" and ev["reliability"] is None   # no analyst graded the outlet
     with ws.store.read() as conn:
         row = conn.execute(text("SELECT prefix, suffix, content_hash FROM evidence")).one()
     assert article.text[ev["start"] - len(row.prefix):ev["start"]] == row.prefix
@@ -53,9 +53,11 @@ def test_frame_is_tidy_and_complete(seeded):
     an.add_assumption("Lukashenko fears unrest in the army if mobilised", ratings={"H1": "I", "H3": "C"})
     frame = an.frame()
     assert len(frame) == 2 * 3
-    assert set(frame["rating"]) == {"C", "NA", "I"}
+    assert set(frame["rating"].dropna()) == {"C", "I"}
+    assert frame["rating"].isna().sum() == 3          # unrated stays unrated: it is not N/A
     assert frame.groupby("evidence").size().to_dict() == {"E1": 3, "E2": 3}
-    assert (frame[frame.evidence == "E1"]["reliability"] == "F").all()
+    assert frame[frame.evidence == "E1"]["reliability"].isna().all()     # the seed outlet is not graded yet
+    assert frame[frame.evidence == "E2"]["reliability"].isna().all()       # an assumption has no source grade
 
 
 def test_bad_ratings_weights_and_anchors_are_refused_and_nothing_written(seeded):

@@ -20,8 +20,8 @@ def quote(evidence_id, text, **fields):
             "note": f"note on {evidence_id}", "analyst": "ana", "created_at": "2024-01-02T03:04:05Z",
             "updated_at": "2024-01-03T00:00:00Z", "event_date": "2022-12-19", "report_date": "2022-12-20",
             "credibility": "High", "relevance": "Low", "info_credibility": 2, "reliability": "B",
-            "source": "Example Wire", "url": "https://example.org/a", "group": None, "flags": [],
-            "evidence_type": None}
+            "source": "Example Wire", "url": "https://example.org/a", "title": "Talks in Minsk", "group": None,
+            "flags": [], "anchor_method": "exact", "anchor_score": 1.0, "evidence_type": None}
     item.update(fields)
     return item
 
@@ -33,7 +33,8 @@ def doc():
                   "note": "Lukashenko fears a coup if he sends troops", "analyst": "ana", "created_at": None,
                   "updated_at": None, "event_date": None, "report_date": None, "credibility": "Medium",
                   "relevance": "High", "info_credibility": None, "reliability": None, "source": None, "url": None,
-                  "group": None, "flags": ["key_assumption"], "evidence_type": None}
+                  "title": None, "group": None, "flags": ["key_assumption"], "anchor_method": None, "anchor_score": None,
+                  "evidence_type": None}
     return {
         "schema": "workbench.analysis", "version": 1,
         "analysis": {"id": "an1", "question": "Will Belarus's armed forces join the ground war?",

@@ -115,16 +115,20 @@ def test_bad_analysis_files_are_refused_and_nothing_is_written(demo, tmp_path, n
     assert _counts(ws) == before
 
 
-def test_a_quote_that_no_longer_matches_is_refused(demo, tmp_path):
+def test_a_quote_that_no_longer_matches_is_kept_as_an_orphan(demo, tmp_path):
     ws, an = demo
     doc = an.to_document()
     doc["analysis"]["id"] = "another-id"
     doc["evidence"][0]["exact"] = "words that were never in the article at all"
     doc["evidence"][0]["end"] = doc["evidence"][0]["start"] + len(doc["evidence"][0]["exact"])
     before = _counts(ws)
-    with pytest.raises(StoreError, match="no longer matches"):
-        ws.import_analysis(doc)
-    assert _counts(ws) == before
+    imported = ws.import_analysis(doc)  # the import goes through: one orphan, the rest anchored
+    after = _counts(ws)
+    assert after["evidence"] - before["evidence"] == len(doc["evidence"])
+    assert after["ratings"] - before["ratings"] == sum(r["rating"] != "NA" for r in doc["ratings"])
+    orphans = imported.orphans
+    assert list(orphans["label"]) == ["E1"]
+    assert orphans["start"].isna().all() and orphans["exact"].iloc[0] == "words that were never in the article at all"
 
 
 def test_a_shifted_quote_is_found_again_by_its_selector(demo, tmp_path):

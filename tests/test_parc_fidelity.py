@@ -181,15 +181,18 @@ def test_workspace_from_before_the_evidence_type_gains_it(tmp_path):
     from workbench.store import Store, now
 
     path = tmp_path / "old.sqlite"
+    step = next(m for m in MIGRATIONS if "evidence type" in m.description)
     engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:  # a workspace as step 3 left it: evidence without evidence_type
+    with engine.begin() as conn:  # a workspace as the steps before this one left it
         s.schema_migrations.create(conn)
-        for migration in MIGRATIONS[:3]:
-            migration.apply(conn)
-            conn.execute(insert(s.schema_migrations).values(version=migration.version, description="old",
-                                                             applied_at=now()))
-        conn.exec_driver_sql("ALTER TABLE evidence DROP COLUMN evidence_type")
-        conn.exec_driver_sql("INSERT INTO analyses VALUES ('an1', 'Old?', NULL, NULL, 'ana', 't', 't')")
+        for migration in MIGRATIONS:
+            if migration.version < step.version:
+                migration.apply(conn)
+                conn.execute(insert(s.schema_migrations).values(version=migration.version, description="old",
+                                                                 applied_at=now()))
+        assert "evidence_type" not in {c[1] for c in conn.exec_driver_sql("PRAGMA table_info(evidence)")}
+        conn.exec_driver_sql("INSERT INTO analyses (id, question, created_by, created_at, updated_at) "
+                             "VALUES ('an1', 'Old?', 'ana', 't', 't')")
         conn.exec_driver_sql("INSERT INTO evidence (id, analysis_id, kind, note, analyst, created_at, updated_at) "
                              "VALUES ('e1', 'an1', 'assumption', 'kept', 'ana', 't', 't')")
     engine.dispose()

@@ -87,13 +87,22 @@ function render({ model, el }) {
     body.append(h("tr", { class: "wb-spacer", style: `height:${(list.length - last) * ROW_HEIGHT}px` }));
     const foot = h("tfoot");
     for (const engine of d.engines || []) {
-      const tr = h("tr", { "data-engine": engine.name }, h("th", { scope: "row", colspan: "4", title: engine.explain || "" }, engine.title));
+      const origins = engine.origins === undefined || engine.origins === null ? null
+        : h("div", { class: `wb-origins${engine.single_origin ? " wb-warning" : ""}` },
+          `${engine.origins} independent origin${engine.origins === 1 ? "" : "s"} support the leader${engine.single_origin ? " — rests on a single origin" : ""}`);
+      const th = h("th", { scope: "row", colspan: "4", title: engine.explain || "" }, engine.title);
+      if (origins) th.append(origins);
+      const tr = h("tr", { "data-engine": engine.name }, th);
       for (const hy of hyps) {
         const value = (engine.scores || {})[hy.id];
         const leader = (engine.leaders || []).includes(hy.id);
         const words = (engine.words || {})[hy.id];
-        tr.append(h("td", { class: `wb-score${leader ? " wb-leader" : ""}`, "data-hypothesis": hy.id, title: words || "" },
-          value === undefined || value === null ? "" : engine.format === "percent" ? `${(100 * value).toFixed(0)}%` : String(Math.round(value * 100) / 100)));
+        const range = (engine.range || {})[hy.id];
+        const title = (words || "") + (range ? ` (range ${(100 * range[0]).toFixed(0)}–${(100 * range[1]).toFixed(0)}%, one per origin → independent)` : "");
+        const td = h("td", { class: `wb-score${leader ? " wb-leader" : ""}`, "data-hypothesis": hy.id, title },
+          value === undefined || value === null ? "" : engine.format === "percent" ? `${(100 * value).toFixed(0)}%` : String(Math.round(value * 100) / 100));
+        if (range) td.append(h("div", { class: "wb-range" }, `${(100 * range[0]).toFixed(0)}–${(100 * range[1]).toFixed(0)}%`));
+        tr.append(td);
       }
       foot.append(tr);
     }
@@ -101,7 +110,9 @@ function render({ model, el }) {
     tableBox.replaceChildren(h("table", { class: "wb-table wb-matrix-table" }, h("thead", {}, head), body, foot));
     tableBox.scrollTop = scrollTop;
     root.dataset.totalRows = String(list.length);
-    summary.textContent = [d.disagreement, d.independence].filter(Boolean).join(" · ");
+    const confidence = d.confidence ? `Confidence: ${d.confidence.level}` + (d.confidence.override ? ` (set by ${d.confidence.override.by}; the rules give ${d.confidence.derived})` : "") + " — " + d.confidence.reasons.join("; ") : "";
+    summary.textContent = [confidence, d.assumption, d.disagreement, d.independence].filter(Boolean).join(" · ");
+    summary.dataset.confidence = d.confidence ? d.confidence.level : "";
     root.dataset.renderMs = String(Math.round(performance.now() - t0));
   }
 

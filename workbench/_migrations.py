@@ -4,6 +4,7 @@ Append new steps at the end; never edit a released one. Each runs in one transac
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -48,8 +49,28 @@ def _v1_core(conn: Connection) -> None:
 
 
 def _v2_analyses(conn: Connection) -> None:
-    for table in (s.analyses, s.hypotheses, s.evidence, s.ratings):
+    for table in (s.analyses, s.hypotheses):
         table.create(conn)
+    # evidence as the second release shaped it (origins came with step 4, anchor methods with step 5)
+    conn.execute(text(
+        'CREATE TABLE evidence (id VARCHAR(16) NOT NULL, analysis_id VARCHAR(16) NOT NULL, '
+        'kind VARCHAR(16) NOT NULL, article_id VARCHAR(16), start INTEGER, "end" INTEGER, exact TEXT, '
+        'prefix TEXT, suffix TEXT, content_hash VARCHAR(64), note TEXT, analyst VARCHAR(200) NOT NULL, '
+        'created_at VARCHAR(40) NOT NULL, updated_at VARCHAR(40) NOT NULL, event_date VARCHAR(40), '
+        "report_date VARCHAR(40), credibility VARCHAR(6) DEFAULT 'Medium' NOT NULL, "
+        "relevance VARCHAR(6) DEFAULT 'Medium' NOT NULL, info_credibility INTEGER, "
+        "flags TEXT DEFAULT '[]' NOT NULL, position INTEGER DEFAULT '0' NOT NULL, PRIMARY KEY (id), "
+        "CONSTRAINT ck_evidence_kind CHECK (kind IN ('quote','assumption','absence')), "
+        "CONSTRAINT ck_evidence_credibility CHECK (credibility IN ('High','Medium','Low')), "
+        "CONSTRAINT ck_evidence_relevance CHECK (relevance IN ('High','Medium','Low')), "
+        "CONSTRAINT ck_evidence_info_cred CHECK (info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6), "
+        f"CONSTRAINT ck_evidence_quote_anchor CHECK ({_QUOTE_ANCHOR_V2}), "
+        "FOREIGN KEY(analysis_id) REFERENCES analyses (id) ON DELETE CASCADE, "
+        "FOREIGN KEY(article_id) REFERENCES articles (id))"
+    ))
+    conn.execute(text("CREATE INDEX ix_evidence_analysis ON evidence (analysis_id, position)"))
+    conn.execute(text("CREATE INDEX ix_evidence_article ON evidence (article_id)"))
+    s.ratings.create(conn)
 
 
 def _v3_entity_rules(conn: Connection) -> None:
@@ -57,16 +78,99 @@ def _v3_entity_rules(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE mentions ADD COLUMN rule_id INTEGER"))
 
 
-def _v4_evidence_type(conn: Connection) -> None:
-    # Step 2 creates the evidence table from the current schema, so a workspace made by this
-    # release already has the column; one made before gains it here.
-    if "evidence_type" not in {column["name"] for column in inspect(conn).get_columns("evidence")}:
-        conn.execute(text("ALTER TABLE evidence ADD COLUMN evidence_type TEXT"))
+def _add_columns(conn: Connection, table: str, columns: dict[str, str]) -> None:
+    """Add the columns a table lacks (a workspace created after this step already has them)."""
+    present = {c["name"] for c in inspect(conn).get_columns(table)}
+    for name, ddl in columns.items():
+        if name not in present:
+            conn.execute(text(f'ALTER TABLE {table} ADD COLUMN "{name}" {ddl}'))
+
+
+def _v4_dependence(conn: Connection) -> None:
+    _add_columns(conn, "analyses", {"settings": "TEXT", "confidence": "VARCHAR(10)", "confidence_note": "TEXT",
+                                    "confidence_by": "VARCHAR(200)"})
+    _add_columns(conn, "evidence", {"origin": "TEXT"})
+    _add_columns(conn, "sources", {"graded": "INTEGER NOT NULL DEFAULT 0"})
+    # a source counts as graded once the audit log shows an analyst grading it
+    conn.execute(text("UPDATE sources SET graded = 1 WHERE CAST(id AS TEXT) IN (SELECT target_id FROM audit_log "
+                      "WHERE target_type = 'source' AND action = 'grade')"))
+
+
+_QUOTE_ANCHOR_V2 = "kind <> 'quote' OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)"
+_QUOTE_ANCHOR_V5 = ("kind <> 'quote' OR anchor_method = 'orphaned' "
+                    "OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)")
+_ANCHOR_METHOD_V5 = "anchor_method IS NULL OR anchor_method IN ('exact','fuzzy','orphaned')"
+
+
+def _v5_anchor_methods(conn: Connection) -> None:
+    """How each quote's anchor was found, and orphaned quotes without offsets.
+
+    Written to be re-run safely: SQLite commits DDL as it goes, so a step cut short must be
+    able to finish on the next open.
+    """
+    _add_columns(conn, "evidence", {"anchor_method": "VARCHAR(8)", "anchor_score": "FLOAT"})
+    # every quote stored so far was anchored at its offsets or found verbatim
+    conn.execute(text("UPDATE evidence SET anchor_method = 'exact', anchor_score = 1.0 "
+                      "WHERE kind = 'quote' AND anchor_method IS NULL"))
+    quote_anchor = f"CONSTRAINT ck_evidence_quote_anchor CHECK ({_QUOTE_ANCHOR_V5})"
+    anchor_method = f"CONSTRAINT ck_evidence_anchor_method CHECK ({_ANCHOR_METHOD_V5})"
+    if conn.dialect.name == "sqlite":
+        old = f"CONSTRAINT ck_evidence_quote_anchor CHECK ({_QUOTE_ANCHOR_V2})"
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'evidence'")).scalar_one()
+        if old in sql:
+            _sqlite_rebuild(conn, "evidence", sql.replace(old, f"{quote_anchor}, {anchor_method}"))
+    else:  # PostgreSQL alters constraints in place
+        conn.execute(text("ALTER TABLE evidence DROP CONSTRAINT IF EXISTS ck_evidence_quote_anchor"))
+        conn.execute(text("ALTER TABLE evidence DROP CONSTRAINT IF EXISTS ck_evidence_anchor_method"))
+        conn.execute(text(f"ALTER TABLE evidence ADD {quote_anchor}"))
+        conn.execute(text(f"ALTER TABLE evidence ADD {anchor_method}"))
+
+
+def _sqlite_rebuild(conn: Connection, table: str, create_sql: str) -> None:
+    """Recreate ``table`` from ``create_sql`` (its CREATE TABLE with changed constraints),
+    keeping its rows, indexes, triggers and the rows of tables that refer to it.
+
+    SQLite cannot alter a CHECK constraint, and foreign keys stay on inside a transaction, so
+    dropping the old table would cascade: referring rows are set aside and put back.
+    """
+    quote = conn.dialect.identifier_preparer.quote
+    extras = [sql for (sql,) in conn.execute(text(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = :t AND type IN ('index', 'trigger') AND sql IS NOT NULL"),
+        {"t": table})]
+    tables = [name for (name,) in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))]
+    children = [name for name in tables if name != table and any(
+        row[2] == table for row in conn.execute(text(f"PRAGMA foreign_key_list({quote(name)})")))]
+    scratch = f"{table}__rebuild"
+    head = re.match(rf'\s*CREATE TABLE\s+("?){re.escape(table)}\1', create_sql)
+    if head is None:
+        raise RuntimeError(f"schema step: cannot read the definition of table {table}")
+    conn.execute(text(f"DROP TABLE IF EXISTS {quote(scratch)}"))
+    conn.execute(text(f"CREATE TABLE {quote(scratch)}{create_sql[head.end():]}"))
+    conn.execute(text(f"INSERT INTO {quote(scratch)} SELECT * FROM {quote(table)}"))
+    for child in children:
+        conn.execute(text(f"CREATE TEMP TABLE {quote(child + '__keep')} AS SELECT * FROM {quote(child)}"))
+        conn.execute(text(f"DELETE FROM {quote(child)}"))
+    conn.execute(text(f"DROP TABLE {quote(table)}"))
+    conn.execute(text(f"ALTER TABLE {quote(scratch)} RENAME TO {quote(table)}"))
+    for sql in extras:
+        conn.execute(text(sql))
+    for child in children:
+        conn.execute(text(f"INSERT INTO {quote(child)} SELECT * FROM temp.{quote(child + '__keep')}"))
+        conn.execute(text(f"DROP TABLE temp.{quote(child + '__keep')}"))
+    broken = conn.execute(text(f"PRAGMA foreign_key_check({quote(table)})")).first()
+    if broken is not None:
+        raise RuntimeError(f"schema step: rebuilding {table} broke a reference ({tuple(broken)})")
+
+
+def _v6_evidence_type(conn: Connection) -> None:
+    _add_columns(conn, "evidence", {"evidence_type": "TEXT"})
 
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
     Migration(3, "analyst corrections to entities", _v3_entity_rules),
-    Migration(4, "evidence type (PARC ACH's TYPE: HUMINT, OSINT, ...)", _v4_evidence_type),
+    Migration(4, "evidence origins, scoring settings and confidence override", _v4_dependence),
+    Migration(5, "evidence anchors: how each was found (exact, fuzzy, orphaned) and its score", _v5_anchor_methods),
+    Migration(6, "evidence type (PARC ACH's TYPE: HUMINT, OSINT, ...)", _v6_evidence_type),
 ]

@@ -27,9 +27,12 @@ def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str], v
         evidence_anchor: evidence id -> id of its passage in the report's article texts.
         views: ``analysis.views()`` when the caller already read them.
     """
-    from .analysis import leave_one_out, likelihood_words, monte_carlo, rating_perturbation, score
+    from .analysis import leave_one_out, monte_carlo, rating_perturbation, score
 
     info = analysis.info
+    settings = analysis.settings
+    override = (info.get("confidence"), info.get("confidence_note"), info.get("confidence_by")) \
+        if info.get("confidence") else None
     names = list(analysis.hypotheses["name"])
     evidence, frame = views if views is not None else analysis.views()  # every engine below works on this frame
     parts = [f'<section class="wb-analysis" id="analysis-{escape(analysis.id)}">',
@@ -38,15 +41,16 @@ def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str], v
     if not len(evidence) or not names:
         parts.append("<p>No evidence has been tagged yet.</p></section>")
         return "".join(parts)
-    scored = score(frame, hypotheses=names)
+    scored = score(frame, hypotheses=names, confidence=override, **settings)
     scores = scored.to_dict()
     data = matrix_data(analysis, views=(evidence, frame), scores=scores)
-    carlo = monte_carlo(frame, draws=MONTE_CARLO_DRAWS, seed=0, hypotheses=names).to_dict()
-    parts.append(_standing(names, scores, carlo, likelihood_words))
+    carlo = monte_carlo(frame, draws=MONTE_CARLO_DRAWS, seed=0, hypotheses=names, **settings).to_dict()
+    parts.append(_standing(names, scores, carlo))
     parts.append("<h3>Matrix</h3>" + render_matrix_html(data))
     parts.append(_legend_note())
     parts.append(_charts(frame, names, scored))
-    parts.append(_sensitivity(leave_one_out(frame, hypotheses=names), rating_perturbation(frame, hypotheses=names), scores))
+    parts.append(_sensitivity(leave_one_out(frame, hypotheses=names, **settings),
+                              rating_perturbation(frame, hypotheses=names, **settings), scores))
     parts.append(_evidence_list(evidence, names, data, evidence_anchor))
     parts.append("</section>")
     return "".join(parts)
@@ -62,9 +66,9 @@ def _meta(info: dict[str, Any], hypotheses: int, evidence: int) -> str:
     return f'<p class="wb-provenance">{escape(" · ".join(bits))}</p>'
 
 
-def _standing(names: list[str], scores: dict[str, Any], carlo: dict[str, Any], words: Any) -> str:
+def _standing(names: list[str], scores: dict[str, Any], carlo: dict[str, Any]) -> str:
     engines = scores["engines"]
-    first = carlo.get("probability_first", {})
+    robustness = carlo.get("robustness", {})
     head = "".join(f"<th>{escape(e['label'])}</th>" for e in engines.values())
     rows = []
     for name in names:
@@ -72,28 +76,58 @@ def _standing(names: list[str], scores: dict[str, Any], carlo: dict[str, Any], w
         for key, engine in engines.items():
             value = engine["scores"][name]
             shown = f"{100 * value:.0f}%" if key == "bayes" else f"{value:.2f}"
-            p_first = first.get(key, {}).get(name)
             lead = " wb-leader" if name in engine.get("leaders", []) else ""
             wording = ""
             if key == "bayes":
-                wording = f"<div class=\"wb-words\">{escape(engine['words'][name])}</div>"
-            if p_first is not None:
-                wording += (f'<div class="wb-pfirst">ranks first: {escape(words(p_first))} '
-                            f"({100 * p_first:.0f}% of {MONTE_CARLO_DRAWS:,} draws)</div>")
+                low, high = engine["range"][name]
+                wording = (f'<div class="wb-words">{escape(engine["words"][name])}</div>'
+                           f'<div class="wb-range">range {100 * low:.0f}–{100 * high:.0f}%: '
+                           f'{escape(engine["range_words"][name])}</div>')
+            stable = robustness.get(key, {}).get(name)
+            if stable is not None:
+                wording += f'<div class="wb-pfirst">{escape(stable)}</div>'
             cells.append(f'<td class="wb-score{lead}">{escape(shown)}{wording}</td>')
         rows.append(f"<tr><th scope=\"row\">{escape(name)}</th>{''.join(cells)}</tr>")
+    single = '<br><strong class="wb-warning">⚠ rests on a single origin</strong>'
+    foot = "".join(
+        f"<td>{engine.get('independent_origins_for_leader', 0)} independent origin(s) support the leader"
+        f"{single if engine.get('single_origin') else ''}</td>"
+        for engine in engines.values())
     note = ""
     if scores.get("disagreement"):
         note = f'<p class="wb-warning"><strong>The engines disagree:</strong> {escape(scores["disagreement"])}</p>'
     else:
-        leader = next(iter(engines.values()))["leaders"]
-        note = f'<p class="wb-agree">Every engine ranks first: {escape(" = ".join(leader))}.</p>'
+        common = [h for h in names if all(h in e.get("leaders", []) for e in engines.values())]
+        note = f'<p class="wb-agree">Every engine ranks first: {escape(" = ".join(common))}.</p>'
+    note += _confidence_block(scores.get("confidence"))
+    dependence = scores.get("dependence") or {}
+    if dependence:
+        rule = ("ungraded sources keep the published likelihoods" if dependence.get("ungraded") == "as-published"
+                else "ungraded sources are discounted like grade F (cannot be judged)")
+        note += (f'<p class="wb-note">Bayesian view assumes {escape(dependence.get("assumption", ""))}; the range runs '
+                 f'to every item independent. {dependence.get("independent_origins", 0)} independent origin(s) in all; '
+                 f'{escape(rule)}. Robustness lines report Monte Carlo first places under rating noise: they are not '
+                 f'probabilities.</p>')
     independence = (scores.get("independence") or {}).get("groups") or {}
     if independence:
         groups = "; ".join(" = ".join(map(str, members)) for members in independence.values())
         note += f'<p class="wb-note">Syndicated copies of one story count once: {escape(groups)}.</p>'
     return (f'<h3>Where the hypotheses stand</h3>{note}<table class="wb-table wb-sortable"><thead><tr><th>Hypothesis</th>'
-            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody><tfoot><tr><th scope=\"row\">Origins</th>{foot}</tr>"
+            f"</tfoot></table>")
+
+
+def _confidence_block(confidence: dict[str, Any] | None) -> str:
+    """Confidence, stated apart from likelihood, with its reasons and any override."""
+    if not confidence:
+        return ""
+    override = confidence.get("override")
+    head = f"Confidence: {confidence['level']}"
+    if override:
+        head += f" (set by {override['by'] or 'an analyst'}: {override['note']}; the rules give {confidence['derived']})"
+    reasons = "".join(f"<li>{escape(r)}</li>" for r in confidence["reasons"])
+    return (f'<div class="wb-confidence wb-confidence-{escape(confidence["level"])}"><p><strong>{escape(head)}</strong>'
+            f"</p><ul>{reasons}</ul></div>")
 
 
 def _legend_note() -> str:
@@ -159,11 +193,15 @@ def _evidence_list(evidence: Any, names: list[str], data: dict[str, Any], anchor
             target = anchors.get(r["id"])
             quote = escape(r["exact"])
             link = f' <a href="#{escape(target)}">in the article</a>' if target else ""
+            if r.get("anchor_method") == "orphaned":
+                link = " · orphaned: not found in this workspace's articles"
+            elif r.get("anchor_method") == "fuzzy" and r.get("anchor_score") is not None:
+                link += f" · found in changed text (match {float(r['anchor_score']):.2f})"
             body = f'<blockquote class="wb-quote">“{quote}”</blockquote><p class="wb-src">{escape(r["source"] or "unknown source")}{link}</p>'
         else:
             body = f'<p class="wb-freestanding"><strong>{escape(r["kind"])}:</strong> {escape(r["note"] or "")}</p>'
-        ratings = " · ".join(f"H{i + 1} {escape(r[n])}" for i, n in enumerate(names) if r[n] != "NA")
-        grade = f"{r['reliability'] or 'F'}{'' if r['info_credibility'] is None or r['info_credibility'] != r['info_credibility'] else int(r['info_credibility'])}"
+        ratings = " · ".join(f"H{i + 1} {escape(r[n])}" for i, n in enumerate(names) if r[n] not in (None, "NA"))
+        grade = f"{r['reliability'] or '–'}{'' if r['info_credibility'] is None or r['info_credibility'] != r['info_credibility'] else int(r['info_credibility'])}"
         flags = ", ".join(r["flags"])
         marks = "★ linchpin · " if linchpin.get(r["id"]) else ""
         note = f'<p class="wb-note">{escape(r["note"])}</p>' if r["note"] and r["kind"] == "quote" else ""

@@ -39,6 +39,8 @@ sources = Table(
     Column("reliability", String(1), nullable=False, server_default="F"),
     Column("notes", Text),
     Column("created_at", String(40), nullable=False),
+    # step 4: 1 once an analyst has graded the source; until then its F is only a placeholder
+    Column("graded", Integer, nullable=False, server_default="0"),
     CheckConstraint("reliability IN ('A','B','C','D','E','F')", name="ck_sources_reliability"),
 )
 
@@ -126,6 +128,11 @@ analyses = Table(
     Column("time_horizon", Text),
     Column("classification", String(100)),
     Column("created_by", String(200), nullable=False),
+    # step 4: scoring settings (JSON: dependence, ungraded) and the analyst's confidence override
+    Column("settings", Text),
+    Column("confidence", String(10)),
+    Column("confidence_note", Text),
+    Column("confidence_by", String(200)),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
 )
@@ -144,6 +151,10 @@ hypotheses = Table(
 )
 
 WEIGHT_CHECK = "IN ('High','Medium','Low')"
+# A quote has offsets in an article unless it is orphaned (schema step 5 relaxed this).
+QUOTE_ANCHOR_CHECK = ("kind <> 'quote' OR anchor_method = 'orphaned' "
+                      "OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)")
+ANCHOR_METHOD_CHECK = "anchor_method IS NULL OR anchor_method IN ('exact','fuzzy','orphaned')"
 
 evidence = Table(
     "evidence",
@@ -169,13 +180,19 @@ evidence = Table(
     Column("info_credibility", Integer),
     Column("flags", Text, nullable=False, server_default="[]"),  # JSON list: deception, key_assumption
     Column("position", Integer, nullable=False, server_default="0"),
-    Column("evidence_type", Text),  # the analyst's label for the kind of source: HUMINT, OSINT… (PARC's TYPE)
+    Column("origin", Text),  # step 4: the analyst's "same origin" mark
+    # How a quote's anchor was found (schema step 5): exact | fuzzy | orphaned, and the match
+    # score 0-1. An orphaned quote (imported, not found in any article) keeps its words and
+    # ratings but has no offsets.
+    Column("anchor_method", String(8)),
+    Column("anchor_score", Float),
+    Column("evidence_type", Text),  # step 6: the analyst's label for the kind of source: HUMINT, OSINT… (PARC's TYPE)
     CheckConstraint("kind IN ('quote','assumption','absence')", name="ck_evidence_kind"),
     CheckConstraint(f"credibility {WEIGHT_CHECK}", name="ck_evidence_credibility"),
     CheckConstraint(f"relevance {WEIGHT_CHECK}", name="ck_evidence_relevance"),
     CheckConstraint("info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6", name="ck_evidence_info_cred"),
-    CheckConstraint("kind <> 'quote' OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)",
-                    name="ck_evidence_quote_anchor"),
+    CheckConstraint(QUOTE_ANCHOR_CHECK, name="ck_evidence_quote_anchor"),
+    CheckConstraint(ANCHOR_METHOD_CHECK, name="ck_evidence_anchor_method"),
     Index("ix_evidence_analysis", "analysis_id", "position"),
     Index("ix_evidence_article", "article_id"),
 )

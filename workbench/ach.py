@@ -10,11 +10,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from . import _schema as s
-from ._anchor import locate, make_anchor
+from ._anchor import make_anchor, occurrences
 from ._changes import ChangeSet, redo, undo
+from ._folding import fold
 from .analysis import scales
 from .errors import StoreError
 from .store import now
@@ -124,8 +125,10 @@ class Analysis:
     def frame(self) -> "pd.DataFrame":
         """The tidy frame for the scoring engines: one row per (evidence, hypothesis).
 
-        Columns: evidence (label), hypothesis (name), rating, credibility, relevance,
-        info_credibility, reliability, group (syndicated copies of one story share it), date.
+        Columns: evidence (label), hypothesis (name), rating (None where unrated), credibility,
+        relevance, info_credibility, reliability, group (syndicated copies of one story share
+        it), origin (items of one outlet, one article family or one analyst-marked set share
+        it), date.
         """
         return self._frame_view(self._snapshot())
 
@@ -139,9 +142,10 @@ class Analysis:
         items, hyps, wide = snapshot
         columns = ["label", "id", "kind", "article_id", "start", "end", "exact", "note", "credibility",
                    "relevance", "info_credibility", "reliability", "source", "group", "event_date",
-                   "report_date", "analyst", "flags", "copy"]
+                   "report_date", "analyst", "flags", "copy", "anchor_method", "anchor_score"]
         out = items[columns].reset_index(drop=True)
-        ratings = wide.set_axis(list(hyps["name"]), axis=1).reset_index(drop=True)
+        # the matrix shows an unrated cell as blank ("NA"), as PARC does; only the engines tell them apart
+        ratings = wide.where(wide.notna(), "NA").set_axis(list(hyps["name"]), axis=1).reset_index(drop=True)
         return out.join(ratings) if len(hyps) else out
 
     @staticmethod
@@ -155,40 +159,121 @@ class Analysis:
             return np.repeat(items[column].to_numpy(dtype=object), n)
 
         dates = items["event_date"].where(items["event_date"].notna(), items["report_date"])
-        # A quote's source without a grade "cannot be judged" (F); an assumption has no source to grade.
-        reliability = items["reliability"].where(items["reliability"].notna() | (items["kind"] != "quote"), "F")
+        # An ungraded source stays ungraded: the engines' ``ungraded`` setting says what it is worth.
+        reliability = items["reliability"]
         return pd.DataFrame({
             "evidence": each("label"), "hypothesis": np.tile(hyps["name"].to_numpy(dtype=object), len(items)),
-            "rating": wide.to_numpy(dtype=object).ravel() if n else np.array([], dtype=object),
+            "rating": np.array([r if isinstance(r, str) else None for r in wide.to_numpy(dtype=object).ravel()],
+                               dtype=object) if n else np.array([], dtype=object),
             "credibility": each("credibility"), "relevance": each("relevance"),
             "info_credibility": each("info_credibility"), "reliability": np.repeat(reliability.to_numpy(dtype=object), n),
-            "group": each("group"), "date": np.repeat(dates.to_numpy(dtype=object), n),
+            "group": each("group"), "origin": each("origin_key"), "date": np.repeat(dates.to_numpy(dtype=object), n),
         })
 
     # -- scoring (pure engines in workbench.analysis) ------------------------------------------
     def score(self, **options: Any) -> Any:
-        """PARC, weighted PARC, Open Synthesis and Bayes side by side (``analysis.Scores``)."""
+        """PARC, weighted PARC, Open Synthesis and Bayes side by side (``analysis.Scores``),
+        with the Bayesian range, the independent origins and the confidence.
+
+        Options override the analysis's settings (``dependence``, ``ungraded``) for this call.
+        """
         from .analysis import score
 
+        info = self.info
+        options = {**self.settings, **options}
+        options.setdefault("confidence", (info.get("confidence"), info.get("confidence_note"), info.get("confidence_by"))
+                           if info.get("confidence") else None)
         return score(self.frame(), hypotheses=list(self.hypotheses["name"]), **options)
 
-    def leave_one_out(self) -> Any:
+    def leave_one_out(self, **options: Any) -> Any:
         """Which evidence items, removed, change the leader under each engine (the linchpins)."""
         from .analysis import leave_one_out
 
-        return leave_one_out(self.frame(), hypotheses=list(self.hypotheses["name"]))
+        return leave_one_out(self.frame(), hypotheses=list(self.hypotheses["name"]), **{**self.settings, **options})
 
-    def rating_perturbation(self) -> "pd.DataFrame":
+    def rating_perturbation(self, **options: Any) -> "pd.DataFrame":
         """Every one-step rating change that would change the leader."""
         from .analysis import rating_perturbation
 
-        return rating_perturbation(self.frame(), hypotheses=list(self.hypotheses["name"]))
+        return rating_perturbation(self.frame(), hypotheses=list(self.hypotheses["name"]),
+                                   **{**self.settings, **options})
 
     def monte_carlo(self, draws: int = 10_000, seed: int | None = 0, **options: Any) -> Any:
-        """Each hypothesis's chance of ranking first when ratings and weights are uncertain."""
+        """How robust each hypothesis's first place is when ratings and weights are uncertain."""
         from .analysis import monte_carlo
 
-        return monte_carlo(self.frame(), draws=draws, seed=seed, hypotheses=list(self.hypotheses["name"]), **options)
+        return monte_carlo(self.frame(), draws=draws, seed=seed, hypotheses=list(self.hypotheses["name"]),
+                           **{**self.settings, **options})
+
+    # -- settings and confidence ------------------------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The analysis's scoring settings: ``dependence`` (0 = one observation per origin … 1 =
+        every item independent) and ``ungraded`` (the rule for ungraded sources)."""
+        from .analysis import DEFAULT_DEPENDENCE, DEFAULT_UNGRADED
+
+        stored = self.info.get("settings")
+        values = json.loads(stored) if stored else {}
+        return {"dependence": values.get("dependence", DEFAULT_DEPENDENCE),
+                "ungraded": values.get("ungraded", DEFAULT_UNGRADED)}
+
+    def configure(self, *, dependence: Any = None, ungraded: Any = None) -> None:
+        """Change the scoring settings (audited; undo restores the old ones).
+
+        Args:
+            dependence: "one-per-origin" (0), "independent" (1) or a number between.
+            ungraded: "as-published" or "cannot-be-judged".
+        """
+        from .analysis import normalise_dependence, normalise_ungraded
+
+        values = self.settings
+        try:
+            if dependence is not None:
+                values["dependence"] = normalise_dependence(dependence)
+            if ungraded is not None:
+                values["ungraded"] = normalise_ungraded(ungraded)
+        except ValueError as err:
+            raise StoreError(str(err)) from None
+        with self._change(f"settings: dependence {values['dependence']:g}, ungraded sources {values['ungraded']}") as change:
+            change.update(s.analyses, {"id": self.id}, {"settings": json.dumps(values, sort_keys=True)})
+
+    def set_confidence(self, level: str | None, note: str | None = None) -> None:
+        """Override the derived confidence (low / moderate / high) with a note; None clears it.
+
+        The override is audited and shown beside the derived level and its reasons.
+
+        Raises:
+            StoreError: an unknown level, or an override without a note.
+        """
+        from .analysis import normalise_confidence
+
+        if level is None:
+            values = {"confidence": None, "confidence_note": None, "confidence_by": None}
+            label = "clear the confidence override"
+        else:
+            try:
+                level = normalise_confidence(level)
+            except ValueError as err:
+                raise StoreError(str(err)) from None
+            note = " ".join(str(note or "").split())
+            if not note:
+                raise StoreError("a confidence override needs a note saying why")
+            values = {"confidence": level, "confidence_note": note, "confidence_by": self.ws.actor}
+            label = f"confidence set to {level}"
+        with self._change(label) as change:
+            change.update(s.analyses, {"id": self.id}, values)
+
+    def mark_same_origin(self, evidence: Iterable[str], origin: str) -> None:
+        """Mark items as sharing one origin (e.g. one press conference reported by several
+        outlets): the Bayesian view then counts them as one observation."""
+        label = " ".join(str(origin or "").split())
+        if not label:
+            raise StoreError("an origin needs a name")
+        ids = [self._evidence_id(ref) for ref in evidence]
+        with self._change(f"mark {len(ids)} items as one origin {label!r}") as change:
+            for eid in ids:
+                if change.update(s.evidence, {"id": eid}, {"origin": label}):
+                    self._touch(change, eid)
 
     def matrix(self) -> "pd.DataFrame":
         """The matrix: evidence rows, hypothesis columns, ratings as values."""
@@ -217,8 +302,12 @@ class Analysis:
         import pandas as pd
 
         e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
-        query = (select(e, a.c.copy_of, a.c.published, src.c.name.label("source"), src.c.reliability)
-                 .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id))
+        root = a.alias("root")   # the original of a syndicated copy: its outlet is the story's origin
+        graded = case((src.c.graded == 1, src.c.reliability), else_=None).label("reliability")
+        query = (select(e, a.c.copy_of, a.c.published, src.c.name.label("source"), graded,
+                        a.c.source_id, root.c.source_id.label("root_source_id"))
+                 .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id)
+                              .outerjoin(root, a.c.copy_of == root.c.id))
                  .where(e.c.analysis_id == self.id).order_by(e.c.position, e.c.created_at))
         with self.ws.store.read() as conn:
             result = conn.execute(query)
@@ -237,10 +326,12 @@ class Analysis:
             f"{copy_of or article}:{' '.join((exact or '').lower().split())}" if kind == "quote" else ident
             for kind, copy_of, article, exact, ident in zip(items["kind"], items["copy_of"], items["article_id"],
                                                              items["exact"], items["id"])]
+        items["origin_key"] = [_origin_key(*row) for row in zip(
+            items["origin"], items["root_source_id"], items["source_id"], items["copy_of"], items["article_id"])]
         ratings = pd.DataFrame([tuple(x) for x in rated], columns=["evidence_id", "hypothesis_id", "rating"])
         wide = (ratings.pivot(index="evidence_id", columns="hypothesis_id", values="rating")
                 .reindex(index=items["id"], columns=hyps["id"]).astype(object))
-        wide = wide.where(wide.notna(), "NA")
+        wide = wide.where(wide.notna(), None)   # unrated is not N/A: the engines tell them apart
         return items, hyps, wide
 
     # -- hypotheses -----------------------------------------------------------------------
@@ -291,16 +382,40 @@ class Analysis:
                                   flags=flags, analyst=analyst,
                                   anchor={"article_id": article.id, "start": anchor.start, "end": anchor.end,
                                           "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix,
-                                          "content_hash": article.content_hash},
+                                          "content_hash": article.content_hash, "anchor_method": "exact",
+                                          "anchor_score": 1.0},
                                   label=f"tag {anchor.exact[:40]!r} in {article.id}")
 
-    def tag_quote(self, article_id: str, quote: str, **options: Any) -> str:
-        """Tag the first occurrence of ``quote`` in an article (see ``tag``)."""
+    def tag_quote(self, article_id: str, quote: str, *, prefix: str | None = None, suffix: str | None = None,
+                  occurrence: int | None = None, **options: Any) -> str:
+        """Tag ``quote`` in an article (see ``tag``); returns the evidence id.
+
+        The quote is found verbatim, or differing only in typography, white space or case
+        (curly or straight quotes, a line break for a space). When it occurs more than once,
+        say which: ``prefix`` / ``suffix`` (words just before / after it) or ``occurrence``
+        (1 for the first); the first is never taken silently.
+
+        Args:
+            article_id: article id or unique prefix.
+            quote: the words to tag.
+            prefix, suffix: text that must come just before / after the wanted occurrence.
+            occurrence: which occurrence, counting from 1 in text order (among those with the
+                given prefix/suffix, when given).
+            **options: ratings, note, weights, dates, flags, analyst (see ``tag``).
+        Raises:
+            StoreError: the quote is not in the article, or occurs more than once and the
+                options do not single out one occurrence (the message names the count).
+        """
         article = self.ws.article(article_id)
-        found = locate(article.text, quote)
-        if found is None:
-            raise StoreError(f"quote {quote[:60]!r}: not found in article {article.id}")
-        return self.tag(article.id, *found, **options)
+        start, end = _pick_occurrence(article.text, quote, f"article {article.id}",
+                                      prefix=prefix, suffix=suffix, occurrence=occurrence)
+        return self.tag(article.id, start, end, **options)
+
+    @property
+    def orphans(self) -> "pd.DataFrame":
+        """Quotes whose article or words could not be found (kept with their ratings; see import)."""
+        frame = self.evidence
+        return frame[frame["anchor_method"] == "orphaned"].reset_index(drop=True)
 
     def add_assumption(self, note: str, **options: Any) -> str:
         """A key assumption: free-standing evidence with no article anchor."""
@@ -356,7 +471,8 @@ class Analysis:
     def update_evidence(self, evidence: str, **values: Any) -> None:
         """Change an item's note, weights, information credibility, dates or flags."""
         eid = self._evidence_id(evidence)
-        allowed = {"note", "credibility", "relevance", "info_credibility", "event_date", "report_date", "flags"}
+        allowed = {"note", "credibility", "relevance", "info_credibility", "event_date", "report_date", "flags",
+                   "origin"}
         unknown = set(values) - allowed
         if unknown:
             raise StoreError(f"evidence fields {sorted(unknown)}: cannot be changed (allowed: {', '.join(sorted(allowed))})")
@@ -368,6 +484,8 @@ class Analysis:
                 clean[key] = _info_credibility(value)
             elif key == "flags":
                 clean[key] = json.dumps(_flags(value))
+            elif key == "origin":
+                clean[key] = " ".join(str(value).split()) or None if value is not None else None
             else:
                 clean[key] = value
         with self._change(f"edit {evidence}: {', '.join(sorted(clean))}") as change:
@@ -463,6 +581,52 @@ class _ChangeContext:
                 self.change.conn.execute(s.analyses.update().where(s.analyses.c.id == self.analysis.id)
                                          .values(updated_at=now()))
         return bool(self._tx.__exit__(exc_type, exc, tb))
+
+
+def _origin_key(mark: str | None, root_source: int | None, source: int | None, copy_of: str | None,
+                article: str | None) -> str | None:
+    """Which origin an item belongs to: the analyst's mark, else the story's outlet (a copy takes
+    its original's), else the article family; None for an item with no article (it stands alone)."""
+    if mark:
+        return f"mark:{mark}"
+    outlet = root_source if copy_of else source
+    if outlet is not None:
+        return f"source:{outlet}"
+    if article is not None:
+        return f"article:{copy_of or article}"
+    return None
+
+
+def _pick_occurrence(text: str, quote: str, where: str, *, prefix: str | None, suffix: str | None,
+                     occurrence: int | None) -> tuple[int, int]:
+    """The one occurrence of ``quote`` in ``text`` the options single out, as offsets.
+
+    Raises:
+        StoreError: not found, or ambiguous (naming the count and how to choose).
+    """
+    if not str(quote or "").strip():
+        raise StoreError("quote: must not be empty")
+    found = occurrences(text, quote)
+    short = f"{quote[:60]!r}"
+    if not found:
+        raise StoreError(f"quote {short}: not found in {where}")
+    if prefix or suffix:
+        # compared folded, so a straight apostrophe in the option matches a curly one in the text
+        before, after = fold(prefix or "").strip(), fold(suffix or "").strip()
+        found = [(start, end) for start, end in found
+                 if fold(text[max(0, start - 4 * len(before) - 8):start]).rstrip().endswith(before)
+                 and fold(text[end:end + 4 * len(after) + 8]).lstrip().startswith(after)]
+        if not found:
+            raise StoreError(f"quote {short}: no occurrence in {where} has the given prefix/suffix")
+    if occurrence is not None:  # counted among those with the given prefix/suffix, if any
+        if isinstance(occurrence, bool) or not isinstance(occurrence, int) or not 1 <= occurrence <= len(found):
+            raise StoreError(f"quote {short}: occurrence={occurrence!r} is not between 1 and {len(found)} "
+                             f"(it occurs {len(found)} time{'s' if len(found) > 1 else ''} in {where})")
+        found = [found[occurrence - 1]]
+    if len(found) > 1:
+        raise StoreError(f"quote {short}: occurs {len(found)} times in {where}; say which with "
+                         f"occurrence=1..{len(found)} or prefix=/suffix= (the words just before/after it)")
+    return found[0]
 
 
 def _clean_name(value: Any, what: str) -> str:

@@ -37,8 +37,9 @@ def _open(path: Path, **options: Any):  # noqa: ANN202
         raise click.ClickException(f"{path}: cannot open workspace ({type(exc).__name__}: {exc})") from None
 
 
-def _run_ingest(ws: Any, sources: tuple[str, ...], pipeline: str | None) -> bool:
-    result = ws.ingest(*sources, pipeline=pipeline, progress=True)
+def _run_ingest(ws: Any, sources: tuple[str, ...], pipeline: str | None,
+                fetch_options: dict[str, Any] | None = None) -> bool:
+    result = ws.ingest(*sources, pipeline=pipeline, progress=True, fetch_options=fetch_options)
     _report_ingest(result)
     return result.ok
 
@@ -54,14 +55,16 @@ def _report_ingest(result: Any) -> None:
 @main.command()
 @workspace_option
 @pipeline_option
+@click.option("--url-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds allowed for each URL, from connecting to the last byte, redirects included.")
 @click.argument("sources", nargs=-1, required=True)
-def ingest(workspace: Path, pipeline: str | None, sources: tuple[str, ...]) -> None:
+def ingest(workspace: Path, pipeline: str | None, url_timeout: float, sources: tuple[str, ...]) -> None:
     """Ingest files, directories and http(s) URLs into a workspace.
 
     Exit status is 1 when any source failed; the others stay stored.
     """
     with _open(workspace, pipeline=pipeline) as ws:
-        ok = _run_ingest(ws, sources, pipeline)
+        ok = _run_ingest(ws, sources, pipeline, {"total_timeout": url_timeout})
     sys.exit(0 if ok else 1)
 
 

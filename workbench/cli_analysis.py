@@ -53,34 +53,98 @@ def list_analyses(workspace: Path, fmt: str) -> None:
 @workspace_option
 @analysis_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def score(workspace: Path, analysis_id: str, fmt: str) -> None:
-    """Score the hypotheses under every engine, with diagnosticity and linchpins."""
+@click.option("--dependence", default=None,
+              help="Bayes: one-per-origin (0), independent (1) or a number between; default: the analysis's setting.")
+@click.option("--ungraded-sources", "ungraded", type=click.Choice(["as-published", "cannot-be-judged"]), default=None,
+              help="Bayes: what an ungraded source is worth; default: the analysis's setting.")
+def score(workspace: Path, analysis_id: str, fmt: str, dependence: str | None, ungraded: str | None) -> None:
+    """Score the hypotheses under every engine, with the likelihood range, confidence and linchpins."""
+    options = {k: v for k, v in (("dependence", dependence), ("ungraded", ungraded)) if v is not None}
     with _workspace(workspace) as ws:
         try:
             an = ws.analysis(analysis_id)
-            result = an.score().to_dict()
+            result = an.score(**options).to_dict()
             question = an.question
-        except WorkbenchError as exc:
+        except (WorkbenchError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
     if fmt == "json":
         payload = {"analysis": an.id, "question": question, **result}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
     click.echo(question)
+    for line in score_lines(result):
+        click.echo(line)
+
+
+def score_lines(result: dict[str, Any]) -> list[str]:
+    """The score JSON as the lines the CLI prints (engines, range, origins, confidence)."""
+    lines: list[str] = []
     for name, engine in result["engines"].items():
         better = ("closest to 0 is best" if name.startswith("parc")
                   else "higher is better" if engine.get("higher_is_better") else "lower is better")
-        click.echo(f"\n{engine['label']} ({better})")
-        words = engine.get("words") or {}
+        lines.append(f"\n{engine['label']} ({better})")
+        words, ranges = engine.get("words") or {}, engine.get("range") or {}
         for hypothesis, value in engine["scores"].items():
             lead = "*" if hypothesis in engine.get("leaders", []) else " "
             shown = f"{100 * value:5.1f}%" if name == "bayes" else f"{value:8.2f}"
-            extra = f"  {words[hypothesis]}" if hypothesis in words else ""
-            click.echo(f" {lead} {shown}  {hypothesis}{extra}")
+            extra = ""
+            if hypothesis in words:
+                low, high = ranges.get(hypothesis, (value, value))
+                extra = f"  {words[hypothesis]}  (range {100 * low:.0f}–{100 * high:.0f}%)"
+            lines.append(f" {lead} {shown}  {hypothesis}{extra}")
+        if name == "bayes" and engine.get("assumption"):
+            lines.append(f"   assumes {engine['assumption']}; the range runs from one observation per origin "
+                         f"to every item independent")
+        if "independent_origins_for_leader" in engine:
+            count = engine["independent_origins_for_leader"]
+            flag = "  ⚠ the leader rests on a single origin" if engine.get("single_origin") else ""
+            lines.append(f"   independent origins supporting the leader: {count}{flag}")
         if engine.get("linchpins"):
-            click.echo(f"   linchpins: {', '.join(engine['linchpins'])}")
+            lines.append(f"   linchpins: {', '.join(engine['linchpins'])}")
     if result.get("disagreement"):
-        click.echo(f"\nengines disagree: {result['disagreement']}")
+        lines.append(f"\nengines disagree: {result['disagreement']}")
+    confidence = result.get("confidence")
+    if confidence:
+        lines.append(f"\nconfidence: {confidence['level']}"
+                     + (f" (set by {confidence['override']['by']}: {confidence['override']['note']}; "
+                        f"the rules give {confidence['derived']})" if confidence.get("override") else ""))
+        lines.extend(f"   - {reason}" for reason in confidence["reasons"])
+    return lines
+
+
+@analysis.command("confidence")
+@workspace_option
+@analysis_option
+@click.argument("level", type=click.Choice(["low", "moderate", "high", "derived"]))
+@click.option("--note", default=None, help="Why the analyst overrides the derived level (required).")
+def confidence(workspace: Path, analysis_id: str, level: str, note: str | None) -> None:
+    """Override the derived confidence (audited), or go back to it with 'derived'."""
+    with _workspace(workspace) as ws:
+        try:
+            an = ws.analysis(analysis_id)
+            an.set_confidence(None if level == "derived" else level, note)
+            stated = an.score(linchpins=True).confidence
+        except (WorkbenchError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(stated.sentence())
+
+
+@analysis.command("settings")
+@workspace_option
+@analysis_option
+@click.option("--dependence", default=None, help="one-per-origin (0), independent (1) or a number between.")
+@click.option("--ungraded-sources", "ungraded", type=click.Choice(["as-published", "cannot-be-judged"]), default=None)
+def settings(workspace: Path, analysis_id: str, dependence: str | None, ungraded: str | None) -> None:
+    """Show or change an analysis's scoring settings (audited)."""
+    with _workspace(workspace) as ws:
+        try:
+            an = ws.analysis(analysis_id)
+            if dependence is not None or ungraded is not None:
+                an.configure(dependence=dependence, ungraded=ungraded)
+            values = an.settings
+        except (WorkbenchError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"dependence: {values['dependence']:g}  ungraded sources: {values['ungraded']}")
 
 
 @analysis.command("import")
@@ -95,11 +159,18 @@ def import_analysis(file: Path, workspace: Path) -> None:
             raise click.ClickException(str(exc)) from None
         except (ValueError, OSError) as exc:  # never a traceback: name the file and the problem
             raise click.ClickException(f"{file}: cannot import ({type(exc).__name__}: {exc})") from None
-        # counted in SQL: building the evidence table of a 20,000-item analysis just to count it
-        # took longer than storing it
-        counts = ws.analyses.set_index("id").loc[an.id]
-        click.echo(f"imported {an.id}: {an.question} ({counts['hypotheses']} hypotheses, "
-                   f"{counts['evidence']} evidence items)")
+        evidence = an.evidence
+        click.echo(f"imported {an.id}: {an.question} ({len(an.hypotheses)} hypotheses, {len(evidence)} evidence items)")
+        fuzzy = int((evidence["anchor_method"] == "fuzzy").sum())
+        if fuzzy:
+            click.echo(f"{fuzzy} quote{'s' if fuzzy > 1 else ''} found in changed text (fuzzy match)")
+        orphans = evidence[evidence["anchor_method"] == "orphaned"]
+        if len(orphans):
+            click.echo(f"{len(orphans)} quote{'s' if len(orphans) > 1 else ''} orphaned (kept with ratings, "
+                       "not found in any article of this workspace):")
+            for row in orphans.to_dict("records"):
+                where = f"article {row['article_id']}" if row["article_id"] else "no matching article"
+                click.echo(f"  {row['label']} {row['exact'][:70]!r} ({where})")
 
 
 @analysis.command("export")

@@ -66,6 +66,9 @@ def build_demo(ws: "Workspace", *, pipeline: Any = None, progress: bool = True) 
         return result, ws.analysis(match.iloc[0]["id"])
     analysis = ws.new_analysis(DEMO_QUESTION, DEMO_HYPOTHESES, time_horizon="by 31 March 2023")
     article_id = _seed_article(ws)
+    outlet = ws.article(article_id).source
+    if outlet:   # an unknown outlet that repeats one side's claims: its reliability cannot be judged
+        ws.grade_source(outlet, "F", notes="unknown outlet; reliability cannot be judged")
     names = list(DEMO_HYPOTHESES)
     for quote, ratings, options in _EVIDENCE:
         analysis.tag_quote(article_id, quote, ratings=dict(zip(names, ratings)), analyst="demo", **options)

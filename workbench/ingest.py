@@ -83,7 +83,8 @@ def ingest(store: Store, sources: Iterable[str | PathLike[str]], *, pipeline: An
         pipeline: an EntityPipeline, a pipeline choice string, or None for the default.
         actor: who is ingesting, for the audit log.
         progress: show a progress bar (tqdm.auto: a widget in notebooks, a bar in terminals).
-        fetch_options: passed to the URL fetcher (timeout, max_bytes, total_timeout).
+        fetch_options: passed to the URL fetcher (timeout, total_timeout, max_bytes, max_redirects,
+            max_header_bytes, max_headers).
     Returns:
         An IngestResult; inputs that failed are listed there and nothing of them is stored.
     """

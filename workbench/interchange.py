@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import _schema as s
-from ._anchor import locate
+from ._anchor import Match, find_quote, make_anchor
 from ._changes import ChangeSet
 from .errors import StoreError
-from .store import now
+from .store import audit, now
 
 if TYPE_CHECKING:
     from .ach import Analysis
@@ -33,7 +33,7 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
     e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
     with analysis.ws.store.read() as conn:
         rows = conn.execute(
-            select(e, a.c.url, a.c.copy_of, src.c.name.label("source"), src.c.reliability)
+            select(e, a.c.url, a.c.title, a.c.copy_of, src.c.name.label("source"), src.c.reliability)
             .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id))
             .where(e.c.analysis_id == analysis.id).order_by(e.c.position)).mappings().all()
         ratings = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.rating)
@@ -48,8 +48,9 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
             "created_at": row["created_at"], "updated_at": row["updated_at"], "event_date": row["event_date"],
             "report_date": row["report_date"], "credibility": row["credibility"], "relevance": row["relevance"],
             "info_credibility": row["info_credibility"], "reliability": row["reliability"], "source": row["source"],
-            "url": row["url"], "group": groups.get(row["id"]), "flags": json.loads(row["flags"] or "[]"),
-            "evidence_type": row["evidence_type"],
+            "url": row["url"], "title": row["title"], "group": groups.get(row["id"]),
+            "flags": json.loads(row["flags"] or "[]"), "anchor_method": row["anchor_method"],
+            "anchor_score": row["anchor_score"], "evidence_type": row["evidence_type"],
         })
     positions = [int(p) for p in hyps["position"]]
     if len(set(positions)) != len(positions):
@@ -104,11 +105,13 @@ def read_analysis_file(path: str | Path) -> dict[str, Any]:
 
 def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "document",
                     validated: bool = False) -> "Analysis":
-    """Store an analysis document as a new analysis, all or nothing.
+    """Store an analysis document as a new analysis, in one transaction.
 
-    Quotes are checked against the workspace's articles: at their offsets, else found again by
-    their quote selector (exact + prefix + suffix) in the same article or in an article with the
-    same content hash. A quote found nowhere is an error and nothing is written.
+    Each quote's article is looked for by id, then content hash, then URL, then title and
+    outlet; the quote is found in it at its offsets, else approximately by its selector (exact
+    + prefix + suffix, see ``_anchor.find_quote``), and records how (exact | fuzzy + score).
+    A quote found in no article is kept, with its ratings, as an orphan (``Analysis.orphans``
+    lists them): an import never fails for it.
 
     Args:
         ws: the workspace.
@@ -133,7 +136,8 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
         if conn.execute(select(s.analyses.c.id).where(s.analyses.c.id == aid)).first():
             raise StoreError(f"{name}: analysis {aid} is already in this workspace")
         doc = _fresh_ids_if_taken(conn, doc)
-        anchors = {item["id"]: _anchor(conn, item, name) for item in doc["evidence"] if item["kind"] == "quote"}
+        texts: dict[str, tuple[str, str]] = {}
+        anchors = {item["id"]: _anchor(conn, item, texts) for item in doc["evidence"] if item["kind"] == "quote"}
         change = ChangeSet(conn, aid, f"import analysis {info['question'][:60]!r}")
         change.insert(s.analyses, {"id": aid, "question": info["question"], "time_horizon": info["time_horizon"],
                                    "classification": info["classification"], "created_by": info["created_by"] or ws.actor,
@@ -146,15 +150,25 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
             {"id": hyp["id"], "analysis_id": aid, "name": hyp["name"], "description": hyp["description"],
              "position": hyp["position"] if keep else position, "is_other": int(bool(hyp["is_other"]))}
             for position, hyp in enumerate(doc["hypotheses"], 1)])
-        no_anchor = dict.fromkeys(("article_id", "start", "end", "exact", "prefix", "suffix", "content_hash"))
-        change.insert_many(s.evidence, [
-            {"id": item["id"], "analysis_id": aid, "kind": item["kind"], **no_anchor, **anchors.get(item["id"], {}),
-             "note": item["note"], "analyst": item["analyst"] or ws.actor, "created_at": item["created_at"] or stamp,
-             "updated_at": item["updated_at"] or stamp, "event_date": item["event_date"],
-             "report_date": item["report_date"], "credibility": item["credibility"], "relevance": item["relevance"],
-             "info_credibility": item["info_credibility"], "flags": json.dumps(item["flags"]), "position": position,
-             "evidence_type": item["evidence_type"]}
-            for position, item in enumerate(doc["evidence"], 1)])
+        # in bulk, every row with the same columns (an analysis may hold 50,000 items)
+        no_anchor = dict.fromkeys(("article_id", "start", "end", "exact", "prefix", "suffix", "content_hash",
+                                   "anchor_method", "anchor_score"))
+        rows = [{"id": item["id"], "analysis_id": aid, "kind": item["kind"], **no_anchor, **anchors.get(item["id"], {}),
+                 "note": item["note"], "analyst": item["analyst"] or ws.actor,
+                 "created_at": item["created_at"] or stamp, "updated_at": item["updated_at"] or stamp,
+                 "event_date": item["event_date"], "report_date": item["report_date"],
+                 "credibility": item["credibility"], "relevance": item["relevance"],
+                 "info_credibility": item["info_credibility"], "flags": json.dumps(item["flags"]),
+                 "position": position, "evidence_type": item["evidence_type"]}
+                for position, item in enumerate(doc["evidence"], 1)]
+        change.insert_many(s.evidence, rows)
+        for item, row in zip(doc["evidence"], rows):
+            if item["kind"] == "quote" and row["exact"] != item["exact"]:
+                # the quote was found in changed words: the words as imported stay on record
+                audit(conn, actor=ws.actor, action="reanchor", target_type="evidence", target_id=item["id"],
+                      before={key: item[key] for key in ("article_id", "start", "end", "exact", "prefix", "suffix")},
+                      after={key: row[key] for key in ("article_id", "start", "end", "exact", "anchor_method",
+                                                       "anchor_score")})
         change.insert_many(s.ratings, [dict(rating) for rating in doc["ratings"] if rating["rating"] != "NA"])
         change.commit(ws.actor)
     return Analysis(ws, aid)
@@ -179,22 +193,73 @@ def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
                         for r in doc["ratings"]]}
 
 
-def _anchor(conn: Any, item: dict[str, Any], name: str) -> dict[str, Any]:
-    a = s.articles
-    candidates = []
+def _anchor(conn: Any, item: dict[str, Any], texts: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The evidence columns anchoring one imported quote: found, or orphaned.
+
+    Args:
+        conn: the import's connection.
+        item: the document's evidence item.
+        texts: article id -> (text, content hash), filled as articles are read (shared by the
+            items of one import).
+    """
+    exact, prefix, suffix = item["exact"] or "", item["prefix"] or "", item["suffix"] or ""
+    first = None
+    for tier in _article_tiers(conn, item):
+        best: tuple[Match, str] | None = None
+        for article_id in tier:
+            first = first or article_id
+            if article_id not in texts:
+                texts[article_id] = tuple(conn.execute(select(s.articles.c.text, s.articles.c.content_hash)
+                                                       .where(s.articles.c.id == article_id)).one())
+            found = find_quote(texts[article_id][0], exact, prefix, suffix, item["start"])
+            if found and (best is None or found.score > best[0].score):
+                best = (found, article_id)
+        if best is not None:
+            found, article_id = best
+            text, digest = texts[article_id]
+            if text.startswith(exact, found.start) and text.endswith(prefix, 0, found.start) \
+                    and text.startswith(suffix, found.end):
+                before, after = item["prefix"], item["suffix"]  # the selector still holds as written
+            else:  # the words around it changed: a selector for this article's text
+                anchor = make_anchor(text, found.start, found.end)
+                before, after = anchor.prefix, anchor.suffix
+            return {"article_id": article_id, "start": found.start, "end": found.end,
+                    "exact": text[found.start:found.end], "prefix": before, "suffix": after, "content_hash": digest,
+                    "anchor_method": found.method, "anchor_score": found.score}
+    # Orphaned: the words, context and ratings stay; the article, if one was found, is named.
+    return {"article_id": first, "start": None, "end": None, "exact": exact, "prefix": item["prefix"],
+            "suffix": item["suffix"], "content_hash": item["content_hash"], "anchor_method": "orphaned",
+            "anchor_score": None}
+
+
+def _article_tiers(conn: Any, item: dict[str, Any]) -> list[list[str]]:
+    """Candidate articles for a quote, best evidence of identity first: the same id, the same
+    content hash, the same URL, the same title from the same outlet (each tier oldest first)."""
+    a, src = s.articles, s.sources
+    tiers: list[list[str]] = []
     if item["article_id"]:
-        candidates += conn.execute(select(a.c.id, a.c.text, a.c.content_hash).where(a.c.id == item["article_id"])).all()
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.id == item["article_id"])).scalars()))
     if item["content_hash"]:
-        candidates += conn.execute(select(a.c.id, a.c.text, a.c.content_hash)
-                                   .where(a.c.content_hash == item["content_hash"])).all()
-    for article_id, text, digest in candidates:
-        found = locate(text, item["exact"] or "", item["prefix"] or "", item["suffix"] or "", item["start"])
-        if found:
-            start, end = found
-            return {"article_id": article_id, "start": start, "end": end, "exact": text[start:end],
-                    "prefix": item["prefix"], "suffix": item["suffix"], "content_hash": digest}
-    where = f"article {item['article_id']}" if candidates else f"this workspace (article {item['article_id']} is not in it)"
-    raise StoreError(f"{name}: evidence {item['id']}: quote {str(item['exact'])[:50]!r} no longer matches {where}")
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.content_hash == item["content_hash"])
+                                       .order_by(a.c.ingested_at, a.c.id)).scalars()))
+    if item["url"]:
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.url == item["url"].strip())
+                                       .order_by(a.c.ingested_at, a.c.id)).scalars()))
+    title = " ".join((item.get("title") or "").split())
+    if title:
+        query = (select(a.c.id).select_from(a.outerjoin(src, a.c.source_id == src.c.id))
+                 .where(func.lower(a.c.title) == title.lower()).order_by(a.c.ingested_at, a.c.id))
+        if item["source"]:
+            query = query.where(func.lower(src.c.name) == " ".join(item["source"].split()).lower())
+        tiers.append(list(conn.execute(query).scalars()))
+    seen: set[str] = set()
+    out = []
+    for tier in tiers:
+        fresh = [i for i in tier if i not in seen]
+        seen.update(fresh)
+        if fresh:
+            out.append(fresh)
+    return out
 
 
 def export_analysis(analysis: "Analysis", fmt: str, path: str | Path) -> Path:

@@ -28,10 +28,10 @@ def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
 
     Returns:
         {"hypotheses": [{id, name, label}], "rows": [...], "engines": [{name, title, scores,
-        leaders, words, format}], "disagreement": str | None, "independence": str | None}
-        with hypotheses and scores keyed by hypothesis id.
+        leaders, words, range, origins, single_origin, format}], "disagreement": str | None,
+        "independence": str | None, "assumption": str | None, "confidence": {level, derived,
+        reasons, override} | None} with hypotheses and scores keyed by hypothesis id.
     """
-    from .analysis import score
 
     hyps = analysis.hypotheses
     evidence, frame = views if views is not None else analysis.views()
@@ -39,12 +39,16 @@ def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
     ids = dict(zip(names, hyps["id"]))
     hyp_rows = [{"id": i, "name": n, "label": f"H{p}"} for i, n, p in zip(hyps["id"], hyps["name"], hyps["position"])]
     engines: list[dict[str, Any]] = []
-    disagreement = independence = None
+    disagreement = independence = assumption = confidence = None
     diagnosticity: dict[str, dict[str, float]] = {}
     linchpins: dict[str, list[str]] = {}
     if len(evidence) and names:
-        result = scores if scores is not None else score(frame, hypotheses=names).to_dict()
+        result = scores if scores is not None else analysis.score().to_dict()
         disagreement = result.get("disagreement")
+        confidence = result.get("confidence")
+        dependence = result.get("dependence") or {}
+        if dependence.get("assumption"):
+            assumption = f"Bayes assumes {dependence['assumption']}"
         groups = (result.get("independence") or {}).get("groups") or {}
         if groups:
             independence = "syndicated copies counted once: " + "; ".join(
@@ -55,6 +59,9 @@ def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
                 "scores": {ids[h]: v for h, v in engine["scores"].items()},
                 "leaders": [ids[h] for h in engine.get("leaders", [])],
                 "words": {ids[h]: w for h, w in (engine.get("words") or {}).items()},
+                "range": {ids[h]: r for h, r in (engine.get("range") or {}).items()},
+                "origins": engine.get("independent_origins_for_leader"),
+                "single_origin": bool(engine.get("single_origin")),
                 "format": "percent" if name == "bayes" else "number",
                 "explain": "higher is better" if engine.get("higher_is_better") else "lower is better",
             })
@@ -80,7 +87,27 @@ def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
             "diagnosticity": diagnosticity.get(label, {}), "linchpin": linchpins.get(label, []),
         })
     return {"hypotheses": hyp_rows, "rows": rows, "engines": engines, "disagreement": disagreement,
-            "independence": independence}
+            "independence": independence, "assumption": assumption, "confidence": confidence}
+
+
+def score_title(engine: dict[str, Any], hypothesis_id: str) -> str:
+    """The hover text of a score cell: its words and, for Bayes, its range."""
+    words = engine["words"].get(hypothesis_id, "")
+    low_high = (engine.get("range") or {}).get(hypothesis_id)
+    if low_high:
+        words += f" (range {100 * low_high[0]:.0f}–{100 * low_high[1]:.0f}%, one per origin → independent)"
+    return words
+
+
+def confidence_line(data: dict[str, Any]) -> str:
+    """"Confidence: low — reasons" for the matrix summary ("" when not scored)."""
+    confidence = data.get("confidence")
+    if not confidence:
+        return ""
+    head = f"Confidence: {confidence['level']}"
+    if confidence.get("override"):
+        head += f" (set by {confidence['override']['by']}; the rules give {confidence['derived']})"
+    return head + " — " + "; ".join(confidence["reasons"])
 
 
 class Matrix(BundledWidget):
@@ -152,7 +179,7 @@ def render_matrix_html(data: dict[str, Any]) -> str:
         badge = '<span class="wb-badge">copy</span> ' if row["copy"] else ""
         cells = "".join(f'<td class="wb-cell wb-r-{escape(r)}">{escape("" if r == "NA" else r)}</td>'
                         for r in row["ratings"])
-        grade = f'{row["reliability"] or "F"}{row["info_credibility"] or ""}'
+        grade = f'{row["reliability"] or "–"}{row["info_credibility"] or ""}'
         body.append(f'<tr><th scope="row" class="wb-ev-cell"><span class="wb-ev-label">{escape(marks + row["label"])}</span> '
                     f'{badge}<span class="wb-ev-text">{escape(row["text"])}</span></th><td>{escape(row["credibility"][0])}</td>'
                     f'<td>{escape(row["relevance"][0])}</td><td>{escape(grade)}</td>{cells}</tr>')
@@ -164,8 +191,19 @@ def render_matrix_html(data: dict[str, Any]) -> str:
             shown = "" if value is None else (f"{100 * value:.0f}%" if engine["format"] == "percent" else f"{value:.2f}")
             leader = " wb-leader" if h["id"] in engine["leaders"] else ""
             words = engine["words"].get(h["id"], "")
-            tds.append(f'<td class="wb-score{leader}" title="{escape(words)}">{escape(shown)}</td>')
-        foot.append(f'<tr><th colspan="4" scope="row">{escape(engine["title"])}</th>{"".join(tds)}</tr>')
+            low_high = (engine.get("range") or {}).get(h["id"])
+            spread = f'<div class="wb-range">{low_high[0] * 100:.0f}–{low_high[1] * 100:.0f}%</div>' if low_high else ""
+            tds.append(f'<td class="wb-score{leader}" title="{escape(score_title(engine, h["id"]))}">{escape(shown)}'
+                       f'{f"<div class=wb-words>{escape(words)}</div>" if words else ""}{spread}</td>')
+        origins = engine.get("origins")
+        origin_note = "" if origins is None else (
+            f'<div class="wb-origins{" wb-warning" if engine.get("single_origin") else ""}">'
+            f'{origins} independent origin{"" if origins == 1 else "s"} support the leader'
+            f'{" — rests on a single origin" if engine.get("single_origin") else ""}</div>')
+        foot.append(f'<tr><th colspan="4" scope="row">{escape(engine["title"])}{origin_note}</th>{"".join(tds)}</tr>')
+    summary = " · ".join(x for x in (confidence_line(data), data.get("assumption"), data.get("disagreement"),
+                                     data.get("independence")) if x)
     return ('<div class="wb-static wb-matrix-static"><table class="wb-table wb-matrix-table"><thead><tr><th>Evidence</th>'
             f'<th>Cred.</th><th>Rel.</th><th>Grade</th>{head}</tr></thead><tbody>{"".join(body)}</tbody>'
-            f'<tfoot>{"".join(foot)}</tfoot></table></div>')
+            f'<tfoot>{"".join(foot)}</tfoot></table>'
+            f'{f"<p class=wb-matrix-summary>{escape(summary)}</p>" if summary else ""}</div>')

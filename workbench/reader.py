@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
+from ._story_evidence import copy_passages
 from ._text import sentence_spans
 from ._widget_base import BundledWidget, from_js_offset, to_js_offsets
 from .render import render_article
@@ -113,12 +114,19 @@ class Reader(BundledWidget):
             self.evidence = []
             return
         frame = self.analysis.evidence
-        frame = frame[frame["article_id"] == self._article.id]
         hyps = self.analysis.hypotheses
         text = self._article.text
+        # this article's own quotes (an orphan has no place), then those tagged in another copy
+        # of the same story, found again in this copy's text
+        spans = [(row, int(row["start"]), int(row["end"])) for row in frame.to_dict("records")
+                 if row["article_id"] == self._article.id and row["start"] is not None]
+        with self.ws.store.read() as conn:
+            copied = copy_passages(conn, [self._article.id], [self.analysis.id]).get(self._article.id, [])
+        rows = {row["id"]: row for row in frame.to_dict("records")}
+        spans += [(rows[p.evidence_id], p.start, p.end) for p in copied if p.evidence_id in rows]
         items = []
-        for row in frame.to_dict("records"):
-            start, end = to_js_offsets(text, [int(row["start"]), int(row["end"])])
+        for row, begin, finish in spans:
+            start, end = to_js_offsets(text, [begin, finish])
             items.append({"id": row["id"], "label": row["label"], "start": start, "end": end,
                           "note": row["note"] or "",
                           "ratings": {hid: row[name] for hid, name in zip(hyps["id"], hyps["name"])}})

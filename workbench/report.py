@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from ._story_evidence import copy_passages
 from ._widget_base import asset
 from .render import base_css, label_styles, render_article
 from .store import now
@@ -137,7 +138,7 @@ def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[st
         by_article[row["article_id"]].append(row)
     chosen = [ws.analysis(a) for a in (analyses if analyses is not None else list(ws.analyses["id"]))]
     views = {analysis.id: analysis.views() for analysis in chosen}  # one read per analysis
-    passages, anchors = _passages(chosen, views)
+    passages, anchors = _passages(ws, chosen, views)
     heading = title or (chosen[0].question if chosen else f"Workbench report — {Path(ws.location).name}")
     body: list[str] = [f"<h1>{escape(heading)}</h1>", _provenance(ws, articles, len(chosen)), _contents(chosen, articles)]
     for analysis in chosen:
@@ -186,21 +187,38 @@ def _texts(ws: "Workspace") -> dict[str, str]:
         return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
 
 
-def _passages(analyses: list[Any], views: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
-    """Evidence passages per article (for underlines) and each evidence item's anchor id."""
+def _passages(ws: "Workspace", analyses: list[Any],
+              views: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Evidence passages per article (for underlines) and each evidence item's anchor id.
+
+    A quote shows on the article it was tagged in and, found again, on every other copy of
+    the same story (a syndicated or later edited copy); an orphaned quote shows nowhere.
+    """
     passages: dict[str, list[dict[str, Any]]] = defaultdict(list)
     anchors: dict[str, str] = {}
+    with ws.store.read() as conn:
+        copied = copy_passages(conn, analysis_ids=[a.id for a in analyses])
+    found_in: dict[str, list[Any]] = defaultdict(list)
+    for article_passages in copied.values():
+        for p in article_passages:
+            found_in[p.evidence_id].append(p)
     for analysis in analyses:
         evidence = views[analysis.id][0]
         first = analysis.hypotheses["name"].iloc[0] if len(analysis.hypotheses) else None
         for r in evidence.to_dict("records"):
-            if r["kind"] != "quote" or r["article_id"] is None:
+            if r["kind"] != "quote" or r["article_id"] is None or r["start"] is None:
                 continue
             anchor = f"passage-{r['id']}"
             anchors[r["id"]] = anchor
             stance = STANCE.get(r[first], "none") if first else "none"
+            title = f"{r['label']} ({analysis.question[:60]})"
             passages[r["article_id"]].append({"start": int(r["start"]), "end": int(r["end"]), "anchor": anchor,
-                                              "stance": stance, "title": f"{r['label']} ({analysis.question[:60]})"})
+                                              "stance": stance, "title": title})
+            for p in found_in.get(r["id"], ()):
+                how = "found" if p.method == "exact" else f"found approximately, score {p.score:.2f},"
+                passages[p.article_id].append({
+                    "start": p.start, "end": p.end, "anchor": f"passage-{r['id']}-{p.article_id}", "stance": stance,
+                    "title": f"{title}: tagged in {p.tagged_in}, {how} in this copy"})
     return passages, anchors
 
 
@@ -280,15 +298,26 @@ def _method() -> str:
          "times credibility × relevance (High √2, Medium 1, Low 1/√2). Closest to 0 leads."),
         ("Open Synthesis", "Ratings on a 0–5 scale (N/A counted as 3); inconsistency = Σ(3−m)² over ratings below 3; "
          "diagnosticity = spread of an item's ratings across hypotheses. Lowest inconsistency leads."),
-        ("Bayesian view", "Posterior ∝ prior × Π likelihood of each item given the hypothesis (CC .95, C .80, N .50, "
-         "I .20, II .05), each pulled towards .50 as source reliability, information credibility and weights fall; "
-         "uniform priors; items assumed independent. Probabilities are worded with the ICD 203 bands: almost no chance "
-         "1–5%, very unlikely 5–20%, unlikely 20–45%, roughly even chance 45–55%, likely 55–80%, very likely 80–95%, "
-         "almost certain 95–99%. Confidence in the judgement is a separate matter."),
+        ("Bayesian view", "Posterior ∝ prior × likelihood of the evidence given the hypothesis (CC .95, C .80, N .50, "
+         "I .20, II .05), each item pulled towards .50 as source reliability, information credibility and weights "
+         "fall; uniform priors. A source with no reliability grade keeps the published values by default (rule "
+         "'as-published'); under the rule 'cannot-be-judged' it is discounted like grade F (C then counts .667). "
+         "Each analysis states its rule beside its scores. Probabilities are worded with the ICD 203 bands: almost no "
+         "chance 1–5%, very unlikely 5–20%, unlikely 20–45%, roughly even chance 45–55%, likely 55–80%, very likely "
+         "80–95%, almost certain 95–99%."),
+        ("Dependence", "Items that share an origin (one outlet, one article with its syndicated copies, or items an "
+         "analyst marked as one origin) are not independent observations. By default each origin counts as its most "
+         "diagnostic item; a setting lets each further item of an origin count a fraction of the one before, up to "
+         "'every item independent'. The posterior is shown with its range from one observation per origin to every "
+         "item independent, and its words go with the assumption in force."),
+        ("Confidence", "Stated apart from likelihood (ICD 203): low, moderate or high, derived from the number of "
+         "independent origins supporting the leader, their reliability grades, whether the engines agree, linchpins, "
+         "and whether the leader rests on the independence assumption. The reasons are listed; an analyst's override "
+         "is shown with its note."),
         ("Sensitivity", "Linchpins are items whose removal changes the leading hypothesis. One-step rating changes "
          f"that change the leader are listed. Monte Carlo: {MONTE_CARLO_DRAWS:,} draws in which about one item in ten "
-         "carries a one-step rating error and weights are uncertain by one level; 'ranks first' gives the share of "
-         "draws each hypothesis leads, worded with the same ICD 203 bands."),
+         "carries a one-step rating error and weights are uncertain by one level. 'First in x% of draws' measures "
+         "robustness to that noise, not likelihood: stable (95% or more), mostly stable (75–95%), unstable (below)."),
         ("Sources", "Admiralty (NATO) grades: source reliability A completely reliable, B usually reliable, C fairly "
          "reliable, D not usually reliable, E unreliable, F cannot be judged; information credibility 1 confirmed, "
          "2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged."),

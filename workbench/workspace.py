@@ -163,18 +163,23 @@ class Workspace(EntityCorrections):
 
     @property
     def sources(self) -> "pd.DataFrame":
-        """Outlets with their Admiralty reliability grade and article counts."""
+        """Outlets with their Admiralty reliability grade and article counts.
+
+        ``graded`` is False for a source no analyst has graded: its F is a placeholder, and the
+        scoring engines treat it by the analysis's rule for ungraded sources."""
         import pandas as pd
 
         src, a = s.sources, s.articles
-        query = (select(src.c.id, src.c.name, src.c.domain, src.c.reliability, src.c.notes,
+        query = (select(src.c.id, src.c.name, src.c.domain, src.c.reliability, src.c.graded, src.c.notes,
                         func.count(a.c.id).label("articles"))
                  .select_from(src.outerjoin(a, a.c.source_id == src.c.id))
                  .group_by(src.c.id).order_by(src.c.name))
         with self.store.read() as conn:
             rows = conn.execute(query).all()
-        return _with_none(pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "domain", "reliability", "notes", "articles"]),
-                          ("domain", "notes"))
+        frame = pd.DataFrame([tuple(r) for r in rows],
+                             columns=["id", "name", "domain", "reliability", "graded", "notes", "articles"])
+        frame["graded"] = frame["graded"].astype(bool)
+        return _with_none(frame, ("domain", "notes"))
 
     def grade_source(self, name: str, reliability: str, *, notes: str | None = None) -> None:
         """Set a source's Admiralty reliability grade (A completely reliable … F cannot be judged)."""
@@ -186,7 +191,7 @@ class Workspace(EntityCorrections):
             row = conn.execute(select(src.c.id, src.c.reliability, src.c.notes).where(src.c.name == name)).first()
             if row is None:
                 raise StoreError(f"source {name!r}: not in this workspace")
-            values: dict[str, Any] = {"reliability": grade}
+            values: dict[str, Any] = {"reliability": grade, "graded": 1}
             if notes is not None:
                 values["notes"] = notes
             conn.execute(update(src).where(src.c.id == row.id).values(**values))

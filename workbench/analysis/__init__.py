@@ -20,12 +20,14 @@ if TYPE_CHECKING:
     from .bayes import bayes_diagnosticity, bayes_scores
     from .charts import matrix_chart, scores_chart, timeline_chart, tornado_chart
     from .document import SCHEMA, SCHEMA_VERSION, document_to_frame, validate_document
-    from .icd203 import likelihood_band, likelihood_words
+    from .icd203 import likelihood_band, likelihood_words, percent_range, range_words
+    from .confidence import CONFIDENCE_LEVELS, Confidence, assess_confidence, normalise_confidence
+    from .dependence import DEFAULT_DEPENDENCE, DEPENDENCE_SETTINGS, dependence_words, normalise_dependence
     from .ach_matrix import matrix, matrix_csv
-    from .montecarlo import MonteCarlo, monte_carlo
+    from .montecarlo import MonteCarlo, describe_first, monte_carlo, robustness_words
     from .open_synthesis import open_synthesis_diagnosticity, open_synthesis_scores
     from .parc import parc_diagnosticity, parc_scores
-    from .scales import normalise_rating
+    from .scales import DEFAULT_UNGRADED, UNGRADED_RULES, normalise_rating, normalise_ungraded
     from .scoring import Scores, score
     from .sensitivity import LeaveOneOut, leave_one_out, rating_perturbation, tornado
     from .w3c import to_web_annotations
@@ -37,12 +39,18 @@ _LAZY = {
     "matrix_chart": "charts", "scores_chart": "charts", "timeline_chart": "charts", "tornado_chart": "charts",
     "SCHEMA": "document", "SCHEMA_VERSION": "document", "document_to_frame": "document",
     "validate_document": "document",
-    "likelihood_band": "icd203", "likelihood_words": "icd203",
+    "likelihood_band": "icd203", "likelihood_words": "icd203", "percent_range": "icd203", "range_words": "icd203",
+    "CONFIDENCE_LEVELS": "confidence", "Confidence": "confidence", "assess_confidence": "confidence",
+    "normalise_confidence": "confidence",
+    "DEFAULT_DEPENDENCE": "dependence", "DEPENDENCE_SETTINGS": "dependence", "dependence_words": "dependence",
+    "normalise_dependence": "dependence",
     "matrix": "ach_matrix", "matrix_csv": "ach_matrix",
-    "MonteCarlo": "montecarlo", "monte_carlo": "montecarlo",
+    "MonteCarlo": "montecarlo", "monte_carlo": "montecarlo", "describe_first": "montecarlo",
+    "robustness_words": "montecarlo",
     "open_synthesis_scores": "open_synthesis", "open_synthesis_diagnosticity": "open_synthesis",
     "parc_scores": "parc", "parc_diagnosticity": "parc",
-    "normalise_rating": "scales",
+    "normalise_rating": "scales", "DEFAULT_UNGRADED": "scales", "UNGRADED_RULES": "scales",
+    "normalise_ungraded": "scales",
     "Scores": "scoring", "score": "scoring",
     "LeaveOneOut": "sensitivity", "leave_one_out": "sensitivity", "rating_perturbation": "sensitivity",
     "tornado": "sensitivity",

@@ -43,6 +43,9 @@ class EngineParts:
         transform: group value → contribution, elementwise, NaN → 0.
         offset: (H,) added to the total (log prior for Bayes, else 0).
         sign: +1 when a higher total is better, -1 when lower is better.
+        group_weight: (G,) multiplier of each group's contribution (Bayes: how much a group
+            counts within its origin, see ``dependence``); None = every group counts once.
+        dependence: the dependence factor behind ``group_weight`` (None when unweighted).
     """
 
     name: str
@@ -52,6 +55,13 @@ class EngineParts:
     transform: Callable[[np.ndarray], np.ndarray]
     offset: np.ndarray
     sign: float
+    group_weight: np.ndarray | None = None
+    dependence: float | None = None
+
+    def contributions(self, means: np.ndarray) -> np.ndarray:
+        """Each group's weighted contribution to the total, (G, H), from its mean values."""
+        values = self.transform(means)
+        return values if self.group_weight is None else values * self.group_weight[:, None]
 
     def item_values(self) -> np.ndarray:
         """Each item's value per hypothesis, (E, H)."""
@@ -66,7 +76,7 @@ class EngineParts:
         sums, counts = self.group_values(item_values)
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)
-        return self.offset + self.transform(means).sum(axis=0)
+        return self.offset + self.contributions(means).sum(axis=0)
 
     def utility(self, totals: np.ndarray) -> np.ndarray:
         """Totals oriented so that higher is better (any shape, hypotheses last)."""

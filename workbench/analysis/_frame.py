@@ -16,6 +16,10 @@ info_credibility   Admiralty information credibility 1–6       }
 reliability        Admiralty source reliability A–F            }
 group              independence key: items sharing a group are }
                    syndicated copies of one story, counted once}
+origin             dependence key: groups sharing an origin    }
+                   (one outlet, one article family, or items   }
+                   an analyst marked "same origin") are not    }
+                   independent observations (see ``dependence``)}
 date               event / report date, for the timeline       }
 analyst            whose vote the rating is (several analysts: engines use the mean vote)
 =================  ===========================================================================
@@ -39,9 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .scales import (
-    INFO_CREDIBILITY_FACTORS,
     RATINGS,
-    RELIABILITY_FACTORS,
     WEIGHT_LEVELS,
     WEIGHT_VALUES,
     normalise_info_credibility,
@@ -54,7 +56,7 @@ __all__ = ["EvidenceMatrix", "FrameLike", "evidence_matrix", "validate_frame", "
            "ITEM_COLUMNS"]
 
 REQUIRED_COLUMNS = ("evidence", "hypothesis", "rating")
-ITEM_COLUMNS = ("credibility", "relevance", "info_credibility", "reliability", "group", "date")
+ITEM_COLUMNS = ("credibility", "relevance", "info_credibility", "reliability", "group", "origin", "date")
 NO_VOTE = -1
 _RELIABILITY_ORDER = ("A", "B", "C", "D", "E", "F")
 
@@ -77,6 +79,9 @@ class EvidenceMatrix:
         group_index: int64 (E,): the item's independence group, 0 … G-1.
         group_size: int64 (E,): how many items share the item's group.
         dates: datetime64[ns] (E,), NaT where unknown.
+        origins: the origin label of each item (None = the item's group is its own origin).
+        origin_index: int64 (E,): the origin of the item's group, 0 … O-1 (every item of a
+            group shares the origin of the group's first item).
         collapsed: True for the matrix of counting units (see ``units``), where identical
             copies are already collapsed.
     """
@@ -93,7 +98,25 @@ class EvidenceMatrix:
     group_index: np.ndarray
     group_size: np.ndarray
     dates: np.ndarray
+    origins: tuple[str | None, ...] = ()
+    origin_index: np.ndarray | None = None
     collapsed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.origin_index is None:  # no origins given: every group is its own origin
+            object.__setattr__(self, "origin_index", self.group_index.copy())
+            object.__setattr__(self, "origins", (None,) * len(self.evidence))
+
+    @property
+    def n_origins(self) -> int:
+        """The number of independent origins (outlets, article families, analyst-marked sets)."""
+        return int(self.origin_index.max()) + 1 if len(self.origin_index) else 0
+
+    def group_origins(self) -> np.ndarray:
+        """The origin of each independence group, int64 (G,)."""
+        out = np.zeros(self.n_groups, dtype=np.int64)
+        out[self.group_index] = self.origin_index
+        return out
 
     @property
     def n_groups(self) -> int:
@@ -104,13 +127,6 @@ class EvidenceMatrix:
     def weights(self) -> np.ndarray:
         """PARC weight of each item: credibility × relevance (√2, 1, 1/√2 each)."""
         return _LEVEL_VALUES[self.credibility] * _LEVEL_VALUES[self.relevance]
-
-    @property
-    def admiralty_factors(self) -> np.ndarray:
-        """Bayes discount from the Admiralty grades: reliability factor × credibility factor."""
-        reliability = np.array([RELIABILITY_FACTORS[g] for g in _RELIABILITY_ORDER] + [RELIABILITY_FACTORS[None]])
-        info = np.array([INFO_CREDIBILITY_FACTORS[None]] + [INFO_CREDIBILITY_FACTORS[g] for g in range(1, 7)])
-        return reliability[self.reliability] * info[self.info_credibility]
 
     def vote_counts(self) -> np.ndarray:
         """Number of analysts who rated each cell (NA counts as a vote), int (E, H)."""
@@ -147,14 +163,36 @@ class EvidenceMatrix:
         Returns:
             (sums, counts), each (G, H): the NaN-free sum and the number of non-NaN items.
         """
-        order, starts = _group_layout(self.group_index)
         present = ~np.isnan(values)
-        if len(order) == 0:
+        if len(values) == 0:
             empty = np.zeros((0, values.shape[1]))
             return empty, empty
-        sums = np.add.reduceat(np.where(present, values, 0.0)[order], starts, axis=0)
-        counts = np.add.reduceat(present[order].astype(np.float64), starts, axis=0)
+        filled = np.where(present, values, 0.0)
+        single_items, single_groups, multi_order, multi_starts, multi_groups = self._reduce_layout
+        if len(multi_order) == 0 and len(single_groups) == len(single_items) and self.n_groups == len(values):
+            if np.array_equal(single_groups, single_items):   # every item its own group, in order
+                return filled, present.astype(np.float64)
+        sums = np.zeros((self.n_groups, values.shape[1]))
+        counts = np.zeros((self.n_groups, values.shape[1]))
+        sums[single_groups] = filled[single_items]
+        counts[single_groups] = present[single_items]
+        if len(multi_order):   # reduceat only where a group has several items: it is slow per segment
+            sums[multi_groups] = np.add.reduceat(filled[multi_order], multi_starts, axis=0)
+            counts[multi_groups] = np.add.reduceat(present[multi_order].astype(np.float64), multi_starts, axis=0)
         return sums, counts
+
+    @cached_property
+    def _reduce_layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Items alone in their group, and the sorted layout of the groups with several items."""
+        sizes = np.bincount(self.group_index, minlength=self.n_groups)
+        alone = sizes[self.group_index] == 1
+        single_items = np.flatnonzero(alone)
+        multi_items = np.flatnonzero(~alone)
+        multi_order = multi_items[np.argsort(self.group_index[multi_items], kind="stable")]
+        sorted_groups = self.group_index[multi_order]
+        starts = (np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(multi_order)
+                  else np.zeros(0, dtype=np.int64))
+        return single_items, self.group_index[single_items], multi_order, starts, sorted_groups[starts]
 
     @cached_property
     def units(self) -> tuple[EvidenceMatrix, np.ndarray]:
@@ -183,7 +221,8 @@ class EvidenceMatrix:
             votes=self.votes[:, first, :], credibility=self.credibility[first], relevance=self.relevance[first],
             reliability=self.reliability[first], info_credibility=self.info_credibility[first],
             groups=tuple(self.groups[i] for i in first), group_index=group_index,
-            group_size=np.bincount(group_index)[group_index], dates=self.dates[first], collapsed=True,
+            group_size=np.bincount(group_index)[group_index], dates=self.dates[first],
+            origins=tuple(self.origins[i] for i in first), origin_index=self.origin_index[first], collapsed=True,
         )
         return units, unit_of
 
@@ -208,14 +247,6 @@ class EvidenceMatrix:
 
 FrameLike: TypeAlias = pd.DataFrame | EvidenceMatrix
 _LEVEL_VALUES = np.array([WEIGHT_VALUES[level] for level in WEIGHT_LEVELS])
-
-
-def _group_layout(group_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Item order sorted by group and the start of each group in it (for reduceat)."""
-    order = np.argsort(group_index, kind="stable")
-    sorted_groups = group_index[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else order
-    return order, starts
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:
@@ -368,6 +399,7 @@ def evidence_matrix(data: FrameLike, hypotheses: Sequence[str] | None = None) ->
     reliability = _item_attribute(data, "reliability", normalise_reliability, evidence, item_codes, first)
     info = _item_attribute(data, "info_credibility", normalise_info_credibility, evidence, item_codes, first)
     groups = _item_attribute(data, "group", _group_label, evidence, item_codes, first)
+    origins = _item_attribute(data, "origin", _group_label, evidence, item_codes, first)
     dates = _item_attribute(data, "date", _date, evidence, item_codes, first)
 
     # An item without a group is its own group; the NUL prefix keeps it apart from user labels.
@@ -375,6 +407,7 @@ def evidence_matrix(data: FrameLike, hypotheses: Sequence[str] | None = None) ->
     group_index, _ = pd.factorize(np.array(keys, dtype=object)) if keys else (np.zeros(0, np.int64), None)
     group_index = np.asarray(group_index, dtype=np.int64)
     group_size = np.bincount(group_index)[group_index] if len(group_index) else group_index
+    origin_index = _origin_index(origins, group_index)
 
     return EvidenceMatrix(
         hypotheses=tuple(names),
@@ -389,7 +422,21 @@ def evidence_matrix(data: FrameLike, hypotheses: Sequence[str] | None = None) ->
         group_index=group_index,
         group_size=group_size,
         dates=pd.DatetimeIndex(dates, dtype="datetime64[ns]").to_numpy(),
+        origins=tuple(origins),
+        origin_index=origin_index,
     )
+
+
+def _origin_index(origins: Sequence[str | None], group_index: np.ndarray) -> np.ndarray:
+    """Origin of each item: a group takes its first item's origin; no origin = the group alone."""
+    if not len(group_index):
+        return np.zeros(0, dtype=np.int64)
+    first_of_group = _first_rows(group_index)
+    group_origin = [origins[i] for i in first_of_group]
+    # NUL prefix keeps a group standing alone apart from any analyst's label
+    keys = np.array([o if o is not None else f"\x00{g}" for g, o in enumerate(group_origin)], dtype=object)
+    codes, _ = pd.factorize(keys)
+    return np.asarray(codes, dtype=np.int64)[group_index]
 
 
 def validate_frame(data: pd.DataFrame, hypotheses: Sequence[str] | None = None) -> pd.DataFrame:
@@ -425,5 +472,6 @@ def validate_frame(data: pd.DataFrame, hypotheses: Sequence[str] | None = None) 
     out["info_credibility"] = pd.array([None if g == 0 else int(g) for g in matrix.info_credibility[items]],
                                        dtype="Int64")
     out["group"] = np.array(matrix.groups, dtype=object)[items] if len(items) else []
+    out["origin"] = np.array(matrix.origins, dtype=object)[items] if len(items) else []
     out["date"] = matrix.dates[items] if len(items) else pd.Series([], dtype="datetime64[ns]")
     return out

@@ -12,7 +12,8 @@ from .parc import parc_parts
 __all__ = ["engine_parts"]
 
 
-def engine_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = None) -> dict[str, EngineParts]:
+def engine_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = None, *,
+                 dependence: float | str | None = None, ungraded: str | None = None) -> dict[str, EngineParts]:
     """Every engine applied to the counting units of ``matrix``, keyed in ``ENGINE_NAMES`` order.
 
     The parts are built on ``matrix.units[0]`` (identical syndicated copies collapsed), so their
@@ -21,6 +22,8 @@ def engine_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = No
     Args:
         matrix: compiled evidence.
         priors: Bayes priors per hypothesis (default uniform).
+        dependence: Bayes weight of further items of one origin (see ``dependence``).
+        ungraded: Bayes rule for ungraded sources (see ``scales.UNGRADED_RULES``).
 
     Returns:
         {"parc": …, "parc_weighted": …, "open_synthesis": …, "bayes": …}
@@ -30,6 +33,6 @@ def engine_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = No
         "parc": parc_parts(matrix, weighted=False),
         "parc_weighted": parc_parts(matrix, weighted=True),
         "open_synthesis": open_synthesis_parts(matrix),
-        "bayes": bayes_parts(matrix, priors),
+        "bayes": bayes_parts(matrix, priors, dependence=dependence, ungraded=ungraded),
     }
     return {name: parts[name] for name in ENGINE_NAMES}

@@ -10,7 +10,8 @@ information). Uniform priors unless given.
     k = reliability factor × information-credibility factor × credibility × relevance
 
 (factors in ``scales``: A/1 → 1.0, B/2 → .8, C/3 → .6, D/4 → .4, E/5 → .2, F/6 "cannot be
-judged" → .5, ungraded → 1.0; credibility and relevance High √2, Medium 1, Low 1/√2), applied
+judged" → .5; an ungraded source → 1.0 by default, or .5 under the "cannot-be-judged" rule,
+see ``scales.UNGRADED_RULES``; credibility and relevance High √2, Medium 1, Low 1/√2), applied
 on the log-odds scale:
 
     logit L' = k · logit L
@@ -19,6 +20,11 @@ so k < 1 pulls a likelihood toward 0.5 (a discredited item says less), k > 1 pus
 L' stays a probability, and an ungraded Medium/Medium item keeps the published value. With
 several analysts an item's log-likelihood is the mean of theirs; syndicated copies (same
 ``group``) count once (their log-likelihoods are averaged). A cell nobody rated is neutral.
+
+**Dependence.** Groups that share an origin (one outlet, one article family, or items marked
+"same origin") are combined by a damped sum: the k-th most diagnostic group of an origin
+counts ``dependence ** k`` (see ``dependence``). The default, 0, counts each origin as its
+most diagnostic item; 1 is the naive product.
 
 **Diagnosticity** of an item: |log likelihood ratio| maximised over hypothesis pairs,
 ln(max_h L'(e|h) / min_h L'(e|h)) — natural log; 0 means the item cannot move the posterior.
@@ -34,11 +40,19 @@ import pandas as pd
 
 from ._engine import EngineParts, identity, ranks_of, spread
 from ._frame import EvidenceMatrix, FrameLike, evidence_matrix
+from .dependence import normalise_dependence, origin_weights
 from .icd203 import likelihood_words
-from .scales import BAYES_LIKELIHOODS, RATINGS
+from .scales import (
+    BAYES_LIKELIHOODS,
+    INFO_CREDIBILITY_FACTORS,
+    RATINGS,
+    RELIABILITY_FACTORS,
+    UNGRADED_RULES,
+    normalise_ungraded,
+)
 
 __all__ = ["bayes_scores", "bayes_diagnosticity", "bayes_parts", "discounted_likelihood", "log_likelihood_table",
-           "prior_vector", "posterior_from_log"]
+           "prior_vector", "posterior_from_log", "admiralty_strength"]
 
 _LIKELIHOODS = np.array([BAYES_LIKELIHOODS[r] for r in RATINGS])
 _LOGITS = np.log(_LIKELIHOODS / (1.0 - _LIKELIHOODS))
@@ -74,17 +88,48 @@ def log_likelihood_table(strength: np.ndarray) -> np.ndarray:
     return np.log(2.0) - np.logaddexp(0.0, -scaled)
 
 
-def bayes_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = None) -> EngineParts:
-    """The Bayes engine (unnormalised log posterior) on a compiled matrix."""
-    return EngineParts(
+_RELIABILITY_ORDER = ("A", "B", "C", "D", "E", "F")
+
+
+def admiralty_strength(matrix: EvidenceMatrix, ungraded: str | None = None) -> np.ndarray:
+    """Each item's discount from its Admiralty grades: reliability × information credibility, (E,).
+
+    Args:
+        matrix: compiled evidence.
+        ungraded: the rule for a source without a reliability grade (``scales.UNGRADED_RULES``).
+    """
+    ungraded_factor = UNGRADED_RULES[normalise_ungraded(ungraded)]
+    reliability = np.array([RELIABILITY_FACTORS[g] for g in _RELIABILITY_ORDER] + [ungraded_factor])
+    info = np.array([INFO_CREDIBILITY_FACTORS[None]] + [INFO_CREDIBILITY_FACTORS[g] for g in range(1, 7)])
+    return reliability[matrix.reliability] * info[matrix.info_credibility]
+
+
+def bayes_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = None, *,
+                dependence: float | str | None = None, ungraded: str | None = None) -> EngineParts:
+    """The Bayes engine (unnormalised log posterior) on a compiled matrix.
+
+    Args:
+        matrix: compiled evidence (counting units).
+        priors: prior per hypothesis (default uniform).
+        dependence: weight of each further group of one origin (0 = one per origin, the
+            default; 1 = independent); see ``dependence``.
+        ungraded: the rule for ungraded sources (default "as-published").
+    """
+    parts = EngineParts(
         name="bayes",
         matrix=matrix,
-        vote_table=log_likelihood_table(matrix.admiralty_factors * matrix.weights),
+        vote_table=log_likelihood_table(admiralty_strength(matrix, ungraded) * matrix.weights),
         missing=0.0,
         transform=identity,
         offset=np.log(prior_vector(matrix.hypotheses, priors)),
         sign=1.0,
     )
+    factor = normalise_dependence(dependence)
+    if factor >= 1.0 or matrix.n_origins == matrix.n_groups:
+        return parts   # every group its own origin, or independence assumed: the naive product
+    means = matrix.group_means(parts.item_values())
+    weights = origin_weights(identity(means), matrix.group_origins(), factor)
+    return EngineParts(**{**parts.__dict__, "group_weight": weights, "dependence": factor})
 
 
 def prior_vector(hypotheses: Sequence[str], priors: Mapping[str, float] | None) -> np.ndarray:
@@ -115,20 +160,23 @@ def posterior_from_log(log_posterior: np.ndarray) -> np.ndarray:
 
 
 def bayes_scores(data: FrameLike, hypotheses: Sequence[str] | None = None,
-          priors: Mapping[str, float] | None = None) -> pd.DataFrame:
+          priors: Mapping[str, float] | None = None, *, dependence: float | str | None = None,
+          ungraded: str | None = None) -> pd.DataFrame:
     """Posterior probability of each hypothesis.
 
     Args:
         data: tidy evidence frame or compiled matrix.
         hypotheses: hypothesis order.
         priors: prior weight per hypothesis name (normalised); default uniform.
+        dependence: see ``bayes_parts``.
+        ungraded: see ``bayes_parts``.
 
     Returns:
         DataFrame indexed by hypothesis with ``prior``, ``posterior``, ``log_posterior``
         (unnormalised), ``words`` (ICD 203) and ``rank``.
     """
     units = evidence_matrix(data, hypotheses).units[0]
-    parts = bayes_parts(units, priors)
+    parts = bayes_parts(units, priors, dependence=dependence, ungraded=ungraded)
     log_posterior = parts.totals()
     posterior = posterior_from_log(log_posterior)
     return pd.DataFrame(

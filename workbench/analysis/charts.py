@@ -129,8 +129,15 @@ def scores_chart(scores: Scores) -> Figure:
         ax.axvline(0, color="black", linewidth=0.6)
         if engine == "bayes":
             ax.set_xlim(0, 1)
-            for y, (p, words, lead) in enumerate(zip(values, table["bayes_words"], leading)):
-                ax.text(min(p + 0.02, 0.6), y, f"{p:.0%} {words}" + (" ★" if lead else ""), va="center", fontsize=7)
+            if "bayes_low" in table:   # the range from one observation per origin to every item independent
+                low, high = table["bayes_low"].to_numpy(dtype=float), table["bayes_high"].to_numpy(dtype=float)
+                ax.hlines(positions, low, high, color="#37474f", linewidth=1.2)
+                ax.plot(high, positions, "|", color="#37474f", markersize=8)
+                ax.set_xlabel("posterior (bar); line: one per origin → every item independent", fontsize=8)
+            ranges = table["bayes_range"] if "bayes_range" in table else [""] * len(values)
+            for y, (p, words, spread, lead) in enumerate(zip(values, table["bayes_words"], ranges, leading)):
+                shown = f"{p:.0%} {words}" + (f" ({spread})" if spread else "") + (" ★" if lead else "")
+                ax.text(min(p + 0.02, 0.45), y - 0.25, shown, va="center", fontsize=7)
     axes[0].set_yticks(positions, names, fontsize=8)
     axes[0].invert_yaxis()
     common = [h for h in table.index if all(h in scores.leaders[e] for e in ENGINE_NAMES)]

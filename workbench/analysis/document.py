@@ -12,7 +12,8 @@ The store maps its rows to and from this dict; every interchange format (JSON, P
      "evidence": [{"id", "kind", "article_id", "start", "end", "exact", "prefix", "suffix",
                    "content_hash", "note", "analyst", "created_at", "updated_at", "event_date",
                    "report_date", "credibility", "relevance", "info_credibility", "reliability",
-                   "source", "url", "group", "flags", "evidence_type"}],
+                   "source", "url", "title", "group", "flags", "anchor_method", "anchor_score",
+                   "evidence_type"}],
      "ratings": [{"evidence_id", "hypothesis_id", "rating"}]}
 
 Rules (``validate_document`` enforces them, one line per problem):
@@ -23,7 +24,10 @@ Rules (``validate_document`` enforces them, one line per problem):
   (``is_other`` False, ``credibility`` / ``relevance`` "Medium", ``flags`` [], ``position``
   the list index); unknown keys are errors (they are usually typos);
 * ``kind`` is quote | assumption | absence; a quote is anchored: ``article_id``, ``start`` ≥ 0,
-  ``end`` > ``start`` and ``exact`` of length ``end − start`` (character offsets);
+  ``end`` > ``start`` and ``exact`` of length ``end − start`` (character offsets), unless its
+  ``anchor_method`` is "orphaned" (found in no article): then it needs only ``exact``;
+* ``anchor_method`` is exact | fuzzy | orphaned (how the quote was found in its article) and
+  ``anchor_score`` its match score, a number 0–1; ``title`` is the quoted article's title;
 * ratings are canonical (CC C N I II NA; use ``scales.normalise_rating`` on input), at most one
   per (evidence, hypothesis), and refer to listed ids; a missing rating means "not rated";
 * dates are ISO 8601 strings (``2022-12-19`` or ``2022-12-19T10:00:00Z``);
@@ -52,7 +56,7 @@ from .scales import (
     normalise_reliability,
 )
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "EVIDENCE_KINDS", "FLAGS", "validate_document", "document_to_frame",
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "EVIDENCE_KINDS", "FLAGS", "ANCHOR_METHODS", "validate_document", "document_to_frame",
            "parse_iso_date"]
 
 SCHEMA = "workbench.analysis"
@@ -70,12 +74,13 @@ _EVIDENCE_DEFAULTS: dict[str, Any] = {
     "id": None, "kind": None, "article_id": None, "start": None, "end": None, "exact": None, "prefix": None,
     "suffix": None, "content_hash": None, "note": None, "analyst": None, "created_at": None, "updated_at": None,
     "event_date": None, "report_date": None, "credibility": "Medium", "relevance": "Medium",
-    "info_credibility": None, "reliability": None, "source": None, "url": None, "group": None, "flags": [],
-    "evidence_type": None,
+    "info_credibility": None, "reliability": None, "source": None, "url": None, "title": None, "group": None,
+    "flags": [], "anchor_method": None, "anchor_score": None, "evidence_type": None,
 }
+ANCHOR_METHODS = ("exact", "fuzzy", "orphaned")
 _RATING_KEYS = ("evidence_id", "hypothesis_id", "rating")
 _TEXT_FIELDS = ("question", "time_horizon", "created_by", "classification", "description", "prefix", "suffix",
-                "content_hash", "note", "analyst", "source", "url", "group", "article_id", "evidence_type")
+                "content_hash", "note", "analyst", "source", "url", "title", "group", "article_id", "evidence_type")
 _IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 _DATE_FIELDS = ("created_at", "updated_at", "event_date", "report_date")
 
@@ -162,7 +167,19 @@ def _validate_evidence(record: Any, index: int) -> dict[str, Any]:
     start, end = _int_or_none(item["start"], "start", where), _int_or_none(item["end"], "end", where)
     if item["exact"] is not None and not isinstance(item["exact"], str):
         raise ValueError(f"{where}: exact must be a string, got {item['exact']!r}")
-    if item["kind"] == "quote":
+    if item["anchor_method"] is not None and (item["kind"] != "quote" or item["anchor_method"] not in ANCHOR_METHODS):
+        raise ValueError(f"{where}: anchor_method {item['anchor_method']!r} must be one of "
+                         f"{', '.join(ANCHOR_METHODS)}, and only on a quote")
+    score = item["anchor_score"]
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 1):
+        raise ValueError(f"{where}: anchor_score must be a number from 0 to 1, got {score!r}")
+    orphaned = item["anchor_method"] == "orphaned"
+    if item["kind"] == "quote" and orphaned:
+        if not item["exact"]:
+            raise ValueError(f"{where}: an orphaned quote still needs its exact words")
+        if (start is None) != (end is None) or (start is not None and (start < 0 or end <= start)):
+            raise ValueError(f"{where}: span {start}-{end} is not a non-empty range of characters")
+    elif item["kind"] == "quote":
         if item["article_id"] is None or start is None or end is None or item["exact"] is None:
             raise ValueError(f"{where}: a quote needs article_id, start, end and exact")
         if start < 0 or end <= start:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["ICD203_BANDS", "clamp_probability", "likelihood_band", "likelihood_words"]
+__all__ = ["ICD203_BANDS", "clamp_probability", "likelihood_band", "likelihood_words", "range_words",
+           "percent_range"]
 
 #: (words, lower, upper) from least to most likely.
 ICD203_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -72,3 +73,15 @@ def likelihood_band(probability: float) -> tuple[str, float, float]:
 def likelihood_words(probability: float) -> str:
     """The ICD 203 words for a probability, e.g. ``likelihood_words(0.7) == "likely"``."""
     return likelihood_band(probability)[0]
+
+
+def range_words(low: float, high: float) -> str:
+    """The ICD 203 words for a range of probabilities: one band, or "unlikely to likely"."""
+    first, last = likelihood_words(min(low, high)), likelihood_words(max(low, high))
+    return first if first == last else f"{first} to {last}"
+
+
+def percent_range(low: float, high: float) -> str:
+    """A probability range as whole percents, e.g. "45–80%" (one number when they round alike)."""
+    a, b = round(100 * min(low, high)), round(100 * max(low, high))
+    return f"{a}%" if a == b else f"{a}–{b}%"

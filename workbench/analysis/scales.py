@@ -34,6 +34,9 @@ __all__ = [
     "PARC_VALUES",
     "OPEN_SYNTHESIS_VOTES",
     "BAYES_LIKELIHOODS",
+    "UNGRADED_RULES",
+    "DEFAULT_UNGRADED",
+    "normalise_ungraded",
 ]
 
 #: Canonical ratings, ordered from most inconsistent to most consistent, then NA.
@@ -100,6 +103,27 @@ RELIABILITY_FACTORS: dict[str | None, float] = {
 INFO_CREDIBILITY_FACTORS: dict[int | None, float] = {
     1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6: 0.5, None: 1.0,
 }
+
+
+#: What an item whose source has no reliability grade is worth in the Bayesian view. The
+#: default keeps the published rating→likelihood map (C = .80); "cannot-be-judged" treats an
+#: ungraded source like grade F (factor .5: C counts as .667). The report states the rule used.
+UNGRADED_RULES: dict[str, float] = {"as-published": 1.0, "cannot-be-judged": RELIABILITY_FACTORS["F"]}
+DEFAULT_UNGRADED = "as-published"
+
+
+def normalise_ungraded(value: Any) -> str:
+    """The rule for ungraded sources: ``"as-published"`` (default) or ``"cannot-be-judged"``.
+
+    Raises:
+        ValueError: any other value.
+    """
+    if _is_missing(value):
+        return DEFAULT_UNGRADED
+    key = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+    if key not in UNGRADED_RULES:
+        raise ValueError(f"ungraded-source rule {value!r} is not one of {', '.join(UNGRADED_RULES)}")
+    return key
 
 
 def _is_missing(value: Any) -> bool:

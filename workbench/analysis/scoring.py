@@ -3,6 +3,11 @@
 ``score(frame)`` runs PARC (IS and WIS), Open Synthesis and the Bayesian view over the same
 tidy evidence frame and says when they disagree on the leading hypothesis — a disagreement is
 itself a finding: the ranking depends on how the evidence is counted.
+
+It also says what the numbers rest on: the Bayesian posterior comes with its range from "one
+observation per origin" to "every item independent" (``dependence``), every engine says how
+many independent origins support its leader, and the analytic confidence (``confidence``) is
+derived apart from the likelihood.
 """
 from __future__ import annotations
 
@@ -14,17 +19,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._engine import ENGINE_LABELS, ENGINE_NAMES, leaders_of, ranks_of, spread
+from ._engine import ENGINE_LABELS, ENGINE_NAMES, identity, leaders_of, ranks_of, spread
 from ._frame import EvidenceMatrix, FrameLike, evidence_matrix
 from ._registry import engine_parts
 from .bayes import posterior_from_log
-from .icd203 import likelihood_band
+from .confidence import Confidence, assess_confidence
+from .dependence import dependence_words, normalise_dependence, origin_sums, origin_weights
+from .icd203 import likelihood_band, percent_range, range_words
 from .open_synthesis import _consistency, population_std
+from .scales import RELIABILITY_GRADES, normalise_ungraded
 
-__all__ = ["Scores", "score", "disagreement_message", "INDEPENDENCE_NOTE"]
+__all__ = ["Scores", "score", "disagreement_message", "INDEPENDENCE_NOTE", "DEPENDENCE_NOTE"]
 
 INDEPENDENCE_NOTE = ("Items sharing a group are syndicated copies of one story: every engine counts the "
                      "group once (identical copies as one item, differing readings averaged).")
+DEPENDENCE_NOTE = ("Items sharing an origin (one outlet, one article with its copies, or items marked "
+                   "'same origin') are not independent observations. The Bayesian posterior is shown as a "
+                   "range from one observation per origin to every item independent.")
+_GRADE_ORDER = tuple(RELIABILITY_GRADES)
 
 
 def _json_number(value: Any) -> float | int | None:
@@ -48,9 +60,19 @@ class Scores:
             (columns named by engine), ``group``, ``group_size`` (items in the group),
             ``copies`` (identical copies of this item in the group, itself included) and
             ``counts_as`` (the item's share of its group's single count).
+            The hypotheses table also has ``bayes_low`` and ``bayes_high`` (the posterior
+            with one observation per origin and with every item independent, lower and
+            higher of the two, and never beyond the posterior itself), ``bayes_range`` (e.g.
+            "45–80%") and ``bayes_range_words`` ("roughly even chance to likely");
+            ``bayes_words`` words the posterior at the chosen ``dependence`` (by default the
+            conservative end, one observation per origin).
         leaders: engine → leading hypotheses (several when tied).
         disagreement: a sentence when no hypothesis leads under every engine, else None.
         linchpins: engine → items whose removal changes the leader (None if not computed).
+        support: engine → number of independent origins whose evidence favours its leader.
+        n_origins: number of independent origins in the matrix.
+        settings: {"dependence": float, "assumption": words, "ungraded": rule}.
+        confidence: the analytic confidence in the leader (``confidence.Confidence``).
     """
 
     hypotheses: pd.DataFrame
@@ -58,6 +80,14 @@ class Scores:
     leaders: Mapping[str, tuple[str, ...]]
     disagreement: str | None
     linchpins: Mapping[str, tuple[str, ...]] | None = None
+    support: Mapping[str, int] | None = None
+    n_origins: int = 0
+    settings: Mapping[str, Any] | None = None
+    confidence: Confidence | None = None
+
+    def single_origin(self, engine: str) -> bool:
+        """True when the engine's leader rests on at most one independent origin."""
+        return self.support is not None and self.support.get(engine, 0) <= 1
 
     def leader(self, engine: str) -> str:
         """The leading hypothesis under an engine (the first in order when tied)."""
@@ -99,6 +129,13 @@ class Scores:
                 entry["words"] = dict(zip(names, table["bayes_words"]))
                 entry["bands"] = {h: list(likelihood_band(float(p))[1:])
                                   for h, p in zip(names, table["bayes_posterior"])}
+                entry["range"] = {h: [_json_number(lo), _json_number(hi)]
+                                  for h, lo, hi in zip(names, table["bayes_low"], table["bayes_high"])}
+                entry["range_words"] = dict(zip(names, table["bayes_range_words"]))
+                entry["assumption"] = (self.settings or {}).get("assumption")
+            if self.support is not None:
+                entry["independent_origins_for_leader"] = int(self.support.get(engine, 0))
+                entry["single_origin"] = self.single_origin(engine)
             engines[engine] = entry
         groups: dict[str, list[str]] = {}
         for item, group, size in zip(items.index, items["group"], items["group_size"]):
@@ -110,6 +147,9 @@ class Scores:
             "engines": engines,
             "disagreement": self.disagreement,
             "independence": {"note": INDEPENDENCE_NOTE, "groups": groups},
+            "dependence": {"note": DEPENDENCE_NOTE, "independent_origins": self.n_origins,
+                           **dict(self.settings or {})},
+            "confidence": None if self.confidence is None else self.confidence.to_dict(),
         }
 
 
@@ -142,7 +182,9 @@ def disagreement_message(leaders: Mapping[str, Sequence[str]]) -> str | None:
 
 
 def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
-          priors: Mapping[str, float] | None = None, linchpins: bool = True) -> Scores:
+          priors: Mapping[str, float] | None = None, linchpins: bool = True,
+          dependence: float | str | None = None, ungraded: str | None = None,
+          confidence: tuple[str | None, str | None, str | None] | None = None) -> Scores:
     """Score the hypotheses under every engine.
 
     Args:
@@ -150,26 +192,46 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
         hypotheses: hypothesis order (default: as in the frame).
         priors: Bayes priors per hypothesis name (default uniform).
         linchpins: also run leave-one-out to find each engine's linchpins.
+        dependence: Bayes weight of each further item of one origin: 0 or "one-per-origin"
+            (default), 1 or "independent", or a number between (see ``dependence``).
+        ungraded: Bayes rule for sources without a reliability grade: "as-published"
+            (default) or "cannot-be-judged" (see ``scales.UNGRADED_RULES``).
+        confidence: an analyst's override, ``(level, note, analyst)``; None = derived only.
 
     Returns:
         ``Scores``.
     """
     matrix: EvidenceMatrix = evidence_matrix(data, hypotheses)
+    factor, rule = normalise_dependence(dependence), normalise_ungraded(ungraded)
     units, unit_of = matrix.units
-    parts = engine_parts(matrix, priors)
+    parts = engine_parts(matrix, priors, dependence=factor, ungraded=rule)
     table: dict[str, Any] = {}
     diagnosticity: dict[str, np.ndarray] = {}
     leaders: dict[str, tuple[str, ...]] = {}
+    support: dict[str, int] = {}
+    supporting: dict[str, np.ndarray] = {}
     for engine, part in parts.items():
         values = part.item_values()
-        totals = part.totals(values)
+        means = units.group_means(values)
+        totals = part.offset + part.contributions(means).sum(axis=0)
         utility = part.utility(totals)
         leaders[engine] = leaders_of(utility, matrix.hypotheses)
+        supporting[engine] = _supporting_origins(part, means, matrix.hypotheses.index(leaders[engine][0]))
+        support[engine] = int(supporting[engine].sum())
         if engine == "bayes":
             posterior = posterior_from_log(totals)
+            base = identity(means)   # the ends of the range: one per origin, every item independent
+            ends = [posterior_from_log(part.offset + (origin_weights(base, units.group_origins(), end)[:, None]
+                                                      * base).sum(axis=0)) for end in (0.0, 1.0)]
+            low = np.minimum.reduce([posterior, *ends])
+            high = np.maximum.reduce([posterior, *ends])
             table["bayes_prior"] = np.exp(part.offset)
             table["bayes_posterior"] = posterior
+            table["bayes_low"], table["bayes_high"] = low, high
+            table["bayes_range"] = [percent_range(lo, hi) for lo, hi in zip(low, high)]
             table["bayes_words"] = [likelihood_band(float(p))[0] for p in posterior]
+            table["bayes_range_words"] = [range_words(lo, hi) for lo, hi in zip(low, high)]
+            end_leaders = [leaders_of(np.log(p), matrix.hypotheses) for p in ends]
         elif engine == "open_synthesis":
             table["open_synthesis_inconsistency"] = totals
             table["open_synthesis_consistency"] = _consistency(units.group_means(values)).sum(axis=0)
@@ -180,16 +242,48 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
         diagnosticity[engine] = per_unit[unit_of]           # identical copies share their unit's value
     order = ["parc_inconsistency", "parc_rank", "parc_weighted_inconsistency", "parc_weighted_rank",
              "open_synthesis_inconsistency", "open_synthesis_consistency", "open_synthesis_rank",
-             "bayes_prior", "bayes_posterior", "bayes_words", "bayes_rank"]
+             "bayes_prior", "bayes_posterior", "bayes_low", "bayes_high", "bayes_range", "bayes_words", "bayes_range_words", "bayes_rank"]
     hypotheses_table = pd.DataFrame({k: table[k] for k in order}, index=pd.Index(matrix.hypotheses, name="hypothesis"))
     evidence_table = pd.DataFrame(diagnosticity, index=pd.Index(matrix.evidence, name="evidence"))
     evidence_table["group"] = pd.Series(list(matrix.groups), index=evidence_table.index, dtype=object)
+    evidence_table["origin"] = matrix.origin_index
     evidence_table["group_size"] = matrix.group_size
     evidence_table["copies"] = matrix.copies
     evidence_table["counts_as"] = matrix.counts_as
-    result = Scores(hypotheses_table, evidence_table, leaders, disagreement_message(leaders))
+    settings = {"dependence": factor, "assumption": dependence_words(factor), "ungraded": rule}
+    result = Scores(hypotheses_table, evidence_table, leaders, disagreement_message(leaders),
+                    support=support, n_origins=units.n_origins, settings=settings)
+    found: Mapping[str, Sequence[str]] | None = None
     if linchpins:
         from .sensitivity import leave_one_out  # sensitivity builds on the engines, not on Scores
 
-        result = result.with_linchpins(leave_one_out(matrix, priors=priors).linchpins)
-    return result
+        found = leave_one_out(matrix, priors=priors, dependence=factor, ungraded=rule).linchpins
+        result = result.with_linchpins(found)
+    derived = assess_confidence(
+        leader=leaders["bayes"][0], supporting_origins=min(support.values()) if support else 0,
+        origin_grades=_origin_grades(units, supporting["bayes"]),
+        engines_agree=result.disagreement is None, linchpins=found,
+        assumption_changes_leader=end_leaders[0] != end_leaders[1])
+    level, note, analyst = confidence or (None, None, None)
+    return replace(result, confidence=derived.with_override(level, note, analyst))
+
+
+def _supporting_origins(part: Any, means: np.ndarray, leader: int) -> np.ndarray:
+    """Which origins' evidence favours the leader: it scores the leader at least as well as any
+    rival and better than some rival (bool per origin)."""
+    units = part.matrix
+    contributions = part.utility(part.contributions(means))          # higher favours a hypothesis
+    per_origin = origin_sums(contributions, units.group_origins(), units.n_origins)
+    if per_origin.shape[1] < 2 or not len(per_origin):
+        return np.zeros(len(per_origin), dtype=bool)
+    tolerance = 1e-9 * np.maximum(np.abs(per_origin).max(axis=1), 1.0)
+    mine = per_origin[:, leader]
+    return (mine >= per_origin.max(axis=1) - tolerance) & (mine > per_origin.min(axis=1) + tolerance)
+
+
+def _origin_grades(units: EvidenceMatrix, chosen: np.ndarray) -> list[str | None]:
+    """Best source-reliability grade of each chosen origin (None when none of its items is graded)."""
+    best = np.full(units.n_origins, 99)
+    graded = units.reliability >= 0
+    np.minimum.at(best, units.origin_index[graded], units.reliability[graded].astype(int))
+    return [None if best[o] == 99 else _GRADE_ORDER[best[o]] for o in np.flatnonzero(chosen)]

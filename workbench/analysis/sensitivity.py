@@ -12,7 +12,9 @@
 
 Everything is computed in closed form from the group sums (no re-scoring loop): removing or
 moving one item changes one group's mean, so each engine's new total is the old total minus
-that group's old contribution plus its new one.
+that group's old contribution plus its new one. In the Bayesian view with dependent origins
+(``dependence``) a group keeps its assessed rank within its origin, except that removing a
+group's last item re-ranks its origin exactly (the next strongest item moves up).
 
 A *margin* is in the engine's own units, oriented so that higher favours the leader: PARC
 points, minus Open Synthesis inconsistency, and natural-log posterior odds for Bayes.
@@ -28,6 +30,7 @@ import pandas as pd
 from ._engine import ENGINE_NAMES, EngineParts, tie_tolerance, top_mask
 from ._frame import NO_VOTE, FrameLike, evidence_matrix
 from ._registry import engine_parts
+from .dependence import removal_deltas
 from .scales import RATINGS
 
 __all__ = ["LeaveOneOut", "leave_one_out", "rating_perturbation", "tornado", "DIRECTIONS"]
@@ -61,8 +64,15 @@ def _group_state(part: EngineParts) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     sums, counts = part.group_values(values)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)
-    contributions = part.transform(means)
+    contributions = part.contributions(means)
     return values, sums, counts, contributions, part.offset + contributions.sum(axis=0)
+
+
+def _weight_of(part: EngineParts, group: np.ndarray) -> np.ndarray:
+    """Each listed group's weight within its origin, shaped to broadcast over hypotheses."""
+    if part.group_weight is None:
+        return np.ones((len(group), 1))
+    return part.group_weight[group][:, None]
 
 
 def _without_each_item(part: EngineParts) -> tuple[np.ndarray, np.ndarray]:
@@ -74,7 +84,13 @@ def _without_each_item(part: EngineParts) -> tuple[np.ndarray, np.ndarray]:
     rest_counts = counts[group] - present
     with np.errstate(invalid="ignore", divide="ignore"):
         rest_means = np.where(rest_counts > 0, rest_sums / np.where(rest_counts > 0, rest_counts, 1), np.nan)
-    totals = total[None, :] - contributions[group] + part.transform(rest_means)
+    totals = total[None, :] - contributions[group] + _weight_of(part, group) * part.transform(rest_means)
+    if part.group_weight is not None:   # an emptied group: its origin re-ranks
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)
+        deltas = removal_deltas(part.transform(means), part.matrix.group_origins(), part.dependence)
+        alone = np.bincount(group)[group] == 1
+        totals[alone] = total[None, :] + deltas[group[alone]]
     return part.utility(total), part.utility(totals)
 
 
@@ -85,13 +101,15 @@ def _names(mask: np.ndarray, hypotheses: tuple[str, ...]) -> list[str]:
 
 
 def leave_one_out(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
-                  priors: Mapping[str, float] | None = None) -> LeaveOneOut:
+                  priors: Mapping[str, float] | None = None, dependence: float | str | None = None,
+                  ungraded: str | None = None) -> LeaveOneOut:
     """Drop each evidence item in turn and report which removals change the leader.
 
     Args:
         data: tidy evidence frame or compiled matrix.
         hypotheses: hypothesis order.
         priors: Bayes priors.
+        dependence, ungraded: the Bayes settings (see ``bayes_parts``).
 
     Returns:
         ``LeaveOneOut``.
@@ -103,7 +121,7 @@ def leave_one_out(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
     linchpins: dict[str, tuple[str, ...]] = {}
     baseline: dict[str, tuple[str, ...]] = {}
     evidence = np.array(matrix.evidence, dtype=object)
-    for engine, part in engine_parts(matrix, priors).items():
+    for engine, part in engine_parts(matrix, priors, dependence=dependence, ungraded=ungraded).items():
         base, without_units = _without_each_item(part)
         without = np.where(has_copy[:, None], base[None, :], without_units[unit_of])
         base_mask = top_mask(base)
@@ -153,7 +171,7 @@ def _moved_utility(part: EngineParts, moves: _Moves) -> tuple[np.ndarray, np.nda
     cell_counts = counts[group, moves.hypothesis]
     new_mean = (sums[group, moves.hypothesis] + delta_vote / n_votes) / cell_counts
     new_total = (total[moves.hypothesis] - contributions[group, moves.hypothesis]
-                 + part.transform(new_mean))
+                 + _weight_of(part, group)[:, 0] * part.transform(new_mean))
     return part.utility(total), part.utility(new_total)
 
 
@@ -168,13 +186,15 @@ def _rivals(utility: np.ndarray) -> tuple[int, np.ndarray]:
 
 
 def rating_perturbation(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
-                        priors: Mapping[str, float] | None = None) -> pd.DataFrame:
+                        priors: Mapping[str, float] | None = None, dependence: float | str | None = None,
+                        ungraded: str | None = None) -> pd.DataFrame:
     """Move every vote one step each way; list the moves that change the leader.
 
     Args:
         data: tidy evidence frame or compiled matrix.
         hypotheses: hypothesis order.
         priors: Bayes priors.
+        dependence, ungraded: the Bayes settings (see ``bayes_parts``).
 
     Returns:
         DataFrame with one row per (engine, move) that changes the set of leaders:
@@ -184,7 +204,7 @@ def rating_perturbation(data: FrameLike, *, hypotheses: Sequence[str] | None = N
     units = evidence_matrix(data, hypotheses).units[0]
     moves = _all_moves(units.votes)
     frames = []
-    for engine, part in engine_parts(units, priors).items():
+    for engine, part in engine_parts(units, priors, dependence=dependence, ungraded=ungraded).items():
         base, moved = _moved_utility(part, moves)
         tolerance = float(tie_tolerance(base)[0])
         base_mask = top_mask(base)
@@ -212,7 +232,8 @@ def rating_perturbation(data: FrameLike, *, hypotheses: Sequence[str] | None = N
 
 
 def tornado(data: FrameLike, engine: str = "bayes", *, hypotheses: Sequence[str] | None = None,
-            priors: Mapping[str, float] | None = None) -> pd.DataFrame:
+            priors: Mapping[str, float] | None = None, dependence: float | str | None = None,
+            ungraded: str | None = None) -> pd.DataFrame:
     """Range of the leader's margin when each item is removed or one of its votes moves a step.
 
     Args:
@@ -220,6 +241,7 @@ def tornado(data: FrameLike, engine: str = "bayes", *, hypotheses: Sequence[str]
         engine: one of ``ENGINE_NAMES``.
         hypotheses: hypothesis order.
         priors: Bayes priors.
+        dependence, ungraded: the Bayes settings (see ``bayes_parts``).
 
     Returns:
         DataFrame indexed by evidence, sorted by swing (widest first), with ``low``, ``high``,
@@ -230,7 +252,7 @@ def tornado(data: FrameLike, engine: str = "bayes", *, hypotheses: Sequence[str]
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINE_NAMES)}")
     matrix = evidence_matrix(data, hypotheses)
     units, unit_of = matrix.units
-    part = engine_parts(matrix, priors)[engine]
+    part = engine_parts(matrix, priors, dependence=dependence, ungraded=ungraded)[engine]
     base, without = _without_each_item(part)
     leader, best_other = _rivals(base)
     base_margin = float(base[leader] - best_other[leader])

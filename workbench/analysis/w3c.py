@@ -57,7 +57,8 @@ def to_web_annotations(doc: Mapping[str, Any], article_urls: Mapping[str, str] |
     for item in doc["evidence"]:
         if item["kind"] != "quote":
             continue
-        source = article_urls.get(item["article_id"]) or item["url"] or f"urn:workbench:article:{item['article_id']}"
+        source = (article_urls.get(item["article_id"]) or item["url"]
+                  or f"urn:workbench:article:{item['article_id'] or 'unknown'}")
         bodies: list[dict[str, Any]] = []
         if item["note"]:
             bodies.append({"type": "TextualBody", "purpose": "commenting", "format": "text/plain",
@@ -73,8 +74,10 @@ def to_web_annotations(doc: Mapping[str, Any], article_urls: Mapping[str, str] |
             "body": bodies,
             "target": {
                 "source": source,
-                "selector": [_quote_selector(item),
-                             {"type": "TextPositionSelector", "start": item["start"], "end": item["end"]}],
+                # an orphaned quote (found in no article) has its words but no offsets
+                "selector": [_quote_selector(item)] + (
+                    [{"type": "TextPositionSelector", "start": item["start"], "end": item["end"]}]
+                    if item["start"] is not None else []),
             },
         }
         if item["analyst"]:
