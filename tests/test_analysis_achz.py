@@ -305,6 +305,22 @@ def test_bad_files_error_in_one_line(case):
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize("extra", [
+    '{"id": [1], "position": {}, "name": 5}', '{"note": 5, "flags": 3, "unrated": 7, "event_date": "soon"}',
+    '{"kind": 9, "evidence_type": ["x"], "url": {}, "id": null}', '[1, 2]', '"text"', '{"start": "x", "kind": "quote"}',
+])
+def test_a_damaged_workbench_extra_is_a_one_line_error_or_ignored(extra):
+    xml = minimal(f"<HYPOTHESIS><NAME>H</NAME><wb:EXTRA>{extra}</wb:EXTRA></HYPOTHESIS>"
+                  f"<EVIDENCE><NAME>x</NAME><VALUES>C</VALUES><wb:EXTRA>{extra}</wb:EXTRA></EVIDENCE>")
+    data = packed(xml.replace("<P>", '<P xmlns:wb="urn:x-workbench:analysis">'))
+    try:
+        doc = read_achz(data)
+    except ValueError as err:
+        assert "\n" not in str(err)
+    else:
+        assert doc["hypotheses"][0]["name"] == "H"
+
+
 def test_file_from_a_newer_workbench_is_refused(doc):
     xml = xml_of(write_achz(doc)).replace('"version": 1', '"version": 7')
     with pytest.raises(ValueError, match="written by a newer workbench .*version 7"):

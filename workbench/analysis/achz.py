@@ -78,8 +78,10 @@ _UNDATED = "0"  # what PARC writes for an item without a date
 
 def _xml_text(value: str | None) -> str:
     """What an XML parser will hand back for this text: no control characters, \\n line ends."""
-    if not value:
+    if value is None:
         return ""
+    if not isinstance(value, str):  # only ever from a damaged wb:EXTRA; _carried treats it as edited
+        raise TypeError(f"expected text, got {type(value).__name__}")
     return _INVALID_XML.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -194,8 +196,12 @@ def _extra_of(text: str | None) -> dict[str, Any] | None:
 
 def _carried(shown: str, original: Any, encode: Callable[[Any], str], decode: Callable[[str], Any]) -> Any:
     """The original value unless the text PARC shows was edited since we wrote it."""
-    if original is not _ABSENT and encode(original) == shown:
-        return original
+    if original is not _ABSENT:
+        try:
+            if encode(original) == shown:
+                return original
+        except (TypeError, ValueError, AttributeError):  # a damaged wb:EXTRA: what PARC shows wins
+            pass
     return decode(shown)
 
 
@@ -237,7 +243,7 @@ def _read_hypotheses(records: list[dict[str, str]]) -> list[dict[str, Any]]:
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"not a PARC .achz file: HYPOTHESIS {index} has an empty NAME")
         hypotheses.append({**extra, "name": name})
-    extras_ok = all("id" in h and "position" in h for h in hypotheses)
+    extras_ok = all(isinstance(h.get("id"), str) and type(h.get("position")) is int for h in hypotheses)
     ids = [h.get("id") for h in hypotheses]
     positions = [h.get("position") for h in hypotheses]
     if not (extras_ok and len(set(ids)) == len(ids) and positions == sorted(set(positions))):
@@ -257,7 +263,7 @@ def _kind_and_type(shown: str, extra: Mapping[str, Any]) -> tuple[str, str | Non
     as the evidence type unless it is just the word for that kind.
     """
     original_kind = extra.get("kind", _ABSENT)
-    if original_kind is not _ABSENT and _type_shown(extra) == shown:
+    if original_kind is not _ABSENT and _carried(shown, extra, _type_shown, lambda _: None) is extra:
         return original_kind, extra.get("evidence_type")
     text = shown.strip()
     lowered = text.lower()
@@ -302,7 +308,10 @@ def _read_evidence(records: list[dict[str, str]], hypotheses: list[dict[str, Any
             suffix += 1
         codes_seen.add(item_id)
         flagged = record.get("FLAG", "").strip().lower() in _TRUE
-        flags = [f for f in get("flags", []) if f != "deception"]
+        carried_flags = get("flags", [])
+        if not isinstance(carried_flags, list):
+            raise ValueError(f"not a PARC .achz file: {where}: wb:EXTRA flags {carried_flags!r} is not a list")
+        flags = [f for f in carried_flags if f != "deception"]
         flags = (["deception"] if flagged else []) + flags
         item = dict(extra)
         item.pop("unrated", None)
@@ -315,7 +324,8 @@ def _read_evidence(records: list[dict[str, str]], hypotheses: list[dict[str, Any
         if not own:
             item["exact"] = None
         items.append(item)
-        unrated = get("unrated") or ()
+        unrated = get("unrated")
+        unrated = unrated if isinstance(unrated, list) else ()
         for hypothesis_id, token in zip(hypothesis_ids, tokens):
             rating = _PARC_TOKENS.get(token) or _parc_rating(token, where)   # PARC's own spellings first
             if rating == "NA" and hypothesis_id in unrated:
