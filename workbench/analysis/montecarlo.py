@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -330,21 +330,25 @@ class _Simulator:
             os_total += self._open_synthesis_delta(draws, cell, n_draws, n_hyps)
         return {"parc": parc, "parc_weighted": parc_weighted, "open_synthesis": -os_total, "bayes": bayes}
 
-    def tiebreaks(self, engine: str, draws: _Draws) -> Callable[[], list[np.ndarray]] | None:
+    def tiebreaks(self, engine: str, draws: _Draws, utility: np.ndarray) -> Callable[[], list[np.ndarray]] | None:
         """The engine's tie-break keys in each draw, (D, H) or (H,) each, as a callable (or None).
 
         Open Synthesis breaks ties by consistency, which rating errors move, then by the N/A and
-        unrated shares, which they cannot (errors move votes between II and CC only).
+        unrated shares, which they cannot (errors move votes between II and CC only). The
+        consistency is worked out for the draws tied for first only (``utility``: (D, H)).
         """
         if engine != "open_synthesis":
             return None
 
         def keys() -> list[np.ndarray]:
+            tied = (top_mask(utility).sum(axis=1) > 1)[draws.draw]
+            errors = replace(draws, draw=draws.draw[tied], analyst=draws.analyst[tied], item=draws.item[tied],
+                             hypothesis=draws.hypothesis[tied], old=draws.old[tied], new=draws.new[tied])
             out = []
             for name, base in self.os_tiebreaks.items():
-                if name == CONSISTENCY_KEY and len(draws.item):
-                    cell = draws.item * self.n_hyps + draws.hypothesis
-                    base = base + self._open_synthesis_delta(draws, cell, draws.n_draws, self.n_hyps, direction=-1.0)
+                if name == CONSISTENCY_KEY and len(errors.item):
+                    cell = errors.item * self.n_hyps + errors.hypothesis
+                    base = base + self._open_synthesis_delta(errors, cell, draws.n_draws, self.n_hyps, direction=-1.0)
                 out.append(base)
             return out
 
@@ -393,7 +397,7 @@ def _simulate(matrix: EvidenceMatrix, draws: int, rating_error: float, weight_er
         sample = _draw(matrix, rng, size, rating_error, weight_error, eligible)
         utilities = simulator.utilities(sample)
         for engine, utility in utilities.items():
-            mask = top_mask(utility, simulator.tiebreaks(engine, sample))
+            mask = top_mask(utility, simulator.tiebreaks(engine, sample, utility))
             firsts[engine] += (mask / mask.sum(axis=1, keepdims=True)).sum(axis=0)
         if keep:
             kept.append((sample, utilities))
