@@ -14,8 +14,7 @@ them: most matrices have one clear leader.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -77,7 +76,6 @@ class EngineParts:
     dependence: float | None = None
     tiebreaks: tuple[EngineParts, ...] = ()
     values: np.ndarray | None = None
-    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def contributions(self, means: np.ndarray) -> np.ndarray:
         """Each group's weighted contribution to the total, (G, H), from its mean values."""
@@ -85,56 +83,45 @@ class EngineParts:
         return values if self.group_weight is None else values * self.group_weight[:, None]
 
     def item_values(self) -> np.ndarray:
-        """Each item's value per hypothesis, (E, H); computed once, read-only."""
-        if "values" not in self._memo:
-            values = self.values if self.values is not None else self.matrix.item_values(self.vote_table, self.missing)
-            values = values.view()
-            values.flags.writeable = False
-            self._memo["values"] = values
-        return self._memo["values"]
+        """Each item's value per hypothesis, (E, H)."""
+        if self.values is not None:
+            return self.values
+        return self.matrix.item_values(self.vote_table, self.missing)
 
     def group_values(self, item_values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(sums, counts) of item values per group, each (G, H)."""
         return self.matrix.group_reduce(self.item_values() if item_values is None else item_values)
 
-    def group_means(self, item_values: np.ndarray | None = None) -> np.ndarray:
-        """Mean item value per group, (G, H), NaN where no item of the group has one.
-
-        The means of the engine's own item values are computed once (tie-breaks reuse them).
-        """
-        own = item_values is None or item_values is self._memo.get("values")
-        if own and "means" in self._memo:
-            return self._memo["means"]
+    def totals(self, item_values: np.ndarray | None = None) -> np.ndarray:
+        """The engine's score of each hypothesis, (H,)."""
         sums, counts = self.group_values(item_values)
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)
-        if own:
-            self._memo["means"] = means
-        return means
-
-    def totals(self, item_values: np.ndarray | None = None) -> np.ndarray:
-        """The engine's score of each hypothesis, (H,)."""
-        return self.offset + self.contributions(self.group_means(item_values)).sum(axis=0)
+        return self.offset + self.contributions(means).sum(axis=0)
 
     def utility(self, totals: np.ndarray) -> np.ndarray:
         """Totals oriented so that higher is better (any shape, hypotheses last)."""
         return self.sign * totals
 
-    def tiebreak_utilities(self) -> list[np.ndarray]:
-        """The utility (H,) of each tie-break key, in order (empty for an engine without)."""
-        return [key.utility(self._tiebreak_total(key)) for key in self.tiebreaks]
+    def tiebreak_utilities(self, means: np.ndarray | None = None) -> list[np.ndarray]:
+        """The utility (H,) of each tie-break key, in order (empty for an engine without).
 
-    def _tiebreak_total(self, key: EngineParts) -> np.ndarray:
+        Args:
+            means: the engine's own group means (G, H) when the caller has them: a key that
+                reads the same item values (Open Synthesis consistency) is then one transform.
+        """
+        return [key.utility(self._tiebreak_total(key, means)) for key in self.tiebreaks]
+
+    def _tiebreak_total(self, key: EngineParts, means: np.ndarray | None) -> np.ndarray:
         """A key's totals, the cheap way where there is one (ties are checked on every score)."""
-        if (key.values is None and self.values is None and key.vote_table is self.vote_table
+        if (means is not None and key.values is None and self.values is None and key.vote_table is self.vote_table
                 and np.array_equal(key.missing, self.missing, equal_nan=True)):
-            # the same item values as the engine's (Open Synthesis consistency): reuse its group means
-            return key.offset + key.contributions(self.group_means()).sum(axis=0)
+            return key.offset + key.contributions(means).sum(axis=0)
         if key.transform is identity and key.group_weight is None:
             values = key.item_values()
             if not np.isnan(values).any():
                 # every cell has a value, so each group's mean divides by its size: one weighted sum
-                return key.offset + (values / key.matrix.group_size[:, None]).sum(axis=0)
+                return key.offset + (1.0 / key.matrix.group_size) @ values
         return key.totals()
 
 

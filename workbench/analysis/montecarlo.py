@@ -261,7 +261,7 @@ class _Simulator:
             self.os_means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)
         self.os_counts = counts
         self.os_total = os_part.totals()
-        self.os_tiebreaks = dict(zip((key.name for key in os_part.tiebreaks), os_part.tiebreak_utilities()))
+        self.os_tiebreaks = dict(zip((key.name for key in os_part.tiebreaks), os_part.tiebreak_utilities(self.os_means)))
         # per cell (item × hypothesis, flattened): what one vote step is worth in each engine
         vote_share = self.share[:, None] / self.n_votes
         self.vote_share = vote_share.reshape(-1)

@@ -41,11 +41,13 @@ _IS_NA = (np.arange(len(RATINGS)) == _NA).astype(float)     # vote table: 1 for 
 
 
 def _inconsistency(means: np.ndarray) -> np.ndarray:
-    return np.where(np.nan_to_num(means, nan=NEUTRAL_VOTE) < NEUTRAL_VOTE, (NEUTRAL_VOTE - means) ** 2, 0.0)
+    below = NEUTRAL_VOTE - means          # NaN (nobody rated) fails the test: contributes 0
+    return np.where(below > 0, below * below, 0.0)
 
 
 def _consistency(means: np.ndarray) -> np.ndarray:
-    return np.where(np.nan_to_num(means, nan=NEUTRAL_VOTE) > NEUTRAL_VOTE, (means - NEUTRAL_VOTE) ** 2, 0.0)
+    above = means - NEUTRAL_VOTE
+    return np.where(above > 0, above * above, 0.0)
 
 
 def consensus_codes(votes: np.ndarray) -> np.ndarray:
@@ -70,11 +72,14 @@ def consensus_codes(votes: np.ndarray) -> np.ndarray:
     return np.where(n_na > n_rated, _NA, np.where(n_rated > 0, rounded, NO_VOTE))
 
 
-def _na_consensus(matrix: EvidenceMatrix) -> np.ndarray:
-    """1.0 where a cell's consensus is N/A (N/A votes outnumber the others), else 0.0, (E, H)."""
-    n_na = (matrix.votes == _NA).sum(axis=0)
-    n_rated = ((matrix.votes != NO_VOTE) & (matrix.votes != _NA)).sum(axis=0)
-    return (n_na > n_rated).astype(float)
+def _na_and_unrated(matrix: EvidenceMatrix) -> tuple[np.ndarray, np.ndarray]:
+    """(1.0 where a cell's consensus is N/A, 1.0 where nobody rated it), each (E, H)."""
+    votes = matrix.votes
+    if votes.shape[0] == 1:
+        return (votes[0] == _NA).astype(float), (votes[0] == NO_VOTE).astype(float)
+    n_na = (votes == _NA).sum(axis=0)
+    n_voted = (votes != NO_VOTE).sum(axis=0)
+    return (n_na > n_voted - n_na).astype(float), (n_voted == 0).astype(float)
 
 
 def open_synthesis_parts(matrix: EvidenceMatrix) -> EngineParts:
@@ -87,10 +92,12 @@ def open_synthesis_parts(matrix: EvidenceMatrix) -> EngineParts:
     """
     n_hyps = len(matrix.hypotheses)
     zero = np.zeros(n_hyps)
+    na, unrated = _na_and_unrated(matrix)
     tiebreaks = (
         EngineParts(CONSISTENCY_KEY, matrix, _VOTES, np.nan, _consistency, zero, 1.0),
-        EngineParts("open_synthesis_na", matrix, _IS_NA, 0.0, identity, zero, -1.0, values=_na_consensus(matrix)),
-        EngineParts("open_synthesis_unrated", matrix, np.zeros(len(RATINGS)), 1.0, identity, zero, -1.0),
+        EngineParts("open_synthesis_na", matrix, _IS_NA, 0.0, identity, zero, -1.0, values=na),
+        EngineParts("open_synthesis_unrated", matrix, np.zeros(len(RATINGS)), 1.0, identity, zero, -1.0,
+                    values=unrated),
     )
     return EngineParts(
         name="open_synthesis",
