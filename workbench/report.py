@@ -297,7 +297,8 @@ def _method() -> str:
         ("PARC inconsistency", "Score = sum over evidence of −2 for II and −1 for I (0 otherwise); weighted: each term "
          "times credibility × relevance (High √2, Medium 1, Low 1/√2). Closest to 0 leads."),
         ("Open Synthesis", "Ratings on a 0–5 scale (N/A counted as 3); inconsistency = Σ(3−m)² over ratings below 3; "
-         "diagnosticity = spread of an item's ratings across hypotheses. Lowest inconsistency leads."),
+         "diagnosticity = spread of an item's ratings across hypotheses, over rated cells only (unrated is not N/A). Lowest "
+         "inconsistency leads; ties go to the higher consistency, then the smaller N/A share, then the smaller unrated share."),
         ("Bayesian view", "Posterior ∝ prior × likelihood of the evidence given the hypothesis (CC .95, C .80, N .50, "
          "I .20, II .05), each item pulled towards .50 as source reliability, information credibility and weights "
          "fall; uniform priors. A source with no reliability grade keeps the published values by default (rule "
