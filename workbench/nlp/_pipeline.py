@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ._canon import canonicalise
+from ._chunks import chunk_spans
 from ._lexicon import Lexicon
 
 RUSSIAN_LANGS = frozenset({"ru", "uk", "be"})
@@ -51,13 +53,20 @@ class EntityPipeline:
         """
         return self.extract_batch([text], [language])[0]
 
-    def extract_batch(self, texts: list[str], languages: list[str] | None = None) -> list[list[dict]]:
+    def extract_batch(self, texts: list[str], languages: list[str] | None = None, *,
+                      max_chars: int | None = None) -> list[list[dict]]:
         """Find entity mentions in many texts (``nlp.pipe`` batches a trained model; the
         rules-only pipeline calls its component directly, which is faster still).
+
+        A text longer than ``max_chars`` is run in chunks cut at paragraph (else sentence)
+        borders; the mentions come back with offsets into the whole text, and canonical
+        names are chosen over the whole text, as for a short one.
 
         Args:
             texts: article texts.
             languages: one code per text (default all "en").
+            max_chars: longest text run in one piece (default: the spaCy pipeline's
+                ``max_length``, 1,000,000 characters unless changed).
 
         Returns:
             One mention list per text, in input order.
@@ -70,23 +79,40 @@ class EntityPipeline:
         latin = [i for i, lang in enumerate(languages) if _base(lang) not in RUSSIAN_LANGS]
         cyr = [i for i, lang in enumerate(languages) if _base(lang) in RUSSIAN_LANGS]
         if latin:
-            if self._rules_only:  # no model to batch: calling the component directly skips pipe overhead
-                procs = [proc for _, proc in self.nlp.pipeline]
-                for i in latin:
-                    doc = self._make_doc(texts[i])
-                    for proc in procs:
-                        doc = proc(doc)
-                    out[i] = self.mentions_from_doc(doc, texts[i])
-            else:
-                docs = self.nlp.pipe((self._make_doc(texts[i]) for i in latin), batch_size=32)
-                for i, doc in zip(latin, docs):
-                    out[i] = self.mentions_from_doc(doc, texts[i])
+            limit = max_chars or self.nlp.max_length
+            units = [(i, start, own, end) for i in latin for start, own, end in chunk_spans(texts[i], limit)]
+            found: dict[int, tuple[list[dict], list[str | None]]] = {i: ([], []) for i in latin}
+            chunks = (texts[i][start:end] for i, start, _, end in units)  # a whole-text slice is no copy
+            for (i, start, own, end), doc in zip(units, self._run(chunks)):
+                mentions, hints = found[i]
+                taken_to = mentions[-1]["end"] if mentions else 0
+                for m, hint in zip(*self._raw_mentions(doc, texts[i][start:end])):
+                    s = m["start"] + start
+                    # keep what starts in this chunk's own part and after the previous chunk's last name
+                    if s < own and s >= taken_to:
+                        m["start"], m["end"] = s, m["end"] + start
+                        mentions.append(m)
+                        hints.append(hint)
+            for i, (mentions, hints) in found.items():
+                out[i] = self.finish(texts[i], mentions, hints)
         if cyr:
             from ._russian import extract_russian
 
             for i in cyr:
                 out[i] = extract_russian(texts[i], _base(languages[i]), self.lexicon)
         return out
+
+    def _run(self, texts: Iterator[str]) -> Iterator[Any]:
+        """The processed Doc of each text, in order."""
+        if self._rules_only:  # no model to batch: calling the component directly skips pipe overhead
+            procs = [proc for _, proc in self.nlp.pipeline]
+            for text in texts:
+                doc = self._make_doc(text)
+                for proc in procs:
+                    doc = proc(doc)
+                yield doc
+        else:
+            yield from self.nlp.pipe((self._make_doc(text) for text in texts), batch_size=32)
 
     def _make_doc(self, text: str) -> Any:
         doc = self.nlp.make_doc(text)
@@ -106,6 +132,11 @@ class EntityPipeline:
         """
         if text is None:
             text = doc.text
+        return self.finish(text, *self._raw_mentions(doc, text))
+
+    @staticmethod
+    def _raw_mentions(doc: Any, text: str) -> tuple[list[dict], list[str | None]]:
+        """Mention dicts (canonical still empty) and per-mention canonical hints of a Doc."""
         meta = doc.user_data.get("workbench_entities")
         mentions: list[dict] = []
         hints: list[str | None] = []
@@ -120,7 +151,7 @@ class EntityPipeline:
                 mentions.append({"start": s, "end": t, "label": e.label_, "text": text[s:t], "canonical": "",
                                  "origin": "model"})
                 hints.append(None)
-        return self.finish(text, mentions, hints)
+        return mentions, hints
 
     def finish(self, text: str, mentions: list[dict], hints: list[str | None]) -> list[dict]:
         """Attach canonical names and put keys in contract order.
