@@ -125,6 +125,20 @@ def test_chunk_borders_keep_a_name_cut_in_half():
                                                       ("Minsk", 9_834)]
 
 
+def test_names_defined_in_one_chunk_count_in_the_others():
+    """The rules tag a bare surname or acronym once the text defines it anywhere, before or
+    after; a chunked run must see the definitions in the other chunks."""
+    from workbench.nlp import load_pipeline
+
+    pipe = load_pipeline("builtin")
+    text = ("Dravnik met officials of NLDQ in Rostov on Monday.\n\n" + long_article(8_000)
+            + "\n\nColonel Ivan Dravnik said the Northern Logistics Directorate (NLDQ) would meet.")
+    whole = pipe.extract(text)
+    assert ("Dravnik", "PERSON", 0) in [(m["text"], m["label"], m["start"]) for m in whole]
+    chunked = pipe.extract_batch([text], max_chars=3_000)[0]
+    assert chunked == whole
+
+
 def test_chunk_spans_cover_the_text_once():
     from workbench.nlp._chunks import chunk_spans
 

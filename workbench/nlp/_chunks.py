@@ -6,6 +6,10 @@ cut at paragraph breaks when it has them, else at line breaks, sentence ends or 
 chunk also reads ``overlap`` characters past its border, so a name that a border would cut
 in half is still seen whole by the chunk it starts in; the next chunk then drops whatever it
 finds overlapping that name. Every character is owned by exactly one chunk.
+
+What the rules learn from the whole text (a surname once "Sergei Shoigu" appeared, an acronym
+once "… (CSTO)" was defined) is shared between the chunks by ``EntityPipeline``, so a chunked
+run gives the mentions a single run over the whole text would.
 """
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ._canon import canonicalise
 from ._chunks import chunk_spans
+from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import Lexicon
 
 RUSSIAN_LANGS = frozenset({"ru", "uk", "be"})
@@ -81,12 +82,21 @@ class EntityPipeline:
         if latin:
             limit = max_chars or self.nlp.max_length
             units = [(i, start, own, end) for i in latin for start, own, end in chunk_spans(texts[i], limit)]
+            chunked = {i for i, start, _, _ in units if start > 0}
+            runs = [(texts[i][start:end], {OWN_KEY: own - start} if i in chunked else {})
+                    for i, start, own, end in units]           # a whole-text slice is no copy
+            raw, docs = [], []
+            for (chunk, _), doc in zip(runs, self._run(runs)):
+                raw.append(self._raw_mentions(doc, chunk))
+                if chunked:  # names each chunk defines, and its state for finishing it again
+                    docs.append((doc.user_data.get(NAMES_KEY), doc.user_data.pop(STATE_KEY, None)))
+            if chunked:
+                self._share_names(units, runs, raw, docs)
             found: dict[int, tuple[list[dict], list[str | None]]] = {i: ([], []) for i in latin}
-            chunks = (texts[i][start:end] for i, start, _, end in units)  # a whole-text slice is no copy
-            for (i, start, own, end), doc in zip(units, self._run(chunks)):
+            for (i, start, own, _), (chunk_mentions, chunk_hints) in zip(units, raw):
                 mentions, hints = found[i]
                 taken_to = mentions[-1]["end"] if mentions else 0
-                for m, hint in zip(*self._raw_mentions(doc, texts[i][start:end])):
+                for m, hint in zip(chunk_mentions, chunk_hints):
                     s = m["start"] + start
                     # keep what starts in this chunk's own part and after the previous chunk's last name
                     if s < own and s >= taken_to:
@@ -102,22 +112,47 @@ class EntityPipeline:
                 out[i] = extract_russian(texts[i], _base(languages[i]), self.lexicon)
         return out
 
-    def _run(self, texts: Iterator[str]) -> Iterator[Any]:
-        """The processed Doc of each text, in order."""
+    def _share_names(self, units: list[tuple[int, int, int, int]], runs: list[tuple[str, dict]],
+                     raw: list[tuple[list[dict], list[str | None]]], docs: list[tuple[Any, Any]]) -> None:
+        """Give each chunk of a long text the surnames and acronyms the other chunks define
+        (the rules tag a bare "Shoigu" once "Sergei Shoigu" appeared anywhere in the text), and
+        finish again, in place, the chunks where one of them occurs (no second pipeline run:
+        only the rules' last step is redone)."""
+        if "workbench_entities" not in self.nlp.pipe_names:
+            return  # a bare trained model: nothing spreads across a text
+        rules = self.nlp.get_pipe("workbench_entities")
+        by_text: dict[int, tuple[set[str], set[str]]] = {}
+        for (i, *_), (defined, _) in zip(units, docs):
+            if defined is not None:
+                surnames, acronyms = by_text.setdefault(i, (set(), set()))
+                surnames |= defined[0]
+                acronyms |= defined[1]
+        for u, ((i, *_), (defined, state)) in enumerate(zip(units, docs)):
+            if state is None or i not in by_text:
+                continue
+            surnames, acronyms = by_text[i]
+            new = (surnames - defined[0]) | (acronyms - defined[1])
+            if any(name in runs[u][0] for name in new):
+                raw[u] = self._from_meta(rules.with_names(state, surnames, acronyms), runs[u][0])
+
+    def _run(self, runs: list[tuple[str, dict]]) -> Iterator[Any]:
+        """The processed Doc of each (text, extra ``user_data``), in order."""
         if self._rules_only:  # no model to batch: calling the component directly skips pipe overhead
             procs = [proc for _, proc in self.nlp.pipeline]
-            for text in texts:
-                doc = self._make_doc(text)
+            for text, extra in runs:
+                doc = self._make_doc(text, extra)
                 for proc in procs:
                     doc = proc(doc)
                 yield doc
         else:
-            yield from self.nlp.pipe((self._make_doc(text) for text in texts), batch_size=32)
+            yield from self.nlp.pipe((self._make_doc(text, extra) for text, extra in runs), batch_size=32)
 
-    def _make_doc(self, text: str) -> Any:
+    def _make_doc(self, text: str, extra: dict | None = None) -> Any:
         doc = self.nlp.make_doc(text)
-        doc.user_data["workbench_text"] = text  # saves rebuilding doc.text
-        doc.user_data["workbench_lite"] = True  # extract() needs only the mention list
+        doc.user_data[TEXT_KEY] = text  # saves rebuilding doc.text
+        doc.user_data[LITE_KEY] = True  # extract() needs only the mention list
+        if extra:
+            doc.user_data.update(extra)
         return doc
 
     def mentions_from_doc(self, doc: Any, text: str | None = None) -> list[dict]:
@@ -137,21 +172,24 @@ class EntityPipeline:
     @staticmethod
     def _raw_mentions(doc: Any, text: str) -> tuple[list[dict], list[str | None]]:
         """Mention dicts (canonical still empty) and per-mention canonical hints of a Doc."""
-        meta = doc.user_data.get("workbench_entities")
+        meta = doc.user_data.get(META_KEY)
+        if meta is not None:
+            return EntityPipeline._from_meta(meta, text)
         mentions: list[dict] = []
         hints: list[str | None] = []
-        if meta is not None:
-            for s, t, label, origin, hint in meta:
-                mentions.append({"start": s, "end": t, "label": label, "text": text[s:t], "canonical": "",
-                                 "origin": origin})
-                hints.append(hint)
-        else:
-            for e in doc.ents:
-                s, t = e.start_char, e.end_char
-                mentions.append({"start": s, "end": t, "label": e.label_, "text": text[s:t], "canonical": "",
-                                 "origin": "model"})
-                hints.append(None)
+        for e in doc.ents:
+            s, t = e.start_char, e.end_char
+            mentions.append({"start": s, "end": t, "label": e.label_, "text": text[s:t], "canonical": "",
+                             "origin": "model"})
+            hints.append(None)
         return mentions, hints
+
+    @staticmethod
+    def _from_meta(meta: list[tuple], text: str) -> tuple[list[dict], list[str | None]]:
+        """Mention dicts and hints from the rules component's entity list."""
+        mentions = [{"start": s, "end": t, "label": label, "text": text[s:t], "canonical": "", "origin": origin}
+                    for s, t, label, origin, _ in meta]
+        return mentions, [hint for *_, hint in meta]
 
     def finish(self, text: str, mentions: list[dict], hints: list[str | None]) -> list[dict]:
         """Attach canonical names and put keys in contract order.
