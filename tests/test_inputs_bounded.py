@@ -154,13 +154,25 @@ def test_chunk_spans_cover_the_text_once():
 
 
 def test_a_long_article_reuses_its_cached_mentions(ws, tmp_path):
+    """One content hash and one pipeline fingerprint per article, as for short ones: a copy of
+    a long article under another URL takes the stored mentions instead of a new run."""
+    from sqlalchemy import update
+
+    from workbench import _schema as s
+
     text = long_article(1_050_000)
     for name, url in (("a.json", "https://one.test/a"), ("b.json", "https://two.test/b")):
         (tmp_path / name).write_text(json.dumps({"text": text, "url": url, "title": name}), encoding="utf-8")
     assert ws.ingest(tmp_path / "a.json", progress=False).ok
+    first_id = ws.articles["id"][0]
+    # mark the stored mentions: a fresh run could not produce this canonical name, the cache copies it
+    with ws.store.transaction() as conn:
+        conn.execute(update(s.mentions).where(s.mentions.c.article_id == first_id, s.mentions.c.start > 1_040_000)
+                     .values(canonical="CACHED"))
     assert ws.ingest(tmp_path / "b.json", progress=False).ok
-    first, second = (ws.entities(i).drop(columns="article_id").reset_index(drop=True) for i in ws.articles["id"])
-    assert len(first) > 1_000
+    second_id = next(i for i in ws.articles["id"] if i != first_id)
+    first, second = (ws.entities(i).drop(columns="article_id").reset_index(drop=True) for i in (first_id, second_id))
+    assert len(first) > 1_000 and (second["canonical"] == "CACHED").sum() > 0
     pd.testing.assert_frame_equal(first, second)
 
 

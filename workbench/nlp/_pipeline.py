@@ -92,18 +92,7 @@ class EntityPipeline:
                     docs.append((doc.user_data.get(NAMES_KEY), doc.user_data.pop(STATE_KEY, None)))
             if chunked:
                 self._share_names(units, runs, raw, docs)
-            found: dict[int, tuple[list[dict], list[str | None]]] = {i: ([], []) for i in latin}
-            for (i, start, own, _), (chunk_mentions, chunk_hints) in zip(units, raw):
-                mentions, hints = found[i]
-                taken_to = mentions[-1]["end"] if mentions else 0
-                for m, hint in zip(chunk_mentions, chunk_hints):
-                    s = m["start"] + start
-                    # keep what starts in this chunk's own part and after the previous chunk's last name
-                    if s < own and s >= taken_to:
-                        m["start"], m["end"] = s, m["end"] + start
-                        mentions.append(m)
-                        hints.append(hint)
-            for i, (mentions, hints) in found.items():
+            for i, (mentions, hints) in _merge(units, raw).items():
                 out[i] = self.finish(texts[i], mentions, hints)
         if cyr:
             from ._russian import extract_russian
@@ -225,6 +214,31 @@ class EntityPipeline:
         toks = name.split()
         i = self.lexicon.skip_titles(toks, 0, len(toks))
         return " ".join(toks[i:])
+
+
+def _merge(units: list[tuple[int, int, int, int]],
+           raw: list[tuple[list[dict], list[str | None]]]) -> dict[int, tuple[list[dict], list[str | None]]]:
+    """Each text's mentions and hints from its chunks', with offsets into the whole text.
+
+    Args:
+        units: (text index, start, own end, end) per chunk, in text order.
+        raw: per chunk, mentions with offsets into the chunk, and their hints.
+
+    Returns:
+        text index -> (mentions, hints): from each chunk what starts in its own part and after
+        the previous chunk's last mention (a name a border cut is kept whole, once).
+    """
+    found: dict[int, tuple[list[dict], list[str | None]]] = {}
+    for (i, start, own, _), (chunk_mentions, chunk_hints) in zip(units, raw):
+        mentions, hints = found.setdefault(i, ([], []))
+        taken_to = mentions[-1]["end"] if mentions else 0
+        for m, hint in zip(chunk_mentions, chunk_hints):
+            s = m["start"] + start
+            if taken_to <= s < own:
+                m["start"], m["end"] = s, m["end"] + start
+                mentions.append(m)
+                hints.append(hint)
+    return found
 
 
 def _base(lang: str | None) -> str:
