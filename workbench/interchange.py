@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from . import _schema as s
 from ._anchor import Match, find_quote, make_anchor
 from ._changes import ChangeSet
+from ._json import JSONLimitError, load_json
 from .errors import StoreError
 from .store import audit, now
 
@@ -94,7 +95,9 @@ def read_analysis_file(path: str | Path) -> dict[str, Any]:
         except ValueError as exc:
             raise StoreError(f"{name}: {exc}") from None
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = load_json(data.decode("utf-8-sig"))
+    except JSONLimitError as exc:
+        raise StoreError(f"{name}: {exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{name}: neither an analysis JSON document nor a gzip .achz file ({exc})") from None
     try:

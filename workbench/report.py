@@ -112,11 +112,21 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 """
 
 
-def content_security_policy(script: str = _SCRIPT) -> str:
-    """No network, no plugins, no forms, inline styles, and only our one script (by hash)."""
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+def content_security_policy(script: str | None = _SCRIPT) -> str:
+    """No network, no plugins, no forms, inline styles, and only our one script (by hash).
+
+    Args:
+        script: the one inline script allowed; None allows no script at all (exported notebooks).
+
+    Returns:
+        The policy, for a ``<meta http-equiv="Content-Security-Policy">`` tag.
+    """
+    if script is None:
+        allowed = "'none'"
+    else:
+        allowed = "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
     return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
+            f"script-src {allowed}; base-uri 'none'; form-action 'none'")
 
 
 def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[str] | None = None) -> str:

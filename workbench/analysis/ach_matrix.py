@@ -18,6 +18,7 @@ import pandas as pd
 
 from ._engine import ENGINE_NAMES, spread
 from ._frame import FrameLike, evidence_matrix
+from .csv_safe import safe_csv
 from ._registry import engine_parts
 from .document import document_to_frame, validate_document
 from .open_synthesis import consensus_codes, population_std
@@ -93,7 +94,8 @@ def matrix_csv(doc: Mapping[str, Any], *, sort_by: str | None = None) -> str:
         sort_by: engine whose diagnosticity orders the rows (default: document order).
 
     Returns:
-        CSV with ``\\n`` line ends and a header row.
+        CSV with ``\\n`` line ends and a header row; text that a spreadsheet would run as a
+        formula is neutralised (see ``csv_safe``).
     """
     doc = validate_document(doc)
     clash = sorted({h["name"] for h in doc["hypotheses"]} & {"evidence", "kind", "text"})
@@ -105,4 +107,4 @@ def matrix_csv(doc: Mapping[str, Any], *, sort_by: str | None = None) -> str:
                              for e in table.index])
     table.insert(0, "kind", [by_id[e]["kind"] for e in table.index])
     table["date"] = [d.isoformat() if not pd.isna(d) else "" for d in pd.to_datetime(table["date"])]
-    return table.reset_index().to_csv(index=False, lineterminator="\n")
+    return safe_csv(table.reset_index())
