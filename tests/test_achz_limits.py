@@ -141,3 +141,13 @@ def test_cli_refuses_a_flood_in_one_line_naming_the_file_and_writes_nothing(ws, 
     assert len(lines) == 1 and "Traceback" not in result.output
     assert lines[0].startswith(f"Error: {flood}: PARC .achz file refused: more than 10,000 XML elements"), lines[0]
     assert _counts(location) == before
+
+
+@pytest.mark.parametrize("payload", ["[" * 5000 + "]" * 5000, '{"id": ' + "7" * 5000 + "}"])
+def test_hostile_json_inside_wb_extra_is_one_line(payload):
+    xml = ('<ACH xmlns:wb="urn:x-workbench:analysis"><PROJECT-TITLE>Q</PROJECT-TITLE><MATRIX>'
+           f"<HYPOTHESIS><NAME>H0</NAME><wb:EXTRA>{payload}</wb:EXTRA></HYPOTHESIS>"
+           "<HYPOTHESIS><NAME>H1</NAME></HYPOTHESIS></MATRIX></ACH>")
+    with pytest.raises(ValueError) as err:
+        read_achz(packed(xml))
+    assert "\n" not in str(err.value) and "wb:EXTRA" in str(err.value)

@@ -191,6 +191,9 @@ def _extra_of(text: str | None) -> dict[str, Any] | None:
         payload = json.loads(text)
     except json.JSONDecodeError as err:
         raise ValueError(f"not a PARC .achz file: unreadable wb:EXTRA ({err.msg})") from None
+    except (RecursionError, ValueError) as err:   # nested too deep, or an integer of thousands of digits
+        raise ValueError(f"not a PARC .achz file: wb:EXTRA is too deeply nested or holds a number too long "
+                         f"({type(err).__name__})") from None
     return payload if isinstance(payload, dict) else None
 
 
