@@ -2,7 +2,8 @@
 import importlib
 import sys
 
-MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "edits"]
+MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "achz", "long_article",
+           "edits"]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or MODULES

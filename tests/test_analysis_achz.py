@@ -1,8 +1,10 @@
-"""PARC ACH .achz: our round trip, a hand-written PARC file, and every kind of bad file."""
+"""PARC ACH .achz: our round trip, hand-written PARC files, and every kind of bad file."""
 import copy
 import gzip
+import math
 
 import pytest
+from parc_files import HYPOTHESES, IS, WIS, parc_205_file, wis_as_parc_scores_it
 
 from workbench.analysis import document_to_frame, read_achz, score, validate_document, write_achz
 
@@ -19,7 +21,7 @@ def quote(evidence_id, text, **fields):
             "updated_at": "2024-01-03T00:00:00Z", "event_date": "2022-12-19", "report_date": "2022-12-20",
             "credibility": "High", "relevance": "Low", "info_credibility": 2, "reliability": "B",
             "source": "Example Wire", "url": "https://example.org/a", "title": "Talks in Minsk", "group": None,
-            "flags": [], "anchor_method": "exact", "anchor_score": 1.0}
+            "flags": [], "anchor_method": "exact", "anchor_score": 1.0, "evidence_type": None}
     item.update(fields)
     return item
 
@@ -31,7 +33,8 @@ def doc():
                   "note": "Lukashenko fears a coup if he sends troops", "analyst": "ana", "created_at": None,
                   "updated_at": None, "event_date": None, "report_date": None, "credibility": "Medium",
                   "relevance": "High", "info_credibility": None, "reliability": None, "source": None, "url": None,
-                  "title": None, "group": None, "flags": ["key_assumption"], "anchor_method": None, "anchor_score": None}
+                  "title": None, "group": None, "flags": ["key_assumption"], "anchor_method": None, "anchor_score": None,
+                  "evidence_type": None}
     return {
         "schema": "workbench.analysis", "version": 1,
         "analysis": {"id": "an1", "question": "Will Belarus's armed forces join the ground war?",
@@ -49,7 +52,7 @@ def doc():
             quote("e2", "The Kremlin denied that it wanted Belarus to enter the war", group="wire-1",
                   note="line one\r\nline two\x01 — «quoted» ☃"),
             quote("e3", "Belarus to enter the war", group="wire-1", credibility="Low", info_credibility=6,
-                  reliability="F"),
+                  reliability="F", evidence_type="OSINT"),
             assumption,
         ],
         "ratings": [
@@ -94,6 +97,24 @@ def test_written_file_is_gzip_of_utf16_xml_in_parc_layout(doc):
     assert "<CREDIBILITY>HIGH</CREDIBILITY>" in xml and "<CREDIBILITY>LOW</CREDIBILITY>" in xml
     assert "<FLAG>true</FLAG>" in xml and "<TYPE>Assumption</TYPE>" in xml and "<CODE>e4</CODE>" in xml
     assert "\x01" not in xml                                # control characters never reach the XML
+
+
+def test_relevance_type_and_undated_items_go_in_parcs_own_elements(doc):
+    xml = xml_of(write_achz(doc))
+    # relevance in PARC's RELEVANCE beside CREDIBILITY: e1-e3 Low, e4 High
+    assert xml.count("<RELEVANCE>LOW</RELEVANCE>") == 3 and xml.count("<RELEVANCE>HIGH</RELEVANCE>") == 1
+    assert "<TYPE>OSINT</TYPE>" in xml and xml.count("<TYPE>Quote</TYPE>") == 2   # e3's own type, e1 / e2 by kind
+    assert "<DATE>0</DATE>" in xml                          # e4 is undated: PARC's 0, not an empty element
+
+
+def test_parc_scores_the_written_file_as_the_workbench_does(doc):
+    # e1 High×Low = 1, no I; e2 High×Low = 1, I on h1; e3 Low×Low = 1/2, II on h1; e4 Medium×High = √2, I on h1
+    expected = [-1 - 2 * 0.5 - math.sqrt(2), 0.0, 0.0]
+    assert wis_as_parc_scores_it(write_achz(doc)) == pytest.approx(expected)
+    for item in doc["evidence"]:
+        item["group"] = None    # PARC knows no syndicated copies (the workbench counts e2 + e3 once)
+    ours = score(document_to_frame(doc), linchpins=False).hypotheses["parc_weighted_inconsistency"].tolist()
+    assert ours == pytest.approx(expected)
 
 
 def test_edits_made_in_parc_win_over_our_extra_data(doc):
@@ -191,6 +212,45 @@ def test_hand_written_parc_file_imports(parc_file):
     assert scores.leaders["parc"] == ("State sabotage",)
 
 
+def test_parc_205_file_keeps_type_relevance_and_undated_items():
+    doc = read_achz(parc_205_file())
+    assert [(h["id"], h["name"], h["position"]) for h in doc["hypotheses"]] == [
+        ("H1", HYPOTHESES[0], 0), ("H2", HYPOTHESES[1], 1), ("H3", HYPOTHESES[2], 2)]   # 0-based, as read
+    crew, ais, claim, saboteurs = doc["evidence"]
+    assert [e["id"] for e in doc["evidence"]] == ["E1", "AIS-1", "E3", "A-1"]
+    assert [(e["kind"], e["evidence_type"]) for e in doc["evidence"]] == [
+        ("assumption", "HUMINT"), ("assumption", "OSINT"), ("absence", None), ("assumption", None)]
+    assert [e["event_date"] for e in doc["evidence"]] == [None, "2023-10-01", None, "2023-10-01T11:30:00Z"]
+    assert [e["flags"] for e in doc["evidence"]] == [[], ["deception"], ["deception"], []]   # FLAG 0, 1, true, false
+    assert [(e["credibility"], e["relevance"]) for e in doc["evidence"]] == [
+        ("High", "Low"), ("Medium", "High"), ("Low", "Low"), ("High", "High")]
+    assert crew["note"] == "Crew member says the anchor was dropped by mistake\n\nInterview, harbour bar"
+    assert doc["analysis"]["classification"] == "UNCLASSIFIED"      # COLOR-SCHEME's NAME is not the title's
+    scores = score(document_to_frame(doc), linchpins=False).hypotheses
+    assert scores["parc_inconsistency"].tolist() == IS
+    assert scores["parc_weighted_inconsistency"].tolist() == pytest.approx(WIS)
+
+
+def test_parc_205_file_written_back_keeps_parcs_own_fields():
+    data = write_achz(read_achz(parc_205_file()))
+    xml = xml_of(data)
+    for element in ("<TYPE>HUMINT</TYPE>", "<TYPE>OSINT</TYPE>", "<TYPE>Absence of Evidence</TYPE>",
+                    "<TYPE>Assumption</TYPE>", "<RELEVANCE>LOW</RELEVANCE>", "<DATE>1696118400000</DATE>"):
+        assert element in xml, element
+    assert xml.count("<DATE>0</DATE>") == 2
+    assert wis_as_parc_scores_it(data) == pytest.approx(WIS)
+    assert read_achz(data) == read_achz(parc_205_file())
+
+
+def test_type_edited_in_parc_changes_kind_and_type(doc):
+    xml = xml_of(write_achz(doc))
+    xml = xml.replace("<TYPE>OSINT</TYPE>", "<TYPE>SIGINT</TYPE>", 1)       # e3, a quote: stays a quote
+    xml = xml.replace("<TYPE>Assumption</TYPE>", "<TYPE>Absence of Evidence</TYPE>", 1)   # e4 becomes an absence
+    back = read_achz(gzip.compress(xml.encode("utf-16")))
+    assert [(e["kind"], e["evidence_type"]) for e in back["evidence"]] == [
+        ("quote", None), ("quote", None), ("quote", "SIGINT"), ("absence", None)]
+
+
 def test_parc_file_in_little_endian_without_bom_also_imports():
     data = gzip.compress(PARC_XML.encode("utf-16-le"))
     assert read_achz(data)["analysis"]["question"] == "Who cut the undersea cable?"
@@ -243,6 +303,22 @@ def test_bad_files_error_in_one_line(case):
         read_achz(data)
     assert expected in str(err.value)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("extra", [
+    '{"id": [1], "position": {}, "name": 5}', '{"note": 5, "flags": 3, "unrated": 7, "event_date": "soon"}',
+    '{"kind": 9, "evidence_type": ["x"], "url": {}, "id": null}', '[1, 2]', '"text"', '{"start": "x", "kind": "quote"}',
+])
+def test_a_damaged_workbench_extra_is_a_one_line_error_or_ignored(extra):
+    xml = minimal(f"<HYPOTHESIS><NAME>H</NAME><wb:EXTRA>{extra}</wb:EXTRA></HYPOTHESIS>"
+                  f"<EVIDENCE><NAME>x</NAME><VALUES>C</VALUES><wb:EXTRA>{extra}</wb:EXTRA></EVIDENCE>")
+    data = packed(xml.replace("<P>", '<P xmlns:wb="urn:x-workbench:analysis">'))
+    try:
+        doc = read_achz(data)
+    except ValueError as err:
+        assert "\n" not in str(err)
+    else:
+        assert doc["hypotheses"][0]["name"] == "H"
 
 
 def test_file_from_a_newer_workbench_is_refused(doc):

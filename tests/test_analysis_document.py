@@ -141,7 +141,9 @@ def test_matrix_csv():
     assert parsed[3]["text"] == "No mobilisation order seen" and parsed[3]["kind"] == "absence"
     assert parsed[0]["Attacks"] == "I" and parsed[2]["Stays out"] == ""
     assert parsed[1]["counts_as"] == "0.5"
-    assert text.splitlines()[0].startswith("evidence,kind,text,Attacks,Stays out,credibility")
+    # text quoted, numbers bare (OWASP's advice for CSV opened in spreadsheets)
+    assert text.splitlines()[0].startswith('"evidence","kind","text","Attacks","Stays out","credibility"')
+    assert text.splitlines()[2].startswith('"q2","quote",')
 
 
 def test_web_annotations_export():

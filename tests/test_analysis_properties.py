@@ -139,6 +139,7 @@ def documents(draw):
             "info_credibility": draw(st.sampled_from([None, 1, 6])), "reliability": draw(st.sampled_from([None, "F"])),
             "source": draw(optional_texts), "url": draw(optional_texts), "group": draw(optional_texts),
             "flags": draw(st.lists(st.sampled_from(["deception", "key_assumption"]), unique=True)),
+            "evidence_type": draw(st.none() | st.sampled_from(["OSINT", " HUMINT ", "Quote", "Assumption"]) | texts),
         })
     ratings = [{"evidence_id": e["id"], "hypothesis_id": h["id"], "rating": rating}
                for e in evidence for h in hypotheses

@@ -300,7 +300,7 @@ def test_migration_gives_evidence_that_shared_a_label_its_own(tmp_path):
     with db:  # back to schema 3, then the race as it happened: a second E2, recorded like any add
         db.execute("DROP INDEX ix_evidence_analysis")
         db.execute("CREATE INDEX ix_evidence_analysis ON evidence (analysis_id, position)")
-        db.execute("DELETE FROM schema_migrations WHERE version >= 6")
+        db.execute("DELETE FROM schema_migrations WHERE version >= 7")
         row = dict(db.execute("SELECT * FROM evidence WHERE position = 2").fetchone())
         row.update(id="racer0000000", note="three", created_at="2030-01-01T00:00:00+00:00")
         db.execute(f"INSERT INTO evidence ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",

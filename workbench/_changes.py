@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import _schema as s
 from .errors import StoreError
-from .store import audit
+from .store import audit, bulk_insert
 
 __all__ = ["ChangeSet", "undo", "redo", "TABLES", "KEYS", "IGNORED", "apply_ops", "row_key", "same_row"]
 
@@ -55,11 +55,15 @@ def _key(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in KEYS[table.name]}
 
 
-def same_row(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
-    """Rows equal apart from bookkeeping columns (None equals None)."""
-    if a is None or b is None:
-        return a is None and b is None
-    return {k: v for k, v in a.items() if k not in IGNORED} == {k: v for k, v in b.items() if k not in IGNORED}
+def same_row(current: dict[str, Any] | None, recorded: dict[str, Any] | None) -> bool:
+    """Whether a row is as the log recorded it (None: no row), bookkeeping columns aside.
+
+    Only the recorded columns are compared: a bulk insert records the row as given, without
+    the columns left to their defaults.
+    """
+    if current is None or recorded is None:
+        return current is None and recorded is None
+    return all(current.get(k) == v for k, v in recorded.items() if k not in IGNORED)
 
 
 class ChangeSet:
@@ -93,6 +97,22 @@ class ChangeSet:
         self.conn.execute(statement.on_conflict_do_update(index_elements=list(key), set_=values))
         self.ops.append({"table": table.name, "before": before, "after": self._row(table, key)})
         return True
+
+    def insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Insert many rows with one statement per set of columns, recorded like ``insert``.
+
+        For bulk work (importing an analysis of thousands of items): no read-back per row, so
+        each row should name every column whose stored value matters; the row as given is
+        recorded as its after-image (a column left out takes its default on redo as well). The
+        rows are kept as given: the caller hands them over and must not change them afterwards.
+        """
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(tuple(row), []).append(row)
+        for keys, group in groups.items():
+            bulk_insert(self.conn, table, keys, [tuple(row.values()) for row in group])
+        name = table.name
+        self.ops.extend([{"table": name, "before": None, "after": row} for row in rows])
 
     def update(self, table: Table, key: dict[str, Any], values: dict[str, Any]) -> bool:
         before = self._row(table, key)

@@ -164,7 +164,11 @@ def _sqlite_rebuild(conn: Connection, table: str, create_sql: str) -> None:
         raise RuntimeError(f"schema step: rebuilding {table} broke a reference ({tuple(broken)})")
 
 
-def _v6_unique_evidence_labels(conn: Connection) -> None:
+def _v6_evidence_type(conn: Connection) -> None:
+    _add_columns(conn, "evidence", {"evidence_type": "TEXT"})
+
+
+def _v7_unique_evidence_labels(conn: Connection) -> None:
     """One evidence label (E1, E2…) per item: a unique (analysis, position) index.
 
     Two processes adding evidence at once could once give two items one position. Those that
@@ -204,5 +208,6 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "analyst corrections to entities", _v3_entity_rules),
     Migration(4, "evidence origins, scoring settings and confidence override", _v4_dependence),
     Migration(5, "evidence anchors: how each was found (exact, fuzzy, orphaned) and its score", _v5_anchor_methods),
-    Migration(6, "one evidence label per item (unique position in an analysis)", _v6_unique_evidence_labels),
+    Migration(6, "evidence type (PARC ACH's TYPE: HUMINT, OSINT, ...)", _v6_evidence_type),
+    Migration(7, "one evidence label per item (unique position in an analysis)", _v7_unique_evidence_labels),
 ]

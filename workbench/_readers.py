@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ._encoding import decode
+from ._json import JSONLimitError, check_depth, load_json
 from .errors import InputError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -138,7 +139,9 @@ def _sidecar(path: Path) -> dict[str, Any]:
     if not side.is_file():
         return {}
     try:
-        data = json.loads(decode(_read_bytes(side, MAX_FILE_BYTES), str(side))[0])
+        data = load_json(decode(_read_bytes(side, MAX_FILE_BYTES), str(side))[0])
+    except JSONLimitError as exc:
+        raise InputError(str(side), str(exc)) from None
     except json.JSONDecodeError as exc:
         raise InputError(str(side), f"sidecar is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     if not isinstance(data, dict):
@@ -222,6 +225,10 @@ def _apply_metadata(article: RawArticle, meta: dict[str, Any], *, override: bool
 def _from_record(record: Any, name: str) -> RawArticle:
     if not isinstance(record, dict):
         raise InputError(name, f"expected a JSON object, found {type(record).__name__}")
+    try:
+        check_depth(record)
+    except JSONLimitError as exc:
+        raise InputError(name, str(exc)) from None
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(name, "missing 'text'" if text is None else "'text' must be a non-empty string")
@@ -242,7 +249,9 @@ def _records(items: list[Any], name: str, what: str) -> Iterator[Item]:
 
 def _from_json(text: str, name: str) -> Iterator[Item]:
     try:
-        data = json.loads(text)
+        data = load_json(text, max_depth=None)  # each record is checked on its own
+    except JSONLimitError as exc:
+        raise InputError(name, str(exc)) from None
     except json.JSONDecodeError as exc:
         raise InputError(name, f"invalid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from None
     if isinstance(data, dict):
@@ -263,7 +272,9 @@ def _from_jsonl(text: str, name: str) -> Iterator[Item]:
         found = True
         label = f"{name} line {number}"
         try:
-            yield _from_record(json.loads(line), label)
+            yield _from_record(load_json(line, max_depth=None), label)
+        except JSONLimitError as exc:
+            yield InputError(label, str(exc))
         except json.JSONDecodeError as exc:
             yield InputError(label, f"invalid JSON ({exc.msg})")
         except InputError as exc:

@@ -186,13 +186,14 @@ evidence = Table(
     # ratings but has no offsets.
     Column("anchor_method", String(8)),
     Column("anchor_score", Float),
+    Column("evidence_type", Text),  # step 6: the analyst's label for the kind of source: HUMINT, OSINT… (PARC's TYPE)
     CheckConstraint("kind IN ('quote','assumption','absence')", name="ck_evidence_kind"),
     CheckConstraint(f"credibility {WEIGHT_CHECK}", name="ck_evidence_credibility"),
     CheckConstraint(f"relevance {WEIGHT_CHECK}", name="ck_evidence_relevance"),
     CheckConstraint("info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6", name="ck_evidence_info_cred"),
     CheckConstraint(QUOTE_ANCHOR_CHECK, name="ck_evidence_quote_anchor"),
     CheckConstraint(ANCHOR_METHOD_CHECK, name="ck_evidence_anchor_method"),
-    Index("ix_evidence_analysis", "analysis_id", "position", unique=True),  # one E-label each (step 6)
+    Index("ix_evidence_analysis", "analysis_id", "position", unique=True),  # one E-label each (step 7)
     Index("ix_evidence_article", "article_id"),
 )
 

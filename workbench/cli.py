@@ -167,7 +167,9 @@ def _emit(frame: Any, fmt: str, *, columns: list[str]) -> None:
         records = frame.astype(object).where(frame.notna(), None).to_dict("records")
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        from .analysis.csv_safe import safe_csv
+
+        click.echo(safe_csv(frame), nl=False)
     elif len(frame) == 0:
         click.echo("(none)")
     else:

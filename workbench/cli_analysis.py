@@ -156,6 +156,8 @@ def import_analysis(file: Path, workspace: Path) -> None:
             an = ws.import_analysis(file)
         except WorkbenchError as exc:
             raise click.ClickException(str(exc)) from None
+        except (ValueError, OSError) as exc:  # never a traceback: name the file and the problem
+            raise click.ClickException(f"{file}: cannot import ({type(exc).__name__}: {exc})") from None
         evidence = an.evidence
         click.echo(f"imported {an.id}: {an.question} ({len(an.hypotheses)} hypotheses, {len(evidence)} evidence items)")
         fuzzy = int((evidence["anchor_method"] == "fuzzy").sum())
@@ -182,4 +184,6 @@ def export_analysis(workspace: Path, analysis_id: str, fmt: str, output: Path) -
             path = ws.analysis(analysis_id).export(output, fmt)
         except WorkbenchError as exc:
             raise click.ClickException(str(exc)) from None
+        except (ValueError, OSError) as exc:  # never a traceback: name the output and the problem
+            raise click.ClickException(f"{output}: cannot export ({type(exc).__name__}: {exc})") from None
     click.echo(f"{fmt}: {path}")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from . import _schema as s
 from ._anchor import Match, find_quote, make_anchor
 from ._changes import ChangeSet
+from ._json import JSONLimitError, load_json
 from ._paths import atomic_write
 from .errors import StoreError
 from .store import audit, now
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["analysis_to_document", "import_document", "read_analysis_file", "export_analysis", "FORMATS"]
 
 FORMATS = ("json", "achz", "w3c", "csv")
+_IN_SLICE = 500
 
 
 def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
@@ -50,14 +52,19 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
             "info_credibility": row["info_credibility"], "reliability": row["reliability"], "source": row["source"],
             "url": row["url"], "title": row["title"], "group": groups.get(row["id"]),
             "flags": json.loads(row["flags"] or "[]"), "anchor_method": row["anchor_method"],
-            "anchor_score": row["anchor_score"],
+            "anchor_score": row["anchor_score"], "evidence_type": row["evidence_type"],
         })
+    positions = [int(p) for p in hyps["position"]]
+    if len(set(positions)) != len(positions):
+        # a workspace that imported a 0-based file before positions were renumbered on import
+        # holds two hypotheses at one position: export them in the order they are shown
+        positions = list(range(1, len(positions) + 1))
     doc = {
         "schema": SCHEMA, "version": SCHEMA_VERSION,
         "analysis": {k: info[k] for k in ("id", "question", "time_horizon", "created_by", "created_at",
                                           "updated_at", "classification")},
-        "hypotheses": [{"id": i, "name": n, "description": d, "position": int(p), "is_other": bool(o)}
-                       for i, n, d, p, o in zip(hyps["id"], hyps["name"], hyps["description"], hyps["position"],
+        "hypotheses": [{"id": i, "name": n, "description": d, "position": p, "is_other": bool(o)}
+                       for i, n, d, p, o in zip(hyps["id"], hyps["name"], hyps["description"], positions,
                                                 hyps["is_other"])],
         "evidence": evidence,
         "ratings": [{"evidence_id": ev, "hypothesis_id": hy, "rating": rt} for ev, hy, rt in ratings],
@@ -68,10 +75,15 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
 def read_analysis_file(path: str | Path) -> dict[str, Any]:
     """Read a JSON analysis document or a PARC ``.achz`` file, told apart by content.
 
+    Returns:
+        The validated document (``validate_document``'s normal form).
+
     Raises:
-        StoreError: unreadable file, not JSON and not gzip, invalid document.
+        StoreError: unreadable file, not JSON and not gzip, a file beyond the ``.achz`` limits,
+            invalid document — one line naming the file.
     """
     from .analysis.achz import read_achz
+    from .analysis.document import validate_document
 
     name = str(path)
     try:
@@ -84,13 +96,19 @@ def read_analysis_file(path: str | Path) -> dict[str, Any]:
         except ValueError as exc:
             raise StoreError(f"{name}: {exc}") from None
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = load_json(data.decode("utf-8-sig"))
+    except JSONLimitError as exc:
+        raise StoreError(f"{name}: {exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{name}: neither an analysis JSON document nor a gzip .achz file ({exc})") from None
-    return doc
+    try:
+        return validate_document(doc)
+    except ValueError as exc:
+        raise StoreError(f"{name}: {exc}") from None
 
 
-def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "document") -> "Analysis":
+def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "document",
+                    validated: bool = False) -> "Analysis":
     """Store an analysis document as a new analysis, in one transaction.
 
     Each quote's article is looked for by id, then content hash, then URL, then title and
@@ -98,14 +116,23 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
     + prefix + suffix, see ``_anchor.find_quote``), and records how (exact | fuzzy + score).
     A quote found in no article is kept, with its ratings, as an orphan (``Analysis.orphans``
     lists them): an import never fails for it.
+
+    Args:
+        ws: the workspace.
+        doc: the analysis document.
+        name: what to call it in errors (the file name).
+        validated: ``doc`` is ``validate_document``'s result, unchanged since (as
+            ``read_analysis_file`` returns it): not validated again (a second pass over a
+            20,000-item analysis costs a second or so).
     """
     from .ach import Analysis
     from .analysis.document import validate_document
 
-    try:
-        doc = validate_document(doc)
-    except ValueError as exc:
-        raise StoreError(f"{name}: {exc}") from None
+    if not validated:
+        try:
+            doc = validate_document(doc)
+        except ValueError as exc:
+            raise StoreError(f"{name}: {exc}") from None
     info = doc["analysis"]
     aid = info.get("id") or _new_id()
     stamp = now()
@@ -119,28 +146,34 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
         change.insert(s.analyses, {"id": aid, "question": info["question"], "time_horizon": info["time_horizon"],
                                    "classification": info["classification"], "created_by": info["created_by"] or ws.actor,
                                    "created_at": info["created_at"] or stamp, "updated_at": info["updated_at"] or stamp})
-        for position, hyp in enumerate(doc["hypotheses"], 1):
-            change.insert(s.hypotheses, {"id": hyp["id"], "analysis_id": aid, "name": hyp["name"],
-                                         "description": hyp["description"], "position": hyp["position"] or position,
-                                         "is_other": int(bool(hyp["is_other"]))})
-        for position, item in enumerate(doc["evidence"], 1):
-            row = {"id": item["id"], "analysis_id": aid, "kind": item["kind"], "note": item["note"],
-                   "analyst": item["analyst"] or ws.actor, "created_at": item["created_at"] or stamp,
-                   "updated_at": item["updated_at"] or stamp, "event_date": item["event_date"],
-                   "report_date": item["report_date"], "credibility": item["credibility"],
-                   "relevance": item["relevance"], "info_credibility": item["info_credibility"],
-                   "flags": json.dumps(item["flags"]), "position": position}
-            row.update(anchors.get(item["id"], {}))
-            change.insert(s.evidence, row)
+        # Positions are 1-based in the workspace (hypotheses are shown as H1, H2…): a document's
+        # own positions are kept when they already are, else (0-based, as PARC files and many
+        # JSON documents have them) the hypotheses are numbered 1… in their order.
+        keep = all(h["position"] >= 1 for h in doc["hypotheses"])
+        change.insert_many(s.hypotheses, [
+            {"id": hyp["id"], "analysis_id": aid, "name": hyp["name"], "description": hyp["description"],
+             "position": hyp["position"] if keep else position, "is_other": int(bool(hyp["is_other"]))}
+            for position, hyp in enumerate(doc["hypotheses"], 1)])
+        # in bulk, every row with the same columns (an analysis may hold 50,000 items)
+        no_anchor = dict.fromkeys(("article_id", "start", "end", "exact", "prefix", "suffix", "content_hash",
+                                   "anchor_method", "anchor_score"))
+        rows = [{"id": item["id"], "analysis_id": aid, "kind": item["kind"], **no_anchor, **anchors.get(item["id"], {}),
+                 "note": item["note"], "analyst": item["analyst"] or ws.actor,
+                 "created_at": item["created_at"] or stamp, "updated_at": item["updated_at"] or stamp,
+                 "event_date": item["event_date"], "report_date": item["report_date"],
+                 "credibility": item["credibility"], "relevance": item["relevance"],
+                 "info_credibility": item["info_credibility"], "flags": json.dumps(item["flags"]),
+                 "position": position, "evidence_type": item["evidence_type"]}
+                for position, item in enumerate(doc["evidence"], 1)]
+        change.insert_many(s.evidence, rows)
+        for item, row in zip(doc["evidence"], rows):
             if item["kind"] == "quote" and row["exact"] != item["exact"]:
                 # the quote was found in changed words: the words as imported stay on record
                 audit(conn, actor=ws.actor, action="reanchor", target_type="evidence", target_id=item["id"],
                       before={key: item[key] for key in ("article_id", "start", "end", "exact", "prefix", "suffix")},
                       after={key: row[key] for key in ("article_id", "start", "end", "exact", "anchor_method",
                                                        "anchor_score")})
-        for rating in doc["ratings"]:
-            if rating["rating"] != "NA":
-                change.insert(s.ratings, dict(rating))
+        change.insert_many(s.ratings, [dict(rating) for rating in doc["ratings"] if rating["rating"] != "NA"])
         change.commit(ws.actor)
     return Analysis(ws, aid)
 
@@ -150,8 +183,10 @@ def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
     imported beside its original gets new ones (references follow)."""
     hyp_ids = [h["id"] for h in doc["hypotheses"]]
     ev_ids = [e["id"] for e in doc["evidence"]]
-    taken = conn.execute(select(s.hypotheses.c.id).where(s.hypotheses.c.id.in_(hyp_ids))).first() or \
-        conn.execute(select(s.evidence.c.id).where(s.evidence.c.id.in_(ev_ids))).first()
+    # in slices: SQLite caps the parameters of one statement, and an analysis may hold 50,000 items
+    taken = any(conn.execute(select(column).where(column.in_(ids[i:i + _IN_SLICE]))).first()
+                for column, ids in ((s.hypotheses.c.id, hyp_ids), (s.evidence.c.id, ev_ids))
+                for i in range(0, len(ids), _IN_SLICE))
     if not taken:
         return doc
     new = {old: _new_id() for old in (*hyp_ids, *ev_ids)}
@@ -235,23 +270,28 @@ def export_analysis(analysis: "Analysis", fmt: str, path: str | Path) -> Path:
     """Write an analysis as json | achz | w3c | csv, atomically; returns the path."""
     if fmt not in FORMATS:
         raise StoreError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
-    doc = analysis_to_document(analysis)
+    try:
+        payload = _payload(analysis_to_document(analysis), fmt)
+    except ValueError as exc:  # a stored analysis the document rules refuse: say so, in one line
+        raise StoreError(f"analysis {analysis.id}: cannot export as {fmt}: {exc}") from None
+    return atomic_write(path, payload)
+
+
+def _payload(doc: dict[str, Any], fmt: str) -> bytes:
     if fmt == "json":
-        payload = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-    elif fmt == "achz":
+        return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    if fmt == "achz":
         from .analysis.achz import write_achz
 
-        payload = write_achz(doc)
-    elif fmt == "w3c":
+        return write_achz(doc)
+    if fmt == "w3c":
         from .analysis.w3c import to_web_annotations
 
         urls = {e["article_id"]: e["url"] for e in doc["evidence"] if e["article_id"]}
-        payload = json.dumps(to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
-    else:
-        from .analysis import matrix_csv
+        return json.dumps(to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
+    from .analysis import matrix_csv
 
-        payload = matrix_csv(doc).encode("utf-8")
-    return atomic_write(path, payload)
+    return matrix_csv(doc).encode("utf-8")
 
 
 def _new_id() -> str:

@@ -113,11 +113,21 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 """
 
 
-def content_security_policy(script: str = _SCRIPT) -> str:
-    """No network, no plugins, no forms, inline styles, and only our one script (by hash)."""
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+def content_security_policy(script: str | None = _SCRIPT) -> str:
+    """No network, no plugins, no forms, inline styles, and only our one script (by hash).
+
+    Args:
+        script: the one inline script allowed; None allows no script at all (exported notebooks).
+
+    Returns:
+        The policy, for a ``<meta http-equiv="Content-Security-Policy">`` tag.
+    """
+    if script is None:
+        allowed = "'none'"
+    else:
+        allowed = "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
     return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
+            f"script-src {allowed}; base-uri 'none'; form-action 'none'")
 
 
 def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[str] | None = None) -> str:
@@ -293,7 +303,8 @@ def _method() -> str:
         ("PARC inconsistency", "Score = sum over evidence of −2 for II and −1 for I (0 otherwise); weighted: each term "
          "times credibility × relevance (High √2, Medium 1, Low 1/√2). Closest to 0 leads."),
         ("Open Synthesis", "Ratings on a 0–5 scale (N/A counted as 3); inconsistency = Σ(3−m)² over ratings below 3; "
-         "diagnosticity = spread of an item's ratings across hypotheses. Lowest inconsistency leads."),
+         "diagnosticity = spread of an item's ratings across hypotheses, over rated cells only (unrated is not N/A). Lowest "
+         "inconsistency leads; ties go to the higher consistency, then the smaller N/A share, then the smaller unrated share."),
         ("Bayesian view", "Posterior ∝ prior × likelihood of the evidence given the hypothesis (CC .95, C .80, N .50, "
          "I .20, II .05), each item pulled towards .50 as source reliability, information credibility and weights "
          "fall; uniform priors. A source with no reliability grade keeps the published values by default (rule "

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ._json import JSONLimitError, load_json
 from ._paths import atomic_write, bundled, check_output
 from .errors import WorkbenchError
 
@@ -28,8 +29,8 @@ def template_path(name: str) -> Path:
 def parse_value(text: str) -> Any:
     """A ``-p NAME VALUE`` value: JSON when it parses (numbers, lists, objects, true/false), else the text."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+        return load_json(text)
+    except (json.JSONDecodeError, JSONLimitError):  # not JSON, or JSON too deep / too long to be meant
         return text
 
 

@@ -235,7 +235,7 @@ class Workspace(EntityCorrections):
 
         if isinstance(source, dict):
             return import_document(self, source)
-        return import_document(self, read_analysis_file(source), name=str(source))
+        return import_document(self, read_analysis_file(source), name=str(source), validated=True)
 
     @property
     def analyses(self) -> "pd.DataFrame":

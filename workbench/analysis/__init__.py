@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .achz import read_achz, write_achz
     from .bayes import bayes_diagnosticity, bayes_scores
     from .charts import matrix_chart, scores_chart, timeline_chart, tornado_chart
+    from .csv_safe import neutralise, safe_csv
     from .document import SCHEMA, SCHEMA_VERSION, document_to_frame, validate_document
     from .icd203 import likelihood_band, likelihood_words, percent_range, range_words
     from .confidence import CONFIDENCE_LEVELS, Confidence, assess_confidence, normalise_confidence
@@ -37,6 +38,7 @@ _LAZY = {
     "read_achz": "achz", "write_achz": "achz",
     "bayes_scores": "bayes", "bayes_diagnosticity": "bayes",
     "matrix_chart": "charts", "scores_chart": "charts", "timeline_chart": "charts", "tornado_chart": "charts",
+    "neutralise": "csv_safe", "safe_csv": "csv_safe",
     "SCHEMA": "document", "SCHEMA_VERSION": "document", "document_to_frame": "document",
     "validate_document": "document",
     "likelihood_band": "icd203", "likelihood_words": "icd203", "percent_range": "icd203", "range_words": "icd203",

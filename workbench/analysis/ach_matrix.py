@@ -5,8 +5,8 @@ Beside the ratings each row carries its weights and grades, its independence gro
 every engine, so the matrix can be sorted the way Heuer asks — most diagnostic first.
 
 With several analysts a cell shows their consensus, as Open Synthesis does: NA when most
-votes are NA, else the mean of the other votes rounded to the nearest rating, halves rounded
-toward neutral.
+votes are NA, else the mean of the other votes rounded with Python's ``round()`` (halves to the
+even vote on the 1–5 scale; see ``open_synthesis.consensus_codes``).
 """
 from __future__ import annotations
 
@@ -17,15 +17,15 @@ import numpy as np
 import pandas as pd
 
 from ._engine import ENGINE_NAMES, spread
-from ._frame import NO_VOTE, FrameLike, evidence_matrix
+from ._frame import FrameLike, evidence_matrix
+from .csv_safe import safe_csv
 from ._registry import engine_parts
 from .document import document_to_frame, validate_document
-from .open_synthesis import population_std
+from .open_synthesis import consensus_codes, population_std
 from .scales import RATINGS, WEIGHT_LEVELS
 
 __all__ = ["matrix", "matrix_csv", "ATTRIBUTE_COLUMNS"]
 
-_NA = RATINGS.index("NA")
 ATTRIBUTE_COLUMNS: tuple[str, ...] = (
     "credibility", "relevance", "weight", "info_credibility", "reliability", "group", "counts_as", "date",
     *(f"diagnosticity_{engine}" for engine in ENGINE_NAMES),
@@ -34,15 +34,7 @@ ATTRIBUTE_COLUMNS: tuple[str, ...] = (
 
 def _consensus(votes: np.ndarray) -> np.ndarray:
     """Consensus rating code per cell from (A, E, H) votes; -1 where nobody voted."""
-    if votes.shape[0] == 1:
-        return votes[0].astype(np.int64)
-    rated = (votes != NO_VOTE) & (votes != _NA)
-    na = (votes == _NA).sum(axis=0)
-    n_rated = rated.sum(axis=0)
-    mean = np.where(rated, votes, 0).sum(axis=0) / np.maximum(n_rated, 1)   # codes II=0 … CC=4, N=2
-    neutral = RATINGS.index("N")
-    rounded = np.where(mean < neutral, np.floor(mean + 0.5), np.ceil(mean - 0.5)).astype(np.int64)
-    return np.where(na > n_rated, _NA, np.where(n_rated > 0, rounded, NO_VOTE))
+    return consensus_codes(votes)
 
 
 def matrix(data: FrameLike, *, sort_by: str | None = None, hypotheses: Sequence[str] | None = None) -> pd.DataFrame:
@@ -102,7 +94,8 @@ def matrix_csv(doc: Mapping[str, Any], *, sort_by: str | None = None) -> str:
         sort_by: engine whose diagnosticity orders the rows (default: document order).
 
     Returns:
-        CSV with ``\\n`` line ends and a header row.
+        CSV with ``\\n`` line ends and a header row; text that a spreadsheet would run as a
+        formula is neutralised (see ``csv_safe``).
     """
     doc = validate_document(doc)
     clash = sorted({h["name"] for h in doc["hypotheses"]} & {"evidence", "kind", "text"})
@@ -114,4 +107,4 @@ def matrix_csv(doc: Mapping[str, Any], *, sort_by: str | None = None) -> str:
                              for e in table.index])
     table.insert(0, "kind", [by_id[e]["kind"] for e in table.index])
     table["date"] = [d.isoformat() if not pd.isna(d) else "" for d in pd.to_datetime(table["date"])]
-    return table.reset_index().to_csv(index=False, lineterminator="\n")
+    return safe_csv(table.reset_index())

@@ -1,7 +1,8 @@
 """Charts of an analysis, each a function returning a matplotlib ``Figure``.
 
 Built with the object-oriented API on a bare ``Figure`` (no pyplot, no global state), so they
-work headless and in threads; matplotlib is imported only when a chart is drawn. Save with
+work headless and in threads; matplotlib is imported only when a chart is drawn. All text is
+drawn as typed (``_literal``): a "$" or "\\" in a hypothesis or quote is never mathtext. Save with
 ``fig.savefig("matrix.png")`` or show in Jupyter by evaluating the figure.
 """
 from __future__ import annotations
@@ -34,9 +35,17 @@ _TEXT_ON = {"II": "white", "CC": "white"}
 
 
 def _figure(width: float, height: float) -> Figure:
-    from matplotlib.figure import Figure
+    from ._literal import LiteralFigure  # lazy: matplotlib loads only when a chart is drawn
 
-    return Figure(figsize=(min(max(width, 4.0), 24.0), min(max(height, 3.0), 40.0)), layout="constrained")
+    return LiteralFigure(figsize=(min(max(width, 4.0), 24.0), min(max(height, 3.0), 40.0)), layout="constrained")
+
+
+def _done(figure: Figure) -> Figure:
+    """Every text of the finished chart literal now too (for callers that measure text
+    before drawing, e.g. ``tight_layout``)."""
+    from ._literal import literal
+
+    return literal(figure)
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -91,7 +100,7 @@ def matrix_chart(data: FrameLike, *, sort_by: str | None = "bayes", labels: Mapp
     if any(table["counts_as"] < 1):
         width_chars = int(fig.get_figwidth() * 11)
         ax.set_xlabel(textwrap.fill("×n: " + INDEPENDENCE_NOTE, width_chars), fontsize=7)
-    return fig
+    return _done(fig)
 
 
 def scores_chart(scores: Scores) -> Figure:
@@ -143,7 +152,7 @@ def scores_chart(scores: Scores) -> Figure:
     common = [h for h in table.index if all(h in scores.leaders[e] for e in ENGINE_NAMES)]
     fig.suptitle(textwrap.fill(scores.disagreement, 140) if scores.disagreement else
                  "Leading under every engine (★ = leader): " + " = ".join(f"'{h}'" for h in common), fontsize=9)
-    return fig
+    return _done(fig)
 
 
 def timeline_chart(data: FrameLike, *, hypotheses: Sequence[str] | None = None) -> Figure:
@@ -191,7 +200,7 @@ def timeline_chart(data: FrameLike, *, hypotheses: Sequence[str] | None = None) 
     ax.grid(axis="x", color="#eeeeee")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.set_title(f"Evidence timeline by stance ({int(dated.sum())} of {len(dated)} items dated)", fontsize=10)
-    return fig
+    return _done(fig)
 
 
 def tornado_chart(data: FrameLike | pd.DataFrame, engine: str = "bayes", *, top: int = 15,
@@ -228,4 +237,4 @@ def tornado_chart(data: FrameLike | pd.DataFrame, engine: str = "bayes", *, top:
     ax.set_xlabel(f"margin of '{leader}' over its best rival", fontsize=8)
     ax.set_title(f"Sensitivity tornado — {ENGINE_LABELS.get(engine, engine)}", fontsize=10)
     ax.legend(fontsize=7, loc="lower right")
-    return fig
+    return _done(fig)

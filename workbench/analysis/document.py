@@ -12,7 +12,8 @@ The store maps its rows to and from this dict; every interchange format (JSON, P
      "evidence": [{"id", "kind", "article_id", "start", "end", "exact", "prefix", "suffix",
                    "content_hash", "note", "analyst", "created_at", "updated_at", "event_date",
                    "report_date", "credibility", "relevance", "info_credibility", "reliability",
-                   "source", "url", "title", "group", "flags", "anchor_method", "anchor_score"}],
+                   "source", "url", "title", "group", "flags", "anchor_method", "anchor_score",
+                   "evidence_type"}],
      "ratings": [{"evidence_id", "hypothesis_id", "rating"}]}
 
 Rules (``validate_document`` enforces them, one line per problem):
@@ -30,6 +31,8 @@ Rules (``validate_document`` enforces them, one line per problem):
 * ratings are canonical (CC C N I II NA; use ``scales.normalise_rating`` on input), at most one
   per (evidence, hypothesis), and refer to listed ids; a missing rating means "not rated";
 * dates are ISO 8601 strings (``2022-12-19`` or ``2022-12-19T10:00:00Z``);
+* ``evidence_type`` is the analyst's free-text label for the kind of source (PARC ACH's TYPE:
+  HUMINT, OSINT, …), or null; surrounding blanks are dropped and a blank label is null;
 * ``flags`` ⊆ {"deception", "key_assumption"} (kept in that order); ``info_credibility`` 1–6;
   ``reliability`` A–F;
 * a ``version`` newer than ``SCHEMA_VERSION`` is refused with a message saying so.
@@ -72,12 +75,13 @@ _EVIDENCE_DEFAULTS: dict[str, Any] = {
     "suffix": None, "content_hash": None, "note": None, "analyst": None, "created_at": None, "updated_at": None,
     "event_date": None, "report_date": None, "credibility": "Medium", "relevance": "Medium",
     "info_credibility": None, "reliability": None, "source": None, "url": None, "title": None, "group": None,
-    "flags": [], "anchor_method": None, "anchor_score": None,
+    "flags": [], "anchor_method": None, "anchor_score": None, "evidence_type": None,
 }
 ANCHOR_METHODS = ("exact", "fuzzy", "orphaned")
 _RATING_KEYS = ("evidence_id", "hypothesis_id", "rating")
 _TEXT_FIELDS = ("question", "time_horizon", "created_by", "classification", "description", "prefix", "suffix",
-                "content_hash", "note", "analyst", "source", "url", "title", "group", "article_id")
+                "content_hash", "note", "analyst", "source", "url", "title", "group", "article_id", "evidence_type")
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 _DATE_FIELDS = ("created_at", "updated_at", "event_date", "report_date")
 
 
@@ -98,23 +102,39 @@ def parse_iso_date(value: str) -> datetime | date:
 
 def _fill(record: Any, defaults: Mapping[str, Any], where: str, required: tuple[str, ...]) -> dict[str, Any]:
     """Every key of ``defaults`` taken from ``record`` (a deep copy) or defaulted."""
-    if not isinstance(record, Mapping):
+    if type(record) is not dict and not isinstance(record, Mapping):
         raise ValueError(f"{where}: expected an object, got {type(record).__name__}")
-    unknown = sorted(set(record) - set(defaults))
-    if unknown:
+    if not defaults.keys() >= record.keys():
+        unknown = sorted(set(record) - set(defaults))
         raise ValueError(f"{where}: unknown field {unknown[0]!r}")
     for key in required:
         if record.get(key) in (None, ""):
             raise ValueError(f"{where}: missing {key}")
-    return {key: copy.deepcopy(record.get(key, default)) for key, default in defaults.items()}
+    filled = {**defaults, **record}  # every key of defaults, in their order
+    # copy only what could be shared and mutated (lists, dicts): deep-copying every string was
+    # most of the time spent validating a large document
+    for key, value in filled.items():
+        if type(value) not in _IMMUTABLE:
+            filled[key] = _copy(value)
+    return filled
+
+
+def _copy(value: Any) -> Any:
+    if type(value) is list:
+        return [item if type(item) in _IMMUTABLE else copy.deepcopy(item) for item in value]
+    return copy.deepcopy(value)
 
 
 def _check_fields(record: Mapping[str, Any], where: str) -> None:
     """Text fields are strings or null; date fields ISO 8601 strings or null."""
-    for key, value in record.items():
-        if key in _TEXT_FIELDS and value is not None and not isinstance(value, str):
+    get = record.get
+    for key in _TEXT_FIELDS:
+        value = get(key)
+        if value is not None and not isinstance(value, str):
             raise ValueError(f"{where}: {key} must be a string or null, got {value!r}")
-        if key in _DATE_FIELDS and value is not None:
+    for key in _DATE_FIELDS:
+        value = get(key)
+        if value is not None:
             if not isinstance(value, str):
                 raise ValueError(f"{where}: {key} must be an ISO 8601 string, got {value!r}")
             try:
@@ -178,6 +198,8 @@ def _validate_evidence(record: Any, index: int) -> dict[str, Any]:
             raise ValueError(f"source reliability {item['reliability']!r} is not an upper-case grade A-F")
     except ValueError as err:
         raise ValueError(f"{where}: {err}") from None
+    if item["evidence_type"] is not None:
+        item["evidence_type"] = item["evidence_type"].strip() or None
     flags = item["flags"]
     if not isinstance(flags, list) or any(f not in FLAGS for f in flags) or len(set(flags)) != len(flags):
         raise ValueError(f"{where}: flags {flags!r} must be a list of distinct values from {', '.join(FLAGS)}")
@@ -249,23 +271,44 @@ def validate_document(doc: Any) -> dict[str, Any]:
     hypothesis_order = {h["id"]: i for i, h in enumerate(hypotheses)}
     evidence_order = {e: i for i, e in enumerate(evidence_ids)}
     ratings, seen_cells = [], set()
+    rating_defaults = dict.fromkeys(_RATING_KEYS)
+    rating_codes = frozenset(RATINGS)
     for index, record in enumerate(doc["ratings"]):
-        rating = _fill(record, dict.fromkeys(_RATING_KEYS), f"ratings[{index}]", _RATING_KEYS)
-        cell = (rating["evidence_id"], rating["hypothesis_id"])
-        where = f"rating of evidence {cell[0]!r} for hypothesis {cell[1]!r}"
-        if cell[0] not in evidence_order:
-            raise ValueError(f"{where}: unknown evidence id")
-        if cell[1] not in hypothesis_order:
-            raise ValueError(f"{where}: unknown hypothesis id")
-        if rating["rating"] not in RATINGS:
-            raise ValueError(f"{where}: rating {rating['rating']!r} is not one of CC, C, N, I, II, NA")
-        if cell in seen_cells:
-            raise ValueError(f"{where}: rated twice")
+        # the usual case first, tersely: a large analysis has 100,000s of ratings
+        try:
+            cell = (record["evidence_id"], record["hypothesis_id"])
+            code = record["rating"]
+            usual = (type(record) is dict and len(record) == 3 and cell[0] in evidence_order
+                     and cell[1] in hypothesis_order and code in rating_codes and cell not in seen_cells)
+        except (TypeError, KeyError):
+            usual = False
+        if not usual:
+            rating = _checked_rating(record, index, rating_defaults, evidence_order, hypothesis_order, seen_cells)
+            cell, code = (rating["evidence_id"], rating["hypothesis_id"]), rating["rating"]
         seen_cells.add(cell)
-        ratings.append(rating)
+        ratings.append({"evidence_id": cell[0], "hypothesis_id": cell[1], "rating": code})
     ratings.sort(key=lambda r: (evidence_order[r["evidence_id"]], hypothesis_order[r["hypothesis_id"]]))
     return {"schema": SCHEMA, "version": SCHEMA_VERSION, "analysis": analysis, "hypotheses": hypotheses,
             "evidence": evidence, "ratings": ratings}
+
+
+def _checked_rating(record: Any, index: int, defaults: dict[str, None], evidence_order: Mapping[str, int],
+                    hypothesis_order: Mapping[str, int], seen_cells: set[tuple[str, str]]) -> dict[str, Any]:
+    """A rating checked one rule at a time: the rating, or the one-line error it breaks."""
+    rating = _fill(record, defaults, f"ratings[{index}]", _RATING_KEYS)
+    cell = (rating["evidence_id"], rating["hypothesis_id"])
+
+    def known(value: Any, order: Mapping[str, int]) -> bool:
+        return isinstance(value, str) and value in order
+
+    problem = ("unknown evidence id" if not known(cell[0], evidence_order)
+               else "unknown hypothesis id" if not known(cell[1], hypothesis_order)
+               else f"rating {rating['rating']!r} is not one of CC, C, N, I, II, NA"
+               if not isinstance(rating["rating"], str) or rating["rating"] not in RATINGS
+               else "rated twice" if cell in seen_cells else None)
+    if problem:
+        raise ValueError(f"rating of evidence {cell[0]!r} for hypothesis {cell[1]!r}: {problem}")
+    return rating
 
 
 def document_to_frame(doc: Mapping[str, Any]) -> pd.DataFrame:

@@ -32,8 +32,8 @@ rating error, the change of that vote's share of its group mean at the item's dr
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -43,7 +43,7 @@ from ._engine import ENGINE_NAMES, top_mask
 from ._frame import NO_VOTE, EvidenceMatrix, FrameLike, evidence_matrix
 from ._registry import engine_parts
 from .bayes import admiralty_strength, log_likelihood_table
-from .open_synthesis import NEUTRAL_VOTE
+from .open_synthesis import CONSISTENCY_KEY, NEUTRAL_VOTE
 from .scales import OPEN_SYNTHESIS_VOTES, PARC_VALUES, RATINGS
 
 __all__ = ["MonteCarlo", "monte_carlo", "robustness_words", "describe_first", "STABILITY_BANDS"]
@@ -261,6 +261,7 @@ class _Simulator:
             self.os_means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)
         self.os_counts = counts
         self.os_total = os_part.totals()
+        self.os_tiebreaks = dict(zip((key.name for key in os_part.tiebreaks), os_part.tiebreak_utilities(self.os_means)))
         # per cell (item × hypothesis, flattened): what one vote step is worth in each engine
         vote_share = self.share[:, None] / self.n_votes
         self.vote_share = vote_share.reshape(-1)
@@ -329,8 +330,34 @@ class _Simulator:
             os_total += self._open_synthesis_delta(draws, cell, n_draws, n_hyps)
         return {"parc": parc, "parc_weighted": parc_weighted, "open_synthesis": -os_total, "bayes": bayes}
 
-    def _open_synthesis_delta(self, draws: _Draws, cell: np.ndarray, n_draws: int, n_hyps: int) -> np.ndarray:
-        """Change of Open Synthesis inconsistency: shifts of one group mean add up before squaring."""
+    def tiebreaks(self, engine: str, draws: _Draws, utility: np.ndarray) -> Callable[[], list[np.ndarray]] | None:
+        """The engine's tie-break keys in each draw, (D, H) or (H,) each, as a callable (or None).
+
+        Open Synthesis breaks ties by consistency, which rating errors move, then by the N/A and
+        unrated shares, which they cannot (errors move votes between II and CC only). The
+        consistency is worked out for the draws tied for first only (``utility``: (D, H)).
+        """
+        if engine != "open_synthesis":
+            return None
+
+        def keys() -> list[np.ndarray]:
+            tied = (top_mask(utility).sum(axis=1) > 1)[draws.draw]
+            errors = replace(draws, draw=draws.draw[tied], analyst=draws.analyst[tied], item=draws.item[tied],
+                             hypothesis=draws.hypothesis[tied], old=draws.old[tied], new=draws.new[tied])
+            out = []
+            for name, base in self.os_tiebreaks.items():
+                if name == CONSISTENCY_KEY and len(errors.item):
+                    cell = errors.item * self.n_hyps + errors.hypothesis
+                    base = base + self._open_synthesis_delta(errors, cell, draws.n_draws, self.n_hyps, direction=-1.0)
+                out.append(base)
+            return out
+
+        return keys
+
+    def _open_synthesis_delta(self, draws: _Draws, cell: np.ndarray, n_draws: int, n_hyps: int,
+                              direction: float = 1.0) -> np.ndarray:
+        """Change of Open Synthesis inconsistency (``direction`` -1: consistency): shifts of one
+        group mean add up before squaring."""
         shift = (_OS[draws.new] - _OS[draws.old]) * self.os_scale[cell]
         before = self.os_before[cell]              # never NaN: the erring vote's cell is rated
         draw, h = draws.draw, draws.hypothesis
@@ -340,16 +367,16 @@ class _Simulator:
             group = self.matrix.group_index[draws.item[shared]]
             key = (draw[shared] * self.matrix.n_groups + group) * n_hyps + h[shared]
             _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-            totals = self._os_change(before[alone], shift[alone], draw[alone], h[alone], n_draws, n_hyps)
+            totals = self._os_change(before[alone], shift[alone], draw[alone], h[alone], n_draws, n_hyps, direction)
             return totals + self._os_change(before[shared][first], np.bincount(inverse, shift[shared]),
-                                            draw[shared][first], h[shared][first], n_draws, n_hyps)
-        return self._os_change(before, shift, draw, h, n_draws, n_hyps)
+                                            draw[shared][first], h[shared][first], n_draws, n_hyps, direction)
+        return self._os_change(before, shift, draw, h, n_draws, n_hyps, direction)
 
     @staticmethod
     def _os_change(before: np.ndarray, shift: np.ndarray, draw: np.ndarray, h: np.ndarray, n_draws: int,
-                   n_hyps: int) -> np.ndarray:
-        change = (np.square(np.maximum(NEUTRAL_VOTE - before - shift, 0.0))
-                  - np.square(np.maximum(NEUTRAL_VOTE - before, 0.0)))
+                   n_hyps: int, direction: float = 1.0) -> np.ndarray:
+        change = (np.square(np.maximum(direction * (NEUTRAL_VOTE - before - shift), 0.0))
+                  - np.square(np.maximum(direction * (NEUTRAL_VOTE - before), 0.0)))
         return np.bincount(draw * n_hyps + h, change, n_draws * n_hyps).reshape(n_draws, n_hyps)
 
 
@@ -370,7 +397,7 @@ def _simulate(matrix: EvidenceMatrix, draws: int, rating_error: float, weight_er
         sample = _draw(matrix, rng, size, rating_error, weight_error, eligible)
         utilities = simulator.utilities(sample)
         for engine, utility in utilities.items():
-            mask = top_mask(utility)
+            mask = top_mask(utility, simulator.tiebreaks(engine, sample, utility))
             firsts[engine] += (mask / mask.sum(axis=1, keepdims=True)).sum(axis=0)
         if keep:
             kept.append((sample, utilities))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -215,7 +216,8 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
         means = units.group_means(values)
         totals = part.offset + part.contributions(means).sum(axis=0)
         utility = part.utility(totals)
-        leaders[engine] = leaders_of(utility, matrix.hypotheses)
+        tiebreaks = cache(partial(part.tiebreak_utilities, means))   # Open Synthesis: only if hypotheses tie
+        leaders[engine] = leaders_of(utility, matrix.hypotheses, tiebreaks)
         supporting[engine] = _supporting_origins(part, means, matrix.hypotheses.index(leaders[engine][0]))
         support[engine] = int(supporting[engine].sum())
         if engine == "bayes":
@@ -237,7 +239,7 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
             table["open_synthesis_consistency"] = _consistency(units.group_means(values)).sum(axis=0)
         else:
             table[f"{engine}_inconsistency"] = totals
-        table[f"{engine}_rank"] = ranks_of(utility)
+        table[f"{engine}_rank"] = ranks_of(utility, tiebreaks)
         per_unit = population_std(values) if engine == "open_synthesis" else spread(values)
         diagnosticity[engine] = per_unit[unit_of]           # identical copies share their unit's value
     order = ["parc_inconsistency", "parc_rank", "parc_weighted_inconsistency", "parc_weighted_rank",

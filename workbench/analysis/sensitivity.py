@@ -21,13 +21,14 @@ points, minus Open Synthesis inconsistency, and natural-log posterior odds for B
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
 
-from ._engine import ENGINE_NAMES, EngineParts, tie_tolerance, top_mask
+from ._engine import ENGINE_NAMES, EngineParts, leader_changes, top_mask
 from ._frame import NO_VOTE, FrameLike, evidence_matrix
 from ._registry import engine_parts
 from .dependence import removal_deltas
@@ -94,6 +95,12 @@ def _without_each_item(part: EngineParts) -> tuple[np.ndarray, np.ndarray]:
     return part.utility(total), part.utility(totals)
 
 
+def _removals(part: EngineParts, has_copy: np.ndarray, unit_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(baseline utility (H,), utility without each item (E, H)); one of identical copies changes nothing."""
+    base, without_units = _without_each_item(part)
+    return base, np.where(has_copy[:, None], base[None, :], without_units[unit_of])
+
+
 def _names(mask: np.ndarray, hypotheses: tuple[str, ...]) -> list[str]:
     """" = "-joined names of the True columns of each row."""
     labels = np.array(hypotheses, dtype=object)
@@ -122,10 +129,11 @@ def leave_one_out(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
     baseline: dict[str, tuple[str, ...]] = {}
     evidence = np.array(matrix.evidence, dtype=object)
     for engine, part in engine_parts(matrix, priors, dependence=dependence, ungraded=ungraded).items():
-        base, without_units = _without_each_item(part)
-        without = np.where(has_copy[:, None], base[None, :], without_units[unit_of])
-        base_mask = top_mask(base)
-        masks = top_mask(without)
+        base, without = _removals(part, has_copy, unit_of)
+        # tie-break keys without each item, computed only if some removal leaves a tie
+        tiebreaks = cache(lambda part=part: [_removals(key, has_copy, unit_of) for key in part.tiebreaks])
+        base_mask = top_mask(base, lambda: [key_base for key_base, _ in tiebreaks()])
+        masks = top_mask(without, lambda: [key_without for _, key_without in tiebreaks()])
         changes = (masks != base_mask[None, :]).any(axis=1)
         names = np.full(len(evidence), " = ".join(_names(base_mask[None, :], matrix.hypotheses)), dtype=object)
         names[changes] = _names(masks[changes], matrix.hypotheses)   # label only the rows that differ
@@ -175,6 +183,19 @@ def _moved_utility(part: EngineParts, moves: _Moves) -> tuple[np.ndarray, np.nda
     return part.utility(total), part.utility(new_total)
 
 
+def _after_moves(base: np.ndarray, moved: np.ndarray, hypothesis: np.ndarray, picked: np.ndarray) -> np.ndarray:
+    """Utilities after each picked move, (P, H): the baseline with the moved hypothesis's new value."""
+    rows = np.repeat(base[None, :], len(picked), axis=0)
+    rows[np.arange(len(picked)), hypothesis[picked]] = moved[picked]
+    return rows
+
+
+def _keys_after_moves(tiebreaks: Callable[[], list[tuple[np.ndarray, np.ndarray]]], hypothesis: np.ndarray,
+                      picked: np.ndarray) -> list[np.ndarray]:
+    """Each tie-break key after each picked move, (P, H) per key."""
+    return [_after_moves(base, moved, hypothesis, picked) for base, moved in tiebreaks()]
+
+
 def _rivals(utility: np.ndarray) -> tuple[int, np.ndarray]:
     """(index of the first leader, best utility among the other hypotheses for each h)."""
     leader = int(np.argmax(utility))
@@ -206,18 +227,13 @@ def rating_perturbation(data: FrameLike, *, hypotheses: Sequence[str] | None = N
     frames = []
     for engine, part in engine_parts(units, priors, dependence=dependence, ungraded=ungraded).items():
         base, moved = _moved_utility(part, moves)
-        tolerance = float(tie_tolerance(base)[0])
-        base_mask = top_mask(base)
-        top = base.max()
         h = moves.hypothesis
-        in_top = base_mask[h]
-        sole = base_mask.sum() == 1
-        _, best_other = _rivals(base)
-        changes = np.where(~in_top, moved >= top - tolerance,
-                           np.where(sole, moved <= best_other[h] + tolerance, np.abs(moved - top) > tolerance))
+        # tie-break keys before and after each move, computed only if some move ties
+        tiebreaks = cache(lambda part=part: [_moved_utility(key, moves) for key in part.tiebreaks])
+        changes = leader_changes(base, moved, h, tiebreaks)
         picked = np.flatnonzero(changes)
-        rows = np.repeat(base[None, :], len(picked), axis=0)
-        rows[np.arange(len(picked)), h[picked]] = moved[picked]
+        rows = _after_moves(base, moved, h, picked)
+        row_tiebreaks = partial(_keys_after_moves, tiebreaks, h, picked)
         frames.append(pd.DataFrame({
             "engine": engine,
             "evidence": np.array(units.evidence, dtype=object)[moves.item[picked]],
@@ -226,7 +242,7 @@ def rating_perturbation(data: FrameLike, *, hypotheses: Sequence[str] | None = N
             "rating": np.array(RATINGS, dtype=object)[moves.old[picked]],
             "to": np.array(RATINGS, dtype=object)[moves.new[picked]],
             "direction": [DIRECTIONS[int(d)] for d in np.sign(moves.new[picked] - moves.old[picked])],
-            "leaders": _names(top_mask(rows), units.hypotheses) if len(picked) else [],
+            "leaders": _names(top_mask(rows, row_tiebreaks), units.hypotheses) if len(picked) else [],
         }))
     return pd.concat(frames, ignore_index=True)
 
@@ -255,6 +271,7 @@ def tornado(data: FrameLike, engine: str = "bayes", *, hypotheses: Sequence[str]
     part = engine_parts(matrix, priors, dependence=dependence, ungraded=ungraded)[engine]
     base, without = _without_each_item(part)
     leader, best_other = _rivals(base)
+    leader = int(np.flatnonzero(top_mask(base, part.tiebreak_utilities))[0])   # ties broken as the engine does
     base_margin = float(base[leader] - best_other[leader])
     if len(base) == 1:  # a lone hypothesis has no rival: nothing can unseat it
         table = pd.DataFrame({"low": 0.0, "high": 0.0, "base": 0.0, "swing": 0.0, "leader": matrix.hypotheses[0]},

@@ -1,13 +1,16 @@
 """Export quoted evidence as W3C Web Annotations (JSON-LD).
 
-One ``AnnotationCollection`` whose first page holds one ``Annotation`` per quote: motivation
+One ``AnnotationCollection`` (labelled with the question, its ``creator`` the analysis's
+author, ``created`` / ``modified`` its timestamps) whose first page — ``partOf`` the
+collection — holds one ``Annotation`` per quote: motivation
 ``assessing``, the target is the article (``source``) selected twice — a
 ``TextQuoteSelector`` (exact / prefix / suffix, robust to re-ingestion) and a
 ``TextPositionSelector`` (character offsets) — and the bodies are the analyst's note
 (purpose ``commenting``) plus one ``TextualBody`` per rated hypothesis (purpose ``assessing``),
 e.g. "consistent (C) with hypothesis: Belarus joins the ground war".
-Assumptions and absences have no place in a text, so they are not exported.
-See https://www.w3.org/TR/annotation-model/.
+Assumptions and absences have no place in a text, so they are not exported; an analysis with
+no quotes is an empty collection (``total`` 0) with no page, since a page must hold at least
+one annotation. See https://www.w3.org/TR/annotation-model/ (sections 3.3 and 5).
 """
 from __future__ import annotations
 
@@ -84,11 +87,23 @@ def to_web_annotations(doc: Mapping[str, Any], article_urls: Mapping[str, str] |
         if item["updated_at"]:
             annotation["modified"] = item["updated_at"]
         items.append(annotation)
-    return {
+    info = doc["analysis"]
+    collection: dict[str, Any] = {
         "@context": ANNOTATION_CONTEXT,
         "id": f"{base}:annotations",
         "type": "AnnotationCollection",
-        "label": doc["analysis"]["question"],
+        "label": info["question"],
         "total": len(items),
-        "first": {"id": f"{base}:annotations:page1", "type": "AnnotationPage", "startIndex": 0, "items": items},
     }
+    if info["created_by"]:
+        collection["creator"] = {"type": "Person", "name": info["created_by"]}
+    if info["created_at"]:
+        collection["created"] = info["created_at"]
+    if info["updated_at"]:
+        collection["modified"] = info["updated_at"]
+    if items:
+        page_id = f"{base}:annotations:page1"
+        collection["first"] = {"id": page_id, "type": "AnnotationPage", "partOf": collection["id"],
+                               "startIndex": 0, "items": items}
+        collection["last"] = page_id
+    return collection

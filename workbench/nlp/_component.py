@@ -14,19 +14,13 @@ from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import AMBIG, CORE, Lexicon, load_lexicon
 from ._patterns import CharCand, match_at
 from ._resolve import MODEL_PRIO, Picked, free_ranges, resolve
 from ._tagger import FAC_HEADS, LOC_HEADS, ORG_HEADS, STRONG, Cand, Tagger, name_like
 
 HEADS = ORG_HEADS | LOC_HEADS | FAC_HEADS
-
-TEXT_KEY = "workbench_text"
-"""``doc.user_data`` key where EntityPipeline leaves the input text (saves rebuilding ``doc.text``)."""
-LITE_KEY = "workbench_lite"
-"""``doc.user_data`` flag: only the mention list is wanted; skip writing sentences and ``doc.ents``."""
-META_KEY = "workbench_entities"
-"""``doc.user_data`` key: list of (start_char, end_char, label, origin, canonical hint), one per entity."""
 
 _ACR = re.compile(r"^[A-Z][A-Z0-9&-]{1,9}$")
 # What a real date mention contains: a month or weekday, a year, a counted period, a relative day
@@ -152,16 +146,40 @@ class EntityRules:
                 cands.append(Cand(ts, te, c.label, STRONG, None))
         model = self._model_cands(doc, words) if self.hybrid else None
         picked = resolve(cands, n, model)
-        picked = self._propagate(words, picked)
-        picked = self._articles(words, picked)
+        own = doc.user_data.pop(OWN_KEY, None)
+        surnames, acronyms = self._defined(words, picked, starts if own is not None else None, own)
+        doc.user_data[NAMES_KEY] = (frozenset(surnames), frozenset(acronyms))
+        if own is not None:  # a chunk: EntityPipeline may finish it again with the other chunks' names
+            doc.user_data[STATE_KEY] = (words, starts, picked, surnames, acronyms)
+        picked = self._articles(words, self._propagate(words, picked, surnames, acronyms))
         if not lite:
             self._set_ents(doc, picked, n)
+        doc.user_data[META_KEY] = self._meta(words, starts, picked)
+        return doc
+
+    def with_names(self, state: tuple, surnames: set[str] | frozenset[str],
+                   acronyms: set[str] | frozenset[str]) -> list[tuple]:
+        """Finish a chunk again as if the names defined in the rest of its text were its own.
+
+        Args:
+            state: ``doc.user_data[STATE_KEY]`` of the chunk's Doc.
+            surnames: surnames defined elsewhere in the text.
+            acronyms: acronyms defined elsewhere in the text.
+
+        Returns:
+            The entity list, as ``doc.user_data[META_KEY]``.
+        """
+        words, starts, picked, own_surnames, own_acronyms = state
+        picked = self._propagate(words, picked, own_surnames | surnames, own_acronyms | acronyms)
+        return self._meta(words, starts, self._articles(words, picked))
+
+    @staticmethod
+    def _meta(words: list[str], starts: list[int], picked: list[Picked]) -> list[tuple]:
         meta = []
         for p in picked:
             last = p.end - 1
             meta.append((starts[p.start], starts[last] + len(words[last]), p.label, p.origin, p.canonical))
-        doc.user_data[META_KEY] = meta
-        return doc
+        return meta
 
     @staticmethod
     def _set_ents(doc: Doc, picked: list[Picked], n: int) -> None:
@@ -201,20 +219,38 @@ class EntityRules:
         return out
 
     # -- document-level propagation ----------------------------------------------------------
-    def _propagate(self, words: list[str], picked: list[Picked]) -> list[Picked]:
-        """Tag later bare surnames and defined acronyms; a known surname beats a weak place."""
+    def _defined(self, words: list[str], picked: list[Picked], starts: list[int] | None = None,
+                 own: int | None = None) -> tuple[set[str], set[str]]:
+        """Surnames (last words of person names) and acronyms defined as "Name (ACR)".
+
+        Args:
+            words: token texts.
+            picked: resolved entities.
+            starts: token start offsets (needed with ``own``).
+            own: only entities starting before this character count (None: all).
+
+        Returns:
+            (surnames, acronyms).
+        """
         n = len(words)
+        mine = picked if own is None or starts is None else [p for p in picked if starts[p.start] < own]
         surnames: set[str] = set()
-        for p in picked:
+        for p in mine:
             if p.label == "PERSON":
                 last = words[p.end - 1]
                 if len(last) > 2 and name_like(last) and not self._strong_single(last):
                     surnames.add(last)
         acronyms: set[str] = set()
-        for p in picked:
+        for p in mine:
             if p.label in ("ORG", "MILITARY_UNIT") and p.end + 2 < n and words[p.end] == "(" and words[p.end + 2] == ")":
                 if _ACR.match(words[p.end + 1]):
                     acronyms.add(words[p.end + 1])
+        return surnames, acronyms
+
+    def _propagate(self, words: list[str], picked: list[Picked], surnames: set[str],
+                   acronyms: set[str]) -> list[Picked]:
+        """Tag later bare surnames and defined acronyms; a known surname beats a weak place."""
+        n = len(words)
         if not surnames and not acronyms:
             return picked
         out = []

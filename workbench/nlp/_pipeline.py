@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ._canon import canonicalise
+from ._chunks import chunk_spans
+from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import Lexicon
 
 RUSSIAN_LANGS = frozenset({"ru", "uk", "be"})
@@ -51,13 +54,20 @@ class EntityPipeline:
         """
         return self.extract_batch([text], [language])[0]
 
-    def extract_batch(self, texts: list[str], languages: list[str] | None = None) -> list[list[dict]]:
+    def extract_batch(self, texts: list[str], languages: list[str] | None = None, *,
+                      max_chars: int | None = None) -> list[list[dict]]:
         """Find entity mentions in many texts (``nlp.pipe`` batches a trained model; the
         rules-only pipeline calls its component directly, which is faster still).
+
+        A text longer than ``max_chars`` is run in chunks cut at paragraph (else sentence)
+        borders; the mentions come back with offsets into the whole text, and canonical
+        names are chosen over the whole text, as for a short one.
 
         Args:
             texts: article texts.
             languages: one code per text (default all "en").
+            max_chars: longest text run in one piece (default: the spaCy pipeline's
+                ``max_length``, 1,000,000 characters unless changed).
 
         Returns:
             One mention list per text, in input order.
@@ -70,17 +80,20 @@ class EntityPipeline:
         latin = [i for i, lang in enumerate(languages) if _base(lang) not in RUSSIAN_LANGS]
         cyr = [i for i, lang in enumerate(languages) if _base(lang) in RUSSIAN_LANGS]
         if latin:
-            if self._rules_only:  # no model to batch: calling the component directly skips pipe overhead
-                procs = [proc for _, proc in self.nlp.pipeline]
-                for i in latin:
-                    doc = self._make_doc(texts[i])
-                    for proc in procs:
-                        doc = proc(doc)
-                    out[i] = self.mentions_from_doc(doc, texts[i])
-            else:
-                docs = self.nlp.pipe((self._make_doc(texts[i]) for i in latin), batch_size=32)
-                for i, doc in zip(latin, docs):
-                    out[i] = self.mentions_from_doc(doc, texts[i])
+            limit = max_chars or self.nlp.max_length
+            units = [(i, start, own, end) for i in latin for start, own, end in chunk_spans(texts[i], limit)]
+            chunked = {i for i, start, _, _ in units if start > 0}
+            runs = [(texts[i][start:end], {OWN_KEY: own - start} if i in chunked else {})
+                    for i, start, own, end in units]           # a whole-text slice is no copy
+            raw, docs = [], []
+            for (chunk, _), doc in zip(runs, self._run(runs)):
+                raw.append(self._raw_mentions(doc, chunk))
+                if chunked:  # names each chunk defines, and its state for finishing it again
+                    docs.append((doc.user_data.get(NAMES_KEY), doc.user_data.pop(STATE_KEY, None)))
+            if chunked:
+                self._share_names(units, runs, raw, docs)
+            for i, (mentions, hints) in _merge(units, raw).items():
+                out[i] = self.finish(texts[i], mentions, hints)
         if cyr:
             from ._russian import extract_russian
 
@@ -88,10 +101,47 @@ class EntityPipeline:
                 out[i] = extract_russian(texts[i], _base(languages[i]), self.lexicon)
         return out
 
-    def _make_doc(self, text: str) -> Any:
+    def _share_names(self, units: list[tuple[int, int, int, int]], runs: list[tuple[str, dict]],
+                     raw: list[tuple[list[dict], list[str | None]]], docs: list[tuple[Any, Any]]) -> None:
+        """Give each chunk of a long text the surnames and acronyms the other chunks define
+        (the rules tag a bare "Shoigu" once "Sergei Shoigu" appeared anywhere in the text), and
+        finish again, in place, the chunks where one of them occurs (no second pipeline run:
+        only the rules' last step is redone)."""
+        if "workbench_entities" not in self.nlp.pipe_names:
+            return  # a bare trained model: nothing spreads across a text
+        rules = self.nlp.get_pipe("workbench_entities")
+        by_text: dict[int, tuple[set[str], set[str]]] = {}
+        for (i, *_), (defined, _) in zip(units, docs):
+            if defined is not None:
+                surnames, acronyms = by_text.setdefault(i, (set(), set()))
+                surnames |= defined[0]
+                acronyms |= defined[1]
+        for u, ((i, *_), (defined, state)) in enumerate(zip(units, docs)):
+            if state is None or i not in by_text:
+                continue
+            surnames, acronyms = by_text[i]
+            new = (surnames - defined[0]) | (acronyms - defined[1])
+            if any(name in runs[u][0] for name in new):
+                raw[u] = self._from_meta(rules.with_names(state, surnames, acronyms), runs[u][0])
+
+    def _run(self, runs: list[tuple[str, dict]]) -> Iterator[Any]:
+        """The processed Doc of each (text, extra ``user_data``), in order."""
+        if self._rules_only:  # no model to batch: calling the component directly skips pipe overhead
+            procs = [proc for _, proc in self.nlp.pipeline]
+            for text, extra in runs:
+                doc = self._make_doc(text, extra)
+                for proc in procs:
+                    doc = proc(doc)
+                yield doc
+        else:
+            yield from self.nlp.pipe((self._make_doc(text, extra) for text, extra in runs), batch_size=32)
+
+    def _make_doc(self, text: str, extra: dict | None = None) -> Any:
         doc = self.nlp.make_doc(text)
-        doc.user_data["workbench_text"] = text  # saves rebuilding doc.text
-        doc.user_data["workbench_lite"] = True  # extract() needs only the mention list
+        doc.user_data[TEXT_KEY] = text  # saves rebuilding doc.text
+        doc.user_data[LITE_KEY] = True  # extract() needs only the mention list
+        if extra:
+            doc.user_data.update(extra)
         return doc
 
     def mentions_from_doc(self, doc: Any, text: str | None = None) -> list[dict]:
@@ -106,21 +156,29 @@ class EntityPipeline:
         """
         if text is None:
             text = doc.text
-        meta = doc.user_data.get("workbench_entities")
+        return self.finish(text, *self._raw_mentions(doc, text))
+
+    @staticmethod
+    def _raw_mentions(doc: Any, text: str) -> tuple[list[dict], list[str | None]]:
+        """Mention dicts (canonical still empty) and per-mention canonical hints of a Doc."""
+        meta = doc.user_data.get(META_KEY)
+        if meta is not None:
+            return EntityPipeline._from_meta(meta, text)
         mentions: list[dict] = []
         hints: list[str | None] = []
-        if meta is not None:
-            for s, t, label, origin, hint in meta:
-                mentions.append({"start": s, "end": t, "label": label, "text": text[s:t], "canonical": "",
-                                 "origin": origin})
-                hints.append(hint)
-        else:
-            for e in doc.ents:
-                s, t = e.start_char, e.end_char
-                mentions.append({"start": s, "end": t, "label": e.label_, "text": text[s:t], "canonical": "",
-                                 "origin": "model"})
-                hints.append(None)
-        return self.finish(text, mentions, hints)
+        for e in doc.ents:
+            s, t = e.start_char, e.end_char
+            mentions.append({"start": s, "end": t, "label": e.label_, "text": text[s:t], "canonical": "",
+                             "origin": "model"})
+            hints.append(None)
+        return mentions, hints
+
+    @staticmethod
+    def _from_meta(meta: list[tuple], text: str) -> tuple[list[dict], list[str | None]]:
+        """Mention dicts and hints from the rules component's entity list."""
+        mentions = [{"start": s, "end": t, "label": label, "text": text[s:t], "canonical": "", "origin": origin}
+                    for s, t, label, origin, _ in meta]
+        return mentions, [hint for *_, hint in meta]
 
     def finish(self, text: str, mentions: list[dict], hints: list[str | None]) -> list[dict]:
         """Attach canonical names and put keys in contract order.
@@ -156,6 +214,31 @@ class EntityPipeline:
         toks = name.split()
         i = self.lexicon.skip_titles(toks, 0, len(toks))
         return " ".join(toks[i:])
+
+
+def _merge(units: list[tuple[int, int, int, int]],
+           raw: list[tuple[list[dict], list[str | None]]]) -> dict[int, tuple[list[dict], list[str | None]]]:
+    """Each text's mentions and hints from its chunks', with offsets into the whole text.
+
+    Args:
+        units: (text index, start, own end, end) per chunk, in text order.
+        raw: per chunk, mentions with offsets into the chunk, and their hints.
+
+    Returns:
+        text index -> (mentions, hints): from each chunk what starts in its own part and after
+        the previous chunk's last mention (a name a border cut is kept whole, once).
+    """
+    found: dict[int, tuple[list[dict], list[str | None]]] = {}
+    for (i, start, own, _), (chunk_mentions, chunk_hints) in zip(units, raw):
+        mentions, hints = found.setdefault(i, ([], []))
+        taken_to = mentions[-1]["end"] if mentions else 0
+        for m, hint in zip(chunk_mentions, chunk_hints):
+            s = m["start"] + start
+            if taken_to <= s < own:
+                m["start"], m["end"] = s, m["end"] + start
+                mentions.append(m)
+                hints.append(hint)
+    return found
 
 
 def _base(lang: str | None) -> str:
