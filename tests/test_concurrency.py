@@ -375,3 +375,21 @@ def test_entity_corrections_from_two_processes_at_once(shared):
         corrections = ws.corrections
     assert len(corrections) == 31 and corrections["active"].sum() == 30
     _check(path)
+
+
+def test_an_imported_analysis_checks_clean_and_undoes(shared):
+    """An import records its rows in bulk (as given, without defaulted columns): the log still
+    replays to the tables, and the importer can undo it."""
+    path, aid, article = shared
+    with wb.open_workspace(path, actor="ana") as ws:
+        an = ws.analysis(aid)
+        an.tag_quote(article, "Lukashenko", occurrence=1, ratings={"Joins": "C"})
+        an.add_assumption("Minsk fears unrest", ratings={"Stays out": "CC"})
+        doc = an.to_document()
+        doc["analysis"]["id"] = None
+        copy = ws.import_analysis(doc)
+        assert len(copy.evidence) == 2
+    _check(path)
+    with wb.open_workspace(path, actor="ana") as ws:
+        assert ws.analysis(copy.id).undo().startswith("import analysis")
+    _check(path)
