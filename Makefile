@@ -25,6 +25,9 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package (browser tests need it)"; fi; }
+	@command -v openssl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq openssl >/dev/null; \
+	  else echo "openssl is missing: the https fetch tests make their certificates with it"; fi; }
 
 test: $(VENV)/.installed-test chromium
 	$(PY) -m pytest
