@@ -20,17 +20,9 @@ from workbench.analysis._frame import evidence_matrix
 from workbench.analysis.montecarlo import _simulate
 from workbench.analysis.open_synthesis import open_synthesis_diagnosticity
 from workbench.analysis.scales import RATINGS
+from frames import frame
 
 
-def frame(cells, **item_columns):
-    """Tidy frame from {evidence: [rating per hypothesis]} (hypotheses H1, H2, ...); None = unrated."""
-    rows = []
-    for evidence, ratings in cells.items():
-        for index, rating in enumerate(ratings):
-            row = {"evidence": evidence, "hypothesis": f"H{index + 1}", "rating": rating}
-            row.update({column: values[evidence] for column, values in item_columns.items()})
-            rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def analysts_frame(cells):

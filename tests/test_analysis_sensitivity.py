@@ -8,18 +8,11 @@ from workbench.analysis._frame import evidence_matrix
 from workbench.analysis._registry import engine_parts
 from workbench.analysis.montecarlo import _simulate
 from workbench.analysis.scales import RATINGS, WEIGHT_LEVELS
+from frames import frame
 
 ENGINES = ("parc", "parc_weighted", "open_synthesis", "bayes")
 
 
-def frame(cells, **item_columns):
-    rows = []
-    for evidence, ratings in cells.items():
-        for index, rating in enumerate(ratings):
-            row = {"evidence": evidence, "hypothesis": f"H{index + 1}", "rating": rating}
-            row.update({column: values[evidence] for column, values in item_columns.items()})
-            rows.append(row)
-    return pd.DataFrame(rows)
 
 
 CELLS = {"E1": ["C", "I", "II"], "E2": ["N", "I", "C"], "E3": ["CC", "C", "I"], "E4": ["I", "N", "N"]}

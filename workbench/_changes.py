@@ -287,22 +287,21 @@ def _check_still_in_place(conn: Connection, events: list[tuple[int, str, str, di
 
 def _rows_created(ops: list[dict[str, Any]], *, undoing: bool) -> set[tuple[str, tuple[Any, ...]]]:
     """Rows that applying the change (or its inverse) brings into being."""
-    made = set()
-    for op in ops:
-        source, result = (op["after"], op["before"]) if undoing else (op["before"], op["after"])
-        if source is None and result is not None:
-            made.add((op["table"], row_key(op["table"], result)))
-    return made
+    return _rows_touched(ops, undoing=undoing, created=True)
 
 
 def _rows_removed(ops: list[dict[str, Any]], *, undoing: bool) -> set[tuple[str, tuple[Any, ...]]]:
     """Rows that applying the change (or its inverse) deletes."""
-    gone = set()
+    return _rows_touched(ops, undoing=undoing, created=False)
+
+
+def _rows_touched(ops: list[dict[str, Any]], *, undoing: bool, created: bool) -> set[tuple[str, tuple[Any, ...]]]:
+    rows = set()
     for op in ops:
         source, result = (op["after"], op["before"]) if undoing else (op["before"], op["after"])
-        if source is not None and result is None:
-            gone.add((op["table"], row_key(op["table"], source)))
-    return gone
+        if (source is None) == created and (result is None) != created:
+            rows.add((op["table"], row_key(op["table"], result if created else source)))
+    return rows
 
 
 def _blocked(events: list[tuple[int, str, str, dict[str, Any]]], change: dict[str, Any], verb: str,
