@@ -34,6 +34,7 @@ The posterior is worded with ICD 203 bands (``icd203``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -127,9 +128,10 @@ def bayes_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = Non
     factor = normalise_dependence(dependence)
     if factor >= 1.0 or matrix.n_origins == matrix.n_groups:
         return parts   # every group its own origin, or independence assumed: the naive product
-    means = matrix.group_means(parts.item_values())
-    weights = origin_weights(identity(means), matrix.group_origins(), factor)
-    return EngineParts(**{**parts.__dict__, "group_weight": weights, "dependence": factor})
+    values = parts.item_values()
+    weights = origin_weights(identity(matrix.group_means(values)), matrix.group_origins(), factor)
+    # the item values are kept: callers score the same items right after
+    return replace(parts, group_weight=weights, dependence=factor, values=values)
 
 
 def prior_vector(hypotheses: Sequence[str], priors: Mapping[str, float] | None) -> np.ndarray:

@@ -25,7 +25,7 @@ from ._frame import EvidenceMatrix, FrameLike, evidence_matrix
 from ._registry import engine_parts
 from .bayes import posterior_from_log
 from .confidence import Confidence, assess_confidence
-from .dependence import dependence_words, normalise_dependence, origin_sums, origin_weights
+from .dependence import dependence_words, normalise_dependence, origin_ranks, origin_sums
 from .icd203 import likelihood_band, percent_range, range_words
 from .open_synthesis import _consistency, population_std
 from .scales import RELIABILITY_GRADES, normalise_ungraded
@@ -223,8 +223,9 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
         if engine == "bayes":
             posterior = posterior_from_log(totals)
             base = identity(means)   # the ends of the range: one per origin, every item independent
-            ends = [posterior_from_log(part.offset + (origin_weights(base, units.group_origins(), end)[:, None]
-                                                      * base).sum(axis=0)) for end in (0.0, 1.0)]
+            strongest = origin_ranks(base, units.group_origins())[0] == 0
+            ends = [posterior_from_log(part.offset + base[strongest].sum(axis=0)),
+                    posterior_from_log(part.offset + base.sum(axis=0))]
             low = np.minimum.reduce([posterior, *ends])
             high = np.maximum.reduce([posterior, *ends])
             table["bayes_prior"] = np.exp(part.offset)
@@ -236,7 +237,7 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
             end_leaders = [leaders_of(np.log(p), matrix.hypotheses) for p in ends]
         elif engine == "open_synthesis":
             table["open_synthesis_inconsistency"] = totals
-            table["open_synthesis_consistency"] = _consistency(units.group_means(values)).sum(axis=0)
+            table["open_synthesis_consistency"] = _consistency(means).sum(axis=0)
         else:
             table[f"{engine}_inconsistency"] = totals
         table[f"{engine}_rank"] = ranks_of(utility, tiebreaks)
