@@ -105,7 +105,7 @@ def _standing(names: list[str], scores: dict[str, Any], carlo: dict[str, Any]) -
         rule = ("ungraded sources keep the published likelihoods" if dependence.get("ungraded") == "as-published"
                 else "ungraded sources are discounted like grade F (cannot be judged)")
         note += (f'<p class="wb-note">Bayesian view assumes {escape(dependence.get("assumption", ""))}; the range runs '
-                 f'to every item independent. {dependence.get("independent_origins", 0)} independent origin(s) in all; '
+                 f'from one observation per origin to every item independent. {dependence.get("independent_origins", 0)} independent origin(s) in all; '
                  f'{escape(rule)}. Robustness lines report Monte Carlo first places under rating noise: they are not '
                  f'probabilities.</p>')
     independence = (scores.get("independence") or {}).get("groups") or {}

@@ -79,6 +79,11 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 .wb-report .wb-score { text-align: left; }
 .wb-report .wb-words { font-weight: 600; }
 .wb-report .wb-pfirst { color: #555; font-size: .78rem; }
+.wb-report .wb-range { color: #37474f; font-size: .78rem; }
+.wb-report .wb-confidence { border-left: 4px solid #8a4b00; padding: .2rem .8rem; margin: .6rem 0; }
+.wb-report .wb-confidence-high { border-color: #2e7d32; }
+.wb-report .wb-confidence-moderate { border-color: #f9a825; }
+.wb-report .wb-confidence ul { margin: .2rem 0; }
 .wb-report .wb-warning { background: #fff4e5; border-left: 4px solid #e08a00; padding: .4rem .6rem; }
 .wb-report .wb-agree { background: #eef8f0; border-left: 4px solid #1a9850; padding: .4rem .6rem; }
 .wb-report .wb-note { color: #444; font-size: .82rem; }
