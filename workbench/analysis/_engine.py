@@ -61,6 +61,7 @@ class EngineParts:
         tiebreaks: further keys compared in order between hypotheses tied on the total (each an
             engine: its ``utility`` is the key). A one-step move of a vote between II and CC
             must change a key only through ``vote_table`` (sensitivity analysis relies on it).
+        means: the group means of ``values`` when already computed (G, H); None otherwise.
         values: fixed item values (E, H) for a key that is not a mean of vote values (such as
             "the cell's consensus is N/A"); ``vote_table`` then says how a move changes it.
     """
@@ -76,6 +77,7 @@ class EngineParts:
     dependence: float | None = None
     tiebreaks: tuple[EngineParts, ...] = ()
     values: np.ndarray | None = None
+    means: np.ndarray | None = None
 
     def contributions(self, means: np.ndarray) -> np.ndarray:
         """Each group's weighted contribution to the total, (G, H), from its mean values."""
@@ -94,6 +96,8 @@ class EngineParts:
 
     def totals(self, item_values: np.ndarray | None = None) -> np.ndarray:
         """The engine's score of each hypothesis, (H,)."""
+        if item_values is None and self.means is not None:
+            return self.offset + self.contributions(self.means).sum(axis=0)
         sums, counts = self.group_values(item_values)
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)

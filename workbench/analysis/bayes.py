@@ -129,9 +129,10 @@ def bayes_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = Non
     if factor >= 1.0 or matrix.n_origins == matrix.n_groups:
         return parts   # every group its own origin, or independence assumed: the naive product
     values = parts.item_values()
-    weights = origin_weights(identity(matrix.group_means(values)), matrix.group_origins(), factor)
-    # the item values are kept: callers score the same items right after
-    return replace(parts, group_weight=weights, dependence=factor, values=values)
+    means = matrix.group_means(values)
+    weights = origin_weights(identity(means), matrix.group_origins(), factor)
+    # the item values and group means are kept: callers score the same items right after
+    return replace(parts, group_weight=weights, dependence=factor, values=values, means=means)
 
 
 def prior_vector(hypotheses: Sequence[str], priors: Mapping[str, float] | None) -> np.ndarray:

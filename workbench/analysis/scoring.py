@@ -213,7 +213,7 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
     supporting: dict[str, np.ndarray] = {}
     for engine, part in parts.items():
         values = part.item_values()
-        means = units.group_means(values)
+        means = part.means if part.means is not None else units.group_means(values)
         totals = part.offset + part.contributions(means).sum(axis=0)
         utility = part.utility(totals)
         tiebreaks = cache(partial(part.tiebreak_utilities, means))   # Open Synthesis: only if hypotheses tie
@@ -223,9 +223,11 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
         if engine == "bayes":
             posterior = posterior_from_log(totals)
             base = identity(means)   # the ends of the range: one per origin, every item independent
-            strongest = origin_ranks(base, units.group_origins())[0] == 0
-            ends = [posterior_from_log(part.offset + base[strongest].sum(axis=0)),
-                    posterior_from_log(part.offset + base.sum(axis=0))]
+            one_per_origin = posterior if factor == 0.0 else posterior_from_log(
+                part.offset + base[origin_ranks(base, units.group_origins())[0] == 0].sum(axis=0))
+            independent = posterior if part.group_weight is None else posterior_from_log(
+                part.offset + base.sum(axis=0))
+            ends = [one_per_origin, independent]
             low = np.minimum.reduce([posterior, *ends])
             high = np.maximum.reduce([posterior, *ends])
             table["bayes_prior"] = np.exp(part.offset)
