@@ -108,7 +108,7 @@ def read_analysis_file(path: str | Path) -> dict[str, Any]:
 
 
 def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "document",
-                    validated: bool = False) -> "Analysis":
+                    validated: bool = False) -> str:
     """Store an analysis document as a new analysis, in one transaction.
 
     Each quote's article is looked for by id, then content hash, then URL, then title and
@@ -124,8 +124,10 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
         validated: ``doc`` is ``validate_document``'s result, unchanged since (as
             ``read_analysis_file`` returns it): not validated again (a second pass over a
             20,000-item analysis costs a second or so).
+
+    Returns:
+        The new analysis's id (the workspace opens it: this layer builds no ``Analysis``).
     """
-    from .ach import Analysis
     from .analysis.document import validate_document
 
     if not validated:
@@ -175,7 +177,7 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
                                                        "anchor_score")})
         change.insert_many(s.ratings, [dict(rating) for rating in doc["ratings"] if rating["rating"] != "NA"])
         change.commit(ws.actor)
-    return Analysis(ws, aid)
+    return aid
 
 
 def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:

@@ -19,11 +19,11 @@ from . import __version__
 from ._paths import atomic_write, check_output
 from ._story_evidence import copy_passages
 from ._widget_base import asset
+from .analysis.scales import RELIABILITY_GRADES
 from .render import base_css, label_styles, render_article
 from .store import now
-from .workspace import GRADES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the report takes the workspace as a parameter and never imports it
     from .workspace import Workspace
 
 __all__ = ["write_report", "build_report", "content_security_policy"]
@@ -261,7 +261,7 @@ def _sources(ws: "Workspace", articles: Any) -> str:
     for r in sources.to_dict("records"):
         grade = r["reliability"]
         rows.append(f"<tr><td>{escape(str(r['name']))}</td><td>{escape(str(r['domain'] or ''))}</td>"
-                    f"<td>{escape(grade)} — {escape(GRADES[grade])}</td><td>{r['articles']}</td>"
+                    f"<td>{escape(grade)} — {escape(RELIABILITY_GRADES[grade])}</td><td>{r['articles']}</td>"
                     f"<td>{copies.get(r['name'], 0)}</td><td>{escape(str(r['notes'] or ''))}</td></tr>")
     listed = []
     for r in articles.to_dict("records"):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 
 from . import _schema as s
+from .analysis.scales import RELIABILITY_GRADES
 from .entities import EntityCorrections, apply_rules, load_rules
 from .errors import StoreError
 from .store import Store, audit
@@ -25,10 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Workspace", "Article", "open_workspace", "GRADES", "current_actor"]
 
-GRADES = {
-    "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-    "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged",
-}
+GRADES = RELIABILITY_GRADES  # the Admiralty source grades; their one home is analysis.scales
 
 ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
                    "words", "copy_of", "ingested_at"]
@@ -231,11 +229,12 @@ class Workspace(EntityCorrections):
 
     def import_analysis(self, source: "str | os.PathLike[str] | dict[str, Any]") -> "Analysis":
         """Import an analysis: a JSON document or a PARC .achz file (path), or a document dict."""
+        from .ach import Analysis
         from .interchange import import_document, read_analysis_file
 
         if isinstance(source, dict):
-            return import_document(self, source)
-        return import_document(self, read_analysis_file(source), name=str(source), validated=True)
+            return Analysis(self, import_document(self, source))
+        return Analysis(self, import_document(self, read_analysis_file(source), name=str(source), validated=True))
 
     @property
     def analyses(self) -> "pd.DataFrame":
