@@ -41,7 +41,7 @@ def new(template: str, output: Path, parameters: tuple[tuple[str, str], ...]) ->
               help="Where to write the executed notebook (default: beside the HTML).")
 def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, output: Path | None) -> None:
     """Execute a notebook headless and export it as one offline HTML file."""
-    from .templates import run_notebook
+    from .notebook_run import run_notebook
 
     try:
         path = run_notebook(notebook, parameters=_parameters(parameters), html=html, output=output)

@@ -15,10 +15,14 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from . import __version__
+from . import _schema as s
 from ._paths import atomic_write, check_output
+from ._report_analysis import MONTE_CARLO_DRAWS, analysis_section
 from ._story_evidence import copy_passages
-from ._widget_base import asset
+from ._assets import asset
 from .analysis.scales import RELIABILITY_GRADES
 from .render import base_css, label_styles, render_article
 from .store import now
@@ -140,8 +144,6 @@ def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[st
     Returns:
         A complete HTML document.
     """
-    from ._report_analysis import analysis_section
-
     articles = ws.articles
     all_mentions = ws.entities()
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -185,10 +187,6 @@ def write_report(ws: "Workspace", path: str | os.PathLike[str], *, title: str | 
 
 def _texts(ws: "Workspace") -> dict[str, str]:
     """Every article's text in one query."""
-    from sqlalchemy import select
-
-    from . import _schema as s
-
     with ws.store.read() as conn:
         return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
 
@@ -294,8 +292,6 @@ def _entity_index(mentions: Any) -> str:
 
 
 def _method() -> str:
-    from ._report_analysis import MONTE_CARLO_DRAWS
-
     entries = [
         ("Analysis of Competing Hypotheses", "Each evidence item is rated against every hypothesis: CC very "
          "consistent, C consistent, N neutral, I inconsistent, II very inconsistent, NA not applicable. The most likely "
