@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
-from . import _schema as s
+from .store import schema as s
 from ._anchor import make_anchor, occurrences
-from ._changes import ChangeSet, redo, undo
+from .store.changes import ChangeSet, redo, undo
 from ._folding import fold
 from . import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from .analysis import scales

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from . import _schema as s
+from .store import schema as s
 from .nlp import find_claims
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Connection, func, insert, select, text
 
-from . import _schema as s
+from .store import schema as s
 from ._dates import parse_published
 from ._language import detect_language
 from ._readers import RawArticle, expand, read_unit

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from . import _schema as s
+from .store import schema as s
 from . import analysis as maths  # a lazy package: document, achz, w3c load on first use
 from ._anchor import Match, find_quote, make_anchor
-from ._changes import ChangeSet
+from .store.changes import ChangeSet
 from ._json import JSONLimitError, load_json
 from ._paths import atomic_write
 from .errors import StoreError

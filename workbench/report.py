@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from . import __version__
-from . import _schema as s
+from .store import schema as s
 from ._paths import atomic_write, check_output
 from ._report_analysis import MONTE_CARLO_DRAWS, analysis_section
 from ._story_evidence import copy_passages

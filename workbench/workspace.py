@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
-from . import _schema as s
+from .store import schema as s
 from .ach import Analysis, create_analysis
 from .analysis.scales import RELIABILITY_GRADES
 from .claims import claims as find_claims
