@@ -110,8 +110,8 @@ def old_parse(data: bytes) -> dict[str, Any]:
 
 def old_store(ws: Any, doc: dict[str, Any], rows: int) -> None:
     """The old import's store: every row through ``ChangeSet.insert`` (an INSERT and a read-back)."""
-    from workbench import _schema as s
-    from workbench._changes import ChangeSet
+    from workbench.store import schema as s
+    from workbench.store.changes import ChangeSet
     from workbench.store import now
 
     items = doc["evidence"][:rows]

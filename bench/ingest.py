@@ -134,7 +134,7 @@ def _fill(path: Path, count: int) -> None:
     """A workspace with ``count`` articles, written straight through the store (fast)."""
     from sqlalchemy import insert
 
-    from workbench import _schema as s
+    from workbench.store import schema as s
     from workbench._text import article_id, content_hash
     from workbench.store import Store, now
 

@@ -19,7 +19,7 @@ from bench.corpus import articles
 
 def build(folder: Path, n_articles: int, n_evidence: int, hypotheses: int = 4):  # noqa: ANN201
     import workbench as wb
-    from workbench import _schema as s
+    from workbench.store import schema as s
     from workbench.store import now
 
     ws = wb.open_workspace(folder / "ws.sqlite", pipeline="builtin")

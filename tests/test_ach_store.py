@@ -148,8 +148,8 @@ def test_database_refuses_bad_rating_even_behind_the_api(seeded):
 
 
 def test_v1_workspace_upgrades_in_place(tmp_path):
-    from workbench import _schema as s
-    from workbench._migrations import MIGRATIONS
+    from workbench.store import schema as s
+    from workbench.store.migrations import MIGRATIONS
     from workbench.store import Store, now
     from sqlalchemy import create_engine, insert
 

@@ -237,8 +237,8 @@ def test_an_orphaned_quote_is_not_shown_on_any_article(tagged, tmp_path):
 def test_a_v3_workspace_upgrades_keeping_evidence_and_ratings(tmp_path):
     from sqlalchemy import create_engine, insert
 
-    from workbench import _schema as s
-    from workbench._migrations import MIGRATIONS
+    from workbench.store import schema as s
+    from workbench.store.migrations import MIGRATIONS
     from workbench.store import Store, now
 
     path = tmp_path / "v3.sqlite"

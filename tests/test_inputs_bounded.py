@@ -158,7 +158,7 @@ def test_a_long_article_reuses_its_cached_mentions(ws, tmp_path):
     a long article under another URL takes the stored mentions instead of a new run."""
     from sqlalchemy import update
 
-    from workbench import _schema as s
+    from workbench.store import schema as s
 
     text = long_article(1_050_000)
     for name, url in (("a.json", "https://one.test/a"), ("b.json", "https://two.test/b")):

@@ -176,8 +176,8 @@ def test_export_to_a_place_that_cannot_be_written_is_one_line(demo, tmp_path):
 def test_workspace_from_before_the_evidence_type_gains_it(tmp_path):
     from sqlalchemy import create_engine, insert
 
-    from workbench import _schema as s
-    from workbench._migrations import MIGRATIONS
+    from workbench.store import schema as s
+    from workbench.store.migrations import MIGRATIONS
     from workbench.store import Store, now
 
     path = tmp_path / "old.sqlite"

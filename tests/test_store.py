@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import insert, text, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from workbench import _schema as s
-from workbench._migrations import MIGRATIONS
+from workbench.store import schema as s
+from workbench.store.migrations import MIGRATIONS
 from workbench.errors import StoreError
 from workbench.store import Store, audit, now
 

@@ -85,7 +85,7 @@ an = ws.new_analysis("Fifty hypotheses", hyps)
 seed_id = ws.articles.query("title.str.startswith('Putin')", engine="python").id.iloc[0]
 text = ws.article(seed_id).text
 ratings = ["CC", "C", "N", "I", "II", "NA"]
-from workbench import _schema as s
+from workbench.store import schema as s
 from workbench.store import now
 import uuid
 hyp_ids = list(an.hypotheses.id)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ._paths import os_problem
 from .errors import WorkbenchError
-from ._sqlite import sqlite_problem
+from .store.sqlite import sqlite_problem
 
 __all__ = ["WorkbenchGroup", "describe_error", "remember_workspace"]
 

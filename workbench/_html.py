@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 
 from ._encoding import decode
+from ._raw import RawArticle
 from .errors import InputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 
 
-def extract_html(data: bytes, name: str):  # -> RawArticle (import cycle avoided)
+def extract_html(data: bytes, name: str) -> RawArticle:
     """Extract the article body and metadata from an HTML page.
 
     Args:
@@ -20,8 +21,6 @@ def extract_html(data: bytes, name: str):  # -> RawArticle (import cycle avoided
     Raises:
         InputError: truncated or unparsable pages, pages with no article text.
     """
-    from ._readers import RawArticle
-
     html = _decode_html(data, name)
     lowered = html.lower()
     if "<html" in lowered and "</html>" not in lowered:

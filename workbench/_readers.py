@@ -11,12 +11,14 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._encoding import decode
+from ._fetch import fetch
+from ._html import extract_html
 from ._json import JSONLimitError, check_depth, load_json
+from ._raw import RawArticle
 from .errors import InputError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -29,21 +31,6 @@ MAX_COLLECTION_BYTES = 500_000_000   # a JSON / CSV batch
 MAX_ARTICLE_CHARS = 2_000_000        # ~300k words: longer is a book or a dump, not an article
 
 KNOWN_KEYS = {"title", "text", "url", "published", "date", "outlet", "source", "language", "author"}
-
-
-@dataclass
-class RawArticle:
-    """An article as read, before cleaning and storage."""
-
-    text: str
-    origin: str
-    title: str | None = None
-    url: str | None = None
-    published: str | None = None
-    outlet: str | None = None
-    language: str | None = None
-    author: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 Item = RawArticle | InputError
@@ -98,8 +85,6 @@ def read_unit(unit: str | Path, *, fetch_options: dict[str, Any] | None = None) 
 
 
 def _read_url(url: str, fetch_options: dict[str, Any]) -> Iterator[Item]:
-    from ._fetch import fetch
-
     fetched = fetch(url, **fetch_options)
     suffix = {"text/plain": ".txt", "text/markdown": ".md", "application/json": ".json",
               "text/csv": ".csv", "application/x-ndjson": ".jsonl"}.get(fetched.content_type, ".html")
@@ -151,8 +136,6 @@ def _sidecar(path: Path) -> dict[str, Any]:
 
 def _parse(data: bytes, suffix: str, name: str, *, sidecar: dict[str, Any]) -> Iterator[Item]:
     if suffix in HTML_SUFFIXES:
-        from ._html import extract_html
-
         yield _finish(extract_html(data, name), sidecar)
         return
     text, _encoding = decode(data, name)

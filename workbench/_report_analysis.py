@@ -8,7 +8,8 @@ import io
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .matrix_widget import matrix_data, render_matrix_html
+from . import analysis as maths  # a lazy package: engines and charts load on first use
+from .matrix_view import matrix_data, render_matrix_html
 
 if TYPE_CHECKING:
     from .ach import Analysis
@@ -27,8 +28,6 @@ def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str], v
         evidence_anchor: evidence id -> id of its passage in the report's article texts.
         views: ``analysis.views()`` when the caller already read them.
     """
-    from .analysis import leave_one_out, monte_carlo, rating_perturbation, score
-
     info = analysis.info
     settings = analysis.settings
     override = (info.get("confidence"), info.get("confidence_note"), info.get("confidence_by")) \
@@ -41,16 +40,16 @@ def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str], v
     if not len(evidence) or not names:
         parts.append("<p>No evidence has been tagged yet.</p></section>")
         return "".join(parts)
-    scored = score(frame, hypotheses=names, confidence=override, **settings)
+    scored = maths.score(frame, hypotheses=names, confidence=override, **settings)
     scores = scored.to_dict()
     data = matrix_data(analysis, views=(evidence, frame), scores=scores)
-    carlo = monte_carlo(frame, draws=MONTE_CARLO_DRAWS, seed=0, hypotheses=names, **settings).to_dict()
+    carlo = maths.monte_carlo(frame, draws=MONTE_CARLO_DRAWS, seed=0, hypotheses=names, **settings).to_dict()
     parts.append(_standing(names, scores, carlo))
     parts.append("<h3>Matrix</h3>" + render_matrix_html(data))
     parts.append(_legend_note())
     parts.append(_charts(frame, names, scored))
-    parts.append(_sensitivity(leave_one_out(frame, hypotheses=names, **settings),
-                              rating_perturbation(frame, hypotheses=names, **settings), scores))
+    parts.append(_sensitivity(maths.leave_one_out(frame, hypotheses=names, **settings),
+                              maths.rating_perturbation(frame, hypotheses=names, **settings), scores))
     parts.append(_evidence_list(evidence, names, data, evidence_anchor))
     parts.append("</section>")
     return "".join(parts)
@@ -149,16 +148,14 @@ def _svg(figure: Any) -> str:
 
 
 def _charts(frame: Any, names: list[str], scores: Any) -> str:
-    from .analysis import matrix_chart, scores_chart, timeline_chart, tornado_chart
-
     figures = [
-        ("Matrix, most diagnostic evidence first", matrix_chart(frame, hypotheses=names, max_rows=CHART_ROWS)),
-        ("Scores per engine", scores_chart(scores)),
+        ("Matrix, most diagnostic evidence first", maths.matrix_chart(frame, hypotheses=names, max_rows=CHART_ROWS)),
+        ("Scores per engine", maths.scores_chart(scores)),
         ("Sensitivity: the leader's margin over its best rival when each item is removed or re-rated",
-         tornado_chart(frame)),
+         maths.tornado_chart(frame)),
     ]
     if frame["date"].notna().any():
-        figures.append(("Evidence over time, by stance on each hypothesis", timeline_chart(frame, hypotheses=names)))
+        figures.append(("Evidence over time, by stance on each hypothesis", maths.timeline_chart(frame, hypotheses=names)))
     blocks = [f'<figure class="wb-chart">{_svg(fig)}<figcaption>{escape(caption)}</figcaption></figure>'
               for caption, fig in figures]
     return f'<h3>Charts</h3><div class="wb-charts">{"".join(blocks)}</div>'

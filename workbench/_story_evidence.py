@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, or_, select
 
-from . import _schema as s
+from .store import schema as s
 from ._anchor import find_quote
 
 __all__ = ["CopyPassage", "copy_passages"]

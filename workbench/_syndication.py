@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+if TYPE_CHECKING:
+    import numpy as np
 
 SHINGLE = 5
 BANDS = 16
@@ -31,11 +33,11 @@ def _coefficients() -> list[tuple[int, int]]:
 _COEFFS = _coefficients()
 
 
-def _as_arrays() -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=1)
+def _as_arrays() -> tuple["np.ndarray", "np.ndarray"]:
+    import numpy as np  # lazy: opening a workspace should not load numpy; ingest does
+
     return (np.array([a for a, _ in _COEFFS], dtype=np.uint64), np.array([b for _, b in _COEFFS], dtype=np.uint64))
-
-
-_A, _B = _as_arrays()
 
 
 def shingles(tokens: list[str]) -> set[int]:
@@ -46,6 +48,8 @@ def shingles(tokens: list[str]) -> set[int]:
     """
     if not tokens:
         return set()
+    import numpy as np
+
     unique, inverse = np.unique(np.array(tokens), return_inverse=True)
     table = np.array([zlib.crc32(w.encode()) for w in unique.tolist()], dtype=np.uint64)
     hashed = table[inverse]
@@ -62,10 +66,13 @@ def bands(shingle_set: set[int]) -> list[int]:
     """The LSH band keys (signed 64-bit ints) for a shingle set."""
     if not shingle_set:
         return []
+    import numpy as np
+
+    coeff_a, coeff_b = _as_arrays()
     values = np.fromiter(shingle_set, dtype=np.uint64, count=len(shingle_set))
     # (a*x + b) with uint64 wrap-around: a cheap universal-style hash family; the minimum
     # over all shingles per hash function is the MinHash signature.
-    signature = ((values[:, None] * _A[None, :] + _B[None, :]) & np.uint64(_MASK)).min(axis=0).tolist()
+    signature = ((values[:, None] * coeff_a[None, :] + coeff_b[None, :]) & np.uint64(_MASK)).min(axis=0).tolist()
     keys = []
     for band in range(BANDS):
         chunk = signature[band * ROWS:(band + 1) * ROWS]

@@ -2,35 +2,14 @@
 HTML fallback in every MIME bundle, and text offsets that agree between Python and JS."""
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any
 
 import anywidget
 import traitlets as t
 
-from ._paths import bundled
+from ._assets import asset, esm
 
-__all__ = ["BundledWidget", "to_js_offsets", "from_js_offset", "asset", "esm"]
-
-
-@lru_cache(maxsize=None)
-def asset(name: str) -> str:
-    """The text of a file in the bundled widgets/ folder."""
-    return (bundled("widgets") / name).read_text(encoding="utf-8")
-
-
-_LOCAL_IMPORT = re.compile(r'^import \{[^}]*\} from "\./([\w-]+\.js)";\s*$', re.M)
-
-
-@lru_cache(maxsize=None)
-def esm(name: str) -> str:
-    """An ES module with its local imports (``import {…} from "./x.js"``) inlined.
-
-    anywidget loads a module from a string, where relative imports cannot resolve, and we
-    want no build step: so shared helpers are pasted in at load time.
-    """
-    return _LOCAL_IMPORT.sub(lambda m: asset(m.group(1)), asset(name))
+__all__ = ["BundledWidget", "to_js_offsets", "from_js_offset", "asset", "esm"]  # asset, esm: from _assets
 
 
 class BundledWidget(anywidget.AnyWidget):

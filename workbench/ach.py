@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
-from . import _schema as s
+from .store import schema as s
 from ._anchor import make_anchor, occurrences
-from ._changes import ChangeSet, redo, undo
+from .store.changes import ChangeSet, redo, undo
 from ._folding import fold
+from . import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from .analysis import scales
 from .errors import StoreError
+from .interchange import analysis_to_document, export_analysis
 from .store import now
 
 if TYPE_CHECKING:
@@ -177,32 +179,24 @@ class Analysis:
 
         Options override the analysis's settings (``dependence``, ``ungraded``) for this call.
         """
-        from .analysis import score
-
         info = self.info
         options = {**self.settings, **options}
         options.setdefault("confidence", (info.get("confidence"), info.get("confidence_note"), info.get("confidence_by"))
                            if info.get("confidence") else None)
-        return score(self.frame(), hypotheses=list(self.hypotheses["name"]), **options)
+        return maths.score(self.frame(), hypotheses=list(self.hypotheses["name"]), **options)
 
     def leave_one_out(self, **options: Any) -> Any:
         """Which evidence items, removed, change the leader under each engine (the linchpins)."""
-        from .analysis import leave_one_out
-
-        return leave_one_out(self.frame(), hypotheses=list(self.hypotheses["name"]), **{**self.settings, **options})
+        return maths.leave_one_out(self.frame(), hypotheses=list(self.hypotheses["name"]), **{**self.settings, **options})
 
     def rating_perturbation(self, **options: Any) -> "pd.DataFrame":
         """Every one-step rating change that would change the leader."""
-        from .analysis import rating_perturbation
-
-        return rating_perturbation(self.frame(), hypotheses=list(self.hypotheses["name"]),
+        return maths.rating_perturbation(self.frame(), hypotheses=list(self.hypotheses["name"]),
                                    **{**self.settings, **options})
 
     def monte_carlo(self, draws: int = 10_000, seed: int | None = 0, **options: Any) -> Any:
         """How robust each hypothesis's first place is when ratings and weights are uncertain."""
-        from .analysis import monte_carlo
-
-        return monte_carlo(self.frame(), draws=draws, seed=seed, hypotheses=list(self.hypotheses["name"]),
+        return maths.monte_carlo(self.frame(), draws=draws, seed=seed, hypotheses=list(self.hypotheses["name"]),
                            **{**self.settings, **options})
 
     # -- settings and confidence ------------------------------------------------------------
@@ -210,12 +204,10 @@ class Analysis:
     def settings(self) -> dict[str, Any]:
         """The analysis's scoring settings: ``dependence`` (0 = one observation per origin … 1 =
         every item independent) and ``ungraded`` (the rule for ungraded sources)."""
-        from .analysis import DEFAULT_DEPENDENCE, DEFAULT_UNGRADED
-
         stored = self.info.get("settings")
         values = json.loads(stored) if stored else {}
-        return {"dependence": values.get("dependence", DEFAULT_DEPENDENCE),
-                "ungraded": values.get("ungraded", DEFAULT_UNGRADED)}
+        return {"dependence": values.get("dependence", maths.DEFAULT_DEPENDENCE),
+                "ungraded": values.get("ungraded", maths.DEFAULT_UNGRADED)}
 
     def configure(self, *, dependence: Any = None, ungraded: Any = None) -> None:
         """Change the scoring settings (audited; undo restores the old ones).
@@ -224,14 +216,12 @@ class Analysis:
             dependence: "one-per-origin" (0), "independent" (1) or a number between.
             ungraded: "as-published" or "cannot-be-judged".
         """
-        from .analysis import normalise_dependence, normalise_ungraded
-
         values = self.settings
         try:
             if dependence is not None:
-                values["dependence"] = normalise_dependence(dependence)
+                values["dependence"] = maths.normalise_dependence(dependence)
             if ungraded is not None:
-                values["ungraded"] = normalise_ungraded(ungraded)
+                values["ungraded"] = maths.normalise_ungraded(ungraded)
         except ValueError as err:
             raise StoreError(str(err)) from None
         with self._change(f"settings: dependence {values['dependence']:g}, ungraded sources {values['ungraded']}") as change:
@@ -245,14 +235,12 @@ class Analysis:
         Raises:
             StoreError: an unknown level, or an override without a note.
         """
-        from .analysis import normalise_confidence
-
         if level is None:
             values = {"confidence": None, "confidence_note": None, "confidence_by": None}
             label = "clear the confidence override"
         else:
             try:
-                level = normalise_confidence(level)
+                level = maths.normalise_confidence(level)
             except ValueError as err:
                 raise StoreError(str(err)) from None
             note = " ".join(str(note or "").split())
@@ -283,14 +271,10 @@ class Analysis:
 
     def to_document(self) -> dict[str, Any]:
         """The whole analysis as a plain, versioned document (lossless JSON)."""
-        from .interchange import analysis_to_document
-
         return analysis_to_document(self)
 
     def export(self, path: Any, format: str = "json") -> Any:  # noqa: A002 - the CLI's word
         """Write the analysis as json | achz | w3c | csv."""
-        from .interchange import export_analysis
-
         return export_analysis(self, format, path)
 
     def _evidence_rows(self) -> list[dict[str, Any]]:

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ._assets import asset
 from .corpus_browser import CorpusBrowser
 from .entity_explorer import EntityExplorer
 from .matrix_widget import Matrix
 from .reader import Reader
+from .render import base_css
 
 if TYPE_CHECKING:
     from .ach import Analysis
@@ -101,9 +103,6 @@ class Workbench(w.VBox):
 
     def static_html(self) -> str:
         """All four views as static, escaped HTML (for exports and kernel-less viewers)."""
-        from .render import base_css
-        from ._widget_base import asset
-
         parts = [f"<style>{base_css()}\n{asset('table.css')}\n{asset('matrix.css')}</style>"]
         if self.analysis is not None:
             parts.append(f"<h3>{escape(self.analysis.question)}</h3>")

@@ -20,10 +20,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._changes import IGNORED, row_key
+from .store.changes import IGNORED, row_key
 from ._paths import absolute
 from .errors import StoreError, StoreIOError
-from ._sqlite import connect_sqlite, identify, sqlite_problem
+from .store.sqlite import connect_sqlite, identify, sqlite_problem
 
 __all__ = ["CheckReport", "check_workspace"]
 

@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from . import _schema as s
+from .store import schema as s
+from .nlp import find_claims
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,8 +31,6 @@ def claims(ws: "Workspace", article_id: str | None = None) -> "pd.DataFrame":
         A DataFrame with ``CLAIM_COLUMNS``, in article and text order.
     """
     import pandas as pd
-
-    from .nlp import find_claims
 
     a = s.articles
     with ws.store.read() as conn:

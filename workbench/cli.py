@@ -9,7 +9,12 @@ from typing import Any
 import click
 
 from . import __version__
+from . import analysis as maths  # a lazy package: csv_safe (and pandas) load when CSV is written
 from ._cli_errors import WorkbenchGroup, remember_workspace
+from .cli_analysis import analysis
+from .cli_notebooks import export_notebook_command, new, run
+from .cli_workspace import workspace
+from .errors import WorkbenchError
 
 FORMATS = click.Choice(["table", "json", "csv"])
 workspace_option = click.option(
@@ -27,7 +32,6 @@ def main() -> None:
 
 
 def _open(path: Path, **options: Any):  # noqa: ANN202
-    from .errors import WorkbenchError
     from .workspace import Workspace
 
     try:
@@ -100,8 +104,6 @@ def claims(workspace: Path, article_id: str | None, fmt: str) -> None:
 
 def _list_per_article(workspace: Path, what: str, article_id: str | None, fmt: str, columns: list[str]) -> None:
     """``ws.<what>(article_id)`` printed as a table, JSON or CSV."""
-    from .errors import WorkbenchError
-
     _require(workspace)
     with _open(workspace) as ws:
         try:
@@ -144,16 +146,8 @@ def demo(out: Path, pipeline: str | None) -> None:
     sys.exit(0 if ok else 1)
 
 
-def _register() -> None:
-    from .cli_analysis import analysis
-    from .cli_notebooks import export_notebook_command, new, run
-    from .cli_workspace import workspace
-
-    for command in (analysis, new, run, export_notebook_command, workspace):
-        main.add_command(command)
-
-
-_register()
+for _command in (analysis, new, run, export_notebook_command, workspace):
+    main.add_command(_command)
 
 
 def _require(workspace: Path) -> None:
@@ -167,9 +161,7 @@ def _emit(frame: Any, fmt: str, *, columns: list[str]) -> None:
         records = frame.astype(object).where(frame.notna(), None).to_dict("records")
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        from .analysis.csv_safe import safe_csv
-
-        click.echo(safe_csv(frame), nl=False)
+        click.echo(maths.safe_csv(frame), nl=False)
     elif len(frame) == 0:
         click.echo("(none)")
     else:

@@ -6,14 +6,13 @@ from pathlib import Path
 import click
 
 from .errors import WorkbenchError
+from .templates import instantiate, parse_value
 
 parameter_option = click.option("-p", "--parameter", "parameters", nargs=2, multiple=True, metavar="NAME VALUE",
                                 help="A parameter for the notebook's parameters cell (VALUE is JSON or text).")
 
 
 def _parameters(pairs: tuple[tuple[str, str], ...]) -> dict:
-    from .templates import parse_value
-
     return {name: parse_value(value) for name, value in pairs}
 
 
@@ -23,8 +22,6 @@ def _parameters(pairs: tuple[tuple[str, str], ...]) -> dict:
 @parameter_option
 def new(template: str, output: Path, parameters: tuple[tuple[str, str], ...]) -> None:
     """Start a notebook from a template (ach, entity-survey, source-review)."""
-    from .templates import instantiate
-
     try:
         path = instantiate(template, output, _parameters(parameters))
     except WorkbenchError as exc:
@@ -41,7 +38,7 @@ def new(template: str, output: Path, parameters: tuple[tuple[str, str], ...]) ->
               help="Where to write the executed notebook (default: beside the HTML).")
 def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, output: Path | None) -> None:
     """Execute a notebook headless and export it as one offline HTML file."""
-    from .templates import run_notebook
+    from .notebook_run import run_notebook
 
     try:
         path = run_notebook(notebook, parameters=_parameters(parameters), html=html, output=output)

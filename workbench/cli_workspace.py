@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ._cli_errors import remember_workspace
+from .check import check_workspace
 
 __all__ = ["workspace"]
 
@@ -23,8 +24,6 @@ def check(path: Path) -> None:
 
     Only reads. Exit status 1 when anything differs.
     """
-    from .check import check_workspace
-
     report = check_workspace(path)
     for line in report.lines():
         click.echo(line)

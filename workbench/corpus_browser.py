@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import traitlets as t
 from sqlalchemy import func, or_, select
 
-from . import _schema as s
+from .store import schema as s
 from ._widget_base import BundledWidget
 
 if TYPE_CHECKING:

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ._paths import bundled
+from .render import render_article
 
 __all__ = ["show", "demo_sources"]
 
@@ -19,8 +20,6 @@ def show(article: Any, *, labels: list[str] | None = None) -> Any:
         An ``IPython.display.HTML`` object (displayed when it is a cell's last value).
     """
     from IPython.display import HTML
-
-    from .render import render_article
 
     spans = [m for m in article.mentions if labels is None or m["label"] in labels]
     return HTML(render_article(article.to_dict(), spans))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from . import _schema as s
+from .store import schema as s
 from .errors import StoreError
 from .store import audit, now
 

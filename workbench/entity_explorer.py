@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import traitlets as t
 
 from ._widget_base import BundledWidget
+from .nlp import LABELS
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -34,8 +35,6 @@ class EntityExplorer(BundledWidget):
 
     def __init__(self, ws: "Workspace", *, on_change: Callable[[], None] | None = None,
                  on_open: Callable[[str], None] | None = None, **kwargs: Any) -> None:
-        from .nlp import LABELS
-
         super().__init__(**kwargs)
         self.ws = ws
         self._on_change = [on_change] if on_change else []

@@ -30,7 +30,7 @@ import nh3
 from nbconvert.exporters import HTMLExporter
 
 from ._paths import atomic_write
-from ._widget_base import asset
+from ._assets import asset
 from .render import base_css, label_styles
 from .report import content_security_policy
 

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Connection, func, insert, select, text
 
-from . import _schema as s
+from .store import schema as s
 from ._dates import parse_published
 from ._language import detect_language
 from ._readers import RawArticle, expand, read_unit
@@ -19,6 +19,7 @@ from ._syndication import THRESHOLD, bands, shingles, similarity
 from ._text import clean_text, identity, words
 from .entities import load_rules, materialise_add_rule
 from .errors import InputError, StoreIOError
+from .nlp import load_pipeline
 from .store import Store, audit, audit_many, bulk_insert, now
 
 __all__ = ["IngestResult", "ingest"]
@@ -141,8 +142,6 @@ class _EntityPass:
     @property
     def pipeline(self):  # noqa: ANN201
         if self._pipeline is None:
-            from .nlp import load_pipeline
-
             self._pipeline = self._choice if hasattr(self._choice, "extract_batch") else load_pipeline(self._choice)
         return self._pipeline
 

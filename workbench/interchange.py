@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from . import _schema as s
+from .store import schema as s
+from . import analysis as maths  # a lazy package: document, achz, w3c load on first use
 from ._anchor import Match, find_quote, make_anchor
-from ._changes import ChangeSet
+from .store.changes import ChangeSet
 from ._json import JSONLimitError, load_json
 from ._paths import atomic_write
 from .errors import StoreError
@@ -28,8 +29,6 @@ _IN_SLICE = 500
 
 def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
     """The whole analysis as a version-1 analysis document (validated, normal form)."""
-    from .analysis.document import SCHEMA, SCHEMA_VERSION, validate_document
-
     info = analysis.info
     hyps = analysis.hypotheses
     e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
@@ -60,7 +59,7 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
         # holds two hypotheses at one position: export them in the order they are shown
         positions = list(range(1, len(positions) + 1))
     doc = {
-        "schema": SCHEMA, "version": SCHEMA_VERSION,
+        "schema": maths.SCHEMA, "version": maths.SCHEMA_VERSION,
         "analysis": {k: info[k] for k in ("id", "question", "time_horizon", "created_by", "created_at",
                                           "updated_at", "classification")},
         "hypotheses": [{"id": i, "name": n, "description": d, "position": p, "is_other": bool(o)}
@@ -69,7 +68,7 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
         "evidence": evidence,
         "ratings": [{"evidence_id": ev, "hypothesis_id": hy, "rating": rt} for ev, hy, rt in ratings],
     }
-    return validate_document(doc)
+    return maths.validate_document(doc)
 
 
 def read_analysis_file(path: str | Path) -> dict[str, Any]:
@@ -82,9 +81,6 @@ def read_analysis_file(path: str | Path) -> dict[str, Any]:
         StoreError: unreadable file, not JSON and not gzip, a file beyond the ``.achz`` limits,
             invalid document — one line naming the file.
     """
-    from .analysis.achz import read_achz
-    from .analysis.document import validate_document
-
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -92,7 +88,7 @@ def read_analysis_file(path: str | Path) -> dict[str, Any]:
         raise StoreError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if data[:2] == b"\x1f\x8b":
         try:
-            return read_achz(data)
+            return maths.read_achz(data)
         except ValueError as exc:
             raise StoreError(f"{name}: {exc}") from None
     try:
@@ -102,13 +98,13 @@ def read_analysis_file(path: str | Path) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{name}: neither an analysis JSON document nor a gzip .achz file ({exc})") from None
     try:
-        return validate_document(doc)
+        return maths.validate_document(doc)
     except ValueError as exc:
         raise StoreError(f"{name}: {exc}") from None
 
 
 def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "document",
-                    validated: bool = False) -> "Analysis":
+                    validated: bool = False) -> str:
     """Store an analysis document as a new analysis, in one transaction.
 
     Each quote's article is looked for by id, then content hash, then URL, then title and
@@ -124,13 +120,13 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
         validated: ``doc`` is ``validate_document``'s result, unchanged since (as
             ``read_analysis_file`` returns it): not validated again (a second pass over a
             20,000-item analysis costs a second or so).
-    """
-    from .ach import Analysis
-    from .analysis.document import validate_document
 
+    Returns:
+        The new analysis's id (the workspace opens it: this layer builds no ``Analysis``).
+    """
     if not validated:
         try:
-            doc = validate_document(doc)
+            doc = maths.validate_document(doc)
         except ValueError as exc:
             raise StoreError(f"{name}: {exc}") from None
     info = doc["analysis"]
@@ -175,7 +171,7 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
                                                        "anchor_score")})
         change.insert_many(s.ratings, [dict(rating) for rating in doc["ratings"] if rating["rating"] != "NA"])
         change.commit(ws.actor)
-    return Analysis(ws, aid)
+    return aid
 
 
 def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
@@ -281,17 +277,11 @@ def _payload(doc: dict[str, Any], fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     if fmt == "achz":
-        from .analysis.achz import write_achz
-
-        return write_achz(doc)
+        return maths.write_achz(doc)
     if fmt == "w3c":
-        from .analysis.w3c import to_web_annotations
-
         urls = {e["article_id"]: e["url"] for e in doc["evidence"] if e["article_id"]}
-        return json.dumps(to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
-    from .analysis import matrix_csv
-
-    return matrix_csv(doc).encode("utf-8")
+        return json.dumps(maths.to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
+    return maths.matrix_csv(doc).encode("utf-8")
 
 
 def _new_id() -> str:

@@ -11,6 +11,7 @@ import traitlets as t
 from ._story_evidence import copy_passages
 from ._text import sentence_spans
 from ._widget_base import BundledWidget, from_js_offset, to_js_offsets
+from .nlp import LABELS
 from .render import render_article
 
 if TYPE_CHECKING:
@@ -47,8 +48,6 @@ class Reader(BundledWidget):
 
     def __init__(self, ws: "Workspace", article_id: str | None = None, *, analysis: "Analysis | None" = None,
                  on_change: Callable[[str], None] | None = None, **kwargs: Any) -> None:
-        from .nlp import LABELS
-
         super().__init__(**kwargs)
         self.ws = ws
         self.analysis = analysis

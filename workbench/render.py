@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from ._paths import bundled
+from .nlp import LABELS
 
 __all__ = ["highlight", "highlight_passages", "render_article", "label_styles", "base_css", "css_class", "legend"]
 
@@ -26,24 +27,17 @@ def css_class(label: str) -> str:
 
 
 def _colour(label: str) -> str:
-    known = _labels()
+    known = LABELS
     if label in known:
         return known[label].colour
     digest = hashlib.md5(label.encode("utf-8")).digest()[0]
     return _UNKNOWN_PALETTE[digest % len(_UNKNOWN_PALETTE)]
 
 
-@lru_cache(maxsize=1)
-def _labels() -> Mapping[str, Any]:
-    from .nlp import LABELS
-
-    return LABELS
-
-
 def label_styles(labels: Iterable[str]) -> str:
     """CSS rules giving each label its colour."""
     rules = []
-    for label in sorted(set(labels) | set(_labels())):
+    for label in sorted(set(labels) | set(LABELS)):
         rules.append(f".{css_class(label)}{{--wb-c:{_colour(label)}}}")
     return "\n".join(rules)
 
@@ -157,7 +151,7 @@ def _span_order(span: Mapping[str, Any]) -> tuple[int, int]:
 def legend(spans: Sequence[Mapping[str, Any]]) -> str:
     """A legend of the labels present, with counts and one-line descriptions."""
     counts = Counter(str(sp["label"]) for sp in spans)
-    known = _labels()
+    known = LABELS
     items = []
     for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         description = known[label].description if label in known else "custom label"

@@ -15,15 +15,19 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from . import __version__
+from .store import schema as s
 from ._paths import atomic_write, check_output
+from ._report_analysis import MONTE_CARLO_DRAWS, analysis_section
 from ._story_evidence import copy_passages
-from ._widget_base import asset
+from ._assets import asset
+from .analysis.scales import RELIABILITY_GRADES
 from .render import base_css, label_styles, render_article
 from .store import now
-from .workspace import GRADES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the report takes the workspace as a parameter and never imports it
     from .workspace import Workspace
 
 __all__ = ["write_report", "build_report", "content_security_policy"]
@@ -145,8 +149,6 @@ def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[st
     Returns:
         A complete HTML document.
     """
-    from ._report_analysis import analysis_section
-
     articles = ws.articles
     all_mentions = ws.entities()
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -190,10 +192,6 @@ def write_report(ws: "Workspace", path: str | os.PathLike[str], *, title: str | 
 
 def _texts(ws: "Workspace") -> dict[str, str]:
     """Every article's text in one query."""
-    from sqlalchemy import select
-
-    from . import _schema as s
-
     with ws.store.read() as conn:
         return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
 
@@ -266,7 +264,7 @@ def _sources(ws: "Workspace", articles: Any) -> str:
     for r in sources.to_dict("records"):
         grade = r["reliability"]
         rows.append(f"<tr><td>{escape(str(r['name']))}</td><td>{escape(str(r['domain'] or ''))}</td>"
-                    f"<td>{escape(grade)} — {escape(GRADES[grade])}</td><td>{r['articles']}</td>"
+                    f"<td>{escape(grade)} — {escape(RELIABILITY_GRADES[grade])}</td><td>{r['articles']}</td>"
                     f"<td>{copies.get(r['name'], 0)}</td><td>{escape(str(r['notes'] or ''))}</td></tr>")
     listed = []
     for r in articles.to_dict("records"):
@@ -299,8 +297,6 @@ def _entity_index(mentions: Any) -> str:
 
 
 def _method() -> str:
-    from ._report_analysis import MONTE_CARLO_DRAWS
-
     entries = [
         ("Analysis of Competing Hypotheses", "Each evidence item is rated against every hypothesis: CC very "
          "consistent, C consistent, N neutral, I inconsistent, II very inconsistent, NA not applicable. The most likely "

@@ -11,24 +11,24 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
-from . import _schema as s
+from .store import schema as s
+from .ach import Analysis, create_analysis
+from .analysis.scales import RELIABILITY_GRADES
+from .claims import claims as find_claims
 from .entities import EntityCorrections, apply_rules, load_rules
 from .errors import StoreError
+from .ingest import IngestResult, ingest, rerun_entities
+from .interchange import import_document, read_analysis_file
+from .render import render_article
+from .report import write_report
 from .store import Store, audit
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .ach import Analysis
-
-    from .ingest import IngestResult
-
 __all__ = ["Workspace", "Article", "open_workspace", "GRADES", "current_actor"]
 
-GRADES = {
-    "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-    "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged",
-}
+GRADES = RELIABILITY_GRADES  # the Admiralty source grades; their one home is analysis.scales
 
 ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
                    "words", "copy_of", "ingested_at"]
@@ -66,8 +66,6 @@ class Article:
                                               "published", "language", "author", "words", "copy_of")}
 
     def _repr_html_(self) -> str:
-        from .render import render_article
-
         return render_article(self.to_dict(), self.mentions)
 
     def __repr__(self) -> str:
@@ -99,8 +97,6 @@ class Workspace(EntityCorrections):
         Returns:
             An IngestResult listing what was added, already present, copies and failures.
         """
-        from .ingest import ingest
-
         self.store.require_writable()  # a read-only workspace: one line before any work
         return ingest(self.store, sources, pipeline=pipeline or self.pipeline, actor=self.actor,
                       progress=progress, fetch_options=fetch_options)
@@ -111,8 +107,6 @@ class Workspace(EntityCorrections):
         Returns:
             (articles re-run, articles already up to date).
         """
-        from .ingest import rerun_entities
-
         self.store.require_writable()
         return rerun_entities(self.store, pipeline=pipeline or self.pipeline, actor=self.actor, progress=progress)
 
@@ -161,9 +155,7 @@ class Workspace(EntityCorrections):
 
     def claims(self, article_id: str | None = None) -> "pd.DataFrame":
         """Who claimed what: speaker, cue and quote of each attributed statement."""
-        from .claims import claims
-
-        return claims(self, article_id)
+        return find_claims(self, article_id)
 
     @property
     def sources(self) -> "pd.DataFrame":
@@ -224,18 +216,14 @@ class Workspace(EntityCorrections):
             other: add a final "None of these" hypothesis.
             exist_ok: return the analysis that already asks this question (notebooks re-run).
         """
-        from .ach import create_analysis
-
         return create_analysis(self, question, hypotheses, time_horizon=time_horizon,
                                classification=classification, other=other, exist_ok=exist_ok)
 
     def import_analysis(self, source: "str | os.PathLike[str] | dict[str, Any]") -> "Analysis":
         """Import an analysis: a JSON document or a PARC .achz file (path), or a document dict."""
-        from .interchange import import_document, read_analysis_file
-
         if isinstance(source, dict):
-            return import_document(self, source)
-        return import_document(self, read_analysis_file(source), name=str(source), validated=True)
+            return Analysis(self, import_document(self, source))
+        return Analysis(self, import_document(self, read_analysis_file(source), name=str(source), validated=True))
 
     @property
     def analyses(self) -> "pd.DataFrame":
@@ -254,8 +242,6 @@ class Workspace(EntityCorrections):
 
     def analysis(self, analysis_id: str) -> "Analysis":
         """Open an analysis by id or unique prefix."""
-        from .ach import Analysis
-
         an = s.analyses
         ident = str(analysis_id).strip()
         with self.store.read() as conn:
@@ -272,8 +258,6 @@ class Workspace(EntityCorrections):
     def report(self, path: str | os.PathLike[str], *, title: str | None = None,
                analyses: list[str] | None = None) -> Path:
         """Write the self-contained HTML report (all analyses, or those listed) and return its path."""
-        from .report import write_report
-
         return write_report(self, path, title=title, analyses=analyses)
 
     def save_copy(self, path: str | os.PathLike[str]) -> Path:

@@ -29,6 +29,7 @@ from .dependence import dependence_words, normalise_dependence, origin_ranks, or
 from .icd203 import likelihood_band, percent_range, range_words
 from .open_synthesis import _consistency, population_std
 from .scales import RELIABILITY_GRADES, normalise_ungraded
+from .sensitivity import leave_one_out  # sensitivity builds on the engines, not on Scores
 
 __all__ = ["Scores", "score", "disagreement_message", "INDEPENDENCE_NOTE", "DEPENDENCE_NOTE"]
 
@@ -260,8 +261,6 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
                     support=support, n_origins=units.n_origins, settings=settings)
     found: Mapping[str, Sequence[str]] | None = None
     if linchpins:
-        from .sensitivity import leave_one_out  # sensitivity builds on the engines, not on Scores
-
         found = leave_one_out(matrix, priors=priors, dependence=factor, ungraded=rule).linchpins
         result = result.with_linchpins(found)
     derived = assess_confidence(

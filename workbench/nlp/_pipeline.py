@@ -9,6 +9,7 @@ from ._canon import canonicalise
 from ._chunks import chunk_spans
 from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import Lexicon
+from ._russian import extract_russian
 
 RUSSIAN_LANGS = frozenset({"ru", "uk", "be"})
 
@@ -95,8 +96,6 @@ class EntityPipeline:
             for i, (mentions, hints) in _merge(units, raw).items():
                 out[i] = self.finish(texts[i], mentions, hints)
         if cyr:
-            from ._russian import extract_russian
-
             for i in cyr:
                 out[i] = extract_russian(texts[i], _base(languages[i]), self.lexicon)
         return out

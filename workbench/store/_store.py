@@ -31,10 +31,10 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, delete, false, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
-from . import _schema as s
-from ._migrations import MIGRATIONS
-from ._paths import absolute, check_output, os_problem, register_workspace, unregister_workspace
-from ._sqlite import (
+from . import schema as s
+from .migrations import MIGRATIONS
+from .._paths import absolute, check_output, os_problem, register_workspace, unregister_workspace
+from .sqlite import (
     BUSY_SECONDS,
     identify,
     link_into_place,
@@ -42,7 +42,7 @@ from ._sqlite import (
     sqlite_engine,
     sqlite_problem,
 )
-from .errors import StoreError, StoreIOError
+from ..errors import StoreError, StoreIOError
 
 __all__ = ["Store", "now", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "CHECKPOINT_DELAY"]
 

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import _schema as s
-from .errors import StoreError
-from .store import audit, bulk_insert
+from . import schema as s
+from ..errors import StoreError
+from ._store import audit, bulk_insert
 
 __all__ = ["ChangeSet", "undo", "redo", "TABLES", "KEYS", "IGNORED", "apply_ops", "row_key", "same_row"]
 

@@ -1,6 +1,6 @@
 """Table definitions (SQLAlchemy Core). Portable SQL only: SQLite today, PostgreSQL next.
 
-Tables are created by the numbered steps in ``_migrations``; this module only says what
+Tables are created by the numbered steps in ``migrations``; this module only says what
 they look like now.
 """
 from __future__ import annotations

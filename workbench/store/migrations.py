@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, inspect, text
 
-from . import _schema as s
+from . import schema as s
 
 
 class Migration(NamedTuple):

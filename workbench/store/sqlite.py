@@ -18,8 +18,8 @@ from urllib.parse import quote
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from ._paths import SIDECARS, SQLITE_MAGIC, os_problem
-from .errors import StoreError, StoreIOError
+from .._paths import SIDECARS, SQLITE_MAGIC, os_problem
+from ..errors import StoreError, StoreIOError
 
 __all__ = ["BUSY_SECONDS", "sqlite_problem", "identify", "connect_sqlite", "sqlite_engine", "with_retry",
            "link_into_place", "remove_quietly"]

@@ -1,0 +1,197 @@
+"""The package's import structure, read from the source with ``ast`` (nothing is imported).
+
+Kept: no import circle among workbench's modules (counting imports inside functions too),
+no internal import hidden inside a function to dodge one, and ``workbench.analysis`` and
+``workbench.nlp`` stay leaves that import nothing else of workbench.
+"""
+from __future__ import annotations
+
+import ast
+import graphlib
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "workbench"
+
+# Internal modules that exist to wrap a heavy third-party library: importing one *is* importing
+# that library, so they are imported where it is first needed (a lazy third-party import).
+LAZY_WRAPPERS = {
+    ("workbench.nlp._loader", "workbench.nlp._component"),    # the spaCy component: loads spaCy
+    ("workbench.analysis.charts", "workbench.analysis._literal"),  # a matplotlib Figure: loads matplotlib
+}
+# The CLI imports a command's heavy machinery when that command runs, so ``workbench --help``
+# and a typo answer at once: the workspace (spaCy's wrapper, the store, ingest, the report),
+# the demo (the same) and the notebook runner and exporter (nbconvert, seconds to import).
+CLI_LAZY = {"workbench.workspace", "workbench.demo", "workbench.notebook_run", "workbench.export"}
+CLI_MODULES = {"workbench.cli", "workbench.cli_analysis", "workbench.cli_notebooks", "workbench.cli_workspace"}
+LEAVES = ("workbench.analysis", "workbench.nlp")
+
+
+def _modules(root: Path = PACKAGE) -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the package (bundled data aside)."""
+    out = {}
+    for path in sorted(root.rglob("*.py")):
+        if {"_bundled", "data"} & set(path.relative_to(root).parts):
+            continue
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+def _type_checking_only(tree: ast.Module) -> set[int]:
+    """Ids of the import nodes under a module-level ``if TYPE_CHECKING:`` (never run)."""
+    skip: set[int] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    return skip
+
+
+def _module_level(tree: ast.Module) -> set[int]:
+    """Ids of the nodes that run when the module is imported (not inside a def or a class body's methods)."""
+    found: set[int] = set()
+
+    def visit(node: ast.AST) -> None:
+        found.add(id(node))
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                visit(child)
+
+    visit(tree)
+    return found
+
+
+def _targets(name: str, is_package: bool, node: ast.Import | ast.ImportFrom, modules: dict[str, Path]) -> set[str]:
+    """The workbench modules one import statement loads (the nearest module for a name)."""
+    if isinstance(node, ast.Import):
+        wanted = [alias.name for alias in node.names]
+    else:
+        if node.level:
+            package = name if is_package else name.rpartition(".")[0]
+            base_parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+            base = ".".join(base_parts + ([node.module] if node.module else []))
+        else:
+            base = node.module or ""
+        wanted = [f"{base}.{alias.name}" for alias in node.names]
+    found = set()
+    for target in wanted:
+        while target and target not in modules:
+            target = target.rpartition(".")[0]
+        if target.startswith("workbench") and target != name:
+            found.add(target)
+    return found
+
+
+def import_graph(root: Path = PACKAGE) -> tuple[dict[str, set[str]], list[tuple[str, str, int]]]:
+    """The internal import graph and the internal imports made inside functions.
+
+    Returns:
+        (module -> modules it imports at run time, [(module, imported module, line)] for
+        imports inside a function). Imports under ``if TYPE_CHECKING:`` are left out: they
+        never run, so they cannot close a circle.
+    """
+    modules = _modules(root)
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    hidden: list[tuple[str, str, int]] = []
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        skip = _type_checking_only(tree)
+        top = _module_level(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in skip:
+                continue
+            for target in _targets(name, path.name == "__init__.py", node, modules):
+                # a package's own submodule imported by its __init__ is not an edge back to it
+                if name.startswith(target + "."):
+                    continue
+                graph[name].add(target)
+                if id(node) not in top:
+                    hidden.append((name, target, node.lineno))
+    return graph, hidden
+
+
+def _all_imports(root: Path = PACKAGE) -> list[tuple[str, str, int]]:
+    """Every internal import, TYPE_CHECKING ones included: (module, imported module, line)."""
+    modules = _modules(root)
+    out = []
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                out += [(name, t, node.lineno) for t in _targets(name, path.name == "__init__.py", node, modules)]
+    return out
+
+
+def _circle(graph: dict[str, set[str]]) -> list[str] | None:
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as err:
+        return list(err.args[1])
+    return None
+
+
+def test_the_reader_sees_the_whole_package():
+    """A test that reads nothing proves nothing: the graph holds the modules and edges we know."""
+    graph, _ = import_graph()
+    assert len(graph) > 50
+    assert "workbench.interchange" in graph["workbench.ach"]
+    assert "workbench.ach" in graph["workbench.workspace"]
+    assert "workbench.nlp._russian" in graph["workbench.nlp._pipeline"]
+
+
+def test_no_import_circle():
+    graph, _ = import_graph()
+    circle = _circle(graph)
+    assert circle is None, "import circle: " + " -> ".join(circle)
+
+
+def test_no_internal_import_hidden_in_a_function():
+    _, hidden = import_graph()
+    bad = [f"{module}:{line} imports {target}" for module, target, line in hidden
+           if (module, target) not in LAZY_WRAPPERS and not (module in CLI_MODULES and target in CLI_LAZY)]
+    assert not bad, "move these imports to the top of the module (a circle? move the shared part down):\n" + \
+        "\n".join(bad)
+
+
+def test_the_allowed_lazy_imports_are_still_needed():
+    """The allow-list shrinks with the code: an entry no longer used must go."""
+    _, hidden = import_graph()
+    found = {(module, target) for module, target, _ in hidden}
+    assert LAZY_WRAPPERS <= found
+    assert CLI_LAZY == {target for module, target in found if module in CLI_MODULES}
+
+
+@pytest.mark.parametrize("leaf", LEAVES)
+def test_leaves_import_nothing_else_of_workbench(leaf):
+    wrong = [f"{module}:{line} imports {target}" for module, target, line in _all_imports()
+             if (module == leaf or module.startswith(leaf + "."))
+             and not (target == leaf or target.startswith(leaf + "."))]
+    assert not wrong, f"{leaf} is a leaf:\n" + "\n".join(wrong)
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        path = root / "workbench" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root / "workbench"
+
+
+def test_the_checks_catch_a_circle_a_hidden_import_and_a_leaf_that_reaches_up(tmp_path):
+    """The same reader on a small package with each fault: each is found."""
+    package = _write(tmp_path, {
+        "__init__.py": "",
+        "a.py": "from .b import x\n",
+        "b.py": "def f():\n    from .a import y\n",                       # a circle, hidden in a function
+        "c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import y\n",
+        "analysis/__init__.py": "from ..c import z\n",                   # a leaf reaching up
+    })
+    graph, hidden = import_graph(package)
+    assert sorted(_circle(graph)[:-1]) == ["workbench.a", "workbench.b"]
+    assert hidden == [("workbench.b", "workbench.a", 2)]
+    assert graph["workbench.c"] == set()                                  # TYPE_CHECKING never runs
+    assert ("workbench.analysis", "workbench.c", 1) in _all_imports(package)
