@@ -3,7 +3,6 @@ and text selection → tagging panel → evidence stored in the workspace at onc
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import traitlets as t
@@ -176,4 +175,4 @@ class Reader(BundledWidget):
         return f'<div class="wb-static wb-reader-static">{body}</div>'
 
     def __repr__(self) -> str:
-        return f"<Reader {escape(self.doc.get('title', ''))!s}>"
+        return f"<Reader {self.doc.get('title', '')!r}>"
