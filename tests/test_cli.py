@@ -45,8 +45,14 @@ def test_ingest_articles_entities_report(tmp_path, seed_dir):
 
     ents = json.loads(run("entities", "--workspace", ws, "--format", "json").output)
     assert ents and set(ents[0]) >= {"article_id", "start", "end", "label", "text", "canonical"}
+    other = tmp_path / "other.txt"
+    other.write_text("NATO met in Brussels on Monday. Jens Stoltenberg spoke about Ukraine.\n", encoding="utf-8")
+    assert run("ingest", "--workspace", ws, other).exit_code == 0
+    ents = json.loads(run("entities", "--workspace", ws, "--format", "json").output)
     one = json.loads(run("entities", "--workspace", ws, "--article", records[0]["id"][:8], "--format", "json").output)
-    assert len(one) == len(ents)
+    assert len({e["article_id"] for e in ents}) == 2          # both articles have entities
+    assert one and {e["article_id"] for e in one} == {records[0]["id"]}
+    assert len(one) < len(ents)                               # the filter keeps one article's mentions only
     assert "PERSON" in run("entities", "--workspace", ws).output
 
     report = tmp_path / "r.html"
