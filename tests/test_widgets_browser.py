@@ -34,7 +34,7 @@ print(len(ws.entities(big_id)), "mentions")
 """
 
 
-def test_reader_renders_a_10000_word_article_fast(lab: Lab):
+def test_reader_renders_a_10000_word_article_and_records_its_timings(lab: Lab):
     nb = lab.server.write_notebook("reader.ipynb", ["NAME = 'reader'", SETUP, "reader = wb.Reader(ws, big_id)\nreader"])
     lab.open_notebook(nb)
     lab.run_all(timeout=240)

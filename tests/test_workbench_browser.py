@@ -90,7 +90,7 @@ def test_select_tag_by_keyboard_matrix_updates_and_survives_reload(lab: Lab):
     page.locator(".wb-corpus-root tbody tr").first.click()
     reader = page.locator(".wb-reader-root")
     reader.locator("mark.wb-ent").first.wait_for()
-    assert int(reader.get_attribute("data-render-ms")) >= 0
+    assert reader.locator("mark.wb-ent").count() >= 50   # the seed article shows its entities highlighted
     text = reader.locator("[data-role=text]").text_content()
     start = text.index(PASSAGE)
     reader.scroll_into_view_if_needed()
