@@ -53,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import workbench as wb
-    from workbench._text import word_count
+    from workbench.ingest.text import word_count
     from workbench.nlp import load_pipeline
 
     pipeline = load_pipeline("builtin")
@@ -109,7 +109,7 @@ def main() -> None:
 
 def _time_store_writes():  # noqa: ANN202
     """Accumulate the time spent inside the store's write transactions during an ingest."""
-    import workbench.ingest as ingest_module
+    import workbench.ingest.pipeline as ingest_module
 
     spent = [0.0]
     original = ingest_module._write
@@ -135,7 +135,7 @@ def _fill(path: Path, count: int) -> None:
     from sqlalchemy import insert
 
     from workbench.store import schema as s
-    from workbench._text import article_id, content_hash
+    from workbench.ingest.text import article_id, content_hash
     from workbench.store import Store, now
 
     store = Store(path)

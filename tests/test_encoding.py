@@ -1,6 +1,6 @@
 import pytest
 
-from workbench._encoding import decode
+from workbench.ingest.encoding import decode
 from workbench.errors import InputError
 
 RU = "Президент России заявил, что переговоры в Минске были очень продуктивными. Стороны договорились о совместных учениях."

@@ -298,7 +298,7 @@ def test_redirect_chains_are_bounded(ws, hostile, path, expect):
 def test_redirect_policy_by_address():
     """The rule on addresses that tests cannot reach for real: public to non-public never,
     non-public to non-public only within one origin, anything to public."""
-    from workbench._address import Origin, redirect_refusal
+    from workbench.ingest.address import Origin, redirect_refusal
 
     public, other_public = ip_address("93.184.216.34"), ip_address("2606:4700::1111")
     site = Origin("https", "news.example", 443)

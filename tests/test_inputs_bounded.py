@@ -34,7 +34,7 @@ def long_article(chars: int) -> str:
 # -- long articles -----------------------------------------------------------------------------
 
 def test_an_article_over_spacys_max_length_is_stored_with_its_mentions(ws, tmp_path):
-    from workbench._readers import MAX_ARTICLE_CHARS
+    from workbench.ingest.readers import MAX_ARTICLE_CHARS
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from workbench._text import article_id, clean_text, content_hash, word_count
-from workbench._language import detect_language
-from workbench._dates import parse_published
+from workbench.ingest.text import article_id, clean_text, content_hash, word_count
+from workbench.ingest.language import detect_language
+from workbench.ingest.dates import parse_published
 
 from conftest import SEED_TXT
 

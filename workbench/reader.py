@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import traitlets as t
 
 from ._story_evidence import copy_passages
-from ._text import sentence_spans
 from ._widget_base import BundledWidget, from_js_offset, to_js_offsets
+from .ingest.text import sentence_spans
 from .nlp import LABELS
 from .render import render_article
 

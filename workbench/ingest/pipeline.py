@@ -11,18 +11,18 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Connection, func, insert, select, text
 
-from .store import schema as s
-from ._dates import parse_published
-from ._language import detect_language
-from ._readers import RawArticle, expand, read_unit
-from ._syndication import THRESHOLD, bands, shingles, similarity
-from ._text import clean_text, identity, words
-from .entities import load_rules, materialise_add_rule
-from .errors import InputError, StoreIOError
-from .nlp import load_pipeline
-from .store import Store, audit, audit_many, bulk_insert, now
+from ..entities import load_rules, materialise_add_rule
+from ..errors import InputError, StoreIOError
+from ..nlp import load_pipeline
+from ..store import schema as s
+from ..store import Store, audit, audit_many, bulk_insert, now
+from .dates import parse_published
+from .language import detect_language
+from .readers import RawArticle, expand, read_unit
+from .syndication import THRESHOLD, bands, shingles, similarity
+from .text import clean_text, identity, words
 
-__all__ = ["IngestResult", "ingest"]
+__all__ = ["IngestResult", "ingest", "rerun_entities"]
 
 BATCH = 32
 MAX_COPY_CANDIDATES = 5

@@ -41,7 +41,7 @@ def _as_arrays() -> tuple["np.ndarray", "np.ndarray"]:
 
 
 def shingles(tokens: list[str]) -> set[int]:
-    """Hashes of the 5-word shingles of a word list (``_text.words``); the whole list if shorter.
+    """Hashes of the 5-word shingles of a word list (``text.words``); the whole list if shorter.
 
     Each distinct word is hashed once (CRC-32, stable across processes); a shingle's hash is
     a polynomial combination of its words' hashes, computed for all shingles at once.

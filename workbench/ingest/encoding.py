@@ -4,7 +4,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .errors import InputError
+from ..errors import InputError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

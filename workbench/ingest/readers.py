@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ._encoding import decode
-from ._fetch import fetch
-from ._html import extract_html
-from ._json import JSONLimitError, check_depth, load_json
-from ._raw import RawArticle
-from .errors import InputError
+from .._json import JSONLimitError, check_depth, load_json
+from ..errors import InputError
+from .encoding import decode
+from .fetch import fetch
+from .html import extract_html
+from .raw import RawArticle
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

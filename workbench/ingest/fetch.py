@@ -27,8 +27,8 @@ from urllib.parse import urljoin, urlsplit
 
 import h11
 
-from ._address import IPAddress, Origin, Target, URLProblem, parse_url, redirect_refusal, shown
-from .errors import InputError
+from ..errors import InputError
+from .address import IPAddress, Origin, Target, URLProblem, parse_url, redirect_refusal, shown
 
 __all__ = ["ACCEPTED_TYPES", "Fetched", "USER_AGENT", "fetch"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ._text import words
+from .text import words
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the of and to in is that for it was on with as by at from this be are have has not but which".split()),

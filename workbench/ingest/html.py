@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ._encoding import decode
-from ._raw import RawArticle
-from .errors import InputError
+from ..errors import InputError
+from .encoding import decode
+from .raw import RawArticle
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 
