@@ -155,10 +155,19 @@ def test_identical_text_on_another_url_is_a_copy_and_reuses_mentions(ws, tmp_pat
     assert list(ea["text"]) == list(eb["text"])
 
 
-def test_every_ingest_is_audited(ws, seed_dir):
-    ws.ingest(seed_dir, progress=False)
+def test_every_ingest_is_audited(ws, seed_dir, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("NATO met in Brussels on Monday. Jens Stoltenberg spoke about Ukraine.\n", encoding="utf-8")
+    ws.ingest(seed_dir, other, progress=False)
+    ws.ingest(seed_dir, progress=False)                     # already present: no new event
     history = ws.history()
-    assert "ingest" in set(history["action"])
+    ingested = history[history["action"] == "ingest"]
+    assert sorted(ingested["target_id"]) == sorted(ws.articles["id"])      # one event per stored article
+    assert (ingested["target_type"] == "article").all()
+    titles = {json.loads(after)["title"] for after in ingested["after"]}
+    assert titles == set(ws.articles["title"])
+    created = history[history["action"] == "create"]
+    assert set(created["target_type"]) == {"source"} and len(created) == len(ws.sources)
 
 
 def test_grade_source(ws, seed_dir):
