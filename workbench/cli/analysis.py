@@ -1,19 +1,17 @@
 """``workbench analysis ...``: list, score, import and export analyses of competing hypotheses."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ._cli_errors import remember_workspace
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
+from ._common import echo_json, open_workspace, records
+from ._options import (FILE, analysis_option, dependence_option, format_option, output_option, ungraded_option,
+                       workspace_option)
 
-workspace_option = click.option(
-    "--workspace", "-w", "workspace", required=True, type=click.Path(dir_okay=False, path_type=Path),
-    callback=remember_workspace, help="The workspace file (SQLite).")
-analysis_option = click.option("--analysis", "-a", "analysis_id", required=True, help="Analysis id (or unique prefix).")
+__all__ = ["analysis", "score_lines"]
 
 
 @click.group("analysis")
@@ -21,27 +19,15 @@ def analysis() -> None:
     """Analyses of competing hypotheses: list, score, import, export."""
 
 
-def _workspace(path: Path, *, must_exist: bool = True) -> Any:
-    from .workspace import Workspace
-
-    if must_exist and not path.exists():
-        raise click.ClickException(f"{path}: no such workspace")
-    try:
-        return Workspace(path)
-    except WorkbenchError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
 @analysis.command("list")
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 def list_analyses(workspace: Path, fmt: str) -> None:
     """List the analyses in a workspace."""
-    with _workspace(workspace) as ws:
+    with open_workspace(workspace) as ws:
         frame = ws.analyses
     if fmt == "json":
-        click.echo(json.dumps(frame.astype(object).where(frame.notna(), None).to_dict("records"),
-                              ensure_ascii=False, indent=2, default=str))
+        echo_json(records(frame))
     elif len(frame) == 0:
         click.echo("(none)")
     else:
@@ -51,15 +37,13 @@ def list_analyses(workspace: Path, fmt: str) -> None:
 @analysis.command("score")
 @workspace_option
 @analysis_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--dependence", default=None,
-              help="Bayes: one-per-origin (0), independent (1) or a number between; default: the analysis's setting.")
-@click.option("--ungraded-sources", "ungraded", type=click.Choice(["as-published", "cannot-be-judged"]), default=None,
-              help="Bayes: what an ungraded source is worth; default: the analysis's setting.")
+@format_option("table", "json")
+@dependence_option("Bayes: one-per-origin (0), independent (1) or a number between; default: the analysis's setting.")
+@ungraded_option("Bayes: what an ungraded source is worth; default: the analysis's setting.")
 def score(workspace: Path, analysis_id: str, fmt: str, dependence: str | None, ungraded: str | None) -> None:
     """Score the hypotheses under every engine, with the likelihood range, confidence and linchpins."""
     options = {k: v for k, v in (("dependence", dependence), ("ungraded", ungraded)) if v is not None}
-    with _workspace(workspace) as ws:
+    with open_workspace(workspace) as ws:
         try:
             an = ws.analysis(analysis_id)
             result = an.score(**options).to_dict()
@@ -68,7 +52,7 @@ def score(workspace: Path, analysis_id: str, fmt: str, dependence: str | None, u
             raise click.ClickException(str(exc)) from None
     if fmt == "json":
         payload = {"analysis": an.id, "question": question, **result}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        echo_json(payload)
         return
     click.echo(question)
     for line in score_lines(result):
@@ -118,7 +102,7 @@ def score_lines(result: dict[str, Any]) -> list[str]:
 @click.option("--note", default=None, help="Why the analyst overrides the derived level (required).")
 def confidence(workspace: Path, analysis_id: str, level: str, note: str | None) -> None:
     """Override the derived confidence (audited), or go back to it with 'derived'."""
-    with _workspace(workspace) as ws:
+    with open_workspace(workspace) as ws:
         try:
             an = ws.analysis(analysis_id)
             an.set_confidence(None if level == "derived" else level, note)
@@ -131,11 +115,11 @@ def confidence(workspace: Path, analysis_id: str, level: str, note: str | None) 
 @analysis.command("settings")
 @workspace_option
 @analysis_option
-@click.option("--dependence", default=None, help="one-per-origin (0), independent (1) or a number between.")
-@click.option("--ungraded-sources", "ungraded", type=click.Choice(["as-published", "cannot-be-judged"]), default=None)
+@dependence_option("one-per-origin (0), independent (1) or a number between.")
+@ungraded_option()
 def settings(workspace: Path, analysis_id: str, dependence: str | None, ungraded: str | None) -> None:
     """Show or change an analysis's scoring settings (audited)."""
-    with _workspace(workspace) as ws:
+    with open_workspace(workspace) as ws:
         try:
             an = ws.analysis(analysis_id)
             if dependence is not None or ungraded is not None:
@@ -147,11 +131,11 @@ def settings(workspace: Path, analysis_id: str, dependence: str | None, ungraded
 
 
 @analysis.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE)
 @workspace_option
 def import_analysis(file: Path, workspace: Path) -> None:
     """Import an analysis from a JSON document or a PARC .achz file (told apart by content)."""
-    with _workspace(workspace, must_exist=False) as ws:
+    with open_workspace(workspace, must_exist=False) as ws:
         try:
             an = ws.import_analysis(file)
         except WorkbenchError as exc:
@@ -175,11 +159,11 @@ def import_analysis(file: Path, workspace: Path) -> None:
 @analysis.command("export")
 @workspace_option
 @analysis_option
-@click.option("--format", "fmt", type=click.Choice(["json", "achz", "w3c", "csv"]), required=True)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@format_option("json", "achz", "w3c", "csv", default=None)
+@output_option
 def export_analysis(workspace: Path, analysis_id: str, fmt: str, output: Path) -> None:
     """Export an analysis as json | achz | w3c | csv."""
-    with _workspace(workspace) as ws:
+    with open_workspace(workspace) as ws:
         try:
             path = ws.analysis(analysis_id).export(output, fmt)
         except WorkbenchError as exc:

@@ -14,9 +14,9 @@ from typing import Any
 import click
 from sqlalchemy.exc import DBAPIError
 
-from ._paths import os_problem
-from .errors import WorkbenchError
-from .store.sqlite import sqlite_problem
+from .._paths import os_problem
+from ..errors import WorkbenchError
+from ..store.sqlite import sqlite_problem
 
 __all__ = ["WorkbenchGroup", "describe_error", "remember_workspace"]
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from ._cli_errors import remember_workspace
-from .check import check_workspace
+from ..check import check_workspace
+from ._common import open_workspace
+from ._errors import remember_workspace
+from ._options import FILE
 
 __all__ = ["workspace"]
 
@@ -18,7 +20,7 @@ def workspace() -> None:
 
 
 @workspace.command("check")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), callback=remember_workspace)
+@click.argument("path", type=FILE, callback=remember_workspace)
 def check(path: Path) -> None:
     """Check integrity, foreign keys, and that the audit log replayed equals the tables.
 
@@ -31,14 +33,10 @@ def check(path: Path) -> None:
 
 
 @workspace.command("copy")
-@click.argument("src", type=click.Path(dir_okay=False, path_type=Path), callback=remember_workspace)
-@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("src", type=FILE, callback=remember_workspace)
+@click.argument("dest", type=FILE)
 def copy(src: Path, dest: Path) -> None:
     """Copy a workspace to a new file, consistently, even while others write to it."""
-    from .workspace import Workspace
-
-    if not src.exists():
-        raise click.ClickException(f"{src}: no such workspace")
-    with Workspace(src) as ws:
+    with open_workspace(src) as ws:
         path = ws.save_copy(dest)
     click.echo(f"copy: {path}")

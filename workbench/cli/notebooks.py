@@ -5,11 +5,11 @@ from pathlib import Path
 
 import click
 
-from .errors import WorkbenchError
-from .templates import instantiate, parse_value
+from ..errors import WorkbenchError
+from ..templates import instantiate, parse_value
+from ._options import FILE, output_option, parameter_option
 
-parameter_option = click.option("-p", "--parameter", "parameters", nargs=2, multiple=True, metavar="NAME VALUE",
-                                help="A parameter for the notebook's parameters cell (VALUE is JSON or text).")
+__all__ = ["export_notebook_command", "new", "run"]
 
 
 def _parameters(pairs: tuple[tuple[str, str], ...]) -> dict:
@@ -18,7 +18,7 @@ def _parameters(pairs: tuple[tuple[str, str], ...]) -> dict:
 
 @click.command("new")
 @click.argument("template")
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@output_option
 @parameter_option
 def new(template: str, output: Path, parameters: tuple[tuple[str, str], ...]) -> None:
     """Start a notebook from a template (ach, entity-survey, source-review)."""
@@ -30,15 +30,15 @@ def new(template: str, output: Path, parameters: tuple[tuple[str, str], ...]) ->
 
 
 @click.command("run")
-@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("notebook", type=FILE)
 @parameter_option
-@click.option("--html", "html", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--html", "html", required=True, type=FILE,
               help="Where to write the offline HTML.")
-@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", "output", type=FILE, default=None,
               help="Where to write the executed notebook (default: beside the HTML).")
 def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, output: Path | None) -> None:
     """Execute a notebook headless and export it as one offline HTML file."""
-    from .notebook_run import run_notebook
+    from ..notebook_run import run_notebook
 
     try:
         path = run_notebook(notebook, parameters=_parameters(parameters), html=html, output=output)
@@ -48,11 +48,11 @@ def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, out
 
 
 @click.command("export-notebook")
-@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("notebook", type=FILE)
+@output_option
 def export_notebook_command(notebook: Path, output: Path) -> None:
     """Export a notebook as one offline HTML file in which every workbench widget shows."""
-    from .export import export_notebook
+    from ..export import export_notebook
 
     try:
         path = export_notebook(notebook, output)

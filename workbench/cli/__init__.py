@@ -1,0 +1,22 @@
+"""The ``workbench`` command line (click): one module per command group, the shared options in ``_options``."""
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from . import analysis, articles, notebooks, report, workspace
+from ._errors import WorkbenchGroup
+
+__all__ = ["main"]
+
+
+@click.group(cls=WorkbenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+def main() -> None:
+    """Offline analyst workbench: ingest articles, highlight entities, weigh hypotheses."""
+
+
+for _command in (articles.ingest, articles.articles, articles.entities, articles.claims, report.report,
+                 report.demo, analysis.analysis, notebooks.new, notebooks.run, notebooks.export_notebook_command,
+                 workspace.workspace):
+    main.add_command(_command)

@@ -1,0 +1,94 @@
+"""What every command group shares: opening the workspace and printing frames and JSON."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import analysis as maths  # a lazy package: csv_safe (and pandas) load when CSV is written
+from ..errors import WorkbenchError
+
+__all__ = ["echo_json", "emit", "open_workspace", "records", "require"]
+
+
+def require(workspace: Path) -> None:
+    """Refuse a workspace file that does not exist (commands that only read never create one).
+
+    Args:
+        workspace: the workspace file.
+    """
+    if not workspace.exists():
+        raise click.ClickException(f"{workspace}: no such workspace")
+
+
+def open_workspace(path: Path, *, must_exist: bool = True, **options: Any) -> Any:
+    """The ``Workspace`` at ``path``, its refusal as a one-line click error.
+
+    Args:
+        path: the workspace file.
+        must_exist: refuse a missing file instead of creating it.
+        options: passed to ``Workspace`` (e.g. ``pipeline``).
+    Returns:
+        The open ``Workspace`` (a context manager).
+    """
+    # the workspace loads the store, ingest and the report: only a command that needs it pays
+    from ..workspace import Workspace
+
+    if must_exist:
+        require(path)
+    try:
+        return Workspace(path, **options)
+    except WorkbenchError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A frame's rows as dicts, missing values as ``None`` (JSON ``null``).
+
+    Args:
+        frame: a pandas DataFrame.
+    Returns:
+        One dict per row.
+    """
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def echo_json(payload: Any) -> None:
+    """Print ``payload`` as indented JSON, non-ASCII kept, anything else as its text.
+
+    Args:
+        payload: what to print.
+    """
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+def emit(frame: Any, fmt: str, *, columns: list[str]) -> None:
+    """Print ``frame``'s ``columns`` as a table, JSON or CSV.
+
+    Args:
+        frame: a pandas DataFrame.
+        fmt: ``table``, ``json`` or ``csv``.
+        columns: the columns to print, in order (those the frame lacks are left out).
+    """
+    frame = frame[[c for c in columns if c in frame.columns]]
+    if fmt == "json":
+        echo_json(records(frame))
+    elif fmt == "csv":
+        click.echo(maths.safe_csv(frame), nl=False)
+    elif len(frame) == 0:
+        click.echo("(none)")
+    else:
+        shown = frame.copy()
+        for col in shown.columns:
+            if shown[col].dtype == object or str(shown[col].dtype).startswith("str"):
+                shown[col] = shown[col].map(lambda v: _clip(v))
+        click.echo(shown.to_string(index=False))
+
+
+def _clip(value: Any, width: int = 48) -> Any:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value if len(value) <= width else value[: width - 1] + "…"
+    return "" if value is None else value

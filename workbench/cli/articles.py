@@ -1,0 +1,85 @@
+"""``workbench ingest | articles | entities | claims``: bring articles in and list what they hold."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import WorkbenchError
+from ._common import emit, open_workspace
+from ._options import article_option, format_option, pipeline_option, workspace_option
+
+__all__ = ["articles", "claims", "entities", "ingest", "report_ingest"]
+
+
+def report_ingest(result: Any) -> None:
+    """Print an ingest result: each failure and each article already present (stderr), then the summary.
+
+    Args:
+        result: the ``IngestResult`` of ``Workspace.ingest``.
+    """
+    for err in result.failed:
+        click.echo(f"failed: {err}", err=True)
+    for origin, article_id in result.present:
+        click.echo(f"already present: {origin} ({article_id})", err=True)
+    click.echo(result.summary())
+
+
+@click.command()
+@workspace_option
+@pipeline_option
+@click.option("--url-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds allowed for each URL, from connecting to the last byte, redirects included.")
+@click.argument("sources", nargs=-1, required=True)
+def ingest(workspace: Path, pipeline: str | None, url_timeout: float, sources: tuple[str, ...]) -> None:
+    """Ingest files, directories and http(s) URLs into a workspace.
+
+    Exit status is 1 when any source failed; the others stay stored.
+    """
+    with open_workspace(workspace, must_exist=False, pipeline=pipeline) as ws:
+        result = ws.ingest(*sources, pipeline=pipeline, progress=True,
+                           fetch_options={"total_timeout": url_timeout})
+        report_ingest(result)
+    sys.exit(0 if result.ok else 1)
+
+
+@click.command()
+@workspace_option
+@format_option("table", "json", "csv")
+def articles(workspace: Path, fmt: str) -> None:
+    """List the articles in a workspace."""
+    with open_workspace(workspace) as ws:
+        emit(ws.articles, fmt, columns=["id", "title", "source", "url", "published", "language",
+                                        "words", "copy_of", "reliability", "ingested_at"])
+
+
+@click.command()
+@workspace_option
+@article_option
+@format_option("table", "json", "csv")
+def entities(workspace: Path, article_id: str | None, fmt: str) -> None:
+    """List entity mentions (article_id, start, end, label, text, canonical)."""
+    _list_per_article(workspace, "entities", article_id, fmt,
+                      ["article_id", "start", "end", "label", "text", "canonical", "origin"])
+
+
+@click.command()
+@workspace_option
+@article_option
+@format_option("table", "json")
+def claims(workspace: Path, article_id: str | None, fmt: str) -> None:
+    """List who claimed what (speaker, cue, quote)."""
+    _list_per_article(workspace, "claims", article_id, fmt,
+                      ["article_id", "speaker", "cue", "quote", "quote_start", "quote_end"])
+
+
+def _list_per_article(workspace: Path, what: str, article_id: str | None, fmt: str, columns: list[str]) -> None:
+    """``ws.<what>(article_id)`` printed as a table, JSON or CSV."""
+    with open_workspace(workspace) as ws:
+        try:
+            frame = getattr(ws, what)(article_id)
+        except WorkbenchError as exc:
+            raise click.ClickException(str(exc)) from None
+        emit(frame, fmt, columns=columns)

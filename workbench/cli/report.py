@@ -1,0 +1,46 @@
+"""``workbench report | demo``: the self-contained HTML report, and a demo workspace with its report."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ._common import open_workspace
+from ._options import output_option, pipeline_option, workspace_option
+from .articles import report_ingest
+
+__all__ = ["demo", "report"]
+
+
+@click.command()
+@workspace_option
+@output_option
+@click.option("--title", default=None, help="Report title.")
+def report(workspace: Path, output: Path, title: str | None) -> None:
+    """Write the self-contained HTML report."""
+    with open_workspace(workspace) as ws:
+        path = ws.report(output, title=title)
+    click.echo(f"report: {path}")
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("workbench-demo"), show_default=True)
+@pipeline_option
+def demo(out: Path, pipeline: str | None) -> None:
+    """Build DIR/workspace.sqlite from the bundled seeds and write DIR/report.html."""
+    # the demo loads the workspace and the seeds: only this command pays for them
+    from ..demo import build_demo
+
+    out.mkdir(parents=True, exist_ok=True)
+    with open_workspace(out / "workspace.sqlite", must_exist=False, pipeline=pipeline) as ws:
+        result, analysis = build_demo(ws, pipeline=pipeline)
+        report_ingest(result)
+        ok = result.ok
+        click.echo(f"analysis: {analysis.id} {analysis.question} "
+                   f"({len(analysis.hypotheses)} hypotheses, {len(analysis.evidence)} evidence items)")
+        path = ws.report(out / "report.html", title="Workbench demo — Putin–Lukashenko talks, December 2022")
+        click.echo(f"workspace: {ws.location}")
+        click.echo(f"report: {path}")
+    sys.exit(0 if ok else 1)
