@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ import click
 from .. import analysis as maths  # a lazy package: csv_safe (and pandas) load when CSV is written
 from ..errors import WorkbenchError
 
-__all__ = ["echo_json", "emit", "open_workspace", "records", "require"]
+__all__ = ["echo_json", "emit", "open_workspace", "records", "refused", "require"]
 
 
 def require(workspace: Path) -> None:
@@ -21,6 +23,21 @@ def require(workspace: Path) -> None:
     """
     if not workspace.exists():
         raise click.ClickException(f"{workspace}: no such workspace")
+
+
+@contextmanager
+def refused(*errors: type[BaseException]) -> Iterator[None]:
+    """Turn ``errors`` raised in the block into a click error: ``Error: <their message>``, exit 1.
+
+    Args:
+        errors: the exception classes whose message is already meant for the analyst
+            (default: ``WorkbenchError``).
+    """
+    caught = errors or (WorkbenchError,)
+    try:
+        yield
+    except caught as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def open_workspace(path: Path, *, must_exist: bool = True, **options: Any) -> Any:
@@ -38,10 +55,8 @@ def open_workspace(path: Path, *, must_exist: bool = True, **options: Any) -> An
 
     if must_exist:
         require(path)
-    try:
+    with refused():
         return Workspace(path, **options)
-    except WorkbenchError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def records(frame: Any) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ..errors import WorkbenchError
-from ._common import echo_json, open_workspace, records
+from ._common import echo_json, open_workspace, records, refused
 from ._options import (FILE, analysis_option, dependence_option, format_option, output_option, ungraded_option,
                        workspace_option)
 
@@ -44,12 +44,10 @@ def score(workspace: Path, analysis_id: str, fmt: str, dependence: str | None, u
     """Score the hypotheses under every engine, with the likelihood range, confidence and linchpins."""
     options = {k: v for k, v in (("dependence", dependence), ("ungraded", ungraded)) if v is not None}
     with open_workspace(workspace) as ws:
-        try:
+        with refused(WorkbenchError, ValueError):
             an = ws.analysis(analysis_id)
             result = an.score(**options).to_dict()
             question = an.question
-        except (WorkbenchError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from None
     if fmt == "json":
         payload = {"analysis": an.id, "question": question, **result}
         echo_json(payload)
@@ -103,12 +101,10 @@ def score_lines(result: dict[str, Any]) -> list[str]:
 def confidence(workspace: Path, analysis_id: str, level: str, note: str | None) -> None:
     """Override the derived confidence (audited), or go back to it with 'derived'."""
     with open_workspace(workspace) as ws:
-        try:
+        with refused(WorkbenchError, ValueError):
             an = ws.analysis(analysis_id)
             an.set_confidence(None if level == "derived" else level, note)
             stated = an.score(linchpins=True).confidence
-        except (WorkbenchError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from None
     click.echo(stated.sentence())
 
 
@@ -120,13 +116,11 @@ def confidence(workspace: Path, analysis_id: str, level: str, note: str | None) 
 def settings(workspace: Path, analysis_id: str, dependence: str | None, ungraded: str | None) -> None:
     """Show or change an analysis's scoring settings (audited)."""
     with open_workspace(workspace) as ws:
-        try:
+        with refused(WorkbenchError, ValueError):
             an = ws.analysis(analysis_id)
             if dependence is not None or ungraded is not None:
                 an.configure(dependence=dependence, ungraded=ungraded)
             values = an.settings
-        except (WorkbenchError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from None
     click.echo(f"dependence: {values['dependence']:g}  ungraded sources: {values['ungraded']}")
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from ..errors import WorkbenchError
-from ._common import emit, open_workspace
+from ._common import emit, open_workspace, refused
 from ._options import article_option, format_option, pipeline_option, workspace_option
 
 __all__ = ["articles", "claims", "entities", "ingest", "report_ingest"]
@@ -78,8 +77,6 @@ def claims(workspace: Path, article_id: str | None, fmt: str) -> None:
 def _list_per_article(workspace: Path, what: str, article_id: str | None, fmt: str, columns: list[str]) -> None:
     """``ws.<what>(article_id)`` printed as a table, JSON or CSV."""
     with open_workspace(workspace) as ws:
-        try:
+        with refused():
             frame = getattr(ws, what)(article_id)
-        except WorkbenchError as exc:
-            raise click.ClickException(str(exc)) from None
         emit(frame, fmt, columns=columns)

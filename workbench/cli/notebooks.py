@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import WorkbenchError
 from ..templates import instantiate, parse_value
+from ._common import refused
 from ._options import FILE, output_option, parameter_option
 
 __all__ = ["export_notebook_command", "new", "run"]
@@ -22,10 +22,8 @@ def _parameters(pairs: tuple[tuple[str, str], ...]) -> dict:
 @parameter_option
 def new(template: str, output: Path, parameters: tuple[tuple[str, str], ...]) -> None:
     """Start a notebook from a template (ach, entity-survey, source-review)."""
-    try:
+    with refused():
         path = instantiate(template, output, _parameters(parameters))
-    except WorkbenchError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"notebook: {path}")
 
 
@@ -40,10 +38,8 @@ def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, out
     """Execute a notebook headless and export it as one offline HTML file."""
     from ..notebook_run import run_notebook
 
-    try:
+    with refused():
         path = run_notebook(notebook, parameters=_parameters(parameters), html=html, output=output)
-    except WorkbenchError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"html: {path}")
 
 
@@ -54,8 +50,6 @@ def export_notebook_command(notebook: Path, output: Path) -> None:
     """Export a notebook as one offline HTML file in which every workbench widget shows."""
     from ..export import export_notebook
 
-    try:
+    with refused(ValueError):
         path = export_notebook(notebook, output)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"html: {path}")
