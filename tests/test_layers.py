@@ -25,7 +25,7 @@ LAZY_WRAPPERS = {
 # The CLI imports a command's heavy machinery when that command runs, so ``workbench --help``
 # and a typo answer at once: the workspace (spaCy's wrapper, the store, ingest, the report),
 # the demo (the same) and the notebook runner and exporter (nbconvert, seconds to import).
-CLI_LAZY = {"workbench.workspace", "workbench.demo", "workbench.notebook_run", "workbench.export"}
+CLI_LAZY = {"workbench.workspace", "workbench.demo", "workbench.notebook_run", "workbench.render.notebook_export"}
 CLI_PACKAGE = "workbench.cli"
 LEAVES = ("workbench.analysis", "workbench.nlp")
 

@@ -30,7 +30,7 @@ def test_wheel_carries_widgets_seeds_notebooks_and_finds_them(tmp_path):
     # unpack and import from there (no repository beside it): bundled() must find the copies
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = ("import workbench._paths as p, workbench.display as d; "
+    code = ("import workbench._paths as p, workbench.render.display as d; "
             "print(p.bundled('widgets')); print(d.demo_sources()); print(p.bundled('notebooks'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})

@@ -92,7 +92,7 @@ def _html_modules() -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("module_name", [m for m in _html_modules() if m != "workbench.export"])
+@pytest.mark.parametrize("module_name", [m for m in _html_modules() if m != "workbench.render.notebook_export"])
 def test_removing_escaping_from_any_view_is_caught(hostile, tmp_path, monkeypatch, module_name):
     """Mutation check: with ``escape`` turned off in one module, some hostile payload shows raw."""
     ws, an, article = hostile

@@ -80,7 +80,7 @@ def test_exported_notebook_executes_no_payload(page, tmp_path):
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     source = tmp_path / "hostile.ipynb"
     nbformat.write(nb, source)
-    from workbench.export import export_notebook
+    from workbench.render.notebook_export import export_notebook
 
     html = export_notebook(source, tmp_path / "hostile.html")
     page.goto(html.as_uri())

@@ -18,19 +18,20 @@ __all__ = ["open_workspace", "Workspace", "Article", "Analysis", "show", "demo_s
            "CorpusBrowser", "EntityExplorer", "Matrix", "__version__"]
 
 if TYPE_CHECKING:
-    from .display import demo_sources, show
+    from .render.display import demo_sources, show
     from .ach import Analysis
-    from .app import Workbench
-    from .corpus_browser import CorpusBrowser
-    from .entity_explorer import EntityExplorer
-    from .matrix_widget import Matrix
-    from .reader import Reader
+    from .widgets.workbench import Workbench
+    from .widgets.corpus_browser import CorpusBrowser
+    from .widgets.entity_explorer import EntityExplorer
+    from .widgets.matrix import Matrix
+    from .widgets.reader import Reader
     from .workspace import Article, Workspace, open_workspace
 
 _LAZY = {
-    "open_workspace": "workspace", "Workspace": "workspace", "Article": "workspace",
-    "show": "display", "demo_sources": "display", "Analysis": "ach", "Workbench": "app", "Reader": "reader",
-    "CorpusBrowser": "corpus_browser", "EntityExplorer": "entity_explorer", "Matrix": "matrix_widget",
+    "open_workspace": "workspace", "Workspace": "workspace", "Article": "workspace", "Analysis": "ach",
+    "show": "render.display", "demo_sources": "render.display",
+    "Workbench": "widgets.workbench", "Reader": "widgets.reader", "CorpusBrowser": "widgets.corpus_browser",
+    "EntityExplorer": "widgets.entity_explorer", "Matrix": "widgets.matrix",
 }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .display import demo_sources
+from .render.display import demo_sources
 
 if TYPE_CHECKING:
     from .ach import Analysis

@@ -10,7 +10,7 @@ from typing import Any
 
 from ._paths import check_output
 from .errors import WorkbenchError
-from .export import export_notebook
+from .render.notebook_export import export_notebook
 from .templates import check_parameters
 
 __all__ = ["run_notebook"]

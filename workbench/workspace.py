@@ -20,7 +20,7 @@ from .errors import StoreError
 from .ingest import IngestResult, ingest, rerun_entities
 from .interchange import import_document, read_analysis_file
 from .render import render_article
-from .report import write_report
+from .render.report import write_report
 from .store import Store, audit
 
 if TYPE_CHECKING:

@@ -48,7 +48,7 @@ def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, out
 @output_option
 def export_notebook_command(notebook: Path, output: Path) -> None:
     """Export a notebook as one offline HTML file in which every workbench widget shows."""
-    from ..export import export_notebook
+    from ..render.notebook_export import export_notebook
 
     with refused(ValueError):
         path = export_notebook(notebook, output)

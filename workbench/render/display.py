@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ._paths import bundled
-from .render import render_article
+from .._paths import bundled
+from .article import render_article
 
 __all__ = ["show", "demo_sources"]
 

@@ -17,18 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from . import __version__
-from .store import schema as s
-from ._paths import atomic_write, check_output
+from .. import __version__
+from ..store import schema as s
+from .._paths import atomic_write, check_output
 from ._report_analysis import MONTE_CARLO_DRAWS, analysis_section
-from ._story_evidence import copy_passages
-from ._assets import asset
-from .analysis.scales import RELIABILITY_GRADES
-from .render import base_css, label_styles, render_article
-from .store import now
+from .._story_evidence import copy_passages
+from .assets import asset
+from ..analysis.scales import RELIABILITY_GRADES
+from .article import base_css, label_styles, render_article
+from ..store import now
 
 if TYPE_CHECKING:  # the report takes the workspace as a parameter and never imports it
-    from .workspace import Workspace
+    from ..workspace import Workspace
 
 __all__ = ["write_report", "build_report", "content_security_policy"]
 

@@ -13,8 +13,8 @@ from functools import lru_cache, partial
 from html import escape
 from typing import Any
 
-from ._paths import bundled
-from .nlp import LABELS
+from .._paths import bundled
+from ..nlp import LABELS
 
 __all__ = ["highlight", "highlight_passages", "render_article", "label_styles", "base_css", "css_class", "legend"]
 

@@ -8,11 +8,11 @@ import io
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from . import analysis as maths  # a lazy package: engines and charts load on first use
-from .matrix_view import matrix_data, render_matrix_html
+from .. import analysis as maths  # a lazy package: engines and charts load on first use
+from .matrix import matrix_data, render_matrix_html
 
 if TYPE_CHECKING:
-    from .ach import Analysis
+    from ..ach import Analysis
 
 __all__ = ["analysis_section", "MONTE_CARLO_DRAWS"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._paths import bundled
+from .._paths import bundled
 
 __all__ = ["asset", "esm"]
 

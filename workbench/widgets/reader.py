@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ._story_evidence import copy_passages
-from ._widget_base import BundledWidget, from_js_offset, to_js_offsets
-from .ingest.text import sentence_spans
-from .nlp import LABELS
-from .render import render_article
+from .._story_evidence import copy_passages
+from ._base import BundledWidget, from_js_offset, to_js_offsets
+from ..ingest.text import sentence_spans
+from ..nlp import LABELS
+from ..render import render_article
 
 if TYPE_CHECKING:
-    from .ach import Analysis
-    from .workspace import Workspace
+    from ..ach import Analysis
+    from ..workspace import Workspace
 
 __all__ = ["Reader"]
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ._widget_base import BundledWidget
-from .nlp import LABELS
+from ._base import BundledWidget
+from ..nlp import LABELS
 
 if TYPE_CHECKING:
-    from .workspace import Workspace
+    from ..workspace import Workspace
 
 __all__ = ["EntityExplorer"]
 

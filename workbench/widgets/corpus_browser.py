@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import traitlets as t
 from sqlalchemy import func, or_, select
 
-from .store import schema as s
-from ._widget_base import BundledWidget
+from ..store import schema as s
+from ._base import BundledWidget
 
 if TYPE_CHECKING:
-    from .workspace import Workspace
+    from ..workspace import Workspace
 
 __all__ = ["CorpusBrowser"]
 

@@ -7,9 +7,9 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from ._assets import asset, esm
+from ..render.assets import asset, esm
 
-__all__ = ["BundledWidget", "to_js_offsets", "from_js_offset", "asset", "esm"]  # asset, esm: from _assets
+__all__ = ["BundledWidget", "to_js_offsets", "from_js_offset", "asset", "esm"]  # asset, esm: from render.assets
 
 
 class BundledWidget(anywidget.AnyWidget):

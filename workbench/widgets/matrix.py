@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ._widget_base import BundledWidget
-from .matrix_view import matrix_data, render_matrix_html
+from ._base import BundledWidget
+from ..render.matrix import matrix_data, render_matrix_html
 
 if TYPE_CHECKING:
-    from .ach import Analysis
+    from ..ach import Analysis
 
-__all__ = ["Matrix", "matrix_data"]  # matrix_data: from matrix_view (kept importable here)
+__all__ = ["Matrix", "matrix_data"]  # matrix_data: from render.matrix (kept importable here)
 
 
 class Matrix(BundledWidget):

@@ -29,9 +29,9 @@ from typing import Any
 import nh3
 from nbconvert.exporters import HTMLExporter
 
-from ._paths import atomic_write
-from ._assets import asset
-from .render import base_css, label_styles
+from .._paths import atomic_write
+from .assets import asset
+from .article import base_css, label_styles
 from .report import content_security_policy
 
 __all__ = ["WorkbenchHTMLExporter", "export_notebook", "clean_html", "workbench_css", "NOTEBOOK_CSP"]

@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ._assets import asset
+from ..render.assets import asset
 from .corpus_browser import CorpusBrowser
 from .entity_explorer import EntityExplorer
-from .matrix_widget import Matrix
+from .matrix import Matrix
 from .reader import Reader
-from .render import base_css
+from ..render import base_css
 
 if TYPE_CHECKING:
-    from .ach import Analysis
-    from .workspace import Workspace
+    from ..ach import Analysis
+    from ..workspace import Workspace
 
 __all__ = ["Workbench"]
 

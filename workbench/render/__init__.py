@@ -1,0 +1,6 @@
+"""Rendering: every piece of escaped HTML the workbench writes (article, matrix, report, notebook export) and the bundled browser assets."""
+from __future__ import annotations
+
+from .article import base_css, css_class, highlight, highlight_passages, label_styles, legend, render_article
+
+__all__ = ["highlight", "highlight_passages", "render_article", "label_styles", "base_css", "css_class", "legend"]
