@@ -1,4 +1,4 @@
-"""Rendering: every piece of escaped HTML the workbench writes (article, matrix, report, notebook export) and the bundled browser assets."""
+"""Rendering: the escaped HTML views (article, matrix, offline report, notebook export), the CSP and the bundled browser assets."""
 from __future__ import annotations
 
 from .article import base_css, css_class, highlight, highlight_passages, label_styles, legend, render_article
