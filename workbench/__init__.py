@@ -19,7 +19,7 @@ __all__ = ["open_workspace", "Workspace", "Article", "Analysis", "show", "demo_s
 
 if TYPE_CHECKING:
     from .display import demo_sources, show
-    from .ach import Analysis
+    from .workspace import Analysis
     from .app import Workbench
     from .corpus_browser import CorpusBrowser
     from .entity_explorer import EntityExplorer
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "open_workspace": "workspace", "Workspace": "workspace", "Article": "workspace",
-    "show": "display", "demo_sources": "display", "Analysis": "ach", "Workbench": "app", "Reader": "reader",
+    "show": "display", "demo_sources": "display", "Analysis": "workspace", "Workbench": "app", "Reader": "reader",
     "CorpusBrowser": "corpus_browser", "EntityExplorer": "entity_explorer", "Matrix": "matrix_widget",
 }
 

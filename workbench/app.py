@@ -14,7 +14,7 @@ from .reader import Reader
 from .render import base_css
 
 if TYPE_CHECKING:
-    from .ach import Analysis
+    from .workspace import Analysis
     from .workspace import Workspace
 
 __all__ = ["Workbench"]

@@ -10,7 +10,7 @@ from ._widget_base import BundledWidget
 from .matrix_view import matrix_data, render_matrix_html
 
 if TYPE_CHECKING:
-    from .ach import Analysis
+    from .workspace import Analysis
 
 __all__ = ["Matrix", "matrix_data"]  # matrix_data: from matrix_view (kept importable here)
 

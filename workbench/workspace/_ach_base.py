@@ -10,17 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from . import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
+from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_values import normalise_rating
-from .errors import StoreError
-from .store import now
-from .store import schema as s
-from .store.changes import ChangeSet, redo, undo
+from ..errors import StoreError
+from ..store import now
+from ..store import schema as s
+from ..store.changes import ChangeSet, redo, undo
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .workspace import Workspace
+    from .core import Workspace
 
 __all__ = ["AnalysisBase"]
 

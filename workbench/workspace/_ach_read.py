@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, select
 
-from . import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
+from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_base import AnalysisBase
 from .interchange import analysis_to_document, export_analysis
-from .store import schema as s
+from ..store import schema as s
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,10 +8,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from ._anchor import occurrences
-from ._folding import fold
-from .analysis import scales
-from .errors import StoreError
+from .._anchor import occurrences
+from .._folding import fold
+from ..analysis import scales
+from ..errors import StoreError
 
 __all__ = ["RATINGS", "WEIGHTS", "FLAGS", "KINDS", "INFO_CREDIBILITY", "normalise_rating"]
 

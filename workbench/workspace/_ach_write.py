@@ -10,14 +10,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from . import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
+from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_base import AnalysisBase
 from ._ach_values import (_clean_name, _flags, _info_credibility, _new_id, _pick_occurrence, _weight,
                           normalise_rating)
-from ._anchor import make_anchor
-from .errors import StoreError
-from .store import now
-from .store import schema as s
+from .._anchor import make_anchor
+from ..errors import StoreError
+from ..store import now
+from ..store import schema as s
 
 __all__ = ["AnalysisWriting"]
 

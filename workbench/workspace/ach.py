@@ -15,13 +15,13 @@ from sqlalchemy import select
 from ._ach_read import AnalysisReading
 from ._ach_values import FLAGS, RATINGS, WEIGHTS, _clean_name, _new_id, normalise_rating
 from ._ach_write import AnalysisWriting
-from .errors import StoreError
-from .store import now
-from .store import schema as s
-from .store.changes import ChangeSet
+from ..errors import StoreError
+from ..store import now
+from ..store import schema as s
+from ..store.changes import ChangeSet
 
 if TYPE_CHECKING:
-    from .workspace import Workspace
+    from .core import Workspace
 
 __all__ = ["Analysis", "create_analysis", "RATINGS", "normalise_rating", "WEIGHTS", "FLAGS"]
 
