@@ -19,16 +19,15 @@ __all__ = ["open_workspace", "Workspace", "Article", "Analysis", "show", "demo_s
 
 if TYPE_CHECKING:
     from .render.display import demo_sources, show
-    from .ach import Analysis
-    from .widgets.workbench import Workbench
     from .widgets.corpus_browser import CorpusBrowser
     from .widgets.entity_explorer import EntityExplorer
     from .widgets.matrix import Matrix
     from .widgets.reader import Reader
-    from .workspace import Article, Workspace, open_workspace
+    from .widgets.workbench import Workbench
+    from .workspace import Analysis, Article, Workspace, open_workspace
 
 _LAZY = {
-    "open_workspace": "workspace", "Workspace": "workspace", "Article": "workspace", "Analysis": "ach",
+    "open_workspace": "workspace", "Workspace": "workspace", "Article": "workspace", "Analysis": "workspace",
     "show": "render.display", "demo_sources": "render.display",
     "Workbench": "widgets.workbench", "Reader": "widgets.reader", "CorpusBrowser": "widgets.corpus_browser",
     "EntityExplorer": "widgets.entity_explorer", "Matrix": "widgets.matrix",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from .render.display import demo_sources
 
 if TYPE_CHECKING:
-    from .ach import Analysis
+    from .workspace import Analysis
     from .ingest import IngestResult
     from .workspace import Workspace
 

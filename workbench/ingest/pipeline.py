@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Connection, func, insert, select, text
 
-from ..entities import load_rules, materialise_add_rule
+from ..store.entity_rules import load_rules, materialise_add_rule
 from ..errors import InputError, StoreIOError
 from ..nlp import load_pipeline
 from ..store import schema as s

@@ -12,7 +12,7 @@ from .. import analysis as maths  # a lazy package: engines and charts load on f
 from .matrix import matrix_data, render_matrix_html
 
 if TYPE_CHECKING:
-    from ..ach import Analysis
+    from ..workspace import Analysis
 
 __all__ = ["analysis_section", "MONTE_CARLO_DRAWS"]
 

@@ -6,7 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..ach import Analysis
+    from ..workspace import Analysis
 
 __all__ = ["matrix_data", "render_matrix_html", "score_title", "confidence_line", "TEXT_WIDTH"]
 

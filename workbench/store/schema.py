@@ -212,7 +212,7 @@ entity_rules = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("action", String(16), nullable=False),  # merge | split | relabel | delete | add
-    Column("params", Text, nullable=False),        # JSON object, see workbench.entities
+    Column("params", Text, nullable=False),        # JSON object, see workbench.store.entity_rules
     Column("actor", String(200), nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("active", Integer, nullable=False, server_default="1"),

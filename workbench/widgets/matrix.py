@@ -10,7 +10,7 @@ from ._base import BundledWidget
 from ..render.matrix import matrix_data, render_matrix_html
 
 if TYPE_CHECKING:
-    from ..ach import Analysis
+    from ..workspace import Analysis
 
 __all__ = ["Matrix", "matrix_data"]  # matrix_data: from render.matrix (kept importable here)
 

@@ -14,8 +14,7 @@ from ..nlp import LABELS
 from ..render import render_article
 
 if TYPE_CHECKING:
-    from ..ach import Analysis
-    from ..workspace import Workspace
+    from ..workspace import Analysis, Workspace
 
 __all__ = ["Reader"]
 

@@ -14,8 +14,7 @@ from .reader import Reader
 from ..render import base_css
 
 if TYPE_CHECKING:
-    from ..ach import Analysis
-    from ..workspace import Workspace
+    from ..workspace import Analysis, Workspace
 
 __all__ = ["Workbench"]
 

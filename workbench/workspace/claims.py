@@ -5,13 +5,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from .store import schema as s
-from .nlp import find_claims
+from ..store import schema as s
+from ..nlp import find_claims
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .workspace import Workspace
+    from .core import Workspace
 
 __all__ = ["claims", "CLAIM_COLUMNS"]
 

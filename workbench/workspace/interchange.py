@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from .store import schema as s
-from . import analysis as maths  # a lazy package: document, achz, w3c load on first use
-from ._anchor import Match, find_quote, make_anchor
-from .store.changes import ChangeSet
-from ._json import JSONLimitError, load_json
-from ._paths import atomic_write
-from .errors import StoreError
-from .store import audit, now
+from ..store import schema as s
+from .. import analysis as maths  # a lazy package: document, achz, w3c load on first use
+from .._anchor import Match, find_quote, make_anchor
+from ..store.changes import ChangeSet
+from .._json import JSONLimitError, load_json
+from .._paths import atomic_write
+from ..errors import StoreError
+from ..store import audit, now
 
 if TYPE_CHECKING:
     from .ach import Analysis
-    from .workspace import Workspace
+    from .core import Workspace
 
 __all__ = ["analysis_to_document", "import_document", "read_analysis_file", "export_analysis", "FORMATS"]
 

@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
-from .store import schema as s
+from ..store import schema as s
 from .ach import Analysis, create_analysis
-from .analysis.scales import RELIABILITY_GRADES
+from ..analysis.scales import RELIABILITY_GRADES
 from .claims import claims as find_claims
-from .entities import EntityCorrections, apply_rules, load_rules
-from .errors import StoreError
-from .ingest import IngestResult, ingest, rerun_entities
+from .corrections import EntityCorrections, apply_rules, load_rules
+from ..errors import StoreError
+from ..ingest import IngestResult, ingest, rerun_entities
 from .interchange import import_document, read_analysis_file
-from .render import render_article
-from .render.report import write_report
-from .store import Store, audit
+from ..render import render_article
+from ..render.report import write_report
+from ..store import Store, audit
 
 if TYPE_CHECKING:
     import pandas as pd

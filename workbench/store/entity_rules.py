@@ -1,0 +1,121 @@
+"""The analyst's stored entity-correction rules, applied to mentions.
+
+Rules (merge, split, relabel, delete, add) are stored in order and applied on top of whatever
+any pipeline produced, every time mentions are read; an "add" rule also writes the analyst's
+mentions into the store (origin "analyst"). Kept in the store layer so both ingest (new
+articles get the analyst's added mentions) and the workspace can use them.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, insert, select
+
+from . import schema as s
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["RULE_ACTIONS", "MENTION_FIELDS", "load_rules", "apply_rules", "find_surface", "materialise_add_rule"]
+
+RULE_ACTIONS = ("merge", "split", "relabel", "delete", "add")
+MENTION_FIELDS = ["article_id", "start", "end", "label", "text", "canonical", "origin", "rule_id"]
+
+
+def load_rules(conn: Connection) -> list[dict[str, Any]]:
+    """Active correction rules in the order they were made."""
+    r = s.entity_rules
+    rows = conn.execute(select(r.c.id, r.c.action, r.c.params).where(r.c.active == 1).order_by(r.c.id)).all()
+    return [{"id": i, "action": a, **json.loads(p)} for i, a, p in rows]
+
+
+def apply_rules(frame: "pd.DataFrame", rules: list[dict[str, Any]]) -> "pd.DataFrame":
+    """Apply correction rules, in order, to a frame of mentions (``MENTION_FIELDS`` columns).
+
+    Mentions made by an "add" rule join at that rule's turn and push out the pipeline
+    mentions they overlap.
+    Returns:
+        The corrected frame, sorted by article and start.
+    """
+    import pandas as pd
+
+    if "rule_id" not in frame.columns:
+        frame = frame.assign(rule_id=None)
+    added = frame[frame["origin"] == "analyst"]
+    out = frame[frame["origin"] != "analyst"]
+    for rule in rules:
+        action = rule["action"]
+        if action == "add":
+            mine = added[added["rule_id"] == rule["id"]]
+            if len(mine):
+                out = _drop_overlaps(out, mine)
+                out = pd.concat([out, mine], ignore_index=True)
+            continue
+        mask = _scope(out, rule)
+        if action == "merge":
+            mask &= out["canonical"] == rule["source"]
+            out.loc[mask, "canonical"] = rule["target"]
+        elif action == "split":
+            mask &= (out["canonical"] == rule["canonical"]) & (out["text"] == rule["text"])
+            out.loc[mask, "canonical"] = rule["new"]
+            if rule.get("label"):
+                out.loc[mask, "label"] = rule["label"]
+        elif action == "relabel":
+            if rule.get("canonical") is not None:
+                mask &= out["canonical"] == rule["canonical"]
+            if rule.get("text") is not None:
+                mask &= out["text"] == rule["text"]
+            out.loc[mask, "label"] = rule["label"]
+        elif action == "delete":
+            if rule.get("text") is not None:
+                mask &= out["text"] == rule["text"]
+            if rule.get("canonical") is not None:
+                mask &= out["canonical"] == rule["canonical"]
+            if rule.get("label") is not None:
+                mask &= out["label"] == rule["label"]
+            if rule.get("start") is not None:
+                mask &= out["start"] == int(rule["start"])
+            out = out[~mask]
+    # Unconsumed analyst mentions (their rule was switched off) are not shown.
+    return out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _scope(frame: "pd.DataFrame", rule: dict[str, Any]) -> "pd.Series":
+    if rule.get("article_id"):
+        return frame["article_id"] == rule["article_id"]
+    return frame["article_id"].notna()
+
+
+def _drop_overlaps(frame: "pd.DataFrame", added: "pd.DataFrame") -> "pd.DataFrame":
+    keep = frame["article_id"].notna()
+    for article_id, group in added.groupby("article_id"):
+        same = frame["article_id"] == article_id
+        for start, end in zip(group["start"], group["end"]):
+            keep &= ~(same & (frame["start"] < end) & (frame["end"] > start))
+    return frame[keep]
+
+
+def find_surface(text: str, surface: str) -> list[tuple[int, int]]:
+    """Word-bounded, case-sensitive occurrences of ``surface`` in ``text``."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def materialise_add_rule(conn: Connection, rule_id: int, params: dict[str, Any],
+                         articles: list[tuple[str, str]]) -> int:
+    """Write the analyst mentions an "add" rule makes in the given (id, text) articles."""
+    rows = []
+    for article_id, text in articles:
+        if params.get("article_id") and params["article_id"] != article_id:
+            continue
+        spans = ([(int(params["start"]), int(params["end"]))] if params.get("start") is not None
+                 else find_surface(text, params["text"]))
+        for start, end in spans:
+            rows.append({"article_id": article_id, "start": start, "end": end, "label": params["label"],
+                         "text": text[start:end], "canonical": params["canonical"], "origin": "analyst",
+                         "fingerprint": "analyst", "rule_id": rule_id})
+    if rows:
+        conn.execute(insert(s.mentions), rows)
+    return len(rows)
