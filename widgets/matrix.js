@@ -110,8 +110,7 @@ function render({ model, el }) {
     tableBox.replaceChildren(h("table", { class: "wb-table wb-matrix-table" }, h("thead", {}, head), body, foot));
     tableBox.scrollTop = scrollTop;
     root.dataset.totalRows = String(list.length);
-    const confidence = d.confidence ? `Confidence: ${d.confidence.level}` + (d.confidence.override ? ` (set by ${d.confidence.override.by}; the rules give ${d.confidence.derived})` : "") + " — " + d.confidence.reasons.join("; ") : "";
-    summary.textContent = [confidence, d.assumption, d.disagreement, d.independence].filter(Boolean).join(" · ");
+    summary.textContent = [d.confidence_text, d.assumption, d.disagreement, d.independence].filter(Boolean).join(" · ");
     summary.dataset.confidence = d.confidence ? d.confidence.level : "";
     root.dataset.renderMs = String(Math.round(performance.now() - t0));
   }

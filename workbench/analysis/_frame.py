@@ -44,6 +44,7 @@ import pandas as pd
 
 from .scales import (
     RATINGS,
+    RELIABILITY_ORDER,
     WEIGHT_LEVELS,
     WEIGHT_VALUES,
     normalise_info_credibility,
@@ -58,7 +59,6 @@ __all__ = ["EvidenceMatrix", "FrameLike", "evidence_matrix", "validate_frame", "
 REQUIRED_COLUMNS = ("evidence", "hypothesis", "rating")
 ITEM_COLUMNS = ("credibility", "relevance", "info_credibility", "reliability", "group", "origin", "date")
 NO_VOTE = -1
-_RELIABILITY_ORDER = ("A", "B", "C", "D", "E", "F")
 
 
 @dataclass(frozen=True, eq=False)
@@ -416,7 +416,7 @@ def evidence_matrix(data: FrameLike, hypotheses: Sequence[str] | None = None) ->
         votes=votes,
         credibility=np.array([WEIGHT_LEVELS.index(c) for c in credibility], dtype=np.int8),
         relevance=np.array([WEIGHT_LEVELS.index(r) for r in relevance], dtype=np.int8),
-        reliability=np.array([-1 if g is None else _RELIABILITY_ORDER.index(g) for g in reliability], dtype=np.int8),
+        reliability=np.array([-1 if g is None else RELIABILITY_ORDER.index(g) for g in reliability], dtype=np.int8),
         info_credibility=np.array([0 if g is None else g for g in info], dtype=np.int8),
         groups=tuple(groups),
         group_index=group_index,
@@ -467,7 +467,7 @@ def validate_frame(data: pd.DataFrame, hypotheses: Sequence[str] | None = None) 
     out["hypothesis"] = pd.Categorical(out["hypothesis"].astype(str), categories=list(matrix.hypotheses))
     out["credibility"] = np.array(WEIGHT_LEVELS, dtype=object)[matrix.credibility[items]]
     out["relevance"] = np.array(WEIGHT_LEVELS, dtype=object)[matrix.relevance[items]]
-    reliability = np.array(list(_RELIABILITY_ORDER) + [None], dtype=object)
+    reliability = np.array(list(RELIABILITY_ORDER) + [None], dtype=object)
     out["reliability"] = reliability[matrix.reliability[items]]
     out["info_credibility"] = pd.array([None if g == 0 else int(g) for g in matrix.info_credibility[items]],
                                        dtype="Int64")

@@ -48,6 +48,7 @@ from .scales import (
     INFO_CREDIBILITY_FACTORS,
     RATINGS,
     RELIABILITY_FACTORS,
+    RELIABILITY_ORDER,
     UNGRADED_RULES,
     normalise_ungraded,
 )
@@ -89,9 +90,6 @@ def log_likelihood_table(strength: np.ndarray) -> np.ndarray:
     return np.log(2.0) - np.logaddexp(0.0, -scaled)
 
 
-_RELIABILITY_ORDER = ("A", "B", "C", "D", "E", "F")
-
-
 def admiralty_strength(matrix: EvidenceMatrix, ungraded: str | None = None) -> np.ndarray:
     """Each item's discount from its Admiralty grades: reliability × information credibility, (E,).
 
@@ -100,7 +98,7 @@ def admiralty_strength(matrix: EvidenceMatrix, ungraded: str | None = None) -> n
         ungraded: the rule for a source without a reliability grade (``scales.UNGRADED_RULES``).
     """
     ungraded_factor = UNGRADED_RULES[normalise_ungraded(ungraded)]
-    reliability = np.array([RELIABILITY_FACTORS[g] for g in _RELIABILITY_ORDER] + [ungraded_factor])
+    reliability = np.array([RELIABILITY_FACTORS[g] for g in RELIABILITY_ORDER] + [ungraded_factor])
     info = np.array([INFO_CREDIBILITY_FACTORS[None]] + [INFO_CREDIBILITY_FACTORS[g] for g in range(1, 7)])
     return reliability[matrix.reliability] * info[matrix.info_credibility]
 

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CONFIDENCE_LEVELS", "Confidence", "assess_confidence", "normalise_confidence"]
+__all__ = ["CONFIDENCE_LEVELS", "Confidence", "assess_confidence", "normalise_confidence", "stated_level"]
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("low", "moderate", "high")
 _GOOD_GRADES = frozenset("ABC")
@@ -70,11 +70,8 @@ class Confidence:
         return self.override_note is not None
 
     def sentence(self) -> str:
-        """One line, e.g. "Confidence: low (derived: low) — only one independent origin …"."""
-        head = f"Confidence: {self.level}"
-        if self.overridden:
-            head += f" (set by {self.overridden_by or 'an analyst'}; the rules give {self.derived})"
-        return head + (" — " + "; ".join(self.reasons) if self.reasons else "")
+        """One line, e.g. "Confidence: low — only one independent origin …"."""
+        return f"Confidence: {stated_level(self.to_dict())}" + (" — " + "; ".join(self.reasons) if self.reasons else "")
 
     def with_override(self, level: str | None, note: str | None, analyst: str | None = None) -> Confidence:
         """A copy with an analyst's override (None level = no override)."""
@@ -85,6 +82,16 @@ class Confidence:
     def to_dict(self) -> dict[str, Any]:
         return {"level": self.level, "derived": self.derived, "reasons": list(self.reasons),
                 "override": None if not self.overridden else {"note": self.override_note, "by": self.overridden_by}}
+
+
+def stated_level(payload: Mapping[str, Any]) -> str:
+    """The level as stated, from ``Confidence.to_dict()``: "low", or with an analyst's override
+    "moderate (set by ana: imagery held offline; the rules give low)"."""
+    override = payload.get("override")
+    if not override:
+        return payload["level"]
+    return (f"{payload['level']} (set by {override.get('by') or 'an analyst'}: {override['note']}; "
+            f"the rules give {payload['derived']})")
 
 
 def _lower(current: str, cap: str) -> str:

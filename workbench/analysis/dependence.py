@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from ._engine import spread
+
 __all__ = ["DEPENDENCE_SETTINGS", "DEFAULT_DEPENDENCE", "normalise_dependence", "dependence_words",
            "origin_ranks", "origin_weights", "removal_deltas", "origin_sums"]
 
@@ -75,12 +77,6 @@ def dependence_words(dependence: float) -> str:
     return f"items of one origin damped: each further item counts {dependence:g}× the one before"
 
 
-def _spread(values: np.ndarray) -> np.ndarray:
-    if values.shape[1] == 0:
-        return np.zeros(values.shape[0])
-    return values.max(axis=1) - values.min(axis=1)
-
-
 def origin_ranks(contributions: np.ndarray, group_origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rank of each group within its origin, strongest first.
 
@@ -92,7 +88,7 @@ def origin_ranks(contributions: np.ndarray, group_origin: np.ndarray) -> tuple[n
         (rank (G,), order): ``order`` lists groups by origin, then by falling strength (ties
         keep group order); ``rank[g]`` is 0 for the most diagnostic group of its origin.
     """
-    strength = _spread(contributions)
+    strength = spread(contributions)
     order = np.lexsort((np.arange(len(strength)), -strength, group_origin))
     sorted_origin = group_origin[order]
     starts = np.flatnonzero(np.r_[True, sorted_origin[1:] != sorted_origin[:-1]]) if len(order) else order
@@ -144,7 +140,6 @@ def _segment_suffix(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) ->
     """Inclusive suffix sums of the rows of ``values`` within each [start, end) segment."""
     reversed_cumsum = np.cumsum(values[::-1], axis=0)[::-1]
     # subtract what lies beyond each segment's end
-    beyond = np.zeros_like(values)
     segment_of = np.repeat(np.arange(len(starts)), ends - starts)
     tail = np.vstack([reversed_cumsum[1:], np.zeros((1, values.shape[1]))])   # Σ_{i>row}
     end_tail = tail[ends - 1]                                                  # Σ beyond segment end

@@ -26,6 +26,7 @@ __all__ = [
     "WEIGHT_VALUES",
     "normalise_weight",
     "RELIABILITY_GRADES",
+    "RELIABILITY_ORDER",
     "RELIABILITY_FACTORS",
     "normalise_reliability",
     "INFO_CREDIBILITY_GRADES",
@@ -84,6 +85,8 @@ RELIABILITY_GRADES: dict[str, str] = {
     "E": "unreliable",
     "F": "reliability cannot be judged",
 }
+#: The reliability grades in order, A first: a grade's position is its code in compiled matrices.
+RELIABILITY_ORDER: tuple[str, ...] = tuple(RELIABILITY_GRADES)
 INFO_CREDIBILITY_GRADES: dict[int, str] = {
     1: "confirmed by other sources",
     2: "probably true",

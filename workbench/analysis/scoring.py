@@ -28,7 +28,7 @@ from .confidence import Confidence, assess_confidence
 from .dependence import dependence_words, normalise_dependence, origin_ranks, origin_sums
 from .icd203 import likelihood_band, percent_range, range_words
 from .open_synthesis import _consistency, population_std
-from .scales import RELIABILITY_GRADES, normalise_ungraded
+from .scales import RELIABILITY_ORDER, normalise_ungraded
 from .sensitivity import leave_one_out  # sensitivity builds on the engines, not on Scores
 
 __all__ = ["Scores", "score", "disagreement_message", "INDEPENDENCE_NOTE", "DEPENDENCE_NOTE"]
@@ -38,7 +38,6 @@ INDEPENDENCE_NOTE = ("Items sharing a group are syndicated copies of one story: 
 DEPENDENCE_NOTE = ("Items sharing an origin (one outlet, one article with its copies, or items marked "
                    "'same origin') are not independent observations. The Bayesian posterior is shown as a "
                    "range from one observation per origin to every item independent.")
-_GRADE_ORDER = tuple(RELIABILITY_GRADES)
 
 
 def _json_number(value: Any) -> float | int | None:
@@ -290,4 +289,4 @@ def _origin_grades(units: EvidenceMatrix, chosen: np.ndarray) -> list[str | None
     best = np.full(units.n_origins, 99)
     graded = units.reliability >= 0
     np.minimum.at(best, units.origin_index[graded], units.reliability[graded].astype(int))
-    return [None if best[o] == 99 else _GRADE_ORDER[best[o]] for o in np.flatnonzero(chosen)]
+    return [None if best[o] == 99 else RELIABILITY_ORDER[best[o]] for o in np.flatnonzero(chosen)]

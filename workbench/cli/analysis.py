@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..analysis.confidence import stated_level
 from ..errors import WorkbenchError
 from ._common import echo_json, open_workspace, records, refused
 from ._options import (FILE, analysis_option, dependence_option, format_option, output_option, ungraded_option,
@@ -86,9 +87,7 @@ def score_lines(result: dict[str, Any]) -> list[str]:
         lines.append(f"\nengines disagree: {result['disagreement']}")
     confidence = result.get("confidence")
     if confidence:
-        lines.append(f"\nconfidence: {confidence['level']}"
-                     + (f" (set by {confidence['override']['by']}: {confidence['override']['note']}; "
-                        f"the rules give {confidence['derived']})" if confidence.get("override") else ""))
+        lines.append(f"\nconfidence: {stated_level(confidence)}")
         lines.extend(f"   - {reason}" for reason in confidence["reasons"])
     return lines
 

@@ -9,6 +9,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from .. import analysis as maths  # a lazy package: engines and charts load on first use
+from ..analysis.confidence import stated_level
 from .matrix import matrix_data, render_matrix_html
 
 if TYPE_CHECKING:
@@ -120,10 +121,7 @@ def _confidence_block(confidence: dict[str, Any] | None) -> str:
     """Confidence, stated apart from likelihood, with its reasons and any override."""
     if not confidence:
         return ""
-    override = confidence.get("override")
-    head = f"Confidence: {confidence['level']}"
-    if override:
-        head += f" (set by {override['by'] or 'an analyst'}: {override['note']}; the rules give {confidence['derived']})"
+    head = f"Confidence: {stated_level(confidence)}"
     reasons = "".join(f"<li>{escape(r)}</li>" for r in confidence["reasons"])
     return (f'<div class="wb-confidence wb-confidence-{escape(confidence["level"])}"><p><strong>{escape(head)}</strong>'
             f"</p><ul>{reasons}</ul></div>")

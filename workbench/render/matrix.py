@@ -5,6 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ..analysis.confidence import stated_level
+
 if TYPE_CHECKING:
     from ..workspace import Analysis
 
@@ -26,7 +28,8 @@ def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
         {"hypotheses": [{id, name, label}], "rows": [...], "engines": [{name, title, scores,
         leaders, words, range, origins, single_origin, format}], "disagreement": str | None,
         "independence": str | None, "assumption": str | None, "confidence": {level, derived,
-        reasons, override} | None} with hypotheses and scores keyed by hypothesis id.
+        reasons, override} | None, "confidence_text": str} with hypotheses and scores keyed by
+        hypothesis id.
     """
 
     hyps = analysis.hypotheses
@@ -83,7 +86,8 @@ def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
             "diagnosticity": diagnosticity.get(label, {}), "linchpin": linchpins.get(label, []),
         })
     return {"hypotheses": hyp_rows, "rows": rows, "engines": engines, "disagreement": disagreement,
-            "independence": independence, "assumption": assumption, "confidence": confidence}
+            "independence": independence, "assumption": assumption, "confidence": confidence,
+            "confidence_text": confidence_line({"confidence": confidence})}
 
 
 def score_title(engine: dict[str, Any], hypothesis_id: str) -> str:
@@ -100,10 +104,7 @@ def confidence_line(data: dict[str, Any]) -> str:
     confidence = data.get("confidence")
     if not confidence:
         return ""
-    head = f"Confidence: {confidence['level']}"
-    if confidence.get("override"):
-        head += f" (set by {confidence['override']['by']}; the rules give {confidence['derived']})"
-    return head + " — " + "; ".join(confidence["reasons"])
+    return f"Confidence: {stated_level(confidence)} — " + "; ".join(confidence["reasons"])
 
 
 def render_matrix_html(data: dict[str, Any]) -> str:
