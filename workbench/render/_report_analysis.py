@@ -30,9 +30,8 @@ def analysis_section(analysis: "Analysis", *, evidence_anchor: dict[str, str], v
         views: ``analysis.views()`` when the caller already read them.
     """
     info = analysis.info
-    settings = analysis.settings
-    override = (info.get("confidence"), info.get("confidence_note"), info.get("confidence_by")) \
-        if info.get("confidence") else None
+    settings = analysis.scoring_options(info)
+    override = settings.pop("confidence")
     names = list(analysis.hypotheses["name"])
     evidence, frame = views if views is not None else analysis.views()  # every engine below works on this frame
     parts = [f'<section class="wb-analysis" id="analysis-{escape(analysis.id)}">',

@@ -64,10 +64,19 @@ class AnalysisBase:
     def settings(self) -> dict[str, Any]:
         """The analysis's scoring settings: ``dependence`` (0 = one observation per origin … 1 =
         every item independent) and ``ungraded`` (the rule for ungraded sources)."""
-        stored = self.info.get("settings")
+        options = self.scoring_options()
+        return {"dependence": options["dependence"], "ungraded": options["ungraded"]}
+
+    def scoring_options(self, info: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What ``analysis.score`` takes from this analysis, from one read of its row (or ``info``):
+        ``dependence``, ``ungraded`` and ``confidence`` (the analyst's override, or None)."""
+        info = self.info if info is None else info
+        stored = info.get("settings")
         values = json.loads(stored) if stored else {}
+        override = ((info["confidence"], info.get("confidence_note"), info.get("confidence_by"))
+                    if info.get("confidence") else None)
         return {"dependence": values.get("dependence", maths.DEFAULT_DEPENDENCE),
-                "ungraded": values.get("ungraded", maths.DEFAULT_UNGRADED)}
+                "ungraded": values.get("ungraded", maths.DEFAULT_UNGRADED), "confidence": override}
 
     # -- history --------------------------------------------------------------------------
     def undo(self) -> str | None:

@@ -83,10 +83,7 @@ class AnalysisReading(AnalysisBase):
 
         Options override the analysis's settings (``dependence``, ``ungraded``) for this call.
         """
-        info = self.info
-        options = {**self.settings, **options}
-        options.setdefault("confidence", (info.get("confidence"), info.get("confidence_note"), info.get("confidence_by"))
-                           if info.get("confidence") else None)
+        options = {**self.scoring_options(), **options}
         return maths.score(self.frame(), hypotheses=list(self.hypotheses["name"]), **options)
 
     def leave_one_out(self, **options: Any) -> Any:
