@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._frame import NO_VOTE, EvidenceMatrix
+from ._matrix import NO_VOTE, EvidenceMatrix
 from .scales import RATINGS
 
 __all__ = ["Draws", "eligible_votes", "sample_draws"]

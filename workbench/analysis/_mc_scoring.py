@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from ._engine import ENGINE_NAMES, top_mask
-from ._frame import EvidenceMatrix
+from ._matrix import EvidenceMatrix
 from ._mc_draws import Draws, eligible_votes, sample_draws
 from ._registry import engine_parts
 from .bayes import admiralty_strength, log_likelihood_table

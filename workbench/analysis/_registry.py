@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ._engine import ENGINE_NAMES, EngineParts
-from ._frame import EvidenceMatrix
+from ._matrix import EvidenceMatrix
 from .bayes import bayes_parts
 from .open_synthesis import open_synthesis_parts
 from .parc import parc_parts
