@@ -16,12 +16,10 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "workbench"
 
-# Internal modules that exist to wrap a heavy third-party library: importing one *is* importing
-# that library, so they are imported where it is first needed (a lazy third-party import).
-LAZY_WRAPPERS = {
-    ("workbench.nlp._loader", "workbench.nlp._component"),    # the spaCy component: loads spaCy
-    ("workbench.analysis.charts", "workbench.analysis._literal"),  # a matplotlib Figure: loads matplotlib
-}
+# Internal modules that exist to wrap a heavy third-party library and so may be imported where
+# it is first needed. None is left: the spaCy component imports spaCy lazily itself, and the
+# charts module (which needs matplotlib's Figure) is what the analysis package loads lazily.
+LAZY_WRAPPERS: set[tuple[str, str]] = set()
 # The CLI imports a command's heavy machinery when that command runs, so ``workbench --help``
 # and a typo answer at once: the workspace (spaCy's wrapper, the store, ingest, the report),
 # the demo (the same) and the notebook runner and exporter (nbconvert, seconds to import).
