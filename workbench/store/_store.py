@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 import threading
+import uuid
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, delete, false, func, insert, select
+from sqlalchemy import ColumnElement, Connection, create_engine, delete, false, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from . import schema as s
@@ -36,7 +37,7 @@ from .._paths import absolute, check_output, os_problem, register_workspace, sta
 from .sqlite import BUSY_SECONDS, identify, sqlite_engine, sqlite_problem
 from ..errors import StoreError, StoreIOError
 
-__all__ = ["Store", "now", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "CHECKPOINT_DELAY"]
+__all__ = ["Store", "now", "new_id", "resolve_id", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "CHECKPOINT_DELAY"]
 
 CHECKPOINT_DELAY = 0.5
 """Seconds after a write before its log is folded into the file (a checkpoint costs two fsyncs:
@@ -47,6 +48,39 @@ _LIVE: "weakref.WeakSet[Store]" = weakref.WeakSet()
 def now() -> str:
     """The current UTC time as ISO 8601 with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    """A fresh row id for an analysis, hypothesis or evidence item: 12 random hex digits."""
+    return uuid.uuid4().hex[:12]
+
+
+def resolve_id(conn: Connection, column: ColumnElement[str], ident: str, what: str, *, min_prefix: int = 1) -> str:
+    """The id an analyst means: ``ident`` itself, else the one id it is a prefix of.
+
+    Args:
+        conn: an open connection.
+        column: the id column to look in (e.g. ``schema.articles.c.id``).
+        ident: an id or a unique prefix (surrounding spaces ignored).
+        what: the row's kind for messages ("article", "analysis").
+        min_prefix: the shortest prefix accepted.
+
+    Returns:
+        The full id.
+
+    Raises:
+        StoreError: one line: the prefix matches several ids, or nothing matches.
+    """
+    ident = str(ident).strip()
+    if conn.execute(select(column).where(column == ident)).first():
+        return ident
+    if ident and len(ident) >= min_prefix:
+        matches = conn.execute(select(column).where(column.startswith(ident, autoescape=True)).limit(2)).scalars().all()
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise StoreError(f"{what} {ident!r}: prefix matches more than one {what}")
+    raise StoreError(f"{what} {ident!r}: not in this workspace")
 
 
 class Store:

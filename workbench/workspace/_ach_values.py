@@ -4,7 +4,6 @@ Each check turns a bad value into a one-line ``StoreError`` naming the input and
 """
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +11,7 @@ from .._anchor import occurrences
 from .._folding import fold
 from ..analysis import scales
 from ..errors import StoreError
+from ..store import new_id as _new_id  # noqa: F401  (the one id maker; ach and _ach_write import it from here)
 
 __all__ = ["RATINGS", "WEIGHTS", "FLAGS", "KINDS", "INFO_CREDIBILITY", "normalise_rating"]
 
@@ -63,10 +63,6 @@ def _info_credibility(value: Any) -> int | None:
     if number not in INFO_CREDIBILITY or str(value).strip() not in (str(number),):
         raise StoreError(f"information credibility {value!r}: must be 1-6 (1 confirmed … 5 improbable, 6 cannot be judged)")
     return number
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex[:12]
 
 
 def _pick_occurrence(text: str, quote: str, where: str, *, prefix: str | None, suffix: str | None,

@@ -21,7 +21,7 @@ from ..ingest import IngestResult, ingest, rerun_entities
 from .interchange import import_document, read_analysis_file
 from ..render import render_article
 from ..render.report import write_report
-from ..store import Store, audit
+from ..store import Store, audit, resolve_id
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -242,17 +242,8 @@ class Workspace(EntityCorrections):
 
     def analysis(self, analysis_id: str) -> "Analysis":
         """Open an analysis by id or unique prefix."""
-        an = s.analyses
-        ident = str(analysis_id).strip()
         with self.store.read() as conn:
-            matches = conn.execute(select(an.c.id).where(an.c.id.like(ident.replace("%", "") + "%")).limit(2)).scalars().all()
-        if ident in matches:
-            return Analysis(self, ident)
-        if len(matches) == 1 and ident:
-            return Analysis(self, matches[0])
-        if len(matches) > 1:
-            raise StoreError(f"analysis {ident!r}: prefix matches more than one analysis")
-        raise StoreError(f"analysis {ident!r}: not in this workspace")
+            return Analysis(self, resolve_id(conn, s.analyses.c.id, analysis_id, "analysis"))
 
     # -- output -------------------------------------------------------------------------
     def report(self, path: str | os.PathLike[str], *, title: str | None = None,
@@ -288,17 +279,7 @@ class Workspace(EntityCorrections):
     # -- internals ----------------------------------------------------------------------
     @staticmethod
     def _resolve(conn, article_id: str) -> str:  # noqa: ANN001
-        a = s.articles
-        ident = str(article_id).strip()
-        if conn.execute(select(a.c.id).where(a.c.id == ident)).first():
-            return ident
-        if len(ident) >= 4:
-            matches = conn.execute(select(a.c.id).where(a.c.id.like(ident.replace("%", "") + "%")).limit(2)).scalars().all()
-            if len(matches) == 1:
-                return matches[0]
-            if len(matches) > 1:
-                raise StoreError(f"article {ident!r}: prefix matches more than one article")
-        raise StoreError(f"article {ident!r}: not in this workspace")
+        return resolve_id(conn, s.articles.c.id, article_id, "article", min_prefix=4)
 
     @staticmethod
     def _mentions(conn, article_id: str | None) -> list[dict[str, Any]]:  # noqa: ANN001

@@ -15,7 +15,7 @@ from ..store.changes import ChangeSet
 from .._json import JSONLimitError, load_json
 from .._paths import atomic_write
 from ..errors import StoreError
-from ..store import audit, now
+from ..store import audit, new_id, now
 
 if TYPE_CHECKING:
     from .ach import Analysis
@@ -130,7 +130,7 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
         except ValueError as exc:
             raise StoreError(f"{name}: {exc}") from None
     info = doc["analysis"]
-    aid = info.get("id") or _new_id()
+    aid = info.get("id") or new_id()
     stamp = now()
     with ws.store.transaction() as conn:
         if conn.execute(select(s.analyses.c.id).where(s.analyses.c.id == aid)).first():
@@ -185,7 +185,7 @@ def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
                 for i in range(0, len(ids), _IN_SLICE))
     if not taken:
         return doc
-    new = {old: _new_id() for old in (*hyp_ids, *ev_ids)}
+    new = {old: new_id() for old in (*hyp_ids, *ev_ids)}
     return {**doc,
             "hypotheses": [{**h, "id": new[h["id"]]} for h in doc["hypotheses"]],
             "evidence": [{**e, "id": new[e["id"]]} for e in doc["evidence"]],
@@ -282,11 +282,5 @@ def _payload(doc: dict[str, Any], fmt: str) -> bytes:
         urls = {e["article_id"]: e["url"] for e in doc["evidence"] if e["article_id"]}
         return json.dumps(maths.to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
     return maths.matrix_csv(doc).encode("utf-8")
-
-
-def _new_id() -> str:
-    import uuid
-
-    return uuid.uuid4().hex[:12]
 
 
