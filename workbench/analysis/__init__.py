@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .scoring import Scores, score
     from .sensitivity import LeaveOneOut, leave_one_out, rating_perturbation, tornado
     from .team import (Disagreements, analyst_frame, analyst_frames, analysts_of, consensus_frame,
-                       consensus_matrix, disagreements, team_score)
+                       consensus_matrix, consensus_ratings, disagreements, team_score)
     from .w3c import to_web_annotations
 
 _LAZY = {
@@ -60,7 +60,7 @@ _LAZY = {
     "tornado": "sensitivity",
     "to_web_annotations": "w3c",
     "Disagreements": "team", "analyst_frame": "team", "analyst_frames": "team", "analysts_of": "team",
-    "consensus_frame": "team", "consensus_matrix": "team", "disagreements": "team", "team_score": "team",
+    "consensus_frame": "team", "consensus_matrix": "team", "consensus_ratings": "team", "disagreements": "team", "team_score": "team",
 }
 __all__ = sorted(_LAZY)
 

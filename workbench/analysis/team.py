@@ -34,7 +34,7 @@ from .scales import OPEN_SYNTHESIS_VOTES, RATINGS
 from .scoring import Scores, score
 
 __all__ = ["TEAM", "analysts_of", "analyst_frame", "analyst_frames", "consensus_matrix", "consensus_frame",
-           "team_score", "Disagreements", "disagreements"]
+           "consensus_ratings", "team_score", "Disagreements", "disagreements"]
 
 TEAM = "team"
 """The name of the team's view (no analyst may take it)."""
@@ -232,7 +232,8 @@ def disagreements(data: FrameLike, *, hypotheses: Sequence[str] | None = None, *
     split = (n_rated > 1) & (first != last)
 
     e_idx, h_idx = np.nonzero(split)
-    order = np.lexsort((h_idx, e_idx, -std[e_idx, h_idx], -spread[e_idx, h_idx]))
+    # rounded for the order: equal spreads computed from other means differ in the last bits
+    order = np.lexsort((h_idx, e_idx, -np.round(std[e_idx, h_idx], 9), -spread[e_idx, h_idx]))
     e_idx, h_idx = e_idx[order], h_idx[order]
     labels = np.array([*RATINGS, None], dtype=object)
     consensus = consensus_codes(votes)
@@ -260,3 +261,36 @@ def disagreements(data: FrameLike, *, hypotheses: Sequence[str] | None = None, *
              .sort_values(["total_spread", "max_spread", "split_cells"], ascending=False, kind="stable")
              .reset_index(drop=True))
     return Disagreements(cells.reset_index(drop=True), items, leaders)
+
+
+def consensus_ratings(rated: pd.DataFrame) -> pd.DataFrame:
+    """The consensus of the ratings given: one row per cell someone rated.
+
+    Args:
+        rated: ``evidence``, ``hypothesis``, ``analyst``, ``rating`` (canonical codes, one row
+            per rating given; cells nobody rated have no row).
+
+    Returns:
+        ``evidence``, ``hypothesis``, ``rating`` (the consensus), cells in order of first rating.
+
+    Raises:
+        ValueError: a rating that is not a canonical code, or a cell rated twice by one analyst.
+    """
+    if rated.empty:
+        return pd.DataFrame({"evidence": [], "hypothesis": [], "rating": []}, dtype=object)
+    cell_keys = pd.MultiIndex.from_arrays([rated["evidence"].astype(str), rated["hypothesis"].astype(str)])
+    cell_codes, cells = pd.factorize(cell_keys)
+    analyst_codes, analysts = pd.factorize(rated["analyst"].astype(str))
+    codes = pd.Index(RATINGS).get_indexer(rated["rating"])
+    if (codes < 0).any():
+        raise ValueError(f"rating {rated['rating'].iloc[int(np.flatnonzero(codes < 0)[0])]!r} is not one of "
+                         f"{', '.join(RATINGS)}")
+    slots = analyst_codes * len(cells) + cell_codes
+    if np.bincount(slots).max() > 1:
+        raise ValueError("a cell is rated more than once by one analyst")
+    votes = np.full(len(analysts) * len(cells), NO_VOTE, dtype=np.int8)
+    votes[slots] = codes
+    consensus = consensus_codes(votes.reshape(len(analysts), 1, len(cells)))[0]
+    return pd.DataFrame({"evidence": cells.get_level_values(0).to_numpy(dtype=object),
+                         "hypothesis": cells.get_level_values(1).to_numpy(dtype=object),
+                         "rating": np.array(RATINGS, dtype=object)[consensus]})
