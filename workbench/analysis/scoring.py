@@ -277,8 +277,8 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
     if linchpins:
         found = leave_one_out(matrix, priors=priors, dependence=factor, ungraded=rule).linchpins
         if crowd is not None:
-            found = {**found, "open_synthesis": leave_one_out(crowd, priors=priors, dependence=factor,
-                                                              ungraded=rule).linchpins["open_synthesis"]}
+            found = {**found, "open_synthesis": leave_one_out(crowd, priors=priors, dependence=factor, ungraded=rule,
+                                                              engines=("open_synthesis",)).linchpins["open_synthesis"]}
         result = result.with_linchpins(found)
     derived = assess_confidence(
         leader=leaders["bayes"][0], supporting_origins=min(support.values()) if support else 0,
