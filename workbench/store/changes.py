@@ -27,7 +27,8 @@ __all__ = ["ChangeSet", "undo", "redo", "TABLES", "KEYS", "IGNORED", "apply_ops"
 
 TABLES: dict[str, Table] = {t.name: t for t in (s.analyses, s.hypotheses, s.evidence, s.ratings)}
 KEYS: dict[str, tuple[str, ...]] = {
-    "analyses": ("id",), "hypotheses": ("id",), "evidence": ("id",), "ratings": ("evidence_id", "hypothesis_id"),
+    "analyses": ("id",), "hypotheses": ("id",), "evidence": ("id",),
+    "ratings": ("evidence_id", "hypothesis_id", "analyst"),   # each analyst's rating of a cell (schema step 8)
 }
 IGNORED = frozenset({"updated_at"})
 """Columns a change touches without recording them (timestamps of the latest edit)."""
@@ -47,12 +48,13 @@ def _where(table: Table, key: dict[str, Any]):  # noqa: ANN202
 
 
 def row_key(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
-    """The primary key of a recorded row, as a tuple."""
-    return tuple(row[k] for k in KEYS[table_name])
+    """The primary key of a recorded row, as a tuple (a rating recorded before schema step 8 has
+    no analyst: None)."""
+    return tuple(row.get(k) for k in KEYS[table_name])
 
 
 def _key(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in KEYS[table.name]}
+    return {k: row.get(k) for k in KEYS[table.name]}
 
 
 def same_row(current: dict[str, Any] | None, recorded: dict[str, Any] | None) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import case, select
 
 from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_base import AnalysisBase
+from ._ach_views import view_ratings
 from .interchange import analysis_to_document, export_analysis
 from ..store import schema as s
 
@@ -28,19 +29,22 @@ class AnalysisReading(AnalysisBase):
         """Evidence items with their anchors, weights, source grades and ratings (one column per hypothesis)."""
         return self._evidence_view(self._snapshot())
 
-    def frame(self) -> "pd.DataFrame":
+    def frame(self, view: str | None = None) -> "pd.DataFrame":
         """The tidy frame for the scoring engines: one row per (evidence, hypothesis).
+
+        ``view`` says whose ratings: "team" (default: the analysts' consensus), "mine" or an
+        analyst's name (see ``analysts``).
 
         Columns: evidence (label), hypothesis (name), rating (None where unrated), credibility,
         relevance, info_credibility, reliability, group (syndicated copies of one story share
         it), origin (items of one outlet, one article family or one analyst-marked set share
         it), date.
         """
-        return self._frame_view(self._snapshot())
+        return self._frame_view(self._snapshot(view))
 
-    def views(self) -> tuple["pd.DataFrame", "pd.DataFrame"]:
-        """``(evidence, frame())`` from one read, for callers that need both."""
-        snapshot = self._snapshot()
+    def views(self, view: str | None = None) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+        """``(evidence, frame())`` from one read, for callers that need both (``view``: see ``frame``)."""
+        snapshot = self._snapshot(view)
         return self._evidence_view(snapshot), self._frame_view(snapshot)
 
     @staticmethod
@@ -100,9 +104,9 @@ class AnalysisReading(AnalysisBase):
         return maths.monte_carlo(self.frame(), draws=draws, seed=seed, hypotheses=list(self.hypotheses["name"]),
                            **{**self.settings, **options})
 
-    def matrix(self) -> "pd.DataFrame":
-        """The matrix: evidence rows, hypothesis columns, ratings as values."""
-        frame = self.evidence
+    def matrix(self, view: str | None = None) -> "pd.DataFrame":
+        """The matrix: evidence rows, hypothesis columns, ratings as values (``view``: see ``frame``)."""
+        frame = self._evidence_view(self._snapshot(view))
         names = list(self.hypotheses["name"])
         return frame.set_index("label")[["exact", "note", "credibility", "relevance", *names]]
 
@@ -117,9 +121,17 @@ class AnalysisReading(AnalysisBase):
     def _evidence_rows(self) -> list[dict[str, Any]]:
         return self._snapshot()[0].to_dict("records")
 
-    def _snapshot(self) -> tuple["pd.DataFrame", "pd.DataFrame", "pd.DataFrame"]:
+    def _snapshot(self, view: str | None = None) -> tuple["pd.DataFrame", "pd.DataFrame", "pd.DataFrame"]:
         """One consistent read: evidence items (with source grade, copy and independence group),
-        hypotheses, and the ratings as an items × hypotheses frame ("NA" where unrated)."""
+        hypotheses, and the ratings of ``view`` (see ``frame``) as an items × hypotheses frame
+        (None where unrated)."""
+        items, rated = self._read_rows()
+        hyps = self.hypotheses
+        return self._assemble(items, hyps, view_ratings(rated, view, self.ws.actor, self.id))
+
+    def _read_rows(self) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+        """The raw evidence rows and every analyst's ratings (evidence_id, hypothesis_id, analyst,
+        rating), from one read."""
         import pandas as pd
 
         e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
@@ -134,9 +146,16 @@ class AnalysisReading(AnalysisBase):
             result = conn.execute(query)
             # object columns: offsets and grades stay ints (None where absent), not floats
             items = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()), dtype=object)
-            rated = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.rating)
+            rated = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.analyst, r.c.rating)
                                  .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == self.id)).all()
-        hyps = self.hypotheses
+        return items, pd.DataFrame([tuple(x) for x in rated], columns=["evidence_id", "hypothesis_id", "analyst",
+                                                                       "rating"], dtype=object)
+
+    @staticmethod
+    def _assemble(items: "pd.DataFrame", hyps: "pd.DataFrame",
+                  ratings: "pd.DataFrame") -> tuple["pd.DataFrame", "pd.DataFrame", "pd.DataFrame"]:
+        """The snapshot from the raw evidence rows and one view's ratings (evidence_id,
+        hypothesis_id, rating)."""
         items = items.astype(object).where(items.notna(), None)
         items["label"] = [f"E{p}" for p in items["position"]]
         items["flags"] = [[] if f in (None, "", "[]") else json.loads(f) for f in items["flags"]]
@@ -149,7 +168,6 @@ class AnalysisReading(AnalysisBase):
                                                              items["exact"], items["id"])]
         items["origin_key"] = [_origin_key(*row) for row in zip(
             items["origin"], items["root_source_id"], items["source_id"], items["copy_of"], items["article_id"])]
-        ratings = pd.DataFrame([tuple(x) for x in rated], columns=["evidence_id", "hypothesis_id", "rating"])
         wide = (ratings.pivot(index="evidence_id", columns="hypothesis_id", values="rating")
                 .reindex(index=items["id"], columns=hyps["id"]).astype(object))
         wide = wide.where(wide.notna(), None)   # unrated is not N/A: the engines tell them apart

@@ -103,8 +103,9 @@ class AnalysisWriting(AnalysisBase):
     def remove_hypothesis(self, hypothesis: str) -> None:
         hid = self._hypothesis_id(hypothesis)
         with self._change(f"remove hypothesis {hypothesis!r}") as change:
-            for (eid,) in change.conn.execute(select(s.ratings.c.evidence_id).where(s.ratings.c.hypothesis_id == hid)).all():
-                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid})
+            for eid, who in change.conn.execute(select(s.ratings.c.evidence_id, s.ratings.c.analyst)
+                                                .where(s.ratings.c.hypothesis_id == hid)).all():
+                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
             change.delete(s.hypotheses, {"id": hid})
 
     # -- evidence -------------------------------------------------------------------------
@@ -188,11 +189,13 @@ class AnalysisWriting(AnalysisBase):
                 **values, **(anchor or {}),
             })
             for hid, rating in resolved.items():
-                change.insert(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "rating": rating})
+                change.insert(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor,
+                                          "rating": rating})
         return eid
 
     def rate(self, evidence: str, hypothesis: str, rating: Any) -> bool:
-        """Rate one evidence item against one hypothesis (NA removes the rating).
+        """Rate one evidence item against one hypothesis as the acting analyst (NA removes their
+        rating; other analysts' ratings of the cell stay as they are).
 
         Returns:
             Whether the rating changed (rating a cell with the value it has records nothing).
@@ -201,7 +204,7 @@ class AnalysisWriting(AnalysisBase):
         with self._change(f"rate {evidence} against {hypothesis}: {value}") as change:
             eid = self._evidence_id(evidence, change.conn)  # resolved under the write lock
             hid = self._hypothesis_id(hypothesis, change.conn)
-            key = {"evidence_id": eid, "hypothesis_id": hid}
+            key = {"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor}
             if value == "NA":
                 changed = change.delete(s.ratings, key)
             else:
@@ -242,6 +245,7 @@ class AnalysisWriting(AnalysisBase):
     def remove_evidence(self, evidence: str) -> None:
         eid = self._evidence_id(evidence)
         with self._change(f"remove {evidence}") as change:
-            for (hid,) in change.conn.execute(select(s.ratings.c.hypothesis_id).where(s.ratings.c.evidence_id == eid)).all():
-                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid})
+            for hid, who in change.conn.execute(select(s.ratings.c.hypothesis_id, s.ratings.c.analyst)
+                                                .where(s.ratings.c.evidence_id == eid)).all():
+                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
             change.delete(s.evidence, {"id": eid})

@@ -26,7 +26,7 @@ from ..store import Store, audit, resolve_id
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Workspace", "Article", "open_workspace", "GRADES", "current_actor"]
+__all__ = ["Workspace", "Article", "open_workspace", "GRADES", "current_actor", "ANALYST_ENV"]
 
 GRADES = RELIABILITY_GRADES  # the Admiralty source grades; their one home is analysis.scales
 
@@ -78,16 +78,25 @@ class Workspace(EntityCorrections):
     Args:
         location: path of the workspace file (created if missing) or a SQLAlchemy URL.
         pipeline: default entity pipeline choice ("auto", "builtin", a spaCy package or path).
-        actor: who makes changes, for the audit log and for undo (default: the operating-system
-            user, see ``current_actor``).
+        analyst: who acts: whose ratings ``rate`` writes and ``undo`` takes back, and the name
+            in the audit log (default: ``WORKBENCH_ANALYST``, else the operating-system user;
+            see ``current_actor``).
+        actor: the older name of ``analyst`` (still accepted).
     """
 
     def __init__(self, location: str | os.PathLike[str], *, pipeline: str | None = None,
-                 actor: str | None = None) -> None:
+                 analyst: str | None = None, actor: str | None = None) -> None:
+        if analyst and actor and analyst.strip() != actor.strip():
+            raise StoreError(f"analyst {analyst!r} and actor {actor!r}: give one name (actor is the older word)")
         self.location = str(location)
         self.store = Store(location)
         self.pipeline = pipeline
-        self.actor = current_actor(actor)
+        self.actor = current_actor(analyst or actor)
+
+    @property
+    def analyst(self) -> str:
+        """Who acts in this workspace (the same as ``actor``)."""
+        return self.actor
 
     # -- ingest -------------------------------------------------------------------------
     def ingest(self, *sources: str | os.PathLike[str], pipeline: Any = None, progress: bool = True,
@@ -307,16 +316,21 @@ def _with_none(frame: "pd.DataFrame", columns: Iterable[str]) -> "pd.DataFrame":
     return frame
 
 
+ANALYST_ENV = "WORKBENCH_ANALYST"
+
+
 def current_actor(explicit: str | None = None) -> str:
     """Who is acting, for the audit log and for undo / redo (each analyst undoes their own changes).
 
     Args:
         explicit: a name given by the caller (wins when not empty).
     Returns:
-        That name, else the operating-system user, else "analyst".
+        That name (white space folded), else ``WORKBENCH_ANALYST``, else the operating-system
+        user, else "analyst".
     """
-    if explicit and explicit.strip():
-        return explicit.strip()
+    for name in (explicit, os.environ.get(ANALYST_ENV)):
+        if name and name.strip():
+            return " ".join(name.split())
     try:
         return getpass.getuser() or "analyst"
     except Exception:  # noqa: BLE001 - no user name known to the system (some containers)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..store import schema as s
 from .. import analysis as maths  # a lazy package: document, achz, w3c load on first use
 from .._anchor import Match, find_quote, make_anchor
+from ._ach_views import view_ratings
 from ..store.changes import ChangeSet
 from .._json import JSONLimitError, load_json
 from .._paths import atomic_write
@@ -28,7 +29,10 @@ _IN_SLICE = 500
 
 
 def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
-    """The whole analysis as a version-1 analysis document (validated, normal form)."""
+    """The whole analysis as a version-1 analysis document (validated, normal form); with several
+    analysts, the ratings are the team's consensus."""
+    import pandas as pd
+
     info = analysis.info
     hyps = analysis.hypotheses
     e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
@@ -37,8 +41,13 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
             select(e, a.c.url, a.c.title, a.c.copy_of, src.c.name.label("source"), src.c.reliability)
             .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id))
             .where(e.c.analysis_id == analysis.id).order_by(e.c.position)).mappings().all()
-        ratings = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.rating)
-                               .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == analysis.id)).all()
+        rated = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.analyst, r.c.rating)
+                             .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == analysis.id)).all()
+    # a document holds one rating per cell: the team's (with one analyst, theirs)
+    team = view_ratings(pd.DataFrame([tuple(x) for x in rated], dtype=object,
+                                     columns=["evidence_id", "hypothesis_id", "analyst", "rating"]),
+                        None, analysis.ws.actor, analysis.id)
+    ratings = list(team.itertuples(index=False, name=None))
     groups = {item["id"]: item["group"] for item in analysis._evidence_rows()}
     evidence = []
     for row in rows:
@@ -169,7 +178,9 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
                       before={key: item[key] for key in ("article_id", "start", "end", "exact", "prefix", "suffix")},
                       after={key: row[key] for key in ("article_id", "start", "end", "exact", "anchor_method",
                                                        "anchor_score")})
-        change.insert_many(s.ratings, [dict(rating) for rating in doc["ratings"] if rating["rating"] != "NA"])
+        # the document holds one rating per cell: the importing analyst's
+        change.insert_many(s.ratings, [{**rating, "analyst": ws.actor} for rating in doc["ratings"]
+                                       if rating["rating"] != "NA"])
         change.commit(ws.actor)
     return aid
 
