@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 import traitlets as t
 
 from ._base import BundledWidget
-from ..render.matrix import matrix_data, render_matrix_html
+from ..render.matrix import render_matrix_html
+from ..workspace._gather import matrix_data
 
 if TYPE_CHECKING:
     from ..workspace import Analysis
 
-__all__ = ["Matrix", "matrix_data"]  # matrix_data: from render.matrix (kept importable here)
+__all__ = ["Matrix", "matrix_data"]  # matrix_data: from workspace._gather (kept importable here)
 
 
 class Matrix(BundledWidget):

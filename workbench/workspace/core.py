@@ -17,10 +17,12 @@ from ..analysis.scales import RELIABILITY_GRADES
 from .claims import claims as find_claims
 from .corrections import EntityCorrections, apply_rules, load_rules
 from ..errors import StoreError
+from .._paths import check_output
 from ..ingest import IngestResult, ingest, rerun_entities
 from .interchange import import_document, read_analysis_file
 from ..render import render_article
 from ..render.report import write_report
+from ._gather import report_data
 from ..store import Store, audit, resolve_id
 
 if TYPE_CHECKING:
@@ -258,7 +260,19 @@ class Workspace(EntityCorrections):
     def report(self, path: str | os.PathLike[str], *, title: str | None = None,
                analyses: list[str] | None = None) -> Path:
         """Write the self-contained HTML report (all analyses, or those listed) and return its path."""
-        return write_report(self, path, title=title, analyses=analyses)
+        check_output(path)  # before the work: never onto a workspace
+        return write_report(self.report_data(title=title, analyses=analyses), path)
+
+    def report_data(self, *, title: str | None = None, analyses: list[str] | None = None) -> dict[str, Any]:
+        """What the report shows, as plain JSON-able data: the queries and engines run here, once.
+
+        Args:
+            title: the page title (default: the first analysis's question, else the workspace name).
+            analyses: ids of the analyses to include (default: all).
+        Returns:
+            The dict ``render.report.build_report`` formats.
+        """
+        return report_data(self, title=title, analyses=analyses)
 
     def save_copy(self, path: str | os.PathLike[str]) -> Path:
         """Write a consistent copy of the workspace to a new file, even while others write to it.
