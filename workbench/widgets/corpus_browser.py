@@ -2,21 +2,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import traitlets as t
-from sqlalchemy import func, or_, select
 
-from ..store import schema as s
 from ._base import BundledWidget
+from ..render.tables import static_table_html
+from ..render.views import corpus_table
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
 __all__ = ["CorpusBrowser"]
-
-SEARCH_LIMIT = 5000
 
 
 class CorpusBrowser(BundledWidget):
@@ -47,10 +44,7 @@ class CorpusBrowser(BundledWidget):
     def refresh(self) -> None:
         """Reload the article list (after ingest or new evidence)."""
         frame = self.ws.articles
-        e = s.evidence
-        with self.ws.store.read() as conn:
-            counts = dict(conn.execute(select(e.c.article_id, func.count()).where(e.c.article_id.is_not(None))
-                                       .group_by(e.c.article_id)).all())
+        counts = self.ws.evidence_counts()
         rows = []
         for r in frame.to_dict("records"):
             rows.append({k: (None if v != v else v) for k, v in r.items() if k != "ingested_at"}
@@ -59,14 +53,7 @@ class CorpusBrowser(BundledWidget):
 
     def search(self, query: str) -> list[str]:
         """Ids of articles whose text or title contains ``query`` (case-insensitive)."""
-        words = query.strip()
-        if len(words) < 3:
-            return []
-        a = s.articles
-        pattern = f"%{words.replace('%', '').replace('_', '')}%"
-        with self.ws.store.read() as conn:
-            return list(conn.execute(select(a.c.id).where(or_(a.c.text.ilike(pattern), a.c.title.ilike(pattern)))
-                                     .limit(SEARCH_LIMIT)).scalars())
+        return self.ws.search_articles(query)
 
     def articles_with_entity(self, query: str) -> list[str]:
         """Ids of articles mentioning an entity whose canonical name or surface contains ``query``."""
@@ -94,13 +81,5 @@ class CorpusBrowser(BundledWidget):
             self.status = f"error: {exc}"
 
     def static_html(self) -> str:
-        head = "".join(f"<th>{escape(c)}</th>" for c in ("Title", "Source", "Grade", "Published", "Lang", "Words", "Evidence", "Copy of"))
-        body = []
-        for r in self.rows[:500]:
-            cells = [r.get("title") or "(untitled)", r.get("source") or "", r.get("reliability") or "",
-                     r.get("published") or "", r.get("language") or "", r.get("words", ""), r.get("evidence", 0),
-                     (r.get("copy_of") or "")[:8]]
-            body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-        more = f"<p>… and {len(self.rows) - 500} more</p>" if len(self.rows) > 500 else ""
-        return (f'<div class="wb-static wb-corpus-static"><p>{len(self.rows)} articles</p>'
-                f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{more}</div>')
+        """The article list as static, escaped HTML."""
+        return static_table_html(corpus_table(self.rows), "corpus")

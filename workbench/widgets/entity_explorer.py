@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
 from ._base import BundledWidget
 from ..nlp import LABELS
+from ..render.tables import static_table_html
+from ..render.views import ENTITY_STATIC_ROWS, entity_table
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -90,11 +91,5 @@ class EntityExplorer(BundledWidget):
         self.kwic = context.to_dict("records")
 
     def static_html(self) -> str:
-        rows = []
-        for r in self.rows[:300]:
-            aliases = ", ".join(a for a in r["aliases"] if a != r["entity"])
-            rows.append(f"<tr><td>{escape(r['entity'])}</td><td>{escape(r['label'])}</td><td>{escape(aliases)}</td>"
-                        f"<td>{r['mentions']}</td><td>{r['articles']}</td></tr>")
-        return ('<div class="wb-static wb-entities-static"><table class="wb-table"><thead><tr><th>Entity</th><th>Label</th>'
-                '<th>Also written as</th><th>Mentions</th><th>Articles</th></tr></thead>'
-                f"<tbody>{''.join(rows)}</tbody></table></div>")
+        """The entity table as static, escaped HTML (the report's entity index, drawn the same way)."""
+        return static_table_html(entity_table(self.rows, limit=ENTITY_STATIC_ROWS), "entities")

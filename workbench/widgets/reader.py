@@ -11,7 +11,8 @@ from .._story_evidence import copy_passages
 from ._base import BundledWidget, from_js_offset, to_js_offsets
 from ..ingest.text import sentence_spans
 from ..nlp import LABELS
-from ..render import render_article
+from ..render.static import reader_static_html
+from ..render.views import article_view
 
 if TYPE_CHECKING:
     from ..workspace import Analysis, Workspace
@@ -168,10 +169,8 @@ class Reader(BundledWidget):
         self.kwic = context.to_dict("records")
 
     def static_html(self) -> str:
-        if self._article is None:
-            return "<p>No article.</p>"
-        body = render_article(self._article.to_dict(), self._article.mentions)
-        return f'<div class="wb-static wb-reader-static">{body}</div>'
+        article = self._article
+        return reader_static_html(None if article is None else article_view(article.to_dict(), article.mentions))
 
     def __repr__(self) -> str:
         return f"<Reader {self.doc.get('title', '')!r}>"

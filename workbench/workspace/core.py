@@ -16,6 +16,7 @@ from .ach import Analysis, create_analysis
 from ..analysis.scales import RELIABILITY_GRADES
 from .claims import claims as find_claims
 from .corrections import EntityCorrections, apply_rules, load_rules
+from ._corpus import CorpusQueries
 from ..errors import StoreError
 from .._paths import check_output
 from ..ingest import IngestResult, ingest, rerun_entities
@@ -74,7 +75,7 @@ class Article:
         return f"<Article {self.id} {self.title!r} ({self.words} words, {len(self.mentions)} mentions)>"
 
 
-class Workspace(EntityCorrections):
+class Workspace(EntityCorrections, CorpusQueries):
     """An analyst's workspace: one SQLite file holding articles, entities and analyses.
 
     Args:
