@@ -9,11 +9,14 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.confidence import stated_level
 from .views import (article_view, entity_rows, entity_table, format_range, format_score, independence_groups,
                     matrix_view, sources_table, table_view)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["report_view", "analysis_view", "STANCE", "MOVES_SHOWN"]
 
@@ -22,7 +25,7 @@ MOVES_SHOWN = 40   # the one-step rating changes listed per analysis (the rest a
 
 
 def report_view(*, title: str | None, workspace: str, actor: str, written: str, version: str, fingerprint: str,
-                articles: Any, texts: Mapping[str, str], mentions: Any, sources: Any,
+                articles: "pd.DataFrame", texts: Mapping[str, str], mentions: "pd.DataFrame", sources: "pd.DataFrame",
                 analyses: Sequence[Mapping[str, Any]], copies: Sequence[Mapping[str, Any]], draws: int) -> dict[str, Any]:
     """Everything the report shows, as JSON-able data.
 
@@ -160,7 +163,7 @@ def _svg(figure: Any) -> str:
     return svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: inline SVG needs neither
 
 
-def _sensitivity(scores: Mapping[str, Any], moves: Any) -> dict[str, Any]:
+def _sensitivity(scores: Mapping[str, Any], moves: "pd.DataFrame") -> dict[str, Any]:
     """Linchpins and leaders per engine (from the one leave-one-out inside the scores) and the
     one-step rating changes that change the leader."""
     rows = []
@@ -178,7 +181,7 @@ def _sensitivity(scores: Mapping[str, Any], moves: Any) -> dict[str, Any]:
     return {"linchpins": linchpins, "moves": flips}
 
 
-def _evidence_list(evidence: Any, names: list[str], matrix: Mapping[str, Any],
+def _evidence_list(evidence: "pd.DataFrame", names: list[str], matrix: Mapping[str, Any],
                    anchors: Mapping[str, str]) -> list[dict[str, Any]]:
     """Each evidence item with its quote or note, where it is, its ratings and weights."""
     linchpin = {row["id"]: row["linchpin"] for row in matrix["rows"]}

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.confidence import stated_level
 from ..analysis.scales import RELIABILITY_GRADES
 from ..nlp import LABELS
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["format_score", "format_range", "score_title", "confidence_line", "matrix_view", "article_view",
-           "legend_rows", "table_view", "entity_rows", "entity_table", "sources_table", "corpus_table", "TEXT_WIDTH"]
+           "legend_rows", "table_view", "entity_rows", "entity_table", "sources_table", "corpus_table",
+           "independence_groups", "TEXT_WIDTH", "CORPUS_STATIC_ROWS", "ENTITY_STATIC_ROWS"]
 
 TEXT_WIDTH = 160          # the matrix shows an evidence item's text cut to this many characters
 CORPUS_STATIC_ROWS = 500  # the corpus browser's static view lists this many articles
@@ -81,7 +85,7 @@ def independence_groups(scores: Mapping[str, Any]) -> str:
 
 
 # -- the matrix ------------------------------------------------------------------------------
-def matrix_view(hypotheses: Any, evidence: Any, scores: Mapping[str, Any] | None) -> dict[str, Any]:
+def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Mapping[str, Any] | None) -> dict[str, Any]:
     """The matrix of one analysis, drawn by the matrix widget and the report alike.
 
     Args:
@@ -219,7 +223,7 @@ def table_view(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, sortabl
             "row_headers": row_headers, "caption": caption, "more": more}
 
 
-def entity_rows(mentions: Any) -> list[dict[str, Any]]:
+def entity_rows(mentions: "pd.DataFrame") -> list[dict[str, Any]]:
     """The corpus's entities from its mentions, most mentioned first.
 
     Args:
@@ -265,7 +269,7 @@ def entity_table(rows: Sequence[Mapping[str, Any]], *, limit: int | None = None)
     return table_view(columns, body, sortable=True, more=more)
 
 
-def sources_table(sources: Any, articles: Any) -> dict[str, Any]:
+def sources_table(sources: "pd.DataFrame", articles: "pd.DataFrame") -> dict[str, Any]:
     """Outlets with their Admiralty grade, article and copy counts, and the syndicated copies.
 
     Args:

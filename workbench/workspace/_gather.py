@@ -21,6 +21,9 @@ from ..store import now
 from ..store import schema as s
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
     from .ach import Analysis
     from .core import Workspace
 
@@ -103,7 +106,7 @@ def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
     return matrix_view(hypotheses, evidence, scores)
 
 
-def _charts(frame: Any, names: list[str], scored: Any) -> list[tuple[str, Any]]:
+def _charts(frame: "pd.DataFrame", names: list[str], scored: "maths.Scores") -> list[tuple[str, "Figure"]]:
     """The report's charts of one analysis, as (caption, matplotlib Figure)."""
     figures = [
         ("Matrix, most diagnostic evidence first", maths.matrix_chart(frame, hypotheses=names, max_rows=CHART_ROWS)),
@@ -116,7 +119,7 @@ def _charts(frame: Any, names: list[str], scored: Any) -> list[tuple[str, Any]]:
     return figures
 
 
-def _fingerprint(ws: "Workspace", articles: Any) -> str:
+def _fingerprint(ws: "Workspace", articles: "pd.DataFrame") -> str:
     """Changes whenever any article, evidence or correction changes: the audit log only grows."""
     digest = hashlib.sha256()
     for ident in articles["id"]:
