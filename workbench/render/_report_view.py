@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.confidence import stated_level
+from ..analysis.scales import RATING_STANCES
 from .views import (article_view, entity_rows, entity_table, format_range, format_score, independence_groups,
                     matrix_view, sources_table, table_view)
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["report_view", "analysis_view", "STANCE", "MOVES_SHOWN"]
 
-STANCE = {"CC": "support", "C": "support", "N": "neutral", "I": "refute", "II": "refute", "NA": "none"}
+STANCE = RATING_STANCES  # how each rating underlines its passage; the scales' one home is analysis.scales
 MOVES_SHOWN = 40   # the one-step rating changes listed per analysis (the rest are counted)
 
 

@@ -90,7 +90,8 @@ def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Ma
 
     Args:
         hypotheses: DataFrame of the hypotheses (id, name, position), in order.
-        evidence: DataFrame of the evidence (``Analysis.evidence``: one rating column per hypothesis name).
+        evidence: DataFrame of the evidence (``Analysis.evidence``: one rating column per hypothesis, the
+            last columns, in order).
         scores: ``Scores.to_dict()`` of the same evidence (None: not scored, no engines shown).
 
     Returns:
@@ -124,7 +125,9 @@ def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Ma
             for label in engine.get("linchpins") or []:
                 linchpins.setdefault(label, []).append(engine["label"])
     # Ratings travel as one list per row in hypothesis order: 50 × 1,000 cells stay small.
-    grid = evidence[names].to_numpy(dtype=object).tolist() if names else [[] for _ in range(len(evidence))]
+    # The ratings are the evidence table's last columns, in hypothesis order: taken by place, not by
+    # name, so a hypothesis named like another column ("note") cannot take that column's values.
+    grid = evidence.iloc[:, -len(names):].to_numpy(dtype=object).tolist() if names else [[] for _ in range(len(evidence))]
     columns = {c: evidence[c].tolist() for c in ("id", "label", "kind", "exact", "note", "credibility", "relevance",
                                                  "info_credibility", "reliability", "copy", "flags")}
     rows = []

@@ -83,9 +83,24 @@ class ChangeSet:
         self.label = label
         self.ops: list[dict[str, Any]] = []
 
-    def insert(self, table: Table, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(table).values(**row))
-        self.ops.append({"table": table.name, "before": None, "after": self._row(table, _key(table, row))})
+    def insert(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
+        """Insert one row; returns it as stored (one statement: its after-image comes back
+        with ``RETURNING``). A value may be a scalar subquery, e.g. the next position."""
+        stored = dict(self.conn.execute(insert(table).values(**row).returning(*table.c)).mappings().one())
+        self.ops.append({"table": table.name, "before": None, "after": stored})
+        return stored
+
+    def insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Insert several rows with one multi-row statement, each recorded like ``insert``;
+        returns them as stored, in the order given."""
+        if not rows:
+            return []
+        returned = self.conn.execute(insert(table).values(rows).returning(*table.c)).mappings().all()
+        # RETURNING gives the rows in no promised order: record them in the caller's
+        by_key = {row_key(table.name, dict(r)): dict(r) for r in returned}
+        stored = [by_key[row_key(table.name, row)] for row in rows]
+        self.ops.extend({"table": table.name, "before": None, "after": row} for row in stored)
+        return stored
 
     def upsert(self, table: Table, row: dict[str, Any]) -> bool:
         """Insert the row, or update the one with its key, in one statement (the dialect's
@@ -96,8 +111,9 @@ class ChangeSet:
             return False
         values = {k: v for k, v in row.items() if k not in key}
         statement = _dialect_insert(self.conn, table).values(**row)
-        self.conn.execute(statement.on_conflict_do_update(index_elements=list(key), set_=values))
-        self.ops.append({"table": table.name, "before": before, "after": self._row(table, key)})
+        statement = statement.on_conflict_do_update(index_elements=list(key), set_=values).returning(*table.c)
+        after = dict(self.conn.execute(statement).mappings().one())
+        self.ops.append({"table": table.name, "before": before, "after": after})
         return True
 
     def insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:

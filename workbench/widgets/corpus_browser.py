@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ._base import BundledWidget
+from ._base import BundledWidget, handles
 from ..render.tables import static_table_html
 from ..render.views import corpus_table
 
@@ -24,8 +24,8 @@ class CorpusBrowser(BundledWidget):
         on_open: called with an article id when the analyst opens a row.
     """
 
-    _module = "corpus"
-    _styles = ("table.css",)
+    _module = "corpus_browser"
+    _styles = ("table.css", "corpus_browser.css")
 
     rows = t.List().tag(sync=True)
     text_hits = t.List(allow_none=True, default_value=None).tag(sync=True)
@@ -35,7 +35,6 @@ class CorpusBrowser(BundledWidget):
         super().__init__(**kwargs)
         self.ws = ws
         self._on_open = [on_open] if on_open else []
-        self.on_msg(self._on_message)
         self.refresh()
 
     def observe_open(self, callback: Callable[[str], None]) -> None:
@@ -65,20 +64,20 @@ class CorpusBrowser(BundledWidget):
             mentions["text"].str.lower().str.contains(needle, regex=False)
         return sorted(set(mentions.loc[hit, "article_id"]))
 
-    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-        try:
-            kind = content.get("kind")
-            if kind == "open":
-                for callback in self._on_open:
-                    callback(str(content["id"]))
-            elif kind == "search":
-                query = str(content.get("query", ""))
-                self.text_hits = self.search(query) if len(query.strip()) >= 3 else None
-            elif kind == "entity":
-                query = str(content.get("query", ""))
-                self.entity_hits = self.articles_with_entity(query) if query.strip() else None
-        except Exception as exc:  # noqa: BLE001
-            self.status = f"error: {exc}"
+    @handles("open")
+    def _open(self, content: dict[str, Any]) -> None:
+        for callback in self._on_open:
+            callback(str(content["id"]))
+
+    @handles("search")
+    def _search(self, content: dict[str, Any]) -> None:
+        query = str(content.get("query", ""))
+        self.text_hits = self.search(query) if len(query.strip()) >= 3 else None
+
+    @handles("entity")
+    def _entity(self, content: dict[str, Any]) -> None:
+        query = str(content.get("query", ""))
+        self.entity_hits = self.articles_with_entity(query) if query.strip() else None
 
     def static_html(self) -> str:
         """The article list as static, escaped HTML."""

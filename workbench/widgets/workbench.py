@@ -54,11 +54,11 @@ class Workbench(w.VBox):
     # -- sync -------------------------------------------------------------------------------
     def _tagged(self, _evidence_id: str) -> None:
         if self.matrix is not None:
-            self.matrix.refresh()
+            self.matrix.refresh(self.reader.analysis_state)  # as the tag's transaction left it: no re-read
         self.corpus.refresh()
 
     def _rated(self) -> None:
-        self.reader.refresh()
+        self.reader.refresh(self.matrix.analysis_state if self.matrix is not None else None)
         self.corpus.refresh()
 
     def _entities_changed(self) -> None:
