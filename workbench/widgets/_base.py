@@ -36,8 +36,9 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
 class BundledWidget(anywidget.AnyWidget):
     """An anywidget whose browser side is ``widgets/<_module>.js`` + CSS files.
 
-    Subclasses set ``_module`` and ``_styles`` and implement ``static_html()``, the view
-    shown where no kernel runs (exported notebooks, viewers): it must escape all text.
+    Subclasses set ``_module`` and ``_styles``, mark the methods that take the browser's
+    messages with ``@handles(kind)``, and implement ``static_html()``, the view shown where
+    no kernel runs (exported notebooks, viewers): it must escape all text.
     """
 
     _module: str = ""
