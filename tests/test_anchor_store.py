@@ -279,4 +279,4 @@ def test_a_v3_workspace_upgrades_keeping_evidence_and_ratings(tmp_path):
         with pytest.raises(sqlite3.IntegrityError):
             db.execute("UPDATE evidence SET anchor_method = 'guessed' WHERE id = 'e1'")
         with pytest.raises(sqlite3.IntegrityError):  # the ratings table still refers to evidence
-            db.execute("INSERT INTO ratings VALUES ('nope', 'h1', 'C')")
+            db.execute("INSERT INTO ratings (evidence_id, hypothesis_id, rating, analyst) VALUES ('nope', 'h1', 'C', 'me')")
