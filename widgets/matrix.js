@@ -2,7 +2,10 @@
 // key, editable weights, one score row per engine, sort by diagnosticity, linchpins marked.
 // One widget model for the whole matrix; the table is rebuilt from plain data. The rating
 // scale, its keys, the weights and the grades come from Python (the model's "scale"): this
-// module spells none of them. Hypotheses are keyed by id throughout.
+// module spells none of them. Hypotheses are keyed by id throughout; scores and who-said-what
+// arrive formatted (engine.shown / spread / titles, row.disputes). The view menu switches
+// between the analyst's own ratings, the team's consensus and each other analyst's (the synced
+// "view"); while shown, the module asks the kernel every poll_ms for other notebooks' changes.
 import { h } from "./table.js";
 
 const ROW_HEIGHT = 40; // px, fixed by matrix.css so rows can be windowed
@@ -20,6 +23,9 @@ function render({ model, el }) {
   const infoNames = Object.fromEntries((scale.info_credibility || []).map((g) => [g.grade, g.name]));
   const root = h("div", { class: "wb-matrix-root", tabindex: "0", "data-lm-suppress-shortcuts": "true" });
   const sortSelect = h("select", { class: "wb-sort", "aria-label": "sort evidence" });
+  const viewSelect = h("select", { class: "wb-view", "aria-label": "whose ratings" });
+  const viewLabel = h("label", { class: "wb-view-label" }, "ratings: ", viewSelect);
+  const caption = h("div", { class: "wb-view-caption" });
   const summary = h("div", { class: "wb-matrix-summary", role: "status" });
   const tableBox = h("div", { class: "wb-table-box wb-matrix-box" });
   const status = h("div", { class: "wb-status", role: "status" });
@@ -28,8 +34,8 @@ function render({ model, el }) {
     onclick: () => model.send({ kind: "undo" }) }, "Undo");
   const redoButton = h("button", { type: "button", class: "wb-redo", title: "redo (Ctrl+Shift+Z)",
     onclick: () => model.send({ kind: "redo" }) }, "Redo");
-  root.append(h("div", { class: "wb-actions-bar" }, h("label", {}, "sort by ", sortSelect), undoButton, redoButton, summary),
-    tableBox, hint, status);
+  root.append(h("div", { class: "wb-actions-bar" }, viewLabel, h("label", {}, "sort by ", sortSelect), undoButton, redoButton, summary),
+    caption, tableBox, hint, status);
   el.append(root);
   let cursor = { row: 0, col: 0 };
   let windowRange = [0, 0];
@@ -42,6 +48,24 @@ function render({ model, el }) {
     const key = sortSelect.value;
     if (key && key !== "order") list.sort((a, b) => ((b.diagnosticity || {})[key] ?? 0) - ((a.diagnosticity || {})[key] ?? 0));
     return list;
+  }
+
+  function viewInfo() { return data().view || { mine: true, options: [] }; }
+
+  function buildViews() {
+    const info = viewInfo();
+    const options = info.options || [];
+    viewSelect.replaceChildren(...options.map((o) => h("option", { value: o.value }, o.label)));
+    const asked = model.get("view") || "mine";
+    viewSelect.value = options.some((o) => o.value === asked) ? asked : "mine";
+    viewLabel.hidden = options.length <= 1;   // one analyst: nothing to switch
+    caption.textContent = info.caption || "";
+    root.dataset.view = info.shown || "";
+  }
+
+  function setView(value) {
+    model.set("view", value);
+    model.save_changes();
   }
 
   function buildSort() {
@@ -82,10 +106,19 @@ function render({ model, el }) {
         h("td", { class: "wb-grade", title: gradeTitle, text: `${row.reliability || "–"}${row.info_credibility || ""}` }));
       hyps.forEach((hy, c) => {
         const rating = (row.ratings || [])[c] || NONE;
-        const td = h("td", { class: `wb-cell wb-r-${rating}${r === cursor.row && c === cursor.col ? " wb-cursor" : ""}`,
-          "data-evidence": row.id, "data-hypothesis": hy.id, "data-rating": rating, title: `${row.label} × ${hy.label}: ${rating} (${ratingNames[rating] || ""})` }, rating === NONE ? "" : rating);
+        const dispute = (row.disputes || {})[hy.id];
+        const title = `${row.label} × ${hy.label}: ${rating} (${ratingNames[rating] || ""})` + (dispute ? `\nspread ${dispute.spread}: ${dispute.who}` : "");
+        const td = h("td", { class: `wb-cell wb-r-${rating}${dispute && dispute.split ? " wb-split" : ""}${r === cursor.row && c === cursor.col ? " wb-cursor" : ""}`,
+          "data-evidence": row.id, "data-hypothesis": hy.id, "data-rating": rating, title }, rating === NONE ? "" : rating);
+        if (dispute && dispute.split) td.append(h("span", { class: "wb-split-mark", "aria-label": "the analysts split" }, "≠"));
         td.addEventListener("click", () => {
           cursor = { row: r, col: c };
+          if (!viewInfo().mine) {
+            // the consensus or a colleague's rating is not yours to cycle: show yours first
+            status.textContent = "showing your ratings: click again to change yours";
+            setView("mine");
+            return;
+          }
           const next = CYCLE[(CYCLE.indexOf(rating) + 1) % CYCLE.length];
           rate(row.id, hy.id, next);
         });
@@ -103,14 +136,11 @@ function render({ model, el }) {
       if (origins) th.append(origins);
       const tr = h("tr", { "data-engine": engine.name }, th);
       for (const hy of hyps) {
-        const value = (engine.scores || {})[hy.id];
         const leader = (engine.leaders || []).includes(hy.id);
-        const words = (engine.words || {})[hy.id];
-        const range = (engine.range || {})[hy.id];
-        const title = (words || "") + (range ? ` (range ${(100 * range[0]).toFixed(0)}–${(100 * range[1]).toFixed(0)}%, one per origin → independent)` : "");
-        const td = h("td", { class: `wb-score${leader ? " wb-leader" : ""}`, "data-hypothesis": hy.id, title },
-          value === undefined || value === null ? "" : engine.format === "percent" ? `${(100 * value).toFixed(0)}%` : String(Math.round(value * 100) / 100));
-        if (range) td.append(h("div", { class: "wb-range" }, `${(100 * range[0]).toFixed(0)}–${(100 * range[1]).toFixed(0)}%`));
+        const spread = (engine.spread || {})[hy.id];
+        const td = h("td", { class: `wb-score${leader ? " wb-leader" : ""}`, "data-hypothesis": hy.id, title: (engine.titles || {})[hy.id] || "" },
+          (engine.shown || {})[hy.id] || "");
+        if (spread) td.append(h("div", { class: "wb-range" }, spread));
         tr.append(td);
       }
       foot.append(tr);
@@ -186,11 +216,25 @@ function render({ model, el }) {
   });
 
   sortSelect.addEventListener("change", draw);
-  model.on("change:data", () => { delete root.dataset.pendingRate; buildSort(); draw(); });
+  viewSelect.addEventListener("change", () => setView(viewSelect.value));
+  model.on("change:data", () => { delete root.dataset.pendingRate; buildViews(); buildSort(); draw(); });
   model.on("change:status", () => { status.textContent = model.get("status") || ""; });
+  model.on("change:view", buildViews);
+
+  // Follow other notebooks: ask the kernel for new changes while this view is on screen.
+  let poller = null;
+  function schedulePolling() {
+    if (poller) clearInterval(poller);
+    poller = null;
+    const every = model.get("poll_ms") || 0;
+    if (every > 0) poller = setInterval(() => { if (!document.hidden) model.send({ kind: "poll" }); }, every);
+  }
+  model.on("change:poll_ms", schedulePolling);
+  schedulePolling();
+  buildViews();
   buildSort();
   draw();
-  return () => root.remove();
+  return () => { if (poller) clearInterval(poller); root.remove(); };
 }
 
 export default { render };

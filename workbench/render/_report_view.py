@@ -92,7 +92,7 @@ def analysis_view(facts: Mapping[str, Any], anchors: Mapping[str, str]) -> dict[
     scores = facts.get("scores")
     if not len(evidence) or not names or scores is None:
         return view
-    matrix = matrix_view(hypotheses, evidence, scores)
+    matrix = matrix_view(hypotheses, evidence, scores, facts.get("votes"))  # the team's: disputed cells marked
     view.update(scored=True, standing=_standing(names, scores, facts.get("carlo") or {}), matrix=matrix,
                 charts=[{"caption": caption, "svg": _svg(figure)} for caption, figure in facts.get("charts", ())],
                 sensitivity=_sensitivity(scores, facts["moves"]),

@@ -27,8 +27,8 @@ def render_matrix_html(data: Mapping[str, Any]) -> str:
     for row in data.get("rows", []):
         marks = ("★ " if row["linchpin"] else "") + ("⚠ " if "deception" in row["flags"] else "")
         badge = '<span class="wb-badge">copy</span> ' if row["copy"] else ""
-        cells = "".join(f'<td class="wb-cell wb-r-{escape(r)}">{escape("" if r == "NA" else r)}</td>'
-                        for r in row["ratings"])
+        disputes = row.get("disputes") or {}
+        cells = "".join(_cell(r, disputes.get(h["id"])) for r, h in zip(row["ratings"], hyps))
         grade = f'{row["reliability"] or "–"}{row["info_credibility"] or ""}'
         body.append(f'<tr><th scope="row" class="wb-ev-cell"><span class="wb-ev-label">{escape(marks + row["label"])}</span> '
                     f'{badge}<span class="wb-ev-text">{escape(row["text"])}</span></th><td>{escape(row["credibility"][0])}</td>'
@@ -51,9 +51,23 @@ def render_matrix_html(data: Mapping[str, Any]) -> str:
             f'{origins} independent origin{"" if origins == 1 else "s"} support the leader'
             f'{" — rests on a single origin" if engine.get("single_origin") else ""}</div>')
         foot.append(f'<tr><th colspan="4" scope="row">{escape(engine["title"])}{origin_note}</th>{"".join(tds)}</tr>')
+    caption = (data.get("view") or {}).get("caption")
+    caption_html = f'<p class="wb-view-caption">{escape(caption)}</p>' if caption else ""
     summary = " · ".join(x for x in (confidence_line(data), data.get("assumption"), data.get("disagreement"),
                                      data.get("independence")) if x)
-    return ('<div class="wb-static wb-matrix-static"><table class="wb-table wb-matrix-table"><thead><tr><th>Evidence</th>'
+    return (f'<div class="wb-static wb-matrix-static">{caption_html}<table class="wb-table wb-matrix-table"><thead><tr><th>Evidence</th>'
             f'<th>Cred.</th><th>Rel.</th><th>Grade</th>{head}</tr></thead><tbody>{"".join(body)}</tbody>'
             f'<tfoot>{"".join(foot)}</tfoot></table>'
             f'{f"<p class=wb-matrix-summary>{escape(summary)}</p>" if summary else ""}</div>')
+
+
+def _cell(rating: str, dispute: Mapping[str, Any] | None) -> str:
+    """One rating cell; in the team view a cell the analysts rated differently names who said what,
+    and one they split on (``views.SPLIT_SPREAD`` steps or more apart) is marked ≠."""
+    shown = escape("" if rating == "NA" else rating)
+    if not dispute:
+        return f'<td class="wb-cell wb-r-{escape(rating)}">{shown}</td>'
+    split = " wb-split" if dispute["split"] else ""
+    mark = '<span class="wb-split-mark" aria-label="the analysts split">≠</span>' if dispute["split"] else ""
+    title = f'consensus {rating}; spread {dispute["spread"]}: {dispute["who"]}'
+    return f'<td class="wb-cell wb-r-{escape(rating)}{split}" title="{escape(title)}">{shown}{mark}</td>'

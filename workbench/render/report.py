@@ -18,6 +18,7 @@ from typing import Any
 
 from .._paths import atomic_write, check_output
 from ._report_analysis import analysis_section
+from ._report_team import team_section
 from .article import article_html, base_css, label_styles
 from .assets import asset, content_security_policy
 from .tables import table_html
@@ -123,7 +124,7 @@ def build_report(data: Mapping[str, Any]) -> str:
     heading = data["title"]
     body: list[str] = [f"<h1>{escape(heading)}</h1>", f'<p class="wb-provenance">{escape(data["provenance"])}</p>',
                        _contents(data)]
-    body += [analysis_section(view) for view in data["analyses"]]
+    body += [analysis_section(view) + team_section(view.get("team")) for view in data["analyses"]]
     body.append(_sources(data["sources"]))
     body.append('<section id="articles"><h2>Articles</h2>')
     body += [article_html(view, with_css=False, heading_level=3) for view in data["articles"]]

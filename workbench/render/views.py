@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.confidence import stated_level
-from ..analysis.scales import RELIABILITY_GRADES
+from ..analysis.scales import OPEN_SYNTHESIS_VOTES, RELIABILITY_GRADES
 from ..nlp import LABELS
 
 if TYPE_CHECKING:
@@ -21,11 +21,12 @@ if TYPE_CHECKING:
 
 __all__ = ["format_score", "format_range", "score_title", "confidence_line", "matrix_view", "article_view",
            "legend_rows", "table_view", "entity_rows", "entity_table", "sources_table", "corpus_table",
-           "independence_groups", "TEXT_WIDTH", "CORPUS_STATIC_ROWS", "ENTITY_STATIC_ROWS"]
+           "independence_groups", "cell_dispute", "view_choice", "SPLIT_SPREAD", "TEXT_WIDTH", "CORPUS_STATIC_ROWS", "ENTITY_STATIC_ROWS"]
 
 TEXT_WIDTH = 160          # the matrix shows an evidence item's text cut to this many characters
 CORPUS_STATIC_ROWS = 500  # the corpus browser's static view lists this many articles
 ENTITY_STATIC_ROWS = 300  # the entity explorer's static view lists this many entities
+SPLIT_SPREAD = 2          # analysts this many steps apart on a cell (C against I, say) split the team
 
 
 # -- scores as text: the one formatter -------------------------------------------------------
@@ -85,7 +86,58 @@ def independence_groups(scores: Mapping[str, Any]) -> str:
 
 
 # -- the matrix ------------------------------------------------------------------------------
-def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Mapping[str, Any] | None) -> dict[str, Any]:
+def cell_dispute(votes: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
+    """How the analysts who rated one cell differ, for the team view.
+
+    Args:
+        votes: (analyst, rating) for each analyst who rated the cell.
+
+    Returns:
+        None when fewer than two analysts rated it or all gave the same rating; else
+        {"spread": highest − lowest vote on the 1–5 scale (II 1 … CC 5, N/A left out),
+        "split": spread ≥ ``SPLIT_SPREAD``, "who": "ana C · ben I"} (analysts in name order).
+    """
+    if len(votes) < 2 or len({r for _, r in votes}) < 2:
+        return None
+    numbers = [OPEN_SYNTHESIS_VOTES[r] for _, r in votes if r != "NA"]
+    spread = int(max(numbers) - min(numbers)) if numbers else 0
+    return {"spread": spread, "split": spread >= SPLIT_SPREAD,
+            "who": " · ".join(f"{analyst} {rating}" for analyst, rating in sorted(votes))}
+
+
+def view_choice(asked: str, shown: str, actor: str, analysts: Sequence[str]) -> dict[str, Any]:
+    """Which ratings the matrix shows and which it could show: the widget's view menu and caption.
+
+    Args:
+        asked: the view asked for ("mine", "team" or an analyst's name).
+        shown: whose ratings are shown: "team" or an analyst's name (the actor for "mine").
+        actor: the acting analyst.
+        analysts: who has rated something, in name order.
+
+    Returns:
+        {"asked", "shown", "actor", "mine" (the actor's own ratings are shown: a rating edits
+        what is seen), "options": [{"value", "label"}] ("mine" first; "team" and each other
+        analyst only when someone else has rated), "caption"}.
+    """
+    others = [a for a in analysts if a != actor]
+    options = [{"value": "mine", "label": f"mine ({actor})"}]
+    if others:
+        options.append({"value": "team", "label": f"team ({len(analysts)} analysts)"})
+        options += [{"value": a, "label": a} for a in others]
+    mine = shown == actor
+    if shown == "team" and len(analysts) > 1:
+        caption = (f"Team view: the consensus of {', '.join(analysts)}; ≠ marks a cell where analysts are "
+                   f"{SPLIT_SPREAD} or more steps apart. A rating here changes yours ({actor}).")
+    elif mine:
+        caption = f"Your ratings ({actor})." if others else ""
+    else:
+        caption = f"{shown}'s ratings. A rating here changes yours ({actor})."
+    return {"asked": asked, "shown": shown, "actor": actor, "mine": mine or (shown == "team" and not others),
+            "options": options, "caption": caption}
+
+
+def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Mapping[str, Any] | None,
+                votes: Mapping[tuple[str, str], Sequence[tuple[str, str]]] | None = None) -> dict[str, Any]:
     """The matrix of one analysis, drawn by the matrix widget and the report alike.
 
     Args:
@@ -93,6 +145,9 @@ def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Ma
         evidence: DataFrame of the evidence (``Analysis.evidence``: one rating column per hypothesis, the
             last columns, in order).
         scores: ``Scores.to_dict()`` of the same evidence (None: not scored, no engines shown).
+        votes: every analyst's rating of each cell, (evidence id, hypothesis id) -> [(analyst,
+            rating)], for the team view: each row then carries ``disputes``, hypothesis id ->
+            ``cell_dispute`` for the cells the analysts rated differently. None: no ``disputes``.
 
     Returns:
         {"hypotheses": [{id, name, label}], "rows": [...], "engines": [{name, title, scores,
@@ -142,6 +197,9 @@ def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Ma
             "reliability": columns["reliability"][i], "copy": bool(columns["copy"][i]), "flags": list(columns["flags"][i]),
             "diagnosticity": diagnosticity.get(label, {}), "linchpin": linchpins.get(label, []),
         })
+        if votes is not None:
+            found = ((hid, cell_dispute(votes.get((columns["id"][i], hid), ()))) for hid in hypotheses["id"])
+            rows[-1]["disputes"] = {hid: dispute for hid, dispute in found if dispute is not None}
     return {"hypotheses": hyp_rows, "rows": rows, "engines": engines, "disagreement": disagreement,
             "independence": independence, "assumption": assumption, "confidence": confidence,
             "confidence_text": confidence_line({"confidence": confidence})}

@@ -1,12 +1,20 @@
 """Shared plumbing of the workbench's anywidgets: bundled ES modules and CSS, the scales sent
 once to the browser, messages from the browser dispatched by kind with errors shown to the
-analyst, a static HTML fallback in every MIME bundle, and text offsets that agree between
-Python and JS."""
+analyst, a static HTML fallback in every MIME bundle, following other notebooks' changes, and
+text offsets that agree between Python and JS.
+
+Following (``follow``): while a view of the widget is on screen, its ES module sends a "poll"
+message every ``poll_ms``; the kernel asks the workspace for the changes logged since the
+widget's cursor (one indexed statement) and hands any to ``_remote_changes``. The browser drives
+it, not a kernel thread: the kernel answers on its own main thread, between cells, so a poll
+never races a message of the analyst's, its answer travels as any trait change does, and polling
+stops by itself when the view is closed. (A poll queued behind a running cell waits for it.)"""
 from __future__ import annotations
 
 import bisect
+import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anywidget
 import traitlets as t
@@ -14,7 +22,15 @@ import traitlets as t
 from ..analysis.scales import vocabulary
 from ..render.assets import asset, esm
 
-__all__ = ["BundledWidget", "handles", "to_js_offsets", "from_js_offset", "asset", "esm"]  # asset, esm: from render.assets
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+    from ..workspace._live import Change
+
+__all__ = ["BundledWidget", "handles", "to_js_offsets", "from_js_offset", "asset", "esm",  # asset, esm: render.assets
+           "POLL_MS"]
+
+POLL_MS = 1000
+"""How often an open widget asks for other notebooks' changes (the goal: seen within 2 s)."""
 
 Handler = TypeVar("Handler", bound=Callable[..., None])
 
@@ -47,6 +63,8 @@ class BundledWidget(anywidget.AnyWidget):
     status = t.Unicode("").tag(sync=True)
     #: the rating scale, weights and grades, from ``analysis.scales`` (the JS spells none of them)
     scale = t.Dict().tag(sync=True)
+    #: milliseconds between the browser's "poll" messages while shown (0: the widget follows nothing)
+    poll_ms = t.Int(0).tag(sync=True)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -61,6 +79,61 @@ class BundledWidget(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.scale = vocabulary()
         self.on_msg(self._dispatch)
+        self._followed: "Workspace | None" = None
+        self._cursor = 0
+        self._polled_at = -float("inf")
+
+    # -- following other notebooks ----------------------------------------------------------
+    def follow(self, ws: "Workspace | None", every_ms: int = POLL_MS) -> None:
+        """Show other notebooks' changes to ``ws`` while the widget is on screen (None: stop).
+
+        Args:
+            ws: the workspace whose change log to follow.
+            every_ms: the browser's poll period.
+        """
+        self._followed = ws
+        self.poll_ms = int(every_ms) if ws is not None else 0
+
+    def mark_seen(self) -> None:
+        """Take the change log's newest event as seen: call it just BEFORE reading what the
+        widget shows, so that a change made while reading is seen by the next poll."""
+        if self._followed is not None:
+            self._cursor = self._followed.latest_change()
+
+    def skip_own(self, changed: bool, concerns: Callable[["Change"], bool]) -> None:
+        """After a write of this widget whose result was read inside its own transaction: move the
+        cursor to that write's event, so the next poll does not redraw what is shown already.
+
+        Everything logged up to the write's event is in what the write read back (one writer at a
+        time). The write's event is one of the new events ``concerns`` picks; with several (the same
+        analyst working in two notebooks at once) the first is taken: a later one is shown again.
+
+        Args:
+            changed: whether the write changed anything (an unchanged write logs no event).
+            concerns: picks the events this widget's own write could have logged.
+        """
+        if self._followed is None or not changed:
+            return
+        own = [event for event in self._followed.changes_since(self._cursor) if concerns(event)]
+        if own:
+            self._cursor = own[0].id
+
+    @handles("poll")
+    def _poll(self, _content: dict[str, Any]) -> None:
+        """The browser asks: has anyone changed the workspace since the cursor?"""
+        if self._followed is None:
+            return
+        now = time.monotonic()
+        if now - self._polled_at < self.poll_ms / 2000:   # two views of one widget: one poll a period
+            return
+        self._polled_at = now
+        events = self._followed.changes_since(self._cursor)
+        if events:
+            self._cursor = events[-1].id
+            self._remote_changes(events)
+
+    def _remote_changes(self, events: list["Change"]) -> None:
+        """Show changes made elsewhere (default: nothing). Called with the cursor already past them."""
 
     def _dispatch(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """Call the handler of the message's kind; an error is shown in ``status``, never lost."""

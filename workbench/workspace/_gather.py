@@ -15,8 +15,11 @@ from sqlalchemy import select
 from .. import __version__
 from .. import analysis as maths  # a lazy package: engines and charts load on first use
 from .._story_evidence import copy_passages
+from ..render._report_team import analysts_line, team_view
 from ..render._report_view import report_view
-from ..render.views import matrix_view
+from ..render.views import matrix_view, view_choice
+from ._ach_state import AnalysisState
+from ._ach_views import TEAM, resolve_view
 from ..store import now
 from ..store import schema as s
 
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from .ach import Analysis
     from .core import Workspace
 
-__all__ = ["report_data", "analysis_facts", "matrix_data", "MONTE_CARLO_DRAWS", "CHART_ROWS"]
+__all__ = ["report_data", "analysis_facts", "matrix_data", "cell_votes", "MONTE_CARLO_DRAWS", "CHART_ROWS"]
 
 MONTE_CARLO_DRAWS = 2000   # enough for ±1 percentage point on P(first); keeps the report fast
 CHART_ROWS = 40            # the matrix chart shows the most diagnostic items only
@@ -54,9 +57,24 @@ def report_data(ws: "Workspace", *, title: str | None = None, analyses: list[str
     copies = [{"evidence_id": p.evidence_id, "article_id": p.article_id, "start": p.start, "end": p.end,
                "method": p.method, "score": p.score, "tagged_in": p.tagged_in}
               for found in copied.values() for p in found]
-    return report_view(title=title, workspace=Path(ws.location).name, actor=ws.actor, written=now(),
+    data = report_view(title=title, workspace=Path(ws.location).name, actor=ws.actor, written=now(),
                        version=__version__, fingerprint=_fingerprint(ws, articles), articles=articles, texts=texts,
                        mentions=mentions, sources=ws.sources, analyses=facts, copies=copies, draws=MONTE_CARLO_DRAWS)
+    for view, found in zip(data["analyses"], facts):
+        view["meta"] += f" · {analysts_line(found['analysts'])}"
+        view["team"] = _team(found)
+    return data
+
+
+def _team(facts: dict[str, Any]) -> dict[str, Any] | None:
+    """The team section's view of one analysis (None with fewer than two analysts or nothing scored)."""
+    if facts["team"] is None or facts["scores"] is None:
+        return None
+    evidence = facts["evidence"]
+    return team_view(analysis_id=facts["id"], question=facts["info"]["question"], analysts=facts["analysts"],
+                     disagreements=facts["team"], hypotheses=list(facts["hypotheses"]["name"]),
+                     evidence_ids=dict(zip(evidence["label"], evidence["id"])),
+                     engines={name: engine["label"] for name, engine in facts["scores"]["engines"].items()})
 
 
 def analysis_facts(analysis: "Analysis") -> dict[str, Any]:
@@ -67,19 +85,30 @@ def analysis_facts(analysis: "Analysis") -> dict[str, Any]:
 
     Returns:
         {"id", "info", "hypotheses", "evidence", "frame", "scores" (``Scores.to_dict()``, with the
-        linchpins), "carlo", "moves", "charts"}; the engines' parts are None when nothing is scored.
+        linchpins), "carlo", "moves", "charts", "analysts", "votes" (``cell_votes``, with several
+        analysts), "team" (``Disagreements.to_dict()``, with several analysts)}; the engines' parts
+        are None when nothing is scored. Evidence, frame and scores are the team's view.
     """
-    info = analysis.info
-    settings = analysis.scoring_options(info)
+    state = analysis.state()   # one read: the team's view, and every analyst's ratings for the team section
+    info = state.info
+    settings = state.scoring_options()
     override = settings.pop("confidence")
-    hypotheses = analysis.hypotheses
+    hypotheses = state.hypotheses
     names = list(hypotheses["name"])
-    evidence, frame = analysis.views()  # every engine below works on this frame
+    evidence, frame = state.views()  # the team's consensus (one analyst's own ratings when alone)
+    analysts = state.analysts()
+    team = len(analysts) > 1
     facts: dict[str, Any] = {"id": analysis.id, "info": info, "hypotheses": hypotheses, "evidence": evidence,
-                             "frame": frame, "scores": None, "carlo": None, "moves": None, "charts": []}
+                             "frame": frame, "scores": None, "carlo": None, "moves": None, "charts": [],
+                             "analysts": analysts, "votes": cell_votes(state) if team else None, "team": None}
     if not len(evidence) or not names:
         return facts
-    scored = maths.score(frame, hypotheses=names, confidence=override, **settings)  # leave-one-out runs here, once
+    if team:   # Open Synthesis on the analysts' mean votes, the other engines on their consensus
+        long_frame = state.long_frame()
+        scored = maths.team_score(long_frame, hypotheses=names, confidence=override, **settings)
+        facts["team"] = maths.disagreements(long_frame, hypotheses=names, **settings).to_dict()
+    else:
+        scored = maths.score(frame, hypotheses=names, confidence=override, **settings)  # leave-one-out runs here, once
     facts["scores"] = scored.to_dict()
     facts["carlo"] = maths.monte_carlo(frame, draws=MONTE_CARLO_DRAWS, seed=0, hypotheses=names, **settings).to_dict()
     facts["moves"] = maths.rating_perturbation(frame, hypotheses=names, **settings)
@@ -87,23 +116,42 @@ def analysis_facts(analysis: "Analysis") -> dict[str, Any]:
     return facts
 
 
-def matrix_data(analysis: "Analysis", *, views: tuple[Any, Any] | None = None,
+def matrix_data(analysis: "Analysis | AnalysisState", *, view: str | None = None,
                 scores: dict[str, Any] | None = None) -> dict[str, Any]:
     """The matrix widget's data: one read of the analysis, scored, as ``render.views.matrix_view``.
 
     Args:
-        analysis: the analysis.
-        views: ``analysis.views()`` when the caller already has them.
-        scores: ``score(frame).to_dict()`` when the caller already has it.
+        analysis: the analysis, or a state of it already read (``Analysis.state()``).
+        view: whose ratings: "team" (None, the default), "mine" or an analyst's name.
+        scores: ``score(view).to_dict()`` when the caller already has it.
 
     Returns:
-        The matrix view (hypotheses and scores keyed by hypothesis id).
+        The matrix view (hypotheses and scores keyed by hypothesis id) with ``view`` (see
+        ``views.view_choice``); the team view's rows carry ``disputes`` when several analysts rated.
+
+    Raises:
+        StoreError: a view naming no analyst of this analysis.
     """
-    hypotheses = analysis.hypotheses
-    evidence, _ = views if views is not None else analysis.views()
-    if scores is None and len(evidence) and len(hypotheses):
-        scores = analysis.score().to_dict()
-    return matrix_view(hypotheses, evidence, scores)
+    state = analysis if isinstance(analysis, AnalysisState) else analysis.state()
+    asked = "team" if view is None else view
+    analysts = state.analysts()
+    shown = resolve_view(asked, state.actor, analysts, state.id)
+    evidence = state.evidence_view(asked)
+    if scores is None and len(evidence) and len(state.hypotheses):
+        scores = state.score(asked).to_dict()
+    votes = cell_votes(state) if shown == TEAM and len(analysts) > 1 else None
+    data = matrix_view(state.hypotheses, evidence, scores, votes)
+    data["view"] = view_choice(asked, shown, state.actor, analysts)
+    return data
+
+
+def cell_votes(state: "AnalysisState") -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Every analyst's rating of each rated cell: (evidence id, hypothesis id) -> [(analyst, rating)]."""
+    votes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    rated = state.rated
+    for eid, hid, analyst, rating in zip(rated["evidence_id"], rated["hypothesis_id"], rated["analyst"], rated["rating"]):
+        votes.setdefault((eid, hid), []).append((str(analyst), str(rating)))
+    return votes
 
 
 def _charts(frame: "pd.DataFrame", names: list[str], scored: "maths.Scores") -> list[tuple[str, "Figure"]]:

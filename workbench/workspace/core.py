@@ -24,6 +24,7 @@ from .interchange import import_document, read_analysis_file
 from ..render import render_article
 from ..render.report import write_report
 from ._gather import report_data
+from ._live import Change, changes_since, latest_change
 from ..store import Store, audit, resolve_id
 
 if TYPE_CHECKING:
@@ -214,6 +215,25 @@ class Workspace(EntityCorrections, CorpusQueries):
         with self.store.read() as conn:
             rows = conn.execute(select(log).order_by(log.c.id.desc()).limit(limit)).all()
         return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in log.columns])
+
+    def latest_change(self) -> int:
+        """The id of the newest event in the change log (0 when empty): a cursor for
+        ``changes_since``. One statement."""
+        with self.store.read() as conn:
+            return latest_change(conn)
+
+    def changes_since(self, cursor: int) -> list[Change]:
+        """The changes anyone made after ``cursor`` (an event id), oldest first: how an open
+        widget sees another notebook's work. One indexed statement; empty when nothing changed.
+
+        Args:
+            cursor: ``latest_change()`` or the ``id`` of the last change seen.
+        Returns:
+            ``Change`` events (id, at, actor, action, target_type, target_id), at most
+            ``_live.FEED_LIMIT`` of them.
+        """
+        with self.store.read() as conn:
+            return changes_since(conn, cursor)
 
     # -- analyses -----------------------------------------------------------------------
     def new_analysis(self, question: str, hypotheses: Iterable[str] = (), *, time_horizon: str | None = None,
