@@ -43,7 +43,8 @@ HOSTILE_TEXT = "NATO <script>alert(2)</script> met Putin in Minsk."
 HOSTILE_HYPOTHESIS = "<b>bold</b> hypothesis"
 HOSTILE_ENTITY = "<i>Vova</i>"
 HOSTILE_QUESTION = "<u>Will</u> NATO meet?"
-RAW = (HOSTILE_TITLE, "<script>alert(2)</script>", "<b>bold</b>", HOSTILE_ENTITY, "<u>Will</u>")
+HOSTILE_ANALYST = "<em>eve</em>"
+RAW = (HOSTILE_TITLE, "<script>alert(2)</script>", "<b>bold</b>", HOSTILE_ENTITY, "<u>Will</u>", HOSTILE_ANALYST)
 
 
 @pytest.fixture
@@ -57,6 +58,9 @@ def hostile(demo, tmp_path):
     ws.rename_entity("Vladimir Putin", HOSTILE_ENTITY)
     hostile_an = ws.new_analysis(HOSTILE_QUESTION, [HOSTILE_HYPOTHESIS, "no meeting"])
     hostile_an.tag_quote(article, "<script>alert(2)</script>", ratings={"H1": "C", "H2": "I"})
+    # a second analyst, named with markup, splits the team: the team view and section show
+    with wb.open_workspace(ws.location, analyst=HOSTILE_ANALYST) as other:
+        other.analysis(hostile_an.id).rate("E1", "H1", "II")
     return ws, hostile_an, article
 
 
@@ -64,7 +68,8 @@ def every_view(ws, an, article, tmp_path) -> dict[str, str]:
     """The static HTML of every view that shows article text or analyst input, the report, and a
     notebook export holding a widget's view and a widget output with no static view of its own."""
     views = {
-        "corpus": wb.CorpusBrowser(ws), "matrix": wb.Matrix(an), "reader": wb.Reader(ws, article),
+        "corpus": wb.CorpusBrowser(ws), "matrix": wb.Matrix(an), "team": wb.Matrix(an, view="team"),
+        "reader": wb.Reader(ws, article),
         "entities": wb.EntityExplorer(ws), "workbench": wb.Workbench(ws, an),
     }
     bundles = {name: widget._repr_mimebundle_()[0] for name, widget in views.items()}
@@ -98,6 +103,8 @@ def test_static_views_escape_hostile_text(hostile, tmp_path):
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in views["reader"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in views["corpus"]
     assert "&lt;b&gt;bold&lt;/b&gt; hypothesis" in views["matrix"]
+    assert "&lt;em&gt;eve&lt;/em&gt; II" in views["team"]           # who said what, in the cell's title
+    assert "The team on: &lt;u&gt;Will&lt;/u&gt;" in views["report"]
     assert "&lt;u&gt;Will&lt;/u&gt;" in views["workbench"]
     assert "&lt;i&gt;Vova&lt;/i&gt;" in views["entities"]
     assert "Matrix(&lt;b&gt;bold&lt;/b&gt; hypothesis" in views["notebook"]

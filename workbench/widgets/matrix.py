@@ -59,7 +59,7 @@ class Matrix(BundledWidget):
             self.follow(analysis.ws, POLL_MS)
         self._set_view(view)
         self.refresh()
-        self.observe(self._view_changed, names="view")
+        self.observe(self._on_view, names="view")
 
     def observe_changes(self, callback: Callable[[], None]) -> None:
         self._on_change.append(callback)
@@ -138,7 +138,7 @@ class Matrix(BundledWidget):
         for callback in self._on_change:
             callback()
 
-    def _view_changed(self, _change: dict[str, Any]) -> None:
+    def _on_view(self, _change: dict[str, Any]) -> None:
         if self._quiet:
             return
         try:
