@@ -219,6 +219,19 @@ def test_no_follow_no_poll(team):
         assert sql.seen == []
 
 
+def test_a_vanished_workspace_stops_the_polling_with_one_message(team):
+    path, aid = team
+    ws = wb.open_workspace(path, analyst="ana")
+    matrix = wb.Matrix(ws.analysis(aid))
+    ws.close()
+    for gone in path.parent.glob(path.name + "*"):   # the file and its write-ahead log
+        gone.unlink()
+    send(matrix, kind="poll")
+    assert matrix.status.startswith("stopped following other notebooks' changes:") and matrix.poll_ms == 0
+    send(matrix, kind="poll")                       # the page stops asking; a late poll is ignored
+    assert matrix.status.startswith("stopped following")
+
+
 BEN_RATES = textwrap.dedent("""
     import sys, time
     import workbench as wb

@@ -127,7 +127,12 @@ class BundledWidget(anywidget.AnyWidget):
         if now - self._polled_at < self.poll_ms / 2000:   # two views of one widget: one poll a period
             return
         self._polled_at = now
-        events = self._followed.changes_since(self._cursor)
+        try:
+            events = self._followed.changes_since(self._cursor)
+        except Exception as exc:  # noqa: BLE001 - a closed or vanished workspace: say so once, stop asking
+            self.status = f"stopped following other notebooks' changes: {exc}"
+            self.follow(None)
+            return
         if events:
             self._cursor = events[-1].id
             self._remote_changes(events)

@@ -132,7 +132,11 @@ class Matrix(BundledWidget):
                 or e.target_type in _ALSO_SEEN]
         if not mine:
             return
-        self.refresh()
+        try:
+            self.refresh()
+        except Exception as exc:  # noqa: BLE001 - e.g. the analysis was deleted elsewhere: shown, not raised
+            self.status = f"error: {exc}"
+            return
         who = ", ".join(sorted({e.actor for e in mine}))
         self.status = f"updated: {who} changed this analysis"
         for callback in self._on_change:
