@@ -228,6 +228,7 @@ def test_a_vanished_workspace_stops_the_polling_with_one_message(team):
         gone.unlink()
     send(matrix, kind="poll")
     assert matrix.status.startswith("stopped following other notebooks' changes:") and matrix.poll_ms == 0
+    assert "\n" not in matrix.status and "audit_log" in matrix.status       # one line, naming what is missing
     send(matrix, kind="poll")                       # the page stops asking; a late poll is ignored
     assert matrix.status.startswith("stopped following")
 

@@ -130,7 +130,8 @@ class BundledWidget(anywidget.AnyWidget):
         try:
             events = self._followed.changes_since(self._cursor)
         except Exception as exc:  # noqa: BLE001 - a closed or vanished workspace: say so once, stop asking
-            self.status = f"stopped following other notebooks' changes: {exc}"
+            first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+            self.status = f"stopped following other notebooks' changes: {first_line}"
             self.follow(None)
             return
         if events:
