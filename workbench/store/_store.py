@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from . import schema as s
 from .migrations import MIGRATIONS
 from .._paths import absolute, check_output, os_problem, register_workspace, unregister_workspace
+from .postgres import foreign_tables, is_url, parse_url, postgres_engine, postgres_problem, shown_url
 from .sqlite import (
     BUSY_SECONDS,
     identify,
@@ -78,9 +79,13 @@ class Store:
         self._closed = False
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
-        is_url = isinstance(location, str) and "://" in location
-        if is_url:
-            self.engine = create_engine(location)
+        if is_url(location):
+            url = parse_url(self.location)
+            self.location = shown_url(url)  # shown in messages and reports: never the password
+            if url.get_backend_name() == "postgresql":
+                self.engine = postgres_engine(url, lambda: self.busy_seconds)
+            else:
+                self.engine = create_engine(url)
         elif self.location == ":memory:":
             self.engine = sqlite_engine(":memory:", lambda: self.busy_seconds)
         else:
@@ -96,13 +101,19 @@ class Store:
             self.close()
             raise
 
+    @property
+    def dialect(self) -> str:
+        """The database behind the workspace: ``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
     # -- transactions -------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """Yield a connection inside one write transaction; commit on success, roll back on error.
 
-        On SQLite the transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so
-        reads inside it see the latest data and no other writer can change it before commit.
+        The transaction holds the write lock from its start (SQLite: ``BEGIN IMMEDIATE``;
+        PostgreSQL: the workspace's advisory lock), so reads inside it see the latest data and
+        no other writer can change it before commit.
         """
         with self._errors(), self.engine.connect() as conn:
             conn.execution_options(workbench_write=True)
@@ -231,7 +242,8 @@ class Store:
         try:
             yield
         except (DBAPIError, sqlite3.Error) as exc:
-            problem = sqlite_problem(exc, self.busy_seconds)
+            problem = (postgres_problem(exc, self.busy_seconds) if self.dialect == "postgresql"
+                       else sqlite_problem(exc, self.busy_seconds))
             if problem is None:
                 raise
             raise StoreIOError(f"{self.location}: {problem}") from exc
@@ -264,6 +276,11 @@ class Store:
         latest = MIGRATIONS[-1].version
         with self.read() as conn:
             current = _current_version(conn) if self.engine.dialect.has_table(conn, "schema_migrations") else 0
+            foreign = foreign_tables(conn) if current == 0 and self.dialect == "postgresql" else []
+        if foreign:
+            listed = ", ".join(foreign[:8]) + (", …" if len(foreign) > 8 else "")
+            raise StoreError(f"{self.location}: another application's database ({listed}), not a workbench "
+                             "workspace; nothing was written to it")
         if current > latest:
             raise StoreError(
                 f"{self.location}: workspace schema version {current} is newer than this "
