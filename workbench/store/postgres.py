@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from ..errors import StoreError
 
@@ -101,13 +101,18 @@ def postgres_engine(url: URL, busy_seconds: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         dbapi_conn = conn.connection.dbapi_connection
-        if conn.get_execution_options().get("workbench_write"):
-            # the psycopg connection opens its transaction at this first statement
-            wait_ms = max(1, int(busy_seconds() * 1000))
-            dbapi_conn.execute(f"SET LOCAL lock_timeout = {wait_ms}")
-            dbapi_conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-        else:
-            dbapi_conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        driver_error = engine.dialect.loaded_dbapi.Error
+        statement = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+        try:
+            if conn.get_execution_options().get("workbench_write"):
+                # the psycopg connection opens its transaction at this first statement
+                dbapi_conn.execute(f"SET LOCAL lock_timeout = {max(1, int(busy_seconds() * 1000))}")
+                statement = "SELECT pg_advisory_xact_lock(%s)"
+                dbapi_conn.execute(statement, (WRITE_LOCK,))
+            else:
+                dbapi_conn.execute(statement)
+        except driver_error as exc:  # as SQLAlchemy wraps its own statements' errors
+            raise DBAPIError.instance(statement, None, exc, driver_error) from exc
 
     return engine
 
@@ -122,9 +127,11 @@ def postgres_problem(exc: BaseException, busy_seconds: float) -> str | None:
     Returns:
         One line without the URL (the caller names the workspace), or None.
     """
+    orig = getattr(exc, "orig", exc)
+    if not type(orig).__module__.startswith("psycopg"):
+        return None  # not the driver's: and psycopg (slow to import) stays unloaded on SQLite
     import psycopg
 
-    orig = getattr(exc, "orig", exc)
     if not isinstance(orig, psycopg.Error):
         return None
     state = orig.sqlstate or ""

@@ -84,8 +84,8 @@ class Workspace(EntityCorrections):
 
     def __init__(self, location: str | os.PathLike[str], *, pipeline: str | None = None,
                  actor: str | None = None) -> None:
-        self.location = str(location)
         self.store = Store(location)
+        self.location = self.store.location  # a URL's password is never shown or written
         self.pipeline = pipeline
         self.actor = current_actor(actor)
 
