@@ -22,6 +22,7 @@ from .interchange import import_document, read_analysis_file
 from ..render import render_article
 from ..render.report import write_report
 from ..store import Store, audit
+from ..store.copy import copy_workspace
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -260,15 +261,16 @@ class Workspace(EntityCorrections):
         """Write the self-contained HTML report (all analyses, or those listed) and return its path."""
         return write_report(self, path, title=title, analyses=analyses)
 
-    def save_copy(self, path: str | os.PathLike[str]) -> Path:
-        """Write a consistent copy of the workspace to a new file, even while others write to it.
+    def save_copy(self, path: str | os.PathLike[str]) -> Path | str:
+        """Write a consistent copy of the workspace, even while others write to it: to a new file,
+        or into an empty PostgreSQL database (``postgresql+psycopg://…``), from either backend.
 
         Args:
-            path: the new file (it must not exist).
+            path: the new file (it must not exist) or the database's URL.
         Returns:
-            The copy's path.
+            The copy's path, or its URL without the password.
         """
-        return self.store.save_copy(path)
+        return copy_workspace(self.store, path)
 
     def close(self) -> None:
         """Fold the write-ahead log into the file and release it (the ``.sqlite`` alone is then complete)."""
