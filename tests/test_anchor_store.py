@@ -51,6 +51,12 @@ def only_article(ws):
 
 
 @pytest.fixture
+def ws(any_ws):
+    """This module's workspace: one per backend (SQLite file, PostgreSQL database)."""
+    return any_ws
+
+
+@pytest.fixture
 def tagged(ws, tmp_path):
     """A workspace with the original story and an analysis quoting it four times."""
     ws.ingest(write(tmp_path / "in", "original", ORIGINAL, url=URL, title=TITLE, outlet=OUTLET), progress=False)
