@@ -69,4 +69,4 @@ def grant(url: str, role: str, kind: str | None) -> None:
         statements = grant_role(url, role, kind)  # type: ignore[arg-type]
     for statement in statements:
         click.echo(f"  {statement}")
-    click.echo(f"granted: {role} is a {kind} of {shown_url(url)}")
+    click.echo(f"granted: {role} is {'an' if kind == 'analyst' else 'a'} {kind} of {shown_url(url)}")
