@@ -178,3 +178,9 @@ def test_v1_workspace_upgrades_in_place(workspace_location):
     with store.read() as conn:
         assert conn.execute(text("SELECT text FROM articles")).scalar() == "Old text."
         assert conn.execute(text("SELECT count(*) FROM analyses")).scalar() == 0
+    from sqlalchemy.exc import DatabaseError
+
+    with pytest.raises(DatabaseError, match="immutable"):  # the guards hold after the upgrade (step 8 on PostgreSQL)
+        with store.transaction() as conn:
+            conn.execute(text("UPDATE articles SET text = 'New text.'"))
+    store.close()
