@@ -173,3 +173,19 @@ def test_grant_refusals_are_one_line(pg_url, tmp_path):
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
     result = _cli("workspace", "grant", pg_url, "someone")
     assert result.exit_code != 0 and "--viewer or --analyst" in result.output
+
+
+def test_every_command_takes_a_url_where_it_takes_a_path(pg_url, tmp_path):
+    """``--workspace postgresql+psycopg://…`` on ingest, listings, scoring and the report."""
+    assert _cli("ingest", "--workspace", pg_url, str(SEED_TXT)).exit_code == 0
+    listed = _cli("articles", "--workspace", pg_url, "--format", "json")
+    assert listed.exit_code == 0 and '"language": "en"' in listed.output
+    entities = _cli("entities", "--workspace", pg_url, "--format", "csv")
+    assert entities.exit_code == 0 and "Lukashenko" in entities.output
+    with wb.open_workspace(pg_url, actor="ana") as ws:
+        aid = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"]).id
+        ws.analysis(aid).add_assumption("Minsk fears unrest", ratings={"Joins": "I", "Stays out": "C"})
+    scored = _cli("analysis", "score", "--workspace", pg_url, "--analysis", aid, "--format", "json")
+    assert scored.exit_code == 0 and '"bayes"' in scored.output
+    report = _cli("report", "--workspace", pg_url, "-o", str(tmp_path / "report.html"))
+    assert report.exit_code == 0 and "Minsk fears unrest" in (tmp_path / "report.html").read_text(encoding="utf-8")

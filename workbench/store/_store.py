@@ -1,4 +1,8 @@
-"""The workspace database: one SQLite file (or a SQLAlchemy URL), migrated on open.
+"""The workspace database: one SQLite file or a PostgreSQL database (by URL), migrated on open.
+
+The backend follows the location: a path is a SQLite file (``sqlite``), a
+``postgresql+psycopg://`` URL a server database (``postgres``: an advisory lock stands for
+``BEGIN IMMEDIATE`` below, and the file's WAL, checkpoints and backup do not apply).
 
 Concurrency: several processes may write one workspace at once. Every write transaction
 starts with ``BEGIN IMMEDIATE`` (pysqlite's own transaction handling is off), so it holds the
