@@ -63,9 +63,11 @@ def pg_cluster() -> Iterator["Cluster"]:
 
 
 @pytest.fixture
-def pg_url(pg_cluster) -> str:
-    """The URL of a new, empty database on the session's server."""
-    return pg_cluster.new_database()
+def pg_url(pg_cluster) -> Iterator[str]:
+    """The URL of a new, empty database on the session's server (dropped after the test)."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
 
 
 @pytest.fixture(params=BACKENDS)

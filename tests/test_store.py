@@ -138,3 +138,18 @@ def test_sqlite_only_newer_schema_written_by_plain_sqlite(tmp_path):
         db.execute("INSERT INTO schema_migrations VALUES (999, 'from the future', '2030-01-01')")
     with pytest.raises(StoreError, match="newer than this workbench"):
         Store(path)
+
+
+def test_a_read_sees_one_snapshot_while_another_writer_commits(workspace_location):
+    reader, writer = Store(workspace_location), Store(workspace_location)
+    try:
+        with reader.read() as conn:
+            before = conn.execute(text("SELECT count(*) FROM sources")).scalar()
+            with writer.transaction() as other:
+                other.execute(insert(s.sources).values(name="Wire", created_at=now()))
+            assert conn.execute(text("SELECT count(*) FROM sources")).scalar() == before
+        with reader.read() as conn:  # the next read sees the commit
+            assert conn.execute(text("SELECT count(*) FROM sources")).scalar() == before + 1
+    finally:
+        reader.close()
+        writer.close()

@@ -142,11 +142,14 @@ def test_a_viewer_reads_and_cannot_write(team, tmp_path):
     result = _cli("analysis", "confidence", "-w", viewer, "-a", aid, "low", "--note", "thin sourcing")
     assert result.exit_code == 1 and "permission denied" in result.output, result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    result = _cli("ingest", "--workspace", viewer, str(tmp_path / "copy.txt"))
+    assert result.exit_code == 1 and "read-only for this login" in result.output, result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
     checked = _cli("workspace", "check", viewer)
     assert checked.exit_code == 0, checked.output
 
 
-def test_an_analyst_edits_analyses_but_cannot_rewrite_text_or_the_log(team):
+def test_an_analyst_edits_analyses_but_cannot_rewrite_text_or_the_log(team, tmp_path):
     aid, _, analyst = team
     with wb.open_workspace(analyst, actor="alex") as ws:
         an = ws.analysis(aid)
@@ -162,6 +165,10 @@ def test_an_analyst_edits_analyses_but_cannot_rewrite_text_or_the_log(team):
                     conn.execute(text(statement))
             assert "\n" not in str(caught.value)
     result = _cli("analysis", "confidence", "-w", analyst, "-a", aid, "low", "--note", "thin sourcing")
+    assert result.exit_code == 0, result.output
+    later = tmp_path / "later.txt"
+    later.write_text("Belarus and Russia held joint exercises near Brest on Friday, officials said.", encoding="utf-8")
+    result = _cli("ingest", "--workspace", analyst, str(later))  # an analyst may add articles
     assert result.exit_code == 0, result.output
     assert _cli("workspace", "check", analyst).exit_code == 0
 

@@ -38,7 +38,15 @@ from sqlalchemy.exc import DBAPIError
 from . import schema as s
 from .migrations import MIGRATIONS
 from .._paths import absolute, check_output, os_problem, register_workspace, unregister_workspace
-from .postgres import foreign_tables, is_url, parse_url, postgres_engine, postgres_problem, shown_url
+from .postgres import (
+    foreign_tables,
+    is_url,
+    parse_url,
+    postgres_engine,
+    postgres_problem,
+    shown_url,
+    writable_role,
+)
 from .sqlite import (
     BUSY_SECONDS,
     identify,
@@ -138,6 +146,12 @@ class Store:
             StoreIOError: the workspace cannot take a write transaction.
         """
         with self.transaction() as conn:
+            if self.dialect == "postgresql":
+                # whoever may append to the audit log may write; a viewer role or a standby may not
+                if not writable_role(conn):
+                    raise StoreIOError(f"{self.location}: read-only for this login (a viewer, or a read-only "
+                                       "server); nothing was changed")
+                return
             # BEGIN IMMEDIATE succeeds on a read-only file; a statement that would write does not
             conn.execute(delete(s.schema_migrations).where(false()))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, inspect, select, text, update
@@ -42,14 +43,14 @@ _SERIAL = ("sources", "mentions", "audit_log", "entity_rules")  # numbered by th
 _BATCH = 2000
 
 
-def copy_workspace(src: Store, dest: str | os.PathLike[str]) -> str:
+def copy_workspace(src: Store, dest: str | os.PathLike[str]) -> Path | str:
     """Copy the workspace ``src`` to ``dest``, a new file or an empty PostgreSQL database.
 
     Args:
         src: the open workspace to copy (others may write to it meanwhile).
         dest: a file path that does not exist, or a ``postgresql+psycopg://`` URL.
     Returns:
-        The destination as shown (a URL without its password).
+        The copy's path as given, or the database's URL without its password.
     Raises:
         StoreError: the destination is refused (it exists, holds data, is another
             application's); nothing was written to it.
@@ -62,9 +63,9 @@ def copy_workspace(src: Store, dest: str | os.PathLike[str]) -> str:
         _copy_to_server(src, url)
         return shown_url(url)
     if src.dialect == "sqlite" and src.path is not None:
-        return str(src.save_copy(dest))
+        return src.save_copy(dest)
     _copy_to_file(src, dest)
-    return os.fspath(dest)
+    return Path(dest)
 
 
 def _copy_to_server(src: Store, url: Any) -> None:

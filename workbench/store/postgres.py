@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from ..errors import StoreError
 
 __all__ = ["WRITE_LOCK", "is_url", "parse_url", "shown_url", "postgres_engine", "postgres_problem",
-           "foreign_tables"]
+           "foreign_tables", "writable_role"]
 
 WRITE_LOCK = 0x776F726B62656E63
 """The advisory lock key every write transaction holds ("workbenc" in ASCII). Advisory locks
@@ -189,3 +189,11 @@ def foreign_tables(conn: Connection) -> list[str]:
     if "schema_migrations" in names:
         return []
     return names
+
+
+def writable_role(conn: Connection) -> bool:
+    """Whether this login may write the workspace: it may append to the audit log (every change
+    does) and the server takes writes (not a standby, not a read-only session)."""
+    row = conn.exec_driver_sql(
+        "SELECT has_table_privilege('audit_log', 'INSERT'), current_setting('transaction_read_only')").one()
+    return bool(row[0]) and row[1] == "off"

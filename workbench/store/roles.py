@@ -41,7 +41,7 @@ _ANALYST: dict[str, str] = {
     "sources": "INSERT, UPDATE (reliability, graded, notes, domain)",
     "articles": "INSERT",
     "article_bands": "INSERT",
-    "nlp_runs": "INSERT, DELETE",
+    "nlp_runs": "INSERT",
 }
 _SEQUENCES = ("audit_log_id_seq", "entity_rules_id_seq", "mentions_id_seq", "sources_id_seq")
 
