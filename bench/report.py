@@ -45,7 +45,7 @@ def build(folder: Path, n_articles: int, n_evidence: int, hypotheses: int = 4): 
         for j, hid in enumerate(hyp_ids):
             rating = cycle[(k * 5 + j * 2) % 6]
             if rating != "NA":
-                rates.append(dict(evidence_id=eid, hypothesis_id=hid, rating=rating))
+                rates.append(dict(evidence_id=eid, hypothesis_id=hid, analyst="bench", rating=rating))
     with ws.store.transaction() as conn:
         conn.execute(s.evidence.insert(), rows)
         conn.execute(s.ratings.insert(), rates)

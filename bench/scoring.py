@@ -39,7 +39,8 @@ import pandas as pd
 
 from workbench.analysis import evidence_matrix, leave_one_out, score
 from workbench.analysis._frame import EvidenceMatrix
-from workbench.analysis.montecarlo import _draw, _eligible_votes, _simulate, _Simulator
+from workbench.analysis._mc_draws import eligible_votes as _eligible_votes, sample_draws as _draw
+from workbench.analysis._mc_scoring import Simulator as _Simulator, simulate as _simulate
 from workbench.analysis.scales import (
     BAYES_LIKELIHOODS,
     INFO_CREDIBILITY_FACTORS,

@@ -17,7 +17,7 @@ import pytest
 from workbench.analysis import leave_one_out, matrix, monte_carlo, open_synthesis_scores, rating_perturbation
 from workbench.analysis import score, tornado
 from workbench.analysis._frame import evidence_matrix
-from workbench.analysis.montecarlo import _simulate
+from workbench.analysis._mc_scoring import simulate as _simulate
 from workbench.analysis.open_synthesis import open_synthesis_diagnosticity
 from workbench.analysis.scales import RATINGS
 from frames import frame

@@ -6,7 +6,7 @@ import pytest
 from workbench.analysis import leave_one_out, monte_carlo, rating_perturbation, score, tornado
 from workbench.analysis._frame import evidence_matrix
 from workbench.analysis._registry import engine_parts
-from workbench.analysis.montecarlo import _simulate
+from workbench.analysis._mc_scoring import simulate as _simulate
 from workbench.analysis.scales import RATINGS, WEIGHT_LEVELS
 from frames import frame
 

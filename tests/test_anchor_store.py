@@ -296,5 +296,5 @@ def test_a_v3_workspace_upgrades_keeping_evidence_and_ratings(workspace_location
     with pytest.raises(IntegrityError):
         run("UPDATE evidence SET anchor_method = 'guessed' WHERE id = 'e1'")
     with pytest.raises(IntegrityError):  # the ratings table still refers to evidence
-        run("INSERT INTO ratings VALUES ('nope', 'h1', 'C')")
+        run("INSERT INTO ratings (evidence_id, hypothesis_id, rating, analyst) VALUES ('nope', 'h1', 'C', 'me')")
     engine.dispose()

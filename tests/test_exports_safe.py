@@ -81,7 +81,7 @@ def body_of(page: str) -> str:
 
 
 def test_exported_notebook_keeps_no_hostile_html(tmp_path):
-    from workbench.render.report import content_security_policy
+    from workbench.render.assets import content_security_policy
 
     page = export(tmp_path, hostile_notebook()).read_text(encoding="utf-8")
     body = body_of(page)

@@ -16,12 +16,10 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "workbench"
 
-# Internal modules that exist to wrap a heavy third-party library: importing one *is* importing
-# that library, so they are imported where it is first needed (a lazy third-party import).
-LAZY_WRAPPERS = {
-    ("workbench.nlp._loader", "workbench.nlp._component"),    # the spaCy component: loads spaCy
-    ("workbench.analysis.charts", "workbench.analysis._literal"),  # a matplotlib Figure: loads matplotlib
-}
+# Internal modules that exist to wrap a heavy third-party library and so may be imported where
+# it is first needed. None is left: the spaCy component imports spaCy lazily itself, and the
+# charts module (which needs matplotlib's Figure) is what the analysis package loads lazily.
+LAZY_WRAPPERS: set[tuple[str, str]] = set()
 # The CLI imports a command's heavy machinery when that command runs, so ``workbench --help``
 # and a typo answer at once: the workspace (spaCy's wrapper, the store, ingest, the report),
 # the demo (the same) and the notebook runner and exporter (nbconvert, seconds to import).
@@ -200,3 +198,81 @@ def test_the_checks_catch_a_circle_a_hidden_import_and_a_leaf_that_reaches_up(tm
     assert hidden == [("workbench.b", "workbench.a", 2)]
     assert graph["workbench.c"] == set()                                  # TYPE_CHECKING never runs
     assert ("workbench.analysis", "workbench.c", 1) in _all_imports(package)
+
+
+# -- render/ writes HTML from plain data only -------------------------------------------------
+RENDER = "workbench.render"
+# what render/ must never load, itself or through a workbench module it imports: the store and
+# its SQL, the workspace (live objects), the widgets, and anywidget
+RENDER_FORBIDDEN_INTERNAL = ("workbench.store", "workbench.workspace", "workbench.widgets")
+RENDER_FORBIDDEN_EXTERNAL = ("sqlalchemy", "anywidget", "ipywidgets")
+
+
+def _external_imports(path: Path) -> set[str]:
+    """Top-level names of the non-workbench modules a file imports (TYPE_CHECKING ones aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    skip = _type_checking_only(tree)
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found - {"workbench"}
+
+
+def render_reaches(root: Path = PACKAGE) -> list[str]:
+    """Each forbidden module a render module loads, directly or through other workbench modules.
+
+    Returns:
+        "render module -> … -> forbidden" lines (empty when render/ keeps to plain data).
+    """
+    modules = _modules(root)
+    graph, _ = import_graph(root)
+    wrong = []
+    for start in sorted(m for m in graph if m == RENDER or m.startswith(RENDER + ".")):
+        path_to = {start: [start]}
+        queue = [start]
+        while queue:
+            module = queue.pop(0)
+            for external in sorted(_external_imports(modules[module]) & set(RENDER_FORBIDDEN_EXTERNAL)):
+                wrong.append(" -> ".join([*path_to[module], external]))
+            for target in sorted(graph[module]):
+                if target in path_to:
+                    continue
+                path_to[target] = [*path_to[module], target]
+                if target.startswith(RENDER_FORBIDDEN_INTERNAL):
+                    wrong.append(" -> ".join(path_to[target]))
+                    continue
+                queue.append(target)
+    return wrong
+
+
+def test_render_never_sees_the_store_the_workspace_or_a_widget():
+    """render/ turns plain dicts into HTML: it imports no store, SQL, workspace, widget or anywidget."""
+    wrong = render_reaches()
+    assert not wrong, "render/ must work from plain data (gather in workspace/, build views in render/views.py):\n" + \
+        "\n".join(wrong)
+
+
+def test_the_render_check_catches_a_render_module_reaching_the_store(tmp_path):
+    """The same check on a small package: SQL reached directly and through a helper are both found."""
+    package = _write(tmp_path, {
+        "__init__.py": "",
+        "store/__init__.py": "import sqlalchemy\n",
+        "helper.py": "from sqlalchemy import select\n",
+        "render/__init__.py": "",
+        "render/ok.py": "from html import escape\nfrom ..nlp import x\n",
+        "render/direct.py": "from ..store import y\n",
+        "render/sql.py": "import sqlalchemy.orm\n",
+        "render/indirect.py": "from ..helper import z\n",
+        "render/widget.py": "import anywidget\n",
+        "nlp/__init__.py": "",
+    })
+    wrong = render_reaches(package)
+    assert wrong == ["workbench.render.direct -> workbench.store",
+                     "workbench.render.indirect -> workbench.helper -> sqlalchemy",
+                     "workbench.render.sql -> sqlalchemy",
+                     "workbench.render.widget -> anywidget"]

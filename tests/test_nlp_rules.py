@@ -137,6 +137,13 @@ def test_sentences_are_set() -> None:
                                                    "New part."]
 
 
+def test_a_run_of_full_width_end_marks_closes_one_sentence() -> None:
+    """The tagger and the splitter read one set of end marks: "？！" ends one sentence, the
+    "！" does not open a sentence of its own."""
+    doc = load_pipeline("builtin").nlp("Did Putin fly to Minsk？！ Lukashenko met him.")
+    assert [s.text.strip() for s in doc.sents] == ["Did Putin fly to Minsk？！", "Lukashenko met him."]
+
+
 def test_no_person_from_common_subjects_or_headline_words(ents) -> None:
     got = ents("Officials said the depot burned. Police said nothing. Will this change anything? "
                "May be. Mark my words: Hope is not a plan.")

@@ -153,3 +153,28 @@ def test_a_read_sees_one_snapshot_while_another_writer_commits(workspace_locatio
     finally:
         reader.close()
         writer.close()
+
+
+def test_resolve_id_takes_the_id_or_one_unique_prefix(tmp_path):
+    """One resolver for article and analysis ids: exact id first, then a unique prefix of at
+    least ``min_prefix`` characters; "%" and "_" in a prefix are characters, not wildcards."""
+    from workbench.store import resolve_id
+
+    store = Store(tmp_path / "w.sqlite")
+    with store.transaction() as conn:
+        for ident in ("abcd1111", "abcd2222", "ab_x0000"):
+            conn.execute(insert(s.articles).values(**_article(id=ident)))
+    column = s.articles.c.id
+    with store.read() as conn:
+        assert resolve_id(conn, column, " abcd1111 ", "article") == "abcd1111"
+        assert resolve_id(conn, column, "abcd1", "article") == "abcd1111"
+        assert resolve_id(conn, column, "ab_", "article") == "ab_x0000"      # "_" is no wildcard
+        with pytest.raises(StoreError, match=r"^article 'abcd': prefix matches more than one article$"):
+            resolve_id(conn, column, "abcd", "article")
+        with pytest.raises(StoreError, match=r"^article 'ab%1': not in this workspace$"):
+            resolve_id(conn, column, "ab%1", "article")
+        with pytest.raises(StoreError, match="not in this workspace"):
+            resolve_id(conn, column, "abcd1", "article", min_prefix=6)     # too short to be a prefix
+        with pytest.raises(StoreError, match="not in this workspace"):
+            resolve_id(conn, column, "", "article")
+    store.close()

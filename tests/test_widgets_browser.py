@@ -99,7 +99,7 @@ for i in range(1000):
     for j, h in enumerate(hyp_ids):
         r = ratings[(i * 7 + j * 3) % 6]
         if r != "NA":
-            rates.append(dict(evidence_id=eid, hypothesis_id=h, rating=r))
+            rates.append(dict(evidence_id=eid, hypothesis_id=h, analyst=ws.actor, rating=r))
 with ws.store.transaction() as conn:
     conn.execute(s.evidence.insert(), rows)
     conn.execute(s.ratings.insert(), rates)

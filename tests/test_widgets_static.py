@@ -1,12 +1,17 @@
 """Every widget carries a static, escaped HTML view for exports and kernel-less viewers."""
+import ast
 import importlib
 import json
+import re
 from pathlib import Path
+
+import nbformat
 
 import pytest
 
 import workbench as wb
 from workbench.demo import build_demo
+from workbench.render.notebook_export import export_notebook
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -56,16 +61,31 @@ def hostile(demo, tmp_path):
 
 
 def every_view(ws, an, article, tmp_path) -> dict[str, str]:
-    """The static HTML of every view that shows article text or analyst input, and the report."""
+    """The static HTML of every view that shows article text or analyst input, the report, and a
+    notebook export holding a widget's view and a widget output with no static view of its own."""
     views = {
         "corpus": wb.CorpusBrowser(ws), "matrix": wb.Matrix(an), "reader": wb.Reader(ws, article),
         "entities": wb.EntityExplorer(ws), "workbench": wb.Workbench(ws, an),
     }
-    out = {name: widget._repr_mimebundle_()[0]["text/html"] for name, widget in views.items()}
+    bundles = {name: widget._repr_mimebundle_()[0] for name, widget in views.items()}
+    out = {name: bundle["text/html"] for name, bundle in bundles.items()}
     report = tmp_path / "report.html"
     ws.report(report)
     out["report"] = report.read_text(encoding="utf-8")
+    out["notebook"] = _exported(bundles["matrix"], tmp_path)
     return out
+
+
+def _exported(matrix_bundle: dict, tmp_path: Path) -> str:
+    """A notebook with the matrix widget's output and a bare widget output whose text is hostile, exported."""
+    bare = {WIDGET_VIEW: {"model_id": "x", "version_major": 2, "version_minor": 0},
+            "text/plain": f"Matrix({HOSTILE_HYPOTHESIS}, {HOSTILE_QUESTION})"}
+    cells = [nbformat.v4.new_code_cell("wb.Matrix(an)", outputs=[
+        nbformat.v4.new_output("display_data", data={k: v for k, v in matrix_bundle.items()}),
+        nbformat.v4.new_output("display_data", data=bare)])]
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
+    return export_notebook(notebook, tmp_path / "n.html").read_text(encoding="utf-8")
 
 
 def test_static_views_escape_hostile_text(hostile, tmp_path):
@@ -80,19 +100,72 @@ def test_static_views_escape_hostile_text(hostile, tmp_path):
     assert "&lt;b&gt;bold&lt;/b&gt; hypothesis" in views["matrix"]
     assert "&lt;u&gt;Will&lt;/u&gt;" in views["workbench"]
     assert "&lt;i&gt;Vova&lt;/i&gt;" in views["entities"]
+    assert "Matrix(&lt;b&gt;bold&lt;/b&gt; hypothesis" in views["notebook"]
+
+
+PACKAGE = Path(wb.__file__).parent
+RENDER = PACKAGE / "render"
+# markup that only render/ writes (a tag opening in a string, as HTML is written here)
+_TAG = re.compile(r"<(?:p|div|span|table|thead|tbody|tfoot|tr|td|th|ul|ol|li|h[1-6]|section|article|header|nav|"
+                  r"style|code|mark|br|strong|b|i|u|em|a|pre|blockquote|figure|figcaption|details|summary)[\s>]")
+
+
+def _strings(tree: ast.AST) -> list[str]:
+    """Every string literal of a module, f-string pieces included (docstrings aside)."""
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def _module(path: Path) -> str:
+    return ".".join(("workbench", *path.relative_to(PACKAGE).with_suffix("").parts))
+
+
+def _imports_escape(tree: ast.AST) -> bool:
+    return any(isinstance(node, ast.ImportFrom) and node.module == "html" and
+               any(alias.name == "escape" and alias.asname is None for alias in node.names) for node in ast.walk(tree))
+
+
+def _writes_html(tree: ast.AST) -> bool:
+    return any(_TAG.search(text) for text in _strings(tree))
 
 
 def _html_modules() -> list[str]:
-    """Every workbench module that escapes text for HTML (found by reading the sources)."""
-    root = Path(wb.__file__).parent
+    """Every render module that writes HTML (found by reading the sources, so none can be forgotten)."""
     names = []
-    for path in sorted(root.rglob("*.py")):
-        if "from html import escape" in path.read_text(encoding="utf-8"):
-            names.append("workbench." + ".".join(path.relative_to(root).with_suffix("").parts))
+    for path in sorted(RENDER.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if _writes_html(tree) or _imports_escape(tree):
+            names.append(_module(path))
     return names
 
 
-@pytest.mark.parametrize("module_name", [m for m in _html_modules() if m != "workbench.render.notebook_export"])
+def test_the_html_writers_are_found():
+    """The list the mutation check runs over holds the writers we know, and each can be mutated."""
+    found = _html_modules()
+    for known in ("report", "_report_analysis", "article", "matrix", "tables", "static", "notebook_export"):
+        assert f"workbench.render.{known}" in found
+    assert "workbench.render.views" not in found  # plain data: no markup there
+    for name in found:   # the check below swaps ``escape`` per module: it must be imported by that name
+        tree = ast.parse((PACKAGE / Path(*name.split(".")[1:])).with_suffix(".py").read_text(encoding="utf-8"))
+        assert _imports_escape(tree), f"{name} writes HTML without ``from html import escape``"
+
+
+def test_html_is_written_only_in_render():
+    """Widgets, the workspace and the CLI ask render/ for HTML; they write none and escape nothing."""
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if RENDER in path.parents or {"_bundled", "data"} & set(path.relative_to(PACKAGE).parts):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if _imports_escape(tree) or _writes_html(tree):
+            wrong.append(_module(path))
+    assert not wrong, f"HTML written outside render/: {wrong}"
+
+
+@pytest.mark.parametrize("module_name", _html_modules())
 def test_removing_escaping_from_any_view_is_caught(hostile, tmp_path, monkeypatch, module_name):
     """Mutation check: with ``escape`` turned off in one module, some hostile payload shows raw."""
     ws, an, article = hostile

@@ -1,22 +1,29 @@
 // ACH matrix: evidence rows × hypothesis columns, colour-coded ratings changed by click or
 // key, editable weights, one score row per engine, sort by diagnosticity, linchpins marked.
-// One widget model for the whole matrix; the table is rebuilt from plain data.
+// One widget model for the whole matrix; the table is rebuilt from plain data. The rating
+// scale, its keys, the weights and the grades come from Python (the model's "scale"): this
+// module spells none of them. Hypotheses are keyed by id throughout.
 import { h } from "./table.js";
 
-const CYCLE = ["NA", "C", "CC", "N", "I", "II"];
-const KEYS = { s: "C", S: "CC", r: "I", R: "II", n: "N", a: "NA" };
-const WEIGHTS = ["High", "Medium", "Low"];
 const ROW_HEIGHT = 40; // px, fixed by matrix.css so rows can be windowed
 const MARGIN = 10;
 
 function render({ model, el }) {
   el.classList.add("wb-widget", "wb-matrix");
+  const scale = model.get("scale") || {};
+  const CYCLE = scale.cycle || [];
+  const KEYS = scale.keys || {};
+  const WEIGHTS = scale.weights || [];
+  const NONE = scale.none;
+  const ratingNames = Object.fromEntries((scale.ratings || []).map((r) => [r.code, r.name]));
+  const gradeNames = Object.fromEntries((scale.reliability || []).map((g) => [g.grade, g.name]));
+  const infoNames = Object.fromEntries((scale.info_credibility || []).map((g) => [g.grade, g.name]));
   const root = h("div", { class: "wb-matrix-root", tabindex: "0", "data-lm-suppress-shortcuts": "true" });
   const sortSelect = h("select", { class: "wb-sort", "aria-label": "sort evidence" });
   const summary = h("div", { class: "wb-matrix-summary", role: "status" });
   const tableBox = h("div", { class: "wb-table-box wb-matrix-box" });
   const status = h("div", { class: "wb-status", role: "status" });
-  const hint = h("div", { class: "wb-hint", text: "Click a cell to cycle its rating, or move with the arrow keys and press s supports · S strongly · r refutes · R strongly · n neutral · a n/a · w credibility · e relevance" });
+  const hint = h("div", { class: "wb-hint", text: `Click a cell to cycle its rating, or move with the arrow keys and press ${scale.key_help || ""} · w credibility · e relevance` });
   const undoButton = h("button", { type: "button", class: "wb-undo", title: "undo the last change (Ctrl+Z)",
     onclick: () => model.send({ kind: "undo" }) }, "Undo");
   const redoButton = h("button", { type: "button", class: "wb-redo", title: "redo (Ctrl+Shift+Z)",
@@ -69,12 +76,14 @@ function render({ model, el }) {
         h("span", { class: "wb-ev-label", text: `${marks}${row.label}` }), " ",
         row.copy ? h("span", { class: "wb-badge", title: "from a syndicated copy: counted once with its original" }, "copy") : null,
         h("span", { class: "wb-ev-text", text: row.text })));
+      const gradeTitle = [row.reliability ? `${row.reliability}: ${gradeNames[row.reliability]}` : "source not graded",
+        row.info_credibility ? `${row.info_credibility}: ${infoNames[row.info_credibility]}` : ""].filter(Boolean).join(" · ");
       tr.append(weightCell(row, "credibility"), weightCell(row, "relevance"),
-        h("td", { class: "wb-grade", text: `${row.reliability || "F"}${row.info_credibility || ""}` }));
+        h("td", { class: "wb-grade", title: gradeTitle, text: `${row.reliability || "–"}${row.info_credibility || ""}` }));
       hyps.forEach((hy, c) => {
-        const rating = (row.ratings || [])[c] || "NA";
+        const rating = (row.ratings || [])[c] || NONE;
         const td = h("td", { class: `wb-cell wb-r-${rating}${r === cursor.row && c === cursor.col ? " wb-cursor" : ""}`,
-          "data-evidence": row.id, "data-hypothesis": hy.id, "data-rating": rating, title: `${row.label} × ${hy.label}: ${rating}` }, rating === "NA" ? "" : rating);
+          "data-evidence": row.id, "data-hypothesis": hy.id, "data-rating": rating, title: `${row.label} × ${hy.label}: ${rating} (${ratingNames[rating] || ""})` }, rating === NONE ? "" : rating);
         td.addEventListener("click", () => {
           cursor = { row: r, col: c };
           const next = CYCLE[(CYCLE.indexOf(rating) + 1) % CYCLE.length];
@@ -116,9 +125,9 @@ function render({ model, el }) {
   }
 
   function weightCell(row, field) {
-    const value = row[field] || "Medium";
+    const value = row[field] || scale.default_weight;
     const td = h("td", { class: `wb-weight wb-w-${value}`, "data-field": field, title: `${field}: ${value} (click to change)` }, value[0]);
-    td.addEventListener("click", () => model.send({ kind: "weight", evidence_id: row.id, field, value: WEIGHTS[(WEIGHTS.indexOf(value) + 1) % 3] }));
+    td.addEventListener("click", () => model.send({ kind: "weight", evidence_id: row.id, field, value: WEIGHTS[(WEIGHTS.indexOf(value) + 1) % WEIGHTS.length] }));
     return td;
   }
 
@@ -129,7 +138,7 @@ function render({ model, el }) {
     if (cell) {
       cell.className = cell.className.replace(/wb-r-\w+/, `wb-r-${rating}`);
       cell.dataset.rating = rating;
-      cell.textContent = rating === "NA" ? "" : rating;
+      cell.textContent = rating === NONE ? "" : rating;
     }
     model.send({ kind: "rate", evidence_id: evidenceId, hypothesis_id: hypothesisId, rating });
   }
@@ -152,7 +161,7 @@ function render({ model, el }) {
     else if (KEYS[event.key]) { rate(row.id, hyps[cursor.col].id, KEYS[event.key]); }
     else if (event.key === "w" || event.key === "e") {
       const field = event.key === "w" ? "credibility" : "relevance";
-      model.send({ kind: "weight", evidence_id: row.id, field, value: WEIGHTS[(WEIGHTS.indexOf(row[field] || "Medium") + 1) % 3] });
+      model.send({ kind: "weight", evidence_id: row.id, field, value: WEIGHTS[(WEIGHTS.indexOf(row[field] || scale.default_weight) + 1) % WEIGHTS.length] });
     } else handled = false;
     if (handled) {
       event.preventDefault(); event.stopPropagation();

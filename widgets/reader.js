@@ -1,12 +1,10 @@
 // Reader: one article with entity highlights, evidence underlined by stance, and a
 // keyboard-first tagging panel. All article text enters the DOM as text nodes
 // (textContent), never as HTML, so hostile articles cannot inject markup.
+// The rating scale, its keys and the grades come from Python (the model's "scale"):
+// this module spells none of them. Hypotheses are keyed by id throughout.
 
 import { h, safeClass } from "./table.js";
-
-const RATINGS = ["CC", "C", "N", "I", "II", "NA"];
-const KEYS = { s: "C", S: "CC", r: "I", R: "II", n: "N", a: "NA" };
-const STANCE = { CC: "support", C: "support", N: "neutral", I: "refute", II: "refute", NA: "none" };
 
 // Split the text at every entity and evidence boundary; each piece knows its entity and
 // the evidence items covering it.
@@ -52,6 +50,13 @@ function render({ model, el }) {
   let savedAt = null;
 
   function doc() { return model.get("doc") || {}; }
+  const scale = model.get("scale") || {};
+  const ratings = (scale.ratings || []).map((r) => r.code);
+  const stance = Object.fromEntries((scale.ratings || []).map((r) => [r.code, r.stance]));
+  const ratingNames = Object.fromEntries((scale.ratings || []).map((r) => [r.code, r.name]));
+  const keys = scale.keys || {};
+  const none = scale.none;
+  const weightKeys = scale.weight_keys || {};
 
   function buildLegend() {
     legend.replaceChildren();
@@ -108,9 +113,9 @@ function render({ model, el }) {
       }
       if (seg.covering.length) {
         const ev = seg.covering[seg.covering.length - 1];
-        const rating = (ev.ratings || {})[focus] || "NA";
+        const rating = (ev.ratings || {})[focus] || none;
         const wrap = h("span", {
-          class: `wb-ev wb-ev-${STANCE[rating]}`, "data-ev": seg.covering.map((x) => x.label).join(" "),
+          class: `wb-ev wb-ev-${stance[rating]}`, "data-ev": seg.covering.map((x) => x.label).join(" "),
           title: seg.covering.map((x) => `${x.label}: ${Object.entries(x.ratings || {}).map(([k, v]) => `${labelOf(k)} ${v}`).join(", ")}${x.note ? " — " + x.note : ""}`).join("\n"),
         });
         wrap.append(node);
@@ -155,7 +160,7 @@ function render({ model, el }) {
     const text = doc().text || "";
     if (end <= start || !text.slice(start, end).trim()) return;
     const hyps = model.get("hypotheses") || [];
-    pending = { start, end, ratings: Object.fromEntries(hyps.map((hy) => [hy.id, "NA"])), info: null, credibility: "Medium", row: 0 };
+    pending = { start, end, ratings: Object.fromEntries(hyps.map((hy) => [hy.id, none])), info: null, credibility: scale.default_weight, row: 0 };
     drawPanel();
     root.focus({ preventScroll: true }); // keys go to the tagging panel, not to JupyterLab
   }
@@ -174,9 +179,9 @@ function render({ model, el }) {
       const row = h("div", { class: `wb-hyp-row${i === pending.row ? " wb-active" : ""}`, "data-hypothesis": hy.id });
       row.append(h("span", { class: "wb-hyp-name", text: `${hy.label} ${hy.name}` }));
       const group = h("span", { class: "wb-rating-buttons" });
-      for (const r of RATINGS) {
+      for (const r of ratings) {
         group.append(h("button", {
-          type: "button", class: `wb-rate wb-rate-${r}${pending.ratings[hy.id] === r ? " wb-on" : ""}`, "data-rating": r,
+          type: "button", class: `wb-rate wb-rate-${r}${pending.ratings[hy.id] === r ? " wb-on" : ""}`, "data-rating": r, title: ratingNames[r],
           onclick: () => { pending.ratings[hy.id] = r; pending.row = i; drawPanel(); },
         }, r));
       }
@@ -184,10 +189,9 @@ function render({ model, el }) {
       form.append(row);
     });
     const info = h("div", { class: "wb-info" }, "information credibility ");
-    for (let i = 1; i <= 6; i++) {
-      info.append(h("button", { type: "button", class: `wb-cred${pending.info === i ? " wb-on" : ""}`, "data-info": i,
-        title: ["confirmed", "probably true", "possibly true", "doubtful", "improbable", "cannot be judged"][i - 1],
-        onclick: () => { pending.info = i; drawPanel(); } }, String(i)));
+    for (const { grade, name } of scale.info_credibility || []) {
+      info.append(h("button", { type: "button", class: `wb-cred${pending.info === grade ? " wb-on" : ""}`, "data-info": grade,
+        title: name, onclick: () => { pending.info = grade; drawPanel(); } }, String(grade)));
     }
     form.append(info);
     const note = h("textarea", { class: "wb-note", rows: "2", placeholder: "note (Ctrl+Enter saves)", "data-lm-suppress-shortcuts": "true" });
@@ -197,7 +201,8 @@ function render({ model, el }) {
     form.append(h("div", { class: "wb-actions" },
       h("button", { type: "button", class: "wb-save", onclick: save, disabled: !model.get("can_tag") }, "Save (Enter)"),
       h("button", { type: "button", class: "wb-cancel", onclick: cancel }, "Cancel (Esc)")));
-    form.append(h("p", { class: "wb-hint", text: "Keys: ↑/↓ hypothesis · s supports · S strongly · r refutes · R strongly · n neutral · a n/a · 1–6 credibility · Enter save · Esc cancel" }));
+    const grades = (scale.info_credibility || []).map((g) => g.grade);
+    form.append(h("p", { class: "wb-hint", text: `Keys: ↑/↓ hypothesis · ${scale.key_help || ""} · ${grades[0]}–${grades[grades.length - 1]} credibility · Enter save · Esc cancel` }));
     side.append(form);
   }
 
@@ -266,9 +271,9 @@ function render({ model, el }) {
     if (pending && event.key === "Enter") save();
     else if (pending && (event.key === "ArrowDown" || event.key === "Tab" && !event.shiftKey)) { pending.row = (pending.row + 1) % Math.max(1, hyps.length); drawPanel(); }
     else if (pending && (event.key === "ArrowUp" || event.key === "Tab" && event.shiftKey)) { pending.row = (pending.row - 1 + hyps.length) % Math.max(1, hyps.length); drawPanel(); }
-    else if (pending && KEYS[event.key] && hyps[pending.row]) { pending.ratings[hyps[pending.row].id] = KEYS[event.key]; drawPanel(); }
-    else if (pending && /^[1-6]$/.test(event.key)) { pending.info = Number(event.key); drawPanel(); }
-    else if (pending && (event.key === "h" || event.key === "m" || event.key === "l")) { pending.credibility = { h: "High", m: "Medium", l: "Low" }[event.key]; drawPanel(); }
+    else if (pending && keys[event.key] && hyps[pending.row]) { pending.ratings[hyps[pending.row].id] = keys[event.key]; drawPanel(); }
+    else if (pending && (scale.info_credibility || []).some((g) => String(g.grade) === event.key)) { pending.info = Number(event.key); drawPanel(); }
+    else if (pending && weightKeys[event.key]) { pending.credibility = weightKeys[event.key]; drawPanel(); }
     else if (!pending && (event.key === "j" || event.key === "ArrowDown")) moveSentence(1);
     else if (!pending && (event.key === "k" || event.key === "ArrowUp")) moveSentence(-1);
     else handled = false;

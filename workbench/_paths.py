@@ -14,12 +14,14 @@ import errno
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import WorkbenchError
 
 __all__ = ["bundled", "SIDECARS", "SQLITE_MAGIC", "absolute", "is_sqlite_file", "register_workspace",
-           "unregister_workspace", "open_workspaces", "check_output", "atomic_write", "os_problem"]
+           "unregister_workspace", "open_workspaces", "check_output", "atomic_write", "staged_file", "os_problem"]
 
 _PACKAGE = Path(__file__).resolve().parent
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -124,25 +126,75 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> Path:
     check_output(path)
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp: str | None = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
+        with staged_file(target) as tmp, open(tmp, "wb") as handle:
             handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-        tmp = None
     except OSError as exc:
         raise WorkbenchError(f"{path}: cannot write ({os_problem(exc)})") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
     return target
+
+
+@contextmanager
+def staged_file(target: Path, *, overwrite: bool = True, suffix: str = ".tmp") -> Iterator[str]:
+    """Build a file under a temporary name beside ``target``, then give it the name whole.
+
+    The one way the workbench puts a file in place (outputs, workspace copies, new
+    workspaces): a reader never sees a half-written file, and a failure leaves nothing behind.
+
+    Args:
+        target: the file's final path (parent folders are created).
+        overwrite: True to rename over an existing ``target``; False to link the file into
+            place only if ``target`` does not exist (``FileExistsError`` otherwise, and
+            ``target`` is left alone).
+        suffix: the temporary name's suffix.
+
+    Yields:
+        The temporary path, an empty file, for the block to fill. When the block ends
+        normally the file is fsynced and moved into place.
+
+    Raises:
+        OSError: the file could not be made, synced or moved (``FileExistsError`` as above).
+        The temporary file, and any SQLite ``-wal``/``-shm``/``-journal`` beside it, is
+        removed whatever happens.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _link_into_place(tmp, target)
+    finally:
+        _remove_quietly(tmp)
+
+
+def _link_into_place(tmp: str, target: Path) -> None:
+    """Give the finished file ``tmp`` the name ``target`` unless that name exists.
+
+    Raises:
+        FileExistsError: ``target`` exists (it is left alone).
+    """
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a filesystem without hard links
+        if target.exists():
+            raise FileExistsError(str(target)) from None
+        os.replace(tmp, target)
+
+
+def _remove_quietly(path: str) -> None:
+    """Remove a file and its SQLite sidecars, if there."""
+    for name in (path, *(path + suffix for suffix in SIDECARS)):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
 
 
 def os_problem(exc: OSError) -> str:

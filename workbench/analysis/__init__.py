@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from .scales import DEFAULT_UNGRADED, UNGRADED_RULES, normalise_rating, normalise_ungraded
     from .scoring import Scores, score
     from .sensitivity import LeaveOneOut, leave_one_out, rating_perturbation, tornado
+    from .team import (Disagreements, analyst_frame, analyst_frames, analysts_of, consensus_frame,
+                       consensus_matrix, consensus_ratings, disagreements, team_score)
     from .w3c import to_web_annotations
 
 _LAZY = {
@@ -57,6 +59,8 @@ _LAZY = {
     "LeaveOneOut": "sensitivity", "leave_one_out": "sensitivity", "rating_perturbation": "sensitivity",
     "tornado": "sensitivity",
     "to_web_annotations": "w3c",
+    "Disagreements": "team", "analyst_frame": "team", "analyst_frames": "team", "analysts_of": "team",
+    "consensus_frame": "team", "consensus_matrix": "team", "consensus_ratings": "team", "disagreements": "team", "team_score": "team",
 }
 __all__ = sorted(_LAZY)
 

@@ -19,7 +19,7 @@ from functools import cache
 
 import numpy as np
 
-from ._frame import EvidenceMatrix
+from ._matrix import EvidenceMatrix
 
 __all__ = ["EngineParts", "ENGINE_NAMES", "ENGINE_LABELS", "TieBreaks", "identity", "tie_tolerance", "top_mask",
            "leaders_of", "ranks_of", "best_rivals", "leader_changes", "spread"]

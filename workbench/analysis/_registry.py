@@ -1,10 +1,10 @@
 """All scoring engines, built once per evidence matrix."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ._engine import ENGINE_NAMES, EngineParts
-from ._frame import EvidenceMatrix
+from ._matrix import EvidenceMatrix
 from .bayes import bayes_parts
 from .open_synthesis import open_synthesis_parts
 from .parc import parc_parts
@@ -13,7 +13,8 @@ __all__ = ["engine_parts"]
 
 
 def engine_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = None, *,
-                 dependence: float | str | None = None, ungraded: str | None = None) -> dict[str, EngineParts]:
+                 dependence: float | str | None = None, ungraded: str | None = None,
+                 engines: Sequence[str] | None = None) -> dict[str, EngineParts]:
     """Every engine applied to the counting units of ``matrix``, keyed in ``ENGINE_NAMES`` order.
 
     The parts are built on ``matrix.units[0]`` (identical syndicated copies collapsed), so their
@@ -24,15 +25,16 @@ def engine_parts(matrix: EvidenceMatrix, priors: Mapping[str, float] | None = No
         priors: Bayes priors per hypothesis (default uniform).
         dependence: Bayes weight of further items of one origin (see ``dependence``).
         ungraded: Bayes rule for ungraded sources (see ``scales.UNGRADED_RULES``).
+        engines: only these engines (default: all).
 
     Returns:
         {"parc": …, "parc_weighted": …, "open_synthesis": …, "bayes": …}
     """
     matrix = matrix.units[0]
-    parts = {
-        "parc": parc_parts(matrix, weighted=False),
-        "parc_weighted": parc_parts(matrix, weighted=True),
-        "open_synthesis": open_synthesis_parts(matrix),
-        "bayes": bayes_parts(matrix, priors, dependence=dependence, ungraded=ungraded),
+    builders = {
+        "parc": lambda: parc_parts(matrix, weighted=False),
+        "parc_weighted": lambda: parc_parts(matrix, weighted=True),
+        "open_synthesis": lambda: open_synthesis_parts(matrix),
+        "bayes": lambda: bayes_parts(matrix, priors, dependence=dependence, ungraded=ungraded),
     }
-    return {name: parts[name] for name in ENGINE_NAMES}
+    return {name: builders[name]() for name in ENGINE_NAMES if engines is None or name in engines}

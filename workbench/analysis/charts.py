@@ -1,7 +1,8 @@
 """Charts of an analysis, each a function returning a matplotlib ``Figure``.
 
 Built with the object-oriented API on a bare ``Figure`` (no pyplot, no global state), so they
-work headless and in threads; matplotlib is imported only when a chart is drawn. All text is
+work headless and in threads. This module imports matplotlib (through ``_literal``); the package
+loads it lazily, on the first chart drawn, so scoring never pays for it. All text is
 drawn as typed (``_literal``): a "$" or "\\" in a hypothesis or quote is never mathtext. Save with
 ``fig.savefig("matrix.png")`` or show in Jupyter by evaluating the figure.
 """
@@ -16,6 +17,7 @@ import pandas as pd
 
 from ._engine import ENGINE_LABELS, ENGINE_NAMES
 from ._frame import NO_VOTE, FrameLike, evidence_matrix
+from ._literal import LiteralFigure, literal
 from .ach_matrix import _consensus, matrix as matrix_table
 from .scales import RATINGS
 from .scoring import INDEPENDENCE_NOTE, Scores
@@ -35,16 +37,12 @@ _TEXT_ON = {"II": "white", "CC": "white"}
 
 
 def _figure(width: float, height: float) -> Figure:
-    from ._literal import LiteralFigure  # lazy: matplotlib loads only when a chart is drawn
-
     return LiteralFigure(figsize=(min(max(width, 4.0), 24.0), min(max(height, 3.0), 40.0)), layout="constrained")
 
 
 def _done(figure: Figure) -> Figure:
     """Every text of the finished chart literal now too (for callers that measure text
     before drawing, e.g. ``tight_layout``)."""
-    from ._literal import literal
-
     return literal(figure)
 
 

@@ -21,6 +21,9 @@ from typing import Any
 __all__ = [
     "RATINGS",
     "RATING_NAMES",
+    "RATING_STANCES",
+    "RATING_KEYS",
+    "RATING_CYCLE",
     "normalise_rating",
     "WEIGHT_LEVELS",
     "WEIGHT_VALUES",
@@ -38,6 +41,7 @@ __all__ = [
     "UNGRADED_RULES",
     "DEFAULT_UNGRADED",
     "normalise_ungraded",
+    "vocabulary",
 ]
 
 #: Canonical ratings, ordered from most inconsistent to most consistent, then NA.
@@ -52,6 +56,16 @@ RATING_NAMES: dict[str, str] = {
     "II": "very inconsistent",
     "NA": "not applicable",
 }
+
+#: What each rating says of a hypothesis in the simple mode, and how the reader underlines it.
+RATING_STANCES: dict[str, str] = {"CC": "support", "C": "support", "N": "neutral", "I": "refute", "II": "refute",
+                                  "NA": "none"}
+
+#: The keyboard of the reader and the matrix: s supports, S strongly, r refutes, R strongly, n neutral, a n/a.
+RATING_KEYS: dict[str, str] = {"s": "C", "S": "CC", "r": "I", "R": "II", "n": "N", "a": "NA"}
+
+#: The order a click steps a matrix cell through (from unrated, the common answers first).
+RATING_CYCLE: tuple[str, ...] = ("NA", "C", "CC", "N", "I", "II")
 
 # Accepted spellings (compared after stripping and upper-casing).
 _RATING_ALIASES: dict[str, str] = {
@@ -212,3 +226,27 @@ def normalise_info_credibility(value: Any) -> int | None:
     if number.is_integer() and 1 <= number <= 6:
         return int(number)
     raise ValueError(f"information credibility {value!r} is not a grade 1-6")
+
+
+def vocabulary() -> dict[str, Any]:
+    """The scales as plain JSON-able data, for the browser side of the widgets (which spells none).
+
+    Returns:
+        {"ratings": [{code, name, stance}] in display order (CC … II, NA), "none": the code of
+        "not applicable", "keys": key → rating, "key_help": the keys in words, "cycle": the
+        click order, "weights": [High, Medium, Low], "default_weight", "weight_keys": key →
+        weight, "info_credibility": [{grade, name}], "reliability": [{grade, name}]}.
+    """
+    words = {"C": "supports", "CC": "strongly", "I": "refutes", "II": "strongly", "N": "neutral", "NA": "n/a"}
+    return {
+        "ratings": [{"code": code, "name": name, "stance": RATING_STANCES[code]} for code, name in RATING_NAMES.items()],
+        "none": "NA",
+        "keys": dict(RATING_KEYS),
+        "key_help": " · ".join(f"{key} {words[code]}" for key, code in RATING_KEYS.items()),
+        "cycle": list(RATING_CYCLE),
+        "weights": list(reversed(WEIGHT_LEVELS)),
+        "default_weight": "Medium",
+        "weight_keys": {level[0].lower(): level for level in reversed(WEIGHT_LEVELS)},
+        "info_credibility": [{"grade": grade, "name": name} for grade, name in INFO_CREDIBILITY_GRADES.items()],
+        "reliability": [{"grade": grade, "name": name} for grade, name in RELIABILITY_GRADES.items()],
+    }

@@ -27,7 +27,7 @@ from .bayes import posterior_from_log
 from .confidence import Confidence, assess_confidence
 from .dependence import dependence_words, normalise_dependence, origin_ranks, origin_sums
 from .icd203 import likelihood_band, percent_range, range_words
-from .open_synthesis import _consistency, population_std
+from .open_synthesis import _consistency, open_synthesis_parts, population_std
 from .scales import RELIABILITY_ORDER, normalise_ungraded
 from .sensitivity import leave_one_out  # sensitivity builds on the engines, not on Scores
 
@@ -185,7 +185,8 @@ def disagreement_message(leaders: Mapping[str, Sequence[str]]) -> str | None:
 def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
           priors: Mapping[str, float] | None = None, linchpins: bool = True,
           dependence: float | str | None = None, ungraded: str | None = None,
-          confidence: tuple[str | None, str | None, str | None] | None = None) -> Scores:
+          confidence: tuple[str | None, str | None, str | None] | None = None,
+          open_synthesis_votes: FrameLike | None = None) -> Scores:
     """Score the hypotheses under every engine.
 
     Args:
@@ -198,22 +199,36 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
         ungraded: Bayes rule for sources without a reliability grade: "as-published"
             (default) or "cannot-be-judged" (see ``scales.UNGRADED_RULES``).
         confidence: an analyst's override, ``(level, note, analyst)``; None = derived only.
+        open_synthesis_votes: other votes on the same items for Open Synthesis alone (the team
+            view: Open Synthesis averages every analyst's votes while the other engines read
+            their consensus, see ``team``); None = every engine reads ``data``.
 
     Returns:
         ``Scores``.
+
+    Raises:
+        ValueError: ``open_synthesis_votes`` lists other items or groups than ``data``.
     """
     matrix: EvidenceMatrix = evidence_matrix(data, hypotheses)
     factor, rule = normalise_dependence(dependence), normalise_ungraded(ungraded)
     units, unit_of = matrix.units
     parts = engine_parts(matrix, priors, dependence=factor, ungraded=rule)
+    crowd = None if open_synthesis_votes is None else _same_items(
+        evidence_matrix(open_synthesis_votes, matrix.hypotheses), matrix)
+    # each engine reads its own counting units (identical copies collapse by the votes it reads)
+    unit_sets = dict.fromkeys(parts, (units, unit_of))
+    if crowd is not None:
+        parts["open_synthesis"] = open_synthesis_parts(crowd.units[0])
+        unit_sets["open_synthesis"] = crowd.units
     table: dict[str, Any] = {}
     diagnosticity: dict[str, np.ndarray] = {}
     leaders: dict[str, tuple[str, ...]] = {}
     support: dict[str, int] = {}
     supporting: dict[str, np.ndarray] = {}
     for engine, part in parts.items():
+        engine_units, engine_unit_of = unit_sets[engine]
         values = part.item_values()
-        means = part.means if part.means is not None else units.group_means(values)
+        means = part.means if part.means is not None else engine_units.group_means(values)
         totals = part.offset + part.contributions(means).sum(axis=0)
         utility = part.utility(totals)
         tiebreaks = cache(partial(part.tiebreak_utilities, means))   # Open Synthesis: only if hypotheses tie
@@ -244,7 +259,7 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
             table[f"{engine}_inconsistency"] = totals
         table[f"{engine}_rank"] = ranks_of(utility, tiebreaks)
         per_unit = population_std(values) if engine == "open_synthesis" else spread(values)
-        diagnosticity[engine] = per_unit[unit_of]           # identical copies share their unit's value
+        diagnosticity[engine] = per_unit[engine_unit_of]    # identical copies share their unit's value
     order = ["parc_inconsistency", "parc_rank", "parc_weighted_inconsistency", "parc_weighted_rank",
              "open_synthesis_inconsistency", "open_synthesis_consistency", "open_synthesis_rank",
              "bayes_prior", "bayes_posterior", "bayes_low", "bayes_high", "bayes_range", "bayes_words", "bayes_range_words", "bayes_rank"]
@@ -261,6 +276,9 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
     found: Mapping[str, Sequence[str]] | None = None
     if linchpins:
         found = leave_one_out(matrix, priors=priors, dependence=factor, ungraded=rule).linchpins
+        if crowd is not None:
+            found = {**found, "open_synthesis": leave_one_out(crowd, priors=priors, dependence=factor, ungraded=rule,
+                                                              engines=("open_synthesis",)).linchpins["open_synthesis"]}
         result = result.with_linchpins(found)
     derived = assess_confidence(
         leader=leaders["bayes"][0], supporting_origins=min(support.values()) if support else 0,
@@ -269,6 +287,14 @@ def score(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
         assumption_changes_leader=end_leaders[0] != end_leaders[1])
     level, note, analyst = confidence or (None, None, None)
     return replace(result, confidence=derived.with_override(level, note, analyst))
+
+
+def _same_items(crowd: EvidenceMatrix, matrix: EvidenceMatrix) -> EvidenceMatrix:
+    """``crowd``, checked to hold the items, groups and origins of ``matrix`` in the same order."""
+    if (crowd.evidence != matrix.evidence or not np.array_equal(crowd.group_index, matrix.group_index)
+            or not np.array_equal(crowd.origin_index, matrix.origin_index)):
+        raise ValueError("open_synthesis_votes: must hold the same evidence items, groups and origins as the data")
+    return crowd
 
 
 def _supporting_origins(part: Any, means: np.ndarray, leader: int) -> np.ndarray:

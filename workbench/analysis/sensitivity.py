@@ -109,7 +109,7 @@ def _names(mask: np.ndarray, hypotheses: tuple[str, ...]) -> list[str]:
 
 def leave_one_out(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
                   priors: Mapping[str, float] | None = None, dependence: float | str | None = None,
-                  ungraded: str | None = None) -> LeaveOneOut:
+                  ungraded: str | None = None, engines: Sequence[str] | None = None) -> LeaveOneOut:
     """Drop each evidence item in turn and report which removals change the leader.
 
     Args:
@@ -117,6 +117,7 @@ def leave_one_out(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
         hypotheses: hypothesis order.
         priors: Bayes priors.
         dependence, ungraded: the Bayes settings (see ``bayes_parts``).
+        engines: only these engines (default: all).
 
     Returns:
         ``LeaveOneOut``.
@@ -128,7 +129,8 @@ def leave_one_out(data: FrameLike, *, hypotheses: Sequence[str] | None = None,
     linchpins: dict[str, tuple[str, ...]] = {}
     baseline: dict[str, tuple[str, ...]] = {}
     evidence = np.array(matrix.evidence, dtype=object)
-    for engine, part in engine_parts(matrix, priors, dependence=dependence, ungraded=ungraded).items():
+    for engine, part in engine_parts(matrix, priors, dependence=dependence, ungraded=ungraded,
+                                     engines=engines).items():
         base, without = _removals(part, has_copy, unit_of)
         # tie-break keys without each item, computed only if some removal leaves a tie
         tiebreaks = cache(lambda part=part: [_removals(key, has_copy, unit_of) for key in part.tiebreaks])

@@ -6,6 +6,7 @@ import click
 from .. import __version__
 from . import analysis, articles, notebooks, report, workspace
 from ._errors import WorkbenchGroup
+from ._options import analyst_option
 
 __all__ = ["main"]
 
@@ -20,3 +21,14 @@ for _command in (articles.ingest, articles.articles, articles.entities, articles
                  report.demo, analysis.analysis, notebooks.new, notebooks.run, notebooks.export_notebook_command,
                  workspace.workspace):
     main.add_command(_command)
+
+
+def _every_command(group: click.Group) -> list[click.Command]:
+    found: list[click.Command] = []
+    for command in group.commands.values():
+        found.extend(_every_command(command) if isinstance(command, click.Group) else [command])
+    return found
+
+
+for _command in _every_command(main):  # who acts: one option, on every command
+    analyst_option(_command)

@@ -11,6 +11,7 @@ import click
 
 from .. import analysis as maths  # a lazy package: csv_safe (and pandas) load when CSV is written
 from ..errors import WorkbenchError
+from ._options import chosen_analyst
 
 __all__ = ["echo_json", "emit", "open_workspace", "records", "refused", "require"]
 
@@ -46,7 +47,8 @@ def open_workspace(path: Path | str, *, must_exist: bool = True, **options: Any)
     Args:
         path: the workspace file or URL.
         must_exist: refuse a missing file instead of creating it.
-        options: passed to ``Workspace`` (e.g. ``pipeline``).
+        options: passed to ``Workspace`` (e.g. ``pipeline``); ``analyst`` defaults to the
+            command's ``--analyst``.
     Returns:
         The open ``Workspace`` (a context manager).
     """
@@ -55,6 +57,7 @@ def open_workspace(path: Path | str, *, must_exist: bool = True, **options: Any)
 
     if must_exist:
         require(path)
+    options.setdefault("analyst", chosen_analyst())  # --analyst / WORKBENCH_ANALYST; None: the OS user
     with refused():
         return Workspace(path, **options)
 

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from ._errors import remember_workspace
 
-__all__ = ["FILE", "LOCATION", "WorkspaceLocation", "analysis_option", "article_option", "dependence_option", "format_option", "output_option",
-           "parameter_option", "pipeline_option", "ungraded_option", "workspace_option"]
+__all__ = ["FILE", "LOCATION", "WorkspaceLocation", "analysis_option", "analyst_option", "article_option",
+           "chosen_analyst", "dependence_option", "format_option", "output_option", "parameter_option",
+           "pipeline_option", "ungraded_option", "workspace_option"]
 
 Decorator = Callable[[Any], Any]
 
@@ -82,3 +84,47 @@ def ungraded_option(help_text: str | None = None) -> Decorator:
     """
     return click.option("--ungraded-sources", "ungraded", type=click.Choice(["as-published", "cannot-be-judged"]),
                         default=None, help=help_text)
+
+
+_ANALYST = "workbench.analyst"
+_ANALYST_GIVEN = "workbench.analyst_given"
+
+
+def _remember_analyst(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty", ctx=ctx, param=param)
+    ctx.meta[_ANALYST] = " ".join(value.split()) if value else None
+    ctx.meta[_ANALYST_GIVEN] = value is not None and ctx.get_parameter_source(param.name) == ParameterSource.COMMANDLINE
+    return value
+
+
+def analyst_option(command: click.Command) -> click.Command:
+    """Give ``command`` the ``--analyst NAME`` option (env ``WORKBENCH_ANALYST``): who acts.
+
+    Every command gets it (``cli.main`` adds it to each), so the workspace a command opens
+    acts as that analyst; read it back with ``chosen_analyst``.
+
+    Args:
+        command: a click command.
+    Returns:
+        The same command.
+    """
+    command.params.append(click.Option(
+        ["--analyst"], default=None, envvar="WORKBENCH_ANALYST", show_envvar=True, expose_value=False,
+        is_eager=True, callback=_remember_analyst,
+        help="Who acts: whose ratings are written and undone (default: the operating-system user)."))
+    return command
+
+
+def chosen_analyst(*, given_only: bool = False) -> str | None:
+    """The ``--analyst`` of the running command (or ``WORKBENCH_ANALYST``), None when neither.
+
+    Args:
+        given_only: only a name typed on the command line (not one from the environment).
+    Returns:
+        The analyst's name, or None.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or (given_only and not ctx.meta.get(_ANALYST_GIVEN)):
+        return None
+    return ctx.meta.get(_ANALYST)

@@ -8,16 +8,16 @@ import click
 
 from ..analysis.confidence import stated_level
 from ..errors import WorkbenchError
-from ._common import echo_json, open_workspace, records, refused
-from ._options import (FILE, analysis_option, dependence_option, format_option, output_option, ungraded_option,
-                       workspace_option)
+from ._common import echo_json, emit, open_workspace, records, refused
+from ._options import (FILE, analysis_option, chosen_analyst, dependence_option, format_option, output_option,
+                       ungraded_option, workspace_option)
 
 __all__ = ["analysis", "score_lines"]
 
 
 @click.group("analysis")
 def analysis() -> None:
-    """Analyses of competing hypotheses: list, score, import, export."""
+    """Analyses of competing hypotheses: list, score, disagreements, import, export."""
 
 
 @analysis.command("list")
@@ -41,21 +41,55 @@ def list_analyses(workspace: Path, fmt: str) -> None:
 @format_option("table", "json")
 @dependence_option("Bayes: one-per-origin (0), independent (1) or a number between; default: the analysis's setting.")
 @ungraded_option("Bayes: what an ungraded source is worth; default: the analysis's setting.")
-def score(workspace: Path, analysis_id: str, fmt: str, dependence: str | None, ungraded: str | None) -> None:
+@click.option("--team", is_flag=True, help="The team's view (the default): Open Synthesis on the analysts' mean "
+                                            "votes, the other engines on their consensus. --analyst NAME: NAME's.")
+def score(workspace: Path, analysis_id: str, fmt: str, dependence: str | None, ungraded: str | None,
+          team: bool) -> None:
     """Score the hypotheses under every engine, with the likelihood range, confidence and linchpins."""
     options = {k: v for k, v in (("dependence", dependence), ("ungraded", ungraded)) if v is not None}
+    view = "team" if team else chosen_analyst(given_only=True) or "team"
     with open_workspace(workspace) as ws:
         with refused(WorkbenchError, ValueError):
             an = ws.analysis(analysis_id)
-            result = an.score(**options).to_dict()
+            result = an.score(view, **options).to_dict()
             question = an.question
+            analysts = an.analysts()
     if fmt == "json":
-        payload = {"analysis": an.id, "question": question, **result}
+        payload = {"analysis": an.id, "question": question, "view": view, "analysts": analysts, **result}
         echo_json(payload)
         return
     click.echo(question)
+    shown = "the team" if view == "team" else view
+    click.echo(f"view: {shown} (analysts: {', '.join(analysts) or 'none yet'})")
     for line in score_lines(result):
         click.echo(line)
+
+
+@analysis.command("disagreements")
+@workspace_option
+@analysis_option
+@format_option("table", "json")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def disagreements(workspace: Path, analysis_id: str, fmt: str, as_json: bool) -> None:
+    """Where the analysts disagree: each one's leading hypothesis, the cells they rate furthest
+    apart (with who said what) and the evidence that splits the team."""
+    with open_workspace(workspace) as ws:
+        with refused(WorkbenchError, ValueError):
+            an = ws.analysis(analysis_id)
+            found = an.disagreements()
+            analysts = an.analysts()
+    if as_json or fmt == "json":
+        echo_json({"analysis": an.id, "analysts": analysts, **found.to_dict()})
+        return
+    click.echo(f"analysts: {', '.join(analysts) or 'none yet'}")
+    click.echo("\nleading hypothesis of each analyst")
+    emit(found.leaders, "table", columns=["analyst", "leader", "rated", "parc", "open_synthesis", "bayes"])
+    click.echo("\ncells rated furthest apart (votes II 1 … CC 5; spread = highest − lowest)")
+    emit(found.cells.round({"std": 2}), "table",
+         columns=["evidence", "hypothesis", "spread", "std", "consensus", *analysts])
+    click.echo("\nevidence that splits the team")
+    items = found.items.assign(splits_leaders=[", ".join(h) for h in found.items["splits_leaders"]])
+    emit(items, "table", columns=["evidence", "total_spread", "max_spread", "split_cells", "splits_leaders"])
 
 
 def score_lines(result: dict[str, Any]) -> list[str]:

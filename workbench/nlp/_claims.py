@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ._sentences import sentence_spans
+
 CUES = (
     "said|says|say|stated|states|told|tells|added|adds|noted|notes|announced|announces|claimed|claims|"
     "declared|declares|wrote|writes|warned|warns|stressed|stresses|explained|explains|insisted|insists|"
@@ -19,23 +21,11 @@ CUES = (
 _CUE_RE = re.compile(rf"\b({CUES})\b")
 _QUOTE = re.compile(r"“[^“”]{2,}?”|\"[^\"\n]{2,}?\"|«[^«»]{2,}?»|„[^„“”]{2,}?[“”]")
 _ORPHAN_CLOSE = re.compile(r"(?m)^[ \t]*([^“”\"\n]{10,}?[.,!?…]?)”")
-_SENT_END = re.compile(r"(?<=[.!?…])[”\"»]?\s+(?=[A-Z“\"«А-ЯЁІЇЄ])|\n+")
 _SPEAKER_LABELS = ("PERSON", "ORG")
 _PRONOUN = re.compile(r"\b(He|She|he|she)\s+(?:also\s+|later\s+|then\s+)?(" + CUES + r")\b")
 _GAP_WORDS = re.compile(r"^[\s,–—-]*(?:[A-Za-z][\w.-]*\s+){0,4}$")
 _APPOSITION = re.compile(r"^\s*(?:,[^,“”\"]{1,90},)?\s*(?:" + CUES + r")\b")
 _THAT = re.compile(r"^\s*(?:,[^,“”\"]{1,90},)?\s*(?:" + CUES + r")\b(?:\s+(?!that\b)[\w’'-]+){0,6}?\s+that\s+")
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out, s = [], 0
-    for m in _SENT_END.finditer(text):
-        if m.start() > s:
-            out.append((s, m.start()))
-        s = m.end()
-    if s < len(text):
-        out.append((s, len(text)))
-    return out
 
 
 def _quotes(text: str) -> list[tuple[int, int]]:
@@ -88,7 +78,7 @@ def find_claims(text: str, mentions: list[dict]) -> list[dict]:
     claims: list[dict] = []
     used: set[tuple[int, int]] = set()
     quotes = _quotes(text)
-    sents = _sentences(text)
+    sents = sentence_spans(text)
 
     def sent_of(pos: int) -> tuple[int, int]:
         for s, e in sents:

@@ -1,24 +1,30 @@
 """The spaCy component "workbench_entities": rules + gazetteer, alone or over a trained NER.
 
-Importing this module imports spaCy and registers the factories; the loader imports
-it lazily.
+Importing this module is cheap: spaCy and numpy load when ``register`` adds the factory
+(the loader calls it right after importing spaCy) and when a Doc is tagged.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-
-import numpy
-from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, ORTH, SENT_START, SPACY
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import AMBIG, CORE, Lexicon, load_lexicon
 from ._patterns import CharCand, match_at
 from ._resolve import MODEL_PRIO, Picked, free_ranges, resolve
-from ._tagger import FAC_HEADS, LOC_HEADS, ORG_HEADS, STRONG, Cand, Tagger, name_like
+from ._sentences import sentence_starts
+from ._tagger import STRONG, Cand, Tagger
+from ._words import FAC_HEADS, LOC_HEADS, ORG_HEADS, name_like
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["FACTORY", "EntityRules", "make_entities", "register"]
+
+FACTORY = "workbench_entities"
 
 HEADS = ORG_HEADS | LOC_HEADS | FAC_HEADS
 
@@ -38,11 +44,15 @@ _ADMIN = frozenset("province district region oblast governorate county prefectur
                    "municipality".split())
 _THE_LABELS = frozenset({"ORG", "LOC", "FAC", "MILITARY_UNIT", "EVENT", "LAW"})
 
-_SENT_END = frozenset({".", "!", "?", "…", "。", "!", "?"})
-_CLOSERS = frozenset({"”", '"', "’", "'", ")", "]", "»"})
+
+def register() -> None:
+    """Register the ``workbench_entities`` factory with spaCy (once per process)."""
+    from spacy.language import Language  # the caller has spaCy loaded already
+
+    if not Language.has_factory(FACTORY):
+        Language.factory(FACTORY, default_config={"hybrid": False, "sentences": True}, func=make_entities)
 
 
-@Language.factory("workbench_entities", default_config={"hybrid": False, "sentences": True})
 def make_entities(nlp: Language, name: str, hybrid: bool, sentences: bool) -> "EntityRules":
     """spaCy factory.
 
@@ -56,32 +66,6 @@ def make_entities(nlp: Language, name: str, hybrid: bool, sentences: bool) -> "E
         The component.
     """
     return EntityRules(load_lexicon(), hybrid, sentences)
-
-
-def sentence_starts(words: list[str], ends: list[int]) -> list[int]:
-    """Sentence-start token indexes, by the same rule as spaCy's Sentencizer (a sentence
-    ends at . ! ? and any closing quotes/brackets after it), plus line breaks.
-
-    Args:
-        words: token texts.
-        ends: indexes of sentence-final tokens (punctuation, line breaks), ascending.
-
-    Returns:
-        Indexes of tokens that start a sentence (always includes 0 when non-empty).
-    """
-    starts = [0] if words else []
-    n = len(words)
-    nxt = 0
-    for i in ends:
-        if i < nxt:
-            continue
-        j = i + 1
-        while j < n and (words[j] in _CLOSERS or words[j] in _SENT_END or words[j].isspace()):
-            j += 1
-        if j < n and j != starts[-1]:
-            starts.append(j)
-        nxt = j
-    return starts
 
 
 class EntityRules:
@@ -113,6 +97,9 @@ class EntityRules:
             The same Doc with ``doc.user_data[META_KEY]`` set and, unless the
             ``LITE_KEY`` flag asks otherwise, ``doc.ents`` and sentence starts.
         """
+        import numpy
+        from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+
         n = len(doc)
         if not n:
             doc.user_data.pop(TEXT_KEY, None)
@@ -184,6 +171,9 @@ class EntityRules:
     @staticmethod
     def _set_ents(doc: Doc, picked: list[Picked], n: int) -> None:
         """Write entities through a C array (faster than creating Span objects)."""
+        import numpy
+        from spacy.attrs import ENT_IOB, ENT_TYPE
+
         iob = [2] * n  # O
         typ = [0] * n
         add_string = doc.vocab.strings.add

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ._component import FACTORY, register
 from ._lexicon import load_lexicon
 from ._pipeline import EntityPipeline
 
@@ -123,13 +124,12 @@ def load_pipeline(choice: str | None = None) -> EntityPipeline:
 def _build(name: str, src: str | Path | None) -> EntityPipeline:
     import spacy
 
-    from . import _component  # noqa: F401  (registers the factory)
-
+    register()  # the rules component, now that spaCy is loaded
     lex = load_lexicon()
     if src is None:
         nlp = spacy.blank("en")
         # the component also sets sentence starts (same rule as spaCy's sentencizer, faster)
-        nlp.add_pipe("workbench_entities", config={"hybrid": False, "sentences": True})
+        nlp.add_pipe(FACTORY, config={"hybrid": False, "sentences": True})
         model_id = "none"
     else:
         nlp = spacy.load(src, exclude=_EXCLUDE)
@@ -138,7 +138,7 @@ def _build(name: str, src: str | Path | None) -> EntityPipeline:
         _drop_unused_embedders(nlp)
         has_sents = nlp.has_pipe("parser") or nlp.has_pipe("senter")
         if name.startswith("hybrid:"):
-            nlp.add_pipe("workbench_entities", config={"hybrid": True, "sentences": not has_sents}, after="ner")
+            nlp.add_pipe(FACTORY, config={"hybrid": True, "sentences": not has_sents}, after="ner")
         elif not has_sents:
             nlp.add_pipe("sentencizer", first=True)
         model_id = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}=={nlp.meta.get('version', '')}"

@@ -144,9 +144,21 @@ _PREPS = frozenset(
 )
 
 
+# Trigger kinds whose one pattern gives one label.
+_ONE_PATTERN = {K_MOD: (_AT_MOD, "DATE"), K_WEEKDAY: (_AT_WEEKDAY, "DATE"), K_REL: (_AT_REL, "DATE"),
+                K_HOLIDAY: (_AT_HOLIDAY, "DATE"), K_CURRENCY: (_AT_CURRENCY, "MONEY")}
+
+
 def _first(rx: re.Pattern, text: str, pos: int) -> int:
     m = rx.match(text, pos)
     return m.end() if m else -1
+
+
+def _duration(text: str, pos: int, out: list[CharCand]) -> None:
+    """A counted period at ``pos`` ("3 days", "two hours"): TIME under a day, else DATE."""
+    m = _AT_NUM_DURATION.match(text, pos)
+    if m:
+        out.append(CharCand(pos, m.end(), "TIME" if re.search(r"(?i)second|minute|hour", m.group()) else "DATE"))
 
 
 def match_at(text: str, pos: int, kind: int, prev_word: str, out: list[CharCand]) -> None:
@@ -167,41 +179,20 @@ def match_at(text: str, pos: int, kind: int, prev_word: str, out: list[CharCand]
             e = _first(rx, text, pos)
             if e > 0:
                 out.append(CharCand(pos, e, label))
-        m = _AT_NUM_DURATION.match(text, pos)
-        if m:
-            out.append(CharCand(pos, m.end(), "TIME" if re.search(r"(?i)second|minute|hour", m.group()) else "DATE"))
+        _duration(text, pos, out)
+    elif kind == K_NUMWORD:
+        _duration(text, pos, out)
     elif kind == K_MONTH:
         e = _first(_AT_MONTH, text, pos)
-        if e > 0:
-            out.append(CharCand(pos, e, "DATE"))
-        elif prev_word in _PREPS:
+        if e <= 0 and prev_word in _PREPS:
             e = _first(_AT_MONTH_BARE, text, pos)
-            if e > 0:
-                out.append(CharCand(pos, e, "DATE"))
-    elif kind == K_MOD:
-        e = _first(_AT_MOD, text, pos)
         if e > 0:
             out.append(CharCand(pos, e, "DATE"))
-    elif kind == K_WEEKDAY:
-        e = _first(_AT_WEEKDAY, text, pos)
+    elif kind in _ONE_PATTERN:
+        rx, label = _ONE_PATTERN[kind]
+        e = _first(rx, text, pos)
         if e > 0:
-            out.append(CharCand(pos, e, "DATE"))
-    elif kind == K_REL:
-        e = _first(_AT_REL, text, pos)
-        if e > 0:
-            out.append(CharCand(pos, e, "DATE"))
-    elif kind == K_HOLIDAY:
-        e = _first(_AT_HOLIDAY, text, pos)
-        if e > 0:
-            out.append(CharCand(pos, e, "DATE"))
-    elif kind == K_CURRENCY:
-        e = _first(_AT_CURRENCY, text, pos)
-        if e > 0:
-            out.append(CharCand(pos, e, "MONEY"))
-    elif kind == K_NUMWORD:
-        m = _AT_NUM_DURATION.match(text, pos)
-        if m:
-            out.append(CharCand(pos, m.end(), "TIME" if re.search(r"(?i)second|minute|hour", m.group()) else "DATE"))
+            out.append(CharCand(pos, e, label))
     elif kind == K_ALNUM:
         m = _AT_WEAPON.match(text, pos)
         if m and (not _NEEDS_CUE.match(m.group()) or weapon_context(text, pos, m.end())):

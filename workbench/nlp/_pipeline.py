@@ -7,6 +7,7 @@ from typing import Any
 
 from ._canon import canonicalise
 from ._chunks import chunk_spans
+from ._component import FACTORY
 from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import Lexicon
 from ._russian import extract_russian
@@ -34,7 +35,7 @@ class EntityPipeline:
         self.nlp = nlp
         self.fingerprint = fingerprint
         self.lexicon = lexicon
-        self._rules_only = list(getattr(nlp, "pipe_names", [None])) == ["workbench_entities"]
+        self._rules_only = list(getattr(nlp, "pipe_names", [None])) == [FACTORY]
 
     def __repr__(self) -> str:
         return f"EntityPipeline(name={self.name!r}, fingerprint={self.fingerprint!r})"
@@ -106,9 +107,9 @@ class EntityPipeline:
         (the rules tag a bare "Shoigu" once "Sergei Shoigu" appeared anywhere in the text), and
         finish again, in place, the chunks where one of them occurs (no second pipeline run:
         only the rules' last step is redone)."""
-        if "workbench_entities" not in self.nlp.pipe_names:
+        if FACTORY not in self.nlp.pipe_names:
             return  # a bare trained model: nothing spreads across a text
-        rules = self.nlp.get_pipe("workbench_entities")
+        rules = self.nlp.get_pipe(FACTORY)
         by_text: dict[int, tuple[set[str], set[str]]] = {}
         for (i, *_), (defined, _) in zip(units, docs):
             if defined is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache, partial
 from html import escape
@@ -15,8 +14,10 @@ from typing import Any
 
 from .._paths import bundled
 from ..nlp import LABELS
+from .views import article_view, legend_rows
 
-__all__ = ["highlight", "highlight_passages", "render_article", "label_styles", "base_css", "css_class", "legend"]
+__all__ = ["highlight", "highlight_passages", "render_article", "article_html", "label_styles", "base_css", "css_class",
+           "legend", "legend_html"]
 
 _UNKNOWN_PALETTE = ("#9aa5b1", "#b8a07e", "#8fb3a9", "#b39bc8", "#c9a0a0", "#a3b86c")
 
@@ -150,15 +151,13 @@ def _span_order(span: Mapping[str, Any]) -> tuple[int, int]:
 
 def legend(spans: Sequence[Mapping[str, Any]]) -> str:
     """A legend of the labels present, with counts and one-line descriptions."""
-    counts = Counter(str(sp["label"]) for sp in spans)
-    known = LABELS
-    items = []
-    for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        description = known[label].description if label in known else "custom label"
-        items.append(
-            f'<li class="{css_class(label)}" title="{escape(description)}"><span class="wb-swatch"></span>'
-            f'{escape(label)} <span class="wb-count">{count}</span></li>'
-        )
+    return legend_html(legend_rows(spans))
+
+
+def legend_html(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The legend of ``views.legend_rows``: one swatch, label and count per label."""
+    items = [f'<li class="{css_class(r["label"])}" title="{escape(r["description"])}"><span class="wb-swatch"></span>'
+             f'{escape(r["label"])} <span class="wb-count">{r["count"]}</span></li>' for r in rows]
     return f'<ul class="wb-legend">{"".join(items)}</ul>'
 
 
@@ -178,18 +177,31 @@ def render_article(article: Mapping[str, Any], spans: Sequence[Mapping[str, Any]
     Returns:
         An HTML fragment.
     """
-    title = article.get("title") or "(untitled)"
-    meta = [str(article[k]) for k in ("source", "published", "language") if article.get(k)]
-    meta_html = " · ".join(escape(m) for m in meta)
-    if article.get("copy_of"):
-        meta_html += f' · <span class="wb-copy">syndicated copy of {escape(str(article["copy_of"]))}</span>'
-    if article.get("url"):
-        meta_html += f' · <span class="wb-url">{escape(str(article["url"]))}</span>'
+    return article_html(article_view(article, spans, anchor=anchor, passages=passages),
+                        with_css=with_css, heading_level=heading_level)
+
+
+def article_html(view: Mapping[str, Any], *, with_css: bool = True, heading_level: int = 2) -> str:
+    """An ``views.article_view`` as an escaped ``<article>``: heading, meta line, legend, highlighted text.
+
+    Args:
+        view: the article view.
+        with_css: include a <style> block (False when the page already has it).
+        heading_level: h2 by default.
+    Returns:
+        An HTML fragment.
+    """
+    meta_html = " · ".join(escape(m) for m in view["meta"])
+    if view.get("copy_of"):
+        meta_html += f' · <span class="wb-copy">syndicated copy of {escape(view["copy_of"])}</span>'
+    if view.get("url"):
+        meta_html += f' · <span class="wb-url">{escape(view["url"])}</span>'
     h = f"h{heading_level}"
+    spans = view["spans"]
     style = f"<style>{base_css()}\n{label_styles(sp['label'] for sp in spans)}</style>" if with_css else ""
-    ident = f' id="{escape(anchor)}"' if anchor else ""
+    ident = f' id="{escape(view["anchor"])}"' if view.get("anchor") else ""
     return (
-        f'{style}<article class="wb-article"{ident}><header><{h}>{escape(str(title))}</{h}>'
-        f'<p class="wb-meta">{meta_html}</p></header>{legend(spans)}'
-        f'<div class="wb-text">{highlight_passages(str(article["text"]), spans, passages)}</div></article>'
+        f'{style}<article class="wb-article"{ident}><header><{h}>{escape(view["title"])}</{h}>'
+        f'<p class="wb-meta">{meta_html}</p></header>{legend_html(view["legend"])}'
+        f'<div class="wb-text">{highlight_passages(view["text"], spans, view["passages"])}</div></article>'
     )

@@ -30,9 +30,8 @@ import nh3
 from nbconvert.exporters import HTMLExporter
 
 from .._paths import atomic_write
-from .assets import asset
 from .article import base_css, label_styles
-from .report import content_security_policy
+from .assets import asset, content_security_policy
 
 __all__ = ["WorkbenchHTMLExporter", "export_notebook", "clean_html", "workbench_css", "NOTEBOOK_CSP"]
 

@@ -4,35 +4,25 @@ Sections: provenance; for each analysis its question, where the hypotheses stand
 engine (ICD 203 wording), the matrix, charts (inline SVG), sensitivity and linchpins, and the
 evidence linked to its passage; sources with Admiralty grades and syndicated copies; the
 articles with entities highlighted and evidence underlined; an entity index; a method note.
+
+Plain data in: the dict of ``_report_view.report_view`` (the workspace gathers it, see
+``Workspace.report_data``); escaped HTML out. Nothing here reads a workspace.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
-from collections import defaultdict
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import select
-
-from .. import __version__
-from ..store import schema as s
 from .._paths import atomic_write, check_output
-from ._report_analysis import MONTE_CARLO_DRAWS, analysis_section
-from .._story_evidence import copy_passages
-from .assets import asset
-from ..analysis.scales import RELIABILITY_GRADES
-from .article import base_css, label_styles, render_article
-from ..store import now
+from ._report_analysis import analysis_section
+from .article import article_html, base_css, label_styles
+from .assets import asset, content_security_policy
+from .tables import table_html
 
-if TYPE_CHECKING:  # the report takes the workspace as a parameter and never imports it
-    from ..workspace import Workspace
-
-__all__ = ["write_report", "build_report", "content_security_policy"]
-
-STANCE = {"CC": "support", "C": "support", "N": "neutral", "I": "refute", "II": "refute", "NA": "none"}
+__all__ = ["write_report", "build_report"]
 
 # Progressive enhancement only: sort tables, filter the evidence list. The page reads fully
 # without it; the CSP allows exactly this script (by hash) and nothing else.
@@ -122,60 +112,28 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 """
 
 
-def content_security_policy(script: str | None = _SCRIPT) -> str:
-    """No network, no plugins, no forms, inline styles, and only our one script (by hash).
-
-    Args:
-        script: the one inline script allowed; None allows no script at all (exported notebooks).
-
-    Returns:
-        The policy, for a ``<meta http-equiv="Content-Security-Policy">`` tag.
-    """
-    if script is None:
-        allowed = "'none'"
-    else:
-        allowed = "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
-    return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-            f"script-src {allowed}; base-uri 'none'; form-action 'none'")
-
-
-def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[str] | None = None) -> str:
+def build_report(data: Mapping[str, Any]) -> str:
     """Build the report HTML.
 
     Args:
-        ws: the workspace.
-        title: the page title (default: the first analysis's question, else the workspace name).
-        analyses: ids of the analyses to include (default: all).
+        data: the report's plain data (``Workspace.report_data()``).
     Returns:
         A complete HTML document.
     """
-    articles = ws.articles
-    all_mentions = ws.entities()
-    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in all_mentions.to_dict("records"):
-        by_article[row["article_id"]].append(row)
-    chosen = [ws.analysis(a) for a in (analyses if analyses is not None else list(ws.analyses["id"]))]
-    views = {analysis.id: analysis.views() for analysis in chosen}  # one read per analysis
-    passages, anchors = _passages(ws, chosen, views)
-    heading = title or (chosen[0].question if chosen else f"Workbench report — {Path(ws.location).name}")
-    body: list[str] = [f"<h1>{escape(heading)}</h1>", _provenance(ws, articles, len(chosen)), _contents(chosen, articles)]
-    for analysis in chosen:
-        body.append(analysis_section(analysis, evidence_anchor=anchors, views=views[analysis.id]))
-    body.append(_sources(ws, articles))
+    heading = data["title"]
+    body: list[str] = [f"<h1>{escape(heading)}</h1>", f'<p class="wb-provenance">{escape(data["provenance"])}</p>',
+                       _contents(data)]
+    body += [analysis_section(view) for view in data["analyses"]]
+    body.append(_sources(data["sources"]))
     body.append('<section id="articles"><h2>Articles</h2>')
-    texts = _texts(ws)
-    for record in articles.to_dict("records"):
-        record["text"] = texts[record["id"]]
-        body.append(render_article(record, by_article.get(record["id"], []), with_css=False, heading_level=3,
-                                   anchor=f"article-{record['id']}", passages=passages.get(record["id"], [])))
+    body += [article_html(view, with_css=False, heading_level=3) for view in data["articles"]]
     body.append("</section>")
-    body.append(_entity_index(all_mentions))
-    body.append(_method())
-    labels = set(all_mentions["label"]) if len(all_mentions) else set()
-    css = "\n".join((base_css(), label_styles(labels), asset("table.css"), asset("matrix.css"), _PAGE_CSS))
+    body.append(_entity_index(data["entities"]))
+    body.append(_method(data["draws"]))
+    css = "\n".join((base_css(), label_styles(data["labels"]), asset("table.css"), asset("matrix.css"), _PAGE_CSS))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy()}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(_SCRIPT)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{escape(heading)}</title><style>{css}</style></head>"
@@ -183,120 +141,39 @@ def build_report(ws: "Workspace", *, title: str | None = None, analyses: list[st
     )
 
 
-def write_report(ws: "Workspace", path: str | os.PathLike[str], *, title: str | None = None,
-                 analyses: list[str] | None = None) -> Path:
-    """Write the report atomically (temp file + rename) and return its path."""
-    check_output(path)  # before the work: never onto a workspace
-    return atomic_write(path, build_report(ws, title=title, analyses=analyses))
+def write_report(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
+    """Write the report atomically (temp file + rename) and return its path.
 
-
-def _texts(ws: "Workspace") -> dict[str, str]:
-    """Every article's text in one query."""
-    with ws.store.read() as conn:
-        return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
-
-
-def _passages(ws: "Workspace", analyses: list[Any],
-              views: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
-    """Evidence passages per article (for underlines) and each evidence item's anchor id.
-
-    A quote shows on the article it was tagged in and, found again, on every other copy of
-    the same story (a syndicated or later edited copy); an orphaned quote shows nowhere.
+    Args:
+        data: the report's plain data (``Workspace.report_data()``).
+        path: the HTML file to write (never a workspace).
     """
-    passages: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    anchors: dict[str, str] = {}
-    with ws.store.read() as conn:
-        copied = copy_passages(conn, analysis_ids=[a.id for a in analyses])
-    found_in: dict[str, list[Any]] = defaultdict(list)
-    for article_passages in copied.values():
-        for p in article_passages:
-            found_in[p.evidence_id].append(p)
-    for analysis in analyses:
-        evidence = views[analysis.id][0]
-        first = analysis.hypotheses["name"].iloc[0] if len(analysis.hypotheses) else None
-        for r in evidence.to_dict("records"):
-            if r["kind"] != "quote" or r["article_id"] is None or r["start"] is None:
-                continue
-            anchor = f"passage-{r['id']}"
-            anchors[r["id"]] = anchor
-            stance = STANCE.get(r[first], "none") if first else "none"
-            title = f"{r['label']} ({analysis.question[:60]})"
-            passages[r["article_id"]].append({"start": int(r["start"]), "end": int(r["end"]), "anchor": anchor,
-                                              "stance": stance, "title": title})
-            for p in found_in.get(r["id"], ()):
-                how = "found" if p.method == "exact" else f"found approximately, score {p.score:.2f},"
-                passages[p.article_id].append({
-                    "start": p.start, "end": p.end, "anchor": f"passage-{r['id']}-{p.article_id}", "stance": stance,
-                    "title": f"{title}: tagged in {p.tagged_in}, {how} in this copy"})
-    return passages, anchors
+    check_output(path)
+    return atomic_write(path, build_report(data))
 
 
-def _provenance(ws: "Workspace", articles: Any, analyses: int) -> str:
-    count = len(articles)
-    noun = "article" if count == 1 else "articles"
-    return (f'<p class="wb-provenance">{count} {noun} · {analyses} analys{"is" if analyses == 1 else "es"} · '
-            f"written {escape(now())} by {escape(ws.actor)} · workbench {escape(__version__)} · "
-            f"workspace {escape(Path(ws.location).name)} (fingerprint {_workspace_fingerprint(ws, articles)})</p>")
-
-
-def _workspace_fingerprint(ws: "Workspace", articles: Any) -> str:
-    """Changes whenever any article, evidence or correction changes: the audit log only grows."""
-    digest = hashlib.sha256()
-    for ident in articles["id"]:
-        digest.update(ident.encode())
-    history = ws.history(limit=1)
-    if len(history):
-        digest.update(str(history.iloc[0]["id"]).encode())
-    return digest.hexdigest()[:12]
-
-
-def _contents(analyses: list[Any], articles: Any) -> str:
-    items = [f'<li><a href="#analysis-{escape(a.id)}">{escape(a.question)}</a></li>' for a in analyses]
-    items += ['<li><a href="#sources">Sources</a></li>', f'<li><a href="#articles">Articles ({len(articles)})</a></li>',
+def _contents(data: Mapping[str, Any]) -> str:
+    items = [f'<li><a href="#analysis-{escape(a["id"])}">{escape(a["question"])}</a></li>' for a in data["contents"]]
+    items += ['<li><a href="#sources">Sources</a></li>', f'<li><a href="#articles">Articles ({len(data["articles"])})</a></li>',
               '<li><a href="#entities">Entity index</a></li>', '<li><a href="#method">Method</a></li>']
     return f'<nav><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
 
 
-def _sources(ws: "Workspace", articles: Any) -> str:
-    sources = ws.sources
-    copies = articles[articles["copy_of"].notna()].groupby("source").size().to_dict() if len(articles) else {}
-    rows = []
-    for r in sources.to_dict("records"):
-        grade = r["reliability"]
-        rows.append(f"<tr><td>{escape(str(r['name']))}</td><td>{escape(str(r['domain'] or ''))}</td>"
-                    f"<td>{escape(grade)} — {escape(RELIABILITY_GRADES[grade])}</td><td>{r['articles']}</td>"
-                    f"<td>{copies.get(r['name'], 0)}</td><td>{escape(str(r['notes'] or ''))}</td></tr>")
-    listed = []
-    for r in articles.to_dict("records"):
-        if r["copy_of"]:
-            listed.append(f'<li><a href="#article-{escape(r["id"])}">{escape(str(r["title"] or r["id"]))}</a> '
-                          f'({escape(str(r["source"] or ""))}) is a syndicated copy of '
-                          f'<a href="#article-{escape(r["copy_of"])}">{escape(r["copy_of"])}</a>: counted once.</li>')
+def _sources(view: Mapping[str, Any]) -> str:
+    listed = [f'<li><a href="#article-{escape(r["id"])}">{escape(r["title"])}</a> ({escape(r["source"])}) is a '
+              f'syndicated copy of <a href="#article-{escape(r["copy_of"])}">{escape(r["copy_of"])}</a>: counted once.</li>'
+              for r in view["copies"]]
     copies_html = f"<h3>Syndicated copies</h3><ul>{''.join(listed)}</ul>" if listed else ""
-    return ('<section id="sources"><h2>Sources</h2><table class="wb-table wb-sortable"><thead><tr><th>Source</th>'
-            "<th>Domain</th><th>Reliability (Admiralty)</th><th>Articles</th><th>Copies</th><th>Notes</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>{copies_html}</section>")
+    return f'<section id="sources"><h2>Sources</h2>{table_html(view["table"])}{copies_html}</section>'
 
 
-def _entity_index(mentions: Any) -> str:
-    if not len(mentions):
+def _entity_index(table: Mapping[str, Any] | None) -> str:
+    if not table:
         return '<section id="entities"><h2>Entity index</h2><p>No entities.</p></section>'
-    grouped = (mentions.groupby(["canonical", "label"])
-               .agg(mentions=("text", "size"), articles=("article_id", "nunique"),
-                    aliases=("text", lambda t: sorted(set(t))), first=("article_id", "first"))
-               .reset_index().sort_values(["mentions", "canonical"], ascending=[False, True]))
-    rows = []
-    for r in grouped.to_dict("records"):
-        aliases = ", ".join(a for a in r["aliases"] if a != r["canonical"])
-        rows.append(f"<tr><td>{escape(str(r['canonical']))}</td><td>{escape(str(r['label']))}</td>"
-                    f"<td>{r['mentions']}</td><td>{r['articles']}</td><td>{escape(aliases)}</td>"
-                    f'<td><a href="#article-{escape(r["first"])}">first article</a></td></tr>')
-    return ('<section id="entities"><h2>Entity index</h2><table class="wb-table wb-sortable"><thead><tr><th>Entity</th>'
-            "<th>Label</th><th>Mentions</th><th>Articles</th><th>Also written as</th><th></th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></section>")
+    return f'<section id="entities"><h2>Entity index</h2>{table_html(table)}</section>'
 
 
-def _method() -> str:
+def _method(draws: int) -> str:
     entries = [
         ("Analysis of Competing Hypotheses", "Each evidence item is rated against every hypothesis: CC very "
          "consistent, C consistent, N neutral, I inconsistent, II very inconsistent, NA not applicable. The most likely "
@@ -323,7 +200,7 @@ def _method() -> str:
          "and whether the leader rests on the independence assumption. The reasons are listed; an analyst's override "
          "is shown with its note."),
         ("Sensitivity", "Linchpins are items whose removal changes the leading hypothesis. One-step rating changes "
-         f"that change the leader are listed. Monte Carlo: {MONTE_CARLO_DRAWS:,} draws in which about one item in ten "
+         f"that change the leader are listed. Monte Carlo: {draws:,} draws in which about one item in ten "
          "carries a one-step rating error and weights are uncertain by one level. 'First in x% of draws' measures "
          "robustness to that noise, not likelihood: stable (95% or more), mostly stable (75–95%), unstable (below)."),
         ("Sources", "Admiralty (NATO) grades: source reliability A completely reliable, B usually reliable, C fairly "

@@ -23,8 +23,8 @@ import atexit
 import json
 import os
 import sqlite3
-import tempfile
 import threading
+import uuid
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,12 +32,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, delete, false, func, insert, select
+from sqlalchemy import ColumnElement, Connection, create_engine, delete, false, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from . import schema as s
 from .migrations import MIGRATIONS
-from .._paths import absolute, check_output, os_problem, register_workspace, unregister_workspace
+from .._paths import absolute, check_output, os_problem, register_workspace, staged_file, unregister_workspace
+from .sqlite import BUSY_SECONDS, identify, sqlite_engine, sqlite_problem
 from .postgres import (
     foreign_tables,
     is_url,
@@ -47,17 +48,9 @@ from .postgres import (
     shown_url,
     writable_role,
 )
-from .sqlite import (
-    BUSY_SECONDS,
-    identify,
-    link_into_place,
-    remove_quietly,
-    sqlite_engine,
-    sqlite_problem,
-)
 from ..errors import StoreError, StoreIOError
 
-__all__ = ["Store", "now", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "CHECKPOINT_DELAY"]
+__all__ = ["Store", "now", "new_id", "resolve_id", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "CHECKPOINT_DELAY"]
 
 CHECKPOINT_DELAY = 0.5
 """Seconds after a write before its log is folded into the file (a checkpoint costs two fsyncs:
@@ -68,6 +61,39 @@ _LIVE: "weakref.WeakSet[Store]" = weakref.WeakSet()
 def now() -> str:
     """The current UTC time as ISO 8601 with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    """A fresh row id for an analysis, hypothesis or evidence item: 12 random hex digits."""
+    return uuid.uuid4().hex[:12]
+
+
+def resolve_id(conn: Connection, column: ColumnElement[str], ident: str, what: str, *, min_prefix: int = 1) -> str:
+    """The id an analyst means: ``ident`` itself, else the one id it is a prefix of.
+
+    Args:
+        conn: an open connection.
+        column: the id column to look in (e.g. ``schema.articles.c.id``).
+        ident: an id or a unique prefix (surrounding spaces ignored).
+        what: the row's kind for messages ("article", "analysis").
+        min_prefix: the shortest prefix accepted.
+
+    Returns:
+        The full id.
+
+    Raises:
+        StoreError: one line: the prefix matches several ids, or nothing matches.
+    """
+    ident = str(ident).strip()
+    if conn.execute(select(column).where(column == ident)).first():
+        return ident
+    if ident and len(ident) >= min_prefix:
+        matches = conn.execute(select(column).where(column.startswith(ident, autoescape=True)).limit(2)).scalars().all()
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise StoreError(f"{what} {ident!r}: prefix matches more than one {what}")
+    raise StoreError(f"{what} {ident!r}: not in this workspace")
 
 
 class Store:
@@ -212,32 +238,23 @@ class Store:
         absolute_target = check_output(dest)
         if absolute_target.exists() or absolute_target.is_symlink():
             raise StoreError(f"{dest}: already exists; choose a new name for the copy")
-        tmp: str | None = None
         try:
-            absolute_target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=absolute_target.parent)
-            os.close(fd)
-            raw = self.engine.raw_connection()
-            try:
-                copy = sqlite3.connect(tmp, isolation_level=None)
+            with staged_file(absolute_target, overwrite=False) as tmp:
+                raw = self.engine.raw_connection()
                 try:
-                    with self._errors():
-                        raw.driver_connection.backup(copy)
-                    copy.execute("PRAGMA journal_mode=DELETE").fetchall()  # one self-contained file
+                    copy = sqlite3.connect(tmp, isolation_level=None)
+                    try:
+                        with self._errors():
+                            raw.driver_connection.backup(copy)
+                        copy.execute("PRAGMA journal_mode=DELETE").fetchall()  # one self-contained file
+                    finally:
+                        copy.close()
                 finally:
-                    copy.close()
-            finally:
-                raw.close()
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
-            link_into_place(tmp, absolute_target)
+                    raw.close()
         except OSError as exc:
             raise StoreIOError(f"{dest}: cannot write the copy ({os_problem(exc)})") from None
         except sqlite3.Error as exc:
             raise StoreIOError(f"{dest}: cannot write the copy ({sqlite_problem(exc, self.busy_seconds) or exc})") from None
-        finally:
-            if tmp is not None:
-                remove_quietly(tmp)
         return target
 
     def close(self) -> None:
@@ -269,26 +286,19 @@ class Store:
     def _create(self) -> None:
         """Build a new workspace in a temporary file beside the target, then link it into place."""
         assert self.path is not None
-        tmp: str | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".new", dir=self.path.parent)
-            os.close(fd)
-            self.engine = sqlite_engine(tmp, lambda: self.busy_seconds)
-            try:
-                with self._errors():
-                    self._migrate()
-            finally:
-                self.checkpoint()
-                self.engine.dispose()
-            link_into_place(tmp, self.path)
+            with staged_file(self.path, overwrite=False, suffix=".new") as tmp:
+                self.engine = sqlite_engine(tmp, lambda: self.busy_seconds)
+                try:
+                    with self._errors():
+                        self._migrate()
+                finally:
+                    self.checkpoint()
+                    self.engine.dispose()
         except FileExistsError:
             pass  # another process created it meanwhile: open theirs
         except OSError as exc:
             raise StoreIOError(f"{self.location}: cannot create the workspace ({os_problem(exc)})") from None
-        finally:
-            if tmp is not None:
-                remove_quietly(tmp)
 
     def _migrate(self) -> None:
         latest = MIGRATIONS[-1].version

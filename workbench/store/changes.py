@@ -27,7 +27,8 @@ __all__ = ["ChangeSet", "undo", "redo", "TABLES", "KEYS", "IGNORED", "apply_ops"
 
 TABLES: dict[str, Table] = {t.name: t for t in (s.analyses, s.hypotheses, s.evidence, s.ratings)}
 KEYS: dict[str, tuple[str, ...]] = {
-    "analyses": ("id",), "hypotheses": ("id",), "evidence": ("id",), "ratings": ("evidence_id", "hypothesis_id"),
+    "analyses": ("id",), "hypotheses": ("id",), "evidence": ("id",),
+    "ratings": ("evidence_id", "hypothesis_id", "analyst"),   # each analyst's rating of a cell (schema step 8)
 }
 IGNORED = frozenset({"updated_at"})
 """Columns a change touches without recording them (timestamps of the latest edit)."""
@@ -47,12 +48,13 @@ def _where(table: Table, key: dict[str, Any]):  # noqa: ANN202
 
 
 def row_key(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
-    """The primary key of a recorded row, as a tuple."""
-    return tuple(row[k] for k in KEYS[table_name])
+    """The primary key of a recorded row, as a tuple (a rating recorded before schema step 8 has
+    no analyst: None)."""
+    return tuple(row.get(k) for k in KEYS[table_name])
 
 
 def _key(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in KEYS[table.name]}
+    return {k: row.get(k) for k in KEYS[table.name]}
 
 
 def same_row(current: dict[str, Any] | None, recorded: dict[str, Any] | None) -> bool:
@@ -81,9 +83,24 @@ class ChangeSet:
         self.label = label
         self.ops: list[dict[str, Any]] = []
 
-    def insert(self, table: Table, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(table).values(**row))
-        self.ops.append({"table": table.name, "before": None, "after": self._row(table, _key(table, row))})
+    def insert(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
+        """Insert one row; returns it as stored (one statement: its after-image comes back
+        with ``RETURNING``). A value may be a scalar subquery, e.g. the next position."""
+        stored = dict(self.conn.execute(insert(table).values(**row).returning(*table.c)).mappings().one())
+        self.ops.append({"table": table.name, "before": None, "after": stored})
+        return stored
+
+    def insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Insert several rows with one multi-row statement, each recorded like ``insert``;
+        returns them as stored, in the order given."""
+        if not rows:
+            return []
+        returned = self.conn.execute(insert(table).values(rows).returning(*table.c)).mappings().all()
+        # RETURNING gives the rows in no promised order: record them in the caller's
+        by_key = {row_key(table.name, dict(r)): dict(r) for r in returned}
+        stored = [by_key[row_key(table.name, row)] for row in rows]
+        self.ops.extend({"table": table.name, "before": None, "after": row} for row in stored)
+        return stored
 
     def upsert(self, table: Table, row: dict[str, Any]) -> bool:
         """Insert the row, or update the one with its key, in one statement (the dialect's
@@ -94,8 +111,9 @@ class ChangeSet:
             return False
         values = {k: v for k, v in row.items() if k not in key}
         statement = _dialect_insert(self.conn, table).values(**row)
-        self.conn.execute(statement.on_conflict_do_update(index_elements=list(key), set_=values))
-        self.ops.append({"table": table.name, "before": before, "after": self._row(table, key)})
+        statement = statement.on_conflict_do_update(index_elements=list(key), set_=values).returning(*table.c)
+        after = dict(self.conn.execute(statement).mappings().one())
+        self.ops.append({"table": table.name, "before": before, "after": after})
         return True
 
     def insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,8 @@ from . import schema as s
 from ._store import Store, bulk_insert, now
 from .migrations import MIGRATIONS
 from .postgres import is_url, parse_url, postgres_engine, postgres_problem, shown_url
-from .sqlite import link_into_place, remove_quietly, sqlite_engine, sqlite_problem
-from .._paths import check_output, os_problem
+from .sqlite import sqlite_engine, sqlite_problem
+from .._paths import check_output, os_problem, staged_file
 from ..errors import StoreError, StoreIOError
 
 __all__ = ["copy_workspace", "COPIED_TABLES"]
@@ -91,33 +90,27 @@ def _copy_to_file(src: Store, dest: str | os.PathLike[str]) -> None:
     target = check_output(dest)
     if target.exists() or target.is_symlink():
         raise StoreError(f"{shown}: already exists; choose a new name for the copy")
-    tmp = str(target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.new")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        engine = sqlite_engine(tmp, lambda: src.busy_seconds)
-        try:
-            with engine.connect() as conn:
-                conn.execution_options(workbench_write=True)
-                with conn.begin():
-                    _build(conn, src)
-        finally:
-            engine.dispose()
-        db = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=DELETE").fetchall()  # one self-contained file
-        finally:
-            db.close()
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        link_into_place(tmp, target)
+        with staged_file(target, overwrite=False, suffix=".new") as tmp:
+            engine = sqlite_engine(tmp, lambda: src.busy_seconds)
+            try:
+                with engine.connect() as conn:
+                    conn.execution_options(workbench_write=True)
+                    with conn.begin():
+                        _build(conn, src)
+            finally:
+                engine.dispose()
+            db = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=DELETE").fetchall()  # one self-contained file
+            finally:
+                db.close()
     except FileExistsError:
         raise StoreError(f"{shown}: already exists; choose a new name for the copy") from None
     except OSError as exc:
         raise StoreIOError(f"{shown}: cannot write the copy ({os_problem(exc)})") from None
     except sqlite3.Error as exc:
         raise StoreIOError(f"{shown}: cannot write the copy ({sqlite_problem(exc) or exc})") from None
-    finally:
-        remove_quietly(tmp)
 
 
 def _refuse_unless_empty(conn: Connection, shown: str) -> None:

@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, inspect, text
 
@@ -74,7 +74,13 @@ def _v2_analyses(conn: Connection) -> None:
     ))
     conn.execute(text("CREATE INDEX ix_evidence_analysis ON evidence (analysis_id, position)"))
     conn.execute(text("CREATE INDEX ix_evidence_article ON evidence (article_id)"))
-    s.ratings.create(conn)
+    # ratings as the second release shaped it (one per cell; the analyst joined the key with step 8)
+    conn.execute(text(
+        "CREATE TABLE ratings (evidence_id VARCHAR(16) NOT NULL, hypothesis_id VARCHAR(16) NOT NULL, "
+        f"rating VARCHAR(2) NOT NULL, PRIMARY KEY (evidence_id, hypothesis_id), {_RATING_CHECK}, "
+        "FOREIGN KEY(evidence_id) REFERENCES evidence (id) ON DELETE CASCADE, "
+        "FOREIGN KEY(hypothesis_id) REFERENCES hypotheses (id) ON DELETE CASCADE)"
+    ))
 
 
 def _v3_entity_rules(conn: Connection) -> None:
@@ -100,6 +106,7 @@ def _v4_dependence(conn: Connection) -> None:
                       "WHERE target_type = 'source' AND action = 'grade')"))
 
 
+_RATING_CHECK = "CONSTRAINT ck_ratings_rating CHECK (rating IN ('CC','C','N','I','II','NA'))"
 _QUOTE_ANCHOR_V2 = "kind <> 'quote' OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)"
 _QUOTE_ANCHOR_V5 = ("kind <> 'quote' OR anchor_method = 'orphaned' "
                     "OR (article_id IS NOT NULL AND start IS NOT NULL AND \"end\" > start)")
@@ -204,6 +211,82 @@ def _v7_unique_evidence_labels(conn: Connection) -> None:
     conn.execute(text("CREATE UNIQUE INDEX ix_evidence_analysis ON evidence (analysis_id, position)"))
 
 
+def _v8_analyst_ratings(conn: Connection) -> None:
+    """Each analyst's own rating of a cell: ``ratings`` gains ``analyst`` in its key.
+
+    A rating on record gets the analyst who last set it according to the change log (undos and
+    redos followed), else whoever created its analysis. The re-keying is recorded per analysis
+    as one change by "workbench" (old rows out, keyed rows in), so the log still replays to the
+    tables. Safe to re-run: a table that already has the column is left alone.
+    """
+    if "analyst" in {c["name"] for c in inspect(conn).get_columns("ratings")}:
+        return
+    setters = _rating_setters(conn)
+    rows = conn.execute(text(
+        "SELECT r.evidence_id, r.hypothesis_id, r.rating, e.analysis_id, a.created_by FROM ratings r "
+        "JOIN evidence e ON e.id = r.evidence_id JOIN analyses a ON a.id = e.analysis_id "
+        "ORDER BY e.analysis_id, r.evidence_id, r.hypothesis_id")).all()
+    keyed = [{"evidence_id": e, "hypothesis_id": h, "analyst": setters.get((e, h)) or created_by, "rating": r}
+             for e, h, r, _, created_by in rows]
+    if conn.dialect.name == "sqlite":  # SQLite cannot change a primary key: a new table, the rows moved over
+        conn.execute(text("ALTER TABLE ratings RENAME TO ratings__v7"))
+        conn.execute(text(
+            "CREATE TABLE ratings (evidence_id VARCHAR(16) NOT NULL, hypothesis_id VARCHAR(16) NOT NULL, "
+            "analyst VARCHAR(200) NOT NULL, rating VARCHAR(2) NOT NULL, "
+            f"PRIMARY KEY (evidence_id, hypothesis_id, analyst), {_RATING_CHECK}, "
+            "FOREIGN KEY(evidence_id) REFERENCES evidence (id) ON DELETE CASCADE, "
+            "FOREIGN KEY(hypothesis_id) REFERENCES hypotheses (id) ON DELETE CASCADE)"))
+        if keyed:
+            conn.execute(text("INSERT INTO ratings (evidence_id, hypothesis_id, analyst, rating) "
+                              "VALUES (:evidence_id, :hypothesis_id, :analyst, :rating)"), keyed)
+        conn.execute(text("DROP TABLE ratings__v7"))
+    else:  # PostgreSQL alters the key in place
+        conn.execute(text("ALTER TABLE ratings ADD COLUMN analyst VARCHAR(200)"))
+        if keyed:
+            conn.execute(text("UPDATE ratings SET analyst = :analyst "
+                              "WHERE evidence_id = :evidence_id AND hypothesis_id = :hypothesis_id"), keyed)
+        conn.execute(text("ALTER TABLE ratings ALTER COLUMN analyst SET NOT NULL"))
+        conn.execute(text("ALTER TABLE ratings DROP CONSTRAINT ratings_pkey"))
+        conn.execute(text("ALTER TABLE ratings ADD CONSTRAINT ratings_pkey PRIMARY KEY "
+                          "(evidence_id, hypothesis_id, analyst)"))
+    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    by_analysis: dict[str, list[dict[str, Any]]] = {}
+    for (e, h, r, aid, _), row in zip(rows, keyed):
+        by_analysis.setdefault(aid, []).extend([
+            {"table": "ratings", "before": {"evidence_id": e, "hypothesis_id": h, "rating": r}, "after": None},
+            {"table": "ratings", "before": None, "after": row}])
+    for aid, ops in by_analysis.items():
+        conn.execute(s.audit_log.insert().values(
+            at=stamp, actor="workbench", action="change", target_type="analysis", target_id=aid,
+            after=json.dumps({"label": "give each rating its analyst", "ops": ops}, ensure_ascii=False)))
+
+
+def _rating_setters(conn: Connection) -> dict[tuple[str, str], str]:
+    """Who last set each rating (evidence id, hypothesis id) still in force, replaying the change
+    log: a change sets (or removes) ratings, an undo takes its setting back, a redo puts it again."""
+    history: dict[tuple[str, str], list[tuple[int, str | None]]] = {}
+    changes: dict[int, list[tuple[tuple[str, str], str | None]]] = {}
+    events = conn.execute(text(
+        "SELECT id, actor, action, after FROM audit_log WHERE target_type = 'analysis' "
+        "AND action IN ('change', 'undo', 'redo') ORDER BY id")).all()
+    for event_id, actor, action, after in events:
+        body = json.loads(after) if after else {}
+        if action == "change":
+            changes[event_id] = [((row["evidence_id"], row["hypothesis_id"]), actor if op["after"] is not None else None)
+                                 for op in body.get("ops", []) if op.get("table") == "ratings"
+                                 for row in [op["after"] or op["before"]]]
+            for key, who in changes[event_id]:
+                history.setdefault(key, []).append((event_id, who))
+            continue
+        change = body.get("change")
+        for key, who in changes.get(change, []):
+            if action == "undo":
+                history[key] = [entry for entry in history.get(key, []) if entry[0] != change]
+            else:
+                history.setdefault(key, []).append((change, who))
+    return {key: entries[-1][1] for key, entries in history.items() if entries and entries[-1][1]}
+
+
 _PG_GUARDS = """
 CREATE OR REPLACE FUNCTION workbench_article_text_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -231,7 +314,7 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 """
 
 
-def _v8_postgres_guards(conn: Connection) -> None:
+def _v9_postgres_guards(conn: Connection) -> None:
     """PostgreSQL: the database enforces what SQLite's step-1 triggers enforce there.
 
     Article text and its hash never change; the audit log (the change log undo replays) is
@@ -251,6 +334,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "evidence anchors: how each was found (exact, fuzzy, orphaned) and its score", _v5_anchor_methods),
     Migration(6, "evidence type (PARC ACH's TYPE: HUMINT, OSINT, ...)", _v6_evidence_type),
     Migration(7, "one evidence label per item (unique position in an analysis)", _v7_unique_evidence_labels),
-    Migration(8, "PostgreSQL: article text immutable and audit log append-only (PL/pgSQL triggers)",
-              _v8_postgres_guards),
+    Migration(8, "each analyst's own ratings (the analyst joins the key of ratings)", _v8_analyst_ratings),
+    Migration(9, "PostgreSQL: article text immutable and audit log append-only (PL/pgSQL triggers)",
+              _v9_postgres_guards),
 ]

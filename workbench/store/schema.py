@@ -202,6 +202,8 @@ ratings = Table(
     metadata,
     Column("evidence_id", String(16), ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True),
     Column("hypothesis_id", String(16), ForeignKey("hypotheses.id", ondelete="CASCADE"), primary_key=True),
+    # step 8: whose rating it is; each analyst's rating of a cell is kept apart
+    Column("analyst", String(200), primary_key=True),
     Column("rating", String(2), nullable=False),
     CheckConstraint("rating IN ('CC','C','N','I','II','NA')", name="ck_ratings_rating"),
 )

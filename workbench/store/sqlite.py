@@ -21,8 +21,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from .._paths import SIDECARS, SQLITE_MAGIC, os_problem
 from ..errors import StoreError, StoreIOError
 
-__all__ = ["BUSY_SECONDS", "sqlite_problem", "identify", "connect_sqlite", "sqlite_engine", "with_retry",
-           "link_into_place", "remove_quietly"]
+__all__ = ["BUSY_SECONDS", "sqlite_problem", "identify", "connect_sqlite", "sqlite_engine", "with_retry"]
 
 BUSY_SECONDS = float(os.environ.get("WORKBENCH_BUSY_SECONDS", "60"))
 """How long a write waits for another process's write transaction before giving up."""
@@ -179,27 +178,3 @@ def with_retry(action: Any, seconds: float) -> Any:
             if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() >= deadline:
                 raise
             time.sleep(random.uniform(0.001, 0.02))
-
-
-def link_into_place(tmp: str, target: Path) -> None:
-    """Give the finished file ``tmp`` the name ``target`` unless that name exists.
-
-    Raises:
-        FileExistsError: ``target`` exists (it is left alone).
-    """
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise
-    except OSError:  # a filesystem without hard links
-        if target.exists():
-            raise FileExistsError(str(target)) from None
-        os.replace(tmp, target)
-
-
-def remove_quietly(path: str) -> None:
-    for name in (path, *(path + suffix for suffix in SIDECARS)):
-        try:
-            os.unlink(name)
-        except OSError:
-            pass

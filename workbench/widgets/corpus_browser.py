@@ -2,21 +2,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import traitlets as t
-from sqlalchemy import func, or_, select
 
-from ..store import schema as s
-from ._base import BundledWidget
+from ._base import BundledWidget, handles
+from ..render.tables import static_table_html
+from ..render.views import corpus_table
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
 __all__ = ["CorpusBrowser"]
-
-SEARCH_LIMIT = 5000
 
 
 class CorpusBrowser(BundledWidget):
@@ -27,8 +24,8 @@ class CorpusBrowser(BundledWidget):
         on_open: called with an article id when the analyst opens a row.
     """
 
-    _module = "corpus"
-    _styles = ("table.css",)
+    _module = "corpus_browser"
+    _styles = ("table.css", "corpus_browser.css")
 
     rows = t.List().tag(sync=True)
     text_hits = t.List(allow_none=True, default_value=None).tag(sync=True)
@@ -38,7 +35,6 @@ class CorpusBrowser(BundledWidget):
         super().__init__(**kwargs)
         self.ws = ws
         self._on_open = [on_open] if on_open else []
-        self.on_msg(self._on_message)
         self.refresh()
 
     def observe_open(self, callback: Callable[[str], None]) -> None:
@@ -47,10 +43,7 @@ class CorpusBrowser(BundledWidget):
     def refresh(self) -> None:
         """Reload the article list (after ingest or new evidence)."""
         frame = self.ws.articles
-        e = s.evidence
-        with self.ws.store.read() as conn:
-            counts = dict(conn.execute(select(e.c.article_id, func.count()).where(e.c.article_id.is_not(None))
-                                       .group_by(e.c.article_id)).all())
+        counts = self.ws.evidence_counts()
         rows = []
         for r in frame.to_dict("records"):
             rows.append({k: (None if v != v else v) for k, v in r.items() if k != "ingested_at"}
@@ -59,14 +52,7 @@ class CorpusBrowser(BundledWidget):
 
     def search(self, query: str) -> list[str]:
         """Ids of articles whose text or title contains ``query`` (case-insensitive)."""
-        words = query.strip()
-        if len(words) < 3:
-            return []
-        a = s.articles
-        pattern = f"%{words.replace('%', '').replace('_', '')}%"
-        with self.ws.store.read() as conn:
-            return list(conn.execute(select(a.c.id).where(or_(a.c.text.ilike(pattern), a.c.title.ilike(pattern)))
-                                     .limit(SEARCH_LIMIT)).scalars())
+        return self.ws.search_articles(query)
 
     def articles_with_entity(self, query: str) -> list[str]:
         """Ids of articles mentioning an entity whose canonical name or surface contains ``query``."""
@@ -78,29 +64,21 @@ class CorpusBrowser(BundledWidget):
             mentions["text"].str.lower().str.contains(needle, regex=False)
         return sorted(set(mentions.loc[hit, "article_id"]))
 
-    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-        try:
-            kind = content.get("kind")
-            if kind == "open":
-                for callback in self._on_open:
-                    callback(str(content["id"]))
-            elif kind == "search":
-                query = str(content.get("query", ""))
-                self.text_hits = self.search(query) if len(query.strip()) >= 3 else None
-            elif kind == "entity":
-                query = str(content.get("query", ""))
-                self.entity_hits = self.articles_with_entity(query) if query.strip() else None
-        except Exception as exc:  # noqa: BLE001
-            self.status = f"error: {exc}"
+    @handles("open")
+    def _open(self, content: dict[str, Any]) -> None:
+        for callback in self._on_open:
+            callback(str(content["id"]))
+
+    @handles("search")
+    def _search(self, content: dict[str, Any]) -> None:
+        query = str(content.get("query", ""))
+        self.text_hits = self.search(query) if len(query.strip()) >= 3 else None
+
+    @handles("entity")
+    def _entity(self, content: dict[str, Any]) -> None:
+        query = str(content.get("query", ""))
+        self.entity_hits = self.articles_with_entity(query) if query.strip() else None
 
     def static_html(self) -> str:
-        head = "".join(f"<th>{escape(c)}</th>" for c in ("Title", "Source", "Grade", "Published", "Lang", "Words", "Evidence", "Copy of"))
-        body = []
-        for r in self.rows[:500]:
-            cells = [r.get("title") or "(untitled)", r.get("source") or "", r.get("reliability") or "",
-                     r.get("published") or "", r.get("language") or "", r.get("words", ""), r.get("evidence", 0),
-                     (r.get("copy_of") or "")[:8]]
-            body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-        more = f"<p>… and {len(self.rows) - 500} more</p>" if len(self.rows) > 500 else ""
-        return (f'<div class="wb-static wb-corpus-static"><p>{len(self.rows)} articles</p>'
-                f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{more}</div>')
+        """The article list as static, escaped HTML."""
+        return static_table_html(corpus_table(self.rows), "corpus")

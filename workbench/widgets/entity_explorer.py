@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ._base import BundledWidget
+from ._base import BundledWidget, handles
 from ..nlp import LABELS
+from ..render.tables import static_table_html
+from ..render.views import ENTITY_STATIC_ROWS, entity_table
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -25,8 +26,8 @@ class EntityExplorer(BundledWidget):
         on_open: called with an article id when the analyst clicks a mention in context.
     """
 
-    _module = "entities"
-    _styles = ("highlight.css", "table.css", "reader.css")
+    _module = "entity_explorer"
+    _styles = ("highlight.css", "table.css", "entity_explorer.css")
 
     rows = t.List().tag(sync=True)
     labels = t.List().tag(sync=True)
@@ -40,7 +41,6 @@ class EntityExplorer(BundledWidget):
         self._on_change = [on_change] if on_change else []
         self._on_open = [on_open] if on_open else []
         self.labels = list(LABELS)
-        self.on_msg(self._on_message)
         self.refresh()
 
     def observe_changes(self, callback: Callable[[], None]) -> None:
@@ -54,35 +54,38 @@ class EntityExplorer(BundledWidget):
         self.rows = [{**r, "aliases": list(r["aliases"]), "mentions": int(r["mentions"]), "articles": int(r["articles"])}
                      for r in table.to_dict("records")]
 
-    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-        try:
-            kind = content.get("kind")
-            if kind == "select":
-                self._select(str(content["entity"]), content.get("label"))
-                return
-            if kind == "open":
-                for callback in self._on_open:
-                    callback(str(content["article_id"]))
-                return
-            if kind == "merge":
-                target = str(content["target"])
-                merged = [e for e in content.get("entities", []) if e != target]
-                for entity in merged:
-                    self.ws.merge_entities(str(entity), target)
-                self.status = f"merged {', '.join(merged)} into {target}"
-            elif kind == "rename":
-                self.ws.rename_entity(str(content["entity"]), str(content["target"]))
-                self.status = f"renamed {content['entity']} to {content['target']}"
-            elif kind == "relabel":
-                self.ws.relabel_entity(str(content["entity"]), str(content["label"]))
-                self.status = f"relabelled {content['entity']} as {content['label']}"
-            else:
-                return
-            self.refresh()
-            for callback in self._on_change:
-                callback()
-        except Exception as exc:  # noqa: BLE001
-            self.status = f"error: {exc}"
+    @handles("select")
+    def _select_message(self, content: dict[str, Any]) -> None:
+        self._select(str(content["entity"]), content.get("label"))
+
+    @handles("open")
+    def _open(self, content: dict[str, Any]) -> None:
+        for callback in self._on_open:
+            callback(str(content["article_id"]))
+
+    @handles("merge")
+    def _merge(self, content: dict[str, Any]) -> None:
+        target = str(content["target"])
+        merged = [e for e in content.get("entities", []) if e != target]
+        for entity in merged:
+            self.ws.merge_entities(str(entity), target)
+        self._corrected(f"merged {', '.join(merged)} into {target}")
+
+    @handles("rename")
+    def _rename(self, content: dict[str, Any]) -> None:
+        self.ws.rename_entity(str(content["entity"]), str(content["target"]))
+        self._corrected(f"renamed {content['entity']} to {content['target']}")
+
+    @handles("relabel")
+    def _relabel(self, content: dict[str, Any]) -> None:
+        self.ws.relabel_entity(str(content["entity"]), str(content["label"]))
+        self._corrected(f"relabelled {content['entity']} as {content['label']}")
+
+    def _corrected(self, status: str) -> None:
+        self.status = status
+        self.refresh()
+        for callback in self._on_change:
+            callback()
 
     def _select(self, entity: str, label: str | None) -> None:
         context = self.ws.mentions_in_context(entity, label=label)
@@ -90,11 +93,5 @@ class EntityExplorer(BundledWidget):
         self.kwic = context.to_dict("records")
 
     def static_html(self) -> str:
-        rows = []
-        for r in self.rows[:300]:
-            aliases = ", ".join(a for a in r["aliases"] if a != r["entity"])
-            rows.append(f"<tr><td>{escape(r['entity'])}</td><td>{escape(r['label'])}</td><td>{escape(aliases)}</td>"
-                        f"<td>{r['mentions']}</td><td>{r['articles']}</td></tr>")
-        return ('<div class="wb-static wb-entities-static"><table class="wb-table"><thead><tr><th>Entity</th><th>Label</th>'
-                '<th>Also written as</th><th>Mentions</th><th>Articles</th></tr></thead>'
-                f"<tbody>{''.join(rows)}</tbody></table></div>")
+        """The entity table as static, escaped HTML (the report's entity index, drawn the same way)."""
+        return static_table_html(entity_table(self.rows, limit=ENTITY_STATIC_ROWS), "entities")

@@ -6,13 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ._base import BundledWidget
-from ..render.matrix import matrix_data, render_matrix_html
+from ._base import BundledWidget, handles
+from ..render.matrix import render_matrix_html
+from ..workspace._gather import matrix_data
 
 if TYPE_CHECKING:
     from ..workspace import Analysis
+    from ..workspace._ach_state import AnalysisState
 
-__all__ = ["Matrix", "matrix_data"]  # matrix_data: from render.matrix (kept importable here)
+__all__ = ["Matrix", "matrix_data"]  # matrix_data: from workspace._gather (kept importable here)
 
 
 class Matrix(BundledWidget):
@@ -31,43 +33,59 @@ class Matrix(BundledWidget):
     def __init__(self, analysis: "Analysis", *, on_change: Callable[[], None] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.analysis = analysis
+        self.analysis_state: "AnalysisState | None" = None
         self._on_change = [on_change] if on_change else []
-        self.on_msg(self._on_message)
         self.refresh()
 
     def observe_changes(self, callback: Callable[[], None]) -> None:
         self._on_change.append(callback)
 
-    def refresh(self) -> None:
-        """Recompute the matrix and every engine's scores from the workspace."""
-        self.data = matrix_data(self.analysis)
+    def refresh(self, state: "AnalysisState | None" = None) -> None:
+        """Recompute the matrix and every engine's scores.
 
-    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-        try:
-            kind = content.get("kind")
-            if kind == "rate":
-                self.analysis.rate(str(content["evidence_id"]), str(content["hypothesis_id"]), content["rating"])
-            elif kind == "weight":
-                field = str(content["field"])
-                if field not in ("credibility", "relevance"):
-                    raise ValueError(f"weight {field!r}: only credibility and relevance can be set here")
-                self.analysis.update_evidence(str(content["evidence_id"]), **{field: content["value"]})
-            elif kind in ("undo", "redo"):
-                done = self.analysis.undo() if kind == "undo" else self.analysis.redo()
-                self.status = f"{kind}: {done}" if done else f"nothing to {kind}"
-                self.refresh()
-                for callback in self._on_change:
-                    callback()
-                return
-            else:
-                return
-            self.status = ""
-            self.refresh()
-            for callback in self._on_change:
-                callback()
-        except Exception as exc:  # noqa: BLE001
-            self.status = f"error: {exc}"
-            self.refresh()
+        Args:
+            state: the analysis as a write just left it (``Analysis.state_after``), e.g. the
+                reader's after a tag; None (or another analysis's state) reads it afresh.
+        """
+        if state is None or state.id != self.analysis.id:
+            state = self.analysis.state()
+        self.analysis_state = state
+        # the state answers what matrix_data asks of an analysis (hypotheses, views, score)
+        self.data = matrix_data(state)  # type: ignore[arg-type]
+
+    @handles("rate")
+    def _rate(self, content: dict[str, Any]) -> None:
+        with self.analysis.state_after() as after:
+            self.analysis.rate(str(content["evidence_id"]), str(content["hypothesis_id"]), content["rating"])
+        self._changed("", after.state)
+
+    @handles("weight")
+    def _weight(self, content: dict[str, Any]) -> None:
+        field = str(content["field"])
+        if field not in ("credibility", "relevance"):
+            raise ValueError(f"weight {field!r}: only credibility and relevance can be set here")
+        with self.analysis.state_after() as after:
+            self.analysis.update_evidence(str(content["evidence_id"]), **{field: content["value"]})
+        self._changed("", after.state)
+
+    @handles("undo")
+    def _undo(self, _content: dict[str, Any]) -> None:
+        done = self.analysis.undo()
+        self._changed(f"undo: {done}" if done else "nothing to undo")
+
+    @handles("redo")
+    def _redo(self, _content: dict[str, Any]) -> None:
+        done = self.analysis.redo()
+        self._changed(f"redo: {done}" if done else "nothing to redo")
+
+    def _changed(self, status: str, state: "AnalysisState | None" = None) -> None:
+        self.status = status
+        self.refresh(state)
+        for callback in self._on_change:
+            callback()
+
+    def _after_error(self) -> None:
+        self.refresh()  # the browser drew the new rating at once: show the stored one again
 
     def static_html(self) -> str:
         return render_matrix_html(self.data)

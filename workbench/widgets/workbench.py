@@ -1,17 +1,15 @@
 """``Workbench(ws)``: the corpus browser, reader, entity explorer and matrix in tabs, in sync."""
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..render.assets import asset
 from .corpus_browser import CorpusBrowser
 from .entity_explorer import EntityExplorer
 from .matrix import Matrix
 from .reader import Reader
-from ..render import base_css
+from ..render.static import no_analysis_html, workbench_static_html
 
 if TYPE_CHECKING:
     from ..workspace import Analysis, Workspace
@@ -43,8 +41,7 @@ class Workbench(w.VBox):
         self.chooser = w.Dropdown(options=self._analysis_options(), value=self.analysis.id if self.analysis else None,
                                   description="Analysis", layout=w.Layout(width="60%"))
         self.chooser.observe(self._choose, names="value")
-        matrix_view = self.matrix if self.matrix is not None else w.HTML("<p>No analysis yet: create one with "
-                                                                         "<code>ws.new_analysis(question, hypotheses)</code>.</p>")
+        matrix_view = self.matrix if self.matrix is not None else w.HTML(no_analysis_html())
         self.tabs = w.Tab(children=[self.corpus, self.reader, self.entities, matrix_view], titles=TABS)
         super().__init__(children=[self.chooser, self.tabs], **kwargs)
         self.add_class("wb-workbench")
@@ -57,11 +54,11 @@ class Workbench(w.VBox):
     # -- sync -------------------------------------------------------------------------------
     def _tagged(self, _evidence_id: str) -> None:
         if self.matrix is not None:
-            self.matrix.refresh()
+            self.matrix.refresh(self.reader.analysis_state)  # as the tag's transaction left it: no re-read
         self.corpus.refresh()
 
     def _rated(self) -> None:
-        self.reader.refresh()
+        self.reader.refresh(self.matrix.analysis_state if self.matrix is not None else None)
         self.corpus.refresh()
 
     def _entities_changed(self) -> None:
@@ -102,11 +99,7 @@ class Workbench(w.VBox):
 
     def static_html(self) -> str:
         """All four views as static, escaped HTML (for exports and kernel-less viewers)."""
-        parts = [f"<style>{base_css()}\n{asset('table.css')}\n{asset('matrix.css')}</style>"]
-        if self.analysis is not None:
-            parts.append(f"<h3>{escape(self.analysis.question)}</h3>")
-            parts.append(self.matrix.static_html() if self.matrix else "")
-        parts.append(self.reader.static_html())
-        parts.append(self.entities.static_html())
-        parts.append(self.corpus.static_html())
-        return f'<div class="wb-static wb-workbench-static">{"".join(parts)}</div>'
+        question = self.analysis.question if self.analysis is not None else None
+        views = [self.matrix.static_html() if self.analysis is not None and self.matrix else "",
+                 self.reader.static_html(), self.entities.static_html(), self.corpus.static_html()]
+        return workbench_static_html(question, views)

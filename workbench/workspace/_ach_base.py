@@ -1,16 +1,19 @@
 """The core of ``Analysis``: its identity, stored record, id look-ups, history and the change context.
 
 Every write to an analysis goes through ``_change``: one transaction, one audit event, undoable.
+The change reads the analysis row and its hypotheses once, as it starts (which also checks the
+analysis exists), and resolves hypothesis references against that read.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
+from ._ach_state import AnalysisState, read_head, read_state, scoring_options
 from ._ach_values import normalise_rating
 from ..errors import StoreError
 from ..store import now
@@ -22,7 +25,23 @@ if TYPE_CHECKING:
 
     from .core import Workspace
 
-__all__ = ["AnalysisBase"]
+__all__ = ["AnalysisBase", "AnalysisChange", "StateAfter"]
+
+
+class AnalysisChange(ChangeSet):
+    """A ``ChangeSet`` on one analysis that also carries what the change read as it began:
+    the analysis row (``info``) and its hypotheses in order (``hypotheses``)."""
+
+    def __init__(self, conn: Any, analysis_id: str, label: str, head: tuple[dict[str, Any], "pd.DataFrame"]) -> None:
+        super().__init__(conn, analysis_id, label)
+        self.info, self.hypotheses = head
+
+
+class StateAfter:
+    """Where ``Analysis.state_after`` leaves the state read inside the latest write (None until then)."""
+
+    def __init__(self) -> None:
+        self.state: AnalysisState | None = None
 
 
 class AnalysisBase:
@@ -31,8 +50,29 @@ class AnalysisBase:
     def __init__(self, ws: "Workspace", analysis_id: str) -> None:
         self.ws = ws
         self.id = analysis_id
+        self._after: StateAfter | None = None
 
     # -- reading ------------------------------------------------------------------------
+    def state(self) -> AnalysisState:
+        """The analysis as one consistent read finds it: row, hypotheses, evidence, ratings
+        (two statements). Every view and score below is built from one state."""
+        with self.ws.store.read() as conn:
+            return read_state(conn, self.id, self.ws.actor)
+
+    @contextmanager
+    def state_after(self) -> Iterator[StateAfter]:
+        """Read the analysis back inside each write made in the block, in the write's own transaction.
+
+        ``with analysis.state_after() as after: analysis.tag(...)`` leaves in ``after.state`` the
+        analysis as that change committed it, without a second trip to the store: the reader
+        and the matrix draw from it. ``after.state`` stays None if no write completed.
+        """
+        self._after = after = StateAfter()
+        try:
+            yield after
+        finally:
+            self._after = None
+
     @property
     def info(self) -> dict[str, Any]:
         with self.ws.store.read() as conn:
@@ -48,16 +88,8 @@ class AnalysisBase:
     @property
     def hypotheses(self) -> "pd.DataFrame":
         """Hypotheses in order: id, name, description, position, is_other."""
-        import pandas as pd
-
-        h = s.hypotheses
         with self.ws.store.read() as conn:
-            rows = conn.execute(select(h.c.id, h.c.name, h.c.description, h.c.position, h.c.is_other)
-                                .where(h.c.analysis_id == self.id).order_by(h.c.position)).all()
-        frame = pd.DataFrame([tuple(r) for r in rows], columns=["id", "name", "description", "position", "is_other"])
-        frame["is_other"] = frame["is_other"].astype(bool)
-        return frame
-
+            return read_head(conn, self.id)[1]
 
     # -- settings and confidence ------------------------------------------------------------
     @property
@@ -70,13 +102,7 @@ class AnalysisBase:
     def scoring_options(self, info: dict[str, Any] | None = None) -> dict[str, Any]:
         """What ``analysis.score`` takes from this analysis, from one read of its row (or ``info``):
         ``dependence``, ``ungraded`` and ``confidence`` (the analyst's override, or None)."""
-        info = self.info if info is None else info
-        stored = info.get("settings")
-        values = json.loads(stored) if stored else {}
-        override = ((info["confidence"], info.get("confidence_note"), info.get("confidence_by"))
-                    if info.get("confidence") else None)
-        return {"dependence": values.get("dependence", maths.DEFAULT_DEPENDENCE),
-                "ungraded": values.get("ungraded", maths.DEFAULT_UNGRADED), "confidence": override}
+        return scoring_options(self.info if info is None else info)
 
     # -- history --------------------------------------------------------------------------
     def undo(self) -> str | None:
@@ -108,18 +134,19 @@ class AnalysisBase:
     def _touch(self, change: ChangeSet, eid: str) -> None:
         change.conn.execute(s.evidence.update().where(s.evidence.c.id == eid).values(updated_at=now()))
 
-    def _hypothesis_id(self, ref: str, conn: Any = None) -> str:
-        """The id of a hypothesis given by id, name or H-label (read in ``conn`` when given)."""
-        h = s.hypotheses
-        query = select(h.c.id, h.c.name, h.c.position).where(h.c.analysis_id == self.id)
-        if conn is not None:
-            rows = conn.execute(query).all()
-        else:
-            with self.ws.store.read() as reader:
-                rows = reader.execute(query).all()
-        for hid, name, position in rows:
-            if ref in (hid, name, f"H{position}"):
-                return hid
+    def _hypothesis_id(self, ref: str, hypotheses: "pd.DataFrame | None" = None) -> str:
+        """The id of a hypothesis given by id, else by name, else by H-label.
+
+        Args:
+            ref: the reference; an id always wins (the widgets send ids, never names).
+            hypotheses: the hypotheses already read (e.g. by the change under way), else read now.
+        """
+        hyps = self.hypotheses if hypotheses is None else hypotheses
+        for column, values in (("id", hyps["id"]), ("name", hyps["name"]),
+                               ("label", [f"H{p}" for p in hyps["position"]])):
+            for hid, value in zip(hyps["id"], values):
+                if ref == value:
+                    return hid
         raise StoreError(f"hypothesis {ref!r}: not in analysis {self.id}")
 
     def _evidence_id(self, ref: str, conn: Any = None) -> str:
@@ -136,12 +163,13 @@ class AnalysisBase:
                 return eid
         raise StoreError(f"evidence {ref!r}: not in analysis {self.id}")
 
-    def _resolve_ratings(self, ratings: Mapping[str, Any], conn: Any = None) -> dict[str, str]:
+    def _resolve_ratings(self, ratings: Mapping[str, Any], hypotheses: "pd.DataFrame") -> dict[str, str]:
+        """Ratings keyed by hypothesis id, NA left out (``hypotheses``: as the change read them)."""
         out = {}
         for hyp, rating in ratings.items():
             value = normalise_rating(rating, where=f"rating against {hyp!r}")
             if value != "NA":
-                out[self._hypothesis_id(hyp, conn)] = value
+                out[self._hypothesis_id(hyp, hypotheses)] = value
         return out
 
     def __repr__(self) -> str:
@@ -155,19 +183,44 @@ class _ChangeContext:
         self.analysis = analysis
         self.label = label
 
-    def __enter__(self) -> ChangeSet:
+    def __enter__(self) -> AnalysisChange:
         self._tx = self.analysis.ws.store.transaction()
         conn = self._tx.__enter__()
-        if conn.execute(select(s.analyses.c.id).where(s.analyses.c.id == self.analysis.id)).first() is None:
+        try:
+            # under the write lock: the row (which proves the analysis exists) and its hypotheses
+            self.head = read_head(conn, self.analysis.id)
+        except BaseException:
             self._tx.__exit__(None, None, None)
-            raise StoreError(f"analysis {self.analysis.id!r}: not in this workspace")
-        self.change = ChangeSet(conn, self.analysis.id, self.label)
+            raise
+        self.change = AnalysisChange(conn, self.analysis.id, self.label, self.head)
         return self.change
 
     def __exit__(self, exc_type, exc, tb) -> bool:  # noqa: ANN001
+        state = None
         if exc_type is None:
-            if self.change.commit(self.analysis.ws.actor):
-                self.change.conn.execute(s.analyses.update().where(s.analyses.c.id == self.analysis.id)
-                                         .values(updated_at=now()))
-        return bool(self._tx.__exit__(exc_type, exc, tb))
+            try:
+                state = self._finish()
+            except BaseException as err:  # the transaction rolls back, and the error goes on
+                if not self._tx.__exit__(type(err), err, err.__traceback__):
+                    raise
+                return False
+        suppressed = bool(self._tx.__exit__(exc_type, exc, tb))
+        if state is not None and self.analysis._after is not None:
+            self.analysis._after.state = state  # only once committed
+        return suppressed
+
+    def _finish(self) -> AnalysisState | None:
+        """Record the change; read the analysis back when ``state_after`` asks for it."""
+        info, hyps = self.head
+        if self.change.commit(self.analysis.ws.actor):
+            stamp = now()
+            self.change.conn.execute(s.analyses.update().where(s.analyses.c.id == self.analysis.id)
+                                     .values(updated_at=stamp))
+            info = {**info, "updated_at": stamp}
+        if self.analysis._after is None:
+            return None
+        # the row and hypotheses read as the change began serve, unless the change touched them
+        touched = any(op["table"] in ("hypotheses", "analyses") for op in self.change.ops)
+        return read_state(self.change.conn, self.analysis.id, self.analysis.ws.actor,
+                          None if touched else (info, hyps))
 

@@ -4,7 +4,6 @@ Each check turns a bad value into a one-line ``StoreError`` naming the input and
 """
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,15 +11,16 @@ from .._anchor import occurrences
 from .._folding import fold
 from ..analysis import scales
 from ..errors import StoreError
+from ..store import new_id as _new_id  # noqa: F401  (the one id maker; ach and _ach_write import it from here)
 
 __all__ = ["RATINGS", "WEIGHTS", "FLAGS", "KINDS", "INFO_CREDIBILITY", "normalise_rating"]
 
-RATINGS = ("CC", "C", "N", "I", "II", "NA")  # display order; spellings are normalised by analysis.scales
-WEIGHTS = ("High", "Medium", "Low")
+# The scales' one home is analysis.scales; these are its names in display order.
+RATINGS = tuple(scales.RATING_NAMES)                    # CC, C, N, I, II, NA
+WEIGHTS = tuple(reversed(scales.WEIGHT_LEVELS))         # High, Medium, Low
+INFO_CREDIBILITY = scales.INFO_CREDIBILITY_GRADES       # 1 confirmed … 6 cannot be judged
 FLAGS = ("deception", "key_assumption")
 KINDS = ("quote", "assumption", "absence")
-INFO_CREDIBILITY = {1: "confirmed", 2: "probably true", 3: "possibly true", 4: "doubtful",
-                    5: "improbable", 6: "truth cannot be judged"}
 
 
 def normalise_rating(value: Any, *, where: str = "rating") -> str:
@@ -34,7 +34,7 @@ def normalise_rating(value: Any, *, where: str = "rating") -> str:
     except ValueError:
         rating = None
     if rating is None:
-        raise StoreError(f"{where}: {value!r} is not a rating (use CC, C, N, I, II, NA or supports/refutes/neutral)")
+        raise StoreError(f"{where}: {value!r} is not a rating (use {', '.join(RATINGS)} or supports/refutes/neutral)")
     return rating
 
 
@@ -49,7 +49,7 @@ def _flags(values: Iterable[str]) -> list[str]:
 def _weight(value: Any, what: str) -> str:
     text = str(value).strip().capitalize()
     if text not in WEIGHTS:
-        raise StoreError(f"{what}: {value!r} must be High, Medium or Low")
+        raise StoreError(f"{what}: {value!r} must be {', '.join(WEIGHTS[:-1])} or {WEIGHTS[-1]}")
     return text
 
 
@@ -63,10 +63,6 @@ def _info_credibility(value: Any) -> int | None:
     if number not in INFO_CREDIBILITY or str(value).strip() not in (str(number),):
         raise StoreError(f"information credibility {value!r}: must be 1-6 (1 confirmed … 5 improbable, 6 cannot be judged)")
     return number
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex[:12]
 
 
 def _pick_occurrence(text: str, quote: str, where: str, *, prefix: str | None, suffix: str | None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 
@@ -19,7 +19,15 @@ from ..errors import StoreError
 from ..store import now
 from ..store import schema as s
 
-__all__ = ["AnalysisWriting"]
+__all__ = ["AnalysisWriting", "LoadedArticle"]
+
+
+class LoadedArticle(Protocol):
+    """What ``tag`` needs of an article already loaded (a ``Workspace.article``)."""
+
+    id: str
+    text: str
+    content_hash: str
 
 
 class AnalysisWriting(AnalysisBase):
@@ -103,24 +111,27 @@ class AnalysisWriting(AnalysisBase):
     def remove_hypothesis(self, hypothesis: str) -> None:
         hid = self._hypothesis_id(hypothesis)
         with self._change(f"remove hypothesis {hypothesis!r}") as change:
-            for (eid,) in change.conn.execute(select(s.ratings.c.evidence_id).where(s.ratings.c.hypothesis_id == hid)).all():
-                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid})
+            for eid, who in change.conn.execute(select(s.ratings.c.evidence_id, s.ratings.c.analyst)
+                                                .where(s.ratings.c.hypothesis_id == hid)).all():
+                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
             change.delete(s.hypotheses, {"id": hid})
 
     # -- evidence -------------------------------------------------------------------------
-    def tag(self, article_id: str, start: int, end: int, *, ratings: Mapping[str, Any] | None = None,
+    def tag(self, article_id: "str | LoadedArticle", start: int, end: int, *, ratings: Mapping[str, Any] | None = None,
             note: str | None = None, credibility: str = "Medium", relevance: str = "Medium",
             info_credibility: int | None = None, event_date: str | None = None,
             flags: Iterable[str] = (), analyst: str | None = None) -> str:
         """Tag ``article[start:end]`` as evidence and rate it; returns the evidence id.
 
         Args:
-            article_id: article id or unique prefix.
+            article_id: article id or unique prefix, or the ``Article`` already loaded (the
+                reader passes the one it shows: its offsets are offsets in that text).
             start, end: character offsets of the passage in the stored text.
-            ratings: hypothesis name (or id) -> rating (CC, C, N, I, II, NA or supports/refutes/neutral).
+            ratings: hypothesis id (or name, or H-label) -> rating (CC, C, N, I, II, NA or
+                supports/refutes/neutral).
             note, credibility, relevance, info_credibility, event_date, flags, analyst: see the data model.
         """
-        article = self.ws.article(article_id)
+        article = self.ws.article(article_id) if isinstance(article_id, str) else article_id
         anchor = make_anchor(article.text, int(start), int(end), name=f"quote in article {article.id}")
         return self._add_evidence("quote", ratings=ratings, note=note, credibility=credibility,
                                   relevance=relevance, info_credibility=info_credibility, event_date=event_date,
@@ -178,21 +189,23 @@ class AnalysisWriting(AnalysisBase):
         stamp = now()
         eid = _new_id()
         with self._change(label) as change:
-            resolved = self._resolve_ratings(ratings or {}, change.conn)
-            position = change.conn.execute(select(func.coalesce(func.max(s.evidence.c.position), 0))
-                                           .where(s.evidence.c.analysis_id == self.id)).scalar_one() + 1
+            resolved = self._resolve_ratings(ratings or {}, change.hypotheses)
+            # the next position is taken in the insert itself, under the write lock
+            position = (select(func.coalesce(func.max(s.evidence.c.position), 0) + 1)
+                        .where(s.evidence.c.analysis_id == self.id).scalar_subquery())
             change.insert(s.evidence, {
                 "id": eid, "analysis_id": self.id, "kind": kind, "note": note,
                 "analyst": analyst or self.ws.actor, "created_at": stamp, "updated_at": stamp,
                 "event_date": event_date, "flags": json.dumps(flags), "position": position,
                 **values, **(anchor or {}),
             })
-            for hid, rating in resolved.items():
-                change.insert(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "rating": rating})
+            change.insert_rows(s.ratings, [{"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor,
+                                            "rating": rating} for hid, rating in resolved.items()])
         return eid
 
     def rate(self, evidence: str, hypothesis: str, rating: Any) -> bool:
-        """Rate one evidence item against one hypothesis (NA removes the rating).
+        """Rate one evidence item against one hypothesis as the acting analyst (NA removes their
+        rating; other analysts' ratings of the cell stay as they are).
 
         Returns:
             Whether the rating changed (rating a cell with the value it has records nothing).
@@ -200,8 +213,8 @@ class AnalysisWriting(AnalysisBase):
         value = normalise_rating(rating, where=f"rating of {evidence} against {hypothesis}")
         with self._change(f"rate {evidence} against {hypothesis}: {value}") as change:
             eid = self._evidence_id(evidence, change.conn)  # resolved under the write lock
-            hid = self._hypothesis_id(hypothesis, change.conn)
-            key = {"evidence_id": eid, "hypothesis_id": hid}
+            hid = self._hypothesis_id(hypothesis, change.hypotheses)
+            key = {"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor}
             if value == "NA":
                 changed = change.delete(s.ratings, key)
             else:
@@ -242,6 +255,7 @@ class AnalysisWriting(AnalysisBase):
     def remove_evidence(self, evidence: str) -> None:
         eid = self._evidence_id(evidence)
         with self._change(f"remove {evidence}") as change:
-            for (hid,) in change.conn.execute(select(s.ratings.c.hypothesis_id).where(s.ratings.c.evidence_id == eid)).all():
-                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid})
+            for hid, who in change.conn.execute(select(s.ratings.c.hypothesis_id, s.ratings.c.analyst)
+                                                .where(s.ratings.c.evidence_id == eid)).all():
+                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
             change.delete(s.evidence, {"id": eid})

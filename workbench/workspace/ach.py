@@ -3,7 +3,8 @@
 ``Analysis`` is the store-backed object an analyst works with; the scoring engines in
 ``workbench.analysis`` are pure functions over the tidy frame it produces. Its read side
 (``_ach_read``) and write side (``_ach_write``) live in their own modules on a shared core
-(``_ach_base``); the checks of typed values are in ``_ach_values``.
+(``_ach_base``); the checks of typed values are in ``_ach_values``; several analysts' views
+and the team's are in ``_ach_team``.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from ._ach_read import AnalysisReading
+from ._ach_team import AnalysisTeam
 from ._ach_values import FLAGS, RATINGS, WEIGHTS, _clean_name, _new_id, normalise_rating
 from ._ach_write import AnalysisWriting
 from ..errors import StoreError
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["Analysis", "create_analysis", "RATINGS", "normalise_rating", "WEIGHTS", "FLAGS"]
 
 
-class Analysis(AnalysisReading, AnalysisWriting):
+class Analysis(AnalysisTeam, AnalysisWriting):
     """One question with its competing hypotheses and evidence, stored in a workspace.
 
     Obtain one with ``ws.new_analysis(...)`` or ``ws.analysis(id)``.

@@ -16,18 +16,21 @@ from .ach import Analysis, create_analysis
 from ..analysis.scales import RELIABILITY_GRADES
 from .claims import claims as find_claims
 from .corrections import EntityCorrections, apply_rules, load_rules
+from ._corpus import CorpusQueries
 from ..errors import StoreError
+from .._paths import check_output
 from ..ingest import IngestResult, ingest, rerun_entities
 from .interchange import import_document, read_analysis_file
 from ..render import render_article
 from ..render.report import write_report
-from ..store import Store, audit
+from ._gather import report_data
+from ..store import Store, audit, resolve_id
 from ..store.copy import copy_workspace
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Workspace", "Article", "open_workspace", "GRADES", "current_actor"]
+__all__ = ["Workspace", "Article", "open_workspace", "GRADES", "current_actor", "ANALYST_ENV"]
 
 GRADES = RELIABILITY_GRADES  # the Admiralty source grades; their one home is analysis.scales
 
@@ -73,22 +76,31 @@ class Article:
         return f"<Article {self.id} {self.title!r} ({self.words} words, {len(self.mentions)} mentions)>"
 
 
-class Workspace(EntityCorrections):
+class Workspace(EntityCorrections, CorpusQueries):
     """An analyst's workspace: one SQLite file holding articles, entities and analyses.
 
     Args:
         location: path of the workspace file (created if missing) or a SQLAlchemy URL.
         pipeline: default entity pipeline choice ("auto", "builtin", a spaCy package or path).
-        actor: who makes changes, for the audit log and for undo (default: the operating-system
-            user, see ``current_actor``).
+        analyst: who acts: whose ratings ``rate`` writes and ``undo`` takes back, and the name
+            in the audit log (default: ``WORKBENCH_ANALYST``, else the operating-system user;
+            see ``current_actor``).
+        actor: the older name of ``analyst`` (still accepted).
     """
 
     def __init__(self, location: str | os.PathLike[str], *, pipeline: str | None = None,
-                 actor: str | None = None) -> None:
+                 analyst: str | None = None, actor: str | None = None) -> None:
+        if analyst and actor and analyst.strip() != actor.strip():
+            raise StoreError(f"analyst {analyst!r} and actor {actor!r}: give one name (actor is the older word)")
         self.store = Store(location)
         self.location = self.store.location  # a URL's password is never shown or written
         self.pipeline = pipeline
-        self.actor = current_actor(actor)
+        self.actor = current_actor(analyst or actor)
+
+    @property
+    def analyst(self) -> str:
+        """Who acts in this workspace (the same as ``actor``)."""
+        return self.actor
 
     # -- ingest -------------------------------------------------------------------------
     def ingest(self, *sources: str | os.PathLike[str], pipeline: Any = None, progress: bool = True,
@@ -243,23 +255,26 @@ class Workspace(EntityCorrections):
 
     def analysis(self, analysis_id: str) -> "Analysis":
         """Open an analysis by id or unique prefix."""
-        an = s.analyses
-        ident = str(analysis_id).strip()
         with self.store.read() as conn:
-            matches = conn.execute(select(an.c.id).where(an.c.id.like(ident.replace("%", "") + "%")).limit(2)).scalars().all()
-        if ident in matches:
-            return Analysis(self, ident)
-        if len(matches) == 1 and ident:
-            return Analysis(self, matches[0])
-        if len(matches) > 1:
-            raise StoreError(f"analysis {ident!r}: prefix matches more than one analysis")
-        raise StoreError(f"analysis {ident!r}: not in this workspace")
+            return Analysis(self, resolve_id(conn, s.analyses.c.id, analysis_id, "analysis"))
 
     # -- output -------------------------------------------------------------------------
     def report(self, path: str | os.PathLike[str], *, title: str | None = None,
                analyses: list[str] | None = None) -> Path:
         """Write the self-contained HTML report (all analyses, or those listed) and return its path."""
-        return write_report(self, path, title=title, analyses=analyses)
+        check_output(path)  # before the work: never onto a workspace
+        return write_report(self.report_data(title=title, analyses=analyses), path)
+
+    def report_data(self, *, title: str | None = None, analyses: list[str] | None = None) -> dict[str, Any]:
+        """What the report shows, as plain JSON-able data: the queries and engines run here, once.
+
+        Args:
+            title: the page title (default: the first analysis's question, else the workspace name).
+            analyses: ids of the analyses to include (default: all).
+        Returns:
+            The dict ``render.report.build_report`` formats.
+        """
+        return report_data(self, title=title, analyses=analyses)
 
     def save_copy(self, path: str | os.PathLike[str]) -> Path | str:
         """Write a consistent copy of the workspace, even while others write to it: to a new file,
@@ -290,17 +305,7 @@ class Workspace(EntityCorrections):
     # -- internals ----------------------------------------------------------------------
     @staticmethod
     def _resolve(conn, article_id: str) -> str:  # noqa: ANN001
-        a = s.articles
-        ident = str(article_id).strip()
-        if conn.execute(select(a.c.id).where(a.c.id == ident)).first():
-            return ident
-        if len(ident) >= 4:
-            matches = conn.execute(select(a.c.id).where(a.c.id.like(ident.replace("%", "") + "%")).limit(2)).scalars().all()
-            if len(matches) == 1:
-                return matches[0]
-            if len(matches) > 1:
-                raise StoreError(f"article {ident!r}: prefix matches more than one article")
-        raise StoreError(f"article {ident!r}: not in this workspace")
+        return resolve_id(conn, s.articles.c.id, article_id, "article", min_prefix=4)
 
     @staticmethod
     def _mentions(conn, article_id: str | None) -> list[dict[str, Any]]:  # noqa: ANN001
@@ -328,16 +333,21 @@ def _with_none(frame: "pd.DataFrame", columns: Iterable[str]) -> "pd.DataFrame":
     return frame
 
 
+ANALYST_ENV = "WORKBENCH_ANALYST"
+
+
 def current_actor(explicit: str | None = None) -> str:
     """Who is acting, for the audit log and for undo / redo (each analyst undoes their own changes).
 
     Args:
         explicit: a name given by the caller (wins when not empty).
     Returns:
-        That name, else the operating-system user, else "analyst".
+        That name (white space folded), else ``WORKBENCH_ANALYST``, else the operating-system
+        user, else "analyst".
     """
-    if explicit and explicit.strip():
-        return explicit.strip()
+    for name in (explicit, os.environ.get(ANALYST_ENV)):
+        if name and name.strip():
+            return " ".join(name.split())
     try:
         return getpass.getuser() or "analyst"
     except Exception:  # noqa: BLE001 - no user name known to the system (some containers)

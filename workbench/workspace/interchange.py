@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from ..store import schema as s
 from .. import analysis as maths  # a lazy package: document, achz, w3c load on first use
 from .._anchor import Match, find_quote, make_anchor
+from ._ach_views import view_ratings
 from ..store.changes import ChangeSet
 from .._json import JSONLimitError, load_json
 from .._paths import atomic_write
 from ..errors import StoreError
-from ..store import audit, now
+from ..store import audit, new_id, now
 
 if TYPE_CHECKING:
     from .ach import Analysis
@@ -28,7 +29,10 @@ _IN_SLICE = 500
 
 
 def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
-    """The whole analysis as a version-1 analysis document (validated, normal form)."""
+    """The whole analysis as a version-1 analysis document (validated, normal form); with several
+    analysts, the ratings are the team's consensus."""
+    import pandas as pd
+
     info = analysis.info
     hyps = analysis.hypotheses
     e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
@@ -37,8 +41,13 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
             select(e, a.c.url, a.c.title, a.c.copy_of, src.c.name.label("source"), src.c.reliability)
             .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id))
             .where(e.c.analysis_id == analysis.id).order_by(e.c.position)).mappings().all()
-        ratings = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.rating)
-                               .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == analysis.id)).all()
+        rated = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.analyst, r.c.rating)
+                             .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == analysis.id)).all()
+    # a document holds one rating per cell: the team's (with one analyst, theirs)
+    team = view_ratings(pd.DataFrame([tuple(x) for x in rated], dtype=object,
+                                     columns=["evidence_id", "hypothesis_id", "analyst", "rating"]),
+                        None, analysis.ws.actor, analysis.id)
+    ratings = list(team.itertuples(index=False, name=None))
     groups = {item["id"]: item["group"] for item in analysis._evidence_rows()}
     evidence = []
     for row in rows:
@@ -130,7 +139,7 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
         except ValueError as exc:
             raise StoreError(f"{name}: {exc}") from None
     info = doc["analysis"]
-    aid = info.get("id") or _new_id()
+    aid = info.get("id") or new_id()
     stamp = now()
     with ws.store.transaction() as conn:
         if conn.execute(select(s.analyses.c.id).where(s.analyses.c.id == aid)).first():
@@ -169,7 +178,9 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
                       before={key: item[key] for key in ("article_id", "start", "end", "exact", "prefix", "suffix")},
                       after={key: row[key] for key in ("article_id", "start", "end", "exact", "anchor_method",
                                                        "anchor_score")})
-        change.insert_many(s.ratings, [dict(rating) for rating in doc["ratings"] if rating["rating"] != "NA"])
+        # the document holds one rating per cell: the importing analyst's
+        change.insert_many(s.ratings, [{**rating, "analyst": ws.actor} for rating in doc["ratings"]
+                                       if rating["rating"] != "NA"])
         change.commit(ws.actor)
     return aid
 
@@ -185,7 +196,7 @@ def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
                 for i in range(0, len(ids), _IN_SLICE))
     if not taken:
         return doc
-    new = {old: _new_id() for old in (*hyp_ids, *ev_ids)}
+    new = {old: new_id() for old in (*hyp_ids, *ev_ids)}
     return {**doc,
             "hypotheses": [{**h, "id": new[h["id"]]} for h in doc["hypotheses"]],
             "evidence": [{**e, "id": new[e["id"]]} for e in doc["evidence"]],
@@ -282,11 +293,5 @@ def _payload(doc: dict[str, Any], fmt: str) -> bytes:
         urls = {e["article_id"]: e["url"] for e in doc["evidence"] if e["article_id"]}
         return json.dumps(maths.to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
     return maths.matrix_csv(doc).encode("utf-8")
-
-
-def _new_id() -> str:
-    import uuid
-
-    return uuid.uuid4().hex[:12]
 
 

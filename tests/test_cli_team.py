@@ -1,0 +1,86 @@
+"""The command line for a team: --analyst on every command, score per analyst or team, disagreements."""
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import workbench as wb
+from workbench.cli import main
+
+VOTES = {("E1", "Joins"): ("C", "I", "I"), ("E1", "Stays out"): ("II", "II", "N"),
+         ("E2", "Joins"): ("N", "N", None), ("E2", "Stays out"): ("C", None, None)}
+
+
+@pytest.fixture
+def team(tmp_path):
+    path = tmp_path / "ws.sqlite"
+    with wb.open_workspace(path, analyst="ana") as ws:
+        an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
+        an.add_assumption("Minsk fears unrest")
+        an.add_assumption("Troops drill near the border")
+    for index, name in enumerate(("ana", "ben", "cy")):
+        with wb.open_workspace(path, analyst=name) as ws:
+            for (evidence, hypothesis), cell in VOTES.items():
+                if cell[index]:
+                    ws.analysis(an.id).rate(evidence, hypothesis, cell[index])
+    return path, an.id
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> click.testing.Result:
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_every_command_takes_analyst():
+    def leaves(group):
+        for command in group.commands.values():
+            yield from leaves(command) if isinstance(command, click.Group) else [command]
+    names = {c.name: [p.name for p in c.params] for c in leaves(main)}
+    assert len(names) > 10 and all("analyst" in params for params in names.values()), names
+
+
+def test_score_per_analyst_and_for_the_team(team):
+    path, aid = team
+    result = _run("analysis", "score", "-w", str(path), "-a", aid, "--format", "json", "--analyst", "cy")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["view"] == "cy" and payload["analysts"] == ["ana", "ben", "cy"]
+    assert payload["engines"]["parc"]["scores"] == {"Joins": -1.0, "Stays out": 0.0}
+    for extra in ([], ["--team"], ["--team", "--analyst", "cy"]):
+        result = _run("analysis", "score", "-w", str(path), "-a", aid, "--format", "json", *extra)
+        payload = json.loads(result.output)
+        assert payload["view"] == "team" and payload["engines"]["parc"]["scores"] == {"Joins": 0.0, "Stays out": -1.0}
+    # the environment says who acts, not whose view is shown
+    result = _run("analysis", "score", "-w", str(path), "-a", aid, "--format", "json", env={"WORKBENCH_ANALYST": "cy"})
+    assert json.loads(result.output)["view"] == "team"
+    result = _run("analysis", "score", "-w", str(path), "-a", aid, "--analyst", "zed")
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"Error: analyst 'zed': has rated nothing in analysis {aid} "
+                                     "(rated by: ana, ben, cy)")
+
+
+def test_analyst_acts_in_the_workspace(team):
+    path, aid = team
+    result = _run("analysis", "confidence", "-w", str(path), "-a", aid, "low", "--note", "one source",
+                  "--analyst", "zoe")
+    assert result.exit_code == 0, result.output
+    with wb.open_workspace(path) as ws:
+        assert ws.analysis(aid).info["confidence_by"] == "zoe"
+        assert ws.history()["actor"].iloc[0] == "zoe"
+
+
+def test_disagreements(team):
+    path, aid = team
+    result = _run("analysis", "disagreements", "-w", str(path), "-a", aid, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["analysts"] == ["ana", "ben", "cy"]
+    assert [(c["evidence"], c["hypothesis"], c["ana"], c["ben"], c["cy"]) for c in payload["cells"]] == [
+        ("E1", "Joins", "C", "I", "I"), ("E1", "Stays out", "II", "II", "N")]
+    assert {row["analyst"]: row["leader"] for row in payload["leaders"]} == {
+        "ana": "Joins", "ben": "Joins", "cy": "Stays out"}
+    assert payload["items"][0]["splits_leaders"] == ["Joins"]
+    table = _run("analysis", "disagreements", "-w", str(path), "-a", aid)
+    assert table.exit_code == 0 and "cells rated furthest apart" in table.output

@@ -1,0 +1,86 @@
+"""Sentence boundaries, the one home for them in nlp: which tokens end and open a sentence.
+
+One set of end marks and closers serves the tagger (which collects the sentence-final tokens
+while it scans), the token splitter that sets ``doc.sents`` (``sentence_starts``, the rule of
+spaCy's Sentencizer plus line breaks), the capitalisation test at a sentence's first word
+(``sentence_initial``), and the character splitter claims read (``sentence_spans``), which has
+no tokens: a sentence ends after an end mark and an optional closing quote where white space
+and a capital or an opening quote follow, and at every line break.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SENT_END", "SENT_OPEN", "CLOSERS", "sentence_starts", "sentence_initial", "sentence_spans"]
+
+#: Tokens that end a sentence.
+SENT_END = frozenset({".", "!", "?", "…", "。", "！", "？"})
+#: Tokens after which a capital says little (a sentence, quote, aside or list item opens).
+SENT_OPEN = frozenset({".", "!", "?", ":", ";", "“", '"', "‘", "«", "(", "[", "—", "–", "-", "…"})
+#: Closing quotes and brackets that stay with the sentence they close.
+CLOSERS = frozenset({"”", '"', "’", "'", ")", "]", "»"})
+
+_SPAN_END = re.compile(r"(?<=[.!?…])[”\"»]?\s+(?=[A-Z“\"«А-ЯЁІЇЄ])|\n+")
+
+
+def sentence_starts(words: list[str], ends: list[int]) -> list[int]:
+    """Sentence-start token indexes, by the same rule as spaCy's Sentencizer (a sentence
+    ends at an end mark and any closing quotes/brackets or end marks after it), plus line breaks.
+
+    Args:
+        words: token texts.
+        ends: indexes of sentence-final tokens (end marks, line breaks), ascending.
+
+    Returns:
+        Indexes of tokens that start a sentence (always includes 0 when non-empty).
+    """
+    starts = [0] if words else []
+    n = len(words)
+    nxt = 0
+    for i in ends:
+        if i < nxt:
+            continue
+        j = i + 1
+        while j < n and (words[j] in CLOSERS or words[j] in SENT_END or words[j].isspace()):
+            j += 1
+        if j < n and j != starts[-1]:
+            starts.append(j)
+        nxt = j
+    return starts
+
+
+def sentence_initial(words: list[str], i: int) -> bool:
+    """Whether token ``i`` opens a sentence, quote or line (capitalisation says little there).
+
+    Args:
+        words: token texts.
+        i: token index.
+
+    Returns:
+        True when ``i`` is sentence-initial.
+    """
+    if i == 0:
+        return True
+    p = words[i - 1]
+    return p in SENT_OPEN or p.isspace()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences of a text without tokens, as ``(start, end)`` character offsets.
+
+    Args:
+        text: any text.
+
+    Returns:
+        Non-empty spans in order; the white space and closing quote between two sentences
+        belong to neither.
+    """
+    out, s = [], 0
+    for m in _SPAN_END.finditer(text):
+        if m.start() > s:
+            out.append((s, m.start()))
+        s = m.end()
+    if s < len(text):
+        out.append((s, len(text)))
+    return out

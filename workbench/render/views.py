@@ -1,0 +1,312 @@
+"""Views: plain, JSON-able dicts built from pandas frames and score dicts, shared by the widgets and the report.
+
+Everything here is pure: frames, score dicts (``Scores.to_dict()``) and records in; ``str``, ``int``,
+``float``, ``bool``, ``None``, lists and dicts out. No HTML is written here (the renderers in
+``render/`` escape and mark up these dicts) and nothing is read from a workspace (the workspace
+gathers the frames and calls these functions). Scores are formatted here, once: ``format_score``
+and ``format_range`` are the only spelling of a score as text.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..analysis.confidence import stated_level
+from ..analysis.scales import RELIABILITY_GRADES
+from ..nlp import LABELS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["format_score", "format_range", "score_title", "confidence_line", "matrix_view", "article_view",
+           "legend_rows", "table_view", "entity_rows", "entity_table", "sources_table", "corpus_table",
+           "independence_groups", "TEXT_WIDTH", "CORPUS_STATIC_ROWS", "ENTITY_STATIC_ROWS"]
+
+TEXT_WIDTH = 160          # the matrix shows an evidence item's text cut to this many characters
+CORPUS_STATIC_ROWS = 500  # the corpus browser's static view lists this many articles
+ENTITY_STATIC_ROWS = 300  # the entity explorer's static view lists this many entities
+
+
+# -- scores as text: the one formatter -------------------------------------------------------
+def format_score(value: float | None, kind: str = "number") -> str:
+    """A score as shown everywhere: a probability as a whole percent, any other score to two decimals.
+
+    Args:
+        value: the score (None = not scored).
+        kind: "percent" (a probability, 0–1) or "number".
+
+    Returns:
+        e.g. "63%" or "-1.41"; "" for None.
+    """
+    if value is None:
+        return ""
+    return f"{100 * value:.0f}%" if kind == "percent" else f"{value:.2f}"
+
+
+def format_range(low: float, high: float) -> str:
+    """A probability range as whole percents, e.g. "12–40%" (both ends always shown)."""
+    return f"{100 * low:.0f}–{100 * high:.0f}%"
+
+
+def score_title(engine: Mapping[str, Any], hypothesis: str) -> str:
+    """The hover text of a score: its words and, for Bayes, its range.
+
+    Args:
+        engine: one engine of ``matrix_view``'s "engines" (words and range keyed by hypothesis id).
+        hypothesis: the hypothesis id.
+
+    Returns:
+        e.g. "likely (range 40–70%, one per origin → independent)".
+    """
+    words = (engine.get("words") or {}).get(hypothesis, "")
+    low_high = (engine.get("range") or {}).get(hypothesis)
+    if low_high:
+        words += f" (range {format_range(*low_high)}, one per origin → independent)"
+    return words
+
+
+def confidence_line(data: Mapping[str, Any]) -> str:
+    """"Confidence: low — reasons" for the matrix summary ("" when not scored).
+
+    Args:
+        data: a dict with a "confidence" entry (``Scores.to_dict()["confidence"]`` or None).
+    """
+    confidence = data.get("confidence")
+    if not confidence:
+        return ""
+    return f"Confidence: {stated_level(confidence)} — " + "; ".join(confidence["reasons"])
+
+
+def independence_groups(scores: Mapping[str, Any]) -> str:
+    """"a = b; c = d": the syndicated copies counted once ("" when there are none)."""
+    groups = (scores.get("independence") or {}).get("groups") or {}
+    return "; ".join(" = ".join(map(str, members)) for members in groups.values())
+
+
+# -- the matrix ------------------------------------------------------------------------------
+def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The matrix of one analysis, drawn by the matrix widget and the report alike.
+
+    Args:
+        hypotheses: DataFrame of the hypotheses (id, name, position), in order.
+        evidence: DataFrame of the evidence (``Analysis.evidence``: one rating column per hypothesis, the
+            last columns, in order).
+        scores: ``Scores.to_dict()`` of the same evidence (None: not scored, no engines shown).
+
+    Returns:
+        {"hypotheses": [{id, name, label}], "rows": [...], "engines": [{name, title, scores,
+        leaders, words, range, origins, single_origin, format, explain, shown, spread, titles}],
+        "disagreement", "independence", "assumption", "confidence", "confidence_text"}, with
+        hypotheses and scores keyed by hypothesis id and every score already formatted
+        (``shown``, ``spread``, ``titles``).
+    """
+    names = list(hypotheses["name"])
+    ids = dict(zip(names, hypotheses["id"]))
+    hyp_rows = [{"id": i, "name": n, "label": f"H{p}"}
+                for i, n, p in zip(hypotheses["id"], hypotheses["name"], hypotheses["position"])]
+    engines: list[dict[str, Any]] = []
+    disagreement = independence = assumption = confidence = None
+    diagnosticity: dict[str, dict[str, float]] = {}
+    linchpins: dict[str, list[str]] = {}
+    if len(evidence) and names and scores is not None:
+        disagreement = scores.get("disagreement")
+        confidence = scores.get("confidence")
+        dependence = scores.get("dependence") or {}
+        if dependence.get("assumption"):
+            assumption = f"Bayes assumes {dependence['assumption']}"
+        groups = independence_groups(scores)
+        if groups:
+            independence = "syndicated copies counted once: " + groups
+        for name, engine in scores["engines"].items():
+            engines.append(_engine_view(name, engine, ids))
+            for label, value in (engine.get("diagnosticity") or {}).items():
+                diagnosticity.setdefault(label, {})[name] = value
+            for label in engine.get("linchpins") or []:
+                linchpins.setdefault(label, []).append(engine["label"])
+    # Ratings travel as one list per row in hypothesis order: 50 × 1,000 cells stay small.
+    # The ratings are the evidence table's last columns, in hypothesis order: taken by place, not by
+    # name, so a hypothesis named like another column ("note") cannot take that column's values.
+    grid = evidence.iloc[:, -len(names):].to_numpy(dtype=object).tolist() if names else [[] for _ in range(len(evidence))]
+    columns = {c: evidence[c].tolist() for c in ("id", "label", "kind", "exact", "note", "credibility", "relevance",
+                                                 "info_credibility", "reliability", "copy", "flags")}
+    rows = []
+    for i, label in enumerate(columns["label"]):
+        exact, note = columns["exact"][i], columns["note"][i] or ""
+        text = exact if isinstance(exact, str) else note
+        rows.append({
+            "id": columns["id"][i], "label": label, "kind": columns["kind"][i],
+            "text": text if len(text) <= TEXT_WIDTH else text[:TEXT_WIDTH - 1] + "…", "note": note,
+            "ratings": grid[i], "credibility": columns["credibility"][i], "relevance": columns["relevance"][i],
+            "info_credibility": _grade_number(columns["info_credibility"][i]),
+            "reliability": columns["reliability"][i], "copy": bool(columns["copy"][i]), "flags": list(columns["flags"][i]),
+            "diagnosticity": diagnosticity.get(label, {}), "linchpin": linchpins.get(label, []),
+        })
+    return {"hypotheses": hyp_rows, "rows": rows, "engines": engines, "disagreement": disagreement,
+            "independence": independence, "assumption": assumption, "confidence": confidence,
+            "confidence_text": confidence_line({"confidence": confidence})}
+
+
+def _engine_view(name: str, engine: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, Any]:
+    """One engine's scores keyed by hypothesis id, with each score formatted for display."""
+    kind = "percent" if name == "bayes" else "number"
+    view: dict[str, Any] = {
+        "name": name, "title": engine["label"],
+        "scores": {ids[h]: v for h, v in engine["scores"].items()},
+        "leaders": [ids[h] for h in engine.get("leaders", [])],
+        "words": {ids[h]: w for h, w in (engine.get("words") or {}).items()},
+        "range": {ids[h]: r for h, r in (engine.get("range") or {}).items()},
+        "origins": engine.get("independent_origins_for_leader"),
+        "single_origin": bool(engine.get("single_origin")),
+        "format": kind,
+        "explain": "higher is better" if engine.get("higher_is_better") else "lower is better",
+    }
+    view["shown"] = {h: format_score(v, kind) for h, v in view["scores"].items()}
+    view["spread"] = {h: format_range(*r) for h, r in view["range"].items() if r}
+    view["titles"] = {h: score_title(view, h) for h in view["scores"]}
+    return view
+
+
+def _grade_number(value: Any) -> int | None:
+    """An information-credibility grade as an int (None where absent or NaN)."""
+    return None if value is None or value != value else int(value)
+
+
+# -- articles --------------------------------------------------------------------------------
+def legend_rows(spans: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The labels present in ``spans``, most frequent first: [{label, count, description}]."""
+    counts = Counter(str(sp["label"]) for sp in spans)
+    return [{"label": label, "count": count,
+             "description": LABELS[label].description if label in LABELS else "custom label"}
+            for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def article_view(article: Mapping[str, Any], spans: Sequence[Mapping[str, Any]], *, anchor: str | None = None,
+                 passages: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """One article with its entities and evidence passages: what the reader, ``show()`` and the report draw.
+
+    Args:
+        article: dict with ``text`` and optionally ``title``, ``source``, ``published``,
+            ``language``, ``url``, ``copy_of``.
+        spans: entity mentions (dicts with start, end, label and optionally canonical).
+        anchor: an id for the article in a page (the report links to it).
+        passages: evidence passages to underline (dicts with start, end, anchor, stance, title).
+
+    Returns:
+        {"title", "meta": [source, published, language present], "copy_of", "url", "anchor",
+        "text", "spans", "passages", "legend"}.
+    """
+    return {
+        "title": str(article.get("title") or "(untitled)"),
+        "meta": [str(article[k]) for k in ("source", "published", "language") if article.get(k)],
+        "copy_of": str(article["copy_of"]) if article.get("copy_of") else None,
+        "url": str(article["url"]) if article.get("url") else None,
+        "anchor": anchor, "text": str(article["text"]), "spans": spans, "passages": passages,
+        "legend": legend_rows(spans),
+    }
+
+
+# -- tables ----------------------------------------------------------------------------------
+def table_view(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, sortable: bool = False,
+               row_headers: bool = False, caption: str | None = None, more: str | None = None) -> dict[str, Any]:
+    """A plain table.
+
+    Args:
+        columns: the column headings.
+        rows: cells per row: text or a number, or {"text", "href"} for a link within the page.
+        sortable: the report's script may sort it.
+        row_headers: the first cell of each row heads the row.
+        caption: a line shown above the table.
+        more: a line shown below it (e.g. "… and 20 more").
+
+    Returns:
+        {"columns", "rows", "sortable", "row_headers", "caption", "more"}.
+    """
+    return {"columns": list(columns), "rows": [list(r) for r in rows], "sortable": sortable,
+            "row_headers": row_headers, "caption": caption, "more": more}
+
+
+def entity_rows(mentions: "pd.DataFrame") -> list[dict[str, Any]]:
+    """The corpus's entities from its mentions, most mentioned first.
+
+    Args:
+        mentions: DataFrame of mentions (article_id, label, text, canonical).
+
+    Returns:
+        [{entity, label, mentions, articles, aliases, first}] where ``first`` is the article of
+        the entity's first mention.
+    """
+    if not len(mentions):
+        return []
+    grouped = (mentions.groupby(["canonical", "label"])
+               .agg(mentions=("text", "size"), articles=("article_id", "nunique"),
+                    aliases=("text", lambda t: sorted(set(t))), first=("article_id", "first"))
+               .reset_index().sort_values(["mentions", "canonical"], ascending=[False, True]))
+    return [{"entity": str(r["canonical"]), "label": str(r["label"]), "mentions": int(r["mentions"]),
+             "articles": int(r["articles"]), "aliases": list(r["aliases"]), "first": r["first"]}
+            for r in grouped.to_dict("records")]
+
+
+def entity_table(rows: Sequence[Mapping[str, Any]], *, limit: int | None = None) -> dict[str, Any]:
+    """The entity table of the entity explorer and the report's entity index.
+
+    Args:
+        rows: [{entity, label, mentions, articles, aliases[, first]}] (``entity_rows`` or
+            ``Workspace.entity_table()`` records); with ``first`` each row links to that article.
+        limit: show at most this many rows.
+
+    Returns:
+        A ``table_view``.
+    """
+    links = bool(rows) and all("first" in r for r in rows)
+    shown = rows if limit is None else rows[:limit]
+    body = []
+    for r in shown:
+        aliases = ", ".join(a for a in r["aliases"] if a != r["entity"])
+        cells: list[Any] = [str(r["entity"]), str(r["label"]), int(r["mentions"]), int(r["articles"]), aliases]
+        if links:
+            cells.append({"text": "first article", "href": f"#article-{r['first']}"})
+        body.append(cells)
+    columns = ["Entity", "Label", "Mentions", "Articles", "Also written as"] + ([""] if links else [])
+    more = f"… and {len(rows) - len(shown)} more" if len(shown) < len(rows) else None
+    return table_view(columns, body, sortable=True, more=more)
+
+
+def sources_table(sources: "pd.DataFrame", articles: "pd.DataFrame") -> dict[str, Any]:
+    """Outlets with their Admiralty grade, article and copy counts, and the syndicated copies.
+
+    Args:
+        sources: DataFrame (name, domain, reliability, articles, notes), as ``Workspace.sources``.
+        articles: DataFrame (id, title, source, copy_of), as ``Workspace.articles``.
+
+    Returns:
+        {"table": a ``table_view``, "copies": [{id, title, source, copy_of}]}.
+    """
+    copies = articles[articles["copy_of"].notna()].groupby("source").size().to_dict() if len(articles) else {}
+    rows = [[str(r["name"]), str(r["domain"] or ""), f"{r['reliability']} — {RELIABILITY_GRADES[r['reliability']]}",
+             int(r["articles"]), int(copies.get(r["name"], 0)), str(r["notes"] or "")]
+            for r in sources.to_dict("records")]
+    listed = [{"id": r["id"], "title": str(r["title"] or r["id"]), "source": str(r["source"] or ""),
+               "copy_of": r["copy_of"]} for r in articles.to_dict("records") if r["copy_of"]]
+    table = table_view(["Source", "Domain", "Reliability (Admiralty)", "Articles", "Copies", "Notes"], rows,
+                       sortable=True)
+    return {"table": table, "copies": listed}
+
+
+def corpus_table(rows: Sequence[Mapping[str, Any]], *, limit: int = CORPUS_STATIC_ROWS) -> dict[str, Any]:
+    """The corpus browser's article list.
+
+    Args:
+        rows: the browser's article records (title, source, reliability, published, language,
+            words, evidence, copy_of).
+        limit: show at most this many.
+
+    Returns:
+        A ``table_view`` with the article count as its caption.
+    """
+    body = [[r.get("title") or "(untitled)", r.get("source") or "", r.get("reliability") or "",
+             r.get("published") or "", r.get("language") or "", r.get("words", ""), r.get("evidence", 0),
+             (r.get("copy_of") or "")[:8]] for r in rows[:limit]]
+    more = f"… and {len(rows) - limit} more" if len(rows) > limit else None
+    return table_view(("Title", "Source", "Grade", "Published", "Lang", "Words", "Evidence", "Copy of"), body,
+                      caption=f"{len(rows)} articles", more=more)
