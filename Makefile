@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: demo test bench chromium clean
+.PHONY: demo test bench chromium postgresql clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq openssl >/dev/null; \
 	  else echo "openssl is missing: the https fetch tests make their certificates with it"; fi; }
 
-test: $(VENV)/.installed-test chromium
+# The PostgreSQL tests start a throwaway server from Debian's binaries (initdb, pg_ctl).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "postgresql is missing: install Debian's postgresql package (the PostgreSQL tests need it)"; fi; }
+
+test: $(VENV)/.installed-test chromium postgresql
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed-test

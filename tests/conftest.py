@@ -8,8 +8,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from _postgres import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -37,6 +41,60 @@ def ws(tmp_path: Path):
     workspace = open_workspace(tmp_path / "ws.sqlite", pipeline="builtin")
     yield workspace
     workspace.close()
+
+
+# -- PostgreSQL: one throwaway cluster per session, one database per test ------------------------
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator["Cluster"]:
+    """A real PostgreSQL server on 127.0.0.1 (initdb + pg_ctl), removed at the end of the session.
+
+    Fails (never skips) when the server binaries are missing: ``make test`` installs them.
+    """
+    from _postgres import MISSING, Cluster, find_bin_dir
+
+    if find_bin_dir() is None:
+        pytest.fail(MISSING)
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> Iterator[str]:
+    """The URL of a new, empty database on the session's server (dropped after the test)."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def workspace_location(request, tmp_path: Path) -> str:
+    """Where a new workspace goes, once per backend: a SQLite file path or a PostgreSQL URL."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return str(tmp_path / "ws.sqlite")
+
+
+@pytest.fixture
+def any_ws(workspace_location: str):
+    """A fresh workspace on each backend. A module whose tests run on both overrides ``ws``
+    with a fixture ``ws`` that returns ``any_ws``."""
+    from workbench import open_workspace
+
+    workspace = open_workspace(workspace_location, pipeline="builtin")
+    yield workspace
+    workspace.close()
+
+
+def raw_engine(location: str):
+    """A plain SQLAlchemy engine on a workspace (no migration, no workbench locking): for tests
+    that go behind the API to prove the database itself refuses something."""
+    from sqlalchemy import create_engine
+
+    return create_engine(location if "://" in location else f"sqlite:///{location}")
 
 
 ARTICLE_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">

@@ -19,6 +19,8 @@ import sys
 import time
 from typing import Any
 
+from sqlalchemy import text as sql
+
 import workbench as wb
 from workbench.errors import WorkbenchError
 
@@ -72,7 +74,8 @@ def main(argv: list[str]) -> int:
 def _labels(ws: Any, analysis_id: str) -> list[str]:
     """The analysis's evidence labels now (chosen before the edit is timed)."""
     with ws.store.read() as conn:
-        rows = conn.exec_driver_sql("SELECT position FROM evidence WHERE analysis_id = ?", (analysis_id,)).all()
+        rows = conn.execute(sql("SELECT position FROM evidence WHERE analysis_id = :a ORDER BY position"),
+                            {"a": analysis_id}).all()
     return [f"E{p}" for (p,) in rows]
 
 

@@ -22,6 +22,12 @@ def _article(tmp_path: Path, name: str, outlet: str, text: str, url: str) -> Pat
 
 
 @pytest.fixture
+def ws(any_ws):
+    """This module's workspace: one per backend (SQLite file, PostgreSQL database)."""
+    return any_ws
+
+
+@pytest.fixture
 def corpus(ws, tmp_path):
     """Two stories from outlet A, one from outlet B, and a syndicated copy of A's first story on C."""
     story = SEED_TXT.read_text(encoding="utf-8")

@@ -1,13 +1,21 @@
-"""Analyses in the workspace: hypotheses, anchored evidence, ratings, undo/redo, audit."""
-import sqlite3
+"""Analyses in the workspace: hypotheses, anchored evidence, ratings, undo/redo, audit.
 
+Every test runs on a SQLite file and on a PostgreSQL database (``workspace_location``)."""
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
+from conftest import raw_engine
 from workbench.errors import StoreError
 
 QUESTION = "Will Belarus's armed forces join the ground war against Ukraine?"
 HYPS = ["Belarus joins the ground war", "Belarus stays a staging ground", "Belarus distances itself"]
+
+
+@pytest.fixture
+def ws(any_ws):
+    """This module's workspace: one per backend."""
+    return any_ws
 
 
 @pytest.fixture
@@ -140,21 +148,24 @@ def test_database_refuses_bad_rating_even_behind_the_api(seeded):
     ws, aid = seeded
     an = ws.new_analysis(QUESTION, HYPS)
     an.tag_quote(aid, "Belarus did join the war", ratings={"H1": "C"})
-    with sqlite3.connect(ws.location) as conn:
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute("UPDATE ratings SET rating = 'X'")
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute("UPDATE evidence SET info_credibility = 9")
+    engine = raw_engine(ws.location)  # a plain connection: the database itself refuses
+    try:
+        for statement in ("UPDATE ratings SET rating = 'X'", "UPDATE evidence SET info_credibility = 9"):
+            with pytest.raises(IntegrityError):
+                with engine.begin() as conn:
+                    conn.execute(text(statement))
+    finally:
+        engine.dispose()
 
 
-def test_v1_workspace_upgrades_in_place(tmp_path):
+def test_v1_workspace_upgrades_in_place(workspace_location):
     from workbench.store import schema as s
     from workbench.store.migrations import MIGRATIONS
     from workbench.store import Store, now
-    from sqlalchemy import create_engine, insert
+    from sqlalchemy import insert
 
-    path = tmp_path / "old.sqlite"
-    engine = create_engine(f"sqlite:///{path}")
+    path = workspace_location
+    engine = raw_engine(path)
     with engine.begin() as conn:  # a workspace as the first release wrote it
         s.schema_migrations.create(conn)
         MIGRATIONS[0].apply(conn)
@@ -167,3 +178,9 @@ def test_v1_workspace_upgrades_in_place(tmp_path):
     with store.read() as conn:
         assert conn.execute(text("SELECT text FROM articles")).scalar() == "Old text."
         assert conn.execute(text("SELECT count(*) FROM analyses")).scalar() == 0
+    from sqlalchemy.exc import DatabaseError
+
+    with pytest.raises(DatabaseError, match="immutable"):  # the guards hold after the upgrade (step 8 on PostgreSQL)
+        with store.transaction() as conn:
+            conn.execute(text("UPDATE articles SET text = 'New text.'"))
+    store.close()

@@ -2,7 +2,6 @@
 their articles and quotes in edited copies and keep orphans, evidence shown on a later edited
 copy of the story, and the schema step that records how each anchor was found."""
 import json
-import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -48,6 +47,12 @@ def write(folder, name, body, **meta):
 def only_article(ws):
     (article,) = ws.articles["id"]
     return article
+
+
+@pytest.fixture
+def ws(any_ws):
+    """This module's workspace: one per backend (SQLite file, PostgreSQL database)."""
+    return any_ws
 
 
 @pytest.fixture
@@ -234,49 +239,62 @@ def test_an_orphaned_quote_is_not_shown_on_any_article(tagged, tmp_path):
 
 
 # -- schema step 5 ---------------------------------------------------------------------------------
-def test_a_v3_workspace_upgrades_keeping_evidence_and_ratings(tmp_path):
-    from sqlalchemy import create_engine, insert
+def test_a_v3_workspace_upgrades_keeping_evidence_and_ratings(workspace_location):
+    """Steps 4-8 on a workspace as release 3 wrote it, on both backends (SQLite rebuilds the
+    evidence table for its new checks; PostgreSQL alters the constraints in place)."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
 
+    from conftest import raw_engine
     from workbench.store import schema as s
     from workbench.store.migrations import MIGRATIONS
     from workbench.store import Store, now
 
-    path = tmp_path / "v3.sqlite"
-    engine = create_engine(f"sqlite:///{path}")
+    path = workspace_location
+    engine = raw_engine(path)
+    sqlite = engine.dialect.name == "sqlite"
     with engine.begin() as conn:  # a workspace as release 3 wrote it, with one rated quote
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
         s.schema_migrations.create(conn)
         for step in MIGRATIONS[:3]:
             step.apply(conn)
             conn.execute(insert(s.schema_migrations).values(version=step.version, description="old", applied_at=now()))
-        conn.exec_driver_sql("INSERT INTO articles (id, language, text, content_hash, words, ingested_at) "
-                             "VALUES ('a1', 'en', 'Troops moved north.', 'h', 3, 'now')")
-        conn.exec_driver_sql("INSERT INTO analyses (id, question, created_by, created_at, updated_at) "
-                             "VALUES ('an1', 'q', 'me', 'now', 'now')")
-        conn.exec_driver_sql("INSERT INTO hypotheses (id, analysis_id, name, position) VALUES ('h1', 'an1', 'H', 1)")
-        conn.exec_driver_sql("INSERT INTO evidence (id, analysis_id, kind, article_id, start, \"end\", exact, "
-                             "analyst, created_at, updated_at) VALUES ('e1', 'an1', 'quote', 'a1', 0, 6, 'Troops', "
-                             "'me', 'now', 'now')")
-        conn.exec_driver_sql("INSERT INTO ratings VALUES ('e1', 'h1', 'CC')")
-    engine.dispose()
+        conn.execute(text("INSERT INTO articles (id, language, text, content_hash, words, ingested_at) "
+                          "VALUES ('a1', 'en', 'Troops moved north.', 'h', 3, 'now')"))
+        conn.execute(text("INSERT INTO analyses (id, question, created_by, created_at, updated_at) "
+                          "VALUES ('an1', 'q', 'me', 'now', 'now')"))
+        conn.execute(text("INSERT INTO hypotheses (id, analysis_id, name, position) VALUES ('h1', 'an1', 'H', 1)"))
+        conn.execute(text("INSERT INTO evidence (id, analysis_id, kind, article_id, start, \"end\", exact, "
+                          "analyst, created_at, updated_at) VALUES ('e1', 'an1', 'quote', 'a1', 0, 6, 'Troops', "
+                          "'me', 'now', 'now')"))
+        conn.execute(text("INSERT INTO ratings VALUES ('e1', 'h1', 'CC')"))
     store = Store(path)
     assert store.schema_version() == MIGRATIONS[-1].version >= 5
+    indexes = ("SELECT count(*) FROM sqlite_master WHERE name LIKE 'ix_evidence_%'" if sqlite else
+               "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'ix_evidence_%'")
     with store.read() as conn:
         assert conn.execute(text("SELECT anchor_method, anchor_score FROM evidence")).one() == ("exact", 1.0)
         assert conn.execute(text("SELECT rating FROM ratings")).scalar() == "CC"  # not lost to the rebuild
-        assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name LIKE 'ix_evidence_%'")).scalar() == 2
+        assert conn.execute(text(indexes)).scalar() == 2
     with store.transaction() as conn:  # a step cut short is finished on the next open: re-running is safe
         next(m for m in MIGRATIONS if m.apply.__name__ == "_v5_anchor_methods").apply(conn)
         assert conn.execute(text("SELECT rating FROM ratings")).scalar() == "CC"
     store.close()
-    with sqlite3.connect(path) as db:
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("INSERT INTO evidence (id, analysis_id, kind, exact, analyst, created_at, updated_at, "
-                   "anchor_method, position) VALUES ('e2', 'an1', 'quote', 'gone', 'me', 'now', 'now', 'orphaned', 2)")
-        with pytest.raises(sqlite3.IntegrityError):  # only an orphan may lack offsets
-            db.execute("INSERT INTO evidence (id, analysis_id, kind, exact, analyst, created_at, updated_at, "
-                       "anchor_method, position) VALUES ('e3', 'an1', 'quote', 'gone', 'me', 'now', 'now', 'fuzzy', 3)")
-        with pytest.raises(sqlite3.IntegrityError):
-            db.execute("UPDATE evidence SET anchor_method = 'guessed' WHERE id = 'e1'")
-        with pytest.raises(sqlite3.IntegrityError):  # the ratings table still refers to evidence
-            db.execute("INSERT INTO ratings (evidence_id, hypothesis_id, rating, analyst) VALUES ('nope', 'h1', 'C', 'me')")
+
+    def run(statement: str) -> None:
+        with engine.begin() as conn:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.execute(text(statement))
+
+    run("INSERT INTO evidence (id, analysis_id, kind, exact, analyst, created_at, updated_at, "
+        "anchor_method, position) VALUES ('e2', 'an1', 'quote', 'gone', 'me', 'now', 'now', 'orphaned', 2)")
+    with pytest.raises(IntegrityError):  # only an orphan may lack offsets
+        run("INSERT INTO evidence (id, analysis_id, kind, exact, analyst, created_at, updated_at, "
+            "anchor_method, position) VALUES ('e3', 'an1', 'quote', 'gone', 'me', 'now', 'now', 'fuzzy', 3)")
+    with pytest.raises(IntegrityError):
+        run("UPDATE evidence SET anchor_method = 'guessed' WHERE id = 'e1'")
+    with pytest.raises(IntegrityError):  # the ratings table still refers to evidence
+        run("INSERT INTO ratings (evidence_id, hypothesis_id, rating, analyst) VALUES ('nope', 'h1', 'C', 'me')")
+    engine.dispose()

@@ -1,5 +1,8 @@
 """Several processes editing one workspace at once: nothing lost, no error shown, and the audit
-log replayed equals the tables (``workbench workspace check``)."""
+log replayed equals the tables (``workbench workspace check``).
+
+The tests on the ``shared`` workspace run on both backends: a SQLite file and a PostgreSQL
+database (``workspace_location``)."""
 from __future__ import annotations
 
 import json
@@ -25,7 +28,7 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
 
 
-def _spawn(path: Path, analysis: str, actor: str, plan: str, *, seed: int, start: float,
+def _spawn(path: str, analysis: str, actor: str, plan: str, *, seed: int, start: float,
            article: str | None = None) -> subprocess.Popen:
     command = [sys.executable, str(WORKER), str(path), analysis, actor, plan, "--seed", str(seed),
                "--start", str(start)]
@@ -44,7 +47,7 @@ def _finish(procs: list[subprocess.Popen], timeout: float = 240) -> list[list[di
     return outputs
 
 
-def _check(path: Path) -> None:
+def _check(path: str) -> None:
     """``workbench workspace check`` passes."""
     from workbench.cli import main
 
@@ -52,7 +55,7 @@ def _check(path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def _events(path: Path, actor: str) -> dict[str, int]:
+def _events(path: str, actor: str) -> dict[str, int]:
     with wb.open_workspace(path) as ws:
         log = ws.history(limit=100_000)
     mine = log[(log["actor"] == actor) & (log["target_type"] == "analysis")]
@@ -60,9 +63,9 @@ def _events(path: Path, actor: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def shared(tmp_path: Path) -> tuple[Path, str, str]:
-    """A workspace with the seed article and an analysis of three hypotheses."""
-    path = tmp_path / "ws.sqlite"
+def shared(workspace_location: str) -> tuple[str, str, str]:
+    """A workspace with the seed article and an analysis of three hypotheses, on each backend."""
+    path = workspace_location
     with wb.open_workspace(path, pipeline="builtin") as ws:
         article = ws.ingest(SEED_TXT, progress=False).added[0]
         an = ws.new_analysis("Will Belarus join the ground war?", ["Joins", "Stays out", "Feints"])
@@ -109,7 +112,7 @@ def test_three_processes_rate_the_same_cells(shared):
     _check(path)
 
 
-def test_two_processes_adding_evidence_get_distinct_labels(shared):
+def test_two_processes_adding_evidence_get_distinct_labels(shared, tmp_path):
     path, aid, article = shared
     start = time.time() + 1.5
     procs = [_spawn(path, aid, f"tagger{n}", "tag*30,assume*30", seed=n, start=start, article=article)
@@ -122,7 +125,7 @@ def test_two_processes_adding_evidence_get_distinct_labels(shared):
         assert sorted(evidence["label"]) == sorted(f"E{i}" for i in range(1, 121))
         an.score()  # scoring, sensitivity and the report work on the result
         an.leave_one_out()
-        ws.report(path.with_name("report.html"))
+        ws.report(tmp_path / "report.html")
     _check(path)
 
 
@@ -207,16 +210,25 @@ def _acknowledged(acks: list[dict]) -> dict[str, int]:
 
 def test_edit_waits_for_a_long_write_transaction(shared):
     """Another process holds the write lock for 12 s (a long import's transaction): the edit
-    waits for it and is stored, and no "database is locked" reaches the analyst."""
+    waits for it and is stored, and no "database is locked" reaches the analyst. The lock is
+    SQLite's BEGIN IMMEDIATE, or PostgreSQL's advisory lock every workbench write takes."""
     path, aid, _ = shared
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3, sys, time\n"
-         f"db = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-         "db.execute('BEGIN IMMEDIATE')\n"
-         "db.execute(\"INSERT INTO sources (name, reliability, created_at) VALUES ('Slow Wire', 'F', 'now')\")\n"
-         "print('held', flush=True)\ntime.sleep(12)\ndb.execute('ROLLBACK')\n"],
-        stdout=subprocess.PIPE, text=True)
+    if "://" in path:
+        from workbench.store.postgres import WRITE_LOCK
+
+        dsn = path.replace("postgresql+psycopg://", "postgresql://")
+        script = ("import psycopg, sys, time\n"
+                  f"db = psycopg.connect({dsn!r})\n"
+                  f"db.execute('SELECT pg_advisory_xact_lock({WRITE_LOCK})')\n"
+                  "db.execute(\"INSERT INTO sources (name, reliability, created_at) VALUES ('Slow Wire', 'F', 'now')\")\n"
+                  "print('held', flush=True)\ntime.sleep(12)\ndb.rollback()\n")
+    else:
+        script = ("import sqlite3, sys, time\n"
+                  f"db = sqlite3.connect({path!r}, isolation_level=None)\n"
+                  "db.execute('BEGIN IMMEDIATE')\n"
+                  "db.execute(\"INSERT INTO sources (name, reliability, created_at) VALUES ('Slow Wire', 'F', 'now')\")\n"
+                  "print('held', flush=True)\ntime.sleep(12)\ndb.execute('ROLLBACK')\n")
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=_env())
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     editor = _spawn(path, aid, "analyst", "assume*3", seed=1, start=0)
     (acks,) = _finish([editor])
@@ -289,7 +301,10 @@ def test_redo_is_refused_when_its_label_was_taken(two_analysts):
 
 
 def test_migration_gives_evidence_that_shared_a_label_its_own(tmp_path):
-    """A workspace from before step 4, where two processes once gave two items the label E2."""
+    """A workspace from before step 7, where two processes once gave two items the label E2.
+
+    SQLite only: such workspaces were SQLite files (PostgreSQL workspaces start at the latest
+    step, with the unique index)."""
     import sqlite3
 
     path = tmp_path / "old.sqlite"
@@ -320,7 +335,10 @@ def test_migration_gives_evidence_that_shared_a_label_its_own(tmp_path):
 
 
 def test_a_write_transaction_holds_the_lock_from_its_first_read(tmp_path):
-    """BEGIN IMMEDIATE: before the transaction writes anything, other writers already wait."""
+    """BEGIN IMMEDIATE: before the transaction writes anything, other writers already wait.
+
+    SQLite only: it watches SQLite's file lock; the PostgreSQL form, the advisory lock, is
+    tested in test_store_postgres.py."""
     import sqlite3
 
     from sqlalchemy import text

@@ -29,6 +29,12 @@ class RenamingPipeline:
 
 
 @pytest.fixture
+def ws(any_ws):
+    """This module's workspace: one per backend (SQLite file, PostgreSQL database)."""
+    return any_ws
+
+
+@pytest.fixture
 def seeded(ws, seed_dir):
     ws.ingest(seed_dir, progress=False)
     return ws

@@ -1,9 +1,11 @@
+"""The store on both backends: a SQLite file and a PostgreSQL database (``workspace_location``)."""
 import sqlite3
 
 import pytest
 from sqlalchemy import insert, text, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
+from conftest import raw_engine
 from workbench.store import schema as s
 from workbench.store.migrations import MIGRATIONS
 from workbench.errors import StoreError
@@ -17,60 +19,93 @@ def _article(**over):
     return row
 
 
-def test_new_store_is_migrated_with_wal_and_foreign_keys(tmp_path):
-    path = tmp_path / "w.sqlite"
-    store = Store(path)
+@pytest.fixture
+def store(workspace_location):
+    opened = Store(workspace_location)
+    yield opened
+    opened.close()
+
+
+def test_new_store_is_migrated_once(workspace_location):
+    store = Store(workspace_location)
     assert store.schema_version() == MIGRATIONS[-1].version
+    store.close()
+    # reopening applies nothing twice
+    again = Store(workspace_location)
+    with again.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar() == len(MIGRATIONS)
+    again.close()
+
+
+def test_sqlite_only_new_file_has_wal_and_foreign_keys(tmp_path):
+    """SQLite only: the write-ahead log and the foreign-key pragma are settings of a SQLite file
+    (PostgreSQL always enforces foreign keys; see test_foreign_keys_are_enforced)."""
+    store = Store(tmp_path / "w.sqlite")
     with store.read() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     store.close()
-    # reopening applies nothing twice
-    again = Store(path)
-    with again.read() as conn:
-        assert conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar() == len(MIGRATIONS)
 
 
-def test_article_text_is_immutable(tmp_path):
-    store = Store(tmp_path / "w.sqlite")
+def test_article_text_is_immutable(store):
     with store.transaction() as conn:
         conn.execute(insert(s.articles).values(**_article()))
     with pytest.raises(DatabaseError, match="immutable"):
         with store.transaction() as conn:
             conn.execute(update(s.articles).values(text="changed"))
+    with pytest.raises(DatabaseError, match="immutable"):
+        with store.transaction() as conn:
+            conn.execute(update(s.articles).values(content_hash="x" * 64))
     with store.transaction() as conn:  # other columns may change
         conn.execute(update(s.articles).values(title="new title"))
     with store.read() as conn:
         assert conn.execute(text("SELECT text, title FROM articles")).one() == ("Some text.", "new title")
 
 
-def test_audit_log_is_append_only(tmp_path):
-    store = Store(tmp_path / "w.sqlite")
+def test_audit_log_is_append_only(store):
     with store.transaction() as conn:
         audit(conn, actor="me", action="x", target_type="t", target_id="1", after={"a": 1})
-    for statement in ("UPDATE audit_log SET actor='you'", "DELETE FROM audit_log"):
+    statements = ["UPDATE audit_log SET actor='you'", "DELETE FROM audit_log"]
+    if store.dialect == "postgresql":
+        statements.append("TRUNCATE audit_log")
+    for statement in statements:
         with pytest.raises(DatabaseError, match="append-only"):
             with store.transaction() as conn:
                 conn.execute(text(statement))
+    with store.read() as conn:
+        assert conn.execute(text("SELECT actor FROM audit_log")).scalars().all() == ["me"]
 
 
-def test_foreign_keys_are_enforced(tmp_path):
-    store = Store(tmp_path / "w.sqlite")
+def test_guards_hold_behind_the_api(store, workspace_location):
+    """A plain connection, without the workbench's code, is refused too: the database enforces it."""
+    with store.transaction() as conn:
+        conn.execute(insert(s.articles).values(**_article()))
+        audit(conn, actor="me", action="x", target_type="t", target_id="1")
+    engine = raw_engine(workspace_location)
+    try:
+        for statement, words in (("UPDATE articles SET text = 'forged'", "immutable"),
+                                 ("DELETE FROM audit_log", "append-only")):
+            with pytest.raises(DatabaseError, match=words):
+                with engine.begin() as conn:
+                    conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def test_foreign_keys_are_enforced(store):
     with pytest.raises(IntegrityError):
         with store.transaction() as conn:
             conn.execute(insert(s.mentions).values(article_id="nope", start=0, end=1, label="X", text="x",
                                                    canonical="x", origin="rule", fingerprint="f"))
 
 
-def test_bad_reliability_grade_is_refused(tmp_path):
-    store = Store(tmp_path / "w.sqlite")
+def test_bad_reliability_grade_is_refused(store):
     with pytest.raises(IntegrityError):
         with store.transaction() as conn:
             conn.execute(insert(s.sources).values(name="x", reliability="Z", created_at=now()))
 
 
-def test_failed_transaction_leaves_nothing(tmp_path):
-    store = Store(tmp_path / "w.sqlite")
+def test_failed_transaction_leaves_nothing(store):
     with pytest.raises(IntegrityError):
         with store.transaction() as conn:
             conn.execute(insert(s.articles).values(**_article()))
@@ -79,7 +114,24 @@ def test_failed_transaction_leaves_nothing(tmp_path):
         assert conn.execute(text("SELECT count(*) FROM articles")).scalar() == 0
 
 
-def test_newer_schema_is_refused(tmp_path):
+def test_newer_schema_is_refused(workspace_location):
+    Store(workspace_location).close()
+    engine = raw_engine(workspace_location)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO schema_migrations VALUES (999, 'from the future', '2030-01-01')"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="newer than this workbench"):
+        Store(workspace_location)
+
+
+def test_sqlite_only_directory_is_not_a_workspace(tmp_path):
+    """SQLite only: a workspace path naming a directory (a server database has no path)."""
+    with pytest.raises(StoreError, match="is a directory"):
+        Store(tmp_path)
+
+
+def test_sqlite_only_newer_schema_written_by_plain_sqlite(tmp_path):
+    """SQLite only: the file edited by the sqlite3 module itself, as a newer workbench would."""
     path = tmp_path / "w.sqlite"
     Store(path).close()
     with sqlite3.connect(path) as db:
@@ -88,9 +140,19 @@ def test_newer_schema_is_refused(tmp_path):
         Store(path)
 
 
-def test_directory_is_not_a_workspace(tmp_path):
-    with pytest.raises(StoreError, match="is a directory"):
-        Store(tmp_path)
+def test_a_read_sees_one_snapshot_while_another_writer_commits(workspace_location):
+    reader, writer = Store(workspace_location), Store(workspace_location)
+    try:
+        with reader.read() as conn:
+            before = conn.execute(text("SELECT count(*) FROM sources")).scalar()
+            with writer.transaction() as other:
+                other.execute(insert(s.sources).values(name="Wire", created_at=now()))
+            assert conn.execute(text("SELECT count(*) FROM sources")).scalar() == before
+        with reader.read() as conn:  # the next read sees the commit
+            assert conn.execute(text("SELECT count(*) FROM sources")).scalar() == before + 1
+    finally:
+        reader.close()
+        writer.close()
 
 
 def test_resolve_id_takes_the_id_or_one_unique_prefix(tmp_path):

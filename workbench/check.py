@@ -1,8 +1,9 @@
-"""``workbench workspace check``: is the file sound, and does the audit log equal the tables?
+"""``workbench workspace check``: is the workspace sound, and does the audit log equal the tables?
 
 Three sections, each a list of problems (empty when all is well):
 
-- integrity: SQLite's ``PRAGMA integrity_check`` (damaged pages, broken indexes);
+- integrity: SQLite's ``PRAGMA integrity_check`` (damaged pages, broken indexes); on
+  PostgreSQL, that the workspace's guard triggers are in place;
 - foreign keys: rows pointing at rows that do not exist;
 - log versus tables: the audit log replayed from the start must give the tables as they
   are: analyses, hypotheses, evidence and ratings row by row (``updated_at`` aside), the
@@ -10,7 +11,8 @@ Three sections, each a list of problems (empty when all is well):
   in force; and no evidence or hypothesis label is used twice in an analysis.
 
 The check only reads: it opens the file with plain SQLite (no migration, no pragma that
-writes) inside one read transaction, so it sees one consistent state while others write.
+writes), or the database in a read-only REPEATABLE READ transaction, so it sees one
+consistent state while others write.
 """
 from __future__ import annotations
 
@@ -20,9 +22,15 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import create_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
 from .store.changes import IGNORED, row_key
 from ._paths import absolute
 from .errors import StoreError, StoreIOError
+from .store.postgres import is_url, parse_url, postgres_problem, shown_url
+from .store.schema import metadata
 from .store.sqlite import connect_sqlite, identify, sqlite_problem
 
 __all__ = ["CheckReport", "check_workspace"]
@@ -64,15 +72,18 @@ class CheckReport:
 
 
 def check_workspace(path: str | os.PathLike[str]) -> CheckReport:
-    """Check a workspace file without writing to it.
+    """Check a workspace (a file, or a PostgreSQL database by URL) without writing to it.
 
     Args:
-        path: the workspace file.
+        path: the workspace file or URL.
     Returns:
         A CheckReport.
     Raises:
         StoreError: the file does not exist or is not a workbench workspace.
+        StoreIOError: the server cannot be reached.
     """
+    if is_url(path):
+        return _check_server(str(path))
     shown = os.fspath(path)
     target = absolute(path)
     if not target.exists():
@@ -100,6 +111,60 @@ def check_workspace(path: str | os.PathLike[str]) -> CheckReport:
     finally:
         db.close()
     return report
+
+
+def _check_server(location: str) -> CheckReport:
+    """The same sections on a PostgreSQL database, read in one REPEATABLE READ snapshot.
+
+    Integrity: the server keeps its pages sound itself; what a workspace adds is its guards, so
+    the section lists a missing trigger. Foreign keys: checked by query (the server enforces
+    them, unless someone turned triggers off), so the section means the same on both backends.
+    """
+    url = parse_url(location)
+    shown = shown_url(url)
+    report = CheckReport(shown)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        try:
+            raw = engine.raw_connection()
+        except DBAPIError as exc:
+            raise StoreIOError(f"{shown}: {postgres_problem(exc, 0) or exc.orig}") from None
+        try:
+            db = raw.driver_connection
+            db.autocommit = True  # the transaction is ours to begin, read-only, in one snapshot
+            db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            if db.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:
+                raise StoreError(f"{shown}: not a workbench workspace (no schema_migrations table)")
+            triggers = {name for (name,) in db.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+            report.integrity = [f"trigger {name} is missing: {what} is not enforced"
+                                for name, what in _PG_GUARDS.items() if name not in triggers]
+            report.foreign_keys = _foreign_keys_by_query(db)
+            report.log, report.counts = _log_versus_tables(db)
+            db.execute("ROLLBACK")
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
+    return report
+
+
+_PG_GUARDS = {"articles_text_immutable": "article text immutability",
+              "audit_log_no_update": "the append-only audit log", "audit_log_no_delete": "the append-only audit log"}
+
+
+def _foreign_keys_by_query(db: Any) -> list[str]:
+    """Rows whose foreign keys name no row, found by query for every foreign key of the schema."""
+    problems = []
+    for table in metadata.sorted_tables:
+        for fk in table.foreign_key_constraints:
+            (column,), (target,) = fk.column_keys, [e.column for e in fk.elements]
+            parent = target.table.name
+            rows = db.execute(
+                f'SELECT c."{column}" FROM "{table.name}" c WHERE c."{column}" IS NOT NULL AND NOT EXISTS '
+                f'(SELECT 1 FROM "{parent}" p WHERE p."{target.name}" = c."{column}") LIMIT {_SHOWN + 1}').fetchall()
+            problems += [f"{table.name} row with {column} {value}: refers to a {parent} row that does not exist"
+                         for (value,) in rows]
+    return problems
 
 
 def _integrity(db: sqlite3.Connection) -> list[str]:

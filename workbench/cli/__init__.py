@@ -31,4 +31,5 @@ def _every_command(group: click.Group) -> list[click.Command]:
 
 
 for _command in _every_command(main):  # who acts: one option, on every command
-    analyst_option(_command)
+    if _command is not workspace.grant:  # there --analyst names the kind of role granted; no one acts
+        analyst_option(_command)

@@ -16,13 +16,13 @@ from ._options import chosen_analyst
 __all__ = ["echo_json", "emit", "open_workspace", "records", "refused", "require"]
 
 
-def require(workspace: Path) -> None:
+def require(workspace: Path | str) -> None:
     """Refuse a workspace file that does not exist (commands that only read never create one).
 
     Args:
-        workspace: the workspace file.
+        workspace: the workspace file (a URL names a server database: the server answers for it).
     """
-    if not workspace.exists():
+    if isinstance(workspace, Path) and not workspace.exists():
         raise click.ClickException(f"{workspace}: no such workspace")
 
 
@@ -41,11 +41,11 @@ def refused(*errors: type[BaseException]) -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
 
 
-def open_workspace(path: Path, *, must_exist: bool = True, **options: Any) -> Any:
+def open_workspace(path: Path | str, *, must_exist: bool = True, **options: Any) -> Any:
     """The ``Workspace`` at ``path``, its refusal as a one-line click error.
 
     Args:
-        path: the workspace file.
+        path: the workspace file or URL.
         must_exist: refuse a missing file instead of creating it.
         options: passed to ``Workspace`` (e.g. ``pipeline``); ``analyst`` defaults to the
             command's ``--analyst``.

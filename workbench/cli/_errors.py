@@ -16,7 +16,8 @@ from sqlalchemy.exc import DBAPIError
 
 from .._paths import os_problem
 from ..errors import WorkbenchError
-from ..store.sqlite import sqlite_problem
+from ..store.postgres import is_url, postgres_problem, shown_url
+from ..store.sqlite import BUSY_SECONDS, sqlite_problem
 
 __all__ = ["WorkbenchGroup", "describe_error", "remember_workspace"]
 
@@ -26,7 +27,7 @@ _META_KEY = "workbench.workspace"
 def remember_workspace(ctx: click.Context, _param: Any, value: Any) -> Any:
     """Click callback for workspace options: errors name this file when they have no better name."""
     if value is not None:
-        ctx.meta[_META_KEY] = value
+        ctx.meta[_META_KEY] = shown_url(value) if is_url(value) else value  # never a password
     return value
 
 
@@ -43,7 +44,7 @@ def describe_error(exc: BaseException, workspace: Any = None) -> str:
     if isinstance(exc, WorkbenchError):
         text = str(exc)
     elif isinstance(exc, (DBAPIError, sqlite3.Error)):
-        problem = sqlite_problem(exc)
+        problem = sqlite_problem(exc) or postgres_problem(exc, BUSY_SECONDS)
         orig = getattr(exc, "orig", exc)
         text = f"{where}{problem or f'the database refused the change ({orig})'}"
     elif isinstance(exc, OSError):

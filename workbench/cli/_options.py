@@ -10,17 +10,32 @@ from click.core import ParameterSource
 
 from ._errors import remember_workspace
 
-__all__ = ["FILE", "analysis_option", "analyst_option", "article_option", "chosen_analyst", "dependence_option",
-           "format_option", "output_option", "parameter_option", "pipeline_option", "ungraded_option",
-           "workspace_option"]
+__all__ = ["FILE", "LOCATION", "WorkspaceLocation", "analysis_option", "analyst_option", "article_option",
+           "chosen_analyst", "dependence_option", "format_option", "output_option", "parameter_option",
+           "pipeline_option", "ungraded_option", "workspace_option"]
 
 Decorator = Callable[[Any], Any]
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 
+
+class WorkspaceLocation(click.ParamType):
+    """A workspace: a SQLite file (a ``Path``) or a database URL such as
+    ``postgresql+psycopg://user@host/db`` (kept as text: a path would fold its ``//``)."""
+
+    name = "workspace"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if isinstance(value, str) and "://" in value:
+            return value
+        return FILE.convert(value, param, ctx)
+
+
+LOCATION = WorkspaceLocation()
+
 workspace_option: Decorator = click.option(
-    "--workspace", "-w", "workspace", required=True, type=FILE,
-    callback=remember_workspace, help="The workspace file (SQLite).")
+    "--workspace", "-w", "workspace", required=True, type=LOCATION, callback=remember_workspace,
+    help="The workspace: a SQLite file, or a PostgreSQL URL (postgresql+psycopg://user@host:port/db).")
 analysis_option: Decorator = click.option(
     "--analysis", "-a", "analysis_id", required=True, help="Analysis id (or unique prefix).")
 article_option: Decorator = click.option(

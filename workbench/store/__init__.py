@@ -1,4 +1,5 @@
-"""The workspace file: its schema, migrations, SQLite access, the audit log and the change log with undo."""
+"""The workspace database: its schema, migrations, SQLite and PostgreSQL access, the audit log and the
+change log with undo; copies between backends (``copy``) and roles on a server (``roles``)."""
 from __future__ import annotations
 
 from ._store import BUSY_SECONDS, CHECKPOINT_DELAY, Store, audit, audit_many, bulk_insert, new_id, now, resolve_id

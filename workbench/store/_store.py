@@ -1,4 +1,8 @@
-"""The workspace database: one SQLite file (or a SQLAlchemy URL), migrated on open.
+"""The workspace database: one SQLite file or a PostgreSQL database (by URL), migrated on open.
+
+The backend follows the location: a path is a SQLite file (``sqlite``), a
+``postgresql+psycopg://`` URL a server database (``postgres``: an advisory lock stands for
+``BEGIN IMMEDIATE`` below, and the file's WAL, checkpoints and backup do not apply).
 
 Concurrency: several processes may write one workspace at once. Every write transaction
 starts with ``BEGIN IMMEDIATE`` (pysqlite's own transaction handling is off), so it holds the
@@ -35,6 +39,15 @@ from . import schema as s
 from .migrations import MIGRATIONS
 from .._paths import absolute, check_output, os_problem, register_workspace, staged_file, unregister_workspace
 from .sqlite import BUSY_SECONDS, identify, sqlite_engine, sqlite_problem
+from .postgres import (
+    foreign_tables,
+    is_url,
+    parse_url,
+    postgres_engine,
+    postgres_problem,
+    shown_url,
+    writable_role,
+)
 from ..errors import StoreError, StoreIOError
 
 __all__ = ["Store", "now", "new_id", "resolve_id", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "CHECKPOINT_DELAY"]
@@ -104,9 +117,13 @@ class Store:
         self._closed = False
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
-        is_url = isinstance(location, str) and "://" in location
-        if is_url:
-            self.engine = create_engine(location)
+        if is_url(location):
+            url = parse_url(self.location)
+            self.location = shown_url(url)  # shown in messages and reports: never the password
+            if url.get_backend_name() == "postgresql":
+                self.engine = postgres_engine(url, lambda: self.busy_seconds)
+            else:
+                self.engine = create_engine(url)
         elif self.location == ":memory:":
             self.engine = sqlite_engine(":memory:", lambda: self.busy_seconds)
         else:
@@ -122,13 +139,19 @@ class Store:
             self.close()
             raise
 
+    @property
+    def dialect(self) -> str:
+        """The database behind the workspace: ``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
     # -- transactions -------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """Yield a connection inside one write transaction; commit on success, roll back on error.
 
-        On SQLite the transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so
-        reads inside it see the latest data and no other writer can change it before commit.
+        The transaction holds the write lock from its start (SQLite: ``BEGIN IMMEDIATE``;
+        PostgreSQL: the workspace's advisory lock), so reads inside it see the latest data and
+        no other writer can change it before commit.
         """
         with self._errors(), self.engine.connect() as conn:
             conn.execution_options(workbench_write=True)
@@ -149,6 +172,12 @@ class Store:
             StoreIOError: the workspace cannot take a write transaction.
         """
         with self.transaction() as conn:
+            if self.dialect == "postgresql":
+                # whoever may append to the audit log may write; a viewer role or a standby may not
+                if not writable_role(conn):
+                    raise StoreIOError(f"{self.location}: read-only for this login (a viewer, or a read-only "
+                                       "server); nothing was changed")
+                return
             # BEGIN IMMEDIATE succeeds on a read-only file; a statement that would write does not
             conn.execute(delete(s.schema_migrations).where(false()))
 
@@ -248,7 +277,8 @@ class Store:
         try:
             yield
         except (DBAPIError, sqlite3.Error) as exc:
-            problem = sqlite_problem(exc, self.busy_seconds)
+            problem = (postgres_problem(exc, self.busy_seconds) if self.dialect == "postgresql"
+                       else sqlite_problem(exc, self.busy_seconds))
             if problem is None:
                 raise
             raise StoreIOError(f"{self.location}: {problem}") from exc
@@ -274,6 +304,11 @@ class Store:
         latest = MIGRATIONS[-1].version
         with self.read() as conn:
             current = _current_version(conn) if self.engine.dialect.has_table(conn, "schema_migrations") else 0
+            foreign = foreign_tables(conn) if current == 0 and self.dialect == "postgresql" else []
+        if foreign:
+            listed = ", ".join(foreign[:8]) + (", …" if len(foreign) > 8 else "")
+            raise StoreError(f"{self.location}: another application's database ({listed}), not a workbench "
+                             "workspace; nothing was written to it")
         if current > latest:
             raise StoreError(
                 f"{self.location}: workspace schema version {current} is newer than this "

@@ -25,8 +25,10 @@ def _v1_core(conn: Connection) -> None:
     for table in (s.sources, s.articles, s.article_bands, s.nlp_runs, s.audit_log):
         table.create(conn)
     # mentions as the first release shaped it (rule_id came with step 3)
+    # an INTEGER PRIMARY KEY numbers itself on SQLite; PostgreSQL needs a sequence for that
+    key = "INTEGER PRIMARY KEY" if conn.dialect.name == "sqlite" else "SERIAL PRIMARY KEY"
     conn.execute(text(
-        'CREATE TABLE mentions (id INTEGER PRIMARY KEY, article_id VARCHAR(16) NOT NULL '
+        f'CREATE TABLE mentions (id {key}, article_id VARCHAR(16) NOT NULL '
         'REFERENCES articles (id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL, '
         'label VARCHAR(40) NOT NULL, text TEXT NOT NULL, canonical TEXT NOT NULL, origin VARCHAR(16) NOT NULL, '
         'fingerprint VARCHAR(40) NOT NULL, CONSTRAINT ck_mentions_span CHECK ("end" > start AND start >= 0))'
@@ -285,6 +287,45 @@ def _rating_setters(conn: Connection) -> dict[tuple[str, str], str]:
     return {key: entries[-1][1] for key, entries in history.items() if entries and entries[-1][1]}
 
 
+_PG_GUARDS = """
+CREATE OR REPLACE FUNCTION workbench_article_text_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.text IS DISTINCT FROM OLD.text OR NEW.content_hash IS DISTINCT FROM OLD.content_hash THEN
+        RAISE EXCEPTION 'article text is immutable' USING ERRCODE = 'P0001';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION workbench_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = 'P0001';
+END $$;
+DROP TRIGGER IF EXISTS articles_text_immutable ON articles;
+CREATE TRIGGER articles_text_immutable BEFORE UPDATE OF text, content_hash ON articles
+    FOR EACH ROW EXECUTE FUNCTION workbench_article_text_immutable();
+DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION workbench_audit_log_append_only();
+DROP TRIGGER IF EXISTS audit_log_no_delete ON audit_log;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION workbench_audit_log_append_only();
+DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log;
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION workbench_audit_log_append_only();
+"""
+
+
+def _v9_postgres_guards(conn: Connection) -> None:
+    """PostgreSQL: the database enforces what SQLite's step-1 triggers enforce there.
+
+    Article text and its hash never change; the audit log (the change log undo replays) is
+    append-only: no UPDATE, DELETE or TRUNCATE. PL/pgSQL, replaced in place when re-run.
+    Nothing to do on SQLite, whose triggers came with step 1.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    conn.exec_driver_sql(_PG_GUARDS)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
@@ -294,4 +335,6 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "evidence type (PARC ACH's TYPE: HUMINT, OSINT, ...)", _v6_evidence_type),
     Migration(7, "one evidence label per item (unique position in an analysis)", _v7_unique_evidence_labels),
     Migration(8, "each analyst's own ratings (the analyst joins the key of ratings)", _v8_analyst_ratings),
+    Migration(9, "PostgreSQL: article text immutable and audit log append-only (PL/pgSQL triggers)",
+              _v9_postgres_guards),
 ]

@@ -26,6 +26,7 @@ from ..render.report import write_report
 from ._gather import report_data
 from ._live import Change, changes_since, latest_change
 from ..store import Store, audit, resolve_id
+from ..store.copy import copy_workspace
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,8 +93,8 @@ class Workspace(EntityCorrections, CorpusQueries):
                  analyst: str | None = None, actor: str | None = None) -> None:
         if analyst and actor and analyst.strip() != actor.strip():
             raise StoreError(f"analyst {analyst!r} and actor {actor!r}: give one name (actor is the older word)")
-        self.location = str(location)
         self.store = Store(location)
+        self.location = self.store.location  # a URL's password is never shown or written
         self.pipeline = pipeline
         self.actor = current_actor(analyst or actor)
 
@@ -295,15 +296,16 @@ class Workspace(EntityCorrections, CorpusQueries):
         """
         return report_data(self, title=title, analyses=analyses)
 
-    def save_copy(self, path: str | os.PathLike[str]) -> Path:
-        """Write a consistent copy of the workspace to a new file, even while others write to it.
+    def save_copy(self, path: str | os.PathLike[str]) -> Path | str:
+        """Write a consistent copy of the workspace, even while others write to it: to a new file,
+        or into an empty PostgreSQL database (``postgresql+psycopg://…``), from either backend.
 
         Args:
-            path: the new file (it must not exist).
+            path: the new file (it must not exist) or the database's URL.
         Returns:
-            The copy's path.
+            The copy's path, or its URL without the password.
         """
-        return self.store.save_copy(path)
+        return copy_workspace(self.store, path)
 
     def close(self) -> None:
         """Fold the write-ahead log into the file and release it (the ``.sqlite`` alone is then complete)."""
