@@ -19,7 +19,7 @@ from ..store import Store, audit, audit_many, bulk_insert, now
 from .dates import parse_published
 from .language import detect_language
 from .readers import RawArticle, expand, read_unit
-from .syndication import THRESHOLD, bands, shingles, similarity
+from .syndication import BUCKET_CAP, THRESHOLD, bands, bands_to_keep, shingles, similarity
 from .text import clean_text, identity, words
 
 __all__ = ["IngestResult", "ingest", "rerun_entities"]
@@ -256,12 +256,16 @@ def _write(conn: Connection, items: list[_Prepared], pipeline: Any, actor: str) 
     same_content = dict(conn.execute(
         select(a.c.content_hash, func.min(a.c.id)).where(a.c.content_hash.in_({i.content_hash for i in items}))
         .group_by(a.c.content_hash)).all())
-    # every stored article sharing a band with any item of the batch, in one query
+    # every stored article sharing a band with any item of the batch, in one query; buckets
+    # hold at most BUCKET_CAP articles (older workspaces may hold more: keep the first ones)
     sharing: dict[int, list[str]] = {}
     wanted = {band for item in items for band in item.bands}
     if wanted:
         for band, article_id in conn.execute(select(b.c.band, b.c.article_id).where(b.c.band.in_(wanted))):
-            sharing.setdefault(band, []).append(article_id)
+            bucket = sharing.setdefault(band, [])
+            if len(bucket) < BUCKET_CAP:
+                bucket.append(article_id)
+    bucket_sizes = {band: len(ids) for band, ids in sharing.items()}
     for item in items:
         raw = item.raw
         copy_of, score = _find_original(conn, item, items, same_content, sharing)
@@ -279,7 +283,7 @@ def _write(conn: Connection, items: list[_Prepared], pipeline: Any, actor: str) 
             "metadata": json.dumps(item.metadata, ensure_ascii=False, default=str) if item.metadata else None,
             "ingested_at": stamp,
         })
-        band_rows += [(k, item.id) for k in item.bands]
+        band_rows += [(k, item.id) for k in bands_to_keep(item.bands, bucket_sizes)]
         mention_rows += [
             (item.id, m["start"], m["end"], m["label"], m["text"], m.get("canonical") or m["text"],
              m.get("origin", "model"), pipeline.fingerprint)
