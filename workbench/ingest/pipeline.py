@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
@@ -16,6 +17,7 @@ from ..errors import InputError, StoreIOError
 from ..nlp import load_pipeline
 from ..store import schema as s
 from ..store import Store, audit, audit_many, bulk_insert, now
+from ._parallel import Analysed, DaskEntityPass, analyse
 from .dates import parse_published
 from .language import detect_language
 from .readers import RawArticle, expand, read_unit
@@ -75,7 +77,8 @@ class _Prepared:
 
 def ingest(store: Store, sources: Iterable[str | PathLike[str]], *, pipeline: Any = None,
            actor: str = "analyst", progress: bool = True,
-           fetch_options: dict[str, Any] | None = None) -> IngestResult:
+           fetch_options: dict[str, Any] | None = None, workers: int | None = None,
+           scheduler: str | None = None) -> IngestResult:
     """Ingest files, directories and URLs into the workspace.
 
     Args:
@@ -86,36 +89,66 @@ def ingest(store: Store, sources: Iterable[str | PathLike[str]], *, pipeline: An
         progress: show a progress bar (tqdm.auto: a widget in notebooks, a bar in terminals).
         fetch_options: passed to the URL fetcher (timeout, total_timeout, max_bytes, max_redirects,
             max_header_bytes, max_headers).
+        workers: run the entity pass on a local Dask cluster of this many worker processes
+            (one thread each); None or 1 runs it in this process.
+        scheduler: run the entity pass on the existing Dask scheduler at this address
+            (``tcp://host:port``) instead; ``workers`` is then not used.
     Returns:
         An IngestResult; inputs that failed are listed there and nothing of them is stored.
+    Raises:
+        SchedulerError: the Dask scheduler cannot be reached (one line naming it).
     """
     from tqdm.auto import tqdm
 
     result = IngestResult()
     units: list[Any] = [unit for source in sources for unit in expand(source)]
-    runner = _EntityPass(store, pipeline)
-    batch: list[_Prepared] = []
-    with tqdm(total=len(units), unit="file", desc="ingest", disable=not progress or not units,
-              dynamic_ncols=True) as bar:
-        for unit in units:
-            if isinstance(unit, InputError):
-                result.failed.append(unit)
-                bar.update(1)
-                continue
-            for item in read_unit(unit, fetch_options=fetch_options):
-                if isinstance(item, InputError):
-                    result.failed.append(item)
-                    continue
-                try:
-                    batch.append(_prepare(item))
-                except InputError as exc:
-                    result.failed.append(exc)
-                if len(batch) >= BATCH:
+    parallel = bool(scheduler) or (workers or 1) > 1
+    with (DaskEntityPass(pipeline, workers=workers, scheduler=scheduler) if parallel and units
+          else nullcontext()) as remote:
+        with tqdm(total=len(units), unit="file", desc="ingest", disable=not progress or not units,
+                  dynamic_ncols=True) as bar:
+            batches = _batches(units, result, fetch_options, bar)
+            if remote is None:
+                runner = _EntityPass(store, pipeline)
+                for batch in batches:
                     _flush(store, batch, runner, result, actor)
-                    batch = []
-            bar.update(1)
-        _flush(store, batch, runner, result, actor)
+            else:
+                _flush_parallel(store, batches, remote, result, actor)
     return result
+
+
+def _batches(units: list[Any], result: IngestResult, fetch_options: dict[str, Any] | None,
+             bar: Any) -> Iterator[list[_Prepared]]:
+    """Read and prepare the articles of ``units``, ``BATCH`` at a time (never the whole corpus).
+
+    Args:
+        units: files, URLs or the ``InputError`` of a source that could not be expanded.
+        result: collects the inputs that fail.
+        fetch_options: passed to the URL fetcher.
+        bar: the progress bar, advanced once per unit read.
+    Returns:
+        An iterator of batches (the last one may be short).
+    """
+    batch: list[_Prepared] = []
+    for unit in units:
+        if isinstance(unit, InputError):
+            result.failed.append(unit)
+            bar.update(1)
+            continue
+        for item in read_unit(unit, fetch_options=fetch_options):
+            if isinstance(item, InputError):
+                result.failed.append(item)
+                continue
+            try:
+                batch.append(_prepare(item))
+            except InputError as exc:
+                result.failed.append(exc)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        bar.update(1)
+    if batch:
+        yield batch
 
 
 def _prepare(raw: RawArticle) -> _Prepared:
@@ -132,7 +165,7 @@ def _prepare(raw: RawArticle) -> _Prepared:
 
 
 class _EntityPass:
-    """Runs the entity pipeline, reusing mentions already computed for the same content."""
+    """Runs the entity pipeline in this process, reusing mentions already computed for the same content."""
 
     def __init__(self, store: Store, pipeline: Any) -> None:
         self.store = store
@@ -150,9 +183,7 @@ class _EntityPass:
         pipeline fingerprint when there is one, computed in one batch otherwise."""
         if not items:
             return []
-        fingerprint = self.pipeline.fingerprint
-        cached = self._cached({item.content_hash for item in items}, fingerprint)
-        out: list[list[dict] | None] = [cached.get(item.content_hash) for item in items]
+        out = _reused(self.store, items, self.pipeline.fingerprint)
         todo = [i for i, found in enumerate(out) if found is None]
         if todo:
             fresh = self.pipeline.extract_batch([items[i].text for i in todo], [items[i].language for i in todo])
@@ -160,37 +191,36 @@ class _EntityPass:
                 out[i] = mentions
         return out  # type: ignore[return-value]
 
-    def _cached(self, digests: set[str], fingerprint: str) -> dict[str, list[dict]]:
-        m, a, r = s.mentions, s.articles, s.nlp_runs
-        with self.store.read() as conn:
-            donors = dict(conn.execute(
-                select(a.c.content_hash, func.min(a.c.id)).join(r, r.c.article_id == a.c.id)
-                .where(a.c.content_hash.in_(digests), r.c.fingerprint == fingerprint)
-                .group_by(a.c.content_hash)
-            ).all())
-            if not donors:
-                return {}
-            by_article: dict[str, list[dict]] = {donor: [] for donor in donors.values()}
-            rows = conn.execute(
-                select(m.c.article_id, m.c.start, m.c.end, m.c.label, m.c.text, m.c.canonical, m.c.origin)
-                .where(m.c.article_id.in_(list(by_article)), m.c.fingerprint == fingerprint,
-                       m.c.origin != "analyst")
-                .order_by(m.c.article_id, m.c.start)
-            ).mappings()
-            for row in rows:
-                mention = dict(row)
-                by_article[mention.pop("article_id")].append(mention)
-        return {digest: by_article[donor] for digest, donor in donors.items()}
+
+def _reused(store: Store, items: Sequence[_Prepared], fingerprint: str) -> list[list[dict] | None]:
+    """Per item, the mentions of a stored article with the same content hash found by a
+    pipeline with this fingerprint, or None when the entity pass must run."""
+    m, a, r = s.mentions, s.articles, s.nlp_runs
+    with store.read() as conn:
+        donors = dict(conn.execute(
+            select(a.c.content_hash, func.min(a.c.id)).join(r, r.c.article_id == a.c.id)
+            .where(a.c.content_hash.in_({item.content_hash for item in items}), r.c.fingerprint == fingerprint)
+            .group_by(a.c.content_hash)
+        ).all())
+        if not donors:
+            return [None] * len(items)
+        by_article: dict[str, list[dict]] = {donor: [] for donor in donors.values()}
+        rows = conn.execute(
+            select(m.c.article_id, m.c.start, m.c.end, m.c.label, m.c.text, m.c.canonical, m.c.origin)
+            .where(m.c.article_id.in_(list(by_article)), m.c.fingerprint == fingerprint,
+                   m.c.origin != "analyst")
+            .order_by(m.c.article_id, m.c.start)
+        ).mappings()
+        for row in rows:
+            mention = dict(row)
+            by_article[mention.pop("article_id")].append(mention)
+    # a copy per item: two items of one batch may share a donor
+    return [[dict(x) for x in by_article[donors[item.content_hash]]] if item.content_hash in donors else None
+            for item in items]
 
 
-def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: IngestResult, actor: str) -> None:
-    """Store a batch: one transaction for all its new articles (whole articles only).
-
-    If the batch transaction fails, each article is retried in its own transaction so one
-    bad article cannot cost the others.
-    """
-    if not batch:
-        return
+def _select(store: Store, batch: list[_Prepared], result: IngestResult) -> list[_Prepared]:
+    """The items of ``batch`` not stored yet (first of each id); the others go to ``result.present``."""
     fresh: list[_Prepared] = []
     seen: set[str] = set()
     with store.read() as conn:
@@ -201,17 +231,70 @@ def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: In
         else:
             seen.add(item.id)
             fresh.append(item)
+    return fresh
+
+
+def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: IngestResult, actor: str) -> None:
+    """Run the entity pass of a batch in this process, then store it (``_store``)."""
+    fresh = _select(store, batch, result)
     if not fresh:
         return
-    mentions = runner.run(fresh)
-    for item, found in zip(fresh, mentions):
-        item.mentions = found
-        item.shingles = shingles(item.words)
-        item.bands = bands(item.shingles)
+    reused = _reused(store, fresh, runner.pipeline.fingerprint)
+    done = analyse(runner.pipeline, [i.text for i in fresh], [i.language for i in fresh], [r is None for r in reused])
+    _store(store, fresh, reused, done, runner.pipeline, result, actor)
+
+
+def _flush_parallel(store: Store, batches: Iterable[list[_Prepared]], remote: DaskEntityPass,
+                    result: IngestResult, actor: str) -> None:
+    """Send each batch's entity pass to the Dask cluster and store the results in input order,
+    with a bounded number of batches in flight."""
+    fingerprint = remote.pipeline.fingerprint
+    for batch in batches:
+        fresh = _select(store, batch, result)
+        if fresh:
+            reused = _reused(store, fresh, fingerprint)
+            remote.submit((fresh, reused), [i.text for i in fresh], [i.language for i in fresh],
+                          [r is None for r in reused])
+        while remote.full:
+            (items, reused), done = remote.next_result()
+            _store(store, items, reused, done, remote.pipeline, result, actor)
+    while remote.pending:
+        (items, reused), done = remote.next_result()
+        _store(store, items, reused, done, remote.pipeline, result, actor)
+
+
+def _store(store: Store, fresh: list[_Prepared], reused: list[list[dict] | None], done: list[Analysed],
+           pipeline: Any, result: IngestResult, actor: str) -> None:
+    """Store a batch: one transaction for all its new articles (whole articles only).
+
+    An article the entity pass failed on is reported and not stored. If the batch
+    transaction fails, each article is retried in its own transaction so one bad article
+    cannot cost the others.
+
+    Args:
+        store: the workspace store (this process is its only writer for the ingest).
+        fresh: the batch's articles not stored yet, in input order.
+        reused: per article, mentions reused from the store, or None.
+        done: per article, what ``analyse`` found.
+        pipeline: anything with the ``name`` and ``fingerprint`` of the pipeline that ran.
+        result: collects what was added, the copies and the failures.
+        actor: who is ingesting, for the audit log.
+    """
+    kept: list[_Prepared] = []
+    for item, mentions, outcome in zip(fresh, reused, done):
+        if outcome.error:
+            result.failed.append(InputError(item.raw.origin, outcome.error))
+            continue
+        item.mentions = mentions if mentions is not None else (outcome.mentions or [])
+        item.shingles, item.bands = outcome.shingles, outcome.bands
+        kept.append(item)
+    fresh = kept
+    if not fresh:
+        return
     try:
         with store.transaction() as conn:
             fresh = _still_new(conn, fresh, result)
-            copies = _write(conn, fresh, runner.pipeline, actor)
+            copies = _write(conn, fresh, pipeline, actor)
     except StoreIOError:
         raise  # busy, full, read-only, damaged: no article can be stored; stop with one line
     except Exception:  # noqa: BLE001 - isolate the article at fault, keep the rest
@@ -220,7 +303,7 @@ def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: In
             try:
                 with store.transaction() as conn:
                     if _still_new(conn, [item], result):
-                        copies += _write(conn, [item], runner.pipeline, actor)
+                        copies += _write(conn, [item], pipeline, actor)
             except StoreIOError:
                 raise
             except Exception as exc:  # noqa: BLE001
