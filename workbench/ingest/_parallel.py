@@ -45,7 +45,8 @@ class Analysed:
     error: str | None = None
 
 
-def analyse(pipeline: Any, texts: Sequence[str], languages: Sequence[str], needed: Sequence[bool]) -> list[Analysed]:
+def analyse(pipeline: Any, texts: Sequence[str], languages: Sequence[str], needed: Sequence[bool],
+            word_lists: Sequence[list[str]] | None = None) -> list[Analysed]:
     """Mentions, shingles and bands for a batch of texts, in their order.
 
     The batch goes through the pipeline at once; if that raises, each text is run alone, so
@@ -56,6 +57,7 @@ def analyse(pipeline: Any, texts: Sequence[str], languages: Sequence[str], neede
         texts: the cleaned article texts.
         languages: their ISO 639-1 codes.
         needed: per text, whether the entity pass must run (False: mentions are reused).
+        word_lists: ``text.words`` of each text when the caller has them (else computed here).
     Returns:
         One ``Analysed`` per text.
     """
@@ -76,7 +78,7 @@ def analyse(pipeline: Any, texts: Sequence[str], languages: Sequence[str], neede
         if i in errors:
             out.append(Analysed(None, error=errors[i]))
             continue
-        shingle_set = shingles(words(text))
+        shingle_set = shingles(word_lists[i] if word_lists is not None else words(text))
         out.append(Analysed(found.get(i), shingle_set, bands(shingle_set)))
     return out
 

@@ -240,7 +240,8 @@ def _flush(store: Store, batch: list[_Prepared], runner: _EntityPass, result: In
     if not fresh:
         return
     reused = _reused(store, fresh, runner.pipeline.fingerprint)
-    done = analyse(runner.pipeline, [i.text for i in fresh], [i.language for i in fresh], [r is None for r in reused])
+    done = analyse(runner.pipeline, [i.text for i in fresh], [i.language for i in fresh], [r is None for r in reused],
+                   [i.words for i in fresh])
     _store(store, fresh, reused, done, runner.pipeline, result, actor)
 
 

@@ -202,6 +202,21 @@ def _v7_unique_evidence_labels(conn: Connection) -> None:
     conn.execute(text("CREATE UNIQUE INDEX ix_evidence_analysis ON evidence (analysis_id, position)"))
 
 
+# What ``Workspace.articles`` lists, in its order: SQLite can answer from this index alone
+# instead of reading every article row (whose leading pages hold part of the text).
+LISTING_COLUMNS = ("ingested_at", "id", "title", "source_id", "url", "published", "language", "words", "copy_of")
+
+
+def _v8_article_listing(conn: Connection) -> None:
+    """A covering index for listing articles (100,000 articles listed in under a second).
+
+    SQLite only: PostgreSQL keeps long text out of line already, and its B-tree index rows
+    have a size limit that a long title or URL could pass.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_articles_listing ON articles ({', '.join(LISTING_COLUMNS)})"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
@@ -210,4 +225,5 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "evidence anchors: how each was found (exact, fuzzy, orphaned) and its score", _v5_anchor_methods),
     Migration(6, "evidence type (PARC ACH's TYPE: HUMINT, OSINT, ...)", _v6_evidence_type),
     Migration(7, "one evidence label per item (unique position in an analysis)", _v7_unique_evidence_labels),
+    Migration(8, "a covering index for listing articles (SQLite)", _v8_article_listing),
 ]
