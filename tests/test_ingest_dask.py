@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import literal_column, select
 
 import workbench.ingest._parallel as parallel
-import workbench.ingest.pipeline as pipeline_module
+import workbench.ingest._prepare as prepare_module
 from conftest import SEED_TXT
 from workbench import open_workspace
 from workbench.cli import main
@@ -69,7 +69,7 @@ def _serial(tmp_path: Path, corpus: Path) -> tuple[object, dict]:
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of 3 articles: several batches are in flight at once, so order matters."""
-    monkeypatch.setattr(pipeline_module, "BATCH", 3)
+    monkeypatch.setattr(prepare_module, "BATCH", 3)
 
 
 @pytest.fixture(scope="module")

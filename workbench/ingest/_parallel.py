@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import WorkbenchError
-from ..nlp import PIPELINE_ENV, load_pipeline
+from ..nlp import PIPELINE_ENV, EntityPipeline, load_pipeline
 from .syndication import bands, shingles
 from .text import words
 
@@ -167,8 +167,6 @@ class DaskEntityPass:
         self._window: deque[tuple[Any, Any]] = deque()
 
     def _setup(self, pipeline: Any) -> None:
-        from ..nlp import EntityPipeline
-
         threads = sum(self.client.nthreads().values())
         if threads == 0:
             raise SchedulerError(f"{self.client.scheduler.address}: the Dask scheduler has no workers")
