@@ -117,6 +117,20 @@ def test_existing_scheduler_runs_the_same_pass(tmp_path, small_batches, cluster)
     assert len(client.nthreads()) == 2
 
 
+def test_cli_ingest_on_an_existing_scheduler(tmp_path, cluster):
+    local, _ = cluster
+    corpus = _corpus(tmp_path)
+    serial_result, serial_stored = _serial(tmp_path, corpus)
+    target = tmp_path / "cli.sqlite"
+    out = CliRunner().invoke(main, ["ingest", "--workspace", str(target), "--pipeline", "builtin",
+                                    "--scheduler", local.scheduler_address, str(corpus)])
+    assert out.exit_code == 0, out.output
+    assert "10 added (1 syndicated copies), 1 already present, 0 failed" in out.output
+    ws = open_workspace(target)
+    assert _stored(ws) == serial_stored
+    ws.close()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -159,6 +159,7 @@ class DaskEntityPass:
                                              scheduler_kwargs={"dashboard": False,
                                                                "dashboard_address": "127.0.0.1:0"})
             self.client = Client(self._cluster, set_as_default=False)
+        self.address = scheduler or self._cluster.scheduler_address
         try:
             self._setup(pipeline)
         except BaseException:
@@ -169,7 +170,7 @@ class DaskEntityPass:
     def _setup(self, pipeline: Any) -> None:
         threads = sum(self.client.nthreads().values())
         if threads == 0:
-            raise SchedulerError(f"{self.client.scheduler.address}: the Dask scheduler has no workers")
+            raise SchedulerError(f"{self.address}: the Dask scheduler has no workers")
         self.limit = max(2, BATCHES_PER_WORKER * threads)
         if isinstance(pipeline, EntityPipeline):
             self._spec: Any = pipeline.name
@@ -216,7 +217,8 @@ class DaskEntityPass:
         except SchedulerError:
             raise
         except Exception:  # noqa: BLE001 - the worker died (KilledWorker, lost connection)
-            pass
+            if self.client.status != "running":
+                raise SchedulerError(f"{self.address}: lost the Dask scheduler") from None
         singles = [self.client.submit(analyse_on_worker, self._spec, [t], [lang], [need], pure=False)
                    for t, lang, need in zip(texts, languages, needed)]
         results = []
@@ -233,7 +235,7 @@ class DaskEntityPass:
 
     def _check(self, fingerprint: str) -> None:
         if fingerprint != self.pipeline.fingerprint:
-            raise SchedulerError(f"{self.client.scheduler.address}: a Dask worker runs another entity pipeline "
+            raise SchedulerError(f"{self.address}: a Dask worker runs another entity pipeline "
                                  f"(fingerprint {fingerprint}, expected {self.pipeline.fingerprint}); "
                                  "install the same models and versions on every worker")
 
