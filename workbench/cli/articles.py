@@ -34,7 +34,7 @@ def report_ingest(result: Any) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Run the entity pass on a local Dask cluster of this many worker processes.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="Run the entity pass on an existing Dask scheduler instead.")
+              help="Run the entity pass on an existing Dask scheduler instead (--workers is then not used).")
 @click.argument("sources", nargs=-1, required=True)
 def ingest(workspace: Path, pipeline: str | None, url_timeout: float, workers: int | None, scheduler: str | None,
            sources: tuple[str, ...]) -> None:
