@@ -18,6 +18,7 @@ Run: python -m bench.scale [--articles 10000] [--large] [--copies 2500,5000,2000
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import os
@@ -50,10 +51,10 @@ def write_corpus(folder: Path, count: int, *, words: int = 500, seed: int = 7) -
 
     folder.mkdir(parents=True, exist_ok=True)
     total = 0
+    docs = iter_articles(count, words, seed)  # one random stream: every article distinct
     for start in range(0, count, PER_FILE):
-        n = min(PER_FILE, count - start)
         with (folder / f"part-{start // PER_FILE:05d}.jsonl").open("w", encoding="utf-8") as out:
-            for doc in iter_articles(n, words, seed, start=start):
+            for doc in itertools.islice(docs, PER_FILE):
                 total += word_count(doc["text"])
                 out.write(json.dumps(doc) + "\n")
     return total
