@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +46,23 @@ def sentences() -> list[str]:
 
 def articles(count: int, words: int = 500, seed: int = 7) -> list[dict]:
     """``count`` article dicts (title, text, url, published, outlet) of about ``words`` words."""
+    return list(iter_articles(count, words, seed))
+
+
+def iter_articles(count: int, words: int = 500, seed: int = 7, start: int = 0) -> Iterator[dict]:
+    """The same articles as ``articles``, one at a time (a large corpus never sits in memory).
+
+    Args:
+        count: how many.
+        words: about how many words each.
+        seed: the random draw (two seeds give two distinct corpora).
+        start: the number of the first article (titles and URLs).
+    Returns:
+        An iterator of article dicts.
+    """
     pool = sentences()
     rng = random.Random(seed)
-    out = []
-    for i in range(count):
+    for i in range(start, start + count):
         body: list[str] = []
         n = 0
         while n < words:
@@ -56,12 +70,11 @@ def articles(count: int, words: int = 500, seed: int = 7) -> list[dict]:
             body.append(sentence)
             n += len(sentence.split())
         paragraphs = [" ".join(body[j:j + 4]) for j in range(0, len(body), 4)]
-        out.append({
+        yield {
             "title": f"Bench article {i}",
             "text": "\n\n".join(paragraphs),
-            "url": f"https://bench.test/{i}",
+            "url": f"https://bench.test/{seed}/{i}" if seed != 7 else f"https://bench.test/{i}",
             "published": f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}",
             "outlet": f"Outlet {i % 17}",
             "language": "en",
-        })
-    return out
+        }

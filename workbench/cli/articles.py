@@ -31,15 +31,21 @@ def report_ingest(result: Any) -> None:
 @pipeline_option
 @click.option("--url-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Seconds allowed for each URL, from connecting to the last byte, redirects included.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Run the entity pass on a local Dask cluster of this many worker processes.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run the entity pass on an existing Dask scheduler instead (--workers is then not used).")
 @click.argument("sources", nargs=-1, required=True)
-def ingest(workspace: Path, pipeline: str | None, url_timeout: float, sources: tuple[str, ...]) -> None:
+def ingest(workspace: Path, pipeline: str | None, url_timeout: float, workers: int | None, scheduler: str | None,
+           sources: tuple[str, ...]) -> None:
     """Ingest files, directories and http(s) URLs into a workspace.
 
     Exit status is 1 when any source failed; the others stay stored.
     """
     with open_workspace(workspace, must_exist=False, pipeline=pipeline) as ws:
-        result = ws.ingest(*sources, pipeline=pipeline, progress=True,
-                           fetch_options={"total_timeout": url_timeout})
+        with refused():  # an unreachable scheduler: one line naming it
+            result = ws.ingest(*sources, pipeline=pipeline, progress=True,
+                               fetch_options={"total_timeout": url_timeout}, workers=workers, scheduler=scheduler)
         report_ingest(result)
     sys.exit(0 if result.ok else 1)
 

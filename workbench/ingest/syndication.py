@@ -3,6 +3,12 @@
 A wire story republished on another site with small edits shares most of its 5-word
 shingles with the original. We keep 16 bands of 4 MinHash rows per article in the store;
 articles sharing a band are candidates, confirmed by the exact shingle overlap.
+
+A band bucket keeps at most ``BUCKET_CAP`` articles: the first ones to land in it, which are
+the story's original and its earliest copies (the cluster's roots). Without the cap, 20,000
+copies of one story put 20,000 articles in each of its buckets, and every new copy examined
+all of them: quadratic. With it, each new article examines at most 16 x ``BUCKET_CAP`` stored
+candidates, and a copy still finds its story through the members the buckets keep.
 """
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import zlib
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+__all__ = ["BANDS", "BUCKET_CAP", "THRESHOLD", "bands", "bands_to_keep", "shingles", "similarity"]
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -18,6 +26,7 @@ SHINGLE = 5
 BANDS = 16
 ROWS = 4
 THRESHOLD = 0.6      # Jaccard, or containment of the shorter in the longer
+BUCKET_CAP = 8       # stored articles kept per band bucket (see the module docstring)
 _PRIME = (1 << 61) - 1
 _MASK = (1 << 63) - 1
 
@@ -79,6 +88,25 @@ def bands(shingle_set: set[int]) -> list[int]:
         digest = hashlib.blake2b(repr((band, chunk)).encode(), digest_size=8).digest()
         keys.append(int.from_bytes(digest, "big", signed=True))
     return keys
+
+
+def bands_to_keep(item_bands: list[int], bucket_sizes: dict[int, int]) -> list[int]:
+    """The bands of a new article worth storing: those whose bucket is not yet full.
+
+    Args:
+        item_bands: the article's band keys (``bands``).
+        bucket_sizes: band key -> articles already in that bucket; updated in place for the
+            bands kept, so a batch can call this article after article.
+    Returns:
+        The band keys to store for this article, in their original order.
+    """
+    kept = []
+    for band in dict.fromkeys(item_bands):
+        size = bucket_sizes.get(band, 0)
+        if size < BUCKET_CAP:
+            bucket_sizes[band] = size + 1
+            kept.append(band)
+    return kept
 
 
 def similarity(a: set[int], b: set[int]) -> float:

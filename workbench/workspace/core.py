@@ -105,15 +105,23 @@ class Workspace(EntityCorrections, CorpusQueries):
 
     # -- ingest -------------------------------------------------------------------------
     def ingest(self, *sources: str | os.PathLike[str], pipeline: Any = None, progress: bool = True,
-               fetch_options: dict[str, Any] | None = None) -> "IngestResult":
+               fetch_options: dict[str, Any] | None = None, workers: int | None = None,
+               scheduler: str | None = None) -> "IngestResult":
         """Ingest files, directories (recursively) and http(s) URLs.
 
+        Args:
+            sources: files, directories and URLs.
+            pipeline: the entity pipeline (default: the workspace's).
+            progress: show a progress bar.
+            fetch_options: passed to the URL fetcher.
+            workers: run the entity pass on a local Dask cluster of this many processes.
+            scheduler: run it on an existing Dask scheduler (``tcp://host:port``) instead.
         Returns:
             An IngestResult listing what was added, already present, copies and failures.
         """
         self.store.require_writable()  # a read-only workspace: one line before any work
         return ingest(self.store, sources, pipeline=pipeline or self.pipeline, actor=self.actor,
-                      progress=progress, fetch_options=fetch_options)
+                      progress=progress, fetch_options=fetch_options, workers=workers, scheduler=scheduler)
 
     def rerun_entities(self, pipeline: Any = None, *, progress: bool = True) -> tuple[int, int]:
         """Run the entity pass where this pipeline has not run yet (after a change of pipeline).
