@@ -93,9 +93,6 @@ class AnalysisReading(AnalysisBase):
         """Write the analysis as json | achz | w3c | csv."""
         return export_analysis(self, format, path)
 
-    def _evidence_rows(self) -> list[dict[str, Any]]:
-        return self.state().items.to_dict("records")
-
     @property
     def orphans(self) -> "pd.DataFrame":
         """Quotes whose article or words could not be found (kept with their ratings; see import)."""
