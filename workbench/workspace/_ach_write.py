@@ -18,6 +18,7 @@ from .._anchor import make_anchor
 from ..errors import StoreError
 from ..store import now
 from ..store import schema as s
+from ..store.changes import ChangeSet
 
 __all__ = ["AnalysisWriting", "LoadedArticle"]
 
@@ -111,9 +112,7 @@ class AnalysisWriting(AnalysisBase):
     def remove_hypothesis(self, hypothesis: str) -> None:
         hid = self._hypothesis_id(hypothesis)
         with self._change(f"remove hypothesis {hypothesis!r}") as change:
-            for eid, who in change.conn.execute(select(s.ratings.c.evidence_id, s.ratings.c.analyst)
-                                                .where(s.ratings.c.hypothesis_id == hid)).all():
-                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
+            _remove_ratings(change, s.ratings.c.hypothesis_id, hid)
             change.delete(s.hypotheses, {"id": hid})
 
     # -- evidence -------------------------------------------------------------------------
@@ -255,7 +254,20 @@ class AnalysisWriting(AnalysisBase):
     def remove_evidence(self, evidence: str) -> None:
         eid = self._evidence_id(evidence)
         with self._change(f"remove {evidence}") as change:
-            for hid, who in change.conn.execute(select(s.ratings.c.hypothesis_id, s.ratings.c.analyst)
-                                                .where(s.ratings.c.evidence_id == eid)).all():
-                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
+            _remove_ratings(change, s.ratings.c.evidence_id, eid)
             change.delete(s.evidence, {"id": eid})
+
+
+def _remove_ratings(change: ChangeSet, column: Any, value: str) -> None:
+    """Delete every analyst's ratings of one item or of one hypothesis, each delete recorded
+    (undo brings them back).
+
+    Args:
+        change: the change under way.
+        column: ``ratings.evidence_id`` or ``ratings.hypothesis_id``.
+        value: the item's or the hypothesis's id.
+    """
+    r = s.ratings
+    for eid, hid, who in change.conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.analyst)
+                                             .where(column == value)).all():
+        change.delete(r, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
