@@ -18,6 +18,7 @@ import pandas as pd
 from ._engine import ENGINE_LABELS, ENGINE_NAMES
 from ._frame import NO_VOTE, FrameLike, evidence_matrix
 from ._literal import LiteralFigure, literal
+from .formats import format_score
 from .ach_matrix import _consensus, matrix as matrix_table
 from .scales import RATINGS
 from .scoring import INDEPENDENCE_NOTE, Scores
@@ -143,7 +144,7 @@ def scores_chart(scores: Scores) -> Figure:
                 ax.set_xlabel("posterior (bar); line: one per origin → every item independent", fontsize=8)
             ranges = table["bayes_range"] if "bayes_range" in table else [""] * len(values)
             for y, (p, words, spread, lead) in enumerate(zip(values, table["bayes_words"], ranges, leading)):
-                shown = f"{p:.0%} {words}" + (f" ({spread})" if spread else "") + (" ★" if lead else "")
+                shown = f"{format_score(p, 'percent')} {words}" + (f" ({spread})" if spread else "") + (" ★" if lead else "")
                 ax.text(min(p + 0.02, 0.45), y - 0.25, shown, va="center", fontsize=7)
     axes[0].set_yticks(positions, names, fontsize=8)
     axes[0].invert_yaxis()
