@@ -97,3 +97,18 @@ def test_a_hypothesis_named_like_an_evidence_column_shows_its_ratings_in_the_rep
     assert "the analyst's note" not in item["meta"]
     passages = [p for a in data["articles"] for p in a["passages"] if p["anchor"] == f"passage-{item['id']}"]
     assert [p["stance"] for p in passages] == ["support"]
+
+
+def test_the_reports_legend_and_method_take_the_scale_from_analysis_scales(two_analyses, monkeypatch):
+    """The rating words and the Bayesian likelihoods on the page are those of ``analysis.scales``."""
+    from workbench.analysis import scales
+
+    ws, _, _ = two_analyses
+    data = ws.report_data()
+    monkeypatch.setitem(scales.RATING_NAMES, "CC", "wholly consistent")
+    monkeypatch.setitem(scales.BAYES_LIKELIHOODS, "C", 0.75)
+    monkeypatch.setitem(scales.RELIABILITY_GRADES, "B", "mostly reliable")
+    page = build_report(data)
+    assert "CC wholly consistent" in page and "CC very consistent" not in page
+    assert "C .75" in page and "C .80" not in page
+    assert "B mostly reliable" in page
