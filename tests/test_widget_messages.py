@@ -2,6 +2,7 @@
 modules send), on a real workspace: round trips per tag, hypotheses keyed by id, the scale
 sent from Python, and messages dispatched with errors shown to the analyst."""
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -170,3 +171,20 @@ def test_state_after_a_write_is_what_a_fresh_read_finds(demo):
         with pytest.raises(StoreError):
             an.rate(eid, "no such hypothesis", "C")
     assert after.state is None
+
+
+def test_no_widget_reads_the_store_itself():
+    """Widgets ask the workspace (``Analysis.state()``, ``copies_in``…): none opens a store
+    connection or builds a query."""
+    import workbench.widgets
+
+    paths = sorted(Path(workbench.widgets.__file__).parent.glob("*.py"))
+    assert len(paths) > 3, paths
+    found = []
+    for path in paths:
+        source = path.read_text(encoding="utf-8")
+        for needle in (".store.", "store.read(", "store.transaction(", "copy_passages", "sqlalchemy"):
+            if needle in source:
+                found.append((path.name, needle))
+    assert not found, found
+
