@@ -188,3 +188,19 @@ def test_no_widget_reads_the_store_itself():
                 found.append((path.name, needle))
     assert not found, found
 
+
+
+def test_a_rating_in_the_matrix_reaches_the_refreshed_matrix_in_at_most_six_statements(demo):
+    ws, an = demo
+    matrix = wb.Matrix(an)
+    row, hypothesis = matrix.data["rows"][0], matrix.data["hypotheses"][1]
+    new = "II" if row["ratings"][1] != "II" else "CC"
+    with Statements(ws.store.engine) as counted:
+        send(matrix, kind="rate", evidence_id=row["id"], hypothesis_id=hypothesis["id"], rating=new)
+    assert not matrix.status.startswith("error"), matrix.status
+    assert len(counted.seen) <= 6, counted.seen
+    assert matrix.data["rows"][0]["ratings"][1] == new
+    assert matrix.data == wb.Matrix(an).data
+    # the same rating again changes nothing and records nothing
+    events = len(an.history())
+    assert an.rate(row["id"], hypothesis["id"], new) is False and len(an.history()) == events

@@ -9,16 +9,17 @@ scores (``workspace/_ach_state``) and the analysis document behind the exports
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, case, select
+from sqlalchemy import Connection, case, select, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
 from . import schema as s
 
-__all__ = ["EvidenceRows", "evidence_rows", "RATED_COLUMNS"]
+__all__ = ["EvidenceRows", "evidence_rows", "touch_for_rating", "RATED_COLUMNS"]
 
 #: The columns of ``EvidenceRows.rated``: one row per analyst's rating of a cell.
 RATED_COLUMNS = ("evidence_id", "hypothesis_id", "analyst", "rating")
@@ -90,6 +91,34 @@ def evidence_rows(conn: Connection, analysis_id: str) -> EvidenceRows:
         rows.append(values[:last] + values[last + 1:])
         triples.extend((row.id, *triple) for triple in _parse_rated(values[last]))
     return EvidenceRows(columns=columns[:last] + columns[last + 1:], rows=rows, rated=triples)
+
+
+def touch_for_rating(conn: Connection, analysis_id: str, ref: str, hypothesis_id: str, analyst: str,
+                     stamp: str) -> tuple[str, str | None] | None:
+    """Find an evidence item of an analysis, mark it edited, and read one analyst's rating of
+    one of its cells: one statement (an ``UPDATE … RETURNING``), for a rating about to change.
+
+    Args:
+        conn: the rating's write transaction (roll it back if the rating turns out unchanged).
+        analysis_id: the analysis.
+        ref: the item's id or E-label ("E3").
+        hypothesis_id: the cell's hypothesis.
+        analyst: whose rating.
+        stamp: the item's new ``updated_at``.
+
+    Returns:
+        (the item's id, the analyst's rating of the cell or None), or None: no such item.
+    """
+    e, r = s.evidence, s.ratings
+    label = re.fullmatch(r"E(\d+)", ref)
+    which = e.c.position == int(label.group(1)) if label else e.c.id == ref
+    current = (select(r.c.rating).where(r.c.evidence_id == e.c.id, r.c.hypothesis_id == hypothesis_id,
+                                        r.c.analyst == analyst).scalar_subquery())
+    found = conn.execute(update(e).where(e.c.analysis_id == analysis_id, which).values(updated_at=stamp)
+                         .returning(e.c.id, current)).all()
+    if len(found) != 1:
+        return None
+    return found[0][0], found[0][1]
 
 
 def _parse_rated(value: Any) -> list[list[str]]:
