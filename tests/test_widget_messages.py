@@ -198,7 +198,10 @@ def test_a_rating_in_the_matrix_reaches_the_refreshed_matrix_in_at_most_six_stat
     with Statements(ws.store.engine) as counted:
         send(matrix, kind="rate", evidence_id=row["id"], hypothesis_id=hypothesis["id"], rating=new)
     assert not matrix.status.startswith("error"), matrix.status
-    assert len(counted.seen) <= 6, counted.seen
+    # The write and its read-back: ≤ 6 (8 before). Following other notebooks adds one read of the
+    # change log after it (``skip_own``), counted apart here: the path is 7 in all (9 before).
+    follow = [s for s in counted.seen if s.startswith("SELECT audit_log")]
+    assert len(follow) <= 1 and len(counted.seen) - len(follow) <= 6, counted.seen
     assert matrix.data["rows"][0]["ratings"][1] == new
     assert matrix.data == wb.Matrix(an).data
     # the same rating again changes nothing and records nothing
