@@ -72,3 +72,18 @@ def test_tornado_chart_accepts_a_precomputed_table():
     figure = tornado_chart(table, top=2)
     assert figure.axes[0].get_title() == "Sensitivity tornado — Open Synthesis"
     assert len(figure.axes[0].get_yticklabels()) == 2
+
+
+def test_the_charts_take_their_colours_from_the_scales(monkeypatch):
+    """One colour table (analysis.scales): a colour changed there is the colour drawn."""
+    from matplotlib.colors import to_hex
+
+    from workbench.analysis import scales
+
+    monkeypatch.setitem(scales.RATING_COLOURS, "CC", "#123456")
+    monkeypatch.setitem(scales.STANCE_COLOURS, "refute", "#654321")
+    mesh = matrix_chart(frame()).axes[0].collections[0]
+    assert "#123456" in {to_hex(c) for c in mesh.cmap.colors}
+    dots = {to_hex(c) for collection in timeline_chart(frame()).axes[0].collections
+            for c in collection.get_facecolors()}
+    assert "#654321" in dots

@@ -160,3 +160,33 @@ def test_csv_of_the_matrix(demo, tmp_path):
     for name in an.hypotheses["name"]:
         assert name in header
     assert len(rows) == 1 + 11
+
+
+def test_a_document_is_built_from_one_read_of_the_analysis(demo):
+    """The export joins evidence, articles, outlets and ratings once (the state's two
+    statements), not again beside a second snapshot for the groups."""
+    from test_widget_messages import Statements
+
+    ws, an = demo
+    with Statements(ws.store.engine) as counted:
+        doc = an.to_document()
+    assert len(counted.seen) <= 2, counted.seen
+    assert len(doc["evidence"]) == len(an.evidence) and doc["ratings"]
+
+
+def test_a_document_keeps_the_stored_grade_and_the_items_own_report_date(demo):
+    """The views show an ungraded outlet as ungraded and the article's date where the item has
+    none; the document keeps what is stored (the outlet's placeholder grade, no report date)."""
+    ws, an = demo
+    item = an.evidence.dropna(subset=["article_id"]).iloc[0]
+    an.update_evidence(item["id"], report_date="2020-01-02")
+    with ws.store.read() as conn:
+        stored = dict(conn.execute(text(
+            "SELECT e.id, s.reliability FROM evidence e JOIN articles a ON a.id = e.article_id "
+            "JOIN sources s ON s.id = a.source_id WHERE e.analysis_id = :a"), {"a": an.id}).all())
+    doc = {e["id"]: e for e in an.to_document()["evidence"]}
+    table = an.evidence.set_index("id")
+    assert stored and all(doc[eid]["reliability"] == grade for eid, grade in stored.items())
+    assert doc[item["id"]]["report_date"] == "2020-01-02"
+    others = [eid for eid in stored if eid != item["id"] and table.loc[eid, "report_date"] is not None]
+    assert others and all(doc[eid]["report_date"] is None for eid in others)

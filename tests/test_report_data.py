@@ -80,3 +80,35 @@ def test_report_data_only_names_the_analyses_asked_for(two_analyses):
     data = ws.report_data(analyses=[other.id])
     assert [a["id"] for a in data["analyses"]] == [other.id]
     assert data["title"] == "Does Lukashenko decide alone?"
+
+
+def test_a_hypothesis_named_like_an_evidence_column_shows_its_ratings_in_the_report(ws):
+    """Ratings are taken by hypothesis, not by column name: a hypothesis called "note" shows its
+    rating (not the item's note) in the evidence list, and its stance underlines the passage."""
+    build_demo(ws, progress=False)
+    article = ws.articles["id"].iloc[0]
+    an = ws.new_analysis("Named like a column?", ["note", "source"])
+    quote = "Russia and Belarus had agreed to continue the practice of joint military exercises"
+    an.tag_quote(article, quote, ratings={"note": "C", "source": "II"}, note="the analyst's note")
+    data = ws.report_data(analyses=[an.id])
+    (view,) = data["analyses"]
+    (item,) = view["evidence"]
+    assert "ratings: H1 C · H2 II ·" in item["meta"], item["meta"]
+    assert "the analyst's note" not in item["meta"]
+    passages = [p for a in data["articles"] for p in a["passages"] if p["anchor"] == f"passage-{item['id']}"]
+    assert [p["stance"] for p in passages] == ["support"]
+
+
+def test_the_reports_legend_and_method_take_the_scale_from_analysis_scales(two_analyses, monkeypatch):
+    """The rating words and the Bayesian likelihoods on the page are those of ``analysis.scales``."""
+    from workbench.analysis import scales
+
+    ws, _, _ = two_analyses
+    data = ws.report_data()
+    monkeypatch.setitem(scales.RATING_NAMES, "CC", "wholly consistent")
+    monkeypatch.setitem(scales.BAYES_LIKELIHOODS, "C", 0.75)
+    monkeypatch.setitem(scales.RELIABILITY_GRADES, "B", "mostly reliable")
+    page = build_report(data)
+    assert "CC wholly consistent" in page and "CC very consistent" not in page
+    assert "C .75" in page and "C .80" not in page
+    assert "B mostly reliable" in page

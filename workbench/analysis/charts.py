@@ -18,21 +18,17 @@ import pandas as pd
 from ._engine import ENGINE_LABELS, ENGINE_NAMES
 from ._frame import NO_VOTE, FrameLike, evidence_matrix
 from ._literal import LiteralFigure, literal
+from .formats import format_score
 from .ach_matrix import _consensus, matrix as matrix_table
-from .scales import RATINGS
+from .scales import RATING_COLOURS, RATING_STANCES, RATINGS, STANCE_COLOURS
 from .scoring import INDEPENDENCE_NOTE, Scores
 from .sensitivity import tornado
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["matrix_chart", "scores_chart", "timeline_chart", "tornado_chart", "RATING_COLOURS"]
+__all__ = ["matrix_chart", "scores_chart", "timeline_chart", "tornado_chart", "RATING_COLOURS"]  # colours: scales
 
-#: Colour of each rating (green = consistent, red = inconsistent), plus unrated.
-RATING_COLOURS: dict[str, str] = {
-    "II": "#b71c1c", "I": "#ef9a9a", "N": "#e0e0e0", "C": "#a5d6a7", "CC": "#1b5e20", "NA": "#ffffff",
-    "unrated": "#f5f5f5",
-}
 _TEXT_ON = {"II": "white", "CC": "white"}
 
 
@@ -143,7 +139,7 @@ def scores_chart(scores: Scores) -> Figure:
                 ax.set_xlabel("posterior (bar); line: one per origin → every item independent", fontsize=8)
             ranges = table["bayes_range"] if "bayes_range" in table else [""] * len(values)
             for y, (p, words, spread, lead) in enumerate(zip(values, table["bayes_words"], ranges, leading)):
-                shown = f"{p:.0%} {words}" + (f" ({spread})" if spread else "") + (" ★" if lead else "")
+                shown = f"{format_score(p, 'percent')} {words}" + (f" ({spread})" if spread else "") + (" ★" if lead else "")
                 ax.text(min(p + 0.02, 0.45), y - 0.25, shown, va="center", fontsize=7)
     axes[0].set_yticks(positions, names, fontsize=8)
     axes[0].invert_yaxis()
@@ -175,9 +171,10 @@ def timeline_chart(data: FrameLike, *, hypotheses: Sequence[str] | None = None) 
     names = list(compiled.hypotheses)
     fig = _figure(10, 1.5 + 0.5 * len(names))
     ax = fig.add_subplot()
-    stances = (("supports", (RATINGS.index("C"), RATINGS.index("CC")), "^", "#2e7d32"),
-                ("refutes", (RATINGS.index("I"), RATINGS.index("II")), "v", "#c62828"),
-                ("neutral", (RATINGS.index("N"),), "o", "#9e9e9e"))
+    stances = [(label, [RATINGS.index(r) for r in RATINGS if RATING_STANCES[r] == stance], marker,
+                 STANCE_COLOURS[stance])
+               for label, stance, marker in (("supports", "support", "^"), ("refutes", "refute", "v"),
+                                             ("neutral", "neutral", "o"))]
     strong = np.isin(codes, (RATINGS.index("CC"), RATINGS.index("II")))
     for label, members, marker, colour in stances:
         item, hyp = np.nonzero(np.isin(codes, members) & dated[:, None])
@@ -224,11 +221,11 @@ def tornado_chart(data: FrameLike | pd.DataFrame, engine: str = "bayes", *, top:
     ax = fig.add_subplot()
     positions = np.arange(len(table))
     base = float(table["base"].iloc[0]) if len(table) else 0.0
-    ax.barh(positions, table["base"] - table["low"], left=table["low"], color="#ef9a9a", label="weakens the leader")
-    ax.barh(positions, table["high"] - table["base"], left=table["base"], color="#a5d6a7",
+    ax.barh(positions, table["base"] - table["low"], left=table["low"], color=RATING_COLOURS["I"], label="weakens the leader")
+    ax.barh(positions, table["high"] - table["base"], left=table["base"], color=RATING_COLOURS["C"],
             label="strengthens the leader")
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.axvline(0, color="#c62828", linewidth=1.0, linestyle="--", label="leader loses first place")
+    ax.axvline(0, color=STANCE_COLOURS["refute"], linewidth=1.0, linestyle="--", label="leader loses first place")
     ax.set_yticks(positions, [_short((labels or {}).get(e, e)) for e in table.index], fontsize=8)
     ax.invert_yaxis()
     leader = table["leader"].iloc[0] if len(table) else ""

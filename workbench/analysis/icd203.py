@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import math
 
+from .formats import format_range
+
 __all__ = ["ICD203_BANDS", "clamp_probability", "likelihood_band", "likelihood_words", "range_words",
            "percent_range"]
 
@@ -83,5 +85,4 @@ def range_words(low: float, high: float) -> str:
 
 def percent_range(low: float, high: float) -> str:
     """A probability range as whole percents, e.g. "45–80%" (one number when they round alike)."""
-    a, b = round(100 * min(low, high)), round(100 * max(low, high))
-    return f"{a}%" if a == b else f"{a}–{b}%"
+    return format_range(min(low, high), max(low, high), collapse=True)

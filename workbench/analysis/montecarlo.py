@@ -41,6 +41,7 @@ import pandas as pd
 
 from ._engine import ENGINE_NAMES
 from ._frame import FrameLike, evidence_matrix
+from .formats import format_score
 from ._mc_scoring import simulate
 
 __all__ = ["MonteCarlo", "monte_carlo", "robustness_words", "describe_first", "STABILITY_BANDS"]
@@ -61,7 +62,7 @@ def describe_first(share: float, draws: int, *, what: str = "perturbed draws") -
     if share <= 0.0:
         return f"never first in {draws:,} {what}"
     words = robustness_words(share)
-    shown = f"{100 * share:.0f}%" if share >= 0.005 else "<1%"
+    shown = format_score(share, "percent") if share >= 0.005 else "<1%"
     return f"first in {shown} of {draws:,} {what}" + (f" ({words})" if words else "")
 
 

@@ -42,6 +42,8 @@ __all__ = [
     "DEFAULT_UNGRADED",
     "normalise_ungraded",
     "vocabulary",
+    "RATING_COLOURS",
+    "STANCE_COLOURS",
 ]
 
 #: Canonical ratings, ordered from most inconsistent to most consistent, then NA.
@@ -87,6 +89,15 @@ OPEN_SYNTHESIS_VOTES: dict[str, float] = {"II": 1.0, "I": 2.0, "N": 3.0, "C": 4.
 #: P(evidence | hypothesis) for each rating, the published map (++ .95, + .80, N .50, − .20,
 #: −− .05). NA means the item says nothing about that hypothesis: the neutral 0.5.
 BAYES_LIKELIHOODS: dict[str, float] = {"CC": 0.95, "C": 0.80, "N": 0.50, "I": 0.20, "II": 0.05, "NA": 0.50}
+
+#: The colour of each rating in the charts (green = consistent, red = inconsistent), plus unrated.
+#: The browser side keeps its own palette in CSS; no Python or JS spells a rating colour elsewhere.
+RATING_COLOURS: dict[str, str] = {
+    "II": "#b71c1c", "I": "#ef9a9a", "N": "#e0e0e0", "C": "#a5d6a7", "CC": "#1b5e20", "NA": "#ffffff",
+    "unrated": "#f5f5f5",
+}
+#: The colour of each stance (``RATING_STANCES``) in the charts: supports, refutes, neutral.
+STANCE_COLOURS: dict[str, str] = {"support": "#2e7d32", "refute": "#c62828", "neutral": "#9e9e9e"}
 
 WEIGHT_LEVELS: tuple[str, ...] = ("Low", "Medium", "High")
 WEIGHT_VALUES: dict[str, float] = {"Low": 1 / math.sqrt(2), "Medium": 1.0, "High": math.sqrt(2)}

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ..analysis.confidence import stated_level
+from ..analysis.formats import format_range, format_score
 from ..errors import WorkbenchError
 from ._common import echo_json, emit, open_workspace, records, refused
 from ._options import (FILE, analysis_option, chosen_analyst, dependence_option, format_option, output_option,
@@ -102,11 +103,11 @@ def score_lines(result: dict[str, Any]) -> list[str]:
         words, ranges = engine.get("words") or {}, engine.get("range") or {}
         for hypothesis, value in engine["scores"].items():
             lead = "*" if hypothesis in engine.get("leaders", []) else " "
-            shown = f"{100 * value:5.1f}%" if name == "bayes" else f"{value:8.2f}"
+            shown = (format_score(value, "percent", decimals=1).rjust(6) if name == "bayes"
+                     else format_score(value).rjust(8))
             extra = ""
             if hypothesis in words:
-                low, high = ranges.get(hypothesis, (value, value))
-                extra = f"  {words[hypothesis]}  (range {100 * low:.0f}–{100 * high:.0f}%)"
+                extra = f"  {words[hypothesis]}  (range {format_range(*ranges.get(hypothesis, (value, value)))})"
             lines.append(f" {lead} {shown}  {hypothesis}{extra}")
         if name == "bayes" and engine.get("assumption"):
             lines.append(f"   assumes {engine['assumption']}; the range runs from one observation per origin "

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from ..analysis.scales import INFO_CREDIBILITY_GRADES, RATING_NAMES, RELIABILITY_ORDER, WEIGHT_LEVELS
 from .matrix import render_matrix_html
 from .tables import table_html
 
@@ -76,10 +77,15 @@ def _standing(view: Mapping[str, Any]) -> str:
 
 
 def _legend_note() -> str:
-    return ('<p class="wb-note">Ratings: CC very consistent · C consistent · N neutral · I inconsistent · '
-            "II very inconsistent · blank not applicable. Weights: credibility / relevance High, Medium, Low. "
-            "Grade: source reliability A–F and information credibility 1–6 (Admiralty). ★ linchpin: removing it "
-            "changes the leader. ⚠ possible deception. <span class=\"wb-badge\">copy</span> from a syndicated copy.</p>")
+    # the words come from analysis.scales, the one home of the scale
+    ratings = " · ".join(f"{code} {name}" for code, name in RATING_NAMES.items() if code != "NA")
+    grades, infos = RELIABILITY_ORDER, list(INFO_CREDIBILITY_GRADES)
+    text = (f"Ratings: {ratings} · blank {RATING_NAMES['NA']}. Weights: credibility / relevance "
+            f"{', '.join(reversed(WEIGHT_LEVELS))}. Grade: source reliability {grades[0]}–{grades[-1]} and information "
+            f"credibility {infos[0]}–{infos[-1]} (Admiralty). ★ linchpin: removing it changes the leader. "
+            "⚠ possible deception.")
+    return f'<p class="wb-note">{escape(text)} <span class="wb-badge">copy</span> from a syndicated copy.</p>'
+
 
 
 def _charts(charts: list[Mapping[str, str]]) -> str:

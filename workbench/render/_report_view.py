@@ -96,7 +96,7 @@ def analysis_view(facts: Mapping[str, Any], anchors: Mapping[str, str]) -> dict[
     view.update(scored=True, standing=_standing(names, scores, facts.get("carlo") or {}), matrix=matrix,
                 charts=[{"caption": caption, "svg": _svg(figure)} for caption, figure in facts.get("charts", ())],
                 sensitivity=_sensitivity(scores, facts["moves"]),
-                evidence=_evidence_list(evidence, names, matrix, anchors))
+                evidence=_evidence_list(evidence, matrix, anchors))
     return view
 
 
@@ -182,10 +182,13 @@ def _sensitivity(scores: Mapping[str, Any], moves: "pd.DataFrame") -> dict[str, 
     return {"linchpins": linchpins, "moves": flips}
 
 
-def _evidence_list(evidence: "pd.DataFrame", names: list[str], matrix: Mapping[str, Any],
+def _evidence_list(evidence: "pd.DataFrame", matrix: Mapping[str, Any],
                    anchors: Mapping[str, str]) -> list[dict[str, Any]]:
     """Each evidence item with its quote or note, where it is, its ratings and weights."""
     linchpin = {row["id"]: row["linchpin"] for row in matrix["rows"]}
+    # each row's ratings in hypothesis order, as the matrix took them (by place, not by column
+    # name: a hypothesis named like a column, say "note", must not show that column's values)
+    rated = {row["id"]: row["ratings"] for row in matrix["rows"]}
     items = []
     for r in evidence.to_dict("records"):
         item: dict[str, Any] = {"id": r["id"], "label": r["label"], "kind": r["kind"],
@@ -200,7 +203,7 @@ def _evidence_list(evidence: "pd.DataFrame", names: list[str], matrix: Mapping[s
                         note=r["note"] or None)
         else:
             item.update(quote=None, text=r["note"] or "", note=None)
-        ratings = " · ".join(f"H{i + 1} {r[n]}" for i, n in enumerate(names) if r[n] not in (None, "NA"))
+        ratings = " · ".join(f"H{i + 1} {value}" for i, value in enumerate(rated[r["id"]]) if value not in (None, "NA"))
         info = r["info_credibility"]
         grade = f"{r['reliability'] or '–'}{'' if info is None or info != info else int(info)}"
         flags = ", ".join(r["flags"])
@@ -224,15 +227,16 @@ def _passages(analyses: Sequence[Mapping[str, Any]],
     for p in copies:
         found_in[p["evidence_id"]].append(p)
     for facts in analyses:
-        hypotheses = facts["hypotheses"]
-        first = hypotheses["name"].iloc[0] if len(hypotheses) else None
+        evidence, count = facts["evidence"], len(facts["hypotheses"])
+        # the first hypothesis's ratings: the first of the last ``count`` columns, taken by place
+        firsts = evidence.iloc[:, len(evidence.columns) - count].tolist() if count else [None] * len(evidence)
         question = facts["info"]["question"]
-        for r in facts["evidence"].to_dict("records"):
+        for r, first in zip(evidence.to_dict("records"), firsts):
             if r["kind"] != "quote" or r["article_id"] is None or r["start"] is None:
                 continue
             anchor = f"passage-{r['id']}"
             anchors[r["id"]] = anchor
-            stance = STANCE.get(r[first], "none") if first else "none"
+            stance = STANCE.get(first, "none")
             title = f"{r['label']} ({question[:60]})"
             passages[r["article_id"]].append({"start": int(r["start"]), "end": int(r["end"]), "anchor": anchor,
                                               "stance": stance, "title": title})

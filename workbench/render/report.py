@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from .._paths import atomic_write, check_output
+from ..analysis.formats import format_range
+from ..analysis.icd203 import ICD203_BANDS
+from ..analysis.scales import (BAYES_LIKELIHOODS, INFO_CREDIBILITY_GRADES, PARC_VALUES, RATING_NAMES,
+                               RELIABILITY_GRADES)
 from ._report_analysis import analysis_section
 from ._report_team import team_section
 from .article import article_html, base_css, label_styles
@@ -175,22 +179,26 @@ def _entity_index(table: Mapping[str, Any] | None) -> str:
 
 
 def _method(draws: int) -> str:
+    # the scale's words and numbers come from analysis.scales and analysis.icd203, their one home
+    ratings = ", ".join(f"{code} {name}" for code, name in RATING_NAMES.items())
+    parc = " and ".join(f"{value:g} for {code}".replace("-", "−") for code, value in PARC_VALUES.items() if value)
+    likelihoods = ", ".join(f"{code} {_decimal(BAYES_LIKELIHOODS[code])}" for code in RATING_NAMES if code != "NA")
+    bands = ", ".join(f"{words} {format_range(low, high)}" for words, low, high in ICD203_BANDS)
+    reliability = ", ".join(f"{grade} {name}" for grade, name in RELIABILITY_GRADES.items())
+    credibility = ", ".join(f"{grade} {name}" for grade, name in INFO_CREDIBILITY_GRADES.items())
     entries = [
-        ("Analysis of Competing Hypotheses", "Each evidence item is rated against every hypothesis: CC very "
-         "consistent, C consistent, N neutral, I inconsistent, II very inconsistent, NA not applicable. The most likely "
-         "hypothesis is the one with the least evidence against it, not the most for it."),
-        ("PARC inconsistency", "Score = sum over evidence of −2 for II and −1 for I (0 otherwise); weighted: each term "
+        ("Analysis of Competing Hypotheses", f"Each evidence item is rated against every hypothesis: {ratings}. "
+         "The most likely hypothesis is the one with the least evidence against it, not the most for it."),
+        ("PARC inconsistency", f"Score = sum over evidence of {parc} (0 otherwise); weighted: each term "
          "times credibility × relevance (High √2, Medium 1, Low 1/√2). Closest to 0 leads."),
         ("Open Synthesis", "Ratings on a 0–5 scale (N/A counted as 3); inconsistency = Σ(3−m)² over ratings below 3; "
          "diagnosticity = spread of an item's ratings across hypotheses, over rated cells only (unrated is not N/A). Lowest "
          "inconsistency leads; ties go to the higher consistency, then the smaller N/A share, then the smaller unrated share."),
-        ("Bayesian view", "Posterior ∝ prior × likelihood of the evidence given the hypothesis (CC .95, C .80, N .50, "
-         "I .20, II .05), each item pulled towards .50 as source reliability, information credibility and weights "
+        ("Bayesian view", f"Posterior ∝ prior × likelihood of the evidence given the hypothesis ({likelihoods}), "
+         f"each item pulled towards {_decimal(BAYES_LIKELIHOODS['NA'])} as source reliability, information credibility and weights "
          "fall; uniform priors. A source with no reliability grade keeps the published values by default (rule "
          "'as-published'); under the rule 'cannot-be-judged' it is discounted like grade F (C then counts .667). "
-         "Each analysis states its rule beside its scores. Probabilities are worded with the ICD 203 bands: almost no "
-         "chance 1–5%, very unlikely 5–20%, unlikely 20–45%, roughly even chance 45–55%, likely 55–80%, very likely "
-         "80–95%, almost certain 95–99%."),
+         f"Each analysis states its rule beside its scores. Probabilities are worded with the ICD 203 bands: {bands}."),
         ("Dependence", "Items that share an origin (one outlet, one article with its syndicated copies, or items an "
          "analyst marked as one origin) are not independent observations. By default each origin counts as its most "
          "diagnostic item; a setting lets each further item of an origin count a fraction of the one before, up to "
@@ -204,9 +212,7 @@ def _method(draws: int) -> str:
          f"that change the leader are listed. Monte Carlo: {draws:,} draws in which about one item in ten "
          "carries a one-step rating error and weights are uncertain by one level. 'First in x% of draws' measures "
          "robustness to that noise, not likelihood: stable (95% or more), mostly stable (75–95%), unstable (below)."),
-        ("Sources", "Admiralty (NATO) grades: source reliability A completely reliable, B usually reliable, C fairly "
-         "reliable, D not usually reliable, E unreliable, F cannot be judged; information credibility 1 confirmed, "
-         "2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged."),
+        ("Sources", f"Admiralty (NATO) grades: source reliability {reliability}; information credibility {credibility}."),
         ("Independence", "A story syndicated to several sites is one source, not several: evidence quoting the same "
          "words from copies of one story is counted once by every engine."),
         ("Entities", "People, organisations, places, dates and weapon systems are found by the workbench's offline "
@@ -214,3 +220,8 @@ def _method(draws: int) -> str:
     ]
     items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in entries)
     return f'<section id="method" class="wb-method"><h2>Method</h2><dl>{items}</dl></section>'
+
+
+def _decimal(value: float) -> str:
+    """A likelihood as the method note writes it: ".95", ".05"."""
+    return f"{value:.2f}".removeprefix("0")

@@ -3,8 +3,8 @@
 Everything here is pure: frames, score dicts (``Scores.to_dict()``) and records in; ``str``, ``int``,
 ``float``, ``bool``, ``None``, lists and dicts out. No HTML is written here (the renderers in
 ``render/`` escape and mark up these dicts) and nothing is read from a workspace (the workspace
-gathers the frames and calls these functions). Scores are formatted here, once: ``format_score``
-and ``format_range`` are the only spelling of a score as text.
+gathers the frames and calls these functions). Scores are spelled by ``format_score`` and
+``format_range`` (from ``analysis/formats.py``, re-exported here), the only spelling of a score as text.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.confidence import stated_level
+from ..analysis.formats import format_range, format_score
 from ..analysis.scales import OPEN_SYNTHESIS_VOTES, RELIABILITY_GRADES
 from ..nlp import LABELS
 
@@ -29,27 +30,7 @@ ENTITY_STATIC_ROWS = 300  # the entity explorer's static view lists this many en
 SPLIT_SPREAD = 2          # analysts this many steps apart on a cell (C against I, say) split the team
 
 
-# -- scores as text: the one formatter -------------------------------------------------------
-def format_score(value: float | None, kind: str = "number") -> str:
-    """A score as shown everywhere: a probability as a whole percent, any other score to two decimals.
-
-    Args:
-        value: the score (None = not scored).
-        kind: "percent" (a probability, 0–1) or "number".
-
-    Returns:
-        e.g. "63%" or "-1.41"; "" for None.
-    """
-    if value is None:
-        return ""
-    return f"{100 * value:.0f}%" if kind == "percent" else f"{value:.2f}"
-
-
-def format_range(low: float, high: float) -> str:
-    """A probability range as whole percents, e.g. "12–40%" (both ends always shown)."""
-    return f"{100 * low:.0f}–{100 * high:.0f}%"
-
-
+# -- scores as text: ``format_score`` and ``format_range`` (analysis/formats.py) ------------
 def score_title(engine: Mapping[str, Any], hypothesis: str) -> str:
     """The hover text of a score: its words and, for Bayes, its range.
 

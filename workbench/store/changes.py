@@ -30,6 +30,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "analyses": ("id",), "hypotheses": ("id",), "evidence": ("id",),
     "ratings": ("evidence_id", "hypothesis_id", "analyst"),   # each analyst's rating of a cell (schema step 8)
 }
+_UNREAD: Any = object()  # a row not read yet (None means "read: there is no row")
 IGNORED = frozenset({"updated_at"})
 """Columns a change touches without recording them (timestamps of the latest edit)."""
 # rows that hang from a row by a foreign key: (child table, its column naming the parent)
@@ -102,11 +103,15 @@ class ChangeSet:
         self.ops.extend({"table": table.name, "before": None, "after": row} for row in stored)
         return stored
 
-    def upsert(self, table: Table, row: dict[str, Any]) -> bool:
+    def upsert(self, table: Table, row: dict[str, Any], *, before: Any = _UNREAD) -> bool:
         """Insert the row, or update the one with its key, in one statement (the dialect's
-        ``INSERT … ON CONFLICT DO UPDATE``); returns whether anything changed."""
+        ``INSERT … ON CONFLICT DO UPDATE``); returns whether anything changed.
+
+        ``before``: the row as the caller read it under this transaction (None: no row), which
+        spares reading it again; by default it is read here."""
         key = _key(table, row)
-        before = self._row(table, key)
+        if before is _UNREAD:
+            before = self._row(table, key)
         if before is not None and all(before.get(k) == v for k, v in row.items()):
             return False
         values = {k: v for k, v in row.items() if k not in key}
@@ -142,8 +147,10 @@ class ChangeSet:
         self.ops.append({"table": table.name, "before": before, "after": self._row(table, key)})
         return True
 
-    def delete(self, table: Table, key: dict[str, Any]) -> bool:
-        before = self._row(table, key)
+    def delete(self, table: Table, key: dict[str, Any], *, before: Any = _UNREAD) -> bool:
+        """Delete the row with this key, if there is one (``before``: see ``upsert``)."""
+        if before is _UNREAD:
+            before = self._row(table, key)
         if before is None:
             return False
         self.conn.execute(delete(table).where(_where(table, key)))

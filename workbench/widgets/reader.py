@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from .._story_evidence import copy_passages
 from ._base import BundledWidget, from_js_offset, handles, to_js_offsets
 from ..ingest.text import sentence_spans
 from ..nlp import LABELS
@@ -125,8 +124,7 @@ class Reader(BundledWidget):
         self._copied = []
         if self.analysis is None or self._article is None:
             return
-        with self.ws.store.read() as conn:
-            self._copied = copy_passages(conn, [self._article.id], [self.analysis.id]).get(self._article.id, [])
+        self._copied = self.analysis.copies_in(self._article.id)
 
     def _show_state(self, state: "AnalysisState | None") -> None:
         """Hypotheses and evidence underlines from one read of the analysis, keyed by hypothesis id."""

@@ -7,12 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
+from .._story_evidence import copy_passages
 from ._ach_base import AnalysisBase
 from ._ach_state import EVIDENCE_COLUMNS
 from .interchange import analysis_to_document, export_analysis
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .._story_evidence import CopyPassage
 
 __all__ = ["AnalysisReading"]
 
@@ -93,8 +96,17 @@ class AnalysisReading(AnalysisBase):
         """Write the analysis as json | achz | w3c | csv."""
         return export_analysis(self, format, path)
 
-    def _evidence_rows(self) -> list[dict[str, Any]]:
-        return self.state().items.to_dict("records")
+    def copies_in(self, article_id: str) -> list["CopyPassage"]:
+        """This analysis's quotes tagged in another copy of the article's story, found again in
+        the article's own text (what the reader underlines besides the article's own quotes).
+
+        Args:
+            article_id: the article shown.
+        Returns:
+            The passages found (a quote the copy was edited too much to hold is left out).
+        """
+        with self.ws.store.read() as conn:
+            return copy_passages(conn, [article_id], [self.id]).get(article_id, [])
 
     @property
     def orphans(self) -> "pd.DataFrame":

@@ -13,14 +13,13 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, case, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy import Connection, select
 
 from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_views import TEAM, analysts_in, resolve_view, view_ratings
 from ..errors import StoreError
 from ..store import schema as s
+from ..store.evidence import RATED_COLUMNS, evidence_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,24 +34,6 @@ EVIDENCE_COLUMNS = ["label", "id", "kind", "article_id", "start", "end", "exact"
 #: Added to the rating column of a hypothesis named like one of ``EVIDENCE_COLUMNS``.
 RATING_SUFFIX = " (rating)"
 _HYPOTHESIS_COLUMNS = ["id", "name", "description", "position", "is_other"]
-_RATED_COLUMNS = ["evidence_id", "hypothesis_id", "analyst", "rating"]
-
-
-class _rating_rows(GenericFunction):  # noqa: N801 - named like the SQL functions it stands for
-    """[hypothesis id, analyst, rating] triples as one JSON array per evidence item (an aggregate)."""
-
-    inherit_cache = True
-    name = "rating_rows"
-
-
-@compiles(_rating_rows, "sqlite")
-def _rating_rows_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
-
-
-@compiles(_rating_rows, "postgresql")
-def _rating_rows_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
-    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
 
 
 @dataclass(frozen=True)
@@ -65,8 +46,10 @@ class AnalysisState:
     Attributes:
         info: the stored analysis row (question, settings, confidence override, …).
         hypotheses: id, name, description, position, is_other, in order.
-        items: one row per evidence item with its anchor, weights, source grade, copy,
-            independence group and origin key, in order.
+        items: one row per evidence item with its anchor, weights, source grade (``reliability``:
+            None while ungraded; ``source_reliability``: as stored), copy, independence group and
+            origin key, in order (``store.evidence.evidence_rows``); ``report_date`` falls back
+            to the article's date, ``stored_report_date`` is the item's own.
         rated: every analyst's ratings: evidence_id, hypothesis_id, analyst, rating.
         actor: the acting analyst (the view "mine").
     """
@@ -225,25 +208,16 @@ def _read_items(conn: Connection, analysis_id: str) -> tuple["pd.DataFrame", "pd
     """Evidence items (with source grade, copy and independence group) and every analyst's ratings."""
     import pandas as pd
 
-    e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
-    root = a.alias("root")   # the original of a syndicated copy: its outlet is the story's origin
-    graded = case((src.c.graded == 1, src.c.reliability), else_=None).label("reliability")
-    rated = (select(_rating_rows(r.c.hypothesis_id, r.c.analyst, r.c.rating)).where(r.c.evidence_id == e.c.id)
-             .scalar_subquery().label("rated"))
-    query = (select(e, a.c.copy_of, a.c.published, src.c.name.label("source"), graded,
-                    a.c.source_id, root.c.source_id.label("root_source_id"), rated)
-             .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id)
-                          .outerjoin(root, a.c.copy_of == root.c.id))
-             .where(e.c.analysis_id == analysis_id).order_by(e.c.position, e.c.created_at))
-    result = conn.execute(query)
+    found = evidence_rows(conn, analysis_id)
     # object columns: offsets and grades stay ints (None where absent), not floats
-    items = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()), dtype=object)
+    items = pd.DataFrame(found.rows, columns=found.columns, dtype=object)
     items = items.astype(object).where(items.notna(), None)
-    rated = pd.DataFrame([(eid, *triple) for eid, value in zip(items["id"], items.pop("rated"))
-                          for triple in _parse_rated(value)], columns=_RATED_COLUMNS, dtype=object)
+    rated = pd.DataFrame(found.rated, columns=list(RATED_COLUMNS), dtype=object)
     items["label"] = [f"E{p}" for p in items["position"]]
     items["flags"] = [[] if f in (None, "", "[]") else json.loads(f) for f in items["flags"]]
     items["copy"] = items["copy_of"].notna()
+    # the views show the article's date where the item has none; the document keeps the item's own
+    items["stored_report_date"] = items["report_date"]
     items["report_date"] = items["report_date"].where(items["report_date"].notna(), items["published"])
     # Syndicated copies of one story, quoting the same words, are one piece of evidence.
     items["group"] = [
@@ -253,13 +227,6 @@ def _read_items(conn: Connection, analysis_id: str) -> tuple["pd.DataFrame", "pd
     items["origin_key"] = [_origin_key(*row) for row in zip(
         items["origin"], items["root_source_id"], items["source_id"], items["copy_of"], items["article_id"])]
     return items, rated
-
-
-def _parse_rated(value: Any) -> list[list[str]]:
-    """An item's aggregated ratings: JSON text (SQLite), already a list (PostgreSQL), or None."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else json.loads(value)
 
 
 def _wide(ratings: "pd.DataFrame", item_ids: list[str], hypothesis_ids: list[str]) -> "pd.DataFrame":

@@ -18,8 +18,14 @@ from .._anchor import make_anchor
 from ..errors import StoreError
 from ..store import now
 from ..store import schema as s
+from ..store.changes import ChangeSet
+from ..store.evidence import touch_for_rating
 
 __all__ = ["AnalysisWriting", "LoadedArticle"]
+
+
+class _Unchanged(Exception):
+    """Raised inside a change that turns out to change nothing, to roll it back."""
 
 
 class LoadedArticle(Protocol):
@@ -111,9 +117,7 @@ class AnalysisWriting(AnalysisBase):
     def remove_hypothesis(self, hypothesis: str) -> None:
         hid = self._hypothesis_id(hypothesis)
         with self._change(f"remove hypothesis {hypothesis!r}") as change:
-            for eid, who in change.conn.execute(select(s.ratings.c.evidence_id, s.ratings.c.analyst)
-                                                .where(s.ratings.c.hypothesis_id == hid)).all():
-                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
+            _remove_ratings(change, s.ratings.c.hypothesis_id, hid)
             change.delete(s.hypotheses, {"id": hid})
 
     # -- evidence -------------------------------------------------------------------------
@@ -211,17 +215,25 @@ class AnalysisWriting(AnalysisBase):
             Whether the rating changed (rating a cell with the value it has records nothing).
         """
         value = normalise_rating(rating, where=f"rating of {evidence} against {hypothesis}")
-        with self._change(f"rate {evidence} against {hypothesis}: {value}") as change:
-            eid = self._evidence_id(evidence, change.conn)  # resolved under the write lock
-            hid = self._hypothesis_id(hypothesis, change.hypotheses)
-            key = {"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor}
-            if value == "NA":
-                changed = change.delete(s.ratings, key)
-            else:
-                changed = change.upsert(s.ratings, {**key, "rating": value})
-            if changed:
-                self._touch(change, eid)
-        return bool(change.ops)
+        try:
+            with self._change(f"rate {evidence} against {hypothesis}: {value}") as change:
+                hid = self._hypothesis_id(hypothesis, change.hypotheses)
+                # under the write lock, in one statement: the item found, marked edited, its cell read
+                found = touch_for_rating(change.conn, self.id, evidence, hid, self.ws.actor, now())
+                if found is None:
+                    raise StoreError(f"evidence {evidence!r}: not in analysis {self.id}")
+                eid, current = found
+                if current == (None if value == "NA" else value):
+                    raise _Unchanged  # the touch rolls back: an unchanged rating records nothing
+                key = {"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor}
+                before = None if current is None else {**key, "rating": current}
+                if value == "NA":
+                    change.delete(s.ratings, key, before=before)
+                else:
+                    change.upsert(s.ratings, {**key, "rating": value}, before=before)
+        except _Unchanged:
+            return False
+        return True
 
     def update_evidence(self, evidence: str, **values: Any) -> bool:
         """Change an item's note, weights, information credibility, dates or flags.
@@ -255,7 +267,20 @@ class AnalysisWriting(AnalysisBase):
     def remove_evidence(self, evidence: str) -> None:
         eid = self._evidence_id(evidence)
         with self._change(f"remove {evidence}") as change:
-            for hid, who in change.conn.execute(select(s.ratings.c.hypothesis_id, s.ratings.c.analyst)
-                                                .where(s.ratings.c.evidence_id == eid)).all():
-                change.delete(s.ratings, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
+            _remove_ratings(change, s.ratings.c.evidence_id, eid)
             change.delete(s.evidence, {"id": eid})
+
+
+def _remove_ratings(change: ChangeSet, column: Any, value: str) -> None:
+    """Delete every analyst's ratings of one item or of one hypothesis, each delete recorded
+    (undo brings them back).
+
+    Args:
+        change: the change under way.
+        column: ``ratings.evidence_id`` or ``ratings.hypothesis_id``.
+        value: the item's or the hypothesis's id.
+    """
+    r = s.ratings
+    for eid, hid, who in change.conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.analyst)
+                                             .where(column == value)).all():
+        change.delete(r, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})

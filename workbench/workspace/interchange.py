@@ -19,49 +19,45 @@ from ..errors import StoreError
 from ..store import audit, new_id, now
 
 if TYPE_CHECKING:
+    from ._ach_state import AnalysisState
     from .ach import Analysis
     from .core import Workspace
 
-__all__ = ["analysis_to_document", "import_document", "read_analysis_file", "export_analysis", "FORMATS"]
+__all__ = ["analysis_to_document", "state_to_document", "import_document", "read_analysis_file", "export_analysis", "FORMATS"]
 
 FORMATS = ("json", "achz", "w3c", "csv")
 _IN_SLICE = 500
 
 
 def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
-    """The whole analysis as a version-1 analysis document (validated, normal form); with several
-    analysts, the ratings are the team's consensus."""
-    import pandas as pd
+    """The whole analysis as a version-1 analysis document (validated, normal form), from one
+    read of it; with several analysts, the ratings are the team's consensus."""
+    return state_to_document(analysis.state())
 
-    info = analysis.info
-    hyps = analysis.hypotheses
-    e, a, src, r = s.evidence, s.articles, s.sources, s.ratings
-    with analysis.ws.store.read() as conn:
-        rows = conn.execute(
-            select(e, a.c.url, a.c.title, a.c.copy_of, src.c.name.label("source"), src.c.reliability)
-            .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id))
-            .where(e.c.analysis_id == analysis.id).order_by(e.c.position)).mappings().all()
-        rated = conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.analyst, r.c.rating)
-                             .join(e, e.c.id == r.c.evidence_id).where(e.c.analysis_id == analysis.id)).all()
+
+def state_to_document(state: "AnalysisState") -> dict[str, Any]:
+    """An analysis as one read found it (``AnalysisState``), as a version-1 analysis document.
+
+    Args:
+        state: the analysis's state (its evidence carries the outlet's grade as stored and the
+            item's own report date: the document keeps what the analyst entered).
+    Returns:
+        The validated document; the ratings are the team's (with one analyst, theirs).
+    """
+    info, hyps, items = state.info, state.hypotheses, state.items
     # a document holds one rating per cell: the team's (with one analyst, theirs)
-    team = view_ratings(pd.DataFrame([tuple(x) for x in rated], dtype=object,
-                                     columns=["evidence_id", "hypothesis_id", "analyst", "rating"]),
-                        None, analysis.ws.actor, analysis.id)
-    ratings = list(team.itertuples(index=False, name=None))
-    groups = {item["id"]: item["group"] for item in analysis._evidence_rows()}
-    evidence = []
-    for row in rows:
-        evidence.append({
-            "id": row["id"], "kind": row["kind"], "article_id": row["article_id"], "start": row["start"],
-            "end": row["end"], "exact": row["exact"], "prefix": row["prefix"], "suffix": row["suffix"],
-            "content_hash": row["content_hash"], "note": row["note"], "analyst": row["analyst"],
-            "created_at": row["created_at"], "updated_at": row["updated_at"], "event_date": row["event_date"],
-            "report_date": row["report_date"], "credibility": row["credibility"], "relevance": row["relevance"],
-            "info_credibility": row["info_credibility"], "reliability": row["reliability"], "source": row["source"],
-            "url": row["url"], "title": row["title"], "group": groups.get(row["id"]),
-            "flags": json.loads(row["flags"] or "[]"), "anchor_method": row["anchor_method"],
-            "anchor_score": row["anchor_score"], "evidence_type": row["evidence_type"],
-        })
+    team = view_ratings(state.rated, None, state.actor, state.id)
+    evidence = [{
+        "id": row["id"], "kind": row["kind"], "article_id": row["article_id"], "start": row["start"],
+        "end": row["end"], "exact": row["exact"], "prefix": row["prefix"], "suffix": row["suffix"],
+        "content_hash": row["content_hash"], "note": row["note"], "analyst": row["analyst"],
+        "created_at": row["created_at"], "updated_at": row["updated_at"], "event_date": row["event_date"],
+        "report_date": row["stored_report_date"], "credibility": row["credibility"], "relevance": row["relevance"],
+        "info_credibility": row["info_credibility"], "reliability": row["source_reliability"],
+        "source": row["source"], "url": row["url"], "title": row["title"], "group": row["group"],
+        "flags": list(row["flags"]), "anchor_method": row["anchor_method"], "anchor_score": row["anchor_score"],
+        "evidence_type": row["evidence_type"],
+    } for row in items.to_dict("records")]
     positions = [int(p) for p in hyps["position"]]
     if len(set(positions)) != len(positions):
         # a workspace that imported a 0-based file before positions were renumbered on import
@@ -75,7 +71,8 @@ def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
                        for i, n, d, p, o in zip(hyps["id"], hyps["name"], hyps["description"], positions,
                                                 hyps["is_other"])],
         "evidence": evidence,
-        "ratings": [{"evidence_id": ev, "hypothesis_id": hy, "rating": rt} for ev, hy, rt in ratings],
+        "ratings": [{"evidence_id": ev, "hypothesis_id": hy, "rating": rt}
+                    for ev, hy, rt in team.itertuples(index=False, name=None)],
     }
     return maths.validate_document(doc)
 
