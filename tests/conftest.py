@@ -204,3 +204,29 @@ def artifact(name: str) -> Path:
     """Where a test keeps a screenshot or file for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, str]:
+    """A workspace file where ana, ben and cy rate two assumptions against two hypotheses
+    (votes II 1 … CC 5); the analysis's id comes with it:
+
+        E1 Joins      C / I / I     mean 8/3 → N, spread 4 − 2 = 2     E1 Stays out  II / II / N   5/3 → I, spread 2
+        E2 Joins      N / N / –     N, all agree                      E2 Stays out  C / – / –     C, one vote
+    """
+    import workbench as wb
+
+    path = tmp_path / "ws.sqlite"
+    votes = {("E1", "Joins"): ("C", "I", "I"), ("E1", "Stays out"): ("II", "II", "N"),
+             ("E2", "Joins"): ("N", "N", None), ("E2", "Stays out"): ("C", None, None)}
+    with wb.open_workspace(path, analyst="ana") as ws:
+        an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
+        an.add_assumption("Minsk fears unrest")
+        an.add_assumption("Troops drill near the border")
+    for index, name in enumerate(("ana", "ben", "cy")):
+        with wb.open_workspace(path, analyst=name) as ws:
+            mine = ws.analysis(an.id)
+            for (evidence, hypothesis), cell in votes.items():
+                if cell[index] is not None:
+                    mine.rate(evidence, hypothesis, cell[index])
+    return path, an.id

@@ -4,29 +4,12 @@ from __future__ import annotations
 import json
 
 import click
-import pytest
 from click.testing import CliRunner
 
 import workbench as wb
 from workbench.cli import main
 
-VOTES = {("E1", "Joins"): ("C", "I", "I"), ("E1", "Stays out"): ("II", "II", "N"),
-         ("E2", "Joins"): ("N", "N", None), ("E2", "Stays out"): ("C", None, None)}
 
-
-@pytest.fixture
-def team(tmp_path):
-    path = tmp_path / "ws.sqlite"
-    with wb.open_workspace(path, analyst="ana") as ws:
-        an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
-        an.add_assumption("Minsk fears unrest")
-        an.add_assumption("Troops drill near the border")
-    for index, name in enumerate(("ana", "ben", "cy")):
-        with wb.open_workspace(path, analyst=name) as ws:
-            for (evidence, hypothesis), cell in VOTES.items():
-                if cell[index]:
-                    ws.analysis(an.id).rate(evidence, hypothesis, cell[index])
-    return path, an.id
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> click.testing.Result:

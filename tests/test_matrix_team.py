@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
 
 import workbench as wb
 from workbench.render.report import build_report
@@ -16,27 +15,6 @@ from workbench.render.report import build_report
 from conftest import ROOT
 from test_widget_messages import Statements, send
 
-
-@pytest.fixture
-def team(tmp_path):
-    """ana, ben and cy rate two assumptions against two hypotheses (votes II 1 … CC 5):
-
-        E1 Joins      C / I / I     mean 8/3 → N, spread 4 − 2 = 2     E1 Stays out  II / II / N   5/3 → I, spread 2
-        E2 Joins      N / N / –     N, all agree                      E2 Stays out  C / – / –     C, one vote
-    """
-    path = tmp_path / "ws.sqlite"
-    votes = {("E1", "Joins"): ("C", "I", "I"), ("E1", "Stays out"): ("II", "II", "N"),
-             ("E2", "Joins"): ("N", "N", None), ("E2", "Stays out"): ("C", None, None)}
-    with wb.open_workspace(path, analyst="ana") as ws:
-        an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
-        an.add_assumption("Minsk fears unrest")
-        an.add_assumption("Troops drill near the border")
-    for index, name in enumerate(("ana", "ben", "cy")):
-        with wb.open_workspace(path, analyst=name) as ws:
-            for (evidence, hypothesis), cell in votes.items():
-                if cell[index] is not None:
-                    ws.analysis(an.id).rate(evidence, hypothesis, cell[index])
-    return path, an.id
 
 
 def cells(matrix) -> dict[tuple[str, str], str]:

@@ -49,28 +49,6 @@ def test_each_analyst_rates_and_undoes_their_own(tmp_path):
     _check(path)
 
 
-@pytest.fixture
-def team(tmp_path):
-    """ana, ben and cy rate two assumptions against two hypotheses (votes II 1 … CC 5):
-
-        E1 Joins      C / I / I     mean 8/3 → N     E1 Stays out  II / II / N   5/3 → I
-        E2 Joins      N / N / –     N                E2 Stays out  C / – / –     C
-    """
-    path = tmp_path / "ws.sqlite"
-    votes = {("E1", "Joins"): ("C", "I", "I"), ("E1", "Stays out"): ("II", "II", "N"),
-             ("E2", "Joins"): ("N", "N", None), ("E2", "Stays out"): ("C", None, None)}
-    with wb.open_workspace(path, analyst="ana") as ws:
-        an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
-        an.add_assumption("Minsk fears unrest")
-        an.add_assumption("Troops drill near the border")
-    for index, name in enumerate(("ana", "ben", "cy")):
-        with wb.open_workspace(path, analyst=name) as ws:
-            mine = ws.analysis(an.id)
-            for (evidence, hypothesis), cell in votes.items():
-                if cell[index] is not None:
-                    mine.rate(evidence, hypothesis, cell[index])
-    return path, an.id
-
 
 def test_team_and_analyst_views(team):
     path, aid = team
