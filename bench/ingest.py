@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from bench.corpus import articles
+from bench.scale import fill
 
 
 class NoEntities:
@@ -98,7 +99,7 @@ def main() -> None:
         print(f"import workbench (fresh process, best of 3): {import_s:.3f} s (target <= 0.5 s)")
 
         big = folder / "big.sqlite"
-        _fill(big, args.reopen)
+        fill(big, args.reopen)
         code = ("import time; t=time.perf_counter(); import workbench as wb; "
                 f"ws=wb.open_workspace({str(big)!r}); df=ws.articles; assert len(df)=={args.reopen}; "
                 "print(time.perf_counter()-t)")
@@ -130,25 +131,6 @@ def _time_store_writes():  # noqa: ANN202
     return stop
 
 
-def _fill(path: Path, count: int) -> None:
-    """A workspace with ``count`` articles, written straight through the store (fast)."""
-    from sqlalchemy import insert
-
-    from workbench.store import schema as s
-    from workbench.ingest.text import article_id, content_hash
-    from workbench.store import Store, now
-
-    store = Store(path)
-    docs = articles(200)
-    rows = []
-    for i in range(count):
-        text = f"Item {i}.\n\n" + docs[i % 200]["text"]
-        rows.append({"id": article_id(text, None), "title": f"Article {i}", "language": "en", "text": text,
-                     "content_hash": content_hash(text), "words": 500, "ingested_at": now(),
-                     "published": docs[i % 200]["published"]})
-    with store.transaction() as conn:
-        conn.execute(insert(s.articles), rows)
-    store.close()
 
 
 if __name__ == "__main__":
