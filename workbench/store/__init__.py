@@ -2,6 +2,6 @@
 change log with undo; copies between backends (``copy``) and roles on a server (``roles``)."""
 from __future__ import annotations
 
-from ._store import BUSY_SECONDS, CHECKPOINT_DELAY, Store, audit, audit_many, bulk_insert, new_id, now, resolve_id
+from ._store import BUSY_SECONDS, CHECKPOINT_DELAY, Store, audit, audit_many, bulk_insert, bulk_select, new_id, now, resolve_id
 
-__all__ = ["Store", "now", "new_id", "resolve_id", "audit", "audit_many", "bulk_insert", "BUSY_SECONDS", "CHECKPOINT_DELAY"]
+__all__ = ["Store", "now", "new_id", "resolve_id", "audit", "audit_many", "bulk_insert", "bulk_select", "BUSY_SECONDS", "CHECKPOINT_DELAY"]

@@ -25,7 +25,7 @@ from ..render import render_article
 from ..render.report import write_report
 from ._gather import report_data
 from ._live import Change, changes_since, latest_change
-from ..store import Store, audit, resolve_id
+from ..store import Store, audit, bulk_select, resolve_id
 from ..store.copy import copy_workspace
 
 if TYPE_CHECKING:
@@ -144,9 +144,11 @@ class Workspace(EntityCorrections, CorpusQueries):
                  .select_from(a.outerjoin(src, a.c.source_id == src.c.id))
                  .order_by(a.c.ingested_at, a.c.id))
         with self.store.read() as conn:
-            rows = conn.execute(query).all()
-        return _with_none(pd.DataFrame([tuple(r) for r in rows], columns=ARTICLE_COLUMNS),
-                          ("title", "source", "reliability", "url", "published", "copy_of"))
+            rows = bulk_select(conn, query)
+        # object columns keep None as None (pandas' string columns would turn it into NaN)
+        frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS, dtype=object)
+        frame["words"] = frame["words"].astype("int64")
+        return frame
 
     def article(self, article_id: str) -> Article:
         """Load one article by id or by a unique id prefix (at least 4 characters)."""
