@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, case, select, update
+from sqlalchemy import Connection, case, func, select, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
 from . import schema as s
 
-__all__ = ["EvidenceRows", "evidence_rows", "touch_for_rating", "RATED_COLUMNS"]
+__all__ = ["EvidenceRows", "evidence_rows", "evidence_counts", "touch_for_rating", "RATED_COLUMNS"]
 
 #: The columns of ``EvidenceRows.rated``: one row per analyst's rating of a cell.
 RATED_COLUMNS = ("evidence_id", "hypothesis_id", "analyst", "rating")
@@ -126,3 +126,15 @@ def _parse_rated(value: Any) -> list[list[str]]:
     if value is None:
         return []
     return value if isinstance(value, list) else json.loads(value)
+
+
+def evidence_counts(conn: Connection) -> dict[str, int]:
+    """Article id -> how many evidence items (of every analysis) quote it; articles without any are left out.
+
+    Args:
+        conn: a workspace connection.
+    """
+    e = s.evidence
+    rows = conn.execute(select(e.c.article_id, func.count()).where(e.c.article_id.is_not(None))
+                        .group_by(e.c.article_id)).all()
+    return {article: int(count) for article, count in rows}

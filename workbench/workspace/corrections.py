@@ -19,6 +19,7 @@ from ..errors import StoreError
 from ..store import audit, now
 from ..store import schema as s
 from ..store.entity_rules import apply_rules, load_rules, materialise_add_rule
+from ..store.articles import resolve_article
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -203,7 +204,7 @@ class EntityCorrections:
         if article_id is None:
             return None
         with self.store.read() as conn:
-            return self._resolve(conn, article_id)  # type: ignore[attr-defined]
+            return resolve_article(conn, article_id)
 
 
 def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:

@@ -1,0 +1,130 @@
+"""Articles and their outlets as stored: listing, look-up, search and the outlets' grades."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select, update
+
+from . import schema as s
+from ._store import audit, bulk_select, resolve_id
+
+__all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",
+           "article_texts", "search_articles", "list_sources", "find_source", "grade_source"]
+
+#: The columns of each ``list_articles`` row.
+ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
+                   "words", "copy_of", "ingested_at"]
+#: The columns of each ``list_sources`` row.
+SOURCE_COLUMNS = ["id", "name", "domain", "reliability", "graded", "notes", "articles"]
+
+
+def list_articles(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every article (no text) with its outlet's name and grade, oldest ingest first.
+
+    Args:
+        conn: a workspace connection.
+    Returns:
+        Plain driver tuples with ``ARTICLE_COLUMNS`` (read in bulk: the corpus can be large).
+    """
+    a, src = s.articles, s.sources
+    query = (select(a.c.id, a.c.title, src.c.name.label("source"), src.c.reliability, a.c.url,
+                    a.c.published, a.c.language, a.c.words, a.c.copy_of, a.c.ingested_at)
+             .select_from(a.outerjoin(src, a.c.source_id == src.c.id))
+             .order_by(a.c.ingested_at, a.c.id))
+    return bulk_select(conn, query)
+
+
+def count_articles(conn: Connection) -> int:
+    """How many articles the workspace holds."""
+    return int(conn.execute(select(func.count()).select_from(s.articles)).scalar_one())
+
+
+def resolve_article(conn: Connection, article_id: str) -> str:
+    """The full id of an article given by id or unique prefix (at least 4 characters).
+
+    Raises:
+        StoreError: no article, or several, match.
+    """
+    return resolve_id(conn, s.articles.c.id, article_id, "article", min_prefix=4)
+
+
+def article_row(conn: Connection, article_id: str) -> dict[str, Any]:
+    """One article's stored columns plus ``source`` (its outlet's name) and ``reliability``.
+
+    Args:
+        conn: a workspace connection.
+        article_id: the article's full id.
+    Returns:
+        Column name -> value.
+    Raises:
+        sqlalchemy.exc.NoResultFound: no article has that id.
+    """
+    a, src = s.articles, s.sources
+    row = conn.execute(select(a, src.c.name.label("source"), src.c.reliability)
+                       .select_from(a.outerjoin(src, a.c.source_id == src.c.id)).where(a.c.id == article_id)
+                       ).mappings().one()
+    return dict(row)
+
+
+def article_texts(conn: Connection, article_id: str | None = None) -> list[tuple[str, str]]:
+    """(id, text) of one article, or of every article, in id order.
+
+    Args:
+        conn: a workspace connection.
+        article_id: the article's full id, or None for all.
+    """
+    a = s.articles
+    query = select(a.c.id, a.c.text).order_by(a.c.id)
+    if article_id is not None:
+        query = query.where(a.c.id == article_id)
+    return [(ident, text) for ident, text in conn.execute(query).all()]
+
+
+def search_articles(conn: Connection, words: str, *, limit: int) -> list[str]:
+    """Ids of articles whose text or title contains ``words`` (case-insensitive, portable ``ILIKE``).
+
+    Args:
+        conn: a workspace connection.
+        words: the text to find (``%`` and ``_`` are dropped, so they are never wildcards).
+        limit: at most this many ids.
+    """
+    a = s.articles
+    pattern = f"%{words.replace('%', '').replace('_', '')}%"
+    return list(conn.execute(select(a.c.id).where(or_(a.c.text.ilike(pattern), a.c.title.ilike(pattern)))
+                             .limit(limit)).scalars())
+
+
+def list_sources(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every outlet with its grade, whether an analyst graded it, notes and article count, by name.
+
+    Returns:
+        Tuples with ``SOURCE_COLUMNS``.
+    """
+    src, a = s.sources, s.articles
+    query = (select(src.c.id, src.c.name, src.c.domain, src.c.reliability, src.c.graded, src.c.notes,
+                    func.count(a.c.id).label("articles"))
+             .select_from(src.outerjoin(a, a.c.source_id == src.c.id))
+             .group_by(src.c.id).order_by(src.c.name))
+    return [tuple(r) for r in conn.execute(query).all()]
+
+
+def find_source(conn: Connection, name: str) -> dict[str, Any] | None:
+    """An outlet's id, grade and notes by its exact name (None when no outlet has that name)."""
+    src = s.sources
+    row = conn.execute(select(src.c.id, src.c.reliability, src.c.notes).where(src.c.name == name)).first()
+    return None if row is None else {"id": row.id, "reliability": row.reliability, "notes": row.notes}
+
+
+def grade_source(conn: Connection, source: dict[str, Any], values: dict[str, Any], *, actor: str) -> None:
+    """Write an outlet's grade (and notes) and audit the change, in the caller's transaction.
+
+    Args:
+        conn: a write connection.
+        source: the outlet as ``find_source`` read it (its before image).
+        values: the columns to set (``reliability``, ``graded``, maybe ``notes``).
+        actor: who grades, for the audit log.
+    """
+    src = s.sources
+    conn.execute(update(src).where(src.c.id == source["id"]).values(**values))
+    audit(conn, actor=actor, action="grade", target_type="source", target_id=str(source["id"]),
+          before={"reliability": source["reliability"], "notes": source["notes"]}, after=values)
