@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, update
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, func, insert, or_, select, text, update
 
 from . import schema as s
-from ._store import audit, bulk_select, resolve_id
+from ._store import audit, bulk_insert, bulk_select, now, resolve_id
 
 __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",
-           "article_texts", "search_articles", "list_sources", "find_source", "grade_source"]
+           "article_texts", "search_articles", "list_sources", "find_source", "grade_source", "stored_ids",
+           "originals_by_content", "articles_sharing_bands", "text_and_root", "insert_articles", "insert_bands",
+           "source_for", "articles_for_entities"]
 
 #: The columns of each ``list_articles`` row.
 ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
@@ -128,3 +132,77 @@ def grade_source(conn: Connection, source: dict[str, Any], values: dict[str, Any
     conn.execute(update(src).where(src.c.id == source["id"]).values(**values))
     audit(conn, actor=actor, action="grade", target_type="source", target_id=str(source["id"]),
           before={"reliability": source["reliability"], "notes": source["notes"]}, after=values)
+
+
+# -- ingest: what a new batch of articles is checked against, and how it is written ----------
+_INSERT_ARTICLE = insert(s.articles)
+_ARTICLE_TEXT = text("SELECT text, copy_of FROM articles WHERE id = :id")
+
+
+def stored_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
+    """Which of these article ids are stored already (one statement)."""
+    a = s.articles
+    return set(conn.execute(select(a.c.id).where(a.c.id.in_(list(ids)))).scalars())
+
+
+def originals_by_content(conn: Connection, hashes: Iterable[str]) -> dict[str, str]:
+    """Content hash -> the oldest-id stored article with that content, for the hashes stored."""
+    a = s.articles
+    return dict(conn.execute(select(a.c.content_hash, func.min(a.c.id)).where(a.c.content_hash.in_(set(hashes)))
+                             .group_by(a.c.content_hash)).all())
+
+
+def articles_sharing_bands(conn: Connection, bands: set[int], *, cap: int) -> dict[int, list[str]]:
+    """Band -> the stored articles in that LSH bucket, at most ``cap`` each (older workspaces
+    may hold more: the first ones are kept). One statement; {} for no bands."""
+    b = s.article_bands
+    sharing: dict[int, list[str]] = {}
+    if bands:
+        for band, article_id in conn.execute(select(b.c.band, b.c.article_id).where(b.c.band.in_(bands))):
+            bucket = sharing.setdefault(band, [])
+            if len(bucket) < cap:
+                bucket.append(article_id)
+    return sharing
+
+
+def text_and_root(conn: Connection, article_id: str) -> tuple[str, str | None]:
+    """A stored article's text and the original it copies (None for an original)."""
+    stored_text, root = conn.execute(_ARTICLE_TEXT, {"id": article_id}).one()
+    return stored_text, root
+
+
+def insert_articles(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert articles (one dict of ``articles`` columns each) in one executemany."""
+    conn.execute(_INSERT_ARTICLE, rows)
+
+
+def insert_bands(conn: Connection, rows: list[tuple[int, str]]) -> None:
+    """Insert (band, article id) LSH rows in bulk."""
+    bulk_insert(conn, s.article_bands, ("band", "article_id"), rows)
+
+
+def source_for(conn: Connection, name: str, domain: str | None) -> int | None:
+    """The id of the outlet of this name, created (ungraded, audited) when new; None for no name.
+
+    Args:
+        conn: a write connection.
+        name: the outlet's name ("" when unknown).
+        domain: its web domain, stored when the outlet is created.
+    """
+    if not name:
+        return None
+    src = s.sources
+    found = conn.execute(select(src.c.id).where(src.c.name == name)).scalar()
+    if found is not None:
+        return found
+    new_id = conn.execute(insert(src).values(name=name, domain=domain, created_at=now())).inserted_primary_key[0]
+    audit(conn, actor="workbench", action="create", target_type="source", target_id=str(new_id),
+          after={"name": name, "domain": domain, "reliability": "F"})
+    return new_id
+
+
+def articles_for_entities(conn: Connection, ids: list[str]) -> list[tuple[str, str, str, str]]:
+    """(id, text, content hash, language) of these articles, in id order: the entity pass's input."""
+    a = s.articles
+    return [tuple(r) for r in conn.execute(select(a.c.id, a.c.text, a.c.content_hash, a.c.language)
+                                           .where(a.c.id.in_(ids)).order_by(a.c.id)).all()]  # type: ignore[misc]
