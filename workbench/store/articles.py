@@ -13,7 +13,7 @@ from ._store import audit, bulk_insert, bulk_select, now, resolve_id
 __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",
            "article_texts", "search_articles", "list_sources", "find_source", "grade_source", "stored_ids",
            "originals_by_content", "articles_sharing_bands", "text_and_root", "insert_articles", "insert_bands",
-           "source_for", "articles_for_entities"]
+           "source_for", "articles_for_entities", "article_dates", "titles_and_texts"]
 
 #: The columns of each ``list_articles`` row.
 ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
@@ -82,6 +82,19 @@ def article_texts(conn: Connection, article_id: str | None = None) -> list[tuple
     if article_id is not None:
         query = query.where(a.c.id == article_id)
     return [(ident, text) for ident, text in conn.execute(query).all()]
+
+
+def article_dates(conn: Connection) -> dict[str, str]:
+    """Article id -> its publication date, or its ingest time where none is known."""
+    a = s.articles
+    return dict(conn.execute(select(a.c.id, func.coalesce(a.c.published, a.c.ingested_at))).all())
+
+
+def titles_and_texts(conn: Connection, ids: list[str]) -> dict[str, tuple[str | None, str]]:
+    """Article id -> (title, text) for these articles (one statement)."""
+    a = s.articles
+    return {i: (title, body) for i, title, body in
+            conn.execute(select(a.c.id, a.c.title, a.c.text).where(a.c.id.in_(ids))).all()}
 
 
 def search_articles(conn: Connection, words: str, *, limit: int) -> list[str]:
