@@ -2,6 +2,7 @@
 workspace's ``Analysis`` asks for (the evidence join itself is ``store.evidence``)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -9,7 +10,10 @@ from sqlalchemy import Connection, func, select
 from . import schema as s
 from ._store import resolve_id
 
-__all__ = ["ANALYSIS_COLUMNS", "list_analyses", "resolve_analysis"]
+__all__ = ["ANALYSIS_COLUMNS", "list_analyses", "resolve_analysis", "analysis_exists", "ids_taken"]
+
+# SQLite caps the parameters of one statement, and an analysis may hold 50,000 items
+_IN_SLICE = 500
 
 #: The columns of each ``list_analyses`` row.
 ANALYSIS_COLUMNS = ["id", "question", "time_horizon", "created_by", "created_at", "updated_at", "hypotheses", "evidence"]
@@ -37,3 +41,17 @@ def resolve_analysis(conn: Connection, analysis_id: str) -> str:
         StoreError: no analysis, or several, match.
     """
     return resolve_id(conn, s.analyses.c.id, analysis_id, "analysis")
+
+
+def analysis_exists(conn: Connection, analysis_id: str) -> bool:
+    """Whether an analysis with exactly this id is stored."""
+    an = s.analyses
+    return conn.execute(select(an.c.id).where(an.c.id == analysis_id)).first() is not None
+
+
+def ids_taken(conn: Connection, hypothesis_ids: Sequence[str], evidence_ids: Sequence[str]) -> bool:
+    """Whether any of these hypothesis or evidence ids is stored already (ids are unique across a
+    workspace). Read in slices of ``_IN_SLICE``; stops at the first slice that finds one."""
+    return any(conn.execute(select(column).where(column.in_(ids[i:i + _IN_SLICE]))).first()
+               for column, ids in ((s.hypotheses.c.id, hypothesis_ids), (s.evidence.c.id, evidence_ids))
+               for i in range(0, len(ids), _IN_SLICE))

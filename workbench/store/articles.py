@@ -13,7 +13,8 @@ from ._store import audit, bulk_insert, bulk_select, now, resolve_id
 __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",
            "article_texts", "search_articles", "list_sources", "find_source", "grade_source", "stored_ids",
            "originals_by_content", "articles_sharing_bands", "text_and_root", "insert_articles", "insert_bands",
-           "source_for", "articles_for_entities", "article_dates", "titles_and_texts"]
+           "source_for", "articles_for_entities", "article_dates", "titles_and_texts", "text_and_hash",
+           "candidate_articles"]
 
 #: The columns of each ``list_articles`` row.
 ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
@@ -219,3 +220,48 @@ def articles_for_entities(conn: Connection, ids: list[str]) -> list[tuple[str, s
     a = s.articles
     return [tuple(r) for r in conn.execute(select(a.c.id, a.c.text, a.c.content_hash, a.c.language)
                                            .where(a.c.id.in_(ids)).order_by(a.c.id)).all()]  # type: ignore[misc]
+
+
+def text_and_hash(conn: Connection, article_id: str) -> tuple[str, str]:
+    """A stored article's text and content hash."""
+    a = s.articles
+    stored_text, digest = conn.execute(select(a.c.text, a.c.content_hash).where(a.c.id == article_id)).one()
+    return stored_text, digest
+
+
+def candidate_articles(conn: Connection, *, article_id: str | None, content_hash: str | None, url: str | None,
+                       title: str | None, source: str | None) -> list[list[str]]:
+    """Stored articles that may be the one an imported quote came from, best evidence first: the
+    same id, the same content hash, the same URL, the same title (from the same outlet when one is
+    named); each tier oldest first, an article listed in its best tier only, empty tiers dropped.
+
+    Args:
+        conn: a workspace connection.
+        article_id, content_hash, url: as the document gives them (None or "" when unknown).
+        title, source: the article's title and outlet (white space folded, compared without case).
+    """
+    a, src = s.articles, s.sources
+    tiers: list[list[str]] = []
+    if article_id:
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.id == article_id)).scalars()))
+    if content_hash:
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.content_hash == content_hash)
+                                       .order_by(a.c.ingested_at, a.c.id)).scalars()))
+    if url:
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.url == url.strip())
+                                       .order_by(a.c.ingested_at, a.c.id)).scalars()))
+    folded = " ".join((title or "").split())
+    if folded:
+        query = (select(a.c.id).select_from(a.outerjoin(src, a.c.source_id == src.c.id))
+                 .where(func.lower(a.c.title) == folded.lower()).order_by(a.c.ingested_at, a.c.id))
+        if source:
+            query = query.where(func.lower(src.c.name) == " ".join(source.split()).lower())
+        tiers.append(list(conn.execute(query).scalars()))
+    seen: set[str] = set()
+    out = []
+    for tier in tiers:
+        fresh = [i for i in tier if i not in seen]
+        seen.update(fresh)
+        if fresh:
+            out.append(fresh)
+    return out
