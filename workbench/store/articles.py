@@ -14,7 +14,7 @@ __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles
            "article_texts", "search_articles", "list_sources", "find_source", "grade_source", "stored_ids",
            "originals_by_content", "articles_sharing_bands", "text_and_root", "insert_articles", "insert_bands",
            "source_for", "articles_for_entities", "article_dates", "titles_and_texts", "text_and_hash",
-           "candidate_articles"]
+           "candidate_articles", "article_text", "all_texts"]
 
 #: The columns of each ``list_articles`` row.
 ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
@@ -265,3 +265,13 @@ def candidate_articles(conn: Connection, *, article_id: str | None, content_hash
         if fresh:
             out.append(fresh)
     return out
+
+
+def article_text(conn: Connection, article_id: str) -> str:
+    """A stored article's text."""
+    return str(conn.execute(select(s.articles.c.text).where(s.articles.c.id == article_id)).scalar_one())
+
+
+def all_texts(conn: Connection) -> dict[str, str]:
+    """Article id -> text, for every article (one statement)."""
+    return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
