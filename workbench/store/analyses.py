@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
 from . import schema as s
 from ._store import resolve_id
 
-__all__ = ["ANALYSIS_COLUMNS", "list_analyses", "resolve_analysis", "analysis_exists", "ids_taken"]
+__all__ = ["ANALYSIS_COLUMNS", "HYPOTHESIS_COLUMNS", "list_analyses", "resolve_analysis", "analysis_exists", "ids_taken",
+           "analysis_head", "find_analysis_by_question", "analysis_row", "analysis_history", "evidence_positions",
+           "touch_evidence", "touch_analysis"]
+
+#: The fields of each hypothesis ``analysis_head`` reads.
+HYPOTHESIS_COLUMNS = ["id", "name", "description", "position", "is_other"]
 
 # SQLite caps the parameters of one statement, and an analysis may hold 50,000 items
 _IN_SLICE = 500
@@ -55,3 +60,63 @@ def ids_taken(conn: Connection, hypothesis_ids: Sequence[str], evidence_ids: Seq
     return any(conn.execute(select(column).where(column.in_(ids[i:i + _IN_SLICE]))).first()
                for column, ids in ((s.hypotheses.c.id, hypothesis_ids), (s.evidence.c.id, evidence_ids))
                for i in range(0, len(ids), _IN_SLICE))
+
+
+def analysis_head(conn: Connection, analysis_id: str) -> tuple[dict[str, Any], list[tuple[Any, ...]]] | None:
+    """The analysis row and its hypotheses in position order, in one statement.
+
+    Args:
+        conn: a workspace connection.
+        analysis_id: the analysis's full id.
+    Returns:
+        (column -> value of the ``analyses`` row, ``HYPOTHESIS_COLUMNS`` tuples), or None when no
+        analysis has that id.
+    """
+    a, h = s.analyses, s.hypotheses
+    hyp_columns = [h.c[c].label(f"hyp_{c}") for c in HYPOTHESIS_COLUMNS]
+    rows = conn.execute(select(a, *hyp_columns).select_from(a.outerjoin(h, h.c.analysis_id == a.c.id))
+                        .where(a.c.id == analysis_id).order_by(h.c.position)).mappings().all()
+    if not rows:
+        return None
+    info = {c.name: rows[0][c.name] for c in a.columns}
+    return info, [tuple(r[f"hyp_{c}"] for c in HYPOTHESIS_COLUMNS) for r in rows if r["hyp_id"] is not None]
+
+
+def find_analysis_by_question(conn: Connection, question: str) -> str | None:
+    """The id of the oldest analysis asking exactly this question, or None."""
+    an = s.analyses
+    return conn.execute(select(an.c.id).where(an.c.question == question).order_by(an.c.created_at)).scalar()
+
+
+def analysis_row(conn: Connection, analysis_id: str) -> dict[str, Any] | None:
+    """The ``analyses`` row of this id as column -> value, or None."""
+    an = s.analyses
+    row = conn.execute(select(an).where(an.c.id == analysis_id)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def analysis_history(conn: Connection, analysis_id: str) -> list[tuple[int, str, str, str, str | None]]:
+    """This analysis's change-log events, oldest first: (id, at, actor, action, after as stored JSON)."""
+    log = s.audit_log
+    return [tuple(r) for r in conn.execute(  # type: ignore[misc]
+        select(log.c.id, log.c.at, log.c.actor, log.c.action, log.c.after)
+        .where(log.c.target_type == "analysis", log.c.target_id == analysis_id).order_by(log.c.id)).all()]
+
+
+def evidence_positions(conn: Connection, analysis_id: str) -> list[tuple[str, int]]:
+    """(evidence id, position) of every item of an analysis (in the store's order)."""
+    e = s.evidence
+    return [(eid, position) for eid, position in
+            conn.execute(select(e.c.id, e.c.position).where(e.c.analysis_id == analysis_id)).all()]
+
+
+def touch_evidence(conn: Connection, evidence_id: str, stamp: str) -> None:
+    """Set an evidence item's ``updated_at`` (not an undoable change: a time stamp)."""
+    e = s.evidence
+    conn.execute(e.update().where(e.c.id == evidence_id).values(updated_at=stamp))
+
+
+def touch_analysis(conn: Connection, analysis_id: str, stamp: str) -> None:
+    """Set an analysis's ``updated_at`` (not an undoable change: a time stamp)."""
+    an = s.analyses
+    conn.execute(update(an).where(an.c.id == analysis_id).values(updated_at=stamp))
