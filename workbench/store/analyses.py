@@ -12,7 +12,8 @@ from ._store import resolve_id
 
 __all__ = ["ANALYSIS_COLUMNS", "HYPOTHESIS_COLUMNS", "list_analyses", "resolve_analysis", "analysis_exists", "ids_taken",
            "analysis_head", "find_analysis_by_question", "analysis_row", "analysis_history", "evidence_positions",
-           "touch_evidence", "touch_analysis"]
+           "touch_evidence", "touch_analysis", "next_hypothesis_position", "hypothesis_named", "next_evidence_position",
+           "ratings_of"]
 
 #: The fields of each hypothesis ``analysis_head`` reads.
 HYPOTHESIS_COLUMNS = ["id", "name", "description", "position", "is_other"]
@@ -120,3 +121,39 @@ def touch_analysis(conn: Connection, analysis_id: str, stamp: str) -> None:
     """Set an analysis's ``updated_at`` (not an undoable change: a time stamp)."""
     an = s.analyses
     conn.execute(update(an).where(an.c.id == analysis_id).values(updated_at=stamp))
+
+
+def next_hypothesis_position(conn: Connection, analysis_id: str) -> int:
+    """The position after the analysis's last hypothesis (1 for the first)."""
+    h = s.hypotheses
+    return int(conn.execute(select(func.coalesce(func.max(h.c.position), 0))
+                            .where(h.c.analysis_id == analysis_id)).scalar_one()) + 1
+
+
+def hypothesis_named(conn: Connection, analysis_id: str, name: str) -> bool:
+    """Whether the analysis has a hypothesis of exactly this name."""
+    h = s.hypotheses
+    return conn.execute(select(h.c.id).where(h.c.analysis_id == analysis_id, h.c.name == name)).first() is not None
+
+
+def next_evidence_position(analysis_id: str) -> Any:
+    """The position after the analysis's last evidence item, as a scalar subquery: given as a value
+    to ``ChangeSet.insert``, it is taken in the insert itself, under the write lock (no extra trip)."""
+    e = s.evidence
+    return (select(func.coalesce(func.max(e.c.position), 0) + 1)
+            .where(e.c.analysis_id == analysis_id).scalar_subquery())
+
+
+def ratings_of(conn: Connection, *, evidence_id: str | None = None,
+               hypothesis_id: str | None = None) -> list[tuple[str, str, str]]:
+    """(evidence id, hypothesis id, analyst) of every analyst's rating of one item or of one hypothesis.
+
+    Args:
+        conn: a workspace connection.
+        evidence_id: the item's id (or give ``hypothesis_id``).
+        hypothesis_id: the hypothesis's id.
+    """
+    r = s.ratings
+    column, value = (r.c.evidence_id, evidence_id) if evidence_id is not None else (r.c.hypothesis_id, hypothesis_id)
+    return [(eid, hid, who) for eid, hid, who in
+            conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.analyst).where(column == value)).all()]
