@@ -276,3 +276,76 @@ def test_the_render_check_catches_a_render_module_reaching_the_store(tmp_path):
                      "workbench.render.indirect -> workbench.helper -> sqlalchemy",
                      "workbench.render.sql -> sqlalchemy",
                      "workbench.render.widget -> anywidget"]
+
+
+# -- SQL lives in store/ ------------------------------------------------------------------------
+STORE = "workbench.store"
+# Modules outside store/ that still import SQLAlchemy (TYPE_CHECKING imports aside). The list
+# only shrinks: a new entry fails ``test_sql_stays_in_the_store``, a stale one fails
+# ``test_the_sql_allow_list_is_still_needed``.
+SQL_OUTSIDE_STORE: set[str] = {
+    "workbench.cli._errors",   # tells a database error from others (DBAPIError) to print one line
+}
+# Outside store/, only these modules may hold the tables themselves (the rest name them).
+SCHEMA_OUTSIDE_STORE: set[str] = {
+    "workbench.check",         # walks every foreign key of the schema to check it by query
+}
+
+
+def sql_outside_store(root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Each module outside store/ that imports SQLAlchemy or the store's schema at run time.
+
+    Returns:
+        module -> {"sqlalchemy", "workbench.store.schema"} (the ones it imports).
+    """
+    modules = _modules(root)
+    schema = STORE + ".schema"
+    found: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        if name == STORE or name.startswith(STORE + "."):
+            continue
+        reached = _external_imports(path) & {"sqlalchemy"}
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        skip = _type_checking_only(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in skip:
+                if schema in _targets(name, path.name == "__init__.py", node, modules):
+                    reached.add(schema)
+        if reached:
+            found[name] = reached
+    return found
+
+
+def test_sql_stays_in_the_store():
+    """Every SQL query is a store repository function: no other module imports SQLAlchemy or
+    holds the tables, except the allow-listed ones."""
+    found = sql_outside_store()
+    wrong = sorted(f"{module} imports {', '.join(sorted(what))}" for module, what in found.items()
+                   if ("sqlalchemy" in what and module not in SQL_OUTSIDE_STORE)
+                   or (STORE + ".schema" in what and module not in SCHEMA_OUTSIDE_STORE))
+    assert not wrong, "move the query into a repository module of workbench/store/:\n" + "\n".join(wrong)
+
+
+def test_the_sql_allow_list_is_still_needed():
+    """The allow-lists shrink with the code: an entry that no longer imports what it is listed for must go."""
+    found = sql_outside_store()
+    assert SQL_OUTSIDE_STORE == {m for m, what in found.items() if "sqlalchemy" in what}
+    assert SCHEMA_OUTSIDE_STORE == {m for m, what in found.items() if STORE + ".schema" in what}
+
+
+def test_the_sql_check_catches_a_query_outside_the_store(tmp_path):
+    """The same check on a small package: SQLAlchemy and the schema imported outside store/ are
+    found, inside store/ or under TYPE_CHECKING they are not."""
+    package = _write(tmp_path, {
+        "__init__.py": "",
+        "store/__init__.py": "import sqlalchemy\n",
+        "store/schema.py": "from sqlalchemy import Table\n",
+        "store/articles.py": "from sqlalchemy import select\nfrom . import schema as s\n",
+        "workspace/__init__.py": "",
+        "workspace/typed.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlalchemy import Connection\n",
+        "workspace/sql.py": "from sqlalchemy import select\n",
+        "workspace/tables.py": "from ..store import schema as s\n",
+        "workspace/clean.py": "from ..store.articles import x\n",
+    })
+    assert sql_outside_store(package) == {"workbench.workspace.sql": {"sqlalchemy"},
+                                          "workbench.workspace.tables": {"workbench.store.schema"}}

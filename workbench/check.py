@@ -22,14 +22,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import create_engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
-
 from .store.changes import IGNORED, row_key
 from ._paths import absolute
 from .errors import StoreError, StoreIOError
-from .store.postgres import is_url, parse_url, postgres_problem, shown_url
+from .store.postgres import driver_connection, is_url, parse_url, shown_url
 from .store.schema import metadata
 from .store.sqlite import connect_sqlite, identify, sqlite_problem
 
@@ -123,28 +119,17 @@ def _check_server(location: str) -> CheckReport:
     url = parse_url(location)
     shown = shown_url(url)
     report = CheckReport(shown)
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        try:
-            raw = engine.raw_connection()
-        except DBAPIError as exc:
-            raise StoreIOError(f"{shown}: {postgres_problem(exc, 0) or exc.orig}") from None
-        try:
-            db = raw.driver_connection
-            db.autocommit = True  # the transaction is ours to begin, read-only, in one snapshot
-            db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            if db.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:
-                raise StoreError(f"{shown}: not a workbench workspace (no schema_migrations table)")
-            triggers = {name for (name,) in db.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
-            report.integrity = [f"trigger {name} is missing: {what} is not enforced"
-                                for name, what in _PG_GUARDS.items() if name not in triggers]
-            report.foreign_keys = _foreign_keys_by_query(db)
-            report.log, report.counts = _log_versus_tables(db)
-            db.execute("ROLLBACK")
-        finally:
-            raw.close()
-    finally:
-        engine.dispose()
+    with driver_connection(url) as db:
+        db.autocommit = True  # the transaction is ours to begin, read-only, in one snapshot
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        if db.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:
+            raise StoreError(f"{shown}: not a workbench workspace (no schema_migrations table)")
+        triggers = {name for (name,) in db.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+        report.integrity = [f"trigger {name} is missing: {what} is not enforced"
+                            for name, what in _PG_GUARDS.items() if name not in triggers]
+        report.foreign_keys = _foreign_keys_by_query(db)
+        report.log, report.counts = _log_versus_tables(db)
+        db.execute("ROLLBACK")
     return report
 
 

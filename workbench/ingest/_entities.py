@@ -4,18 +4,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
-
 from ..nlp import load_pipeline
-from ..store import schema as s
-from ..store import Store, audit_many, bulk_insert, now
+from ..store import Store, now
+from ..store.articles import articles_for_entities
+from ..store.mentions import articles_without_run, replace_pipeline_mentions, reusable_mentions
 from ._prepare import BATCH, Prepared
 from .readers import RawArticle
 
-__all__ = ["EntityPass", "INSERT_RUN", "MENTION_COLUMNS", "rerun_entities", "reused"]
-
-INSERT_RUN = insert(s.nlp_runs)
-MENTION_COLUMNS = ("article_id", "start", "end", "label", "text", "canonical", "origin", "fingerprint")
+__all__ = ["EntityPass", "rerun_entities", "reused"]
 
 
 class EntityPass:
@@ -49,25 +45,10 @@ class EntityPass:
 def reused(store: Store, items: Sequence[Prepared], fingerprint: str) -> list[list[dict] | None]:
     """Per item, the mentions of a stored article with the same content hash found by a
     pipeline with this fingerprint, or None when the entity pass must run."""
-    m, a, r = s.mentions, s.articles, s.nlp_runs
     with store.read() as conn:
-        donors = dict(conn.execute(
-            select(a.c.content_hash, func.min(a.c.id)).join(r, r.c.article_id == a.c.id)
-            .where(a.c.content_hash.in_({item.content_hash for item in items}), r.c.fingerprint == fingerprint)
-            .group_by(a.c.content_hash)
-        ).all())
-        if not donors:
-            return [None] * len(items)
-        by_article: dict[str, list[dict]] = {donor: [] for donor in donors.values()}
-        rows = conn.execute(
-            select(m.c.article_id, m.c.start, m.c.end, m.c.label, m.c.text, m.c.canonical, m.c.origin)
-            .where(m.c.article_id.in_(list(by_article)), m.c.fingerprint == fingerprint,
-                   m.c.origin != "analyst")
-            .order_by(m.c.article_id, m.c.start)
-        ).mappings()
-        for row in rows:
-            mention = dict(row)
-            by_article[mention.pop("article_id")].append(mention)
+        donors, by_article = reusable_mentions(conn, (item.content_hash for item in items), fingerprint)
+    if not donors:
+        return [None] * len(items)
     # a copy per item: two items of one batch may share a donor
     return [[dict(x) for x in by_article[donors[item.content_hash]]] if item.content_hash in donors else None
             for item in items]
@@ -88,29 +69,25 @@ def rerun_entities(store: Store, *, pipeline: Any = None, actor: str = "analyst"
 
     runner = EntityPass(store, pipeline)
     fingerprint = runner.pipeline.fingerprint
-    a, r, m = s.articles, s.nlp_runs, s.mentions
-    done = select(r.c.article_id).where(r.c.fingerprint == fingerprint)
     with store.read() as conn:
-        total = conn.execute(select(func.count()).select_from(a)).scalar_one()
-        todo = conn.execute(select(a.c.id).where(a.c.id.not_in(done)).order_by(a.c.id)).scalars().all()
+        total, todo = articles_without_run(conn, fingerprint)
     with tqdm(total=len(todo), unit="article", desc="entities", disable=not progress or not todo) as bar:
         for offset in range(0, len(todo), BATCH):
             ids = todo[offset:offset + BATCH]
             with store.read() as conn:
-                rows = conn.execute(select(a.c.id, a.c.text, a.c.content_hash, a.c.language)
-                                    .where(a.c.id.in_(ids)).order_by(a.c.id)).all()
+                rows = articles_for_entities(conn, ids)
             items = [Prepared(raw=RawArticle(text=t, origin=i), id=i, text=t, content_hash=h, language=lang,
                                published=None, metadata={}) for i, t, h, lang in rows]
             found = runner.run(items)
             with store.transaction() as conn:
-                conn.execute(m.delete().where(m.c.article_id.in_(ids), m.c.origin != "analyst"))
-                bulk_insert(conn, m, MENTION_COLUMNS, [
-                    (item.id, x["start"], x["end"], x["label"], x["text"], x.get("canonical") or x["text"],
-                     x.get("origin", "model"), fingerprint) for item, mentions in zip(items, found) for x in mentions])
-                conn.execute(INSERT_RUN, [{"article_id": item.id, "fingerprint": fingerprint,
-                                            "pipeline": runner.pipeline.name, "ran_at": now()} for item in items])
-                audit_many(conn, actor=actor, action="rerun-entities", target_type="article",
-                           events=[(item.id, None, {"pipeline": runner.pipeline.name, "fingerprint": fingerprint,
-                                                    "mentions": len(x)}) for item, x in zip(items, found)])
+                replace_pipeline_mentions(
+                    conn, ids,
+                    [(item.id, x["start"], x["end"], x["label"], x["text"], x.get("canonical") or x["text"],
+                      x.get("origin", "model"), fingerprint) for item, mentions in zip(items, found) for x in mentions],
+                    [{"article_id": item.id, "fingerprint": fingerprint, "pipeline": runner.pipeline.name,
+                      "ran_at": now()} for item in items],
+                    actor=actor,
+                    events=[(item.id, None, {"pipeline": runner.pipeline.name, "fingerprint": fingerprint,
+                                             "mentions": len(x)}) for item, x in zip(items, found)])
             bar.update(len(ids))
     return len(todo), total - len(todo)

@@ -7,21 +7,23 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from os import PathLike
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from sqlalchemy import Connection, func, insert, select, text
-
 from ..errors import InputError, StoreIOError
-from ..store import schema as s
-from ..store import Store, audit, audit_many, bulk_insert, now
-from ..store.entity_rules import load_rules, materialise_add_rule
-from ._entities import INSERT_RUN, MENTION_COLUMNS, EntityPass, reused
+from ..store import Store, audit_many, now
+from ..store.articles import (articles_sharing_bands, insert_articles, insert_bands, originals_by_content, source_for,
+                              stored_ids, text_and_root)
+from ..store.mentions import insert_mentions, mark_everywhere, record_runs
+from ._entities import EntityPass, reused
 from ._parallel import Analysed, DaskEntityPass, analyse
 from ._prepare import Prepared, batches
 from .readers import RawArticle, expand
 from .syndication import BUCKET_CAP, THRESHOLD, bands_to_keep, shingles, similarity
 from .text import words
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = ["IngestResult", "ingest"]
 
@@ -103,7 +105,7 @@ def _select(store: Store, batch: list[Prepared], result: IngestResult) -> list[P
     fresh: list[Prepared] = []
     seen: set[str] = set()
     with store.read() as conn:
-        existing = set(conn.execute(select(s.articles.c.id).where(s.articles.c.id.in_([p.id for p in batch]))).scalars())
+        existing = stored_ids(conn, [p.id for p in batch])
     for item in batch:
         if item.id in existing or item.id in seen:
             result.present.append((item.raw.origin, item.id))
@@ -195,16 +197,12 @@ def _store(store: Store, fresh: list[Prepared], known: list[list[dict] | None], 
 
 def _still_new(conn: Connection, items: list[Prepared], result: IngestResult) -> list[Prepared]:
     """Recheck under the write lock: another process may have stored some of them meanwhile."""
-    a = s.articles
-    present = set(conn.execute(select(a.c.id).where(a.c.id.in_([i.id for i in items]))).scalars())
+    present = stored_ids(conn, [i.id for i in items])
     for item in items:
         if item.id in present:
             result.present.append((item.raw.origin, item.id))
             item.stored = False
     return [item for item in items if item.id not in present]
-
-
-_INSERT_ARTICLE = insert(s.articles)
 
 
 def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -> list[tuple[str, str]]:
@@ -213,19 +211,10 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
     copies: list[tuple[str, str]] = []
     sources: dict[tuple[str, str | None], int | None] = {}
     articles, band_rows, mention_rows, run_rows = [], [], [], []
-    a, b = s.articles, s.article_bands
-    same_content = dict(conn.execute(
-        select(a.c.content_hash, func.min(a.c.id)).where(a.c.content_hash.in_({i.content_hash for i in items}))
-        .group_by(a.c.content_hash)).all())
+    same_content = originals_by_content(conn, (i.content_hash for i in items))
     # every stored article sharing a band with any item of the batch, in one query; buckets
     # hold at most BUCKET_CAP articles (older workspaces may hold more: keep the first ones)
-    sharing: dict[int, list[str]] = {}
-    wanted = {band for item in items for band in item.bands}
-    if wanted:
-        for band, article_id in conn.execute(select(b.c.band, b.c.article_id).where(b.c.band.in_(wanted))):
-            bucket = sharing.setdefault(band, [])
-            if len(bucket) < BUCKET_CAP:
-                bucket.append(article_id)
+    sharing = articles_sharing_bands(conn, {band for item in items for band in item.bands}, cap=BUCKET_CAP)
     bucket_sizes = {band: len(ids) for band, ids in sharing.items()}
     for item in items:
         raw = item.raw
@@ -235,7 +224,7 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
         item.copy_of = copy_of
         key = _source_name(raw)
         if key not in sources:
-            sources[key] = _source_id(conn, *key)
+            sources[key] = source_for(conn, *key)
         articles.append({
             "id": item.id, "title": raw.title, "source_id": sources[key], "url": raw.url,
             "published": item.published, "language": item.language, "author": raw.author,
@@ -252,20 +241,15 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
         ]
         run_rows.append({"article_id": item.id, "fingerprint": pipeline.fingerprint,
                          "pipeline": pipeline.name, "ran_at": stamp})
-    conn.execute(_INSERT_ARTICLE, articles)
-    bulk_insert(conn, s.article_bands, ("band", "article_id"), band_rows)
-    bulk_insert(conn, s.mentions, MENTION_COLUMNS, mention_rows)
-    conn.execute(INSERT_RUN, run_rows)
-    for rule in load_rules(conn):  # the analyst's "mark this everywhere" corrections
-        if rule["action"] == "add" and not rule.get("article_id"):
-            materialise_add_rule(conn, rule["id"], rule, [(item.id, item.text) for item in items])
+    insert_articles(conn, articles)
+    insert_bands(conn, band_rows)
+    insert_mentions(conn, mention_rows)
+    record_runs(conn, run_rows)
+    mark_everywhere(conn, [(item.id, item.text) for item in items])  # the analyst's "mark this everywhere" corrections
     audit_many(conn, actor=actor, action="ingest", target_type="article", events=[
         (item.id, None, {"title": item.raw.title, "origin": item.raw.origin, "copy_of": item.copy_of,
                          "mentions": len(item.mentions)}) for item in items])
     return copies
-
-
-_ARTICLE_TEXT = text("SELECT text, copy_of FROM articles WHERE id = :id")
 
 
 def _find_original(conn: Connection, item: Prepared, batch: list[Prepared], same_content: dict[str, str],
@@ -287,7 +271,7 @@ def _find_original(conn: Connection, item: Prepared, batch: list[Prepared], same
     counts = Counter(article_id for band in mine for article_id in sharing.get(band, ()))
     candidates += [article_id for article_id, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_COPY_CANDIDATES]]
     for cid in dict.fromkeys(candidates):
-        stored_text, root = conn.execute(_ARTICLE_TEXT, {"id": cid}).one()
+        stored_text, root = text_and_root(conn, cid)
         score = similarity(item.shingles, shingles(words(stored_text)))
         if score >= THRESHOLD:
             scored.append((score, root or cid))
@@ -303,16 +287,3 @@ def _source_name(raw: RawArticle) -> tuple[str, str | None]:
     if domain and domain.startswith("www."):
         domain = domain[4:]
     return (raw.outlet or domain or "").strip(), domain
-
-
-def _source_id(conn: Connection, name: str, domain: str | None) -> int | None:
-    if not name:
-        return None
-    src = s.sources
-    found = conn.execute(select(src.c.id).where(src.c.name == name)).scalar()
-    if found is not None:
-        return found
-    new_id = conn.execute(insert(src).values(name=name, domain=domain, created_at=now())).inserted_primary_key[0]
-    audit(conn, actor="workbench", action="create", target_type="source", target_id=str(new_id),
-          after={"name": name, "domain": domain, "reliability": "F"})
-    return new_id

@@ -1,5 +1,7 @@
 """The workspace database: its schema, migrations, SQLite and PostgreSQL access, the audit log and the
-change log with undo; copies between backends (``copy``) and roles on a server (``roles``)."""
+change log with undo, and every SQL query as small repositories (``articles``, ``mentions``,
+``analyses``, ``evidence``, ``entity_rules``, ``live``); copies between backends (``copy``) and roles
+on a server (``roles``)."""
 from __future__ import annotations
 
 from ._store import BUSY_SECONDS, CHECKPOINT_DELAY, Store, audit, audit_many, bulk_insert, bulk_select, new_id, now, resolve_id

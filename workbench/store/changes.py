@@ -69,6 +69,11 @@ def same_row(current: dict[str, Any] | None, recorded: dict[str, Any] | None) ->
     return all(current.get(k) == v for k, v in recorded.items() if k not in IGNORED)
 
 
+def _table(table: Table | str) -> Table:
+    """The table itself, given it or its name (callers above the store name tables, never hold them)."""
+    return s.metadata.tables[table] if isinstance(table, str) else table
+
+
 class ChangeSet:
     """Row operations on analysis tables, recorded for the audit log and undo.
 
@@ -84,16 +89,18 @@ class ChangeSet:
         self.label = label
         self.ops: list[dict[str, Any]] = []
 
-    def insert(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    def insert(self, table: Table | str, row: dict[str, Any]) -> dict[str, Any]:
         """Insert one row; returns it as stored (one statement: its after-image comes back
         with ``RETURNING``). A value may be a scalar subquery, e.g. the next position."""
+        table = _table(table)
         stored = dict(self.conn.execute(insert(table).values(**row).returning(*table.c)).mappings().one())
         self.ops.append({"table": table.name, "before": None, "after": stored})
         return stored
 
-    def insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def insert_rows(self, table: Table | str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Insert several rows with one multi-row statement, each recorded like ``insert``;
         returns them as stored, in the order given."""
+        table = _table(table)
         if not rows:
             return []
         returned = self.conn.execute(insert(table).values(rows).returning(*table.c)).mappings().all()
@@ -103,12 +110,13 @@ class ChangeSet:
         self.ops.extend({"table": table.name, "before": None, "after": row} for row in stored)
         return stored
 
-    def upsert(self, table: Table, row: dict[str, Any], *, before: Any = _UNREAD) -> bool:
+    def upsert(self, table: Table | str, row: dict[str, Any], *, before: Any = _UNREAD) -> bool:
         """Insert the row, or update the one with its key, in one statement (the dialect's
         ``INSERT … ON CONFLICT DO UPDATE``); returns whether anything changed.
 
         ``before``: the row as the caller read it under this transaction (None: no row), which
         spares reading it again; by default it is read here."""
+        table = _table(table)
         key = _key(table, row)
         if before is _UNREAD:
             before = self._row(table, key)
@@ -121,7 +129,7 @@ class ChangeSet:
         self.ops.append({"table": table.name, "before": before, "after": after})
         return True
 
-    def insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:
+    def insert_many(self, table: Table | str, rows: list[dict[str, Any]]) -> None:
         """Insert many rows with one statement per set of columns, recorded like ``insert``.
 
         For bulk work (importing an analysis of thousands of items): no read-back per row, so
@@ -129,6 +137,7 @@ class ChangeSet:
         recorded as its after-image (a column left out takes its default on redo as well). The
         rows are kept as given: the caller hands them over and must not change them afterwards.
         """
+        table = _table(table)
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in rows:
             groups.setdefault(tuple(row), []).append(row)
@@ -137,7 +146,9 @@ class ChangeSet:
         name = table.name
         self.ops.extend([{"table": name, "before": None, "after": row} for row in rows])
 
-    def update(self, table: Table, key: dict[str, Any], values: dict[str, Any]) -> bool:
+    def update(self, table: Table | str, key: dict[str, Any], values: dict[str, Any]) -> bool:
+        """Update the row with this key; returns whether anything changed (no event otherwise)."""
+        table = _table(table)
         before = self._row(table, key)
         if before is None:
             return False
@@ -147,8 +158,9 @@ class ChangeSet:
         self.ops.append({"table": table.name, "before": before, "after": self._row(table, key)})
         return True
 
-    def delete(self, table: Table, key: dict[str, Any], *, before: Any = _UNREAD) -> bool:
+    def delete(self, table: Table | str, key: dict[str, Any], *, before: Any = _UNREAD) -> bool:
         """Delete the row with this key, if there is one (``before``: see ``upsert``)."""
+        table = _table(table)
         if before is _UNREAD:
             before = self._row(table, key)
         if before is None:

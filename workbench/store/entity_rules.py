@@ -11,17 +11,21 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from . import schema as s
+from ._store import audit, now
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["RULE_ACTIONS", "MENTION_FIELDS", "load_rules", "apply_rules", "find_surface", "materialise_add_rule"]
+__all__ = ["RULE_ACTIONS", "MENTION_FIELDS", "RULE_COLUMNS", "load_rules", "apply_rules", "find_surface",
+           "materialise_add_rule", "insert_rule", "find_rule", "deactivate_rule", "list_rules"]
 
 RULE_ACTIONS = ("merge", "split", "relabel", "delete", "add")
 MENTION_FIELDS = ["article_id", "start", "end", "label", "text", "canonical", "origin", "rule_id"]
+#: The columns of each ``list_rules`` row.
+RULE_COLUMNS = ["id", "action", "params", "actor", "created_at", "active"]
 
 
 def load_rules(conn: Connection) -> list[dict[str, Any]]:
@@ -119,3 +123,56 @@ def materialise_add_rule(conn: Connection, rule_id: int, params: dict[str, Any],
     if rows:
         conn.execute(insert(s.mentions), rows)
     return len(rows)
+
+
+def insert_rule(conn: Connection, action: str, params: dict[str, Any], *, actor: str) -> int:
+    """Store a new active correction rule and audit it, in the caller's transaction.
+
+    Args:
+        conn: a write connection.
+        action: one of ``RULE_ACTIONS``.
+        params: the rule's parameters (None values are left out).
+        actor: who corrects.
+    Returns:
+        The rule's id.
+    """
+    clean = {k: v for k, v in params.items() if v is not None}
+    rule_id = conn.execute(insert(s.entity_rules).values(
+        action=action, params=json.dumps(clean, ensure_ascii=False), actor=actor,
+        created_at=now(), active=1)).inserted_primary_key[0]
+    audit(conn, actor=actor, action=f"entity-{action}", target_type="entity_rule",
+          target_id=str(rule_id), after=clean)
+    return int(rule_id)
+
+
+def find_rule(conn: Connection, rule_id: int) -> dict[str, Any] | None:
+    """A rule's ``action``, ``params`` (decoded) and ``active`` flag, or None when no rule has that id."""
+    r = s.entity_rules
+    row = conn.execute(select(r.c.action, r.c.params, r.c.active).where(r.c.id == rule_id)).first()
+    if row is None:
+        return None
+    return {"action": row.action, "params": json.loads(row.params), "active": bool(row.active)}
+
+
+def deactivate_rule(conn: Connection, rule_id: int, rule: dict[str, Any], *, actor: str) -> None:
+    """Switch a rule off (it stays in the history), drop the mentions an "add" rule wrote, and audit.
+
+    Args:
+        conn: a write connection.
+        rule_id: the rule.
+        rule: the rule as ``find_rule`` read it (its before image).
+        actor: who undoes it.
+    """
+    r = s.entity_rules
+    conn.execute(update(r).where(r.c.id == rule_id).values(active=0))
+    if rule["action"] == "add":
+        conn.execute(delete(s.mentions).where(s.mentions.c.rule_id == rule_id))
+    audit(conn, actor=actor, action="undo-correction", target_type="entity_rule",
+          target_id=str(rule_id), before={"action": rule["action"], **rule["params"]})
+
+
+def list_rules(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every rule made, active or not, oldest first: ``RULE_COLUMNS`` tuples, params decoded, active a bool."""
+    r = s.entity_rules
+    return [(i, a, json.loads(p), actor, at, bool(act))
+            for i, a, p, actor, at, act in conn.execute(select(r).order_by(r.c.id)).all()]

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, case, select, update
+from sqlalchemy import Connection, case, func, or_, select, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
 from . import schema as s
 
-__all__ = ["EvidenceRows", "evidence_rows", "touch_for_rating", "RATED_COLUMNS"]
+__all__ = ["EvidenceRows", "evidence_rows", "evidence_counts", "touch_for_rating", "RATED_COLUMNS", "StoryQuote",
+           "story_quotes"]
 
 #: The columns of ``EvidenceRows.rated``: one row per analyst's rating of a cell.
 RATED_COLUMNS = ("evidence_id", "hypothesis_id", "analyst", "rating")
@@ -126,3 +128,68 @@ def _parse_rated(value: Any) -> list[list[str]]:
     if value is None:
         return []
     return value if isinstance(value, list) else json.loads(value)
+
+
+def evidence_counts(conn: Connection) -> dict[str, int]:
+    """Article id -> how many evidence items (of every analysis) quote it; articles without any are left out.
+
+    Args:
+        conn: a workspace connection.
+    """
+    e = s.evidence
+    rows = conn.execute(select(e.c.article_id, func.count()).where(e.c.article_id.is_not(None))
+                        .group_by(e.c.article_id)).all()
+    return {article: int(count) for article, count in rows}
+
+
+class StoryQuote(NamedTuple):
+    """A quote tagged in an article that belongs to a story (``root``: the story's original)."""
+
+    id: str
+    analysis_id: str
+    article_id: str
+    start: int
+    exact: str | None
+    prefix: str | None
+    suffix: str | None
+    root: str
+
+
+def story_quotes(conn: Connection, article_ids: Iterable[str] | None = None,
+                 analysis_ids: Iterable[str] | None = None) -> tuple[list[StoryQuote], dict[str, list[str]]]:
+    """The anchored quotes tagged in any copy of these articles' stories, and each story's copies.
+
+    Args:
+        conn: a workspace connection.
+        article_ids: the articles shown (default: every article).
+        analysis_ids: only these analyses' evidence (default: all).
+    Returns:
+        (the quotes, story root -> its articles among ``article_ids``); ([], {}) when no quote
+        is tagged in those stories. At most three statements.
+    """
+    a, e = s.articles, s.evidence
+    root = func.coalesce(a.c.copy_of, a.c.id)
+    wanted = None if article_ids is None else set(article_ids)
+    stories = None
+    if wanted is not None:  # only the stories of these articles (indexed: id and copy_of)
+        stories = {r for (r,) in conn.execute(select(root).where(a.c.id.in_(wanted)))}
+        if not stories:
+            return [], {}
+    query = (select(e.c.id, e.c.analysis_id, e.c.article_id, e.c.start, e.c.exact, e.c.prefix, e.c.suffix,
+                    root.label("root"))
+             .join(a, a.c.id == e.c.article_id)
+             .where(e.c.kind == "quote", e.c.start.is_not(None)))
+    if analysis_ids is not None:
+        query = query.where(e.c.analysis_id.in_(list(analysis_ids)))
+    if stories is not None:
+        query = query.where(or_(a.c.id.in_(stories), a.c.copy_of.in_(stories)))
+    quotes = [StoryQuote(*q) for q in conn.execute(query).all()]
+    if not quotes:
+        return [], {}
+    roots = {q.root for q in quotes}
+    members: dict[str, list[str]] = {}
+    for article_id, story in conn.execute(select(a.c.id, root).where(or_(a.c.id.in_(roots),
+                                                                         a.c.copy_of.in_(roots)))).all():
+        if wanted is None or article_id in wanted:
+            members.setdefault(story, []).append(article_id)
+    return quotes, members

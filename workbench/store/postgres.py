@@ -14,15 +14,18 @@ behaves as one in a SQLite file:
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.pool import NullPool
 
-from ..errors import StoreError
+from ..errors import StoreError, StoreIOError
 
-__all__ = ["WRITE_LOCK", "is_url", "parse_url", "shown_url", "postgres_engine", "postgres_problem",
+__all__ = ["WRITE_LOCK", "driver_connection", "is_url", "parse_url", "shown_url", "postgres_engine", "postgres_problem",
            "foreign_tables", "writable_role"]
 
 WRITE_LOCK = 0x776F726B62656E63
@@ -197,3 +200,29 @@ def writable_role(conn: Connection) -> bool:
     row = conn.exec_driver_sql(
         "SELECT has_table_privilege('audit_log', 'INSERT'), current_setting('transaction_read_only')").one()
     return bool(row[0]) and row[1] == "off"
+
+
+@contextmanager
+def driver_connection(url: URL) -> Iterator[Any]:
+    """A plain driver (psycopg) connection to the server, outside any pool, closed after the block:
+    for a reader that runs its own transaction (``workbench workspace check``).
+
+    Args:
+        url: the parsed URL (``parse_url``).
+    Yields:
+        The driver's connection.
+    Raises:
+        StoreIOError: the server cannot be reached (one line, the password never shown).
+    """
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        try:
+            raw = engine.raw_connection()
+        except DBAPIError as exc:
+            raise StoreIOError(f"{shown_url(url)}: {postgres_problem(exc, 0) or exc.orig}") from None
+        try:
+            yield raw.driver_connection
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()

@@ -24,7 +24,7 @@ from ..render.assets import asset, esm
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
-    from ..workspace._live import Change
+    from ..workspace.core import Change
 
 __all__ = ["BundledWidget", "handles", "to_js_offsets", "from_js_offset", "asset", "esm",  # asset, esm: render.assets
            "POLL_MS"]

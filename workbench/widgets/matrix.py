@@ -17,7 +17,7 @@ from ..workspace._gather import matrix_data
 if TYPE_CHECKING:
     from ..workspace import Analysis
     from ..workspace._ach_state import AnalysisState
-    from ..workspace._live import Change
+    from ..workspace.core import Change
 
 __all__ = ["Matrix", "matrix_data"]  # matrix_data: from workspace._gather (kept importable here)
 

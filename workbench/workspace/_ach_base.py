@@ -11,13 +11,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from ._ach_state import AnalysisState, read_head, read_state, scoring_options
 from ._ach_values import normalise_rating
 from ..errors import StoreError
 from ..store import now
-from ..store import schema as s
+from ..store.analyses import analysis_history, analysis_row, evidence_positions, touch_analysis, touch_evidence
 from ..store.changes import ChangeSet, redo, undo
 
 if TYPE_CHECKING:
@@ -76,10 +74,10 @@ class AnalysisBase:
     @property
     def info(self) -> dict[str, Any]:
         with self.ws.store.read() as conn:
-            row = conn.execute(select(s.analyses).where(s.analyses.c.id == self.id)).mappings().first()
+            row = analysis_row(conn, self.id)
         if row is None:
             raise StoreError(f"analysis {self.id!r}: not in this workspace")
-        return dict(row)
+        return row
 
     @property
     def question(self) -> str:
@@ -119,11 +117,8 @@ class AnalysisBase:
         """This analysis's changes, undos and redos, oldest first."""
         import pandas as pd
 
-        log = s.audit_log
         with self.ws.store.read() as conn:
-            rows = conn.execute(select(log.c.id, log.c.at, log.c.actor, log.c.action, log.c.after)
-                                .where(log.c.target_type == "analysis", log.c.target_id == self.id)
-                                .order_by(log.c.id)).all()
+            rows = analysis_history(conn, self.id)
         return pd.DataFrame([(i, at, actor, action, json.loads(after).get("label")) for i, at, actor, action, after in rows],
                             columns=["id", "at", "actor", "action", "what"])
 
@@ -132,7 +127,7 @@ class AnalysisBase:
         return _ChangeContext(self, label)
 
     def _touch(self, change: ChangeSet, eid: str) -> None:
-        change.conn.execute(s.evidence.update().where(s.evidence.c.id == eid).values(updated_at=now()))
+        touch_evidence(change.conn, eid, now())
 
     def _hypothesis_id(self, ref: str, hypotheses: "pd.DataFrame | None" = None) -> str:
         """The id of a hypothesis given by id, else by name, else by H-label.
@@ -151,13 +146,11 @@ class AnalysisBase:
 
     def _evidence_id(self, ref: str, conn: Any = None) -> str:
         """The id of an evidence item given by id or E-label (read in ``conn`` when given)."""
-        e = s.evidence
-        query = select(e.c.id, e.c.position).where(e.c.analysis_id == self.id)
         if conn is not None:
-            rows = conn.execute(query).all()
+            rows = evidence_positions(conn, self.id)
         else:
             with self.ws.store.read() as reader:
-                rows = reader.execute(query).all()
+                rows = evidence_positions(reader, self.id)
         for eid, position in rows:
             if ref in (eid, f"E{position}"):
                 return eid
@@ -214,8 +207,7 @@ class _ChangeContext:
         info, hyps = self.head
         if self.change.commit(self.analysis.ws.actor):
             stamp = now()
-            self.change.conn.execute(s.analyses.update().where(s.analyses.c.id == self.analysis.id)
-                                     .values(updated_at=stamp))
+            touch_analysis(self.change.conn, self.analysis.id, stamp)
             info = {**info, "updated_at": stamp}
         if self.analysis._after is None:
             return None

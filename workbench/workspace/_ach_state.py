@@ -13,17 +13,16 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
-
 from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_views import TEAM, analysts_in, resolve_view, view_ratings
 from ..errors import StoreError
-from ..store import schema as s
+from ..store.analyses import HYPOTHESIS_COLUMNS, analysis_head
 from ..store.evidence import RATED_COLUMNS, evidence_rows
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    from sqlalchemy import Connection
 
 __all__ = ["AnalysisState", "read_head", "read_state", "scoring_options", "EVIDENCE_COLUMNS", "RATING_SUFFIX"]
 
@@ -33,7 +32,7 @@ EVIDENCE_COLUMNS = ["label", "id", "kind", "article_id", "start", "end", "exact"
                     "report_date", "analyst", "flags", "copy", "anchor_method", "anchor_score"]
 #: Added to the rating column of a hypothesis named like one of ``EVIDENCE_COLUMNS``.
 RATING_SUFFIX = " (rating)"
-_HYPOTHESIS_COLUMNS = ["id", "name", "description", "position", "is_other"]
+_HYPOTHESIS_COLUMNS = HYPOTHESIS_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -175,15 +174,11 @@ def read_head(conn: Connection, analysis_id: str) -> tuple[dict[str, Any], "pd.D
     """
     import pandas as pd
 
-    a, h = s.analyses, s.hypotheses
-    hyp_columns = [h.c[c].label(f"hyp_{c}") for c in _HYPOTHESIS_COLUMNS]
-    rows = conn.execute(select(a, *hyp_columns).select_from(a.outerjoin(h, h.c.analysis_id == a.c.id))
-                        .where(a.c.id == analysis_id).order_by(h.c.position)).mappings().all()
-    if not rows:
+    found = analysis_head(conn, analysis_id)
+    if found is None:
         raise StoreError(f"analysis {analysis_id!r}: not in this workspace")
-    info = {c.name: rows[0][c.name] for c in a.columns}
-    hyps = pd.DataFrame([tuple(r[f"hyp_{c}"] for c in _HYPOTHESIS_COLUMNS) for r in rows if r["hyp_id"] is not None],
-                        columns=_HYPOTHESIS_COLUMNS)
+    info, rows = found
+    hyps = pd.DataFrame(rows, columns=_HYPOTHESIS_COLUMNS)
     hyps["is_other"] = hyps["is_other"].astype(bool)
     return info, hyps
 

@@ -8,8 +8,6 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
-
 from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_base import AnalysisBase
 from ._ach_values import (_clean_name, _flags, _info_credibility, _new_id, _pick_occurrence, _weight,
@@ -17,7 +15,7 @@ from ._ach_values import (_clean_name, _flags, _info_credibility, _new_id, _pick
 from .._anchor import make_anchor
 from ..errors import StoreError
 from ..store import now
-from ..store import schema as s
+from ..store.analyses import hypothesis_named, next_evidence_position, next_hypothesis_position, ratings_of
 from ..store.changes import ChangeSet
 from ..store.evidence import touch_for_rating
 
@@ -55,7 +53,7 @@ class AnalysisWriting(AnalysisBase):
         except ValueError as err:
             raise StoreError(str(err)) from None
         with self._change(f"settings: dependence {values['dependence']:g}, ungraded sources {values['ungraded']}") as change:
-            change.update(s.analyses, {"id": self.id}, {"settings": json.dumps(values, sort_keys=True)})
+            change.update("analyses", {"id": self.id}, {"settings": json.dumps(values, sort_keys=True)})
 
     def set_confidence(self, level: str | None, note: str | None = None) -> None:
         """Override the derived confidence (low / moderate / high) with a note; None clears it.
@@ -79,7 +77,7 @@ class AnalysisWriting(AnalysisBase):
             values = {"confidence": level, "confidence_note": note, "confidence_by": self.ws.actor}
             label = f"confidence set to {level}"
         with self._change(label) as change:
-            change.update(s.analyses, {"id": self.id}, values)
+            change.update("analyses", {"id": self.id}, values)
 
     def mark_same_origin(self, evidence: Iterable[str], origin: str) -> None:
         """Mark items as sharing one origin (e.g. one press conference reported by several
@@ -90,7 +88,7 @@ class AnalysisWriting(AnalysisBase):
         ids = [self._evidence_id(ref) for ref in evidence]
         with self._change(f"mark {len(ids)} items as one origin {label!r}") as change:
             for eid in ids:
-                if change.update(s.evidence, {"id": eid}, {"origin": label}):
+                if change.update("evidence", {"id": eid}, {"origin": label}):
                     self._touch(change, eid)
 
     # -- hypotheses -----------------------------------------------------------------------
@@ -98,13 +96,11 @@ class AnalysisWriting(AnalysisBase):
         """Add a hypothesis at the end; returns its id."""
         name = _clean_name(name, "hypothesis name")
         with self._change(f"add hypothesis {name!r}") as change:
-            position = change.conn.execute(select(func.coalesce(func.max(s.hypotheses.c.position), 0))
-                                           .where(s.hypotheses.c.analysis_id == self.id)).scalar_one() + 1
-            if change.conn.execute(select(s.hypotheses.c.id).where(s.hypotheses.c.analysis_id == self.id,
-                                                                    s.hypotheses.c.name == name)).first():
+            position = next_hypothesis_position(change.conn, self.id)
+            if hypothesis_named(change.conn, self.id, name):
                 raise StoreError(f"hypothesis {name!r}: already in this analysis")
             hid = _new_id()
-            change.insert(s.hypotheses, {"id": hid, "analysis_id": self.id, "name": name, "description": description,
+            change.insert("hypotheses", {"id": hid, "analysis_id": self.id, "name": name, "description": description,
                                          "position": position, "is_other": int(is_other)})
         return hid
 
@@ -112,13 +108,13 @@ class AnalysisWriting(AnalysisBase):
         hid = self._hypothesis_id(hypothesis)
         name = _clean_name(name, "hypothesis name")
         with self._change(f"rename hypothesis {hypothesis!r} to {name!r}") as change:
-            change.update(s.hypotheses, {"id": hid}, {"name": name})
+            change.update("hypotheses", {"id": hid}, {"name": name})
 
     def remove_hypothesis(self, hypothesis: str) -> None:
         hid = self._hypothesis_id(hypothesis)
         with self._change(f"remove hypothesis {hypothesis!r}") as change:
-            _remove_ratings(change, s.ratings.c.hypothesis_id, hid)
-            change.delete(s.hypotheses, {"id": hid})
+            _remove_ratings(change, ratings_of(change.conn, hypothesis_id=hid))
+            change.delete("hypotheses", {"id": hid})
 
     # -- evidence -------------------------------------------------------------------------
     def tag(self, article_id: "str | LoadedArticle", start: int, end: int, *, ratings: Mapping[str, Any] | None = None,
@@ -195,15 +191,14 @@ class AnalysisWriting(AnalysisBase):
         with self._change(label) as change:
             resolved = self._resolve_ratings(ratings or {}, change.hypotheses)
             # the next position is taken in the insert itself, under the write lock
-            position = (select(func.coalesce(func.max(s.evidence.c.position), 0) + 1)
-                        .where(s.evidence.c.analysis_id == self.id).scalar_subquery())
-            change.insert(s.evidence, {
+            position = next_evidence_position(self.id)
+            change.insert("evidence", {
                 "id": eid, "analysis_id": self.id, "kind": kind, "note": note,
                 "analyst": analyst or self.ws.actor, "created_at": stamp, "updated_at": stamp,
                 "event_date": event_date, "flags": json.dumps(flags), "position": position,
                 **values, **(anchor or {}),
             })
-            change.insert_rows(s.ratings, [{"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor,
+            change.insert_rows("ratings", [{"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor,
                                             "rating": rating} for hid, rating in resolved.items()])
         return eid
 
@@ -228,9 +223,9 @@ class AnalysisWriting(AnalysisBase):
                 key = {"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor}
                 before = None if current is None else {**key, "rating": current}
                 if value == "NA":
-                    change.delete(s.ratings, key, before=before)
+                    change.delete("ratings", key, before=before)
                 else:
-                    change.upsert(s.ratings, {**key, "rating": value}, before=before)
+                    change.upsert("ratings", {**key, "rating": value}, before=before)
         except _Unchanged:
             return False
         return True
@@ -260,27 +255,24 @@ class AnalysisWriting(AnalysisBase):
                 clean[key] = value
         with self._change(f"edit {evidence}: {', '.join(sorted(clean))}") as change:
             eid = self._evidence_id(evidence, change.conn)
-            if change.update(s.evidence, {"id": eid}, clean):
+            if change.update("evidence", {"id": eid}, clean):
                 self._touch(change, eid)
         return bool(change.ops)
 
     def remove_evidence(self, evidence: str) -> None:
         eid = self._evidence_id(evidence)
         with self._change(f"remove {evidence}") as change:
-            _remove_ratings(change, s.ratings.c.evidence_id, eid)
-            change.delete(s.evidence, {"id": eid})
+            _remove_ratings(change, ratings_of(change.conn, evidence_id=eid))
+            change.delete("evidence", {"id": eid})
 
 
-def _remove_ratings(change: ChangeSet, column: Any, value: str) -> None:
+def _remove_ratings(change: ChangeSet, rated: list[tuple[str, str, str]]) -> None:
     """Delete every analyst's ratings of one item or of one hypothesis, each delete recorded
     (undo brings them back).
 
     Args:
         change: the change under way.
-        column: ``ratings.evidence_id`` or ``ratings.hypothesis_id``.
-        value: the item's or the hypothesis's id.
+        rated: (evidence id, hypothesis id, analyst) of the ratings (``store.analyses.ratings_of``).
     """
-    r = s.ratings
-    for eid, hid, who in change.conn.execute(select(r.c.evidence_id, r.c.hypothesis_id, r.c.analyst)
-                                             .where(column == value)).all():
-        change.delete(r, {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})
+    for eid, hid, who in rated:
+        change.delete("ratings", {"evidence_id": eid, "hypothesis_id": hid, "analyst": who})

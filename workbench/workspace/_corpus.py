@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select
-
-from ..store import schema as s
+from ..store.articles import search_articles
+from ..store.evidence import evidence_counts
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -23,11 +22,8 @@ class CorpusQueries:
 
     def evidence_counts(self) -> dict[str, int]:
         """Article id -> how many evidence items (of every analysis) quote it; articles without any are left out."""
-        e = s.evidence
         with self.store.read() as conn:
-            rows = conn.execute(select(e.c.article_id, func.count()).where(e.c.article_id.is_not(None))
-                                .group_by(e.c.article_id)).all()
-        return {article: int(count) for article, count in rows}
+            return evidence_counts(conn)
 
     def search_articles(self, query: str, *, limit: int = SEARCH_LIMIT) -> list[str]:
         """Ids of articles whose text or title contains ``query`` (case-insensitive; at least 3 characters).
@@ -41,8 +37,5 @@ class CorpusQueries:
         words = query.strip()
         if len(words) < 3:
             return []
-        a = s.articles
-        pattern = f"%{words.replace('%', '').replace('_', '')}%"
         with self.store.read() as conn:
-            return list(conn.execute(select(a.c.id).where(or_(a.c.text.ilike(pattern), a.c.title.ilike(pattern)))
-                                     .limit(limit)).scalars())
+            return search_articles(conn, words, limit=limit)

@@ -10,8 +10,6 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from .. import __version__
 from .. import analysis as maths  # a lazy package: engines and charts load on first use
 from .._story_evidence import copy_passages
@@ -21,7 +19,7 @@ from ..render.views import matrix_view, view_choice
 from ._ach_state import AnalysisState
 from ._ach_views import TEAM, resolve_view
 from ..store import now
-from ..store import schema as s
+from ..store.articles import all_texts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,7 +50,7 @@ def report_data(ws: "Workspace", *, title: str | None = None, analyses: list[str
     chosen = [ws.analysis(a) for a in (analyses if analyses is not None else list(ws.analyses["id"]))]
     facts = [analysis_facts(analysis) for analysis in chosen]
     with ws.store.read() as conn:
-        texts = dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
+        texts = all_texts(conn)
         copied = copy_passages(conn, analysis_ids=[a.id for a in chosen])
     copies = [{"evidence_id": p.evidence_id, "article_id": p.article_id, "start": p.start, "end": p.end,
                "method": p.method, "score": p.score, "tagged_in": p.tagged_in}

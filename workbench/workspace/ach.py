@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from ._ach_team import AnalysisTeam
 from ._ach_values import FLAGS, RATINGS, WEIGHTS, _clean_name, _new_id, normalise_rating
 from ._ach_write import AnalysisWriting
 from ..errors import StoreError
 from ..store import now
-from ..store import schema as s
+from ..store.analyses import find_analysis_by_question
 from ..store.changes import ChangeSet
 
 if TYPE_CHECKING:
@@ -42,8 +40,7 @@ def create_analysis(ws: "Workspace", question: str, hypotheses: Iterable[str] = 
     question = _clean_name(question, "question")
     if exist_ok:
         with ws.store.read() as conn:
-            found = conn.execute(select(s.analyses.c.id).where(s.analyses.c.question == question)
-                                 .order_by(s.analyses.c.created_at)).scalar()
+            found = find_analysis_by_question(conn, question)
         if found:
             return Analysis(ws, found)
     names = [_clean_name(h, "hypothesis name") for h in hypotheses]
@@ -55,11 +52,11 @@ def create_analysis(ws: "Workspace", question: str, hypotheses: Iterable[str] = 
     stamp = now()
     with ws.store.transaction() as conn:
         change = ChangeSet(conn, aid, f"create analysis {question[:60]!r}")
-        change.insert(s.analyses, {"id": aid, "question": question, "time_horizon": time_horizon,
+        change.insert("analyses", {"id": aid, "question": question, "time_horizon": time_horizon,
                                    "classification": classification, "created_by": ws.actor,
                                    "created_at": stamp, "updated_at": stamp})
         for position, name in enumerate(names, 1):
-            change.insert(s.hypotheses, {"id": _new_id(), "analysis_id": aid, "name": name, "description": None,
+            change.insert("hypotheses", {"id": _new_id(), "analysis_id": aid, "name": name, "description": None,
                                          "position": position, "is_other": int(other and position == len(names))})
         change.commit(ws.actor)
     return Analysis(ws, aid)

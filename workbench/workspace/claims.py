@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from ..store import schema as s
 from ..nlp import find_claims
+from ..store.articles import article_texts, resolve_article
+from ..store.mentions import corrected_mentions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,13 +31,9 @@ def claims(ws: "Workspace", article_id: str | None = None) -> "pd.DataFrame":
     """
     import pandas as pd
 
-    a = s.articles
     with ws.store.read() as conn:
-        query = select(a.c.id, a.c.text).order_by(a.c.id)
-        if article_id is not None:
-            query = query.where(a.c.id == ws._resolve(conn, article_id))
-        texts = conn.execute(query).all()
-        mentions = ws._mentions(conn, None if article_id is None else texts[0][0])
+        texts = article_texts(conn, None if article_id is None else resolve_article(conn, article_id))
+        mentions = corrected_mentions(conn, None if article_id is None else texts[0][0])
     by_article: dict[str, list[dict]] = {}
     for mention in mentions:
         by_article.setdefault(mention["article_id"], []).append(mention)

@@ -9,13 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
-
-from ..store import schema as s
 from .ach import Analysis, create_analysis
 from ..analysis.scales import RELIABILITY_GRADES
 from .claims import claims as find_claims
-from .corrections import EntityCorrections, apply_rules, load_rules
+from .corrections import EntityCorrections
 from ._corpus import CorpusQueries
 from ..errors import StoreError
 from .._paths import check_output
@@ -24,20 +21,22 @@ from .interchange import import_document, read_analysis_file
 from ..render import render_article
 from ..render.report import write_report
 from ._gather import report_data
-from ._live import Change, changes_since, latest_change
-from ..store import Store, audit, bulk_select, resolve_id
+from ..store.live import Change, changes_since, latest_change
+from ..store import Store
+from ..store.analyses import ANALYSIS_COLUMNS, list_analyses, resolve_analysis
+from ..store.articles import (ARTICLE_COLUMNS, SOURCE_COLUMNS, article_row, count_articles, find_source, grade_source,
+                              list_articles, list_sources, resolve_article)
+from ..store.live import recent_events
+from ..store.mentions import MENTION_COLUMNS, corrected_mentions
 from ..store.copy import copy_workspace
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Workspace", "Article", "open_workspace", "GRADES", "current_actor", "ANALYST_ENV"]
+__all__ = ["Workspace", "Article", "Change", "open_workspace", "GRADES", "current_actor", "ANALYST_ENV"]
 
 GRADES = RELIABILITY_GRADES  # the Admiralty source grades; their one home is analysis.scales
 
-ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
-                   "words", "copy_of", "ingested_at"]
-MENTION_COLUMNS = ["article_id", "start", "end", "label", "text", "canonical", "origin"]
 
 
 @dataclass
@@ -138,13 +137,8 @@ class Workspace(EntityCorrections, CorpusQueries):
         """All articles, one row each (no text), oldest ingest first."""
         import pandas as pd
 
-        a, src = s.articles, s.sources
-        query = (select(a.c.id, a.c.title, src.c.name.label("source"), src.c.reliability, a.c.url,
-                        a.c.published, a.c.language, a.c.words, a.c.copy_of, a.c.ingested_at)
-                 .select_from(a.outerjoin(src, a.c.source_id == src.c.id))
-                 .order_by(a.c.ingested_at, a.c.id))
         with self.store.read() as conn:
-            rows = bulk_select(conn, query)
+            rows = list_articles(conn)
         # object columns keep None as None (pandas' string columns would turn it into NaN)
         frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS, dtype=object)
         frame["words"] = frame["words"].astype("int64")
@@ -152,14 +146,10 @@ class Workspace(EntityCorrections, CorpusQueries):
 
     def article(self, article_id: str) -> Article:
         """Load one article by id or by a unique id prefix (at least 4 characters)."""
-        a, src = s.articles, s.sources
         with self.store.read() as conn:
-            resolved = self._resolve(conn, article_id)
-            row = conn.execute(
-                select(a, src.c.name.label("source"), src.c.reliability)
-                .select_from(a.outerjoin(src, a.c.source_id == src.c.id)).where(a.c.id == resolved)
-            ).mappings().one()
-            mentions = self._mentions(conn, resolved)
+            resolved = resolve_article(conn, article_id)
+            row = article_row(conn, resolved)
+            mentions = corrected_mentions(conn, resolved)
         return Article(
             id=row["id"], title=row["title"], text=row["text"], source=row["source"],
             reliability=row["reliability"], url=row["url"], published=row["published"],
@@ -173,8 +163,8 @@ class Workspace(EntityCorrections, CorpusQueries):
         import pandas as pd
 
         with self.store.read() as conn:
-            resolved = self._resolve(conn, article_id) if article_id else None
-            rows = self._mentions(conn, resolved)
+            resolved = resolve_article(conn, article_id) if article_id else None
+            rows = corrected_mentions(conn, resolved)
         return pd.DataFrame(rows, columns=MENTION_COLUMNS)
 
     def claims(self, article_id: str | None = None) -> "pd.DataFrame":
@@ -189,15 +179,9 @@ class Workspace(EntityCorrections, CorpusQueries):
         scoring engines treat it by the analysis's rule for ungraded sources."""
         import pandas as pd
 
-        src, a = s.sources, s.articles
-        query = (select(src.c.id, src.c.name, src.c.domain, src.c.reliability, src.c.graded, src.c.notes,
-                        func.count(a.c.id).label("articles"))
-                 .select_from(src.outerjoin(a, a.c.source_id == src.c.id))
-                 .group_by(src.c.id).order_by(src.c.name))
         with self.store.read() as conn:
-            rows = conn.execute(query).all()
-        frame = pd.DataFrame([tuple(r) for r in rows],
-                             columns=["id", "name", "domain", "reliability", "graded", "notes", "articles"])
+            rows = list_sources(conn)
+        frame = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
         frame["graded"] = frame["graded"].astype(bool)
         return _with_none(frame, ("domain", "notes"))
 
@@ -206,26 +190,22 @@ class Workspace(EntityCorrections, CorpusQueries):
         grade = str(reliability).strip().upper()
         if grade not in GRADES:
             raise StoreError(f"reliability {reliability!r}: must be one of A, B, C, D, E, F")
-        src = s.sources
         with self.store.transaction() as conn:
-            row = conn.execute(select(src.c.id, src.c.reliability, src.c.notes).where(src.c.name == name)).first()
-            if row is None:
+            source = find_source(conn, name)
+            if source is None:
                 raise StoreError(f"source {name!r}: not in this workspace")
             values: dict[str, Any] = {"reliability": grade, "graded": 1}
             if notes is not None:
                 values["notes"] = notes
-            conn.execute(update(src).where(src.c.id == row.id).values(**values))
-            audit(conn, actor=self.actor, action="grade", target_type="source", target_id=str(row.id),
-                  before={"reliability": row.reliability, "notes": row.notes}, after=values)
+            grade_source(conn, source, values, actor=self.actor)
 
     def history(self, limit: int = 100) -> "pd.DataFrame":
         """The newest audit-log events."""
         import pandas as pd
 
-        log = s.audit_log
         with self.store.read() as conn:
-            rows = conn.execute(select(log).order_by(log.c.id.desc()).limit(limit)).all()
-        return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in log.columns])
+            columns, rows = recent_events(conn, limit)
+        return pd.DataFrame(rows, columns=columns)
 
     def latest_change(self) -> int:
         """The id of the newest event in the change log (0 when empty): a cursor for
@@ -241,7 +221,7 @@ class Workspace(EntityCorrections, CorpusQueries):
             cursor: ``latest_change()`` or the ``id`` of the last change seen.
         Returns:
             ``Change`` events (id, at, actor, action, target_type, target_id), at most
-            ``_live.FEED_LIMIT`` of them.
+            ``store.live.FEED_LIMIT`` of them.
         """
         with self.store.read() as conn:
             return changes_since(conn, cursor)
@@ -273,20 +253,14 @@ class Workspace(EntityCorrections, CorpusQueries):
         """The workspace's analyses with hypothesis and evidence counts."""
         import pandas as pd
 
-        an, h, e = s.analyses, s.hypotheses, s.evidence
-        hyp_count = select(func.count()).where(h.c.analysis_id == an.c.id).scalar_subquery()
-        ev_count = select(func.count()).where(e.c.analysis_id == an.c.id).scalar_subquery()
         with self.store.read() as conn:
-            rows = conn.execute(select(an.c.id, an.c.question, an.c.time_horizon, an.c.created_by, an.c.created_at,
-                                       an.c.updated_at, hyp_count.label("hypotheses"), ev_count.label("evidence"))
-                                .order_by(an.c.created_at, an.c.id)).all()
-        return pd.DataFrame([tuple(r) for r in rows], columns=["id", "question", "time_horizon", "created_by",
-                                                               "created_at", "updated_at", "hypotheses", "evidence"])
+            rows = list_analyses(conn)
+        return pd.DataFrame(rows, columns=ANALYSIS_COLUMNS)
 
     def analysis(self, analysis_id: str) -> "Analysis":
         """Open an analysis by id or unique prefix."""
         with self.store.read() as conn:
-            return Analysis(self, resolve_id(conn, s.analyses.c.id, analysis_id, "analysis"))
+            return Analysis(self, resolve_analysis(conn, analysis_id))
 
     # -- output -------------------------------------------------------------------------
     def report(self, path: str | os.PathLike[str], *, title: str | None = None,
@@ -329,31 +303,8 @@ class Workspace(EntityCorrections, CorpusQueries):
 
     def __repr__(self) -> str:
         with self.store.read() as conn:
-            count = conn.execute(select(func.count()).select_from(s.articles)).scalar_one()
+            count = count_articles(conn)
         return f"<Workspace {self.location} ({count} articles)>"
-
-    # -- internals ----------------------------------------------------------------------
-    @staticmethod
-    def _resolve(conn, article_id: str) -> str:  # noqa: ANN001
-        return resolve_id(conn, s.articles.c.id, article_id, "article", min_prefix=4)
-
-    @staticmethod
-    def _mentions(conn, article_id: str | None) -> list[dict[str, Any]]:  # noqa: ANN001
-        """Mentions with the analyst's corrections applied."""
-        m = s.mentions
-        query = select(*(m.c[c] for c in MENTION_COLUMNS), m.c.rule_id).order_by(m.c.article_id, m.c.start)
-        if article_id is not None:
-            query = query.where(m.c.article_id == article_id)
-        rows = [dict(row) for row in conn.execute(query).mappings()]
-        rules = load_rules(conn)
-        if not rules:
-            for row in rows:
-                row.pop("rule_id")
-            return rows
-        import pandas as pd
-
-        corrected = apply_rules(pd.DataFrame(rows, columns=[*MENTION_COLUMNS, "rule_id"]), rules)
-        return corrected[MENTION_COLUMNS].to_dict("records")
 
 
 def _with_none(frame: "pd.DataFrame", columns: Iterable[str]) -> "pd.DataFrame":

@@ -9,21 +9,18 @@ pipeline mentions.
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
-
 from ..errors import StoreError
-from ..store import audit, now
-from ..store import schema as s
-from ..store.entity_rules import apply_rules, load_rules, materialise_add_rule
+from ..store.articles import article_dates, article_texts, resolve_article, titles_and_texts
+from ..store.entity_rules import RULE_COLUMNS, deactivate_rule, find_rule, insert_rule, list_rules, materialise_add_rule
 
 if TYPE_CHECKING:
     import pandas as pd
+    from sqlalchemy import Connection
 
-__all__ = ["EntityCorrections", "apply_rules", "load_rules"]
+__all__ = ["EntityCorrections"]
 
 
 class EntityCorrections:
@@ -85,18 +82,14 @@ class EntityCorrections:
             raise StoreError("add_mention: name an article or pass everywhere=True")
         if start is not None:
             params["start"], params["end"] = int(start), int(start) + len(surface)
-        a = s.articles
         with self.store.transaction() as conn:
-            query = select(a.c.id, a.c.text)
-            if params["article_id"]:
-                query = query.where(a.c.id == params["article_id"])
-            articles = conn.execute(query).all()
+            articles = article_texts(conn, params["article_id"] or None)
             if start is not None:
                 found = articles[0][1][params["start"]:params["end"]] if articles else None
                 if found != surface:
                     raise StoreError(f"add_mention: the article holds {found!r} at {start}, not {surface!r}")
             rule_id = self._insert_rule(conn, "add", params)
-            count = materialise_add_rule(conn, rule_id, params, [tuple(r) for r in articles])
+            count = materialise_add_rule(conn, rule_id, params, articles)
             if count == 0:
                 raise StoreError(f"add_mention: {surface!r} does not occur in "
                                  f"{'any article' if everywhere else 'article ' + str(params['article_id'])}")
@@ -104,27 +97,20 @@ class EntityCorrections:
 
     def undo_correction(self, rule_id: int) -> None:
         """Switch a correction off (it stays in the history)."""
-        r = s.entity_rules
         with self.store.transaction() as conn:
-            row = conn.execute(select(r.c.action, r.c.params, r.c.active).where(r.c.id == rule_id)).first()
-            if row is None or not row.active:
+            rule = find_rule(conn, rule_id)
+            if rule is None or not rule["active"]:
                 raise StoreError(f"correction {rule_id}: no such active correction")
-            conn.execute(update(r).where(r.c.id == rule_id).values(active=0))
-            if row.action == "add":
-                conn.execute(delete(s.mentions).where(s.mentions.c.rule_id == rule_id))
-            audit(conn, actor=self.actor, action="undo-correction", target_type="entity_rule",
-                  target_id=str(rule_id), before={"action": row.action, **json.loads(row.params)})
+            deactivate_rule(conn, rule_id, rule, actor=self.actor)
 
     @property
     def corrections(self) -> "pd.DataFrame":
         """Every correction made, active or not."""
         import pandas as pd
 
-        r = s.entity_rules
         with self.store.read() as conn:
-            rows = conn.execute(select(r).order_by(r.c.id)).all()
-        return pd.DataFrame([(i, a, json.loads(p), actor, at, bool(act)) for i, a, p, actor, at, act in rows],
-                            columns=["id", "action", "params", "actor", "created_at", "active"])
+            rows = list_rules(conn)
+        return pd.DataFrame(rows, columns=RULE_COLUMNS)
 
     # -- reading ----------------------------------------------------------------------------
     def entity_table(self) -> "pd.DataFrame":
@@ -138,9 +124,8 @@ class EntityCorrections:
         columns = ["entity", "label", "aliases", "mentions", "articles", "first_seen", "last_seen"]
         if not len(mentions):
             return pd.DataFrame(columns=columns)
-        a = s.articles
         with self.store.read() as conn:
-            dates = dict(conn.execute(select(a.c.id, func.coalesce(a.c.published, a.c.ingested_at))).all())
+            dates = article_dates(conn)
         mentions = mentions.assign(seen=mentions["article_id"].map(dates).str.slice(0, 10))
         table = (mentions.groupby(["canonical", "label"], sort=False)
                  .agg(aliases=("text", lambda t: sorted(set(t))), mentions=("text", "size"),
@@ -162,11 +147,9 @@ class EntityCorrections:
         if label is not None:
             mask &= mentions["label"] == label
         chosen = mentions[mask].head(limit)
-        a = s.articles
         ids = sorted(set(chosen["article_id"]))
         with self.store.read() as conn:
-            found = conn.execute(select(a.c.id, a.c.title, a.c.text).where(a.c.id.in_(ids))).all()
-        texts = {i: (title, text) for i, title, text in found}
+            texts = titles_and_texts(conn, ids)
         rows = []
         for m in chosen.to_dict("records"):
             title, text = texts[m["article_id"]]
@@ -191,19 +174,13 @@ class EntityCorrections:
             return self._insert_rule(conn, action, params)
 
     def _insert_rule(self, conn: Connection, action: str, params: dict[str, Any]) -> int:
-        clean = {k: v for k, v in params.items() if v is not None}
-        rule_id = conn.execute(insert(s.entity_rules).values(
-            action=action, params=json.dumps(clean, ensure_ascii=False), actor=self.actor,
-            created_at=now(), active=1)).inserted_primary_key[0]
-        audit(conn, actor=self.actor, action=f"entity-{action}", target_type="entity_rule",
-              target_id=str(rule_id), after=clean)
-        return rule_id
+        return insert_rule(conn, action, params, actor=self.actor)
 
     def _article_ref(self, article_id: str | None) -> str | None:
         if article_id is None:
             return None
         with self.store.read() as conn:
-            return self._resolve(conn, article_id)  # type: ignore[attr-defined]
+            return resolve_article(conn, article_id)
 
 
 def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:

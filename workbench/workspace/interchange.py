@@ -6,9 +6,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-
-from ..store import schema as s
 from .. import analysis as maths  # a lazy package: document, achz, w3c load on first use
 from .._anchor import Match, find_quote, make_anchor
 from ._ach_views import view_ratings
@@ -17,6 +14,8 @@ from .._json import JSONLimitError, load_json
 from .._paths import atomic_write
 from ..errors import StoreError
 from ..store import audit, new_id, now
+from ..store.analyses import analysis_exists, ids_taken
+from ..store.articles import candidate_articles, text_and_hash
 
 if TYPE_CHECKING:
     from ._ach_state import AnalysisState
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["analysis_to_document", "state_to_document", "import_document", "read_analysis_file", "export_analysis", "FORMATS"]
 
 FORMATS = ("json", "achz", "w3c", "csv")
-_IN_SLICE = 500
 
 
 def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
@@ -139,20 +137,20 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
     aid = info.get("id") or new_id()
     stamp = now()
     with ws.store.transaction() as conn:
-        if conn.execute(select(s.analyses.c.id).where(s.analyses.c.id == aid)).first():
+        if analysis_exists(conn, aid):
             raise StoreError(f"{name}: analysis {aid} is already in this workspace")
         doc = _fresh_ids_if_taken(conn, doc)
         texts: dict[str, tuple[str, str]] = {}
         anchors = {item["id"]: _anchor(conn, item, texts) for item in doc["evidence"] if item["kind"] == "quote"}
         change = ChangeSet(conn, aid, f"import analysis {info['question'][:60]!r}")
-        change.insert(s.analyses, {"id": aid, "question": info["question"], "time_horizon": info["time_horizon"],
+        change.insert("analyses", {"id": aid, "question": info["question"], "time_horizon": info["time_horizon"],
                                    "classification": info["classification"], "created_by": info["created_by"] or ws.actor,
                                    "created_at": info["created_at"] or stamp, "updated_at": info["updated_at"] or stamp})
         # Positions are 1-based in the workspace (hypotheses are shown as H1, H2…): a document's
         # own positions are kept when they already are, else (0-based, as PARC files and many
         # JSON documents have them) the hypotheses are numbered 1… in their order.
         keep = all(h["position"] >= 1 for h in doc["hypotheses"])
-        change.insert_many(s.hypotheses, [
+        change.insert_many("hypotheses", [
             {"id": hyp["id"], "analysis_id": aid, "name": hyp["name"], "description": hyp["description"],
              "position": hyp["position"] if keep else position, "is_other": int(bool(hyp["is_other"]))}
             for position, hyp in enumerate(doc["hypotheses"], 1)])
@@ -167,7 +165,7 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
                  "info_credibility": item["info_credibility"], "flags": json.dumps(item["flags"]),
                  "position": position, "evidence_type": item["evidence_type"]}
                 for position, item in enumerate(doc["evidence"], 1)]
-        change.insert_many(s.evidence, rows)
+        change.insert_many("evidence", rows)
         for item, row in zip(doc["evidence"], rows):
             if item["kind"] == "quote" and row["exact"] != item["exact"]:
                 # the quote was found in changed words: the words as imported stay on record
@@ -176,7 +174,7 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
                       after={key: row[key] for key in ("article_id", "start", "end", "exact", "anchor_method",
                                                        "anchor_score")})
         # the document holds one rating per cell: the importing analyst's
-        change.insert_many(s.ratings, [{**rating, "analyst": ws.actor} for rating in doc["ratings"]
+        change.insert_many("ratings", [{**rating, "analyst": ws.actor} for rating in doc["ratings"]
                                        if rating["rating"] != "NA"])
         change.commit(ws.actor)
     return aid
@@ -187,11 +185,7 @@ def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
     imported beside its original gets new ones (references follow)."""
     hyp_ids = [h["id"] for h in doc["hypotheses"]]
     ev_ids = [e["id"] for e in doc["evidence"]]
-    # in slices: SQLite caps the parameters of one statement, and an analysis may hold 50,000 items
-    taken = any(conn.execute(select(column).where(column.in_(ids[i:i + _IN_SLICE]))).first()
-                for column, ids in ((s.hypotheses.c.id, hyp_ids), (s.evidence.c.id, ev_ids))
-                for i in range(0, len(ids), _IN_SLICE))
-    if not taken:
+    if not ids_taken(conn, hyp_ids, ev_ids):
         return doc
     new = {old: new_id() for old in (*hyp_ids, *ev_ids)}
     return {**doc,
@@ -212,13 +206,13 @@ def _anchor(conn: Any, item: dict[str, Any], texts: dict[str, tuple[str, str]]) 
     """
     exact, prefix, suffix = item["exact"] or "", item["prefix"] or "", item["suffix"] or ""
     first = None
-    for tier in _article_tiers(conn, item):
+    for tier in candidate_articles(conn, article_id=item["article_id"], content_hash=item["content_hash"],
+                                   url=item["url"], title=item.get("title"), source=item["source"]):
         best: tuple[Match, str] | None = None
         for article_id in tier:
             first = first or article_id
             if article_id not in texts:
-                texts[article_id] = tuple(conn.execute(select(s.articles.c.text, s.articles.c.content_hash)
-                                                       .where(s.articles.c.id == article_id)).one())
+                texts[article_id] = text_and_hash(conn, article_id)
             found = find_quote(texts[article_id][0], exact, prefix, suffix, item["start"])
             if found and (best is None or found.score > best[0].score):
                 best = (found, article_id)
@@ -238,36 +232,6 @@ def _anchor(conn: Any, item: dict[str, Any], texts: dict[str, tuple[str, str]]) 
     return {"article_id": first, "start": None, "end": None, "exact": exact, "prefix": item["prefix"],
             "suffix": item["suffix"], "content_hash": item["content_hash"], "anchor_method": "orphaned",
             "anchor_score": None}
-
-
-def _article_tiers(conn: Any, item: dict[str, Any]) -> list[list[str]]:
-    """Candidate articles for a quote, best evidence of identity first: the same id, the same
-    content hash, the same URL, the same title from the same outlet (each tier oldest first)."""
-    a, src = s.articles, s.sources
-    tiers: list[list[str]] = []
-    if item["article_id"]:
-        tiers.append(list(conn.execute(select(a.c.id).where(a.c.id == item["article_id"])).scalars()))
-    if item["content_hash"]:
-        tiers.append(list(conn.execute(select(a.c.id).where(a.c.content_hash == item["content_hash"])
-                                       .order_by(a.c.ingested_at, a.c.id)).scalars()))
-    if item["url"]:
-        tiers.append(list(conn.execute(select(a.c.id).where(a.c.url == item["url"].strip())
-                                       .order_by(a.c.ingested_at, a.c.id)).scalars()))
-    title = " ".join((item.get("title") or "").split())
-    if title:
-        query = (select(a.c.id).select_from(a.outerjoin(src, a.c.source_id == src.c.id))
-                 .where(func.lower(a.c.title) == title.lower()).order_by(a.c.ingested_at, a.c.id))
-        if item["source"]:
-            query = query.where(func.lower(src.c.name) == " ".join(item["source"].split()).lower())
-        tiers.append(list(conn.execute(query).scalars()))
-    seen: set[str] = set()
-    out = []
-    for tier in tiers:
-        fresh = [i for i in tier if i not in seen]
-        seen.update(fresh)
-        if fresh:
-            out.append(fresh)
-    return out
 
 
 def export_analysis(analysis: "Analysis", fmt: str, path: str | Path) -> Path:

@@ -9,12 +9,13 @@ PostgreSQL's advisory write lock). A cursor is therefore just the id of the newe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from ..store import schema as s
+from . import schema as s
 
-__all__ = ["Change", "latest_change", "changes_since", "FEED_LIMIT"]
+__all__ = ["Change", "latest_change", "changes_since", "recent_events", "FEED_LIMIT"]
 
 FEED_LIMIT = 500
 """The most events ``changes_since`` returns at once (a caller seeing this many re-reads everything)."""
@@ -67,3 +68,17 @@ def changes_since(conn: Connection, cursor: int, *, limit: int = FEED_LIMIT) -> 
                         .where(log.c.id > int(cursor)).order_by(log.c.id).limit(int(limit))).all()
     return [Change(int(i), str(at), str(actor), str(action), str(kind), target)
             for i, at, actor, action, kind, target in rows]
+
+
+def recent_events(conn: Connection, limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The newest events of the change log, with their before / after images, newest first.
+
+    Args:
+        conn: a workspace connection.
+        limit: the most events returned.
+    Returns:
+        (the log's column names, one tuple per event).
+    """
+    log = s.audit_log
+    rows = conn.execute(select(log).order_by(log.c.id.desc()).limit(limit)).all()
+    return [c.name for c in log.columns], [tuple(r) for r in rows]

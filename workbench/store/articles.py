@@ -1,0 +1,277 @@
+"""Articles and their outlets as stored: listing, look-up, search and the outlets' grades."""
+from __future__ import annotations
+
+from typing import Any
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, func, insert, or_, select, text, update
+
+from . import schema as s
+from ._store import audit, bulk_insert, bulk_select, now, resolve_id
+
+__all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",
+           "article_texts", "search_articles", "list_sources", "find_source", "grade_source", "stored_ids",
+           "originals_by_content", "articles_sharing_bands", "text_and_root", "insert_articles", "insert_bands",
+           "source_for", "articles_for_entities", "article_dates", "titles_and_texts", "text_and_hash",
+           "candidate_articles", "article_text", "all_texts"]
+
+#: The columns of each ``list_articles`` row.
+ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
+                   "words", "copy_of", "ingested_at"]
+#: The columns of each ``list_sources`` row.
+SOURCE_COLUMNS = ["id", "name", "domain", "reliability", "graded", "notes", "articles"]
+
+
+def list_articles(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every article (no text) with its outlet's name and grade, oldest ingest first.
+
+    Args:
+        conn: a workspace connection.
+    Returns:
+        Plain driver tuples with ``ARTICLE_COLUMNS`` (read in bulk: the corpus can be large).
+    """
+    a, src = s.articles, s.sources
+    query = (select(a.c.id, a.c.title, src.c.name.label("source"), src.c.reliability, a.c.url,
+                    a.c.published, a.c.language, a.c.words, a.c.copy_of, a.c.ingested_at)
+             .select_from(a.outerjoin(src, a.c.source_id == src.c.id))
+             .order_by(a.c.ingested_at, a.c.id))
+    return bulk_select(conn, query)
+
+
+def count_articles(conn: Connection) -> int:
+    """How many articles the workspace holds."""
+    return int(conn.execute(select(func.count()).select_from(s.articles)).scalar_one())
+
+
+def resolve_article(conn: Connection, article_id: str) -> str:
+    """The full id of an article given by id or unique prefix (at least 4 characters).
+
+    Raises:
+        StoreError: no article, or several, match.
+    """
+    return resolve_id(conn, s.articles.c.id, article_id, "article", min_prefix=4)
+
+
+def article_row(conn: Connection, article_id: str) -> dict[str, Any]:
+    """One article's stored columns plus ``source`` (its outlet's name) and ``reliability``.
+
+    Args:
+        conn: a workspace connection.
+        article_id: the article's full id.
+    Returns:
+        Column name -> value.
+    Raises:
+        sqlalchemy.exc.NoResultFound: no article has that id.
+    """
+    a, src = s.articles, s.sources
+    row = conn.execute(select(a, src.c.name.label("source"), src.c.reliability)
+                       .select_from(a.outerjoin(src, a.c.source_id == src.c.id)).where(a.c.id == article_id)
+                       ).mappings().one()
+    return dict(row)
+
+
+def article_texts(conn: Connection, article_id: str | None = None) -> list[tuple[str, str]]:
+    """(id, text) of one article, or of every article, in id order.
+
+    Args:
+        conn: a workspace connection.
+        article_id: the article's full id, or None for all.
+    """
+    a = s.articles
+    query = select(a.c.id, a.c.text).order_by(a.c.id)
+    if article_id is not None:
+        query = query.where(a.c.id == article_id)
+    return [(ident, text) for ident, text in conn.execute(query).all()]
+
+
+def article_dates(conn: Connection) -> dict[str, str]:
+    """Article id -> its publication date, or its ingest time where none is known."""
+    a = s.articles
+    return dict(conn.execute(select(a.c.id, func.coalesce(a.c.published, a.c.ingested_at))).all())
+
+
+def titles_and_texts(conn: Connection, ids: list[str]) -> dict[str, tuple[str | None, str]]:
+    """Article id -> (title, text) for these articles (one statement)."""
+    a = s.articles
+    return {i: (title, body) for i, title, body in
+            conn.execute(select(a.c.id, a.c.title, a.c.text).where(a.c.id.in_(ids))).all()}
+
+
+def search_articles(conn: Connection, words: str, *, limit: int) -> list[str]:
+    """Ids of articles whose text or title contains ``words`` (case-insensitive, portable ``ILIKE``).
+
+    Args:
+        conn: a workspace connection.
+        words: the text to find (``%`` and ``_`` are dropped, so they are never wildcards).
+        limit: at most this many ids.
+    """
+    a = s.articles
+    pattern = f"%{words.replace('%', '').replace('_', '')}%"
+    return list(conn.execute(select(a.c.id).where(or_(a.c.text.ilike(pattern), a.c.title.ilike(pattern)))
+                             .limit(limit)).scalars())
+
+
+def list_sources(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every outlet with its grade, whether an analyst graded it, notes and article count, by name.
+
+    Returns:
+        Tuples with ``SOURCE_COLUMNS``.
+    """
+    src, a = s.sources, s.articles
+    query = (select(src.c.id, src.c.name, src.c.domain, src.c.reliability, src.c.graded, src.c.notes,
+                    func.count(a.c.id).label("articles"))
+             .select_from(src.outerjoin(a, a.c.source_id == src.c.id))
+             .group_by(src.c.id).order_by(src.c.name))
+    return [tuple(r) for r in conn.execute(query).all()]
+
+
+def find_source(conn: Connection, name: str) -> dict[str, Any] | None:
+    """An outlet's id, grade and notes by its exact name (None when no outlet has that name)."""
+    src = s.sources
+    row = conn.execute(select(src.c.id, src.c.reliability, src.c.notes).where(src.c.name == name)).first()
+    return None if row is None else {"id": row.id, "reliability": row.reliability, "notes": row.notes}
+
+
+def grade_source(conn: Connection, source: dict[str, Any], values: dict[str, Any], *, actor: str) -> None:
+    """Write an outlet's grade (and notes) and audit the change, in the caller's transaction.
+
+    Args:
+        conn: a write connection.
+        source: the outlet as ``find_source`` read it (its before image).
+        values: the columns to set (``reliability``, ``graded``, maybe ``notes``).
+        actor: who grades, for the audit log.
+    """
+    src = s.sources
+    conn.execute(update(src).where(src.c.id == source["id"]).values(**values))
+    audit(conn, actor=actor, action="grade", target_type="source", target_id=str(source["id"]),
+          before={"reliability": source["reliability"], "notes": source["notes"]}, after=values)
+
+
+# -- ingest: what a new batch of articles is checked against, and how it is written ----------
+_INSERT_ARTICLE = insert(s.articles)
+_ARTICLE_TEXT = text("SELECT text, copy_of FROM articles WHERE id = :id")
+
+
+def stored_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
+    """Which of these article ids are stored already (one statement)."""
+    a = s.articles
+    return set(conn.execute(select(a.c.id).where(a.c.id.in_(list(ids)))).scalars())
+
+
+def originals_by_content(conn: Connection, hashes: Iterable[str]) -> dict[str, str]:
+    """Content hash -> the oldest-id stored article with that content, for the hashes stored."""
+    a = s.articles
+    return dict(conn.execute(select(a.c.content_hash, func.min(a.c.id)).where(a.c.content_hash.in_(set(hashes)))
+                             .group_by(a.c.content_hash)).all())
+
+
+def articles_sharing_bands(conn: Connection, bands: set[int], *, cap: int) -> dict[int, list[str]]:
+    """Band -> the stored articles in that LSH bucket, at most ``cap`` each (older workspaces
+    may hold more: the first ones are kept). One statement; {} for no bands."""
+    b = s.article_bands
+    sharing: dict[int, list[str]] = {}
+    if bands:
+        for band, article_id in conn.execute(select(b.c.band, b.c.article_id).where(b.c.band.in_(bands))):
+            bucket = sharing.setdefault(band, [])
+            if len(bucket) < cap:
+                bucket.append(article_id)
+    return sharing
+
+
+def text_and_root(conn: Connection, article_id: str) -> tuple[str, str | None]:
+    """A stored article's text and the original it copies (None for an original)."""
+    stored_text, root = conn.execute(_ARTICLE_TEXT, {"id": article_id}).one()
+    return stored_text, root
+
+
+def insert_articles(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert articles (one dict of ``articles`` columns each) in one executemany."""
+    conn.execute(_INSERT_ARTICLE, rows)
+
+
+def insert_bands(conn: Connection, rows: list[tuple[int, str]]) -> None:
+    """Insert (band, article id) LSH rows in bulk."""
+    bulk_insert(conn, s.article_bands, ("band", "article_id"), rows)
+
+
+def source_for(conn: Connection, name: str, domain: str | None) -> int | None:
+    """The id of the outlet of this name, created (ungraded, audited) when new; None for no name.
+
+    Args:
+        conn: a write connection.
+        name: the outlet's name ("" when unknown).
+        domain: its web domain, stored when the outlet is created.
+    """
+    if not name:
+        return None
+    src = s.sources
+    found = conn.execute(select(src.c.id).where(src.c.name == name)).scalar()
+    if found is not None:
+        return found
+    new_id = conn.execute(insert(src).values(name=name, domain=domain, created_at=now())).inserted_primary_key[0]
+    audit(conn, actor="workbench", action="create", target_type="source", target_id=str(new_id),
+          after={"name": name, "domain": domain, "reliability": "F"})
+    return new_id
+
+
+def articles_for_entities(conn: Connection, ids: list[str]) -> list[tuple[str, str, str, str]]:
+    """(id, text, content hash, language) of these articles, in id order: the entity pass's input."""
+    a = s.articles
+    return [tuple(r) for r in conn.execute(select(a.c.id, a.c.text, a.c.content_hash, a.c.language)
+                                           .where(a.c.id.in_(ids)).order_by(a.c.id)).all()]  # type: ignore[misc]
+
+
+def text_and_hash(conn: Connection, article_id: str) -> tuple[str, str]:
+    """A stored article's text and content hash."""
+    a = s.articles
+    stored_text, digest = conn.execute(select(a.c.text, a.c.content_hash).where(a.c.id == article_id)).one()
+    return stored_text, digest
+
+
+def candidate_articles(conn: Connection, *, article_id: str | None, content_hash: str | None, url: str | None,
+                       title: str | None, source: str | None) -> list[list[str]]:
+    """Stored articles that may be the one an imported quote came from, best evidence first: the
+    same id, the same content hash, the same URL, the same title (from the same outlet when one is
+    named); each tier oldest first, an article listed in its best tier only, empty tiers dropped.
+
+    Args:
+        conn: a workspace connection.
+        article_id, content_hash, url: as the document gives them (None or "" when unknown).
+        title, source: the article's title and outlet (white space folded, compared without case).
+    """
+    a, src = s.articles, s.sources
+    tiers: list[list[str]] = []
+    if article_id:
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.id == article_id)).scalars()))
+    if content_hash:
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.content_hash == content_hash)
+                                       .order_by(a.c.ingested_at, a.c.id)).scalars()))
+    if url:
+        tiers.append(list(conn.execute(select(a.c.id).where(a.c.url == url.strip())
+                                       .order_by(a.c.ingested_at, a.c.id)).scalars()))
+    folded = " ".join((title or "").split())
+    if folded:
+        query = (select(a.c.id).select_from(a.outerjoin(src, a.c.source_id == src.c.id))
+                 .where(func.lower(a.c.title) == folded.lower()).order_by(a.c.ingested_at, a.c.id))
+        if source:
+            query = query.where(func.lower(src.c.name) == " ".join(source.split()).lower())
+        tiers.append(list(conn.execute(query).scalars()))
+    seen: set[str] = set()
+    out = []
+    for tier in tiers:
+        fresh = [i for i in tier if i not in seen]
+        seen.update(fresh)
+        if fresh:
+            out.append(fresh)
+    return out
+
+
+def article_text(conn: Connection, article_id: str) -> str:
+    """A stored article's text."""
+    return str(conn.execute(select(s.articles.c.text).where(s.articles.c.id == article_id)).scalar_one())
+
+
+def all_texts(conn: Connection) -> dict[str, str]:
+    """Article id -> text, for every article (one statement)."""
+    return dict(conn.execute(select(s.articles.c.id, s.articles.c.text)).all())
