@@ -219,19 +219,31 @@ class DaskEntityPass:
         except Exception:  # noqa: BLE001 - the worker died (KilledWorker, lost connection)
             if self.client.status != "running":
                 raise SchedulerError(f"{self.address}: lost the Dask scheduler") from None
-        singles = [self.client.submit(analyse_on_worker, self._spec, [t], [lang], [need], pure=False)
-                   for t, lang, need in zip(texts, languages, needed)]
+        articles = list(zip(texts, languages, needed))
+        singles = [self._send_one(*article) for article in articles]
         results = []
-        for single in singles:
-            try:
-                fingerprint, (one,) = single.result()
-                self._check(fingerprint)
-            except SchedulerError:
-                raise
-            except Exception as exc:  # noqa: BLE001
-                one = Analysed(None, error=f"the entity pass stopped its Dask worker ({_one_line(exc)})")
-            results.append(one)
+        for article, single in zip(articles, singles):
+            one = self._collect_one(single)
+            if one is None:
+                # an article queued on the worker another one killed dies with it: only an
+                # article that stops a worker when it runs alone is to blame
+                one = self._collect_one(self._send_one(*article))
+            results.append(one or Analysed(None, error="the entity pass stopped its Dask worker (twice: in its batch, then alone)"))
         return tag, results
+
+    def _send_one(self, text: str, language: str, need: bool) -> Any:
+        return self.client.submit(analyse_on_worker, self._spec, [text], [language], [need], pure=False)
+
+    def _collect_one(self, single: Any) -> Analysed | None:
+        """One article's result, or None when its worker died."""
+        try:
+            fingerprint, (one,) = single.result()
+        except Exception:  # noqa: BLE001 - KilledWorker or a lost connection
+            if self.client.status != "running":
+                raise SchedulerError(f"{self.address}: lost the Dask scheduler") from None
+            return None
+        self._check(fingerprint)
+        return one
 
     def _check(self, fingerprint: str) -> None:
         if fingerprint != self.pipeline.fingerprint:
