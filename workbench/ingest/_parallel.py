@@ -210,40 +210,35 @@ class DaskEntityPass:
         its worker again is reported as failed, the others come back.
         """
         tag, (future, texts, languages, needed) = self._window.popleft()
-        try:
-            fingerprint, results = future.result()
-            self._check(fingerprint)
+        results = self._collect(future)
+        if results is not None:
             return tag, results
-        except SchedulerError:
-            raise
-        except Exception:  # noqa: BLE001 - the worker died (KilledWorker, lost connection)
-            if self.client.status != "running":
-                raise SchedulerError(f"{self.address}: lost the Dask scheduler") from None
         articles = list(zip(texts, languages, needed))
         singles = [self._send_one(*article) for article in articles]
         results = []
         for article, single in zip(articles, singles):
-            one = self._collect_one(single)
+            one = self._collect(single)
             if one is None:
                 # an article queued on the worker another one killed dies with it: only an
                 # article that stops a worker when it runs alone is to blame
-                one = self._collect_one(self._send_one(*article))
-            results.append(one or Analysed(None, error="the entity pass stopped its Dask worker (twice: in its batch, then alone)"))
+                one = self._collect(self._send_one(*article))
+            results.append(one[0] if one else Analysed(
+                None, error="the entity pass stopped its Dask worker (twice: in its batch, then alone)"))
         return tag, results
 
     def _send_one(self, text: str, language: str, need: bool) -> Any:
         return self.client.submit(analyse_on_worker, self._spec, [text], [language], [need], pure=False)
 
-    def _collect_one(self, single: Any) -> Analysed | None:
-        """One article's result, or None when its worker died."""
+    def _collect(self, future: Any) -> list[Analysed] | None:
+        """A task's results (its pipeline checked), or None when its worker died."""
         try:
-            fingerprint, (one,) = single.result()
+            fingerprint, results = future.result()
         except Exception:  # noqa: BLE001 - KilledWorker or a lost connection
             if self.client.status != "running":
                 raise SchedulerError(f"{self.address}: lost the Dask scheduler") from None
             return None
         self._check(fingerprint)
-        return one
+        return results
 
     def _check(self, fingerprint: str) -> None:
         if fingerprint != self.pipeline.fingerprint:

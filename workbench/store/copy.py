@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, inspect, select, text, update
@@ -69,20 +70,14 @@ def copy_workspace(src: Store, dest: str | os.PathLike[str]) -> Path | str:
 
 def _copy_to_server(src: Store, url: Any) -> None:
     shown = shown_url(url)
-    engine = postgres_engine(url, lambda: src.busy_seconds)
     try:
-        with engine.connect() as conn:
-            conn.execution_options(workbench_write=True)
-            with conn.begin():
-                _refuse_unless_empty(conn, shown)
-                _build(conn, src)
+        _write_into(postgres_engine(url, lambda: src.busy_seconds), src,
+                    check=lambda conn: _refuse_unless_empty(conn, shown))
     except Exception as exc:  # noqa: BLE001 - the driver's errors, as one line naming the destination
         problem = postgres_problem(exc, src.busy_seconds)
         if problem is None:
             raise
         raise StoreIOError(f"{shown}: {problem}") from None
-    finally:
-        engine.dispose()
 
 
 def _copy_to_file(src: Store, dest: str | os.PathLike[str]) -> None:
@@ -92,14 +87,7 @@ def _copy_to_file(src: Store, dest: str | os.PathLike[str]) -> None:
         raise StoreError(f"{shown}: already exists; choose a new name for the copy")
     try:
         with staged_file(target, overwrite=False, suffix=".new") as tmp:
-            engine = sqlite_engine(tmp, lambda: src.busy_seconds)
-            try:
-                with engine.connect() as conn:
-                    conn.execution_options(workbench_write=True)
-                    with conn.begin():
-                        _build(conn, src)
-            finally:
-                engine.dispose()
+            _write_into(sqlite_engine(tmp, lambda: src.busy_seconds), src)
             db = sqlite3.connect(tmp, isolation_level=None)
             try:
                 db.execute("PRAGMA journal_mode=DELETE").fetchall()  # one self-contained file
@@ -111,6 +99,20 @@ def _copy_to_file(src: Store, dest: str | os.PathLike[str]) -> None:
         raise StoreIOError(f"{shown}: cannot write the copy ({os_problem(exc)})") from None
     except sqlite3.Error as exc:
         raise StoreIOError(f"{shown}: cannot write the copy ({sqlite_problem(exc) or exc})") from None
+
+
+def _write_into(engine: Any, src: Store, *, check: Callable[[Connection], None] | None = None) -> None:
+    """Build the copy of ``src`` through ``engine`` in one write transaction, then release it;
+    ``check`` runs first, inside the transaction (a refusal writes nothing)."""
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(workbench_write=True)
+            with conn.begin():
+                if check is not None:
+                    check(conn)
+                _build(conn, src)
+    finally:
+        engine.dispose()
 
 
 def _refuse_unless_empty(conn: Connection, shown: str) -> None:
