@@ -12,7 +12,7 @@ from ._errors import remember_workspace
 
 __all__ = ["FILE", "LOCATION", "WorkspaceLocation", "analysis_option", "analyst_option", "article_option",
            "chosen_analyst", "dependence_option", "format_option", "output_option", "parameter_option",
-           "pipeline_option", "ungraded_option", "workspace_option"]
+           "pipeline_option", "ungraded_option", "workspace_choice", "workspace_option"]
 
 Decorator = Callable[[Any], Any]
 
@@ -33,9 +33,22 @@ class WorkspaceLocation(click.ParamType):
 
 LOCATION = WorkspaceLocation()
 
-workspace_option: Decorator = click.option(
-    "--workspace", "-w", "workspace", required=True, type=LOCATION, callback=remember_workspace,
-    help="The workspace: a SQLite file, or a PostgreSQL URL (postgresql+psycopg://user@host:port/db).")
+
+
+def workspace_choice(*, required: bool = True) -> Decorator:
+    """``--workspace`` / ``-w``: a SQLite file or a PostgreSQL URL, remembered for error messages.
+
+    Args:
+        required: refuse a command without it (a group that only sometimes needs it passes False).
+    Returns:
+        The click option decorator.
+    """
+    return click.option(
+        "--workspace", "-w", "workspace", required=required, type=LOCATION, callback=remember_workspace,
+        help="The workspace: a SQLite file, or a PostgreSQL URL (postgresql+psycopg://user@host:port/db).")
+
+
+workspace_option: Decorator = workspace_choice()
 analysis_option: Decorator = click.option(
     "--analysis", "-a", "analysis_id", required=True, help="Analysis id (or unique prefix).")
 article_option: Decorator = click.option(

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
+from ..errors import StoreError
 from . import schema as s
 from ._store import resolve_id
 
@@ -41,12 +42,41 @@ def list_analyses(conn: Connection) -> list[tuple[Any, ...]]:
 
 
 def resolve_analysis(conn: Connection, analysis_id: str) -> str:
-    """The full id of an analysis given by id or unique prefix.
+    """The full id of the analysis an analyst means: its id or a unique id prefix, ``latest``
+    (the one most recently created or changed), or words found in exactly one analysis's
+    question (any case).
 
     Raises:
-        StoreError: no analysis, or several, match.
+        StoreError: one line: no analysis, or several, match.
     """
-    return resolve_id(conn, s.analyses.c.id, analysis_id, "analysis")
+    an = s.analyses
+    wanted = " ".join(str(analysis_id).split())
+    if wanted.lower() == "latest":
+        log = s.audit_log  # ids of the audit log order changes made within the same second
+        last_change = (select(func.max(log.c.id)).where(log.c.target_type == "analysis", log.c.target_id == an.c.id)
+                       .scalar_subquery())
+        newest = conn.execute(select(an.c.id).order_by(an.c.updated_at.desc(), last_change.desc().nulls_last(), an.c.id.desc())
+                              .limit(1)).scalar()
+        if newest is None:
+            raise StoreError("analysis 'latest': this workspace has no analysis yet")
+        return newest
+    try:
+        return resolve_id(conn, an.c.id, wanted, "analysis")
+    except StoreError as by_id:
+        if not wanted:
+            raise
+        pattern = "%" + wanted.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        found = conn.execute(select(an.c.id).where(func.lower(an.c.question).like(pattern, escape="\\"))
+                             .limit(2)).scalars().all()
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise StoreError(f"analysis {wanted!r}: matches more than one analysis's question "
+                             "(give more of it, or an id from `workbench analysis list`)") from None
+        if "more than one" in str(by_id):
+            raise
+        raise StoreError(f"analysis {wanted!r}: not in this workspace (no such id, id prefix or words of a "
+                         "question; `workbench analysis list` shows them)") from None
 
 
 def analysis_exists(conn: Connection, analysis_id: str) -> bool:

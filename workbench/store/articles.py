@@ -20,7 +20,7 @@ __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles
 ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
                    "words", "copy_of", "ingested_at"]
 #: The columns of each ``list_sources`` row.
-SOURCE_COLUMNS = ["id", "name", "domain", "reliability", "graded", "notes", "articles"]
+SOURCE_COLUMNS = ["id", "name", "domain", "reliability", "graded", "notes", "articles", "evidence"]
 
 
 def list_articles(conn: Connection) -> list[tuple[Any, ...]]:
@@ -113,16 +113,19 @@ def search_articles(conn: Connection, words: str, *, limit: int) -> list[str]:
 
 
 def list_sources(conn: Connection) -> list[tuple[Any, ...]]:
-    """Every outlet with its grade, whether an analyst graded it, notes and article count, by name.
+    """Every outlet with its grade, whether an analyst graded it, notes, article count and
+    evidence count (items tagged in its articles, across analyses), by name.
 
     Returns:
         Tuples with ``SOURCE_COLUMNS``.
     """
-    src, a = s.sources, s.articles
+    src, a, e = s.sources, s.articles, s.evidence
+    evidence = (select(func.count(e.c.id)).select_from(e.join(a, e.c.article_id == a.c.id))
+                .where(a.c.source_id == src.c.id).scalar_subquery())
+    articles = select(func.count(a.c.id)).where(a.c.source_id == src.c.id).scalar_subquery()
     query = (select(src.c.id, src.c.name, src.c.domain, src.c.reliability, src.c.graded, src.c.notes,
-                    func.count(a.c.id).label("articles"))
-             .select_from(src.outerjoin(a, a.c.source_id == src.c.id))
-             .group_by(src.c.id).order_by(src.c.name))
+                    articles.label("articles"), evidence.label("evidence"))
+             .order_by(src.c.name))
     return [tuple(r) for r in conn.execute(query).all()]
 
 
