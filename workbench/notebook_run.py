@@ -16,6 +16,21 @@ from .templates import check_parameters
 __all__ = ["run_notebook"]
 
 
+def _local_kernel_manager() -> type:
+    """A kernel manager that talks to its kernel over local sockets (IPC), not TCP.
+
+    Over TCP the kernel warns that code and outputs travel unencrypted; a headless run never
+    needs the network, so it uses sockets in the Jupyter runtime folder instead.
+    """
+    from jupyter_client.manager import KernelManager
+    from traitlets import CaselessStrEnum
+
+    class LocalKernelManager(KernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return LocalKernelManager
+
+
 def run_notebook(notebook: str | Path, *, parameters: dict[str, Any] | None = None, html: str | Path | None = None,
                  output: str | Path | None = None, progress: bool = True, timeout: int = 900) -> Path:
     """Execute a notebook headless with papermill, then export it as offline HTML.
@@ -38,9 +53,7 @@ def run_notebook(notebook: str | Path, *, parameters: dict[str, Any] | None = No
     source = Path(notebook)
     if not source.is_file():
         raise WorkbenchError(f"{source}: no such notebook")
-    parameters = parameters or {}
-    if parameters:
-        check_parameters(source, parameters)
+    parameters = check_parameters(source, parameters or {}) if parameters else {}
     html_path = Path(html) if html else source.with_suffix(".html")
     executed = Path(output) if output else html_path.with_suffix(".ipynb")
     if executed.resolve() == source.resolve():
@@ -52,7 +65,7 @@ def run_notebook(notebook: str | Path, *, parameters: dict[str, Any] | None = No
     try:
         pm.execute_notebook(str(source), str(executed), parameters=parameters, kernel_name="python3",
                             cwd=str(source.parent.resolve()), progress_bar=progress, execution_timeout=timeout,
-                            report_mode=False)
+                            report_mode=False, kernel_manager_class=_local_kernel_manager())
     except pm.PapermillExecutionError as exc:
         failure = f"{source}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
     export_notebook(executed, html_path)

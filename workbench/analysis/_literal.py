@@ -7,6 +7,7 @@ labels) only while drawing, so the figure switches parsing off for all of them t
 """
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import matplotlib
@@ -36,6 +37,12 @@ def literal(figure: Figure) -> Figure:
 class LiteralFigure(Figure):
     """A Figure that draws all its text literally, including texts added after it was built
     and tick labels matplotlib creates while drawing."""
+
+    def _repr_png_(self) -> bytes:
+        """The chart as PNG, so Jupyter shows a chart (not ``<Figure size …>``) without pyplot."""
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=110)
+        return buffer.getvalue()
 
     def draw(self, renderer: Any) -> None:
         """Draw with math parsing off (Text reads the default when it is created)."""

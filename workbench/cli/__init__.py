@@ -18,7 +18,7 @@ def main() -> None:
 
 
 for _command in (articles.ingest, articles.articles, articles.entities, articles.claims, report.report,
-                 report.demo, analysis.analysis, notebooks.new, notebooks.run, notebooks.export_notebook_command,
+                 report.demo, analysis.analysis, notebooks.list_templates, notebooks.new, notebooks.run, notebooks.export_notebook_command,
                  sources.sources, workspace.workspace):
     main.add_command(_command)
 

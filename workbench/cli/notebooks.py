@@ -1,19 +1,42 @@
-"""``workbench new | run | export-notebook``: templates and offline notebook exports."""
+"""``workbench templates | new | run | export-notebook``: templates and offline notebook exports."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from ..templates import instantiate, parse_value
+from ..templates import collect_parameters, describe_parameters, instantiate, template_path, templates
 from ._common import refused
 from ._options import FILE, output_option, parameter_option
 
-__all__ = ["export_notebook_command", "new", "run"]
+__all__ = ["export_notebook_command", "new", "run", "list_templates"]
 
 
-def _parameters(pairs: tuple[tuple[str, str], ...]) -> dict:
-    return {name: parse_value(value) for name, value in pairs}
+@click.command("templates")
+@click.argument("template", required=False)
+def list_templates(template: str | None) -> None:
+    """List the templates and each one's parameters (or only TEMPLATE's), with their meaning."""
+    with refused():
+        names = [template] if template else list(templates())
+        paths = {name: template_path(name) for name in names}
+    for number, (name, path) in enumerate(paths.items()):
+        if number:
+            click.echo("")
+        click.echo(f"{name}: {_title(path)}")
+        for param in describe_parameters(path):
+            default = json.dumps(param.default, ensure_ascii=False)
+            click.echo(f"  -p {param.name:<13} {param.meaning or ''}")
+            click.echo(f"     {'':<13} default: {default if len(default) <= 60 else default[:59] + '…'}")
+    click.echo("\nStart one with: workbench new TEMPLATE -o FILE.ipynb -p NAME VALUE …  (VALUE is JSON or text;"
+               " repeat -p NAME for a list)")
+
+
+def _title(path: Path) -> str:
+    import nbformat
+
+    meta = nbformat.read(path, as_version=4).metadata.get("workbench", {})
+    return str(meta.get("title", path.stem))
 
 
 @click.command("new")
@@ -21,9 +44,13 @@ def _parameters(pairs: tuple[tuple[str, str], ...]) -> dict:
 @output_option
 @parameter_option
 def new(template: str, output: Path, parameters: tuple[tuple[str, str], ...]) -> None:
-    """Start a notebook from a template (ach, entity-survey, source-review)."""
+    """Start a notebook from a template (ach, entity-survey, source-review).
+
+    `workbench templates` lists each template's parameters and what they mean. Relative paths
+    resolve against the folder you run this in.
+    """
     with refused():
-        path = instantiate(template, output, _parameters(parameters))
+        path = instantiate(template, output, collect_parameters(parameters))
     click.echo(f"notebook: {path}")
 
 
@@ -39,7 +66,7 @@ def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, out
     from ..notebook_run import run_notebook
 
     with refused():
-        path = run_notebook(notebook, parameters=_parameters(parameters), html=html, output=output)
+        path = run_notebook(notebook, parameters=collect_parameters(parameters), html=html, output=output)
     click.echo(f"html: {path}")
 
 
