@@ -1,6 +1,7 @@
 """The click options and parameter types that several commands share, each defined once."""
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from ._errors import remember_workspace
 
 __all__ = ["FILE", "LOCATION", "WorkspaceLocation", "analysis_option", "analyst_option", "article_option",
            "chosen_analyst", "dependence_option", "format_option", "output_option", "parameter_option",
-           "pipeline_option", "ungraded_option", "workspace_choice", "workspace_option"]
+           "pipeline_option", "progress_option", "show_progress", "ungraded_option", "workspace_choice", "workspace_option"]
 
 Decorator = Callable[[Any], Any]
 
@@ -60,6 +61,27 @@ output_option: Decorator = click.option("-o", "--output", "output", required=Tru
 parameter_option: Decorator = click.option(
     "-p", "--parameter", "parameters", nargs=2, multiple=True, metavar="NAME VALUE",
     help="A parameter for the notebook's parameters cell (VALUE is JSON or text).")
+
+
+def progress_option(command: Any) -> Any:
+    """``--progress/--quiet`` (into ``progress``): progress bars on stderr; the default shows them
+    only when stderr is a terminal, so logs and pipes stay clean. Read it with ``show_progress``."""
+    return click.option("--progress/--quiet", "progress", default=None,
+                        help="Show progress bars, or none (default: only on a terminal).")(command)
+
+
+def show_progress(choice: bool | None) -> bool:
+    """Whether to draw progress bars: the user's ``--progress`` / ``--quiet``, else whether stderr
+    is a terminal.
+
+    Args:
+        choice: the ``progress`` value of ``progress_option`` (None: not given).
+    Returns:
+        True to draw them.
+    """
+    if choice is not None:
+        return choice
+    return bool(getattr(sys.stderr, "isatty", lambda: False)())
 
 
 def format_option(*choices: str, default: str | None = "table") -> Decorator:

@@ -8,7 +8,7 @@ import click
 
 from ..templates import collect_parameters, describe_parameters, instantiate, template_path, templates
 from ._common import refused
-from ._options import FILE, output_option, parameter_option
+from ._options import FILE, output_option, parameter_option, progress_option, show_progress
 
 __all__ = ["export_notebook_command", "new", "run", "list_templates"]
 
@@ -61,12 +61,15 @@ def new(template: str, output: Path, parameters: tuple[tuple[str, str], ...]) ->
               help="Where to write the offline HTML.")
 @click.option("--output", "output", type=FILE, default=None,
               help="Where to write the executed notebook (default: beside the HTML).")
-def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, output: Path | None) -> None:
+@progress_option
+def run(notebook: Path, parameters: tuple[tuple[str, str], ...], html: Path, output: Path | None,
+        progress: bool | None) -> None:
     """Execute a notebook headless and export it as one offline HTML file."""
     from ..notebook_run import run_notebook
 
     with refused():
-        path = run_notebook(notebook, parameters=collect_parameters(parameters), html=html, output=output)
+        path = run_notebook(notebook, parameters=collect_parameters(parameters), html=html, output=output,
+                            progress=show_progress(progress))
     click.echo(f"html: {path}")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ._common import open_workspace
-from ._options import output_option, pipeline_option, workspace_option
+from ._options import output_option, pipeline_option, progress_option, show_progress, workspace_option
 from .articles import report_ingest
 
 __all__ = ["demo", "report"]
@@ -28,14 +28,15 @@ def report(workspace: Path, output: Path, title: str | None) -> None:
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("workbench-demo"), show_default=True)
 @pipeline_option
-def demo(out: Path, pipeline: str | None) -> None:
+@progress_option
+def demo(out: Path, pipeline: str | None, progress: bool | None) -> None:
     """Build DIR/workspace.sqlite from the bundled seeds and write DIR/report.html."""
     # the demo loads the workspace and the seeds: only this command pays for them
     from ..demo import build_demo
 
     out.mkdir(parents=True, exist_ok=True)
     with open_workspace(out / "workspace.sqlite", must_exist=False, pipeline=pipeline) as ws:
-        result, analysis = build_demo(ws, pipeline=pipeline)
+        result, analysis = build_demo(ws, pipeline=pipeline, progress=show_progress(progress))
         report_ingest(result)
         ok = result.ok
         click.echo(f"analysis: {analysis.id} {analysis.question} "
