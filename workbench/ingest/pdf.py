@@ -25,6 +25,8 @@ def read_pdf(data: bytes, name: str) -> RawArticle:
     Raises:
         InputError: not a PDF, a broken or encrypted PDF, or a PDF with no text layer.
     """
+    if not data.strip():
+        raise InputError(name, "empty file")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise InputError(name, "not a PDF (no %PDF header)")
     from pypdf import PdfReader

@@ -48,6 +48,9 @@ def read_telegram(data: Mapping[str, Any], name: str) -> Iterator[RawArticle | I
     match = _USERNAME.match(str(data.get("username") or ""))
     username = match.group(1) if match else None
     skipped: Counter[str] = Counter()
+    if not data["messages"]:
+        yield Skipped(name, "no posts in the export")
+        return
     for index, message in enumerate(data["messages"], 1):
         if not isinstance(message, Mapping):
             yield InputError(f"{name} message {index}", f"expected a JSON object, found {type(message).__name__}")

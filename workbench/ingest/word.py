@@ -27,6 +27,8 @@ def read_docx(data: bytes, name: str) -> RawArticle:
         InputError: not a .docx (not a zip, or a zip without a Word document), a broken one,
             or one with no text.
     """
+    if not data.strip():
+        raise InputError(name, "empty file")
     if not data.startswith(b"PK"):
         raise InputError(name, "not a .docx file (not a zip archive; an old .doc must be saved as .docx)")
     import docx

@@ -225,19 +225,20 @@ def article_view(article: Mapping[str, Any], spans: Sequence[Mapping[str, Any]],
     """One article with its entities and evidence passages: what the reader, ``show()`` and the report draw.
 
     Args:
-        article: dict with ``text`` and optionally ``title``, ``source``, ``published``,
+        article: dict with ``text`` and optionally ``title``, ``source``, ``author``, ``published``,
             ``language``, ``url``, ``copy_of``.
         spans: entity mentions (dicts with start, end, label and optionally canonical).
         anchor: an id for the article in a page (the report links to it).
         passages: evidence passages to underline (dicts with start, end, anchor, stance, title).
 
     Returns:
-        {"title", "meta": [source, published, language present], "copy_of", "url", "anchor",
+        {"title", "meta": [source, "by " author, published, language present], "copy_of", "url", "anchor",
         "text", "spans", "passages", "legend"}.
     """
     return {
         "title": str(article.get("title") or "(untitled)"),
-        "meta": [str(article[k]) for k in ("source", "published", "language") if article.get(k)],
+        "meta": [str(article[k]) if k != "author" else f"by {article[k]}"
+                 for k in ("source", "author", "published", "language") if article.get(k)],
         "copy_of": str(article["copy_of"]) if article.get("copy_of") else None,
         "url": str(article["url"]) if article.get("url") else None,
         "anchor": anchor, "text": str(article["text"]), "spans": spans, "passages": passages,

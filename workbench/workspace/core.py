@@ -17,6 +17,7 @@ from ._corpus import CorpusQueries
 from ..errors import StoreError
 from .._paths import check_output
 from ..ingest import IngestResult, ingest, rerun_entities
+from ..ingest.pages import page_of
 from .interchange import import_document, read_analysis_file
 from ..render import render_article
 from ..render.report import write_report
@@ -64,6 +65,16 @@ class Article:
         import pandas as pd
 
         return pd.DataFrame(self.mentions, columns=MENTION_COLUMNS)
+
+    def page_of(self, offset: int) -> int | None:
+        """The page an offset of the text is on (1-based), for an article read from a PDF.
+
+        Args:
+            offset: a character offset into ``text`` (a mention's or an evidence quote's start).
+        Returns:
+            The page number, or None for an article without pages.
+        """
+        return page_of(self.metadata, offset)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("id", "title", "text", "source", "reliability", "url",
