@@ -61,10 +61,13 @@ def read_feed(fetched: Fetched, fetch_options: dict[str, Any], known: Known | No
     # bytes, never a string: feedparser fetches a string that looks like a URL
     parsed = feedparser.parse(bytes(fetched.body), sanitize_html=True, resolve_relative_uris=True)
     entries = list(parsed.entries)
+    problem = getattr(parsed, "bozo_exception", None) if parsed.bozo else None
+    # feedparser reads sloppy feeds (an HTML entity, a stray tag) in its loose mode; a feed
+    # whose items it cannot make anything of is refused, named by the parser's complaint
+    if problem is not None and not any(_link(e) or e.get("content") or e.get("summary") for e in entries):
+        raise InputError(fetched.url, f"not a readable feed ({_one_line(problem)})")
     if not entries:
-        problem = getattr(parsed, "bozo_exception", None)
-        raise InputError(fetched.url, f"not a readable feed ({_one_line(problem)})" if parsed.bozo and problem
-                         else "feed has no items")
+        raise InputError(fetched.url, "feed has no items")
     outlet = _clean(parsed.feed.get("title"))
     if len(entries) > MAX_FEED_ITEMS:
         yield Skipped(fetched.url, f"feed has {len(entries):,} items; read the first {MAX_FEED_ITEMS:,}",
