@@ -9,6 +9,8 @@ from .raw import RawArticle
 
 __all__ = ["read_docx"]
 
+HEADING_WITHIN = 5   # blocks at the top where a heading is taken as the title
+
 
 def read_docx(data: bytes, name: str) -> RawArticle:
     """Read a .docx file's body text into one article.
@@ -46,7 +48,7 @@ def read_docx(data: bytes, name: str) -> RawArticle:
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise assorted errors on damaged parts
         raise InputError(name, f"broken .docx ({type(exc).__name__})") from None
     if not title:
-        title = next((text for style, text in blocks if style.lower().startswith(("heading", "title"))), "")
+        title = _first_heading(blocks[:HEADING_WITHIN])
     body = [text for _, text in blocks]
     if title and body and " ".join(body[0].split()) == " ".join(title.split()):
         body = body[1:]  # the headline is the title, not the body's first line
@@ -58,8 +60,17 @@ def read_docx(data: bytes, name: str) -> RawArticle:
                       metadata={"document_created": created.isoformat()} if created else {})
 
 
-def _blocks(document: object) -> list[tuple[str, str]]:
-    """(style name, text) of each non-empty paragraph and table row, in document order."""
+def _first_heading(blocks: list[tuple[object, str]]) -> str:
+    """The text of the first heading (or Title-styled) paragraph among ``blocks``, or ""."""
+    for paragraph, text in blocks:
+        style = getattr(paragraph, "style", None)  # a lookup in the styles part: only for a few blocks
+        if style is not None and (style.name or "").lower().startswith(("heading", "title")):
+            return text
+    return ""
+
+
+def _blocks(document: object) -> list[tuple[object, str]]:
+    """(paragraph, or None for a table row; text) of each non-empty block, in document order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -68,10 +79,10 @@ def _blocks(document: object) -> list[tuple[str, str]]:
         if isinstance(block, Paragraph):
             text = block.text.strip()
             if text:
-                out.append((block.style.name if block.style is not None else "", text))
+                out.append((block, text))
         elif isinstance(block, Table):
             for row in block.rows:
                 cells = [cell.text.strip() for cell in row.cells]
                 if any(cells):
-                    out.append(("table", "\t".join(dict.fromkeys(cells))))  # merged cells repeat
+                    out.append((None, "\t".join(dict.fromkeys(cells))))  # merged cells repeat
     return out
