@@ -213,6 +213,7 @@ def test_telegram_export_posts_become_articles(ws, tmp_path):
     assert forwarded.text == "Lukashenko met Putin in Minsk. Details: https://example.test/x"
     assert forwarded.metadata["forwarded_from"] == "Rybar" and "forwarded_from" not in first.metadata
     assert first.metadata["telegram_id"] == 2
+    assert "forwarded from Rybar" in forwarded._repr_html_() and "forwarded from" not in first._repr_html_()
 
 
 def test_telegram_export_without_username_has_no_links(ws, tmp_path):
@@ -259,3 +260,16 @@ def test_bad_telegram_exports(ws, tmp_path):
                             f"{odd} message 2: expected a JSON object, found str"]
     assert [str(s) for s in result.skipped] == [f"{empty}: no posts in the export"]
     assert result.nothing_done and not result.ok
+
+
+def test_page_offsets_survive_the_clean_up_of_the_stored_text():
+    from workbench.ingest._prepare import prepare
+    from workbench.ingest.pdf import read_pdf
+
+    # trailing spaces, a furniture line at the end of the last page, a no-break space
+    pages = [["Report\u00a0title   ", "Troops moved to Brest.  "], [], ["NATO watched.", "Back to top"]]
+    raw = read_pdf(make_pdf([[line.encode("latin-1", "replace").decode("latin-1") for line in p] for p in pages]), "x.pdf")
+    prepared = prepare(raw)
+    assert prepared.text == "Report title\nTroops moved to Brest.\n\nNATO watched."
+    starts = dict(prepared.metadata["pages"])
+    assert prepared.text[starts[3]:].startswith("NATO watched.")

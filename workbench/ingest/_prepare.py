@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import InputError
 from .dates import parse_published
 from .language import detect_language
+from .pages import PAGES_KEY
 from .raw import Skipped
 from .readers import RawArticle, read_unit
 from .text import clean_text, identity, words
@@ -91,6 +92,10 @@ def prepare(raw: RawArticle) -> Prepared:
     if not text:
         raise InputError(raw.origin, "no article text after clean-up")
     metadata = dict(raw.metadata)
+    if PAGES_KEY in metadata and text != raw.text[:len(text)]:
+        # page offsets refer to the reader's text; clean-up that moved them (it only ever cuts
+        # the tail of a paged reader's text) would make every page citation wrong: drop them
+        del metadata[PAGES_KEY]
     published = parse_published(raw.published)
     if raw.published and published is None:
         metadata["published_raw"] = raw.published

@@ -77,8 +77,10 @@ class Article:
         return page_of(self.metadata, offset)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("id", "title", "text", "source", "reliability", "url",
-                                              "published", "language", "author", "words", "copy_of")}
+        out = {k: getattr(self, k) for k in ("id", "title", "text", "source", "reliability", "url",
+                                             "published", "language", "author", "words", "copy_of")}
+        out["forwarded_from"] = self.metadata.get("forwarded_from")  # a forwarded Telegram post's origin
+        return out
 
     def _repr_html_(self) -> str:
         return render_article(self.to_dict(), self.mentions)
