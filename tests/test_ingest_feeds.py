@@ -204,3 +204,19 @@ def test_a_long_feed_is_cut_and_says_so(ws, feeds):
     assert len(result.added) == MAX_FEED_ITEMS
     assert [str(s) for s in result.skipped] == [
         f"{base}/long: feed has {MAX_FEED_ITEMS + 5:,} items; read the first {MAX_FEED_ITEMS:,}"]
+
+
+def test_cli_ingests_a_feed_and_a_rerun_with_nothing_new_exits_zero(tmp_path, feeds):
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    base, handler = feeds
+    args = ["ingest", "--workspace", str(tmp_path / "w.sqlite"), f"{base}/feed.rss"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "3 added (0 syndicated copies), 0 already present, 0 failed" in first.output
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "0 added (0 syndicated copies), 3 already present, 0 failed" in again.output
+    assert f"skipped: {base}/feed.rss: 2 items already in the workspace (same link): not fetched again" in again.output
