@@ -20,7 +20,7 @@ from .._json import JSONLimitError, check_depth, load_json
 from ..errors import InputError
 from .encoding import decode
 from .feeds import is_feed, read_feed
-from .fetch import DOCX_TYPE, FEED_TYPES, fetch
+from .fetch import DOCX_TYPE, fetch
 from .html import extract_html
 from .pdf import read_pdf
 from .raw import RawArticle, Skipped
@@ -117,10 +117,9 @@ def _read_url(url: str, fetch_options: dict[str, Any], known: Callable[[Iterable
     if is_feed(fetched):
         yield from read_feed(fetched, fetch_options, known)
         return
-    if fetched.content_type in FEED_TYPES:
-        raise InputError(url, f"{fetched.content_type} that is not a readable RSS or Atom feed")
-    suffix = {"application/pdf": ".pdf", DOCX_TYPE: ".docx", "text/plain": ".txt", "text/markdown": ".md", "application/json": ".json",
-              "text/csv": ".csv", "application/x-ndjson": ".jsonl"}.get(fetched.content_type, ".html")
+    suffix = {"application/pdf": ".pdf", DOCX_TYPE: ".docx", "text/plain": ".txt", "text/markdown": ".md",
+              "application/json": ".json", "text/csv": ".csv",
+              "application/x-ndjson": ".jsonl"}.get(fetched.content_type, ".html")
     data = fetched.body
     if fetched.charset and suffix not in HTML_SUFFIXES | DOCUMENT_SUFFIXES:
         try:

@@ -119,7 +119,11 @@ class Workspace(EntityCorrections, CorpusQueries):
     def ingest(self, *sources: str | os.PathLike[str], pipeline: Any = None, progress: bool = True,
                fetch_options: dict[str, Any] | None = None, workers: int | None = None,
                scheduler: str | None = None) -> "IngestResult":
-        """Ingest files, directories (recursively) and http(s) URLs.
+        """Ingest files, directories (recursively), http(s) URLs and RSS/Atom feeds.
+
+        Files: .txt, .md, .html, .pdf (pages kept: ``Article.page_of``), .docx, .json (articles,
+        or a Telegram Desktop channel export), .jsonl, .csv. A feed's items are read once: a
+        re-run adds only new ones.
 
         Args:
             sources: files, directories and URLs.
