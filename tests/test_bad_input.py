@@ -96,11 +96,11 @@ def test_directory_with_unreadable_entry(ws, tmp_path):
 
 
 def test_unsupported_inputs(ws, tmp_path):
-    doc = tmp_path / "x.docx"
-    doc.write_bytes(b"PK\x03\x04")
-    result = ws.ingest(doc, "ftp://example.test/a.txt", progress=False)
+    sheet = tmp_path / "x.xlsx"
+    sheet.write_bytes(b"PK\x03\x04")
+    result = ws.ingest(sheet, "ftp://example.test/a.txt", progress=False)
     assert [e.problem.split(";")[0] for e in result.failed] == [
-        "unsupported file type '.docx'", "unsupported URL scheme (http and https only)"]
+        "unsupported file type '.xlsx'", "unsupported URL scheme (http and https only)"]
 
 
 @pytest.mark.parametrize("path,expect", [

@@ -104,9 +104,11 @@ def test_directory_is_read_recursively_and_skips_hidden(ws, tmp_path):
     (tmp_path / "d" / "top.txt").write_text("Top level article about Minsk and Moscow talks.")
     (tmp_path / "d" / "sub" / "deep.txt").write_text("Nested article about the Union State of Russia and Belarus.")
     (tmp_path / "d" / ".hidden.txt").write_text("Hidden file that must not be read.")
-    (tmp_path / "d" / "notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "d" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     result = ws.ingest(tmp_path / "d", progress=False)
     assert len(result.added) == 2 and result.ok
+    # a file nobody reads is said to be skipped, and why; it is not a failure
+    assert [str(s) for s in result.skipped] == [f"{tmp_path / 'd' / 'photo.png'}: not read: unsupported file type '.png'"]
 
 
 def test_russian_cp1251_file(ws, tmp_path):

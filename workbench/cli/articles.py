@@ -14,13 +14,16 @@ __all__ = ["articles", "claims", "entities", "ingest", "report_ingest"]
 
 
 def report_ingest(result: Any) -> None:
-    """Print an ingest result: each failure and each article already present (stderr), then the summary.
+    """Print an ingest result: each failure, what was skipped (the first few) and each article
+    already present (stderr), then the summary.
 
     Args:
         result: the ``IngestResult`` of ``Workspace.ingest``.
     """
     for err in result.failed:
         click.echo(f"failed: {err}", err=True)
+    for line in result.skipped_lines():
+        click.echo(line, err=True)
     for origin, article_id in result.present:
         click.echo(f"already present: {origin} ({article_id})", err=True)
     click.echo(result.summary())
@@ -38,9 +41,11 @@ def report_ingest(result: Any) -> None:
 @click.argument("sources", nargs=-1, required=True)
 def ingest(workspace: Path, pipeline: str | None, url_timeout: float, workers: int | None, scheduler: str | None,
            sources: tuple[str, ...]) -> None:
-    """Ingest files, directories and http(s) URLs into a workspace.
+    """Ingest files, directories, http(s) URLs and RSS/Atom feeds into a workspace.
 
-    Exit status is 1 when any source failed; the others stay stored.
+    Reads .txt, .md, .html, .pdf, .docx, .json (articles, or a Telegram Desktop export),
+    .jsonl and .csv. Exit status is 1 when any source failed (the others stay stored) or when
+    nothing was added and nothing was already present; articles already stored are not failures.
     """
     with open_workspace(workspace, must_exist=False, pipeline=pipeline) as ws:
         with refused():  # an unreachable scheduler: one line naming it

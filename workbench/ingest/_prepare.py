@@ -1,13 +1,15 @@
 """Reading side of an ingest: sources -> cleaned, identified articles, a batch at a time."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
 from .dates import parse_published
 from .language import detect_language
+from .pages import PAGES_KEY
+from .raw import Skipped
 from .readers import RawArticle, read_unit
 from .text import clean_text, identity, words
 
@@ -36,26 +38,33 @@ class Prepared:
 
 
 def batches(units: list[Any], failed: list[InputError], fetch_options: dict[str, Any] | None,
-            bar: Any) -> Iterator[list[Prepared]]:
+            bar: Any, *, skipped: list[Skipped] | None = None,
+            known: Callable[[Iterable[str]], set[str]] | None = None) -> Iterator[list[Prepared]]:
     """Read and prepare the articles of ``units``, ``BATCH`` at a time (never the whole corpus).
 
     Args:
-        units: files, URLs or the ``InputError`` of a source that could not be expanded.
+        units: files, URLs, or the ``InputError`` or ``Skipped`` of a source ``expand`` did not read.
         failed: collects the inputs that fail.
         fetch_options: passed to the URL fetcher.
         bar: the progress bar, advanced once per unit read.
+        skipped: collects what the readers left out on purpose (None: not collected).
+        known: given URLs, returns those already stored (a feed skips those items).
     Returns:
         An iterator of batches (the last one may be short).
     """
     batch: list[Prepared] = []
     for unit in units:
-        if isinstance(unit, InputError):
-            failed.append(unit)
+        if isinstance(unit, (InputError, Skipped)):
+            (failed if isinstance(unit, InputError) else skipped if skipped is not None else []).append(unit)
             bar.update(1)
             continue
-        for item in read_unit(unit, fetch_options=fetch_options):
+        for item in read_unit(unit, fetch_options=fetch_options, known=known):
             if isinstance(item, InputError):
                 failed.append(item)
+                continue
+            if isinstance(item, Skipped):
+                if skipped is not None:
+                    skipped.append(item)
                 continue
             try:
                 batch.append(prepare(item))
@@ -83,6 +92,10 @@ def prepare(raw: RawArticle) -> Prepared:
     if not text:
         raise InputError(raw.origin, "no article text after clean-up")
     metadata = dict(raw.metadata)
+    if PAGES_KEY in metadata and text != raw.text[:len(text)]:
+        # page offsets refer to the reader's text; clean-up that moved them (it only ever cuts
+        # the tail of a paged reader's text) would make every page citation wrong: drop them
+        del metadata[PAGES_KEY]
     published = parse_published(raw.published)
     if raw.published and published is None:
         metadata["published_raw"] = raw.published

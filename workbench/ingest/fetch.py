@@ -30,10 +30,13 @@ import h11
 from ..errors import InputError
 from .address import IPAddress, Origin, Target, URLProblem, parse_url, redirect_refusal, shown
 
-__all__ = ["ACCEPTED_TYPES", "Fetched", "USER_AGENT", "fetch"]
+__all__ = ["ACCEPTED_TYPES", "DOCX_TYPE", "FEED_TYPES", "Fetched", "USER_AGENT", "fetch"]
 
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+              "text/xml", "application/feed+json")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/json",
-                  "text/markdown", "text/csv", "application/x-ndjson")
+                  "text/markdown", "text/csv", "application/x-ndjson", *FEED_TYPES, "application/pdf", DOCX_TYPE)
 USER_AGENT = "workbench/0.1 (offline analyst workbench)"
 REDIRECTS = {301, 302, 303, 307, 308}
 READ_SIZE = 65_536
@@ -48,6 +51,8 @@ class Fetched:
     content_type: str
     charset: str | None
     body: bytes
+    origin: Origin | None = None       # of the final URL
+    address: IPAddress | None = None   # the address the final response came from
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,8 @@ class _Clock:
 
 
 def fetch(url: str, *, timeout: float | None = 15.0, max_bytes: int = 10_000_000, total_timeout: float = 60.0,
-          max_redirects: int = 10, max_header_bytes: int = 65_536, max_headers: int = 100) -> Fetched:
+          max_redirects: int = 10, max_header_bytes: int = 65_536, max_headers: int = 100,
+          linked_from: Fetched | None = None) -> Fetched:
     """GET ``url``, following redirects within the rules above.
 
     Args:
@@ -103,6 +109,9 @@ def fetch(url: str, *, timeout: float | None = 15.0, max_bytes: int = 10_000_000
         max_redirects: redirects followed before giving up.
         max_header_bytes: size limit of a response's status line and headers.
         max_headers: count limit of a response's headers.
+        linked_from: the fetched document that links to ``url`` (a feed linking to its items):
+            the link is then held to the redirect rule, as if that document had redirected
+            to it, since neither the analyst nor a trusted page chose the address.
     Returns:
         The final URL (after redirects), content type, charset and body.
     Raises:
@@ -112,7 +121,10 @@ def fetch(url: str, *, timeout: float | None = 15.0, max_bytes: int = 10_000_000
     clock = _Clock(timeout, total_timeout)
     limits = _Limits(max_bytes, max_redirects, max_header_bytes, max_headers)
     try:
-        return _follow(url.strip(), clock, limits)
+        came_from = None
+        if linked_from is not None and linked_from.origin is not None and linked_from.address is not None:
+            came_from = (linked_from.origin, linked_from.address)
+        return _follow(url.strip(), clock, limits, came_from)
     except (_Problem, URLProblem) as exc:
         problem = str(exc)
     except TimeoutError:
@@ -130,10 +142,10 @@ def fetch(url: str, *, timeout: float | None = 15.0, max_bytes: int = 10_000_000
     raise InputError(shown(url, limit=None), problem)
 
 
-def _follow(url: str, clock: _Clock, limits: _Limits) -> Fetched:
-    """Request ``url`` and the redirects it leads to, checking each hop."""
+def _follow(url: str, clock: _Clock, limits: _Limits, came_from: tuple[Origin, IPAddress] | None) -> Fetched:
+    """Request ``url`` and the redirects it leads to, checking each hop (the first one too
+    when ``came_from`` names the document that linked to it)."""
     target = parse_url(url)
-    came_from: tuple[Origin, IPAddress] | None = None
     for _hop in range(limits.max_redirects + 1):
         check = _anything if came_from is None else _redirect_check(came_from, target)
         sock, address = _connect(target, clock, check)
@@ -160,7 +172,7 @@ def _follow(url: str, clock: _Clock, limits: _Limits) -> Fetched:
             if length is not None and length > limits.max_bytes:
                 raise _Problem(f"response too large ({length:,} bytes, limit {limits.max_bytes:,})")
             body = _read_body(sock, conn, clock, limits.max_bytes, length)
-            return Fetched(target.url, content_type, charset, body)
+            return Fetched(target.url, content_type, charset, body, target.origin, address)
     raise _Problem(f"too many redirects (more than {limits.max_redirects})")
 
 

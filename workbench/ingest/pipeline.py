@@ -13,11 +13,12 @@ from urllib.parse import urlparse
 from ..errors import InputError, StoreIOError
 from ..store import Store, audit_many, now
 from ..store.articles import (articles_sharing_bands, insert_articles, insert_bands, originals_by_content, source_for,
-                              stored_ids, text_and_root)
+                              stored_ids, stored_urls, text_and_root)
 from ..store.mentions import insert_mentions, mark_everywhere, record_runs
 from ._entities import EntityPass, reused
 from ._parallel import Analysed, DaskEntityPass, analyse
 from ._prepare import Prepared, batches
+from .raw import Skipped
 from .readers import RawArticle, expand
 from .syndication import BUCKET_CAP, THRESHOLD, bands_to_keep, shingles, similarity
 from .text import words
@@ -28,31 +29,61 @@ if TYPE_CHECKING:
 __all__ = ["IngestResult", "ingest"]
 
 MAX_COPY_CANDIDATES = 5
+SKIPPED_SHOWN = 10   # skipped inputs listed one per line; the rest are counted
 
 
 @dataclass
 class IngestResult:
-    """What one ingest call did. ``ok`` is False when any input failed."""
+    """What one ingest call did.
+
+    ``ok`` is False when any input failed, or when the request named something and nothing
+    came of it: nothing added and nothing already present (a folder of images, say). Inputs
+    already stored are "unchanged", not failures; ``skipped`` lists what the readers left out
+    on purpose (files of a type nobody reads, Telegram service messages, feed items already
+    stored) and why.
+    """
 
     added: list[str] = field(default_factory=list)
     present: list[tuple[str, str]] = field(default_factory=list)   # (input, article id)
     copies: list[tuple[str, str]] = field(default_factory=list)    # (article id, copy of)
     failed: list[InputError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.nothing_done
+
+    @property
+    def nothing_done(self) -> bool:
+        """Something was asked for, and nothing was added or found already stored."""
+        return (not self.added and not self.present and not any(item.unchanged for item in self.skipped)
+                and bool(self.failed or self.skipped))
+
+    def skipped_lines(self) -> list[str]:
+        """One line per skipped input (the first ``SKIPPED_SHOWN``), then how many more."""
+        out = [f"skipped: {item}" for item in self.skipped[:SKIPPED_SHOWN]]
+        if len(self.skipped) > SKIPPED_SHOWN:
+            out.append(f"skipped: … and {len(self.skipped) - SKIPPED_SHOWN} more")
+        return out
 
     def lines(self) -> list[str]:
-        """One line per failure and per already-present input, then a summary line."""
+        """One line per failure, per skipped input (the first few) and per already-present
+        input, then a summary line."""
         out = [f"failed: {err}" for err in self.failed]
+        out += self.skipped_lines()
         out += [f"already present: {origin} ({aid})" for origin, aid in self.present]
         out.append(self.summary())
         return out
 
     def summary(self) -> str:
-        return (f"{len(self.added)} added ({len(self.copies)} syndicated copies), "
-                f"{len(self.present)} already present, {len(self.failed)} failed")
+        skipped = sum(item.count for item in self.skipped if not item.unchanged)
+        present = len(self.present) + sum(item.count for item in self.skipped if item.unchanged)
+        line = (f"{len(self.added)} added ({len(self.copies)} syndicated copies), "
+                f"{present} already present, {len(self.failed)} failed"
+                + (f", {skipped} skipped" if skipped else ""))
+        if self.nothing_done:
+            line += "; nothing was ingested"
+        return line
 
     def __repr__(self) -> str:
         return f"<IngestResult {self.summary()}>"
@@ -90,7 +121,8 @@ def ingest(store: Store, sources: Iterable[str | PathLike[str]], *, pipeline: An
           else nullcontext()) as remote:
         with tqdm(total=len(units), unit="file", desc="ingest", disable=not progress or not units,
                   dynamic_ncols=True) as bar:
-            stream = batches(units, result.failed, fetch_options, bar)
+            stream = batches(units, result.failed, fetch_options, bar, skipped=result.skipped,
+                             known=lambda urls: _stored_urls(store, urls))
             if remote is None:
                 runner = EntityPass(store, pipeline)
                 for batch in stream:
@@ -98,6 +130,12 @@ def ingest(store: Store, sources: Iterable[str | PathLike[str]], *, pipeline: An
             else:
                 _flush_parallel(store, stream, remote, result, actor)
     return result
+
+
+def _stored_urls(store: Store, urls: Iterable[str]) -> set[str]:
+    """The URLs of ``urls`` already stored as an article's URL (a feed's items read before)."""
+    with store.read() as conn:
+        return stored_urls(conn, urls)
 
 
 def _select(store: Store, batch: list[Prepared], result: IngestResult) -> list[Prepared]:

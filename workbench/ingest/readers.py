@@ -1,7 +1,9 @@
 """Read sources (files, directories, URLs) into raw article records.
 
-Each source yields ``RawArticle`` records or ``InputError`` values (never raises for one
-bad item, so a batch keeps what succeeded).
+Each source yields ``RawArticle`` records, ``InputError`` values (never raises for one bad
+item, so a batch keeps what succeeded) and ``Skipped`` lines for what is left out on purpose.
+Formats: text and Markdown, HTML, JSON / JSON Lines / CSV collections, a Telegram Desktop
+export (``result.json``), PDF, Word (.docx), and over http(s) also RSS and Atom feeds.
 """
 from __future__ import annotations
 
@@ -10,40 +12,51 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .._json import JSONLimitError, check_depth, load_json
 from ..errors import InputError
 from .encoding import decode
-from .fetch import fetch
+from .feeds import is_feed, read_feed
+from .fetch import DOCX_TYPE, fetch
 from .html import extract_html
-from .raw import RawArticle
+from .pdf import read_pdf
+from .raw import RawArticle, Skipped
+from .telegram import is_telegram_export, read_telegram
+from .word import read_docx
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 COLLECTION_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | COLLECTION_SUFFIXES
+DOCUMENT_SUFFIXES = {".pdf", ".docx"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | COLLECTION_SUFFIXES | DOCUMENT_SUFFIXES
+SIDECAR_BODIES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES   # files a same-stem .json describes
 
 MAX_FILE_BYTES = 25_000_000          # one article in one file
+MAX_DOCUMENT_BYTES = 200_000_000     # a PDF or Word file: images make them large, the text is small
 MAX_COLLECTION_BYTES = 500_000_000   # a JSON / CSV batch
 MAX_ARTICLE_CHARS = 2_000_000        # ~300k words: longer is a book or a dump, not an article
 
 KNOWN_KEYS = {"title", "text", "url", "published", "date", "outlet", "source", "language", "author"}
 
 
-Item = RawArticle | InputError
+Item = RawArticle | InputError | Skipped
+Unit = str | Path | InputError | Skipped
 
 
-def expand(source: str | os.PathLike[str]) -> list[str | Path | InputError]:
+def expand(source: str | os.PathLike[str]) -> list[Unit]:
     """Turn one source into the units to read: a URL, a file, or a directory's files.
 
     Problems found while expanding (a missing path, a broken link inside a directory) are
-    returned in place as ``InputError`` units, so failures keep the order of the inputs.
+    returned in place as ``InputError`` units, so failures keep the order of the inputs. A
+    directory's files of a type nobody reads come back as ``Skipped`` units, so the analyst
+    learns what was left out and why.
 
-    Sidecar ``.json`` files that sit beside a ``.txt``/``.md``/``.html`` of the same stem
-    belong to that file and are not units of their own. Hidden files are skipped.
+    Sidecar ``.json`` files that sit beside a ``.txt``/``.md``/``.html``/``.pdf``/``.docx`` of
+    the same stem belong to that file and are not units of their own. Hidden files are skipped
+    without a word (they are the system's, not the analyst's).
     """
     text = str(source)
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
@@ -52,15 +65,18 @@ def expand(source: str | os.PathLike[str]) -> list[str | Path | InputError]:
         return [text]
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED and not p.is_dir()
+        files = sorted(p for p in path.rglob("*") if not p.is_dir()
                        and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        bodies = {p.with_suffix("") for p in files if p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES}
-        units: list[str | Path | InputError] = []
+        bodies = {p.with_suffix("") for p in files if p.suffix.lower() in SIDECAR_BODIES}
+        units: list[Unit] = []
         for p in files:
+            if p.suffix.lower() not in SUPPORTED:
+                units.append(Skipped(str(p), f"not read: unsupported file type {p.suffix or '(none)'!r}"))
+                continue
             if p.suffix.lower() == ".json" and p.with_suffix("") in bodies:
                 continue  # a sidecar: read with its body
             units.append(p if p.is_file() else InputError(str(p), "broken link" if p.is_symlink() else "not a regular file"))
-        return units
+        return units or [Skipped(text, "empty folder: no files to read (hidden files are not read)")]
     if not path.exists():
         kind = "broken link" if path.is_symlink() else "no such file or directory"
         return [InputError(text, kind)]
@@ -70,26 +86,42 @@ def expand(source: str | os.PathLike[str]) -> list[str | Path | InputError]:
     return [path]
 
 
-def read_unit(unit: str | Path, *, fetch_options: dict[str, Any] | None = None) -> Iterator[Item]:
-    """Read one file or URL into raw articles (or errors for the parts that failed)."""
+def read_unit(unit: str | Path, *, fetch_options: dict[str, Any] | None = None,
+              known: Callable[[Iterable[str]], set[str]] | None = None) -> Iterator[Item]:
+    """Read one file or URL into raw articles (or errors for the parts that failed).
+
+    Args:
+        unit: a file or an http(s) URL (from ``expand``).
+        fetch_options: the fetch limits for URLs (and for a feed's item pages).
+        known: given URLs, returns those already stored: a feed's items at those links are
+            skipped before they are fetched. None: nothing is known.
+    Returns:
+        An iterator of RawArticle, InputError and Skipped.
+    """
     try:
         if isinstance(unit, str):
-            yield from _read_url(unit, fetch_options or {})
+            yield from _read_url(unit, fetch_options or {}, known)
             return
         suffix = unit.suffix.lower()
-        limit = MAX_COLLECTION_BYTES if suffix in COLLECTION_SUFFIXES else MAX_FILE_BYTES
+        limit = (MAX_COLLECTION_BYTES if suffix in COLLECTION_SUFFIXES
+                 else MAX_DOCUMENT_BYTES if suffix in DOCUMENT_SUFFIXES else MAX_FILE_BYTES)
         data = _read_bytes(unit, limit)
         yield from _parse(data, suffix, str(unit), sidecar=_sidecar(unit))
     except InputError as exc:
         yield exc
 
 
-def _read_url(url: str, fetch_options: dict[str, Any]) -> Iterator[Item]:
+def _read_url(url: str, fetch_options: dict[str, Any], known: Callable[[Iterable[str]], set[str]] | None
+              ) -> Iterator[Item]:
     fetched = fetch(url, **fetch_options)
-    suffix = {"text/plain": ".txt", "text/markdown": ".md", "application/json": ".json",
-              "text/csv": ".csv", "application/x-ndjson": ".jsonl"}.get(fetched.content_type, ".html")
+    if is_feed(fetched):
+        yield from read_feed(fetched, fetch_options, known)
+        return
+    suffix = {"application/pdf": ".pdf", DOCX_TYPE: ".docx", "text/plain": ".txt", "text/markdown": ".md",
+              "application/json": ".json", "text/csv": ".csv",
+              "application/x-ndjson": ".jsonl"}.get(fetched.content_type, ".html")
     data = fetched.body
-    if fetched.charset and suffix != ".html":
+    if fetched.charset and suffix not in HTML_SUFFIXES | DOCUMENT_SUFFIXES:
         try:
             data = data.decode(fetched.charset).encode("utf-8")
         except (LookupError, UnicodeDecodeError):
@@ -118,7 +150,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
 
 
 def _sidecar(path: Path) -> dict[str, Any]:
-    if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES:
+    if path.suffix.lower() not in SIDECAR_BODIES:
         return {}
     side = path.with_suffix(".json")
     if not side.is_file():
@@ -138,6 +170,12 @@ def _parse(data: bytes, suffix: str, name: str, *, sidecar: dict[str, Any]) -> I
     if suffix in HTML_SUFFIXES:
         yield _finish(extract_html(data, name), sidecar)
         return
+    if suffix == ".pdf":
+        yield _finish(read_pdf(data, name), sidecar)
+        return
+    if suffix == ".docx":
+        yield _finish(read_docx(data, name), sidecar)
+        return
     text, _encoding = decode(data, name)
     if suffix in TEXT_SUFFIXES:
         yield _finish(_from_text(text, name, markdown=suffix != ".txt"), sidecar)
@@ -153,6 +191,15 @@ def _finish(article: RawArticle, sidecar: dict[str, Any]) -> RawArticle:
     if sidecar:
         _apply_metadata(article, sidecar, override=True)
     _check_size(article)
+    return article
+
+
+def _checked(article: RawArticle) -> RawArticle | InputError:
+    """The article, or the error that its size check raised."""
+    try:
+        _check_size(article)
+    except InputError as exc:
+        return exc
     return article
 
 
@@ -237,7 +284,10 @@ def _from_json(text: str, name: str) -> Iterator[Item]:
         raise InputError(name, str(exc)) from None
     except json.JSONDecodeError as exc:
         raise InputError(name, f"invalid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from None
-    if isinstance(data, dict):
+    if is_telegram_export(data):
+        for item in read_telegram(data, name):
+            yield _checked(item) if isinstance(item, RawArticle) else item
+    elif isinstance(data, dict):
         yield _from_record(data, name)
     elif isinstance(data, list):
         if not data:

@@ -199,6 +199,8 @@ def _evidence_list(evidence: "pd.DataFrame", matrix: Mapping[str, Any],
                 target, where = None, " · orphaned: not found in this workspace's articles"
             elif r.get("anchor_method") == "fuzzy" and r.get("anchor_score") is not None:
                 where = f" · found in changed text (match {float(r['anchor_score']):.2f})"
+            if r.get("page") is not None:
+                where = f" · p. {int(r['page'])}{where}"  # a PDF's page: the citation an analyst can check
             item.update(quote=r["exact"], source=r["source"] or "unknown source", anchor=target, where=where,
                         note=r["note"] or None)
         else:

@@ -27,6 +27,7 @@ __all__ = ["format_score", "format_range", "score_title", "confidence_line", "ma
 TEXT_WIDTH = 160          # the matrix shows an evidence item's text cut to this many characters
 CORPUS_STATIC_ROWS = 500  # the corpus browser's static view lists this many articles
 ENTITY_STATIC_ROWS = 300  # the entity explorer's static view lists this many entities
+_META_WORDS = {"author": "by ", "forwarded_from": "forwarded from "}  # how an article's line names them
 SPLIT_SPREAD = 2          # analysts this many steps apart on a cell (C against I, say) split the team
 
 
@@ -225,19 +226,21 @@ def article_view(article: Mapping[str, Any], spans: Sequence[Mapping[str, Any]],
     """One article with its entities and evidence passages: what the reader, ``show()`` and the report draw.
 
     Args:
-        article: dict with ``text`` and optionally ``title``, ``source``, ``published``,
-            ``language``, ``url``, ``copy_of``.
+        article: dict with ``text`` and optionally ``title``, ``source``, ``forwarded_from``,
+            ``author``, ``published``, ``language``, ``url``, ``copy_of``.
         spans: entity mentions (dicts with start, end, label and optionally canonical).
         anchor: an id for the article in a page (the report links to it).
         passages: evidence passages to underline (dicts with start, end, anchor, stance, title).
 
     Returns:
-        {"title", "meta": [source, published, language present], "copy_of", "url", "anchor",
+        {"title", "meta": [source, "forwarded from …", "by " author, published, language present],
+        "copy_of", "url", "anchor",
         "text", "spans", "passages", "legend"}.
     """
     return {
         "title": str(article.get("title") or "(untitled)"),
-        "meta": [str(article[k]) for k in ("source", "published", "language") if article.get(k)],
+        "meta": [_META_WORDS.get(k, "") + str(article[k])
+                 for k in ("source", "forwarded_from", "author", "published", "language") if article.get(k)],
         "copy_of": str(article["copy_of"]) if article.get("copy_of") else None,
         "url": str(article["url"]) if article.get("url") else None,
         "anchor": anchor, "text": str(article["text"]), "spans": spans, "passages": passages,

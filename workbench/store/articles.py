@@ -13,7 +13,7 @@ from ._store import audit, bulk_insert, bulk_select, now, resolve_id
 __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",
            "article_texts", "search_articles", "list_sources", "find_source", "grade_source", "stored_ids",
            "originals_by_content", "articles_sharing_bands", "text_and_root", "insert_articles", "insert_bands",
-           "source_for", "articles_for_entities", "article_dates", "titles_and_texts", "text_and_hash",
+           "source_for", "stored_urls", "articles_for_entities", "article_dates", "titles_and_texts", "text_and_hash",
            "candidate_articles", "article_text", "all_texts"]
 
 #: The columns of each ``list_articles`` row.
@@ -160,6 +160,15 @@ def stored_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
     """Which of these article ids are stored already (one statement)."""
     a = s.articles
     return set(conn.execute(select(a.c.id).where(a.c.id.in_(list(ids)))).scalars())
+
+
+def stored_urls(conn: Connection, urls: Iterable[str]) -> set[str]:
+    """Which of these URLs are already an article's URL (one statement; a feed's re-read)."""
+    wanted = list(dict.fromkeys(urls))
+    if not wanted:
+        return set()
+    a = s.articles
+    return set(conn.execute(select(a.c.url).where(a.c.url.in_(wanted)).distinct()).scalars())
 
 
 def originals_by_content(conn: Connection, hashes: Iterable[str]) -> dict[str, str]:

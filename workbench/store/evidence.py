@@ -53,7 +53,8 @@ class EvidenceRows:
             ``published``, ``url``, ``title`` (of the article), ``source`` (the outlet's name),
             ``reliability`` (the outlet's grade, None until an analyst graded it),
             ``source_reliability`` (the grade as stored, "F" as a placeholder while ungraded),
-            ``source_id`` and ``root_source_id`` (the outlet of the story's original).
+            ``source_id`` and ``root_source_id`` (the outlet of the story's original),
+            ``article_metadata`` (the article's metadata JSON: a PDF's pages, a forward's origin).
         rows: one tuple per item, in position order.
         rated: (evidence_id, hypothesis_id, analyst, rating) for every analyst's rating.
     """
@@ -80,7 +81,7 @@ def evidence_rows(conn: Connection, analysis_id: str) -> EvidenceRows:
              .scalar_subquery().label("rated"))
     query = (select(e, a.c.copy_of, a.c.published, a.c.url, a.c.title, src.c.name.label("source"), graded,
                     src.c.reliability.label("source_reliability"), a.c.source_id,
-                    root.c.source_id.label("root_source_id"), rated)
+                    root.c.source_id.label("root_source_id"), a.c.metadata.label("article_metadata"), rated)
              .select_from(e.outerjoin(a, e.c.article_id == a.c.id).outerjoin(src, a.c.source_id == src.c.id)
                           .outerjoin(root, a.c.copy_of == root.c.id))
              .where(e.c.analysis_id == analysis_id).order_by(e.c.position, e.c.created_at))

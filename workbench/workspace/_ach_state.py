@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_views import TEAM, analysts_in, resolve_view, view_ratings
 from ..errors import StoreError
+from ..ingest.pages import page_of
 from ..store.analyses import HYPOTHESIS_COLUMNS, analysis_head
 from ..store.evidence import RATED_COLUMNS, evidence_rows
 
@@ -29,7 +30,7 @@ __all__ = ["AnalysisState", "read_head", "read_state", "scoring_options", "EVIDE
 #: The evidence table's own columns, before one rating column per hypothesis (by name).
 EVIDENCE_COLUMNS = ["label", "id", "kind", "article_id", "start", "end", "exact", "note", "credibility",
                     "relevance", "info_credibility", "reliability", "source", "group", "event_date",
-                    "report_date", "analyst", "flags", "copy", "anchor_method", "anchor_score"]
+                    "report_date", "analyst", "flags", "copy", "anchor_method", "anchor_score", "page"]
 #: Added to the rating column of a hypothesis named like one of ``EVIDENCE_COLUMNS``.
 RATING_SUFFIX = " (rating)"
 _HYPOTHESIS_COLUMNS = HYPOTHESIS_COLUMNS
@@ -219,9 +220,26 @@ def _read_items(conn: Connection, analysis_id: str) -> tuple["pd.DataFrame", "pd
         f"{copy_of or article}:{' '.join((exact or '').lower().split())}" if kind == "quote" else ident
         for kind, copy_of, article, exact, ident in zip(items["kind"], items["copy_of"], items["article_id"],
                                                          items["exact"], items["id"])]
+    meta = [_metadata(text) for text in items.pop("article_metadata")]
+    # the page a quote is on, for a paged article (a PDF): the report cites it
+    items["page"] = pd.Series([page_of(m, start) if kind == "quote" else None
+                               for m, start, kind in zip(meta, items["start"], items["kind"])],
+                              index=items.index, dtype=object)  # ints and None, not floats and NaN
     items["origin_key"] = [_origin_key(*row) for row in zip(
-        items["origin"], items["root_source_id"], items["source_id"], items["copy_of"], items["article_id"])]
+        items["origin"], items["root_source_id"], items["source_id"], items["copy_of"], items["article_id"],
+        [m.get("forwarded_from") for m in meta])]
     return items, rated
+
+
+def _metadata(text: Any) -> dict[str, Any]:
+    """An article's metadata JSON as a dict ({} when absent or unreadable)."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _wide(ratings: "pd.DataFrame", item_ids: list[str], hypothesis_ids: list[str]) -> "pd.DataFrame":
@@ -255,11 +273,14 @@ def _tidy_frame(items: "pd.DataFrame", hyps: "pd.DataFrame", ratings: "pd.DataFr
 
 
 def _origin_key(mark: str | None, root_source: int | None, source: int | None, copy_of: str | None,
-                article: str | None) -> str | None:
+                article: str | None, forwarded_from: Any = None) -> str | None:
     """Which origin an item belongs to: the analyst's mark, else the story's outlet (a copy takes
     its original's), else the article family; None for an item with no article (it stands alone)."""
     if mark:
         return f"mark:{mark}"
+    if isinstance(forwarded_from, str) and forwarded_from.strip():
+        # a forwarded Telegram post comes from the channel it was forwarded from
+        return f"forwarded:{' '.join(forwarded_from.split()).casefold()}"
     outlet = root_source if copy_of else source
     if outlet is not None:
         return f"source:{outlet}"

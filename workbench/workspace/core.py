@@ -17,6 +17,7 @@ from ._corpus import CorpusQueries
 from ..errors import StoreError
 from .._paths import check_output
 from ..ingest import IngestResult, ingest, rerun_entities
+from ..ingest.pages import page_of
 from .interchange import import_document, read_analysis_file
 from ..render import render_article
 from ..render.report import write_report
@@ -65,9 +66,21 @@ class Article:
 
         return pd.DataFrame(self.mentions, columns=MENTION_COLUMNS)
 
+    def page_of(self, offset: int) -> int | None:
+        """The page an offset of the text is on (1-based), for an article read from a PDF.
+
+        Args:
+            offset: a character offset into ``text`` (a mention's or an evidence quote's start).
+        Returns:
+            The page number, or None for an article without pages.
+        """
+        return page_of(self.metadata, offset)
+
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("id", "title", "text", "source", "reliability", "url",
-                                              "published", "language", "author", "words", "copy_of")}
+        out = {k: getattr(self, k) for k in ("id", "title", "text", "source", "reliability", "url",
+                                             "published", "language", "author", "words", "copy_of")}
+        out["forwarded_from"] = self.metadata.get("forwarded_from")  # a forwarded Telegram post's origin
+        return out
 
     def _repr_html_(self) -> str:
         return render_article(self.to_dict(), self.mentions)
@@ -106,7 +119,11 @@ class Workspace(EntityCorrections, CorpusQueries):
     def ingest(self, *sources: str | os.PathLike[str], pipeline: Any = None, progress: bool = True,
                fetch_options: dict[str, Any] | None = None, workers: int | None = None,
                scheduler: str | None = None) -> "IngestResult":
-        """Ingest files, directories (recursively) and http(s) URLs.
+        """Ingest files, directories (recursively), http(s) URLs and RSS/Atom feeds.
+
+        Files: .txt, .md, .html, .pdf (pages kept: ``Article.page_of``), .docx, .json (articles,
+        or a Telegram Desktop channel export), .jsonl, .csv. A feed's items are read once: a
+        re-run adds only new ones.
 
         Args:
             sources: files, directories and URLs.
