@@ -18,6 +18,14 @@ def test_demo_draws_no_bar_into_a_pipe_unless_asked(tmp_path):
     assert hushed.exit_code == 0 and "%|" not in hushed.output and "report:" in hushed.output
 
 
+def test_ingest_draws_no_bar_into_a_pipe_unless_asked(tmp_path, seed_dir):
+    quiet = CliRunner().invoke(main, ["ingest", "-w", str(tmp_path / "a.sqlite"), "--pipeline", "builtin", str(seed_dir)])
+    assert quiet.exit_code == 0 and "%|" not in quiet.output and "1 added" in quiet.output, quiet.output
+    loud = CliRunner().invoke(main, ["ingest", "-w", str(tmp_path / "b.sqlite"), "--pipeline", "builtin", "--progress",
+                                     str(seed_dir)])
+    assert loud.exit_code == 0 and "%|" in loud.output
+
+
 def test_run_prints_no_bar_and_no_kernel_warning_into_a_pipe(tmp_path):
     import nbformat
 

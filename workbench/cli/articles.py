@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from ._common import emit, open_workspace, refused
-from ._options import article_option, format_option, pipeline_option, workspace_option
+from ._options import (article_option, format_option, pipeline_option, progress_option, show_progress,
+                       workspace_option)
 
 __all__ = ["articles", "claims", "entities", "ingest", "report_ingest"]
 
@@ -38,9 +39,10 @@ def report_ingest(result: Any) -> None:
               help="Run the entity pass on a local Dask cluster of this many worker processes.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Run the entity pass on an existing Dask scheduler instead (--workers is then not used).")
+@progress_option
 @click.argument("sources", nargs=-1, required=True)
 def ingest(workspace: Path, pipeline: str | None, url_timeout: float, workers: int | None, scheduler: str | None,
-           sources: tuple[str, ...]) -> None:
+           progress: bool | None, sources: tuple[str, ...]) -> None:
     """Ingest files, directories, http(s) URLs and RSS/Atom feeds into a workspace.
 
     Reads .txt, .md, .html, .pdf, .docx, .json (articles, or a Telegram Desktop export),
@@ -49,7 +51,7 @@ def ingest(workspace: Path, pipeline: str | None, url_timeout: float, workers: i
     """
     with open_workspace(workspace, must_exist=False, pipeline=pipeline) as ws:
         with refused():  # an unreachable scheduler: one line naming it
-            result = ws.ingest(*sources, pipeline=pipeline, progress=True,
+            result = ws.ingest(*sources, pipeline=pipeline, progress=show_progress(progress),
                                fetch_options={"total_timeout": url_timeout}, workers=workers, scheduler=scheduler)
         report_ingest(result)
     sys.exit(0 if result.ok else 1)
