@@ -1,0 +1,284 @@
+"""Romanisation by the published standards, and a cross-script key for entity names.
+
+Ukrainian goes through Ukraine's national romanisation (Cabinet of Ministers resolution 55 of
+27 January 2010: Київ -> Kyiv, Зеленський -> Zelenskyi, Згорани -> Zghorany, word-initial
+Є Ї Й Ю Я -> Ye Yi Y Yu Ya), as the ``translitua`` package implements it (MIT; its
+``UkrainianKMU`` table passes every example of the resolution, see tests/test_nlp_translit.py).
+Russian and Belarusian go through BGN/PCGN (Russian 1947: Лукашенко -> Lukashenko, Киев ->
+Kiyev; Belarusian 1979: Лукашэнка -> Lukashenka, Магілёў -> Mahilyow). No maintained PyPI
+package implements BGN/PCGN for both (``iuliia`` has Russian only and leaves ё Cyrillic), so
+the two small tables are written here from the standards.
+
+``entity_key`` folds any spelling of a name, Latin or Cyrillic, to one key so that Kyiv, Kiev,
+Київ and Киев, or Zelensky, Zelenskyy, Zelenskiy, Зеленський and Зеленский, are one entity: it
+romanises Cyrillic by the standard of the name's language, then folds the differences the
+standards and the press spellings make (y/i/j, e/i, kh/h/g, w/v, doubled letters, -skyi/-sky,
+-aya/-a, Belarusian akanye, Ukrainian ikavism in a final -iv) and maps East Slavic given names to
+one form (Volodymyr/Vladimir). It keeps what tells people apart: a final vowel of a word
+(Zelensky vs Zelenska), consonants (Lukashenko vs Lukashevich) and every word (Kyiv vs
+Kyivska oblast).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import translitua
+
+__all__ = ["romanise", "romanise_uk", "romanise_ru", "romanise_be", "cyrillic_language", "script_language",
+           "press_spellings", "entity_key", "fold_latin"]
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_UK_ONLY = re.compile(r"[їєґЇЄҐ]")
+_BE_ONLY = re.compile(r"[ўЎ]")
+_RU_BE = re.compile(r"[ыэёъЫЭЁЪ]")
+_I = re.compile(r"[іІ]")
+
+_RU_VOWELS = frozenset("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
+_RU_SOFTENERS = frozenset("йъьЙЪЬ")
+# BGN/PCGN 1947 for Russian, letter by letter; е and ё depend on what precedes them.
+_RU = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k",
+    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
+    "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "\u201d", "ы": "y", "ь": "\u2019", "э": "e",
+    "ю": "yu", "я": "ya",
+}
+# BGN/PCGN 1979 for Belarusian: е ё ю я are ye yo yu ya everywhere; г is h, ў is w.
+_BE = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "ye", "ё": "yo", "ж": "zh", "з": "z",
+    "і": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ў": "w", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "ы": "y",
+    "ь": "\u2019", "э": "e", "ю": "yu", "я": "ya", "'": "\u201d", "\u2019": "\u201d",
+}
+
+
+def cyrillic_language(text: str) -> str | None:
+    """Guess which East Slavic language a Cyrillic name is written in, from its letters.
+
+    Args:
+        text: a name.
+
+    Returns:
+        "be" (ў, or і beside ы/э/ё), "uk" (ї є ґ, or і), "ru" (other Cyrillic), or None when
+        ``text`` has no Cyrillic letter.
+    """
+    if not _CYRILLIC.search(text):
+        return None
+    if _BE_ONLY.search(text) or (_I.search(text) and _RU_BE.search(text)):
+        return "be"
+    if _UK_ONLY.search(text) or _I.search(text):
+        return "uk"
+    return "ru"
+
+
+def script_language(text: str, fallback: str | None = None) -> str:
+    """The language an alias is shown under in the entity table.
+
+    Args:
+        text: a surface form.
+        fallback: the article's language, used when the letters do not tell (Путин is
+            Russian and Ukrainian alike).
+
+    Returns:
+        "uk", "ru" or "be" for Cyrillic (letters first, then ``fallback`` when it is one of
+        them), else ``fallback`` or "en".
+    """
+    lang = cyrillic_language(text)
+    if lang is None:
+        return fallback or "en"
+    if lang == "ru" and fallback in ("uk", "be", "ru") and not _RU_BE.search(text):
+        return fallback   # letters shared by the three languages: trust the article
+    return lang
+
+
+def _cased(out: str, src: str) -> str:
+    """``out`` capitalised like the Cyrillic letter ``src`` (Щ -> Shch, ЩУКА stays upper per letter)."""
+    return out[:1].upper() + out[1:] if src.isupper() and out else out
+
+
+def romanise_ru(text: str) -> str:
+    """Russian by BGN/PCGN (1947): Лукашенко -> Lukashenko, Киев -> Kiyev, Ельцин -> Yel’tsin.
+
+    Args:
+        text: Russian text.
+
+    Returns:
+        Its romanisation; characters that are not Russian letters pass through.
+    """
+    out: list[str] = []
+    prev = ""
+    for ch in text:
+        low = ch.lower()
+        if low in ("е", "ё"):
+            base = "e" if low == "е" else "ë"
+            # ye / yë word-initially, after a vowel, й, ъ or ь
+            rom = "y" + base if (not prev or not prev.isalpha() or prev in _RU_VOWELS or prev in _RU_SOFTENERS) else base
+        else:
+            rom = _RU.get(low)
+            if rom is None:
+                out.append(ch)
+                prev = ch
+                continue
+        out.append(_cased(rom, ch))
+        prev = ch
+    return "".join(out)
+
+
+def romanise_be(text: str) -> str:
+    """Belarusian by BGN/PCGN (1979): Лукашэнка -> Lukashenka, Магілёў -> Mahilyow, Віцебск -> Vitsyebsk.
+
+    Args:
+        text: Belarusian text.
+
+    Returns:
+        Its romanisation; characters that are not Belarusian letters pass through.
+    """
+    out: list[str] = []
+    for ch in text:
+        rom = _BE.get(ch.lower())
+        out.append(ch if rom is None else _cased(rom, ch))
+    return "".join(out)
+
+
+def romanise_uk(text: str) -> str:
+    """Ukrainian by the national system (KMU resolution 55, 2010): Київ -> Kyiv, Згорани -> Zghorany.
+
+    Args:
+        text: Ukrainian text.
+
+    Returns:
+        Its romanisation (``translitua.UkrainianKMU``).
+    """
+    return translitua.translit(text, translitua.UkrainianKMU)
+
+
+def romanise(text: str, language: str | None = None) -> str:
+    """Romanise a Cyrillic name by its language's standard (Latin text is returned as it is).
+
+    Args:
+        text: a name or text.
+        language: "uk", "ru" or "be"; default: guessed from the letters (``cyrillic_language``).
+
+    Returns:
+        The romanised text.
+    """
+    lang = language or cyrillic_language(text)
+    if lang == "uk":
+        return romanise_uk(text)
+    if lang == "be":
+        return romanise_be(text)
+    if lang == "ru":
+        return romanise_ru(text)
+    return text
+
+
+def press_spellings(romanised: str) -> list[str]:
+    """Common press spellings of a standard romanisation (Zelenskyi -> Zelensky, Zelenskyy, Zelenskiy).
+
+    Args:
+        romanised: a name in the national (KMU) or BGN/PCGN romanisation.
+
+    Returns:
+        The spellings wire services and newspapers use for it, the input first.
+    """
+    out = [romanised]
+    words = romanised.split(" ")
+    last = words[-1]
+    for pattern, forms in ((r"(?i)(sk|ts)(yi|iy|yy|y|ii|ij)$", ("y", "yy", "iy", "yi", "ii")),
+                           (r"(?i)(i)(i)$", ("iy", "y", "i")), (r"(?i)([^aeiouy])(yi)$", ("iy", "y"))):
+        match = re.search(pattern, last)
+        if match:
+            stem = last[:match.start(2)]
+            out += [" ".join([*words[:-1], stem + f]) for f in forms]
+            break
+    seen: list[str] = []
+    for form in out:
+        if form not in seen:
+            seen.append(form)
+    return seen
+
+
+# East Slavic given names whose Ukrainian, Belarusian and Russian forms differ beyond spelling;
+# every form of a row folds to the row's last (Russian) form.
+_GIVEN = [
+    ("Volodymyr", "Uladzimir", "Vladimir"), ("Mykola", "Mikalai", "Nikolay"), ("Dmytro", "Dzmitry", "Dmitriy"),
+    ("Mykhailo", "Mikhail"), ("Petro", "Piotr", "Pyotr"), ("Yevhen", "Yauhen", "Yevgeniy"), ("Pavlo", "Paval", "Pavel"),
+    ("Olena", "Alena", "Yelena"), ("Olha", "Volha", "Olga"), ("Kateryna", "Katsiaryna", "Yekaterina"),
+    ("Hanna", "Ganna", "Anna"), ("Fedir", "Fiodar", "Fyodor"), ("Illia", "Ilya"), ("Kyrylo", "Kiryl", "Kirill"),
+    ("Vasyl", "Vasil", "Vasiliy"), ("Mykyta", "Mikita", "Nikita"), ("Ihor", "Ihar", "Igor"), ("Oleh", "Aleh", "Oleg"),
+    ("Serhii", "Siarhei", "Sergey"), ("Liudmyla", "Liudmila", "Lyudmila"), ("Tetiana", "Tatsiana", "Tatyana"),
+    ("Nataliia", "Natallia", "Natalya"), ("Halyna", "Galina"), ("Kostiantyn", "Kanstantsin", "Konstantin"),
+    ("Hennadii", "Henadz", "Gennadiy"), ("Yulia", "Yuliya"), ("Yakiv", "Yakau", "Yakov"),
+    ("Semen", "Siamion", "Semyon"), ("Danylo", "Danila", "Daniil"), ("Oleksandr", "Aliaksandr", "Alexander", "Aleksandr"),
+    ("Oleksii", "Aliaksei", "Aleksey"), ("Sviatlana", "Svitlana", "Svetlana"), ("Andrii", "Andrei", "Andrey"),
+    ("Yurii", "Yury", "Yuriy"), ("Viktor", "Viktar", "Viktor"), ("Anatolii", "Anatol", "Anatoliy"),
+    ("Valerii", "Valery", "Valeriy"), ("Raman", "Roman"), ("Maksym", "Maksim"),
+]
+
+_DIGRAPHS = (("shch", "Q"), ("szcz", "Q"), ("tsch", "C"), ("sch", "S"), ("zh", "Z"), ("kh", "X"),
+             ("ch", "C"), ("sh", "S"), ("sz", "S"), ("cz", "C"), ("ck", "k"), ("x", "ks"), ("ph", "f"))
+_NOT_WORD = re.compile(r"[^0-9a-zA-Z ]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def fold_latin(text: str) -> str:
+    """Fold a Latin-script name to the key's alphabet (see the module docstring).
+
+    Args:
+        text: a Latin-script name (Cyrillic is romanised first by ``entity_key``).
+
+    Returns:
+        Its folded words, space-separated.
+    """
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    plain = plain.replace("-", " ")
+    plain = _NOT_WORD.sub("", plain)   # apostrophes and soft signs (’ ”) go
+    words = [_fold_word(w) for w in plain.split()]
+    return " ".join(w for w in words if w)
+
+
+def _fold_word(word: str) -> str:
+    """One word of ``fold_latin``."""
+    if word.isdigit():
+        return word
+    word = re.sub(r"(?<=[^aeiouy])[yij]o", "e", word)  # ё after a consonant: Pyotr/Petr, Mogilyov/Mogilev
+    for spelled, sound in _DIGRAPHS:
+        word = word.replace(spelled, sound)
+    word = word.replace("h", "g").replace("w", "v").replace("c", "k").replace("q", "k").replace("Q", "q")
+    word = word.replace("j", "i").replace("y", "i").replace("e", "i")
+    # Belarusian ў after a vowel is often written u (Tsikhanouskaya): it is v
+    word = re.sub(r"(?<=[aiou])u(?=[^aiou]|$)", "v", word)
+    ending = word[-1] if word else ""
+    # akanye: o is a inside a word, and after two consonants at its end (Hrodna/Grodno, Lukashenka/-o)
+    cluster = len(word) > 2 and word[-2] not in "aeiouy" and word[-3] not in "aeiouy"
+    body = word[:-1].replace("o", "a") + ("a" if ending == "o" and cluster else ending)
+    word = _REPEATS.sub(r"\1", body)
+    word = re.sub(r"(?<=[^aiou])iv$", "av", word)    # Ukrainian ikavism: Kyiv/Kiev, Kharkiv/Kharkov
+    word = re.sub(r"(?<=k)aia$", "a", word)           # -skaya (ru) = -ska (uk)
+    word = re.sub(r"ts(?=i)", "t", word)               # Belarusian ць: Vitsyebsk/Vitebsk
+    word = re.sub(r"dz(?=i)", "d", word)               # Belarusian дзь: Maladzyechna/Molodechno
+    return word
+
+
+@lru_cache(maxsize=1)
+def _given() -> dict[str, str]:
+    """Folded given name -> the folded form its row maps to."""
+    return {fold_latin(form): fold_latin(row[-1]) for row in _GIVEN for form in row}
+
+
+@lru_cache(maxsize=262144)
+def entity_key(name: str) -> str:
+    """The cross-script key of an entity name: equal keys name one entity in any of en/ru/uk/be.
+
+    Args:
+        name: a canonical name, in Latin or Cyrillic script.
+
+    Returns:
+        The folded key (lower-case ASCII words; empty for an empty name).
+    """
+    latin = romanise(name)
+    words = fold_latin(latin).split()
+    given = _given()
+    return " ".join(given.get(w, w) for w in words)
