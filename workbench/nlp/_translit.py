@@ -204,13 +204,13 @@ def press_spellings(romanised: str) -> list[str]:
 _GIVEN = [
     ("Volodymyr", "Uladzimir", "Vladimir"), ("Mykola", "Mikalai", "Nikolay"), ("Dmytro", "Dzmitry", "Dmitriy"),
     ("Mykhailo", "Mikhail"), ("Petro", "Piotr", "Pyotr"), ("Yevhen", "Yauhen", "Yevgeniy"), ("Pavlo", "Paval", "Pavel"),
-    ("Olena", "Alena", "Yelena"), ("Olha", "Volha", "Olga"), ("Kateryna", "Katsiaryna", "Yekaterina"),
+    ("Olena", "Elena", "Yelena"), ("Olha", "Volha", "Olga"), ("Kateryna", "Katsiaryna", "Yekaterina"),
     ("Hanna", "Ganna", "Anna"), ("Fedir", "Fiodar", "Fyodor"), ("Illia", "Ilya"), ("Kyrylo", "Kiryl", "Kirill"),
     ("Vasyl", "Vasil", "Vasiliy"), ("Mykyta", "Mikita", "Nikita"), ("Ihor", "Ihar", "Igor"), ("Oleh", "Aleh", "Oleg"),
     ("Serhii", "Siarhei", "Sergey"), ("Liudmyla", "Liudmila", "Lyudmila"), ("Tetiana", "Tatsiana", "Tatyana"),
     ("Nataliia", "Natallia", "Natalya"), ("Halyna", "Galina"), ("Kostiantyn", "Kanstantsin", "Konstantin"),
     ("Hennadii", "Henadz", "Gennadiy"), ("Yulia", "Yuliya"), ("Yakiv", "Yakau", "Yakov"),
-    ("Semen", "Siamion", "Semyon"), ("Danylo", "Danila", "Daniil"), ("Oleksandr", "Aliaksandr", "Alexander", "Aleksandr"),
+    ("Semen", "Siamion", "Semyon"), ("Danylo", "Daniil"), ("Oleksandr", "Aliaksandr", "Alexander", "Aleksandr"),
     ("Oleksii", "Aliaksei", "Aleksey"), ("Sviatlana", "Svitlana", "Svetlana"), ("Andrii", "Andrei", "Andrey"),
     ("Yurii", "Yury", "Yuriy"), ("Viktor", "Viktar", "Viktor"), ("Anatolii", "Anatol", "Anatoliy"),
     ("Valerii", "Valery", "Valeriy"), ("Raman", "Roman"), ("Maksym", "Maksim"),
@@ -240,9 +240,37 @@ def fold_latin(text: str) -> str:
 
 
 def _fold_word(word: str) -> str:
-    """One word of ``fold_latin``."""
+    """One word of ``fold_latin``.
+
+    Where a fold would make common short English names one (Hill/Gill, Jan/Ian, Don/Dan), it
+    is kept to the longer words the Slavic spellings need it in.
+    """
     if word.isdigit():
         return word
+    word = re.sub(r"(?<=[^aeiouy])[yj]o", "e", word)  # ё after a consonant: Pyotr/Petr, Mogilyov/Mogilev
+    for spelled, sound in _DIGRAPHS:
+        word = word.replace(spelled, sound)
+    if word.startswith("h") and (len(word) >= 6 or word[1:2] not in ("a", "e", "i", "o", "u", "y", "")):
+        word = "g" + word[1:]                          # Ukrainian г: Horlivka/Gorlovka, Hrodna/Grodno
+    word = word[:1] + word[1:].replace("h", "g").replace("j", "i")
+    word = word.replace("w", "v").replace("c", "k").replace("q", "k").replace("Q", "q")
+    word = re.sub(r"^[yij]e", "e", word)             # Yermak/Ermak, Yelena/Elena
+    # e is i inside a word (Zelenskyi/Zelinsky, Kiyev/Kyiv); a first or last e stays (Evan/Ivan, Luke/Lucie)
+    word = word.replace("y", "i")
+    word = word[:1] + word[1:-1].replace("e", "i") + word[-1:] if len(word) > 2 else word
+    # Belarusian ў after a vowel is often written u (Tsikhanouskaya): it is v
+    word = re.sub(r"(?<=[aiou])u(?=[^aiou]|$)", "v", word)
+    if len(word) >= 5:
+        # akanye: o is a after a word's first letter (not Olena/Alina, Cole/Callie), and at its
+        # end after nk, dn, chn (Lukashenka/Lukashenko, Hrodna/Grodno; not Carla/Carlo)
+        end = "a" if re.search(r"(?:nk|dn|Cn)o$", word) else word[-1]
+        word = word[0] + word[1:-1].replace("o", "a") + end
+    word = _REPEATS.sub(r"\1", word)
+    word = re.sub(r"(?<=[^aiou])[io]v$", "av", word)  # Ukrainian ikavism: Kyiv/Kiev, Lviv/Lvov, Kharkiv/Kharkov
+    word = re.sub(r"(?<=k)aia$", "a", word)           # -skaya (ru) = -ska (uk)
+    word = re.sub(r"ts(?=i)", "t", word)               # Belarusian ць: Vitsyebsk/Vitebsk
+    word = re.sub(r"dz(?=i)", "d", word)               # Belarusian дзь: Maladzyechna/Molodechno
+    return word
     word = re.sub(r"(?<=[^aeiouy])[yij]o", "e", word)  # ё after a consonant: Pyotr/Petr, Mogilyov/Mogilev
     for spelled, sound in _DIGRAPHS:
         word = word.replace(spelled, sound)
