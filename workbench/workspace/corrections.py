@@ -1,5 +1,9 @@
 """Canonical entities across the corpus, and the analyst's corrections to them.
 
+One entity is every mention whose canonical name has the same cross-script key
+(``nlp.entity_key``): Kyiv, Kiev, Київ and Киев are one row of the entity table, shown under
+one name with its aliases by language, and a correction naming any of them applies to all.
+
 Pipelines propose mentions; analysts correct them. Corrections are stored as ordered
 rules (merge, split, relabel, delete, add) and applied on top of whatever any pipeline
 produced, every time mentions are read, so they persist, win over every pipeline, survive
@@ -13,8 +17,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
-from ..store.articles import article_dates, article_texts, resolve_article, titles_and_texts
-from ..store.entity_rules import RULE_COLUMNS, deactivate_rule, find_rule, insert_rule, list_rules, materialise_add_rule
+from ..nlp import script_language
+from ..store.articles import (ARTICLE_COLUMNS, article_dates, article_texts, list_articles, resolve_article,
+                              titles_and_texts)
+from ..store.entity_rules import (RULE_COLUMNS, deactivate_rule, find_rule, insert_rule, list_rules, load_rules,
+                                  materialise_add_rule, name_keys)
+from ..store.mentions import MENTION_COLUMNS, corrected_mentions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,36 +122,49 @@ class EntityCorrections:
 
     # -- reading ----------------------------------------------------------------------------
     def entity_table(self) -> "pd.DataFrame":
-        """The corpus's entities: entity, label, aliases, mentions, articles, first_seen, last_seen.
+        """The corpus's entities: entity, label, aliases, aliases_by_language, mentions, articles,
+        first_seen, last_seen.
 
-        first/last seen use the articles' publication dates (ingest dates where none is known).
+        An entity is one cross-script key and label: its mentions in English, Russian, Ukrainian
+        and Belarusian articles are one row, named by its most mentioned Latin-script name (else
+        its most mentioned name); ``aliases_by_language`` maps "en" / "ru" / "uk" / "be" (the
+        alias's letters, else its article's language) to the surface forms. first/last seen use
+        the articles' publication dates (ingest dates where none is known).
         """
         import pandas as pd
 
-        mentions = self.entities()
-        columns = ["entity", "label", "aliases", "mentions", "articles", "first_seen", "last_seen"]
+        mentions = self._keyed_mentions()
+        columns = ["entity", "label", "aliases", "aliases_by_language", "mentions", "articles",
+                   "first_seen", "last_seen"]
         if not len(mentions):
             return pd.DataFrame(columns=columns)
         with self.store.read() as conn:
             dates = article_dates(conn)
-        mentions = mentions.assign(seen=mentions["article_id"].map(dates).str.slice(0, 10))
-        table = (mentions.groupby(["canonical", "label"], sort=False)
+            languages = {row[0]: row[ARTICLE_COLUMNS.index("language")] for row in list_articles(conn)}
+        mentions = mentions.assign(seen=mentions["article_id"].map(dates).str.slice(0, 10),
+                                   lang=[script_language(text, _base_language(languages.get(article)))
+                                         for text, article in zip(mentions["text"], mentions["article_id"])])
+        names = _display_names(mentions)
+        table = (mentions.groupby(["key", "label"], sort=False)
                  .agg(aliases=("text", lambda t: sorted(set(t))), mentions=("text", "size"),
                       articles=("article_id", "nunique"), first_seen=("seen", "min"), last_seen=("seen", "max"))
-                 .reset_index().rename(columns={"canonical": "entity"}))
+                 .reset_index())
+        by_language = {group: _by_language(frame) for group, frame in mentions.groupby(["key", "label"], sort=False)}
+        table["aliases_by_language"] = [by_language[(k, label)] for k, label in zip(table["key"], table["label"])]
+        table["entity"] = table["key"].map(names)
         return table.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index(drop=True)[columns]
 
     def mentions_in_context(self, entity: str, *, label: str | None = None, limit: int = 60,
                             width: int = 8) -> "pd.DataFrame":
-        """Keyword in context: each mention of an entity with up to ``width`` words either side.
+        """Keyword in context: each mention of an entity, in any script, with up to ``width`` words either side.
 
         Returns:
             DataFrame: article_id, title, start, label, left, match, right (at most ``limit`` rows).
         """
         import pandas as pd
 
-        mentions = self.entities()
-        mask = mentions["canonical"] == entity
+        mentions = self._keyed_mentions()
+        mask = mentions["key"] == self._entity_key(entity)
         if label is not None:
             mask &= mentions["label"] == label
         chosen = mentions[mask].head(limit)
@@ -161,10 +182,13 @@ class EntityCorrections:
 
     # -- internals ----------------------------------------------------------------------------
     def _add_rule(self, action: str, params: dict[str, Any], *, must_match: dict[str, str]) -> int:
-        existing = self.entities()
+        existing = self._keyed_mentions()
         mask = existing["article_id"].notna()
         for column, value in must_match.items():
-            mask &= existing[column] == value
+            if column == "canonical":  # an entity, named in any of its scripts and spellings
+                mask &= existing["key"] == self._entity_key(value)
+            else:
+                mask &= existing[column] == value
         if params.get("article_id"):
             mask &= existing["article_id"] == params["article_id"]
         if not mask.any():
@@ -172,6 +196,19 @@ class EntityCorrections:
             raise StoreError(f"{action}: no mention with {described} in this workspace")
         with self.store.transaction() as conn:
             return self._insert_rule(conn, action, params)
+
+    def _keyed_mentions(self) -> "pd.DataFrame":
+        """Every corrected mention with its entity's cross-script ``key``."""
+        import pandas as pd
+
+        with self.store.read() as conn:
+            rows = corrected_mentions(conn, keys=True)
+        return pd.DataFrame(rows, columns=[*MENTION_COLUMNS, "key"])
+
+    def _entity_key(self, name: str) -> str:
+        """The cross-script key of entity ``name`` under the stored rules."""
+        with self.store.read() as conn:
+            return name_keys(load_rules(conn))(name)
 
     def _insert_rule(self, conn: Connection, action: str, params: dict[str, Any]) -> int:
         return insert_rule(conn, action, params, actor=self.actor)
@@ -181,6 +218,28 @@ class EntityCorrections:
             return None
         with self.store.read() as conn:
             return resolve_article(conn, article_id)
+
+
+def _base_language(language: str | None) -> str | None:
+    """"uk-UA" -> "uk"; None stays None."""
+    return (language or "").lower().replace("_", "-").split("-")[0] or None
+
+
+def _display_names(mentions: "pd.DataFrame") -> dict[str, str]:
+    """Key -> the name an entity is shown by: among its canonical names that carry its key, the
+    most mentioned Latin-script one, else the most mentioned (ties: alphabetical)."""
+    counts = mentions.groupby(["key", "canonical"]).size().reset_index(name="n")
+    counts["latin"] = [script_language(name) == "en" for name in counts["canonical"]]
+    counts = counts.sort_values(["key", "latin", "n", "canonical"], ascending=[True, False, False, True])
+    return dict(counts.drop_duplicates("key")[["key", "canonical"]].itertuples(index=False, name=None))
+
+
+def _by_language(frame: "pd.DataFrame") -> dict[str, list[str]]:
+    """Language -> the sorted surface forms written in it."""
+    out: dict[str, list[str]] = {}
+    for lang, texts in frame.groupby("lang")["text"]:
+        out[str(lang)] = sorted(set(texts))
+    return out
 
 
 def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
