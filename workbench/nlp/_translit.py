@@ -186,7 +186,7 @@ def press_spellings(romanised: str) -> list[str]:
     words = romanised.split(" ")
     last = words[-1]
     for pattern, forms in ((r"(?i)(sk|ts)(yi|iy|yy|y|ii|ij)$", ("y", "yy", "iy", "yi", "ii")),
-                           (r"(?i)(i)(i)$", ("iy", "y", "i")), (r"(?i)([^aeiouy])(yi)$", ("iy", "y"))):
+                           (r"(?i)([^aeiou])(ii)$", ("iy", "y")), (r"(?i)([^aeiouy])(yi)$", ("iy", "y"))):
         match = re.search(pattern, last)
         if match:
             stem = last[:match.start(2)]
