@@ -31,7 +31,7 @@ __all__ = ["romanise", "romanise_uk", "romanise_ru", "romanise_be", "cyrillic_la
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UK_ONLY = re.compile(r"[їєґЇЄҐ]")
-_BE_ONLY = re.compile(r"[ўЎ]")
+_BE_ONLY = re.compile(r"[ўЎ]|[сцСЦ][кК][іІ]\b")  # ў; -скі/-цкі (Ukrainian writes -ський/-ські)
 _RU_BE = re.compile(r"[ыэёъЫЭЁЪ]")
 _I = re.compile(r"[іІ]")
 
@@ -60,7 +60,7 @@ def cyrillic_language(text: str) -> str | None:
         text: a name.
 
     Returns:
-        "be" (ў, or і beside ы/э/ё), "uk" (ї є ґ, or і), "ru" (other Cyrillic), or None when
+        "be" (ў, -скі, or і beside ы/э/ё), "uk" (ї є ґ, or і), "ru" (other Cyrillic), or None when
         ``text`` has no Cyrillic letter.
     """
     if not _CYRILLIC.search(text):
@@ -216,6 +216,7 @@ _GIVEN = [
     ("Valerii", "Valery", "Valeriy"), ("Raman", "Roman"), ("Maksym", "Maksim"),
 ]
 
+_YAKANYE = re.compile(r"(?<=[бвгґдзклмнпрстфхцчшжБВГҐДЗКЛМНПРСТФХЦЧШЖ])я(?=[^\W\d_]*[аеёіоуыэюяАЕЁІОУЫЭЮЯ])")
 _DIGRAPHS = (("shch", "Q"), ("szcz", "Q"), ("tsch", "C"), ("sch", "S"), ("zh", "Z"), ("kh", "X"),
              ("ch", "C"), ("sh", "S"), ("sz", "S"), ("cz", "C"), ("ck", "k"), ("x", "ks"), ("ph", "f"))
 _NOT_WORD = re.compile(r"[^0-9a-zA-Z ]+")
@@ -231,7 +232,7 @@ def fold_latin(text: str) -> str:
     Returns:
         Its folded words, space-separated.
     """
-    plain = unicodedata.normalize("NFKD", text)
+    plain = unicodedata.normalize("NFKD", text.replace("ŭ", "w").replace("Ŭ", "W"))  # Belarusian Latin ў
     plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
     plain = plain.replace("-", " ")
     plain = _NOT_WORD.sub("", plain)   # apostrophes and soft signs (’ ”) go
@@ -267,7 +268,9 @@ def _fold_word(word: str) -> str:
         word = word[0] + word[1:-1].replace("o", "a") + end
     word = _REPEATS.sub(r"\1", word)
     word = re.sub(r"(?<=[^aiou])[io]v$", "av", word)  # Ukrainian ikavism: Kyiv/Kiev, Lviv/Lvov, Kharkiv/Kharkov
-    word = re.sub(r"(?<=k)aia$", "a", word)           # -skaya (ru) = -ska (uk)
+    if len(word) >= 6:
+        word = re.sub(r"(?<=[^aiou])aia$", "a", word)  # -aya (ru) = -a (uk): Zelenskaya/Zelenska, Verkhovnaya/-na
+    word = re.sub(r"(?<=[^aiou])ivka$", "avka", word)  # -ivka (uk) = -ovka (ru): Horlivka/Gorlovka
     word = re.sub(r"ts(?=i)", "t", word)               # Belarusian ць: Vitsyebsk/Vitebsk
     word = re.sub(r"dz(?=i)", "d", word)               # Belarusian дзь: Maladzyechna/Molodechno
     return word
@@ -284,7 +287,9 @@ def _fold_word(word: str) -> str:
     body = word[:-1].replace("o", "a") + ("a" if ending == "o" and cluster else ending)
     word = _REPEATS.sub(r"\1", body)
     word = re.sub(r"(?<=[^aiou])iv$", "av", word)    # Ukrainian ikavism: Kyiv/Kiev, Kharkiv/Kharkov
-    word = re.sub(r"(?<=k)aia$", "a", word)           # -skaya (ru) = -ska (uk)
+    if len(word) >= 6:
+        word = re.sub(r"(?<=[^aiou])aia$", "a", word)  # -aya (ru) = -a (uk): Zelenskaya/Zelenska, Verkhovnaya/-na
+    word = re.sub(r"(?<=[^aiou])ivka$", "avka", word)  # -ivka (uk) = -ovka (ru): Horlivka/Gorlovka
     word = re.sub(r"ts(?=i)", "t", word)               # Belarusian ць: Vitsyebsk/Vitebsk
     word = re.sub(r"dz(?=i)", "d", word)               # Belarusian дзь: Maladzyechna/Molodechno
     return word
@@ -306,7 +311,10 @@ def entity_key(name: str) -> str:
     Returns:
         The folded key (lower-case ASCII words; empty for an empty name).
     """
-    latin = romanise(name)
+    lang = cyrillic_language(name)
+    if lang == "be":  # yakanye: Belarusian я before the stress where Russian and Ukrainian write е (Зяленскі)
+        name = _YAKANYE.sub("е", name)
+    latin = romanise(name, lang)
     words = fold_latin(latin).split()
     given = _given()
     return " ".join(given.get(w, w) for w in words)
