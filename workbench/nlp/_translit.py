@@ -240,6 +240,16 @@ def fold_latin(text: str) -> str:
     return " ".join(w for w in words if w)
 
 
+_YO = re.compile(r"(?<=[^aeiouy])[yj]o")          # ё after a consonant: Pyotr/Petr, Mogilyov/Mogilev
+_YE_START = re.compile(r"^[yij]e")                  # Yermak/Ermak, Yelena/Elena
+_U_AS_V = re.compile(r"(?<=[aiou])u(?=[^aiou]|$)")  # Belarusian ў written u after a vowel (Tsikhanouskaya)
+_IKAVISM = re.compile(r"(?<=[^aiou])[io]v$")        # Ukrainian ikavism: Kyiv/Kiev, Lviv/Lvov, Kharkiv/Kharkov
+_AYA = re.compile(r"(?<=[^aiou])aia$")              # -aya (ru) = -a (uk): Zelenskaya/Zelenska, Verkhovnaya/-na
+_IVKA = re.compile(r"(?<=[^aiou])ivka$")            # -ivka (uk) = -ovka (ru): Horlivka/Gorlovka
+_SOFT_T = re.compile(r"ts(?=i)")                    # Belarusian ць: Vitsyebsk/Vitebsk
+_SOFT_D = re.compile(r"dz(?=i)")                    # Belarusian дзь: Maladzyechna/Molodechno
+
+
 def _fold_word(word: str) -> str:
     """One word of ``fold_latin``.
 
@@ -248,6 +258,31 @@ def _fold_word(word: str) -> str:
     """
     if word.isdigit():
         return word
+    word = _YO.sub("e", word)
+    for spelled, sound in _DIGRAPHS:
+        if spelled in word:
+            word = word.replace(spelled, sound)
+    if word.startswith("h") and (len(word) >= 6 or word[1:2] not in ("a", "e", "i", "o", "u", "y", "")):
+        word = "g" + word[1:]                          # Ukrainian г: Horlivka/Gorlovka, Hrodna/Grodno
+    word = word[:1] + word[1:].replace("h", "g").replace("j", "i")
+    word = word.replace("w", "v").replace("c", "k").replace("q", "k").replace("Q", "q")
+    word = _YE_START.sub("e", word)
+    # e is i inside a word (Zelenskyi/Zelinsky, Kiyev/Kyiv); a first or last e stays (Evan/Ivan, Luke/Lucie)
+    word = word.replace("y", "i")
+    word = word[:1] + word[1:-1].replace("e", "i") + word[-1:] if len(word) > 2 else word
+    word = _U_AS_V.sub("v", word)
+    if len(word) >= 5:
+        # akanye: o is a after a word's first letter (not Olena/Alina, Cole/Callie), and at its
+        # end after nk, dn, chn (Lukashenka/Lukashenko, Hrodna/Grodno; not Carla/Carlo)
+        end = "a" if word.endswith(("nko", "dno", "Cno")) else word[-1]
+        word = word[0] + word[1:-1].replace("o", "a") + end
+    word = _REPEATS.sub(r"\1", word)
+    word = _IKAVISM.sub("av", word)
+    if len(word) >= 6:
+        word = _AYA.sub("a", word)
+    word = _IVKA.sub("avka", word)
+    word = _SOFT_T.sub("t", word)
+    return _SOFT_D.sub("d", word)
     word = re.sub(r"(?<=[^aeiouy])[yj]o", "e", word)  # ё after a consonant: Pyotr/Petr, Mogilyov/Mogilev
     for spelled, sound in _DIGRAPHS:
         word = word.replace(spelled, sound)
