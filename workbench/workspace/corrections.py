@@ -69,6 +69,13 @@ class EntityCorrections:
         params = {"text": text, "label": label, "article_id": self._article_ref(article_id), "start": start}
         return self._add_rule("delete", params, must_match={"text": text})
 
+    def delete_entity(self, canonical: str, *, label: str | None = None, article_id: str | None = None) -> int:
+        """Remove an entity: every mention of ``canonical`` in any script or spelling (optionally
+        only with ``label``, or in one article)."""
+        params = {"canonical": canonical, "label": label, "article_id": self._article_ref(article_id)}
+        match = {"canonical": canonical, **({"label": label} if label is not None else {})}
+        return self._add_rule("delete", params, must_match=match)
+
     def add_mention(self, article_id: str | None, text: str, label: str, *, canonical: str | None = None,
                     start: int | None = None, everywhere: bool = False) -> int:
         """Add a missed mention.
