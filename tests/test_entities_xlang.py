@@ -63,6 +63,14 @@ def test_context_of_an_entity_named_in_any_script(three):
         assert context["article_id"].nunique() == 3
 
 
+def test_the_entity_filter_finds_every_script(three):
+    ids = three.articles.set_index("language")["id"]
+    assert three.articles_with_entity("kyiv") == sorted(ids)          # Київ and Киев articles too
+    assert three.articles_with_entity("Київ") == sorted(ids)
+    assert three.articles_with_entity("Zelenska") == sorted([ids["en"], ids["uk"]])
+    assert three.articles_with_entity("Zurich") == [] and three.articles_with_entity(" ") == []
+
+
 def test_rename_and_relabel_apply_across_languages_and_to_later_articles(three, tmp_path):
     ws = three
     ws.rename_entity("Київ", "Kyiv city")           # named in Ukrainian, applied everywhere

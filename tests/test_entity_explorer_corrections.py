@@ -104,3 +104,9 @@ def test_names_from_corrections_are_escaped(explorer):
     assert _row(explorer, evil)["aliases"] == ["Kiev"]
     html = explorer.static_html()
     assert "<img" not in html and "&lt;img src=x" in html
+
+
+def test_corpus_browser_entity_filter_finds_every_script(explorer):
+    browser = wb.CorpusBrowser(explorer.ws)
+    send(browser, kind="entity", query="Киев")
+    assert browser.entity_hits == sorted(explorer.ws.articles["id"]) and browser.status == ""

@@ -161,6 +161,24 @@ class EntityCorrections:
         table["entity"] = table["key"].map(names)
         return table.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index(drop=True)[columns]
 
+    def articles_with_entity(self, query: str) -> list[str]:
+        """Ids of the articles that mention an entity one of whose names or spellings contains
+        ``query`` (case-insensitive), in any script: "Kyiv" also finds the articles writing Київ or Киев.
+
+        Args:
+            query: part of an entity's name.
+        Returns:
+            Article ids, sorted.
+        """
+        needle = query.strip().lower()
+        if not needle:
+            return []
+        mentions = self._keyed_mentions()
+        hit = (mentions["canonical"].str.lower().str.contains(needle, regex=False)
+               | mentions["text"].str.lower().str.contains(needle, regex=False))
+        keys = set(mentions.loc[hit, "key"]) | {self._entity_key(query.strip())}
+        return sorted(set(mentions.loc[mentions["key"].isin(keys), "article_id"]))
+
     def mentions_in_context(self, entity: str, *, label: str | None = None, limit: int = 60,
                             width: int = 8) -> "pd.DataFrame":
         """Keyword in context: each mention of an entity, in any script, with up to ``width`` words either side.
