@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 import translitua
 
-__all__ = ["romanise", "romanise_uk", "romanise_ru", "romanise_be", "cyrillic_language", "script_language",
+__all__ = ["preferred_name", "romanise", "romanise_uk", "romanise_ru", "romanise_be", "cyrillic_language", "script_language",
            "press_spellings", "entity_key", "fold_latin"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -353,3 +354,16 @@ def entity_key(name: str) -> str:
     words = fold_latin(latin).split()
     given = _given()
     return " ".join(given.get(w, w) for w in words)
+
+
+def preferred_name(counts: Mapping[str, int]) -> str:
+    """The name an entity is shown by: its most mentioned Latin-script name, else its most
+    mentioned name (ties: alphabetical).
+
+    Args:
+        counts: name -> mentions, non-empty.
+
+    Returns:
+        One of the names.
+    """
+    return min(counts, key=lambda name: (cyrillic_language(name) is not None, -counts[name], name))

@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
-from ..nlp import script_language
+from ..nlp import preferred_name, script_language
 from ..store.articles import (ARTICLE_COLUMNS, article_dates, article_texts, list_articles, resolve_article,
                               titles_and_texts)
 from ..store.entity_rules import (RULE_COLUMNS, deactivate_rule, find_rule, insert_rule, list_rules, load_rules,
@@ -251,12 +251,13 @@ def _base_language(language: str | None) -> str | None:
 
 
 def _display_names(mentions: "pd.DataFrame") -> dict[str, str]:
-    """Key -> the name an entity is shown by: among its canonical names that carry its key, the
-    most mentioned Latin-script one, else the most mentioned (ties: alphabetical)."""
-    counts = mentions.groupby(["key", "canonical"]).size().reset_index(name="n")
-    counts["latin"] = [script_language(name) == "en" for name in counts["canonical"]]
-    counts = counts.sort_values(["key", "latin", "n", "canonical"], ascending=[True, False, False, True])
-    return dict(counts.drop_duplicates("key")[["key", "canonical"]].itertuples(index=False, name=None))
+    """Key -> the name an entity is shown by (``nlp.preferred_name``), among its canonical names
+    that carry its key."""
+    counts = mentions.groupby(["key", "canonical"]).size()
+    names: dict[str, dict[str, int]] = {}
+    for (key, name), n in counts.items():
+        names.setdefault(key, {})[name] = int(n)
+    return {key: preferred_name(found) for key, found in names.items()}
 
 
 def _by_language(frame: "pd.DataFrame") -> dict[str, list[str]]:
