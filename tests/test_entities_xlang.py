@@ -122,3 +122,25 @@ def test_delete_and_errors_name_the_entity(three):
     assert "Київ" in set(ws.entities()["text"])
     with pytest.raises(StoreError, match="no mention with canonical 'Lukashevich'"):
         ws.relabel_entity("Lukashevich", "ORG")
+
+
+def test_report_entity_index_groups_across_scripts():
+    """The report's entity index (render.views) from plain mentions: one row per entity, aliases by language."""
+    import pandas as pd
+
+    from workbench.render.views import entity_rows, entity_table
+
+    rows = [("a", "GPE", "Kyiv", "Kyiv"), ("a", "GPE", "Kiev", "Kyiv"), ("b", "GPE", "Київ", "Київ"),
+            ("c", "GPE", "Киев", "Киев"), ("c", "PERSON", "Зеленский", "Зеленский"), ("b", "PERSON", "Зеленська", "Зеленська"),
+            ("a", "PERSON", "Zelensky", "Zelensky"), ("b", "GPE", "<b>Львів</b>", "<b>Львів</b>")]
+    frame = pd.DataFrame(rows, columns=["article_id", "label", "text", "canonical"])
+    found = {(r["entity"], r["label"]): r for r in entity_rows(frame)}
+    kyiv = found[("Kyiv", "GPE")]
+    assert (kyiv["mentions"], kyiv["articles"], kyiv["first"]) == (4, 3, "a")
+    assert kyiv["aliases_by_language"] == {"en": ["Kiev", "Kyiv"], "ru": ["Киев"], "uk": ["Київ"]}
+    assert found[("Zelensky", "PERSON")]["aliases"] == ["Zelensky", "Зеленский"]
+    assert found[("Зеленська", "PERSON")]["mentions"] == 1
+    table = entity_table(list(found.values()))
+    cells = {row[0]: row[4] for row in table["rows"]}
+    assert cells["Kyiv"] == "en: Kiev · ru: Киев · uk: Київ"
+    assert cells["<b>Львів</b>"] == ""         # text stays text: render escapes it where it draws

@@ -251,6 +251,7 @@ _SOFT_T = re.compile(r"ts(?=i)")                    # Belarusian ць: Vitsyebsk
 _SOFT_D = re.compile(r"dz(?=i)")                    # Belarusian дзь: Maladzyechna/Molodechno
 
 
+@lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
     """One word of ``fold_latin``.
 
