@@ -13,7 +13,8 @@ entity table, the explorer, filters and corrections group by. Prints:
 - beyond transliteration (X rows: exonyms, translations, renames): how many fold, for information;
 - over-folding, for information: how many of the census and curated given names in
   ``workbench/nlp/data/curated`` share a key with another (mostly spellings of one name,
-  Brian/Bryan, but some are two names, Dana/Donna: a person is merged only when the surname folds too);
+  Brian/Bryan, but some are two names: a person is merged only when the surname folds too), and
+  how many of the gazetteer's place names do (one entity also needs one label);
 - the key's speed against ``str.casefold`` in the same run (keys are cached: the first pass is shown).
 
 Run: python -m bench.variants [--file bench/eval/variants.tsv]
@@ -59,6 +60,19 @@ def _given_names() -> list[str]:
         for line in (folder / file).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 names.add(line.split("\t")[0].strip())
+    return sorted(names)
+
+
+def _place_names() -> list[str]:
+    """The distinct canonical names of the built-in gazetteer."""
+    import workbench.nlp
+
+    path = Path(workbench.nlp.__file__).parent / "data" / "geo.tsv"
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if not line.startswith("#") and len(cells) >= 3:
+            names.add(cells[2])
     return sorted(names)
 
 
@@ -115,6 +129,13 @@ def main() -> None:
     clashes = [sorted(names) for names in shared.values() if len(names) > 1]
     print(f"over-folding: {sum(len(c) for c in clashes)} of {len(given)} given names share a key with another "
           f"({len(clashes)} keys), e.g. {'; '.join('/'.join(c) for c in clashes[:6])}")
+    places = _place_names()
+    by_key = defaultdict(set)
+    for name in places:
+        by_key[entity_key(name)].add(name)
+    clashes = [sorted(names) for names in by_key.values() if len(names) > 1]
+    print(f"over-folding: {sum(len(c) for c in clashes)} of {len(places)} gazetteer place names share a key "
+          f"with another ({len(clashes)} keys), e.g. {'; '.join('/'.join(c) for c in clashes[:6])}")
     print(f"speed: entity_key {1e6 * key_s / len(variants):.1f} µs a name (uncached) vs str.casefold "
           f"{1e6 * peer_s / len(variants):.2f} µs: {key_s / max(peer_s, 1e-9):.0f}x")
 

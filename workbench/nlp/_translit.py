@@ -35,6 +35,7 @@ _UK_ONLY = re.compile(r"[їєґЇЄҐ]")
 _BE_ONLY = re.compile(r"[ўЎ]|[сцСЦ][кК][іІ]\b")  # ў; -скі/-цкі (Ukrainian writes -ський/-ські)
 _RU_BE = re.compile(r"[ыэёъЫЭЁЪ]")
 _I = re.compile(r"[іІ]")
+_BE_SK = re.compile(r"[сцСЦ][кК]\b")  # -ск/-цк with і: Віцебск, Мінск (Ukrainian writes -ськ/-цьк: Вітебськ)
 
 _RU_VOWELS = frozenset("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
 _RU_SOFTENERS = frozenset("йъьЙЪЬ")
@@ -61,12 +62,12 @@ def cyrillic_language(text: str) -> str | None:
         text: a name.
 
     Returns:
-        "be" (ў, -скі, or і beside ы/э/ё), "uk" (ї є ґ, or і), "ru" (other Cyrillic), or None when
+        "be" (ў, -скі, or і beside ы/э/ё or a final -ск/-цк), "uk" (ї є ґ, or і), "ru" (other Cyrillic), or None when
         ``text`` has no Cyrillic letter.
     """
     if not _CYRILLIC.search(text):
         return None
-    if _BE_ONLY.search(text) or (_I.search(text) and _RU_BE.search(text)):
+    if _BE_ONLY.search(text) or (_I.search(text) and (_RU_BE.search(text) or _BE_SK.search(text))):
         return "be"
     if _UK_ONLY.search(text) or _I.search(text):
         return "uk"
@@ -217,11 +218,12 @@ _GIVEN = [
     ("Valerii", "Valery", "Valeriy"), ("Raman", "Roman"), ("Maksym", "Maksim"),
 ]
 
+_TSEKANNE = ((re.compile(r"ц(?=[ьіеёюяЬІЕЁЮЯ])"), "т"), (re.compile(r"Ц(?=[ьіеёюяЬІЕЁЮЯ])"), "Т"),
+             (re.compile(r"дз(?=[ьіеёюяЬІЕЁЮЯ])"), "д"), (re.compile(r"Дз(?=[ьіеёюяЬІЕЁЮЯ])"), "Д"))
 _YAKANYE = re.compile(r"(?<=[бвгґдзклмнпрстфхцчшжБВГҐДЗКЛМНПРСТФХЦЧШЖ])я(?=[^\W\d_]*[аеёіоуыэюяАЕЁІОУЫЭЮЯ])")
 _DIGRAPHS = (("shch", "Q"), ("szcz", "Q"), ("tsch", "C"), ("sch", "S"), ("zh", "Z"), ("kh", "X"),
              ("ch", "C"), ("sh", "S"), ("sz", "S"), ("cz", "C"), ("ck", "k"), ("x", "ks"), ("ph", "f"))
 _NOT_WORD = re.compile(r"[^0-9a-zA-Z ]+")
-_REPEATS = re.compile(r"(.)\1+")
 
 
 def fold_latin(text: str) -> str:
@@ -234,57 +236,60 @@ def fold_latin(text: str) -> str:
         Its folded words, space-separated.
     """
     plain = unicodedata.normalize("NFKD", text.replace("ŭ", "w").replace("Ŭ", "W"))  # Belarusian Latin ў
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
     plain = plain.replace("-", " ")
     plain = _NOT_WORD.sub("", plain)   # apostrophes and soft signs (’ ”) go
-    words = [_fold_word(w) for w in plain.split()]
+    words = [w.lower() if _ROMAN.match(w) else _fold_word(w.lower()) for w in plain.split()]
     return " ".join(w for w in words if w)
 
 
 _YO = re.compile(r"(?<=[^aeiouy])[yj]o")          # ё after a consonant: Pyotr/Petr, Mogilyov/Mogilev
 _YE_START = re.compile(r"^[yij]e")                  # Yermak/Ermak, Yelena/Elena
+_MID_H = re.compile(r"(?<=[^n])h")                  # Ukrainian г: Luhansk/Lugansk, Serhii/Sergei (not pinyin nh)
+_HARD_C = re.compile(r"c(?![eiy])")                 # Roscosmos/Roskosmos; a soft c stays (Caen is not Kayin)
+_E_BY_I = re.compile(r"e(?=i)|(?<=i)e")             # Kiev/Kyiv, Sergei/Serhii, Andrei/Andrii (not Menden/Minden)
 _U_AS_V = re.compile(r"(?<=[aiou])u(?=[^aiou]|$)")  # Belarusian ў written u after a vowel (Tsikhanouskaya)
-_IKAVISM = re.compile(r"(?<=[^aiou])[io]v$")        # Ukrainian ikavism: Kyiv/Kiev, Lviv/Lvov, Kharkiv/Kharkov
+_REPEATS = re.compile(r"([^aeou])\1+")              # doubled consonants and i (Odessa/Odesa); not Shaanxi/Shanxi
+_IKAVISM = re.compile(r"(?<=[^aiou])[eio]v$")       # Ukrainian ikavism: Kyiv/Kiev, Lviv/Lvov, Medvediev/Medvedev
+_AKANYE_END = re.compile(r"(?<=nk|dn|Cn)o$")        # Lukashenka/Lukashenko, Hrodna/Grodno (not Carla/Carlo)
 _AYA = re.compile(r"(?<=[^aiou])aia$")              # -aya (ru) = -a (uk): Zelenskaya/Zelenska, Verkhovnaya/-na
-_IVKA = re.compile(r"(?<=[^aiou])ivka$")            # -ivka (uk) = -ovka (ru): Horlivka/Gorlovka
-_SOFT_T = re.compile(r"ts(?=i)")                    # Belarusian ць: Vitsyebsk/Vitebsk
-_SOFT_D = re.compile(r"dz(?=i)")                    # Belarusian дзь: Maladzyechna/Molodechno
+_IVKA = re.compile(r"(?<=[^aiou])[io]vka$")         # -ivka (uk) = -ovka (ru): Horlivka/Gorlovka
+_TSIA = re.compile(r"(?<=ts)ia$")                   # -ця (uk) = -ца (ru): Vinnytsia/Vinnitsa
+_SOFT_T = re.compile(r"ts(?=i)")                    # Belarusian ці: Tsikhanouskaya/Tikhanovskaya
+_SOFT_E = re.compile(r"(?<=[^aeiouy])[yi]e")        # е/є after a consonant: Vitsyebsk/Vitebsk, Pieskov/Peskov
+_ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")  # Teremky-I is not Teremky-II (LVIV is a city)
 
 
 @lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
     """One word of ``fold_latin``.
 
-    Where a fold would make common short English names one (Hill/Gill, Jan/Ian, Don/Dan), it
-    is kept to the longer words the Slavic spellings need it in.
+    Each fold is kept to where the East Slavic spellings need it, so that distinct names
+    elsewhere stay apart (Hill/Gill, Jan/Ian, Carla/Carlo, Shaanxi/Shanxi, Helmand/Helmond).
     """
     if word.isdigit():
         return word
-    word = _YO.sub("e", word)
+    # Ukrainian г at the start of a longer word or before a consonant: Horlivka/Gorlovka, Hrodna/Grodno
+    initial_h = word.startswith("h") and (len(word) >= 6 or word[1:2] not in ("a", "e", "i", "o", "u", "y", ""))
+    word = _YO.sub("e", _SOFT_E.sub("e", word))
     for spelled, sound in _DIGRAPHS:
         if spelled in word:
             word = word.replace(spelled, sound)
-    if word.startswith("h") and (len(word) >= 6 or word[1:2] not in ("a", "e", "i", "o", "u", "y", "")):
-        word = "g" + word[1:]                          # Ukrainian г: Horlivka/Gorlovka, Hrodna/Grodno
-    word = word[:1] + word[1:].replace("h", "g").replace("j", "i")
-    word = word.replace("w", "v").replace("c", "k").replace("q", "k").replace("Q", "q")
-    word = _YE_START.sub("e", word)
-    # e is i inside a word (Zelenskyi/Zelinsky, Kiyev/Kyiv); a first or last e stays (Evan/Ivan, Luke/Lucie)
-    word = word.replace("y", "i")
-    word = word[:1] + word[1:-1].replace("e", "i") + word[-1:] if len(word) > 2 else word
+    if initial_h:
+        word = "g" + word[1:]
+    word = word[:1] + _MID_H.sub("g", word[1:]).replace("j", "i")
+    word = _HARD_C.sub("k", word.replace("w", "v")).replace("Q", "q")
+    word = _YE_START.sub("e", word).replace("y", "i")
+    word = _E_BY_I.sub("i", word)
     word = _U_AS_V.sub("v", word)
-    if len(word) >= 5:
-        # akanye: o is a after a word's first letter (not Olena/Alina, Cole/Callie), and at its
-        # end after nk, dn, chn (Lukashenka/Lukashenko, Hrodna/Grodno; not Carla/Carlo)
-        end = "a" if word.endswith(("nko", "dno", "Cno")) else word[-1]
-        word = word[0] + word[1:-1].replace("o", "a") + end
     word = _REPEATS.sub(r"\1", word)
+    word = _AKANYE_END.sub("a", word)
     word = _IKAVISM.sub("av", word)
     if len(word) >= 6:
         word = _AYA.sub("a", word)
     word = _IVKA.sub("avka", word)
-    word = _SOFT_T.sub("t", word)
-    return _SOFT_D.sub("d", word)
+    word = _TSIA.sub("a", word)
+    return _SOFT_T.sub("t", word)
     word = re.sub(r"(?<=[^aeiouy])[yj]o", "e", word)  # ё after a consonant: Pyotr/Petr, Mogilyov/Mogilev
     for spelled, sound in _DIGRAPHS:
         word = word.replace(spelled, sound)
@@ -351,6 +356,8 @@ def entity_key(name: str) -> str:
     lang = cyrillic_language(name)
     if lang == "be":  # yakanye: Belarusian я before the stress where Russian and Ukrainian write е (Зяленскі)
         name = _YAKANYE.sub("е", name)
+        for soft, hard in _TSEKANNE:   # tsekanne, dzekanne: Віцебск is Витебск, Маладзечна Молодечна
+            name = soft.sub(hard, name)
     latin = romanise(name, lang)
     words = fold_latin(latin).split()
     given = _given()
