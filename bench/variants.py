@@ -15,9 +15,12 @@ entity table, the explorer, filters and corrections group by. Prints:
   ``workbench/nlp/data/curated`` share a key with another (mostly spellings of one name,
   Brian/Bryan, but some are two names: a person is merged only when the surname folds too), and
   how many of the gazetteer's place names do (one entity also needs one label);
-- the key's speed against ``str.casefold`` in the same run (keys are cached: the first pass is shown).
+- the key's speed against ``str.casefold`` in the same run (keys are cached: the first pass is shown);
+- the entity table's cost: ``Workspace.entity_table()`` (grouped by cross-script key, aliases by
+  language) against the entity table as it was (grouped by canonical name, same columns but aliases by language), on a workspace of
+  ``--articles`` synthetic articles (``bench.corpus``) in the same run, first call in a fresh process.
 
-Run: python -m bench.variants [--file bench/eval/variants.tsv]
+Run: python -m bench.variants [--file bench/eval/variants.tsv] [--articles 100]
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import argparse
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from workbench.nlp import entity_key
 from workbench.nlp._translit import entity_key as _cached
@@ -79,6 +83,7 @@ def _place_names() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=DEFAULT)
+    parser.add_argument("--articles", type=int, default=100, help="articles in the entity-table workspace (0: skip)")
     args = parser.parse_args()
     groups, near, beyond = read(args.file)
     variants = [name for members in groups.values() for _, name in members]
@@ -138,6 +143,55 @@ def main() -> None:
           f"with another ({len(clashes)} keys), e.g. {'; '.join('/'.join(c) for c in clashes[:6])}")
     print(f"speed: entity_key {1e6 * key_s / len(variants):.1f} µs a name (uncached) vs str.casefold "
           f"{1e6 * peer_s / len(variants):.2f} µs: {key_s / max(peer_s, 1e-9):.0f}x")
+    if args.articles:
+        table_cost(args.articles)
+
+
+def _table_by_canonical(ws: "Any") -> "Any":
+    """The entity table as it was before the cross-script key (one row per canonical name and label)."""
+    from workbench.store.articles import article_dates
+
+    mentions = ws.entities()
+    with ws.store.read() as conn:
+        dates = article_dates(conn)
+    mentions = mentions.assign(seen=mentions["article_id"].map(dates).str.slice(0, 10))
+    return (mentions.groupby(["canonical", "label"], sort=False)
+            .agg(aliases=("text", lambda t: sorted(set(t))), mentions=("text", "size"),
+                 articles=("article_id", "nunique"), first_seen=("seen", "min"), last_seen=("seen", "max"))
+            .reset_index())
+
+
+def table_cost(count: int) -> None:
+    """Time the cross-script entity table against grouping by canonical name, on one workspace."""
+    import json
+    import tempfile
+
+    from bench.corpus import articles
+    from workbench import open_workspace
+
+    with tempfile.TemporaryDirectory() as folder:
+        docs = [{"title": f"a{i}", "text": a["text"], "language": "en"} for i, a in enumerate(articles(count))]
+        source = Path(folder) / "corpus.json"
+        source.write_text(json.dumps(docs), encoding="utf-8")
+        ws = open_workspace(Path(folder) / "ws.sqlite", pipeline="builtin")
+        try:
+            ws.ingest(source, progress=False)
+            _cached.cache_clear()
+            started = time.perf_counter()
+            table = ws.entity_table()
+            keyed_s = time.perf_counter() - started
+            started = time.perf_counter()
+            plain = _table_by_canonical(ws)
+            plain_s = time.perf_counter() - started
+            started = time.perf_counter()
+            ws.entity_table()
+            warm_s = time.perf_counter() - started
+        finally:
+            ws.close()
+    print(f"entity table, {count} articles, {int(table['mentions'].sum())} mentions: cross-script "
+          f"{1000 * keyed_s:.0f} ms ({len(table)} entities) vs by canonical {1000 * plain_s:.0f} ms "
+          f"({len(plain)} rows): {keyed_s / max(plain_s, 1e-9):.1f}x; again (keys cached) {1000 * warm_s:.0f} ms: "
+          f"{warm_s / max(plain_s, 1e-9):.1f}x")
 
 
 if __name__ == "__main__":

@@ -131,7 +131,8 @@ def test_report_entity_index_groups_across_scripts():
     from workbench.render.views import entity_rows, entity_table
 
     rows = [("a", "GPE", "Kyiv", "Kyiv"), ("a", "GPE", "Kiev", "Kyiv"), ("b", "GPE", "Київ", "Київ"),
-            ("c", "GPE", "Киев", "Киев"), ("c", "PERSON", "Зеленский", "Зеленский"), ("b", "PERSON", "Зеленська", "Зеленська"),
+            ("c", "GPE", "Киев", "Киев"), ("c", "PERSON", "Зеленский", "Зеленский"),
+            ("b", "PERSON", "Зеленська", "Зеленська"),
             ("a", "PERSON", "Zelensky", "Zelensky"), ("b", "GPE", "<b>Львів</b>", "<b>Львів</b>")]
     frame = pd.DataFrame(rows, columns=["article_id", "label", "text", "canonical"])
     found = {(r["entity"], r["label"]): r for r in entity_rows(frame)}

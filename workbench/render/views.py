@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["format_score", "format_range", "score_title", "confidence_line", "matrix_view", "article_view",
-           "legend_rows", "table_view", "entity_rows", "entity_table", "aliases_text", "sources_table", "corpus_table",
+           "legend_rows", "table_view", "entity_rows", "entity_table", "aliases_text",
+           "spellings_by_language", "sources_table", "corpus_table",
            "independence_groups", "cell_dispute", "view_choice", "SPLIT_SPREAD", "TEXT_WIDTH", "CORPUS_STATIC_ROWS", "ENTITY_STATIC_ROWS"]
 
 TEXT_WIDTH = 160          # the matrix shows an evidence item's text cut to this many characters
@@ -290,9 +291,7 @@ def entity_rows(mentions: "pd.DataFrame") -> list[dict[str, Any]]:
     names: dict[tuple[str, str], dict[str, int]] = {}
     for (key, label, name), n in mentions.groupby(["key", "label", "canonical"]).size().items():
         names.setdefault((key, label), {})[str(name)] = int(n)
-    spelled: dict[tuple[str, str], dict[str, list[str]]] = {}
-    for (key, label, lang), texts in mentions.groupby(["key", "label", "lang"])["text"]:
-        spelled.setdefault((key, label), {})[str(lang)] = sorted(set(texts))
+    spelled = spellings_by_language(mentions)
     grouped = (mentions.groupby(["key", "label"])
                .agg(mentions=("text", "size"), articles=("article_id", "nunique"),
                     aliases=("text", lambda t: sorted(set(t))), first=("article_id", "first"))
@@ -303,6 +302,22 @@ def entity_rows(mentions: "pd.DataFrame") -> list[dict[str, Any]]:
             for r in grouped.to_dict("records")]
     rows.sort(key=lambda r: (-r["mentions"], r["entity"]))
     return rows
+
+
+def spellings_by_language(mentions: "pd.DataFrame") -> dict[tuple[str, str], dict[str, list[str]]]:
+    """Each entity's spellings by language, in one pass over the distinct ones.
+
+    Args:
+        mentions: DataFrame with key, label, lang and text columns.
+
+    Returns:
+        (key, label) -> {language: sorted spellings}, languages sorted.
+    """
+    out: dict[tuple[str, str], dict[str, list[str]]] = {}
+    distinct = mentions.drop_duplicates(["key", "label", "lang", "text"]).sort_values(["lang", "text"])
+    for key, label, lang, text in zip(distinct["key"], distinct["label"], distinct["lang"], distinct["text"]):
+        out.setdefault((key, label), {}).setdefault(str(lang), []).append(text)
+    return out
 
 
 def aliases_text(row: Mapping[str, Any]) -> str:

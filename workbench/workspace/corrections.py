@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
 from ..nlp import preferred_name, script_language
+from ..render.views import spellings_by_language
 from ..store.articles import (ARTICLE_COLUMNS, article_dates, article_texts, list_articles, resolve_article,
                               titles_and_texts)
 from ..store.entity_rules import (RULE_COLUMNS, deactivate_rule, find_rule, insert_rule, list_rules, load_rules,
                                   materialise_add_rule, name_keys)
-from ..store.mentions import MENTION_COLUMNS, corrected_mentions
+from ..store.mentions import keyed_mentions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -148,15 +149,17 @@ class EntityCorrections:
         with self.store.read() as conn:
             dates = article_dates(conn)
             languages = {row[0]: row[ARTICLE_COLUMNS.index("language")] for row in list_articles(conn)}
+        pairs = mentions[["text", "article_id"]].drop_duplicates()
+        langs = {(text, article): script_language(text, _base_language(languages.get(article)))
+                 for text, article in zip(pairs["text"], pairs["article_id"])}
         mentions = mentions.assign(seen=mentions["article_id"].map(dates).str.slice(0, 10),
-                                   lang=[script_language(text, _base_language(languages.get(article)))
-                                         for text, article in zip(mentions["text"], mentions["article_id"])])
+                                   lang=[langs[pair] for pair in zip(mentions["text"], mentions["article_id"])])
         names = _display_names(mentions)
         table = (mentions.groupby(["key", "label"], sort=False)
                  .agg(aliases=("text", lambda t: sorted(set(t))), mentions=("text", "size"),
                       articles=("article_id", "nunique"), first_seen=("seen", "min"), last_seen=("seen", "max"))
                  .reset_index())
-        by_language = {group: _by_language(frame) for group, frame in mentions.groupby(["key", "label"], sort=False)}
+        by_language = spellings_by_language(mentions)
         table["aliases_by_language"] = [by_language[(k, label)] for k, label in zip(table["key"], table["label"])]
         table["entity"] = table["key"].map(names)
         return table.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index(drop=True)[columns]
@@ -224,11 +227,8 @@ class EntityCorrections:
 
     def _keyed_mentions(self) -> "pd.DataFrame":
         """Every corrected mention with its entity's cross-script ``key``."""
-        import pandas as pd
-
         with self.store.read() as conn:
-            rows = corrected_mentions(conn, keys=True)
-        return pd.DataFrame(rows, columns=[*MENTION_COLUMNS, "key"])
+            return keyed_mentions(conn)
 
     def _entity_key(self, name: str) -> str:
         """The cross-script key of entity ``name`` under the stored rules."""
@@ -258,14 +258,6 @@ def _display_names(mentions: "pd.DataFrame") -> dict[str, str]:
     for (key, name), n in counts.items():
         names.setdefault(key, {})[name] = int(n)
     return {key: preferred_name(found) for key, found in names.items()}
-
-
-def _by_language(frame: "pd.DataFrame") -> dict[str, list[str]]:
-    """Language -> the sorted surface forms written in it."""
-    out: dict[str, list[str]] = {}
-    for lang, texts in frame.groupby("lang")["text"]:
-        out[str(lang)] = sorted(set(texts))
-    return out
 
 
 def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
