@@ -158,9 +158,29 @@ def test_entity_explorer_merges_and_corpus_browser_filters(lab: Lab):
     page.wait_for_function("(w) => ![...document.querySelectorAll('.wb-entities-root tbody tr')].some(r => r.dataset.entity === w)", arg=wrong)
     stored = lab.execute_in_kernel(f"print({wrong!r} in set(ws.entities()['canonical']))")
     assert stored.strip() == "False"
+    # undo takes the merge back, in the store too; merged again for what follows
+    assert "merged" in ex.locator(".wb-undo").get_attribute("title")
+    ex.locator(".wb-undo").click()
+    lab.wait_for_text(ex.locator(".wb-status"), "undo: merged")
+    ex.locator(f'tbody tr[data-entity="{wrong}"]').wait_for()
+    assert lab.execute_in_kernel(f"print({wrong!r} in set(ws.entities()['canonical']))").strip() == "True"
+    assert ex.locator(".wb-undo").is_disabled()
+    lab.execute_in_kernel(f"ex.ws.merge_entities({wrong!r}, 'Institute for the Study of War'); ex.refresh()")
     # keyword in context for the merged entity
     ex.locator('tbody tr[data-entity="Institute for the Study of War"]').click()
     lab.wait_for_text(ex.locator(".wb-kwic-box h4"), "Institute for the Study of War")
+    # delete a whole entity from the explorer: gone from the table and the store, one undo away
+    ex.locator(".wb-entity-filter").fill("Minsk")
+    minsk = ex.locator('tbody tr[data-entity="Minsk"]').first
+    label = minsk.locator("td:nth-child(2)").inner_text().strip()
+    minsk.click()
+    ex.locator(".wb-delete").click()
+    lab.wait_for_text(ex.locator(".wb-status"), "deleted Minsk")
+    page.wait_for_function("(l) => ![...document.querySelectorAll('.wb-entities-root tbody tr')]"
+                           ".some(r => r.dataset.entity === 'Minsk' && r.children[1].innerText.trim() === l)", arg=label)
+    left = f"t = ex.ws.entity_table(); print(((t['entity'] == 'Minsk') & (t['label'] == {label!r})).sum())"
+    assert lab.execute_in_kernel(left).strip() == "0"
+    assert "deleted Minsk" in ex.locator(".wb-undo").get_attribute("title")
 
     cb = page.locator(".wb-corpus-root")
     cb.locator("tbody tr").first.wait_for()

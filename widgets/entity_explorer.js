@@ -1,4 +1,5 @@
-// Entity explorer: entities with counts, filters, merge / rename / relabel, and keyword-in-context.
+// Entity explorer: entities with counts, filters, every correction (merge, rename, relabel, split a
+// spelling off, delete, add a missed mention, undo), and keyword-in-context. All text goes in as text.
 import { h, safeClass, sortableTable, compare } from "./table.js";
 
 function render({ model, el }) {
@@ -12,11 +13,19 @@ function render({ model, el }) {
   const mergeButton = h("button", { type: "button", class: "wb-merge" }, "Merge selected");
   const renameButton = h("button", { type: "button", class: "wb-rename" }, "Rename");
   const relabelButton = h("button", { type: "button", class: "wb-relabel" }, "Relabel");
+  const aliasSelect = h("select", { class: "wb-alias", "aria-label": "spelling" });
+  const splitButton = h("button", { type: "button", class: "wb-split", title: "the chosen spelling becomes the entity named in “new name”" }, "Split spelling off");
+  const deleteButton = h("button", { type: "button", class: "wb-delete", title: "delete the chosen spelling's mentions, or the selected entities" }, "Delete");
+  const addText = h("input", { type: "text", class: "wb-add-text", placeholder: "missed mention text", "aria-label": "missed mention text" });
+  const addArticle = h("input", { type: "text", class: "wb-add-article", placeholder: "article id (empty: every article)", "aria-label": "article id" });
+  const addButton = h("button", { type: "button", class: "wb-add", title: "add it with the new label; named as “new name” if given" }, "Add mention");
+  const undoButton = h("button", { type: "button", class: "wb-undo" }, "Undo");
   const tableBox = h("div", { class: "wb-table-box" });
   const kwicBox = h("div", { class: "wb-kwic-box" });
   const status = h("div", { class: "wb-status", role: "status" });
   root.append(h("div", { class: "wb-filters" }, filter, labelFilter, count),
     h("div", { class: "wb-actions-bar" }, newName, mergeButton, renameButton, newLabel, relabelButton),
+    h("div", { class: "wb-actions-bar" }, aliasSelect, splitButton, deleteButton, addText, addArticle, addButton, undoButton),
     tableBox, kwicBox, status);
   el.append(root);
   const selected = new Set();
@@ -47,7 +56,7 @@ function render({ model, el }) {
       columns: [
         { key: "entity", title: "Entity" },
         { key: "label", title: "Label", format: (v) => h("span", { class: `wb-chip ${safeClass(v)}` }, h("span", { class: "wb-swatch" }), v) },
-        { key: "aliases", title: "Also written as", format: (v, row) => (v || []).filter((a) => a !== row.entity).join(", ") },
+        { key: "aliases", title: "Also written as", format: (v, row) => byLanguage(row) },
         { key: "mentions", title: "Mentions", numeric: true },
         { key: "articles", title: "Articles", numeric: true },
         { key: "first_seen", title: "First seen" },
@@ -61,9 +70,34 @@ function render({ model, el }) {
         else { selected.clear(); selected.add(k); model.send({ kind: "select", entity: row.entity, label: row.label }); }
         if (!newName.value) newName.value = row.entity;
         show();
+        drawAliases();
       },
       rowAttrs: (row) => ({ "data-entity": row.entity, class: selected.has(key(row)) ? "wb-selected" : "" }),
     }));
+  }
+
+  // "en: Kiev, Kyiv · ru: Киев · uk: Київ" (one language: just the spellings)
+  function byLanguage(row) {
+    const groups = Object.entries(row.aliases_by_language || {}).map(([lang, names]) => [lang, names.filter((a) => a !== row.entity)]).filter(([, names]) => names.length);
+    if (groups.length <= 1 && Object.keys(row.aliases_by_language || {}).length <= 1) return (row.aliases || []).filter((a) => a !== row.entity).join(", ");
+    return groups.map(([lang, names]) => `${lang}: ${names.join(", ")}`).join(" · ");
+  }
+
+  function drawAliases() {
+    const items = chosen();
+    const row = items.length === 1 ? (model.get("rows") || []).find((r) => r.entity === items[0].entity && r.label === items[0].label) : null;
+    const current = aliasSelect.value;
+    const options = [h("option", { value: "" }, items.length ? "(whole entity)" : "(select an entity)")];
+    if (row) for (const [lang, names] of Object.entries(row.aliases_by_language || { "": row.aliases || [] }))
+      for (const name of names) options.push(h("option", { value: name }, lang ? `${name} (${lang})` : name));
+    aliasSelect.replaceChildren(...options);
+    if ([...aliasSelect.options].some((o) => o.value === current)) aliasSelect.value = current;
+  }
+
+  function drawUndo() {
+    const stack = model.get("undo_stack") || [];
+    undoButton.disabled = !stack.length;
+    undoButton.title = stack.length ? `undo: ${stack[stack.length - 1]}` : "nothing to undo";
   }
 
   function chosen() {
@@ -86,10 +120,30 @@ function render({ model, el }) {
     selected.clear();
   });
 
+  splitButton.addEventListener("click", () => {
+    const items = chosen();
+    if (items.length !== 1 || !aliasSelect.value || !newName.value.trim()) return;
+    const label = newLabel.value && newLabel.value !== items[0].label ? newLabel.value : null;
+    model.send({ kind: "split", entity: items[0].entity, text: aliasSelect.value, target: newName.value.trim(), label });
+  });
+  deleteButton.addEventListener("click", () => {
+    const items = chosen();
+    if (!items.length) return;
+    if (aliasSelect.value && items.length === 1) model.send({ kind: "delete", text: aliasSelect.value, label: items[0].label });
+    else model.send({ kind: "delete", entities: items });
+    selected.clear();
+  });
+  addButton.addEventListener("click", () => {
+    if (!addText.value.trim()) return;
+    model.send({ kind: "add", text: addText.value.trim(), label: newLabel.value, article_id: addArticle.value.trim(),
+      target: newName.value.trim() });
+  });
+  undoButton.addEventListener("click", () => model.send({ kind: "undo" }));
+
   function showKwic() {
     const rows = model.get("kwic") || [];
     kwicBox.replaceChildren(h("h4", { text: model.get("kwic_title") || "" }), h("ol", { class: "wb-kwic" }, ...rows.map((row) =>
-      h("li", { "data-article": row.article_id, class: "wb-link", onclick: () => model.send({ kind: "open", article_id: row.article_id }) },
+      h("li", { "data-article": row.article_id, class: "wb-link", onclick: () => { addArticle.value = row.article_id; model.send({ kind: "open", article_id: row.article_id }); } },
         h("span", { class: "wb-kwic-left", text: row.left }),
         h("mark", { class: `wb-ent ${safeClass(row.label)}`, text: row.match }),
         h("span", { class: "wb-kwic-right", text: row.right }),
@@ -101,7 +155,11 @@ function render({ model, el }) {
   model.on("change:rows", draw);
   model.on("change:kwic", showKwic);
   model.on("change:status", () => { status.textContent = model.get("status") || ""; });
+  model.on("change:rows", drawAliases);
+  model.on("change:undo_stack", drawUndo);
   draw();
+  drawAliases();
+  drawUndo();
   return () => root.remove();
 }
 

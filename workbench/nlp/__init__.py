@@ -17,5 +17,7 @@ from ._claims import find_claims
 from ._labels import LABELS, Label
 from ._loader import PIPELINE_ENV, available, load_pipeline
 from ._pipeline import EntityPipeline
+from ._translit import entity_key, preferred_name, romanise, script_language
 
-__all__ = ["LABELS", "Label", "EntityPipeline", "load_pipeline", "PIPELINE_ENV", "find_claims", "available"]
+__all__ = ["LABELS", "Label", "EntityPipeline", "load_pipeline", "PIPELINE_ENV", "find_claims", "available",
+           "entity_key", "preferred_name", "romanise", "script_language"]

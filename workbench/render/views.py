@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.confidence import stated_level
 from ..analysis.formats import format_range, format_score
 from ..analysis.scales import OPEN_SYNTHESIS_VOTES, RELIABILITY_GRADES
-from ..nlp import LABELS
+from ..nlp import LABELS, entity_key, preferred_name, script_language
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["format_score", "format_range", "score_title", "confidence_line", "matrix_view", "article_view",
-           "legend_rows", "table_view", "entity_rows", "entity_table", "sources_table", "corpus_table",
+           "legend_rows", "table_view", "entity_rows", "entity_table", "aliases_text",
+           "spellings_by_language", "sources_table", "corpus_table",
            "independence_groups", "cell_dispute", "view_choice", "SPLIT_SPREAD", "TEXT_WIDTH", "CORPUS_STATIC_ROWS", "ENTITY_STATIC_ROWS"]
 
 TEXT_WIDTH = 160          # the matrix shows an evidence item's text cut to this many characters
@@ -271,30 +272,85 @@ def table_view(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, sortabl
 def entity_rows(mentions: "pd.DataFrame") -> list[dict[str, Any]]:
     """The corpus's entities from its mentions, most mentioned first.
 
+    One entity is one cross-script key and label (``nlp.entity_key``; the mentions' ``key``
+    column where given, as ``Workspace`` corrections leave it): Kyiv, Київ and Киев are one row,
+    named by ``nlp.preferred_name``.
+
     Args:
-        mentions: DataFrame of mentions (article_id, label, text, canonical).
+        mentions: DataFrame of mentions (article_id, label, text, canonical[, key]).
 
     Returns:
-        [{entity, label, mentions, articles, aliases, first}] where ``first`` is the article of
-        the entity's first mention.
+        [{entity, label, mentions, articles, aliases, aliases_by_language, first}] where ``first``
+        is the article of the entity's first mention and ``aliases_by_language`` maps "en" / "ru"
+        / "uk" / "be" (told by the letters) to the spellings.
     """
     if not len(mentions):
         return []
-    grouped = (mentions.groupby(["canonical", "label"])
+    if "key" not in mentions.columns:
+        keys = {name: entity_key(name) for name in mentions["canonical"].unique()}
+        mentions = mentions.assign(key=mentions["canonical"].map(keys))
+    languages = {text: script_language(text) for text in mentions["text"].unique()}
+    mentions = mentions.assign(lang=mentions["text"].map(languages))
+    names: dict[tuple[str, str], dict[str, int]] = {}
+    for (key, label, name), n in mentions.groupby(["key", "label", "canonical"]).size().items():
+        names.setdefault((key, label), {})[str(name)] = int(n)
+    spelled = spellings_by_language(mentions)
+    grouped = (mentions.groupby(["key", "label"])
                .agg(mentions=("text", "size"), articles=("article_id", "nunique"),
                     aliases=("text", lambda t: sorted(set(t))), first=("article_id", "first"))
-               .reset_index().sort_values(["mentions", "canonical"], ascending=[False, True]))
-    return [{"entity": str(r["canonical"]), "label": str(r["label"]), "mentions": int(r["mentions"]),
-             "articles": int(r["articles"]), "aliases": list(r["aliases"]), "first": r["first"]}
+               .reset_index())
+    rows = [{"entity": preferred_name(names[(r["key"], r["label"])]), "label": str(r["label"]),
+             "mentions": int(r["mentions"]), "articles": int(r["articles"]), "aliases": list(r["aliases"]),
+             "aliases_by_language": spelled[(r["key"], r["label"])], "first": r["first"]}
             for r in grouped.to_dict("records")]
+    rows.sort(key=lambda r: (-r["mentions"], r["entity"]))
+    return rows
+
+
+def spellings_by_language(mentions: "pd.DataFrame") -> dict[tuple[str, str], dict[str, list[str]]]:
+    """Each entity's spellings by language, in one pass over the distinct ones.
+
+    Args:
+        mentions: DataFrame with key, label, lang and text columns.
+
+    Returns:
+        (key, label) -> {language: sorted spellings}, languages sorted.
+    """
+    out: dict[tuple[str, str], dict[str, list[str]]] = {}
+    distinct = mentions.drop_duplicates(["key", "label", "lang", "text"]).sort_values(["lang", "text"])
+    for key, label, lang, text in zip(distinct["key"], distinct["label"], distinct["lang"], distinct["text"]):
+        out.setdefault((key, label), {}).setdefault(str(lang), []).append(text)
+    return out
+
+
+def aliases_text(row: Mapping[str, Any]) -> str:
+    """An entity's other spellings: "Kiev · ru: Киев · uk: Київ" by language where it has
+    several languages, else comma-separated.
+
+    Args:
+        row: an entity row with ``entity``, ``aliases`` and optionally ``aliases_by_language``.
+
+    Returns:
+        Plain text (the caller escapes it).
+    """
+    by_language = row.get("aliases_by_language") or {}
+    if len(by_language) <= 1:
+        return ", ".join(a for a in row["aliases"] if a != row["entity"])
+    parts = []
+    for lang, names in by_language.items():
+        others = [a for a in names if a != row["entity"]]
+        if others:
+            parts.append(f"{lang}: {', '.join(others)}")
+    return " · ".join(parts)
 
 
 def entity_table(rows: Sequence[Mapping[str, Any]], *, limit: int | None = None) -> dict[str, Any]:
     """The entity table of the entity explorer and the report's entity index.
 
     Args:
-        rows: [{entity, label, mentions, articles, aliases[, first]}] (``entity_rows`` or
-            ``Workspace.entity_table()`` records); with ``first`` each row links to that article.
+        rows: [{entity, label, mentions, articles, aliases[, aliases_by_language][, first]}]
+            (``entity_rows`` or ``Workspace.entity_table()`` records); with ``first`` each row links
+            to that article.
         limit: show at most this many rows.
 
     Returns:
@@ -304,8 +360,7 @@ def entity_table(rows: Sequence[Mapping[str, Any]], *, limit: int | None = None)
     shown = rows if limit is None else rows[:limit]
     body = []
     for r in shown:
-        aliases = ", ".join(a for a in r["aliases"] if a != r["entity"])
-        cells: list[Any] = [str(r["entity"]), str(r["label"]), int(r["mentions"]), int(r["articles"]), aliases]
+        cells: list[Any] = [str(r["entity"]), str(r["label"]), int(r["mentions"]), int(r["articles"]), aliases_text(r)]
         if links:
             cells.append({"text": "first article", "href": f"#article-{r['first']}"})
         body.append(cells)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from ..nlp import entity_key
 from . import schema as s
 from ._store import audit, now
 
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["RULE_ACTIONS", "MENTION_FIELDS", "RULE_COLUMNS", "load_rules", "apply_rules", "find_surface",
-           "materialise_add_rule", "insert_rule", "find_rule", "deactivate_rule", "list_rules"]
+           "materialise_add_rule", "insert_rule", "find_rule", "deactivate_rule", "list_rules", "name_keys",
+           "add_keys", "PINNED"]
 
 RULE_ACTIONS = ("merge", "split", "relabel", "delete", "add")
 MENTION_FIELDS = ["article_id", "start", "end", "label", "text", "canonical", "origin", "rule_id"]
@@ -35,18 +37,73 @@ def load_rules(conn: Connection) -> list[dict[str, Any]]:
     return [{"id": i, "action": a, **json.loads(p)} for i, a, p in rows]
 
 
+PINNED = "="
+"""Prefix of the key of a name a split made that folds like the entity it was split from: it
+stays apart from that entity (the analyst split "Kiev" out of "Kyiv": no folding joins them again)."""
+
+
+class NameKeys:
+    """The cross-script key of each entity name, as the rules made so far leave it.
+
+    A name's key is ``entity_key(name)`` (Kyiv, Kiev, Київ, Киев: one key) unless a split gave
+    the name a key of its own. Depends only on the rules, never on which mentions are read, so
+    one article read alone and the whole workspace agree.
+    """
+
+    def __init__(self) -> None:
+        self.pinned: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        """The key of ``name``."""
+        return self.pinned.get(name) or entity_key(name)
+
+    def split(self, old: str, new: str) -> str:
+        """The key the mentions split from entity ``old`` into ``new`` take (pinned when it would fold back)."""
+        key = self(new)
+        if key == self(old):
+            key = self.pinned[new] = PINNED + new
+        return key
+
+
+def name_keys(rules: list[dict[str, Any]]) -> NameKeys:
+    """The key of each entity name after these rules (see ``NameKeys``).
+
+    Args:
+        rules: active rules in order (``load_rules``).
+    Returns:
+        A callable name -> key.
+    """
+    keys = NameKeys()
+    for rule in rules:
+        if rule["action"] == "split":
+            keys.split(rule["canonical"], rule["new"])
+    return keys
+
+
+def add_keys(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """``frame`` with a ``key`` column: each mention's canonical name's cross-script key."""
+    names = frame["canonical"].fillna("")
+    keys = {name: entity_key(name) for name in names.unique()}
+    return frame.assign(key=names.map(keys))
+
+
 def apply_rules(frame: "pd.DataFrame", rules: list[dict[str, Any]]) -> "pd.DataFrame":
     """Apply correction rules, in order, to a frame of mentions (``MENTION_FIELDS`` columns).
 
-    Mentions made by an "add" rule join at that rule's turn and push out the pipeline
-    mentions they overlap.
+    A rule names an entity by one of its names and applies to every mention of that entity, in
+    any script or language (its mentions share the name's cross-script key: a merge of "Kyiv"
+    also takes the mentions written Київ or Киев). Mentions made by an "add" rule join at that
+    rule's turn and push out the pipeline mentions they overlap.
     Returns:
-        The corrected frame, sorted by article and start.
+        The corrected frame, sorted by article and start, with a ``key`` column (the entity's
+        cross-script key, see ``NameKeys``).
     """
     import pandas as pd
 
     if "rule_id" not in frame.columns:
         frame = frame.assign(rule_id=None)
+    frame = add_keys(frame)
+    keys = NameKeys()
     added = frame[frame["origin"] == "analyst"]
     out = frame[frame["origin"] != "analyst"]
     for rule in rules:
@@ -55,20 +112,20 @@ def apply_rules(frame: "pd.DataFrame", rules: list[dict[str, Any]]) -> "pd.DataF
             mine = added[added["rule_id"] == rule["id"]]
             if len(mine):
                 out = _drop_overlaps(out, mine)
-                out = pd.concat([out, mine], ignore_index=True)
+                out = pd.concat([out, mine.assign(key=mine["canonical"].map(keys))], ignore_index=True)
             continue
         mask = _scope(out, rule)
         if action == "merge":
-            mask &= out["canonical"] == rule["source"]
-            out.loc[mask, "canonical"] = rule["target"]
+            mask &= out["key"] == keys(rule["source"])
+            out.loc[mask, ["canonical", "key"]] = [rule["target"], keys(rule["target"])]
         elif action == "split":
-            mask &= (out["canonical"] == rule["canonical"]) & (out["text"] == rule["text"])
-            out.loc[mask, "canonical"] = rule["new"]
+            mask &= (out["key"] == keys(rule["canonical"])) & (out["text"] == rule["text"])
+            out.loc[mask, ["canonical", "key"]] = [rule["new"], keys.split(rule["canonical"], rule["new"])]
             if rule.get("label"):
                 out.loc[mask, "label"] = rule["label"]
         elif action == "relabel":
             if rule.get("canonical") is not None:
-                mask &= out["canonical"] == rule["canonical"]
+                mask &= out["key"] == keys(rule["canonical"])
             if rule.get("text") is not None:
                 mask &= out["text"] == rule["text"]
             out.loc[mask, "label"] = rule["label"]
@@ -76,7 +133,7 @@ def apply_rules(frame: "pd.DataFrame", rules: list[dict[str, Any]]) -> "pd.DataF
             if rule.get("text") is not None:
                 mask &= out["text"] == rule["text"]
             if rule.get("canonical") is not None:
-                mask &= out["canonical"] == rule["canonical"]
+                mask &= out["key"] == keys(rule["canonical"])
             if rule.get("label") is not None:
                 mask &= out["label"] == rule["label"]
             if rule.get("start") is not None:

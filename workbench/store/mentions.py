@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, insert, select
 
 from . import schema as s
 from ._store import audit_many, bulk_insert
-from .entity_rules import apply_rules, load_rules, materialise_add_rule
+from .entity_rules import add_keys, apply_rules, load_rules, materialise_add_rule
 
-__all__ = ["MENTION_COLUMNS", "STORED_MENTION_COLUMNS", "corrected_mentions", "reusable_mentions", "insert_mentions",
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["MENTION_COLUMNS", "STORED_MENTION_COLUMNS", "corrected_mentions", "keyed_mentions", "reusable_mentions", "insert_mentions",
            "record_runs", "articles_without_run", "replace_pipeline_mentions", "mark_everywhere"]
 
 #: The columns of each row ``insert_mentions`` writes.
@@ -30,12 +33,7 @@ def corrected_mentions(conn: Connection, article_id: str | None = None) -> list[
     Returns:
         One dict per mention with ``MENTION_COLUMNS``, by article and start.
     """
-    m = s.mentions
-    query = select(*(m.c[c] for c in MENTION_COLUMNS), m.c.rule_id).order_by(m.c.article_id, m.c.start)
-    if article_id is not None:
-        query = query.where(m.c.article_id == article_id)
-    rows = [dict(row) for row in conn.execute(query).mappings()]
-    rules = load_rules(conn)
+    rows, rules = _stored(conn, article_id)
     if not rules:
         for row in rows:
             row.pop("rule_id")
@@ -44,6 +42,33 @@ def corrected_mentions(conn: Connection, article_id: str | None = None) -> list[
 
     corrected = apply_rules(pd.DataFrame(rows, columns=[*MENTION_COLUMNS, "rule_id"]), rules)
     return corrected[MENTION_COLUMNS].to_dict("records")
+
+
+def keyed_mentions(conn: Connection, article_id: str | None = None) -> "pd.DataFrame":
+    """``corrected_mentions`` as a DataFrame, with each mention's ``key``: its entity's cross-script
+    key (Kyiv, Київ and Киев share one; see ``entity_rules.NameKeys``).
+
+    Args:
+        conn: a workspace connection.
+        article_id: the article's full id, or None for the whole workspace.
+    Returns:
+        ``MENTION_COLUMNS`` and ``key``, by article and start.
+    """
+    import pandas as pd
+
+    rows, rules = _stored(conn, article_id)
+    frame = pd.DataFrame(rows, columns=[*MENTION_COLUMNS, "rule_id"])
+    corrected = apply_rules(frame, rules) if rules else add_keys(frame)
+    return corrected[[*MENTION_COLUMNS, "key"]].reset_index(drop=True)
+
+
+def _stored(conn: Connection, article_id: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The stored mentions (with ``rule_id``) of one article or all, and the active rules."""
+    m = s.mentions
+    query = select(*(m.c[c] for c in MENTION_COLUMNS), m.c.rule_id).order_by(m.c.article_id, m.c.start)
+    if article_id is not None:
+        query = query.where(m.c.article_id == article_id)
+    return [dict(row) for row in conn.execute(query).mappings()], load_rules(conn)
 
 
 def reusable_mentions(conn: Connection, hashes: Iterable[str],

@@ -55,14 +55,9 @@ class CorpusBrowser(BundledWidget):
         return self.ws.search_articles(query)
 
     def articles_with_entity(self, query: str) -> list[str]:
-        """Ids of articles mentioning an entity whose canonical name or surface contains ``query``."""
-        needle = query.strip().lower()
-        if not needle:
-            return []
-        mentions = self.ws.entities()
-        hit = mentions["canonical"].str.lower().str.contains(needle, regex=False) | \
-            mentions["text"].str.lower().str.contains(needle, regex=False)
-        return sorted(set(mentions.loc[hit, "article_id"]))
+        """Ids of articles mentioning an entity whose canonical name or surface contains ``query``,
+        in any script (``Workspace.articles_with_entity``)."""
+        return self.ws.articles_with_entity(query)
 
     @handles("open")
     def _open(self, content: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """The entity explorer widget: the corpus's entities, corrections, and mentions in context."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import traitlets as t
@@ -18,7 +19,8 @@ __all__ = ["EntityExplorer"]
 
 
 class EntityExplorer(BundledWidget):
-    """Browse entities; merge, rename and relabel them (corrections persist in the workspace).
+    """Browse entities and correct them: merge, rename, relabel, split a spelling off, delete,
+    add a missed mention; undo the last correction (corrections persist in the workspace).
 
     Args:
         ws: the workspace.
@@ -33,6 +35,8 @@ class EntityExplorer(BundledWidget):
     labels = t.List().tag(sync=True)
     kwic = t.List().tag(sync=True)
     kwic_title = t.Unicode("").tag(sync=True)
+    #: what Undo would take back, newest last (the button says the last one; empty: nothing to undo)
+    undo_stack = t.List().tag(sync=True)
 
     def __init__(self, ws: "Workspace", *, on_change: Callable[[], None] | None = None,
                  on_open: Callable[[str], None] | None = None, **kwargs: Any) -> None:
@@ -41,6 +45,7 @@ class EntityExplorer(BundledWidget):
         self._on_change = [on_change] if on_change else []
         self._on_open = [on_open] if on_open else []
         self.labels = list(LABELS)
+        self._undo: list[tuple[str, list[int]]] = []   # (what was done, its rule ids)
         self.refresh()
 
     def observe_changes(self, callback: Callable[[], None]) -> None:
@@ -66,22 +71,78 @@ class EntityExplorer(BundledWidget):
     @handles("merge")
     def _merge(self, content: dict[str, Any]) -> None:
         target = str(content["target"])
-        merged = [e for e in content.get("entities", []) if e != target]
-        for entity in merged:
-            self.ws.merge_entities(str(entity), target)
-        self._corrected(f"merged {', '.join(merged)} into {target}")
+        merged = [str(e) for e in content.get("entities", []) if e != target]
+        with self._batch(lambda done: f"merged {', '.join(done)} into {target}") as done:
+            for entity in merged:
+                done.append((entity, self.ws.merge_entities(entity, target)))
 
     @handles("rename")
     def _rename(self, content: dict[str, Any]) -> None:
-        self.ws.rename_entity(str(content["entity"]), str(content["target"]))
-        self._corrected(f"renamed {content['entity']} to {content['target']}")
+        rule = self.ws.rename_entity(str(content["entity"]), str(content["target"]))
+        self._corrected(f"renamed {content['entity']} to {content['target']}", [rule])
 
     @handles("relabel")
     def _relabel(self, content: dict[str, Any]) -> None:
-        self.ws.relabel_entity(str(content["entity"]), str(content["label"]))
-        self._corrected(f"relabelled {content['entity']} as {content['label']}")
+        rule = self.ws.relabel_entity(str(content["entity"]), str(content["label"]))
+        self._corrected(f"relabelled {content['entity']} as {content['label']}", [rule])
 
-    def _corrected(self, status: str) -> None:
+    @handles("split")
+    def _split(self, content: dict[str, Any]) -> None:
+        entity, text, new = str(content["entity"]), str(content["text"]), str(content["target"])
+        label = str(content["label"]) if content.get("label") else None
+        rule = self.ws.split_entity(entity, text, new, label=label)
+        self._corrected(f"split {text} off {entity} as {new}" + (f" ({label})" if label else ""), [rule])
+
+    @handles("delete")
+    def _delete(self, content: dict[str, Any]) -> None:
+        """Delete the mentions written ``text`` (one spelling), else whole entities."""
+        if content.get("text"):
+            text, label = str(content["text"]), content.get("label")
+            rule = self.ws.delete_mention(text, label=str(label) if label else None)
+            self._corrected(f"deleted the mentions written {text}", [rule])
+            return
+        with self._batch(lambda done: f"deleted {', '.join(done)}") as done:
+            for item in content.get("entities", []):
+                entity, label = str(item["entity"]), item.get("label")
+                done.append((entity, self.ws.delete_entity(entity, label=str(label) if label else None)))
+
+    @handles("add")
+    def _add(self, content: dict[str, Any]) -> None:
+        """Add a missed mention: in one article, or everywhere (articles ingested later too)."""
+        text, label = str(content.get("text", "")), str(content.get("label", ""))
+        article = str(content.get("article_id") or "").strip() or None
+        canonical = str(content.get("target") or "").strip() or None
+        rule = self.ws.add_mention(article, text, label, canonical=canonical, everywhere=article is None)
+        where = f"article {article}" if article else "every article"
+        self._corrected(f"added {text} as {label} in {where}", [rule])
+
+    @handles("undo")
+    def _undo_last(self, _content: dict[str, Any]) -> None:
+        if not self._undo:
+            self.status = "nothing to undo"
+            return
+        done, rules = self._undo[-1]
+        while rules:                     # newest first: a later rule may name what an earlier one made
+            self.ws.undo_correction(rules[-1])
+            rules.pop()                  # an undo that fails half-way leaves only the rest to undo
+        self._undo.pop()
+        self._corrected(f"undo: {done}", None)
+
+    @contextmanager
+    def _batch(self, describe: Callable[[list[str]], str]) -> Iterator[list[tuple[str, int]]]:
+        """Run a correction of several entities; what succeeded is kept, shown and undoable even
+        when one fails (the error is then shown, by the dispatcher)."""
+        done: list[tuple[str, int]] = []
+        try:
+            yield done
+        finally:
+            if done:
+                self._corrected(describe([name for name, _ in done]), [rule for _, rule in done])
+
+    def _corrected(self, status: str, rules: list[int] | None) -> None:
+        if rules:
+            self._undo.append((status, rules))
+        self.undo_stack = [done for done, _ in self._undo]
         self.status = status
         self.refresh()
         for callback in self._on_change:

@@ -1,5 +1,9 @@
 """Canonical entities across the corpus, and the analyst's corrections to them.
 
+One entity is every mention whose canonical name has the same cross-script key
+(``nlp.entity_key``): Kyiv, Kiev, Київ and Киев are one row of the entity table, shown under
+one name with its aliases by language, and a correction naming any of them applies to all.
+
 Pipelines propose mentions; analysts correct them. Corrections are stored as ordered
 rules (merge, split, relabel, delete, add) and applied on top of whatever any pipeline
 produced, every time mentions are read, so they persist, win over every pipeline, survive
@@ -13,8 +17,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
-from ..store.articles import article_dates, article_texts, resolve_article, titles_and_texts
-from ..store.entity_rules import RULE_COLUMNS, deactivate_rule, find_rule, insert_rule, list_rules, materialise_add_rule
+from ..nlp import preferred_name, script_language
+from ..render.views import spellings_by_language
+from ..store.articles import (ARTICLE_COLUMNS, article_dates, article_texts, list_articles, resolve_article,
+                              titles_and_texts)
+from ..store.entity_rules import (RULE_COLUMNS, deactivate_rule, find_rule, insert_rule, list_rules, load_rules,
+                                  materialise_add_rule, name_keys)
+from ..store.mentions import keyed_mentions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,6 +69,13 @@ class EntityCorrections:
         in one article, or the one at ``start``)."""
         params = {"text": text, "label": label, "article_id": self._article_ref(article_id), "start": start}
         return self._add_rule("delete", params, must_match={"text": text})
+
+    def delete_entity(self, canonical: str, *, label: str | None = None, article_id: str | None = None) -> int:
+        """Remove an entity: every mention of ``canonical`` in any script or spelling (optionally
+        only with ``label``, or in one article)."""
+        params = {"canonical": canonical, "label": label, "article_id": self._article_ref(article_id)}
+        match = {"canonical": canonical, **({"label": label} if label is not None else {})}
+        return self._add_rule("delete", params, must_match=match)
 
     def add_mention(self, article_id: str | None, text: str, label: str, *, canonical: str | None = None,
                     start: int | None = None, everywhere: bool = False) -> int:
@@ -114,36 +130,69 @@ class EntityCorrections:
 
     # -- reading ----------------------------------------------------------------------------
     def entity_table(self) -> "pd.DataFrame":
-        """The corpus's entities: entity, label, aliases, mentions, articles, first_seen, last_seen.
+        """The corpus's entities: entity, label, aliases, aliases_by_language, mentions, articles,
+        first_seen, last_seen.
 
-        first/last seen use the articles' publication dates (ingest dates where none is known).
+        An entity is one cross-script key and label: its mentions in English, Russian, Ukrainian
+        and Belarusian articles are one row, named by its most mentioned Latin-script name (else
+        its most mentioned name); ``aliases_by_language`` maps "en" / "ru" / "uk" / "be" (the
+        alias's letters, else its article's language) to the surface forms. first/last seen use
+        the articles' publication dates (ingest dates where none is known).
         """
         import pandas as pd
 
-        mentions = self.entities()
-        columns = ["entity", "label", "aliases", "mentions", "articles", "first_seen", "last_seen"]
+        mentions = self._keyed_mentions()
+        columns = ["entity", "label", "aliases", "aliases_by_language", "mentions", "articles",
+                   "first_seen", "last_seen"]
         if not len(mentions):
             return pd.DataFrame(columns=columns)
         with self.store.read() as conn:
             dates = article_dates(conn)
-        mentions = mentions.assign(seen=mentions["article_id"].map(dates).str.slice(0, 10))
-        table = (mentions.groupby(["canonical", "label"], sort=False)
+            languages = {row[0]: row[ARTICLE_COLUMNS.index("language")] for row in list_articles(conn)}
+        pairs = mentions[["text", "article_id"]].drop_duplicates()
+        langs = {(text, article): script_language(text, _base_language(languages.get(article)))
+                 for text, article in zip(pairs["text"], pairs["article_id"])}
+        mentions = mentions.assign(seen=mentions["article_id"].map(dates).str.slice(0, 10),
+                                   lang=[langs[pair] for pair in zip(mentions["text"], mentions["article_id"])])
+        names = _display_names(mentions)
+        table = (mentions.groupby(["key", "label"], sort=False)
                  .agg(aliases=("text", lambda t: sorted(set(t))), mentions=("text", "size"),
                       articles=("article_id", "nunique"), first_seen=("seen", "min"), last_seen=("seen", "max"))
-                 .reset_index().rename(columns={"canonical": "entity"}))
+                 .reset_index())
+        by_language = spellings_by_language(mentions)
+        table["aliases_by_language"] = [by_language[(k, label)] for k, label in zip(table["key"], table["label"])]
+        table["entity"] = table["key"].map(names)
         return table.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index(drop=True)[columns]
+
+    def articles_with_entity(self, query: str) -> list[str]:
+        """Ids of the articles that mention an entity one of whose names or spellings contains
+        ``query`` (case-insensitive), in any script: "Kyiv" also finds the articles writing Київ or Киев.
+
+        Args:
+            query: part of an entity's name.
+        Returns:
+            Article ids, sorted.
+        """
+        needle = query.strip().lower()
+        if not needle:
+            return []
+        mentions = self._keyed_mentions()
+        hit = (mentions["canonical"].str.lower().str.contains(needle, regex=False)
+               | mentions["text"].str.lower().str.contains(needle, regex=False))
+        keys = set(mentions.loc[hit, "key"]) | {self._entity_key(query.strip())}
+        return sorted(set(mentions.loc[mentions["key"].isin(keys), "article_id"]))
 
     def mentions_in_context(self, entity: str, *, label: str | None = None, limit: int = 60,
                             width: int = 8) -> "pd.DataFrame":
-        """Keyword in context: each mention of an entity with up to ``width`` words either side.
+        """Keyword in context: each mention of an entity, in any script, with up to ``width`` words either side.
 
         Returns:
             DataFrame: article_id, title, start, label, left, match, right (at most ``limit`` rows).
         """
         import pandas as pd
 
-        mentions = self.entities()
-        mask = mentions["canonical"] == entity
+        mentions = self._keyed_mentions()
+        mask = mentions["key"] == self._entity_key(entity)
         if label is not None:
             mask &= mentions["label"] == label
         chosen = mentions[mask].head(limit)
@@ -161,10 +210,13 @@ class EntityCorrections:
 
     # -- internals ----------------------------------------------------------------------------
     def _add_rule(self, action: str, params: dict[str, Any], *, must_match: dict[str, str]) -> int:
-        existing = self.entities()
+        existing = self._keyed_mentions()
         mask = existing["article_id"].notna()
         for column, value in must_match.items():
-            mask &= existing[column] == value
+            if column == "canonical":  # an entity, named in any of its scripts and spellings
+                mask &= existing["key"] == self._entity_key(value)
+            else:
+                mask &= existing[column] == value
         if params.get("article_id"):
             mask &= existing["article_id"] == params["article_id"]
         if not mask.any():
@@ -172,6 +224,16 @@ class EntityCorrections:
             raise StoreError(f"{action}: no mention with {described} in this workspace")
         with self.store.transaction() as conn:
             return self._insert_rule(conn, action, params)
+
+    def _keyed_mentions(self) -> "pd.DataFrame":
+        """Every corrected mention with its entity's cross-script ``key``."""
+        with self.store.read() as conn:
+            return keyed_mentions(conn)
+
+    def _entity_key(self, name: str) -> str:
+        """The cross-script key of entity ``name`` under the stored rules."""
+        with self.store.read() as conn:
+            return name_keys(load_rules(conn))(name)
 
     def _insert_rule(self, conn: Connection, action: str, params: dict[str, Any]) -> int:
         return insert_rule(conn, action, params, actor=self.actor)
@@ -181,6 +243,21 @@ class EntityCorrections:
             return None
         with self.store.read() as conn:
             return resolve_article(conn, article_id)
+
+
+def _base_language(language: str | None) -> str | None:
+    """"uk-UA" -> "uk"; None stays None."""
+    return (language or "").lower().replace("_", "-").split("-")[0] or None
+
+
+def _display_names(mentions: "pd.DataFrame") -> dict[str, str]:
+    """Key -> the name an entity is shown by (``nlp.preferred_name``), among its canonical names
+    that carry its key."""
+    counts = mentions.groupby(["key", "canonical"]).size()
+    names: dict[str, dict[str, int]] = {}
+    for (key, name), n in counts.items():
+        names.setdefault(key, {})[name] = int(n)
+    return {key: preferred_name(found) for key, found in names.items()}
 
 
 def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
