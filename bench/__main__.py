@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "achz", "long_article",
+MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "ner_eval_slavic", "achz", "long_article",
            "edits", "team", "live", "scale", "team_writes"]
 
 if __name__ == "__main__":
