@@ -1,0 +1,513 @@
+"""Ukrainian entities: pymorphy3 morphology + the KATOTTG gazetteer + pattern rules.
+
+natasha's models are Russian-only, so Ukrainian text gets its own path:
+
+1. Rules first (``_slavic_rules``): dates, weapon designations (``Іскандер-М``, ``С-300``),
+   names in «guillemets» typed by the word before them (``ракети «Нептун»`` WEAPON,
+   ``ЧВК «Вагнер»`` one ORG), numbered units (``47-ї окремої механізованої бригади``).
+2. Name chunks: runs of capitalised words, cut wherever pymorphy3 sees a verb,
+   conjunction or preposition (so "Херсон і Миколаїв" is two names and "Служба безпеки
+   України затримала" stops before the verb), and before a first name that follows a
+   place or an organisation ("мер Одеси Геннадій Труханов"). A chunk headed by an
+   organisation noun (служба, міністерство, сили, рада ...) keeps its lower-case genitive
+   tail ("Служба безпеки України").
+3. Labels: the gazetteer (any case form: "у Запоріжжі", "Києві") -> GPE/LOC; pymorphy3's
+   Name/Surn/Patr marks or a surname the article already named in full -> PERSON;
+   organisation heads and acronyms -> ORG; the English lexicon for Latin-script names
+   (HIMARS, Storm Shadow); nationality words -> NORP.
+4. Base forms: places take the gazetteer's nominative, people and organisations are
+   declined back to the nominative with pymorphy3 ("Зеленського" -> "Зеленський").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ._canon import canonicalise
+from ._lexicon import Lexicon
+
+from ._morph import nominative, parses, pos_set
+from ._slavic_places import Places, load_places, norm_apostrophe
+from ._slavic_rules import Candidate, dates, designations, model_tail, nationality, quoted_names
+
+__all__ = ["extract_slavic", "extract_ukrainian", "Token", "tokenize"]
+
+_TOKEN = re.compile(r"[^\W_][\w'’ʼ]*(?:-[\w'’ʼ]+)*|[^\w\s]")
+_SENT_END = frozenset(".!?…")
+_BREAK_POS = frozenset({"VERB", "INFN", "CONJ", "PREP", "PRCL", "GRND", "PRED", "INTJ", "ADVB", "NPRO", "NUMR"})
+
+# Lemmas of nouns that head an organisation's name (Ukrainian and Russian).
+ORG_HEADS = frozenset(
+    "служба міністерство рада офіс штаб генштаб сила командування управління гвардія кабінет комітет комісія "
+    "департамент агентство бюро прокуратура суд банк союз організація фонд інститут університет залізниця "
+    "партія уряд парламент адміністрація поліція флот армія корпус центр компанія асоціація альянс "
+    "держприкордонслужба нацгвардія міноборони мзс "
+    "министерство совет офис командование гвардия кабинет комитет комиссия департамент агентство "
+    "прокуратура организация институт университет дорога партия правительство парламент администрация "
+    "полиция армия компания дума собрание генштаб минобороны росгвардия".split())
+# Lower-case nouns after a place adjective: the adjective alone is the place ("Донецької області").
+_ADMIN = frozenset(
+    "область обласний район районний напрямок напрям воєводство край громада ова ога міськрада "
+    "областной районный направление воеводство".split())
+# Words after which an unknown capitalised word is a place ("у селі Вербове").
+_PLACE_CUES = frozenset("село селище місто смт містечко поселок посёлок деревня город станиця станица хутір хутор".split())
+# Words after which an unknown capitalised word is a person.
+_PERSON_CUES = frozenset(
+    "президент прем'єр прем'єр-міністр міністр генерал полковник командувач командир речник голова "
+    "очільник очільниця мер канцлер лідер посол губернатор журналіст волонтер радник заступник "
+    "заступниця керівник керівниця спікер генсек секретар держсекретар директор засновник "
+    "премьер министр генерал командующий спикер глава мэр канцлер лидер посол губернатор журналист "
+    "советник заместитель руководитель генсек госсекретарь директор основатель пресс-секретарь "
+    "представитель блогер эксперт лауреат писательница писатель".split())
+# Cyrillic weapon names that stand alone, by lemma (the English lexicon holds Latin ones).
+_WEAPON_NAMES = frozenset(
+    "калібр калибр кинджал кинжал іскандер искандер шахед ланцет сармат циркон онікс оникс смерч ураган "
+    "солнцепек буратино герань орлан байрактар точка-у".split())
+_NAME_PARTICLES = frozenset("фон дер ван де да ді ла ле аль ель бін ібн бен ибн".split())
+# Facility heads: a name ending in one is a FAC ("Запорізька АЕС", "Кримський міст").
+_FAC_NOUNS = frozenset("аес тес гес тец аэс тэс гэс тэц нпз міст мосту мостом мості мост моста мосту".split())
+_LOC_PREPS = frozenset("у в біля під поблизу до з із над на від через за під".split())
+
+
+@dataclass
+class Token:
+    """One word or punctuation mark.
+
+    Attributes:
+        text: as written.
+        start, end: offsets into the text.
+        low: lower-cased, one apostrophe.
+    """
+
+    text: str
+    start: int
+    end: int
+    low: str
+
+    @property
+    def cap(self) -> bool:
+        """Starts with an upper-case letter."""
+        return self.text[0].isupper()
+
+    @property
+    def word(self) -> bool:
+        """A word (not punctuation)."""
+        return self.text[0].isalnum()
+
+    @property
+    def acronym(self) -> bool:
+        """All capitals, two letters or more ("СБУ", "НАТО", "ISW")."""
+        letters = [c for c in self.text if c.isalpha()]
+        return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+    @property
+    def latin(self) -> bool:
+        """Written in Latin letters."""
+        return "a" <= self.low[0] <= "z"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words (with inner hyphens and apostrophes) and punctuation marks.
+
+    Args:
+        text: the article text.
+
+    Returns:
+        Tokens in order.
+    """
+    return [Token(m.group(), m.start(), m.end(), norm_apostrophe(m.group().lower())) for m in _TOKEN.finditer(text)]
+
+
+class _Doc:
+    """One article under analysis (tokens, morphology, the spans taken so far)."""
+
+    def __init__(self, text: str, lang: str, places: Places, lookup: Callable[[str], tuple[str, str] | None]):
+        self.text = text
+        self.lang = lang
+        self.places = places
+        self.lookup = lookup
+        self.toks = tokenize(text)
+        self.taken = [False] * len(self.toks)
+        self.by_start = {t.start: i for i, t in enumerate(self.toks)}
+
+    def pos(self, i: int) -> frozenset[str]:
+        return pos_set(self.toks[i].low, self.lang)
+
+    def sent_start(self, i: int) -> bool:
+        j = i - 1
+        while j >= 0 and self.toks[j].text in "«\"„“(":
+            j -= 1
+        return j < 0 or self.toks[j].text in _SENT_END or "\n" in self.text[self.toks[j].end:self.toks[i].start]
+
+    def lemmas(self, i: int) -> set[str]:
+        return {p.normal_form for p in parses(self.toks[i].low, self.lang)} | {self.toks[i].low}
+
+    def is_name_word(self, i: int) -> bool:
+        """A capitalised word pymorphy3 knows as a first name."""
+        t = self.toks[i]
+        return t.cap and not t.acronym and "Name" in self.pos(i)
+
+    def person_word(self, i: int) -> bool:
+        """A word pymorphy3 knows as a first name, surname or patronymic."""
+        return not self.toks[i].acronym and bool(self.pos(i) & {"Name", "Surn", "Patr"})
+
+    def breaks(self, i: int) -> bool:
+        """Whether token ``i`` can never be inside a capitalised name."""
+        t = self.toks[i]
+        if not t.word:
+            return True
+        pos = self.pos(i)
+        if pos & {"Name", "Surn", "Patr", "Geox", "Abbr", "UNKN"} or t.acronym or t.latin:
+            return False
+        if self.places.lookup([t.text]) is not None:
+            return False
+        return pos <= _BREAK_POS or (bool(pos & {"VERB", "CONJ", "PREP"}) and "NOUN" not in pos)
+
+
+def _rule_candidates(doc: _Doc) -> list[Candidate]:
+    text, lang = doc.text, doc.lang
+    cands = dates(text, lang) + quoted_names(text, lang)
+    for s, e, label, canon in designations(text):
+        cands.append((s, model_tail(text, e), label, canon))
+    unit = _UNIT[lang]
+    cands += [(m.start(), m.end(), "ORG", None) for m in unit.finditer(text)]
+    for i, t in enumerate(doc.toks):  # stand-alone Cyrillic weapon names ("Калібрами")
+        if t.cap and not t.latin and doc.lemmas(i) & _WEAPON_NAMES:
+            cands.append((t.start, t.end, "WEAPON", nominative(t.text, lang)))
+    return cands
+
+
+_UNIT = {
+    "uk": re.compile(r"(?<![\w-])\d{1,3}-(?:ї|а|ма|й|го|му|ої|ій|ю|я)\s+(?:[а-яіїєґ'’-]+\s+){0,2}"
+                     r"(?:бригад|полк|батальйон|дивізі|корпус|армі)\w*(?:\s+морської піхоти)?"),
+    "ru": re.compile(r"(?<![\w-])\d{1,3}-(?:й|я|ой|ая|ей|го|му|ю)\s+(?:[а-яё-]+\s+){0,2}"
+                     r"(?:бригад|полк|батальон|дивизи|корпус|арми)\w*(?:\s+морской пехоты)?"),
+}
+
+
+def _resolve(cands: list[tuple[int, int, str, str, str | None]]) -> list[tuple[int, int, str, str, str | None]]:
+    """Non-overlapping choice: rules first, then longest, then leftmost."""
+    cands.sort(key=lambda c: (c[3] != "rule", -(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for c in cands:
+        if c[1] <= c[0] or any(a < c[1] and c[0] < b for a, b in taken):
+            continue
+        taken.append((c[0], c[1]))
+        chosen.append(c)
+    chosen.sort()
+    return chosen
+
+
+def _chunks(doc: _Doc) -> list[tuple[int, int]]:
+    """Token ranges [i, j) of candidate names (capitalised runs, cut as the module says)."""
+    toks, out, i, n = doc.toks, [], 0, len(doc.toks)
+    while i < n:
+        t = toks[i]
+        if doc.taken[i] or not t.word or not (t.cap or t.text[0].isdigit() and False):
+            i += 1
+            continue
+        j = i + 1
+        org = bool(doc.lemmas(i) & ORG_HEADS)
+        lower_run = 0
+        while j < n and not doc.taken[j]:
+            u = toks[j]
+            if not u.word or doc.text[toks[j - 1].end:u.start].strip():
+                break  # punctuation, or something between the words
+            if u.low in _ADMIN_FORMS[doc.lang] and "ADJF" in doc.pos(j - 1):
+                break  # "Луганської | ОВА", "Донецької | області"
+            if not u.cap and doc.places.lookup([t.text for t in toks[i:j + 1]]) is not None:
+                j += 1  # "Чорному морі", "Азовського моря"
+                continue
+            if not u.cap and u.low in _FAC_NOUNS and "ADJF" in doc.pos(j - 1):
+                j += 1  # "Кримський міст"
+                break
+            if u.low in _NAME_PARTICLES and j + 1 < n and toks[j + 1].cap and doc.is_name_word(i):
+                j += 1  # "Урсула фон дер Ляєн"
+                continue
+            if u.cap:
+                if doc.breaks(j) and not org:
+                    break
+                if doc.is_name_word(j) and not all(doc.person_word(k) for k in range(i, j)):
+                    break  # "Одеси | Геннадій Труханов", "НАТО | Марком Рютте"
+                if doc.person_word(j - 1) and all(doc.person_word(k) for k in range(i, j)) and not doc.person_word(j) \
+                        and doc.places.lookup([u.text]):
+                    break  # "Зеленський | Києві"
+                lower_run = 0
+                org = org or bool(doc.lemmas(j) & ORG_HEADS)
+                j += 1
+                continue
+            # a lower-case word continues only an organisation's name, as a genitive or its head
+            lem = doc.lemmas(j)
+            if lem & ORG_HEADS and all(("ADJF" in doc.pos(k)) for k in range(i, j)):
+                org = True
+            elif not org or lower_run >= 3 or not _genitive_tail(doc, j):
+                break
+            lower_run += 1
+            j += 1
+        while j > i + 1 and not toks[j - 1].cap and not org and toks[j - 1].low not in _FAC_NOUNS \
+                and doc.places.lookup([t.text for t in toks[i:j]]) is None:
+            j -= 1  # only an organisation's name, a facility or a known place ends in lower case
+        out.append((i, j))
+        i = j
+    return out
+
+
+def _genitive_tail(doc: _Doc, j: int) -> bool:
+    """A lower-case noun or adjective that can be genitive (the tail of "Служба безпеки ...")."""
+    return any(p.tag.POS in ("NOUN", "ADJF") and "gent" in p.tag.grammemes for p in parses(doc.toks[j].low, doc.lang))
+
+
+def _org_base(doc: _Doc, i: int, j: int) -> str:
+    """An organisation's name with its head (and the adjectives before it) in the nominative."""
+    toks = doc.toks
+    head = next((k for k in range(i, j) if doc.lemmas(k) & ORG_HEADS and "NOUN" in doc.pos(k)), None)
+    if head is None:
+        return doc.text[toks[i].start:toks[j - 1].end]
+    hp = next((p for p in parses(toks[head].low, doc.lang) if p.normal_form in ORG_HEADS or p.tag.POS == "NOUN"), None)
+    plural = hp is not None and "plur" in hp.tag.grammemes and "nomn" not in hp.tag.grammemes and toks[head].low in ("сил", "силам", "силами", "силах")
+    words = []
+    for k in range(i, j):
+        w = toks[k].text
+        if k <= head:
+            cands = [p for p in parses(toks[k].low, doc.lang) if p.tag.POS in ("NOUN", "ADJF")]
+            if cands:
+                p = cands[0]
+                want = {"nomn", "plur"} if (plural or "Pltm" in p.tag.grammemes or toks[k].low in ("сили",)) else {"nomn"}
+                if "plur" in p.tag.grammemes and p.tag.POS == "ADJF" and plural:
+                    want = {"nomn", "plur"}
+                f = p.inflect(want)
+                if f is not None:
+                    w = _case_like(w, f.word)
+        words.append(w)
+    return " ".join(words)
+
+
+def _case_like(model: str, word: str) -> str:
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tuple[int, int, str, str | None]]:
+    """Label a chunk (maybe splitting it); returns (start_tok, end_tok, label, canonical) parts."""
+    toks, lang = doc.toks, doc.lang
+    words = [t.text for t in toks[i:j]]
+    first_low = toks[i].low
+    head = _org_head(doc, i, j)
+    # sentence-initial common word: drop it and label the rest ("Колони", "Президент")
+    if doc.sent_start(i) and j - i > 1 and not _nameish(doc, i) and head is None:
+        return _label_chunk(doc, i + 1, j, surnames)
+    if toks[j - 1].low in _FAC_NOUNS:
+        return [(i, j, "FAC", _org_base(doc, i, j))]
+    if any(t.latin for t in toks[i:j]):
+        end = model_tail(doc.text, toks[j - 1].end)
+        for e in (end, toks[j - 1].end):
+            hit = doc.lookup(doc.text[toks[i].start:e].replace("-", " - "))
+            if hit is not None:
+                return [(i, j, hit[0], hit[1])] if e == toks[j - 1].end else [(i, j, hit[0], hit[1], e)]
+        return [(i, j, "ORG", None)]
+    # the gazetteer, longest prefix first
+    for k in range(j, i, -1):
+        hit = doc.places.lookup(words[: k - i])
+        if hit is not None and not (k - i == 1 and doc.sent_start(i) and _not_noun(doc, i)):
+            if k - i == 1 and doc.is_name_word(i) and j > i + 1 and doc.person_word(i + 1):
+                break  # "Богдан Ткач": a first name that is also a village
+            rest = _label_chunk(doc, k, j, surnames) if k < j else []
+            return [(i, k, hit[0], hit[1])] + rest
+    if head is not None:
+        return [(i, j, "ORG", _org_base(doc, i, j))]
+    # a place adjective before an administrative noun: "Донецької області", "Покровському напрямку"
+    if j == i + 1 and j < len(toks) and toks[j].low in _ADMIN_FORMS[lang] and "ADJF" in doc.pos(i):
+        return [(i, j, "GPE", _place_adjective(doc, i))]
+    if j - i == 1 and "ADJF" in doc.pos(i) and not doc.sent_start(i):
+        oblast = _place_adjective(doc, i)
+        if oblast.endswith(" область"):
+            return [(i, j, "GPE", oblast)]  # "Волинської трагедії"
+    if j - i == 1 and toks[i].acronym:
+        return [(i, j, "ORG", None)]
+    if all(t.acronym for t in toks[i:j]):
+        return [(i, j, "ORG", None)]
+    if _is_person(doc, i, j, surnames):
+        return [(i, j, "PERSON", _person_base(doc, i, j))]
+    if j - i == 1:
+        prev = toks[i - 1].low if i > 0 else ""
+        if doc.sent_start(i) and _common(doc, i):
+            return []
+        if prev in _PLACE_CUES or prev in _LOC_PREPS:
+            return [(i, j, "GPE", nominative(toks[i].text, lang))]
+        if prev in _PERSON_CUES:
+            return [(i, j, "PERSON", _person_base(doc, i, j))]
+        return [(i, j, "ORG", nominative(toks[i].text, lang))]
+    if doc.sent_start(i) and _common(doc, i):
+        return _label_chunk(doc, i + 1, j, surnames)
+    return [(i, j, "ORG", _org_base(doc, i, j))]
+
+
+_ADMIN_FORMS: dict[str, frozenset[str]] = {}
+
+
+def _admin_forms(lang: str) -> frozenset[str]:
+    """Every case form of the administrative nouns (built once per language)."""
+    from ._morph import analyser
+
+    out = set()
+    for lemma in _ADMIN:
+        for p in analyser(lang).parse(lemma):
+            out.update(f.word for f in p.lexeme)
+    return frozenset(out)
+
+
+def _place_adjective(doc: _Doc, i: int) -> str:
+    """"Донецької" -> "Донецька область" when that oblast exists, else the adjective's lemma."""
+    oblast = nominative(doc.toks[i].text, doc.lang, gender="femn")
+    hit = doc.places.lookup([oblast, "область" if doc.lang == "uk" else "область"])
+    if hit is not None:
+        return hit[1]
+    return nominative(doc.toks[i].text, doc.lang, gender="masc")
+
+
+def _org_head(doc: _Doc, i: int, j: int) -> int | None:
+    """The organisation head noun of a chunk, when only adjectives (or nothing) precede it."""
+    for k in range(i, j):
+        if doc.lemmas(k) & ORG_HEADS and "NOUN" in doc.pos(k):
+            return k
+        if "ADJF" not in doc.pos(k):
+            return None
+    return None
+
+
+def _not_noun(doc: _Doc, i: int) -> bool:
+    """A word with some reading other than a noun ("Нове", "Мирне" may be adjectives)."""
+    return bool(doc.pos(i) - {"NOUN", "Name", "Surn", "Patr", "Geox", "Abbr", "UNKN"})
+
+
+def _nameish(doc: _Doc, i: int) -> bool:
+    """A word that may begin a name: a proper-name mark, unknown to the dictionary, or a place."""
+    t = doc.toks[i]
+    pos = doc.pos(i)
+    return bool(pos & {"Name", "Surn", "Patr", "Geox", "UNKN", "Abbr"}) or t.acronym or t.latin \
+        or doc.places.lookup([t.text]) is not None or "-" in t.text
+
+
+def _common(doc: _Doc, i: int) -> bool:
+    """A dictionary word with no proper-name reading (capitalised only by its position)."""
+    pos = doc.pos(i)
+    return not pos & {"Name", "Surn", "Patr", "Geox", "UNKN", "Abbr"}
+
+
+def _is_person(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> bool:
+    if j - i > 4:
+        return False
+    marks = [doc.person_word(k) for k in range(i, j)]
+    if j - i >= 2 and (doc.is_name_word(i) or all(marks)):
+        return True
+    if j - i >= 2 and sum(marks) >= 1 and not any(_common(doc, k) and not marks[k - i] for k in range(i, j)):
+        return True
+    if j - i == 1:
+        if _known_surname(doc.toks[i].low, surnames) is not None:
+            return True
+        return "Surn" in doc.pos(i) and not doc.sent_start(i)
+    return False
+
+
+def _known_surname(low: str, surnames: dict[str, str]) -> str | None:
+    """The surname named in full elsewhere in the article that this word is a case form of."""
+    for stem_len in range(len(low), 3, -1):
+        hit = surnames.get(low[:stem_len])
+        if hit is not None and len(low) - stem_len <= 3:
+            return hit
+    return None
+
+
+def _person_base(doc: _Doc, i: int, j: int) -> str:
+    """A person's name in the nominative, the surname in the first name's gender."""
+    toks, lang = doc.toks, doc.lang
+    gender = None
+    for p in parses(toks[i].low, lang):
+        if "Name" in p.tag.grammemes and p.tag.gender:
+            gender = p.tag.gender
+            break
+    words = []
+    for k in range(i, j):
+        prefer = ("Name",) if k == i and j - i > 1 else ("Surn", "Name")
+        if k > i and k < j - 1 and "Patr" in doc.pos(k):
+            prefer = ("Patr",)
+        words.append(nominative(toks[k].text, lang, prefer=prefer, gender=gender))
+    return " ".join(words)
+
+
+def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str] | None],
+                   extra: list[tuple[int, int, str]] | None = None) -> tuple[list[dict], list[str | None]]:
+    """Find entity mentions in Ukrainian (or, with natasha's spans as ``extra``, Russian) text.
+
+    Args:
+        text: the article text.
+        lang: "uk" or "ru".
+        lookup: surface -> (label, canonical) from the English lexicon (Latin-script names).
+        extra: optional model spans (start, end, label) that may add names the rules miss;
+            the rules' labels and base forms decide where both find a name.
+
+    Returns:
+        (mentions, hints): mention dicts {start, end, label, text, canonical: "", origin}
+        sorted and non-overlapping, and per mention its base form (or None).
+    """
+    doc = _Doc(text, lang, load_places(lang), lookup)
+    if lang not in _ADMIN_FORMS_CACHE:
+        _ADMIN_FORMS_CACHE[lang] = _admin_forms(lang)
+    _ADMIN_FORMS[lang] = _ADMIN_FORMS_CACHE[lang]
+    rules = _resolve([(s, e, label, "rule", canon) for s, e, label, canon in _rule_candidates(doc)])
+    for s, e, *_ in rules:
+        for k, t in enumerate(doc.toks):
+            if t.start < e and s < t.end:
+                doc.taken[k] = True
+    chunks = _chunks(doc)
+    # surnames named in full anywhere in the article ("Рустем Умєров" -> "Умєровим" later)
+    surnames: dict[str, str] = {}
+    for i, j in chunks:
+        if j - i >= 2 and doc.is_name_word(i):
+            base = _person_base(doc, i, j)
+            last = base.split()[-1].lower()
+            surnames.setdefault(last[:-1] if len(last) > 5 else last, base)
+    cands: list[tuple[int, int, str, str, str | None]] = list(rules)
+    for i, j in chunks:
+        for a, b, label, canon, *end in _label_chunk(doc, i, j, surnames):
+            cands.append((doc.toks[a].start, end[0] if end else doc.toks[b - 1].end, label, "rule", canon))
+    for k, t in enumerate(doc.toks):
+        if not doc.taken[k] and t.word and not t.latin and nationality(t.text, lang):
+            cands.append((t.start, t.end, "NORP", "rule", nominative(t.text, lang, gender="masc").lower()))
+    covered = [(c[0], c[1]) for c in cands]
+    for s, e, label in extra or ():
+        if not any(a < e and s < b for a, b in covered):
+            cands.append((s, e, label, "model", None))
+    chosen = _resolve(cands)
+    mentions = [{"start": s, "end": e, "label": label, "text": text[s:e], "canonical": "", "origin": o}
+                for s, e, label, o, _ in chosen]
+    return mentions, [c for *_, c in chosen]
+
+
+_ADMIN_FORMS_CACHE: dict[str, frozenset[str]] = {}
+
+
+def extract_ukrainian(text: str, lexicon: Lexicon) -> list[dict]:
+    """Find entity mentions in Ukrainian text (the "uk" path of ``EntityPipeline``).
+
+    Args:
+        text: the article text.
+        lexicon: the compiled English lexicon (Latin-script names, curated canonicals).
+
+    Returns:
+        Mention dicts {start, end, label, text, canonical, origin}, sorted, non-overlapping;
+        canonical names are base forms, short person names resolved to the fullest one.
+    """
+    def lookup(surface: str) -> tuple[str, str] | None:
+        ph = lexicon.lookup(surface)
+        return (ph.label, ph.canonical) if ph is not None else None
+
+    mentions, hints = extract_slavic(text, "uk", lookup)
+    names = canonicalise(text, mentions, hints, lookup, lambda s: s)
+    for m, c in zip(mentions, names):
+        m["canonical"] = c
+    return mentions
