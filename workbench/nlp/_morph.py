@@ -103,6 +103,10 @@ def nominative(word: str, lang: str, *, prefer: tuple[str, ...] = (), gender: st
     def rank(p: Any) -> tuple[int, int, float]:
         gram = p.tag.grammemes
         return (-sum(m in gram for m in prefer), -(gender is not None and gender in gram), -p.score)
+    low = word.lower()
+    if not any(p.is_known for p in cands):  # a guessed word: keep its stem ("Шольцем" -> "Шольц")
+        stem_first = [p for p in cands if low.startswith(p.normal_form)]
+        cands = stem_first or cands
     best = sorted(cands, key=rank)[0]
     tag = best.tag
     gram = tag.grammemes

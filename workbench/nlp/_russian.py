@@ -27,7 +27,7 @@ from ._canon import canonicalise
 from ._lexicon import Lexicon
 from ._morph import nominative
 from ._slavic_places import load_places
-from ._slavic_rules import dates, designations, model_tail, nationality, quoted_names
+from ._slavic_rules import dates, designations, model_tail, money, nationality, quoted_names
 from ._ukrainian import ORG_HEADS, _UNIT, _WEAPON_NAMES, tokenize
 
 __all__ = ["extract_russian"]
@@ -86,8 +86,8 @@ def _fix(text: str, s: int, e: int, label: str, normal: str | None, lang: str
     low = [w.lower() for w in words]
     if len(words) >= 2 and low[-1] in _ADMIN:  # "Курской области" -> the adjective alone
         adj_end = s + len(" ".join(words[:-1]))
-        oblast = nominative(words[-2], lang, gender="femn")
-        hit = places.lookup([oblast, "область"])
+        hit = places.lookup([nominative(words[-2], lang, gender="femn"), "область"]) \
+            or places.lookup([nominative(words[-2], lang, gender="masc"), "край"])
         return [(s, adj_end, "GPE", hit[1] if hit else None)]
     if low[-1] in _FAC_END:
         return [(s, e, "FAC", normal)]
@@ -125,7 +125,7 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
 
     morph_lang = "ru"  # pymorphy3 has no Belarusian dictionary; Russian is the nearest
     cands: list[tuple[int, int, str, str, str | None]] = []
-    for s, e, label, canon in dates(text, morph_lang) + quoted_names(text, morph_lang):
+    for s, e, label, canon in dates(text, morph_lang) + money(text) + quoted_names(text, morph_lang):
         cands.append((s, e, label, "rule", canon))
     for s, e, label, canon in designations(text):
         cands.append((s, model_tail(text, e), label, "rule", canon))

@@ -32,10 +32,12 @@ class Places:
     Attributes:
         forms: lower-case form (words joined by single spaces) -> (label, nominative).
         longest: the most words any name has.
+        minor: nominatives of villages and settlements (weaker evidence).
     """
 
     forms: dict[str, tuple[str, str]]
     longest: int
+    minor: frozenset[str] = frozenset()
 
     def lookup(self, words: list[str]) -> tuple[str, str] | None:
         """The entry whose form is exactly these words.
@@ -69,6 +71,8 @@ def _read(path: Path) -> Places:
     if not path.exists():
         return Places({}, 0)
     rows = [line.split("\t") for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()]
+    minor = frozenset(name for label, name, _ in rows if label.endswith("~"))
+    rows = [(label.rstrip("~"), name, declined) for label, name, declined in rows]
     forms: dict[str, tuple[str, str]] = {}
     for label, name, _ in rows:  # nominatives first: "Суми" the city beats a case form of another name
         forms.setdefault(name.lower(), (label, name))
@@ -76,7 +80,7 @@ def _read(path: Path) -> Places:
         entry = (label, name)
         for form in _split_forms(declined, name.count(" ") + 1):
             forms.setdefault(form, entry)
-    return Places(forms, max((name.count(" ") + 1 for _, name, _ in rows), default=0))
+    return Places(forms, max((name.count(" ") + 1 for _, name, _ in rows), default=0), minor)
 
 
 def _split_forms(declined: str, words: int) -> list[str]:

@@ -11,7 +11,7 @@ import re
 
 from ._morph import parses
 
-__all__ = ["Candidate", "dates", "designations", "nationality", "quoted_names", "MONTH_WORDS"]
+__all__ = ["Candidate", "dates", "designations", "money", "nationality", "quoted_names", "MONTH_WORDS"]
 
 Candidate = tuple[int, int, str, str | None]
 
@@ -78,6 +78,26 @@ def dates(text: str, lang: str) -> list[Candidate]:
         DATE candidates.
     """
     return [(m.start(), m.end(), "DATE", None) for m in _DATES[lang].finditer(text)]
+
+
+_MONEY = re.compile(
+    r"(?:\$|€|₽|₴)\s?\d+(?:[.,]\d+)?(?:\s*(?:млрд|млн|тыс\.|тис\.|мільярд\w*|мільйон\w*|миллиард\w*|миллион\w*))?"
+    r"|(?<![\w-])\d+(?:[.,]\d+)?\s*(?:(?:млрд|млн|тыс\.|тис\.|мільярд\w*|мільйон\w*|миллиард\w*|миллион\w*)\s*)?"
+    r"(?:долларов|доларів|долара|доллара|рублей|рублів|рубля|евро|євро|гривен|гривень|гривні|гривны)(?!\w)",
+    re.I,
+)
+
+
+def money(text: str) -> list[Candidate]:
+    """Sums of money ("1,5 млрд долларов", "2,3 мільярда доларів", "$40 млн").
+
+    Args:
+        text: the article text.
+
+    Returns:
+        MONEY candidates.
+    """
+    return [(m.start(), m.end(), "MONEY", None) for m in _MONEY.finditer(text)]
 
 
 def designations(text: str) -> list[Candidate]:

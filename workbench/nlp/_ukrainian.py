@@ -30,7 +30,7 @@ from ._lexicon import Lexicon
 
 from ._morph import nominative, parses, pos_set
 from ._slavic_places import Places, load_places, norm_apostrophe
-from ._slavic_rules import Candidate, dates, designations, model_tail, nationality, quoted_names
+from ._slavic_rules import Candidate, dates, designations, model_tail, money, nationality, quoted_names
 
 __all__ = ["extract_slavic", "extract_ukrainian", "Token", "tokenize"]
 
@@ -46,7 +46,9 @@ ORG_HEADS = frozenset(
     "держприкордонслужба нацгвардія міноборони мзс "
     "министерство совет офис командование гвардия кабинет комитет комиссия департамент агентство "
     "прокуратура организация институт университет дорога партия правительство парламент администрация "
-    "полиция армия компания дума собрание генштаб минобороны росгвардия".split())
+    "полиция армия компания дума собрание генштаб минобороны росгвардия кремль".split())
+# Given names pymorphy3-dicts-uk files only as towns (Володимир, Богдан are towns too).
+_PLACE_NAMED = frozenset("володимир богдан ізяслав ярослав святослав".split())
 # Lower-case nouns after a place adjective: the adjective alone is the place ("Донецької області").
 _ADMIN = frozenset(
     "область обласний район районний напрямок напрям воєводство край громада ова ога міськрада "
@@ -65,6 +67,9 @@ _PERSON_CUES = frozenset(
 _WEAPON_NAMES = frozenset(
     "калібр калибр кинджал кинжал іскандер искандер шахед ланцет сармат циркон онікс оникс смерч ураган "
     "солнцепек буратино герань орлан байрактар точка-у".split())
+# Compound organisation names start with these clipped words (Укренерго, Нафтогаз, Єврокомісія).
+_ORG_PREFIXES = ("укр", "євро", "евро", "держ", "гос", "нац", "мін", "мин", "рос", "нафто", "нефте", "енерго",
+                 "энерго", "газ", "агро", "авто")
 _NAME_PARTICLES = frozenset("фон дер ван де да ді ла ле аль ель бін ібн бен ибн".split())
 # Facility heads: a name ending in one is a FAC ("Запорізька АЕС", "Кримський міст").
 _FAC_NOUNS = frozenset("аес тес гес тец аэс тэс гэс тэц нпз міст мосту мостом мості мост моста мосту".split())
@@ -145,13 +150,13 @@ class _Doc:
         return {p.normal_form for p in parses(self.toks[i].low, self.lang)} | {self.toks[i].low}
 
     def is_name_word(self, i: int) -> bool:
-        """A capitalised word pymorphy3 knows as a first name."""
+        """A capitalised word pymorphy3 knows as a first name (or one it files only as a town)."""
         t = self.toks[i]
-        return t.cap and not t.acronym and "Name" in self.pos(i)
+        return t.cap and not t.acronym and ("Name" in self.pos(i) or bool(self.lemmas(i) & _PLACE_NAMED))
 
     def person_word(self, i: int) -> bool:
         """A word pymorphy3 knows as a first name, surname or patronymic."""
-        return not self.toks[i].acronym and bool(self.pos(i) & {"Name", "Surn", "Patr"})
+        return not self.toks[i].acronym and (bool(self.pos(i) & {"Name", "Surn", "Patr"}) or self.is_name_word(i))
 
     def breaks(self, i: int) -> bool:
         """Whether token ``i`` can never be inside a capitalised name."""
@@ -168,7 +173,7 @@ class _Doc:
 
 def _rule_candidates(doc: _Doc) -> list[Candidate]:
     text, lang = doc.text, doc.lang
-    cands = dates(text, lang) + quoted_names(text, lang)
+    cands = dates(text, lang) + money(text) + quoted_names(text, lang)
     for s, e, label, canon in designations(text):
         cands.append((s, model_tail(text, e), label, canon))
     unit = _UNIT[lang]
@@ -206,8 +211,9 @@ def _chunks(doc: _Doc) -> list[tuple[int, int]]:
     toks, out, i, n = doc.toks, [], 0, len(doc.toks)
     while i < n:
         t = toks[i]
-        if doc.taken[i] or not t.word or not (t.cap or t.text[0].isdigit() and False):
-            i += 1
+        if doc.taken[i] or not t.word or not t.cap or t.low in _ADMIN or nationality(t.text, doc.lang) \
+                or (doc.breaks(i) and not doc.lemmas(i) & ORG_HEADS):
+            i += 1  # names start with a capital, never on a preposition, verb or nationality word
             continue
         j = i + 1
         org = bool(doc.lemmas(i) & ORG_HEADS)
@@ -224,9 +230,14 @@ def _chunks(doc: _Doc) -> list[tuple[int, int]]:
             if not u.cap and u.low in _FAC_NOUNS and "ADJF" in doc.pos(j - 1):
                 j += 1  # "Кримський міст"
                 break
-            if u.low in _NAME_PARTICLES and j + 1 < n and toks[j + 1].cap and doc.is_name_word(i):
-                j += 1  # "Урсула фон дер Ляєн"
-                continue
+            if u.low in _NAME_PARTICLES and doc.is_name_word(i):
+                k = j
+                while k < n and toks[k].low in _NAME_PARTICLES:
+                    k += 1
+                if k < n and toks[k].cap and k - j <= 2:
+                    j = k  # "Урсула фон дер Ляєн"
+                    continue
+                break
             if u.cap:
                 if doc.breaks(j) and not org:
                     break
@@ -243,6 +254,8 @@ def _chunks(doc: _Doc) -> list[tuple[int, int]]:
             lem = doc.lemmas(j)
             if lem & ORG_HEADS and all(("ADJF" in doc.pos(k)) for k in range(i, j)):
                 org = True
+            elif not org and all("ADJF" in doc.pos(k) for k in range(i, j + 1)) and _head_ahead(doc, j):
+                pass  # "Державної | прикордонної служби": adjectives up to an organisation head
             elif not org or lower_run >= 3 or not _genitive_tail(doc, j):
                 break
             lower_run += 1
@@ -253,6 +266,18 @@ def _chunks(doc: _Doc) -> list[tuple[int, int]]:
         out.append((i, j))
         i = j
     return out
+
+
+def _head_ahead(doc: _Doc, j: int) -> bool:
+    """Whether lower-case adjectives from ``j`` lead (within three words) to an organisation head."""
+    for k in range(j, min(j + 3, len(doc.toks))):
+        if doc.toks[k].cap or not doc.toks[k].word:
+            return False
+        if doc.lemmas(k) & ORG_HEADS and "NOUN" in doc.pos(k):
+            return True
+        if "ADJF" not in doc.pos(k):
+            return False
+    return False
 
 
 def _genitive_tail(doc: _Doc, j: int) -> bool:
@@ -312,9 +337,9 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
     # the gazetteer, longest prefix first
     for k in range(j, i, -1):
         hit = doc.places.lookup(words[: k - i])
-        if hit is not None and not (k - i == 1 and doc.sent_start(i) and _not_noun(doc, i)):
-            if k - i == 1 and doc.is_name_word(i) and j > i + 1 and doc.person_word(i + 1):
-                break  # "Богдан Ткач": a first name that is also a village
+        if hit is not None and not (k - i == 1 and doc.sent_start(i) and _weak_start(doc, i, hit[1])):
+            if k - i == 1 and doc.is_name_word(i) and j > i + 1:
+                break  # "Володимир Зеленський": a first name that is also a town
             rest = _label_chunk(doc, k, j, surnames) if k < j else []
             return [(i, k, hit[0], hit[1])] + rest
     if head is not None:
@@ -330,6 +355,8 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
         return [(i, j, "ORG", None)]
     if all(t.acronym for t in toks[i:j]):
         return [(i, j, "ORG", None)]
+    if j - i == 1 and toks[i].low.startswith(_ORG_PREFIXES) and len(toks[i].low) > 6:
+        return [(i, j, "ORG", nominative(toks[i].text, lang))]  # "Укренерго", "Єврокомісії"
     if _is_person(doc, i, j, surnames):
         return [(i, j, "PERSON", _person_base(doc, i, j))]
     if j - i == 1:
@@ -340,7 +367,7 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
             return [(i, j, "GPE", nominative(toks[i].text, lang))]
         if prev in _PERSON_CUES:
             return [(i, j, "PERSON", _person_base(doc, i, j))]
-        return [(i, j, "ORG", nominative(toks[i].text, lang))]
+        return [(i, j, _GUESS, nominative(toks[i].text, lang))]  # ORG unless coordinated with a place
     if doc.sent_start(i) and _common(doc, i):
         return _label_chunk(doc, i + 1, j, surnames)
     return [(i, j, "ORG", _org_base(doc, i, j))]
@@ -379,9 +406,14 @@ def _org_head(doc: _Doc, i: int, j: int) -> int | None:
     return None
 
 
-def _not_noun(doc: _Doc, i: int) -> bool:
-    """A word with some reading other than a noun ("Нове", "Мирне" may be adjectives)."""
-    return bool(doc.pos(i) - {"NOUN", "Name", "Surn", "Patr", "Geox", "Abbr", "UNKN"})
+def _weak_start(doc: _Doc, i: int, name: str) -> bool:
+    """A sentence's first word that matches a place only weakly: it has a reading other than
+    a noun ("Нове", "Мирне"), or it is a known common noun and the place only a village
+    ("Колони" is the plural of колона before it is the village Колона)."""
+    pos = doc.pos(i)
+    if pos - {"NOUN", "Name", "Surn", "Patr", "Geox", "Abbr", "UNKN"}:
+        return True
+    return name in doc.places.minor and "UNKN" not in pos
 
 
 def _nameish(doc: _Doc, i: int) -> bool:
@@ -482,13 +514,32 @@ def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str]
     for s, e, label in extra or ():
         if not any(a < e and s < b for a, b in covered):
             cands.append((s, e, label, "model", None))
-    chosen = _resolve(cands)
+    chosen = _coordinate(text, _resolve(cands))
     mentions = [{"start": s, "end": e, "label": label, "text": text[s:e], "canonical": "", "origin": o}
                 for s, e, label, o, _ in chosen]
     return mentions, [c for *_, c in chosen]
 
 
 _ADMIN_FORMS_CACHE: dict[str, frozenset[str]] = {}
+_GUESS = "ORG?"
+_COORD = re.compile(r"\s*(?:,|і|й|та|и|а також|або|или)\s*$|^\s*(?:,|і|й|та|и|або|или)\s*")
+
+
+def _coordinate(text: str, chosen: list[tuple[int, int, str, str, str | None]]
+                ) -> list[tuple[int, int, str, str, str | None]]:
+    """An unknown name coordinated with a place is a place ("до Суджі та Коренева"); else ORG."""
+    out = list(chosen)
+    for k, (s, e, label, origin, canon) in enumerate(out):
+        if label != _GUESS:
+            continue
+        new = "ORG"
+        for n in (k - 1, k + 1):
+            if 0 <= n < len(out) and out[n][2] in ("GPE", "LOC"):
+                a, b = (out[n][1], s) if n < k else (e, out[n][0])
+                if _COORD.fullmatch(text[a:b]) or text[a:b].strip() in (",", "і", "й", "та", "и", "або", "или"):
+                    new = "GPE"
+        out[k] = (s, e, new, origin, canon)
+    return out
 
 
 def extract_ukrainian(text: str, lexicon: Lexicon) -> list[dict]:
