@@ -27,8 +27,8 @@ from ._canon import canonicalise
 from ._lexicon import Lexicon
 from ._morph import nominative
 from ._slavic_places import load_places
-from ._slavic_rules import dates, designations, model_tail, money, nationality, quoted_names
-from ._ukrainian import ORG_HEADS, _UNIT, _WEAPON_NAMES, tokenize
+from ._slavic_rules import WEAPON_NAMES, dates, designations, model_tail, money, nationality, quoted_names
+from ._ukrainian import ORG_HEADS, _UNIT, tokenize
 
 __all__ = ["extract_russian"]
 
@@ -40,6 +40,8 @@ _ADMIN = frozenset(
     "направления направлении направлением воеводство воеводства воеводстве ова".split())
 _FAC_END = frozenset("аэс гэс тэс тэц нпз аес гес тес мост моста мосту мостом мосте".split())
 _KINDS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
+_PREPS = frozenset("у в во под возле около из до близ к от через над".split())
+_FAC_CUES = frozenset("аэродром аэродрома аэродроме аэропорт аэропорта аэропорту авиабаза авиабазу авиабазе".split())
 
 
 def _natasha() -> dict[str, Any]:
@@ -97,9 +99,37 @@ def _fix(text: str, s: int, e: int, label: str, normal: str | None, lang: str
     if label != "ORG" and len(words) <= 3 and any(
             p.normal_form in ORG_HEADS for w in low for p in _parses(w, lang)):
         return [(s, e, "ORG", normal)]  # "Европейский союз"
+    if label == "PERSON" and not any(
+            {"Name", "Surn", "Patr"} & p.tag.grammemes for w in low for p in _parses(w, lang)) \
+            and text[max(0, s - 6):s].split()[-1:] and text[max(0, s - 6):s].split()[-1].lower() in _PREPS:
+        return [(s, e, "GPE", None)]  # "у Крынок", "из Суджи": no word of it is a name
     if label == "GPE" and normal and places.lookup(normal.split()) is not None:
         label = places.lookup(normal.split())[0]
     return [(s, e, label, normal)]
+
+
+def _merge_org_of_place(text: str, chosen: list[tuple[int, int, str, str, str | None]]
+                        ) -> list[tuple[int, int, str, str, str | None]]:
+    """An organisation followed by a place in the genitive is one organisation ("МИД Ирана",
+    "ГУР Минобороны Украины"); a name after "аэродром" is a facility."""
+    out: list[tuple[int, int, str, str, str | None]] = []
+    for c in chosen:
+        if out and out[-1][2] == "ORG" and c[2] in ("ORG", "GPE") and text[out[-1][1]:c[0]] == " " \
+                and _genitive(text[c[0]:c[1]]) and (c[2] == "GPE" or text[out[-1][0]:out[-1][1]].isupper()):
+            s, _, _, o, _ = out[-1]
+            out[-1] = (s, c[1], "ORG", o, None)
+            continue
+        if c[2] == "GPE" and text[max(0, c[0] - 12):c[0]].split()[-1:] and \
+                text[max(0, c[0] - 12):c[0]].split()[-1].lower() in _FAC_CUES:
+            c = (c[0], c[1], "FAC", c[3], c[4])
+        out.append(c)
+    return out
+
+
+def _genitive(surface: str) -> bool:
+    """Whether the last word of a name can be genitive."""
+    words = surface.split()
+    return any("gent" in p.tag.grammemes for p in _parses(words[-1].lower(), "ru")) if words else False
 
 
 def _parses(word: str, lang: str) -> tuple[Any, ...]:
@@ -133,11 +163,17 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
     for t in tokenize(text):
         if not t.text[0].isalpha():
             continue
-        if t.cap and not t.latin and {p.normal_form for p in _parses(t.low, morph_lang)} & _WEAPON_NAMES:
+        if t.cap and not t.latin and {p.normal_form for p in _parses(t.low, morph_lang)} & WEAPON_NAMES:
             cands.append((t.start, t.end, "WEAPON", "rule", nominative(t.text, morph_lang)))
-        elif not t.latin and nationality(t.text, morph_lang):
+        elif not t.latin and nationality(t.text, morph_lang) and load_places("ru").lookup([t.text]) is None:
             cands.append((t.start, t.end, "NORP", "rule", nominative(t.text, morph_lang, gender="masc").lower()))
+    norp_starts = {c[0]: c[1] for c in cands if c[2] == "NORP"}
     for s, e, label, normal in _model_spans(text, lang):
+        if s in norp_starts and norp_starts[s] < e:  # "Украинский Генштаб": the nationality is not the name
+            s = norp_starts[s] + 1
+            while s < e and text[s].isspace():
+                s += 1
+            normal = None
         surface = text[s:e]
         hit = lookup(surface.replace("-", " - ")) if surface.isascii() else None
         if hit is not None:
@@ -146,20 +182,23 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
         for s2, e2, label2, canon in _fix(text, s, e, label, normal, morph_lang):
             cands.append((s2, e2, label2, "model", canon))
     # Latin-script names natasha does not see (Storm Shadow, Taurus): the English lexicon
-    for t in tokenize(text):
-        if t.latin and t.cap:
-            for end in (model_tail(text, t.end), t.end):
-                hit = lookup(text[t.start:end].replace("-", " - "))
-                if hit is None:
-                    nxt = text[t.end:t.end + 40].split()
-                    if nxt and nxt[0][:1].isupper() and nxt[0].isascii():  # two-word names: "Storm Shadow"
-                        two_end = text.index(nxt[0], t.end) + len(nxt[0])
-                        hit2 = lookup(text[t.start:two_end])
-                        if hit2 is not None:
-                            cands.append((t.start, two_end, hit2[0], "rule", hit2[1]))
-                            break
-                    continue
-                cands.append((t.start, end, hit[0], "rule", hit[1]))
+    toks = tokenize(text)
+    for k, t in enumerate(toks):
+        if not (t.latin and t.cap):
+            continue
+        run = [t]  # up to three Latin words in a row, one space apart
+        while len(run) < 3 and k + len(run) < len(toks):
+            nxt = toks[k + len(run)]
+            if not nxt.latin or text[run[-1].end:nxt.start] != " ":
+                break
+            run.append(nxt)
+        for n in range(len(run), 0, -1):
+            end = run[n - 1].end
+            hit = lookup(text[t.start:model_tail(text, end)].replace("-", " - ")) or lookup(
+                text[t.start:end].replace("-", " - "))
+            if hit is not None:
+                full = model_tail(text, end) if lookup(text[t.start:model_tail(text, end)].replace("-", " - ")) else end
+                cands.append((t.start, full, hit[0], "rule", hit[1]))
                 break
     # rules first (natasha may call "Искандер" a LOC), then longest
     cands.sort(key=lambda c: (c[3] != "rule", -(c[1] - c[0]), c[0]))
@@ -171,6 +210,7 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
         taken.append((c[0], c[1]))
         chosen.append(c)
     chosen.sort()
+    chosen = _merge_org_of_place(text, chosen)
     mentions = [{"start": s, "end": e, "label": lab, "text": text[s:e], "canonical": "", "origin": o}
                 for s, e, lab, o, _ in chosen]
     hints = [h for *_, h in chosen]

@@ -11,7 +11,7 @@ import re
 
 from ._morph import parses
 
-__all__ = ["Candidate", "dates", "designations", "money", "nationality", "quoted_names", "MONTH_WORDS"]
+__all__ = ["WEAPON_NAMES", "Candidate", "dates", "designations", "money", "nationality", "quoted_names", "MONTH_WORDS"]
 
 Candidate = tuple[int, int, str, str | None]
 
@@ -62,6 +62,10 @@ _ORG_TYPES = frozenset(
     "угруповання группировка група группа бригада батальйон батальон полк корпус дивізія дивизия підрозділ "
     "подразделение спецназ видання издание компанія компания агенція агентство телеканал газета "
     "організація организация рух движение партія партия фонд центр загін отряд".split())
+# Cyrillic weapon names that stand alone, by lemma (the English lexicon holds Latin ones).
+WEAPON_NAMES = frozenset(
+    "калібр калибр кинджал кинжал іскандер искандер шахед ланцет сармат циркон онікс оникс смерч ураган "
+    "солнцепек буратино герань орлан байрактар точка-у".split())
 _PMC = re.compile(r"(?<![\w-])(?:ЧВК|ПВК|ПВТ|ЧВТ)\s*«[^«»\n]{1,40}»")
 _QUOTED = re.compile(r"«([^«»\n]{1,40})»")
 _WORD = re.compile(rf"[{_LETTER}0-9][{_LETTER}0-9'’ʼ-]*")
@@ -161,7 +165,8 @@ def quoted_names(text: str, lang: str) -> list[Candidate]:
         if not name or not name[0].isupper():
             continue
         before = _WORD.findall(text[max(0, m.start() - 80):m.start()])[-4:]
-        label = "ORG"
+        # with no type word, a designation or a known weapon name is still a weapon («Герань-2»)
+        label = "WEAPON" if _DESIGNATION.fullmatch(name) or _lemmas(name.split()[0], lang) & WEAPON_NAMES else "ORG"
         for word in reversed(before):  # the nearest type word decides
             lem = _lemmas(word, lang)
             if lem & _WEAPON_TYPES:
@@ -171,6 +176,7 @@ def quoted_names(text: str, lang: str) -> list[Candidate]:
                 label = "FAC"
                 break
             if lem & _ORG_TYPES:
+                label = "ORG"
                 break
         out.append((m.start(1), m.start(1) + len(m.group(1).rstrip()), label, None))
     return out

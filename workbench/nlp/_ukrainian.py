@@ -30,7 +30,7 @@ from ._lexicon import Lexicon
 
 from ._morph import nominative, parses, pos_set
 from ._slavic_places import Places, load_places, norm_apostrophe
-from ._slavic_rules import Candidate, dates, designations, model_tail, money, nationality, quoted_names
+from ._slavic_rules import WEAPON_NAMES, Candidate, dates, designations, model_tail, money, nationality, quoted_names
 
 __all__ = ["extract_slavic", "extract_ukrainian", "Token", "tokenize"]
 
@@ -55,6 +55,9 @@ _ADMIN = frozenset(
     "областной районный направление воеводство".split())
 # Words after which an unknown capitalised word is a place ("у селі Вербове").
 _PLACE_CUES = frozenset("село селище місто смт містечко поселок посёлок деревня город станиця станица хутір хутор".split())
+# Words after which a capitalised word is a facility.
+_FAC_CUES = frozenset("аеродром аеродрому аеродромі аэродром аэродрома аэродроме аеропорт аеропорту аэропорт "
+                      "аэропорта аэропорту аэропорте авіабаза авіабазу авіабазі авиабаза авиабазу авиабазе".split())
 # Words after which an unknown capitalised word is a person.
 _PERSON_CUES = frozenset(
     "президент прем'єр прем'єр-міністр міністр генерал полковник командувач командир речник голова "
@@ -63,10 +66,6 @@ _PERSON_CUES = frozenset(
     "премьер министр генерал командующий спикер глава мэр канцлер лидер посол губернатор журналист "
     "советник заместитель руководитель генсек госсекретарь директор основатель пресс-секретарь "
     "представитель блогер эксперт лауреат писательница писатель".split())
-# Cyrillic weapon names that stand alone, by lemma (the English lexicon holds Latin ones).
-_WEAPON_NAMES = frozenset(
-    "калібр калибр кинджал кинжал іскандер искандер шахед ланцет сармат циркон онікс оникс смерч ураган "
-    "солнцепек буратино герань орлан байрактар точка-у".split())
 # Compound organisation names start with these clipped words (Укренерго, Нафтогаз, Єврокомісія).
 _ORG_PREFIXES = ("укр", "євро", "евро", "держ", "гос", "нац", "мін", "мин", "рос", "нафто", "нефте", "енерго",
                  "энерго", "газ", "агро", "авто")
@@ -179,7 +178,7 @@ def _rule_candidates(doc: _Doc) -> list[Candidate]:
     unit = _UNIT[lang]
     cands += [(m.start(), m.end(), "ORG", None) for m in unit.finditer(text)]
     for i, t in enumerate(doc.toks):  # stand-alone Cyrillic weapon names ("Калібрами")
-        if t.cap and not t.latin and doc.lemmas(i) & _WEAPON_NAMES:
+        if t.cap and not t.latin and doc.lemmas(i) & WEAPON_NAMES:
             cands.append((t.start, t.end, "WEAPON", nominative(t.text, lang)))
     return cands
 
@@ -211,8 +210,9 @@ def _chunks(doc: _Doc) -> list[tuple[int, int]]:
     toks, out, i, n = doc.toks, [], 0, len(doc.toks)
     while i < n:
         t = toks[i]
-        if doc.taken[i] or not t.word or not t.cap or t.low in _ADMIN or nationality(t.text, doc.lang) \
-                or (doc.breaks(i) and not doc.lemmas(i) & ORG_HEADS):
+        if doc.taken[i] or not t.word or not t.cap or t.low in _ADMIN or _nationality(doc, i) \
+                or (doc.breaks(i) and not doc.lemmas(i) & ORG_HEADS) \
+                or (doc.sent_start(i) and doc.pos(i) & _FUNCTION_POS):
             i += 1  # names start with a capital, never on a preposition, verb or nationality word
             continue
         j = i + 1
@@ -266,6 +266,15 @@ def _chunks(doc: _Doc) -> list[tuple[int, int]]:
         out.append((i, j))
         i = j
     return out
+
+
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "ADVB", "INTJ", "PRED"})
+
+
+def _nationality(doc: _Doc, i: int) -> bool:
+    """A nationality word that is not also a place ("білоруські" yes, "Білорусі" no)."""
+    t = doc.toks[i]
+    return not t.latin and nationality(t.text, doc.lang) and doc.places.lookup([t.text]) is None
 
 
 def _head_ahead(doc: _Doc, j: int) -> bool:
@@ -334,6 +343,8 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
             if hit is not None:
                 return [(i, j, hit[0], hit[1])] if e == toks[j - 1].end else [(i, j, hit[0], hit[1], e)]
         return [(i, j, "ORG", None)]
+    if head is not None and j - i > 1 and doc.places.lookup(words) is None:
+        return [(i, j, "ORG", _org_base(doc, i, j))]  # "Сил оборони півдня" (Сили is also a village)
     # the gazetteer, longest prefix first
     for k in range(j, i, -1):
         hit = doc.places.lookup(words[: k - i])
@@ -355,7 +366,7 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
         return [(i, j, "ORG", None)]
     if all(t.acronym for t in toks[i:j]):
         return [(i, j, "ORG", None)]
-    if j - i == 1 and toks[i].low.startswith(_ORG_PREFIXES) and len(toks[i].low) > 6:
+    if j - i == 1 and toks[i].low.startswith(_ORG_PREFIXES) and len(toks[i].low) > 6 and "UNKN" in doc.pos(i):
         return [(i, j, "ORG", nominative(toks[i].text, lang))]  # "Укренерго", "Єврокомісії"
     if _is_person(doc, i, j, surnames):
         return [(i, j, "PERSON", _person_base(doc, i, j))]
@@ -363,6 +374,8 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
         prev = toks[i - 1].low if i > 0 else ""
         if doc.sent_start(i) and _common(doc, i):
             return []
+        if prev in _FAC_CUES:
+            return [(i, j, "FAC", nominative(toks[i].text, lang))]  # "аеродром Бельбек"
         if prev in _PLACE_CUES or prev in _LOC_PREPS:
             return [(i, j, "GPE", nominative(toks[i].text, lang))]
         if prev in _PERSON_CUES:
@@ -508,7 +521,7 @@ def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str]
         for a, b, label, canon, *end in _label_chunk(doc, i, j, surnames):
             cands.append((doc.toks[a].start, end[0] if end else doc.toks[b - 1].end, label, "rule", canon))
     for k, t in enumerate(doc.toks):
-        if not doc.taken[k] and t.word and not t.latin and nationality(t.text, lang):
+        if not doc.taken[k] and t.word and _nationality(doc, k):
             cands.append((t.start, t.end, "NORP", "rule", nominative(t.text, lang, gender="masc").lower()))
     covered = [(c[0], c[1]) for c in cands]
     for s, e, label in extra or ():
