@@ -100,6 +100,8 @@ def nominative(word: str, lang: str, *, prefer: tuple[str, ...] = (), gender: st
     cands = list(parses(word.lower(), lang))
     if not cands:
         return word
+    if gender == "femn" and word[-1:].lower() not in "аяіиоуеєюьыэїйё":
+        return word  # a woman's surname ending in a consonant does not decline (Урсула фон дер Ляєн)
     def rank(p: Any) -> tuple[int, int, float]:
         gram = p.tag.grammemes
         return (-sum(m in gram for m in prefer), -(gender is not None and gender in gram), -p.score)

@@ -45,39 +45,60 @@ _FAC_CUES = frozenset("аэродром аэродрома аэродроме а
 
 
 def _natasha() -> dict[str, Any]:
-    """Load natasha's models once per process (≈1.3 s)."""
+    """Load natasha's segmenter and NER once per process (≈1.3 s)."""
     with _LOCK:
         if not _STATE:
-            from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+            from natasha import NewsEmbedding, NewsNERTagger, Segmenter
 
-            emb = NewsEmbedding()
-            _STATE.update(
-                segmenter=Segmenter(), vocab=MorphVocab(), morph=NewsMorphTagger(emb), ner=NewsNERTagger(emb)
-            )
+            _STATE.update(segmenter=Segmenter(), ner=NewsNERTagger(NewsEmbedding()))
     return _STATE
 
 
 def _model_spans(text: str, lang: str) -> list[tuple[int, int, str, str | None]]:
-    """natasha's spans with our labels and (for Russian) lemmatised normal forms."""
+    """natasha's spans with our labels and base forms from pymorphy3 (natasha's own
+    normaliser needs its morphology tagger, which doubled the time of a Russian article)."""
     from natasha import Doc
 
     st = _natasha()
     doc = Doc(text)
     doc.segment(st["segmenter"])
-    if lang == "ru":
-        doc.tag_morph(st["morph"])
     doc.tag_ner(st["ner"])
+    return [(sp.start, sp.stop, _KINDS[sp.type], _base_form(text[sp.start:sp.stop], _KINDS[sp.type]))
+            for sp in doc.spans]
+
+
+def _base_form(surface: str, label: str) -> str | None:
+    """A name in the nominative: a person word by word in the first name's gender; a place or
+    organisation with its head noun (and the adjectives before it) in the nominative."""
+    words = surface.split()
+    if not words or len(words) > 5:
+        return None
+    if label == "PERSON":
+        gender = next((p.tag.gender for p in _parses(words[0].lower(), "ru")
+                       if "Name" in p.tag.grammemes and p.tag.gender), None)
+        return " ".join(nominative(w, "ru", prefer=("Name",) if k == 0 and len(words) > 1 else ("Surn", "Name"),
+                                   gender=gender) for k, w in enumerate(words))
+    head = next((k for k, w in enumerate(words) if any(p.tag.POS == "NOUN" for p in _parses(w.lower(), "ru"))), None)
+    if head is None:
+        return None
+    noun = [p for p in _parses(words[head].lower(), "ru") if p.tag.POS == "NOUN"][0]
+    gender = noun.tag.gender
+    plural = "plur" in noun.tag.grammemes and "Pltm" not in noun.tag.grammemes
     out = []
-    for sp in doc.spans:
-        normal = None
-        if lang == "ru":
-            try:
-                sp.normalize(st["vocab"])
-                normal = sp.normal
-            except Exception:  # natasha's normaliser can fail on odd tokens; keep the surface
-                normal = None
-        out.append((sp.start, sp.stop, _KINDS[sp.type], normal))
-    return out
+    for k, w in enumerate(words):
+        if k < head:
+            adj = [p for p in _parses(w.lower(), "ru") if p.tag.POS == "ADJF"]
+            f = adj[0].inflect({"nomn", "plur"} if plural else {"nomn", gender} if gender else {"nomn"}) if adj else None
+            out.append(_like(w, f.word) if f is not None else w)
+        elif k == head:
+            out.append(nominative(w, "ru") if not plural else w)
+        else:
+            out.append(w)
+    return " ".join(out)
+
+
+def _like(model: str, word: str) -> str:
+    return word.upper() if model.isupper() and len(model) > 1 else (word[:1].upper() + word[1:] if model[:1].isupper() else word)
 
 
 def _fix(text: str, s: int, e: int, label: str, normal: str | None, lang: str
