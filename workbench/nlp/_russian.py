@@ -25,10 +25,11 @@ from typing import Any
 
 from ._canon import canonicalise
 from ._lexicon import Lexicon
-from ._morph import nominative
+from ._morph import nominative, parses
 from ._slavic_places import load_places
 from ._slavic_rules import WEAPON_NAMES, dates, designations, model_tail, money, nationality, quoted_names
-from ._ukrainian import ORG_HEADS, _UNIT, tokenize
+from ._slavic_doc import tokenize
+from ._slavic_words import ORG_HEADS, UNIT
 
 __all__ = ["extract_russian"]
 
@@ -154,8 +155,6 @@ def _genitive(surface: str) -> bool:
 
 
 def _parses(word: str, lang: str) -> tuple[Any, ...]:
-    from ._morph import parses
-
     return parses(word, lang)
 
 
@@ -180,7 +179,7 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
         cands.append((s, e, label, "rule", canon))
     for s, e, label, canon in designations(text):
         cands.append((s, model_tail(text, e), label, "rule", canon))
-    cands += [(m.start(), m.end(), "ORG", "rule", None) for m in _UNIT["ru"].finditer(text)]
+    cands += [(m.start(), m.end(), "ORG", "rule", None) for m in UNIT["ru"].finditer(text)]
     for t in tokenize(text):
         if not t.text[0].isalpha():
             continue

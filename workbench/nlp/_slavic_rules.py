@@ -46,7 +46,7 @@ _DESIGNATION = re.compile(
     rf"|(?<![\w-])[A-Z]{{1,3}}\d{{2,4}}[A-Z]?\d?(?![\w-])"
 )
 # Latin model names followed by a variant number or word: "Leopard 2", "Bayraktar TB2", "Магура V5"
-_MODEL_TAIL = re.compile(rf"\s+(?:\d{{1,2}}[A-Z]?\d?|[A-Z]{{1,3}}\d{{1,2}})(?![\w-])")
+_MODEL_TAIL = re.compile(r"\s+(?:\d{1,2}[A-Z]?\d?|[A-Z]{1,3}\d{1,2})(?![\w-])")
 
 # type words (lemmas) whose «quoted name» is a weapon, a facility or an organisation
 _WEAPON_TYPES = frozenset(

@@ -22,173 +22,32 @@ natasha's models are Russian-only, so Ukrainian text gets its own path:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from ._canon import canonicalise
 from ._lexicon import Lexicon
 
-from ._morph import nominative, parses, pos_set
-from ._slavic_places import Places, load_places, norm_apostrophe
-from ._slavic_rules import WEAPON_NAMES, Candidate, dates, designations, model_tail, money, nationality, quoted_names
+from ._morph import nominative, parses
+from ._slavic_doc import SlavicDoc, chunks, is_nationality
+from ._slavic_places import load_places
+from ._slavic_rules import WEAPON_NAMES, Candidate, dates, designations, model_tail, money, quoted_names
+from ._slavic_words import (FAC_CUES, FAC_NOUNS, LOC_PREPS, ORG_HEADS, ORG_PREFIXES, PERSON_CUES, PLACE_CUES,
+                            UNIT, admin_forms)
 
-__all__ = ["extract_slavic", "extract_ukrainian", "Token", "tokenize"]
-
-_TOKEN = re.compile(r"[^\W_][\w'’ʼ]*(?:-[\w'’ʼ]+)*|[^\w\s]")
-_SENT_END = frozenset(".!?…")
-_BREAK_POS = frozenset({"VERB", "INFN", "CONJ", "PREP", "PRCL", "GRND", "PRED", "INTJ", "ADVB", "NPRO", "NUMR"})
-
-# Lemmas of nouns that head an organisation's name (Ukrainian and Russian).
-ORG_HEADS = frozenset(
-    "служба міністерство рада офіс штаб генштаб сила командування управління гвардія кабінет комітет комісія "
-    "департамент агентство бюро прокуратура суд банк союз організація фонд інститут університет залізниця "
-    "партія уряд парламент адміністрація поліція флот армія корпус центр компанія асоціація альянс "
-    "держприкордонслужба нацгвардія міноборони мзс "
-    "министерство совет офис командование гвардия кабинет комитет комиссия департамент агентство "
-    "прокуратура организация институт университет дорога партия правительство парламент администрация "
-    "полиция армия компания дума собрание генштаб минобороны росгвардия кремль".split())
-# Given names pymorphy3-dicts-uk files only as towns (Володимир, Богдан are towns too).
-_PLACE_NAMED = frozenset("володимир богдан ізяслав ярослав святослав".split())
-# Lower-case nouns after a place adjective: the adjective alone is the place ("Донецької області").
-_ADMIN = frozenset(
-    "область обласний район районний напрямок напрям воєводство край громада ова ога міськрада "
-    "областной районный направление воеводство".split())
-# Words after which an unknown capitalised word is a place ("у селі Вербове").
-_PLACE_CUES = frozenset("село селище місто смт містечко поселок посёлок деревня город станиця станица хутір хутор".split())
-# Words after which a capitalised word is a facility.
-_FAC_CUES = frozenset("аеродром аеродрому аеродромі аэродром аэродрома аэродроме аеропорт аеропорту аэропорт "
-                      "аэропорта аэропорту аэропорте авіабаза авіабазу авіабазі авиабаза авиабазу авиабазе".split())
-# Words after which an unknown capitalised word is a person.
-_PERSON_CUES = frozenset(
-    "президент прем'єр прем'єр-міністр міністр генерал полковник командувач командир речник голова "
-    "очільник очільниця мер канцлер лідер посол губернатор журналіст волонтер радник заступник "
-    "заступниця керівник керівниця спікер генсек секретар держсекретар директор засновник "
-    "премьер министр генерал командующий спикер глава мэр канцлер лидер посол губернатор журналист "
-    "советник заместитель руководитель генсек госсекретарь директор основатель пресс-секретарь "
-    "представитель блогер эксперт лауреат писательница писатель".split())
-# Compound organisation names start with these clipped words (Укренерго, Нафтогаз, Єврокомісія).
-_ORG_PREFIXES = ("укр", "євро", "евро", "держ", "гос", "нац", "мін", "мин", "рос", "нафто", "нефте", "енерго",
-                 "энерго", "газ", "агро", "авто")
-_NAME_PARTICLES = frozenset("фон дер ван де да ді ла ле аль ель бін ібн бен ибн".split())
-# Facility heads: a name ending in one is a FAC ("Запорізька АЕС", "Кримський міст").
-_FAC_NOUNS = frozenset("аес тес гес тец аэс тэс гэс тэц нпз міст мосту мостом мості мост моста мосту".split())
-_LOC_PREPS = frozenset("у в біля під поблизу до з із над на від через за під".split())
+__all__ = ["extract_slavic", "extract_ukrainian"]
 
 
-@dataclass
-class Token:
-    """One word or punctuation mark.
-
-    Attributes:
-        text: as written.
-        start, end: offsets into the text.
-        low: lower-cased, one apostrophe.
-    """
-
-    text: str
-    start: int
-    end: int
-    low: str
-
-    @property
-    def cap(self) -> bool:
-        """Starts with an upper-case letter."""
-        return self.text[0].isupper()
-
-    @property
-    def word(self) -> bool:
-        """A word (not punctuation)."""
-        return self.text[0].isalnum()
-
-    @property
-    def acronym(self) -> bool:
-        """All capitals, two letters or more ("СБУ", "НАТО", "ISW")."""
-        letters = [c for c in self.text if c.isalpha()]
-        return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-    @property
-    def latin(self) -> bool:
-        """Written in Latin letters."""
-        return "a" <= self.low[0] <= "z"
-
-
-def tokenize(text: str) -> list[Token]:
-    """Words (with inner hyphens and apostrophes) and punctuation marks.
-
-    Args:
-        text: the article text.
-
-    Returns:
-        Tokens in order.
-    """
-    return [Token(m.group(), m.start(), m.end(), norm_apostrophe(m.group().lower())) for m in _TOKEN.finditer(text)]
-
-
-class _Doc:
-    """One article under analysis (tokens, morphology, the spans taken so far)."""
-
-    def __init__(self, text: str, lang: str, places: Places, lookup: Callable[[str], tuple[str, str] | None]):
-        self.text = text
-        self.lang = lang
-        self.places = places
-        self.lookup = lookup
-        self.toks = tokenize(text)
-        self.taken = [False] * len(self.toks)
-        self.by_start = {t.start: i for i, t in enumerate(self.toks)}
-
-    def pos(self, i: int) -> frozenset[str]:
-        return pos_set(self.toks[i].low, self.lang)
-
-    def sent_start(self, i: int) -> bool:
-        j = i - 1
-        while j >= 0 and self.toks[j].text in "«\"„“(":
-            j -= 1
-        return j < 0 or self.toks[j].text in _SENT_END or "\n" in self.text[self.toks[j].end:self.toks[i].start]
-
-    def lemmas(self, i: int) -> set[str]:
-        return {p.normal_form for p in parses(self.toks[i].low, self.lang)} | {self.toks[i].low}
-
-    def is_name_word(self, i: int) -> bool:
-        """A capitalised word pymorphy3 knows as a first name (or one it files only as a town)."""
-        t = self.toks[i]
-        return t.cap and not t.acronym and ("Name" in self.pos(i) or bool(self.lemmas(i) & _PLACE_NAMED))
-
-    def person_word(self, i: int) -> bool:
-        """A word pymorphy3 knows as a first name, surname or patronymic."""
-        return not self.toks[i].acronym and (bool(self.pos(i) & {"Name", "Surn", "Patr"}) or self.is_name_word(i))
-
-    def breaks(self, i: int) -> bool:
-        """Whether token ``i`` can never be inside a capitalised name."""
-        t = self.toks[i]
-        if not t.word:
-            return True
-        pos = self.pos(i)
-        if pos & {"Name", "Surn", "Patr", "Geox", "Abbr", "UNKN"} or t.acronym or t.latin:
-            return False
-        if self.places.lookup([t.text]) is not None:
-            return False
-        return pos <= _BREAK_POS or (bool(pos & {"VERB", "CONJ", "PREP"}) and "NOUN" not in pos)
-
-
-def _rule_candidates(doc: _Doc) -> list[Candidate]:
+def _rule_candidates(doc: SlavicDoc) -> list[Candidate]:
     text, lang = doc.text, doc.lang
     cands = dates(text, lang) + money(text) + quoted_names(text, lang)
     for s, e, label, canon in designations(text):
         cands.append((s, model_tail(text, e), label, canon))
-    unit = _UNIT[lang]
+    unit = UNIT[lang]
     cands += [(m.start(), m.end(), "ORG", None) for m in unit.finditer(text)]
     for i, t in enumerate(doc.toks):  # stand-alone Cyrillic weapon names ("Калібрами")
         if t.cap and not t.latin and doc.lemmas(i) & WEAPON_NAMES:
             cands.append((t.start, t.end, "WEAPON", nominative(t.text, lang)))
     return cands
-
-
-_UNIT = {
-    "uk": re.compile(r"(?<![\w-])\d{1,3}-(?:ї|а|ма|й|го|му|ої|ій|ю|я)\s+(?:[а-яіїєґ'’-]+\s+){0,2}"
-                     r"(?:бригад|полк|батальйон|дивізі|корпус|армі)\w*(?:\s+морської піхоти)?"),
-    "ru": re.compile(r"(?<![\w-])\d{1,3}-(?:й|я|ой|ая|ей|го|му|ю)\s+(?:[а-яё-]+\s+){0,2}"
-                     r"(?:бригад|полк|батальон|дивизи|корпус|арми)\w*(?:\s+морской пехоты)?"),
-}
 
 
 def _resolve(cands: list[tuple[int, int, str, str, str | None]]) -> list[tuple[int, int, str, str, str | None]]:
@@ -205,96 +64,7 @@ def _resolve(cands: list[tuple[int, int, str, str, str | None]]) -> list[tuple[i
     return chosen
 
 
-def _chunks(doc: _Doc) -> list[tuple[int, int]]:
-    """Token ranges [i, j) of candidate names (capitalised runs, cut as the module says)."""
-    toks, out, i, n = doc.toks, [], 0, len(doc.toks)
-    while i < n:
-        t = toks[i]
-        if doc.taken[i] or not t.word or not t.cap or t.low in _ADMIN or _nationality(doc, i) \
-                or (doc.breaks(i) and not doc.lemmas(i) & ORG_HEADS) \
-                or (doc.sent_start(i) and doc.pos(i) & _FUNCTION_POS):
-            i += 1  # names start with a capital, never on a preposition, verb or nationality word
-            continue
-        j = i + 1
-        org = bool(doc.lemmas(i) & ORG_HEADS)
-        lower_run = 0
-        while j < n and not doc.taken[j]:
-            u = toks[j]
-            if not u.word or doc.text[toks[j - 1].end:u.start].strip():
-                break  # punctuation, or something between the words
-            if u.low in _ADMIN_FORMS[doc.lang] and "ADJF" in doc.pos(j - 1):
-                break  # "Луганської | ОВА", "Донецької | області"
-            if not u.cap and doc.places.lookup([t.text for t in toks[i:j + 1]]) is not None:
-                j += 1  # "Чорному морі", "Азовського моря"
-                continue
-            if not u.cap and u.low in _FAC_NOUNS and "ADJF" in doc.pos(j - 1):
-                j += 1  # "Кримський міст"
-                break
-            if u.low in _NAME_PARTICLES and doc.is_name_word(i):
-                k = j
-                while k < n and toks[k].low in _NAME_PARTICLES:
-                    k += 1
-                if k < n and toks[k].cap and k - j <= 2:
-                    j = k  # "Урсула фон дер Ляєн"
-                    continue
-                break
-            if u.cap:
-                if doc.breaks(j) and not org:
-                    break
-                if doc.is_name_word(j) and not all(doc.person_word(k) for k in range(i, j)):
-                    break  # "Одеси | Геннадій Труханов", "НАТО | Марком Рютте"
-                if doc.person_word(j - 1) and all(doc.person_word(k) for k in range(i, j)) and not doc.person_word(j) \
-                        and doc.places.lookup([u.text]):
-                    break  # "Зеленський | Києві"
-                lower_run = 0
-                org = org or bool(doc.lemmas(j) & ORG_HEADS)
-                j += 1
-                continue
-            # a lower-case word continues only an organisation's name, as a genitive or its head
-            lem = doc.lemmas(j)
-            if lem & ORG_HEADS and all(("ADJF" in doc.pos(k)) for k in range(i, j)):
-                org = True
-            elif not org and all("ADJF" in doc.pos(k) for k in range(i, j + 1)) and _head_ahead(doc, j):
-                pass  # "Державної | прикордонної служби": adjectives up to an organisation head
-            elif not org or lower_run >= 3 or not _genitive_tail(doc, j):
-                break
-            lower_run += 1
-            j += 1
-        while j > i + 1 and not toks[j - 1].cap and not org and toks[j - 1].low not in _FAC_NOUNS \
-                and doc.places.lookup([t.text for t in toks[i:j]]) is None:
-            j -= 1  # only an organisation's name, a facility or a known place ends in lower case
-        out.append((i, j))
-        i = j
-    return out
-
-
-_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "ADVB", "INTJ", "PRED"})
-
-
-def _nationality(doc: _Doc, i: int) -> bool:
-    """A nationality word that is not also a place ("білоруські" yes, "Білорусі" no)."""
-    t = doc.toks[i]
-    return not t.latin and nationality(t.text, doc.lang) and doc.places.lookup([t.text]) is None
-
-
-def _head_ahead(doc: _Doc, j: int) -> bool:
-    """Whether lower-case adjectives from ``j`` lead (within three words) to an organisation head."""
-    for k in range(j, min(j + 3, len(doc.toks))):
-        if doc.toks[k].cap or not doc.toks[k].word:
-            return False
-        if doc.lemmas(k) & ORG_HEADS and "NOUN" in doc.pos(k):
-            return True
-        if "ADJF" not in doc.pos(k):
-            return False
-    return False
-
-
-def _genitive_tail(doc: _Doc, j: int) -> bool:
-    """A lower-case noun or adjective that can be genitive (the tail of "Служба безпеки ...")."""
-    return any(p.tag.POS in ("NOUN", "ADJF") and "gent" in p.tag.grammemes for p in parses(doc.toks[j].low, doc.lang))
-
-
-def _org_base(doc: _Doc, i: int, j: int) -> str:
+def _org_base(doc: SlavicDoc, i: int, j: int) -> str:
     """An organisation's name with its head (and the adjectives before it) in the nominative."""
     toks = doc.toks
     head = next((k for k in range(i, j) if doc.lemmas(k) & ORG_HEADS and "NOUN" in doc.pos(k)), None)
@@ -325,16 +95,15 @@ def _case_like(model: str, word: str) -> str:
     return word[:1].upper() + word[1:] if model[:1].isupper() else word
 
 
-def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tuple[int, int, str, str | None]]:
+def _label_chunk(doc: SlavicDoc, i: int, j: int, surnames: dict[str, str]) -> list[tuple[int, int, str, str | None]]:
     """Label a chunk (maybe splitting it); returns (start_tok, end_tok, label, canonical) parts."""
     toks, lang = doc.toks, doc.lang
     words = [t.text for t in toks[i:j]]
-    first_low = toks[i].low
     head = _org_head(doc, i, j)
     # sentence-initial common word: drop it and label the rest ("Колони", "Президент")
     if doc.sent_start(i) and j - i > 1 and not _nameish(doc, i) and head is None:
         return _label_chunk(doc, i + 1, j, surnames)
-    if toks[j - 1].low in _FAC_NOUNS:
+    if toks[j - 1].low in FAC_NOUNS:
         return [(i, j, "FAC", _org_base(doc, i, j))]
     if any(t.latin for t in toks[i:j]):
         end = model_tail(doc.text, toks[j - 1].end)
@@ -356,7 +125,7 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
     if head is not None:
         return [(i, j, "ORG", _org_base(doc, i, j))]
     # a place adjective before an administrative noun: "Донецької області", "Покровському напрямку"
-    if j == i + 1 and j < len(toks) and toks[j].low in _ADMIN_FORMS[lang] and "ADJF" in doc.pos(i):
+    if j == i + 1 and j < len(toks) and toks[j].low in admin_forms(lang) and "ADJF" in doc.pos(i):
         return [(i, j, "GPE", _place_adjective(doc, i))]
     if j - i == 1 and "ADJF" in doc.pos(i) and not doc.sent_start(i):
         oblast = _place_adjective(doc, i)
@@ -366,7 +135,7 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
         return [(i, j, "ORG", None)]
     if all(t.acronym for t in toks[i:j]):
         return [(i, j, "ORG", None)]
-    if j - i == 1 and toks[i].low.startswith(_ORG_PREFIXES) and len(toks[i].low) > 6 and "UNKN" in doc.pos(i):
+    if j - i == 1 and toks[i].low.startswith(ORG_PREFIXES) and len(toks[i].low) > 6 and "UNKN" in doc.pos(i):
         return [(i, j, "ORG", nominative(toks[i].text, lang))]  # "Укренерго", "Єврокомісії"
     if _is_person(doc, i, j, surnames):
         return [(i, j, "PERSON", _person_base(doc, i, j))]
@@ -374,11 +143,11 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
         prev = toks[i - 1].low if i > 0 else ""
         if doc.sent_start(i) and _common(doc, i):
             return []
-        if prev in _FAC_CUES:
+        if prev in FAC_CUES:
             return [(i, j, "FAC", nominative(toks[i].text, lang))]  # "аеродром Бельбек"
-        if prev in _PLACE_CUES or prev in _LOC_PREPS:
+        if prev in PLACE_CUES or prev in LOC_PREPS:
             return [(i, j, "GPE", nominative(toks[i].text, lang))]
-        if prev in _PERSON_CUES:
+        if prev in PERSON_CUES:
             return [(i, j, "PERSON", _person_base(doc, i, j))]
         return [(i, j, _GUESS, nominative(toks[i].text, lang))]  # ORG unless coordinated with a place
     if doc.sent_start(i) and _common(doc, i):
@@ -386,21 +155,7 @@ def _label_chunk(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> list[tu
     return [(i, j, "ORG", _org_base(doc, i, j))]
 
 
-_ADMIN_FORMS: dict[str, frozenset[str]] = {}
-
-
-def _admin_forms(lang: str) -> frozenset[str]:
-    """Every case form of the administrative nouns (built once per language)."""
-    from ._morph import analyser
-
-    out = set()
-    for lemma in _ADMIN:
-        for p in analyser(lang).parse(lemma):
-            out.update(f.word for f in p.lexeme)
-    return frozenset(out)
-
-
-def _place_adjective(doc: _Doc, i: int) -> str:
+def _place_adjective(doc: SlavicDoc, i: int) -> str:
     """"Донецької" -> "Донецька область" when that oblast exists, else the adjective's lemma."""
     oblast = nominative(doc.toks[i].text, doc.lang, gender="femn")
     hit = doc.places.lookup([oblast, "область" if doc.lang == "uk" else "область"])
@@ -409,7 +164,7 @@ def _place_adjective(doc: _Doc, i: int) -> str:
     return nominative(doc.toks[i].text, doc.lang, gender="masc")
 
 
-def _org_head(doc: _Doc, i: int, j: int) -> int | None:
+def _org_head(doc: SlavicDoc, i: int, j: int) -> int | None:
     """The organisation head noun of a chunk, when only adjectives (or nothing) precede it."""
     for k in range(i, j):
         if doc.lemmas(k) & ORG_HEADS and "NOUN" in doc.pos(k):
@@ -419,7 +174,7 @@ def _org_head(doc: _Doc, i: int, j: int) -> int | None:
     return None
 
 
-def _weak_start(doc: _Doc, i: int, name: str) -> bool:
+def _weak_start(doc: SlavicDoc, i: int, name: str) -> bool:
     """A sentence's first word that matches a place only weakly: it has a reading other than
     a noun ("Нове", "Мирне"), or it is a known common noun and the place only a village
     ("Колони" is the plural of колона before it is the village Колона)."""
@@ -429,7 +184,7 @@ def _weak_start(doc: _Doc, i: int, name: str) -> bool:
     return name in doc.places.minor and "UNKN" not in pos
 
 
-def _nameish(doc: _Doc, i: int) -> bool:
+def _nameish(doc: SlavicDoc, i: int) -> bool:
     """A word that may begin a name: a proper-name mark, unknown to the dictionary, or a place."""
     t = doc.toks[i]
     pos = doc.pos(i)
@@ -437,13 +192,13 @@ def _nameish(doc: _Doc, i: int) -> bool:
         or doc.places.lookup([t.text]) is not None or "-" in t.text
 
 
-def _common(doc: _Doc, i: int) -> bool:
+def _common(doc: SlavicDoc, i: int) -> bool:
     """A dictionary word with no proper-name reading (capitalised only by its position)."""
     pos = doc.pos(i)
     return not pos & {"Name", "Surn", "Patr", "Geox", "UNKN", "Abbr"}
 
 
-def _is_person(doc: _Doc, i: int, j: int, surnames: dict[str, str]) -> bool:
+def _is_person(doc: SlavicDoc, i: int, j: int, surnames: dict[str, str]) -> bool:
     if j - i > 4:
         return False
     marks = [doc.person_word(k) for k in range(i, j)]
@@ -467,7 +222,7 @@ def _known_surname(low: str, surnames: dict[str, str]) -> str | None:
     return None
 
 
-def _person_base(doc: _Doc, i: int, j: int) -> str:
+def _person_base(doc: SlavicDoc, i: int, j: int) -> str:
     """A person's name in the nominative, the surname in the first name's gender."""
     toks, lang = doc.toks, doc.lang
     gender = None
@@ -499,29 +254,26 @@ def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str]
         (mentions, hints): mention dicts {start, end, label, text, canonical: "", origin}
         sorted and non-overlapping, and per mention its base form (or None).
     """
-    doc = _Doc(text, lang, load_places(lang), lookup)
-    if lang not in _ADMIN_FORMS_CACHE:
-        _ADMIN_FORMS_CACHE[lang] = _admin_forms(lang)
-    _ADMIN_FORMS[lang] = _ADMIN_FORMS_CACHE[lang]
+    doc = SlavicDoc(text, lang, load_places(lang), lookup)
     rules = _resolve([(s, e, label, "rule", canon) for s, e, label, canon in _rule_candidates(doc)])
     for s, e, *_ in rules:
         for k, t in enumerate(doc.toks):
             if t.start < e and s < t.end:
                 doc.taken[k] = True
-    chunks = _chunks(doc)
+    spans = chunks(doc)
     # surnames named in full anywhere in the article ("Рустем Умєров" -> "Умєровим" later)
     surnames: dict[str, str] = {}
-    for i, j in chunks:
+    for i, j in spans:
         if j - i >= 2 and doc.is_name_word(i):
             base = _person_base(doc, i, j)
             last = base.split()[-1].lower()
             surnames.setdefault(last[:-1] if len(last) > 5 else last, base)
     cands: list[tuple[int, int, str, str, str | None]] = list(rules)
-    for i, j in chunks:
+    for i, j in spans:
         for a, b, label, canon, *end in _label_chunk(doc, i, j, surnames):
             cands.append((doc.toks[a].start, end[0] if end else doc.toks[b - 1].end, label, "rule", canon))
     for k, t in enumerate(doc.toks):
-        if not doc.taken[k] and t.word and _nationality(doc, k):
+        if not doc.taken[k] and t.word and is_nationality(doc, k):
             cands.append((t.start, t.end, "NORP", "rule", nominative(t.text, lang, gender="masc").lower()))
     covered = [(c[0], c[1]) for c in cands]
     for s, e, label in extra or ():
@@ -533,7 +285,6 @@ def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str]
     return mentions, [c for *_, c in chosen]
 
 
-_ADMIN_FORMS_CACHE: dict[str, frozenset[str]] = {}
 _GUESS = "ORG?"
 _COORD = re.compile(r"\s*(?:,|і|й|та|и|а також|або|или)\s*$|^\s*(?:,|і|й|та|и|або|или)\s*")
 
