@@ -66,7 +66,8 @@ def decline_word(morph: pymorphy3.MorphAnalyzer, word: str) -> dict[str, set[str
     for f in p.lexeme:
         fg = f.tag.grammemes
         case = next((c for c in CASES if c in fg), None)
-        if case and all(g in fg for g in keep if g in ("sing", "plur")) and (
+        number_ok = ("plur" in fg) == ("plur" in gram)  # a singular name keeps singular forms
+        if case and number_ok and (
                 p.tag.POS != "ADJF" or all(g in fg for g in keep if g in ("masc", "femn", "neut"))):
             out.setdefault(case, set()).add(f.word)
     return out or None

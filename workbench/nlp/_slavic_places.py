@@ -21,8 +21,9 @@ _CACHE: dict[str, "Places"] = {}
 
 
 def norm_apostrophe(text: str) -> str:
-    """One apostrophe (Ukrainian text mixes ', ’ and ʼ)."""
-    return text.replace("’", "'").replace("ʼ", "'")
+    """One apostrophe (Ukrainian text mixes ', ’ and ʼ) and "е" for "ё" (Russian text mostly
+    omits the dots; the dictionary writes them)."""
+    return text.replace("’", "'").replace("ʼ", "'").replace("ё", "е").replace("Ё", "Е")
 
 
 @dataclass
@@ -75,11 +76,11 @@ def _read(path: Path) -> Places:
     rows = [(label.rstrip("~"), name, declined) for label, name, declined in rows]
     forms: dict[str, tuple[str, str]] = {}
     for label, name, _ in rows:  # nominatives first: "Суми" the city beats a case form of another name
-        forms.setdefault(name.lower(), (label, name))
+        forms.setdefault(norm_apostrophe(name.lower()), (label, name))
     for label, name, declined in rows:
         entry = (label, name)
         for form in _split_forms(declined, name.count(" ") + 1):
-            forms.setdefault(form, entry)
+            forms.setdefault(norm_apostrophe(form), entry)
     return Places(forms, max((name.count(" ") + 1 for _, name, _ in rows), default=0), minor)
 
 
