@@ -1,4 +1,4 @@
-"""Russian (natasha) and experimental Ukrainian paths."""
+"""Russian path (natasha + rules + pymorphy3 base forms); one Ukrainian check kept from the old path."""
 from __future__ import annotations
 
 from workbench.nlp import LABELS, load_pipeline
@@ -79,3 +79,14 @@ def test_russian_dates_without_a_day() -> None:
     got = _ru("Наступление началось в мае, а переговоры возобновились в сентябре 2023 года.")
     assert got["мае"][0] == "DATE"
     assert got["сентябре 2023 года"][0] == "DATE"
+
+
+def test_russian_organisation_of_a_country_is_one_organisation() -> None:
+    got = _ru("Заявление опубликовал МИД Польши, а СВР России его опровергла.")
+    assert got["МИД Польши"][0] == "ORG"
+    assert got["СВР России"][0] == "ORG"
+
+
+def test_russian_small_places_after_a_preposition_are_not_people() -> None:
+    got = _ru("Бои продолжаются у Кринок, а колонна вышла из Ольховатки и Новосёлок.")
+    assert all(label != "PERSON" for label, _ in got.values()), got
