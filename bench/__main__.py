@@ -2,8 +2,8 @@
 import importlib
 import sys
 
-MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "achz", "long_article",
-           "edits", "team", "live", "scale", "team_writes", "formats", "variants"]
+MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "ner_eval_slavic", "achz",
+           "long_article", "edits", "team", "live", "scale", "team_writes", "formats", "variants"]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or MODULES

@@ -1,4 +1,4 @@
-"""Russian (natasha) and experimental Ukrainian paths."""
+"""Russian path (natasha + rules + pymorphy3 base forms); one Ukrainian check kept from the old path."""
 from __future__ import annotations
 
 from workbench.nlp import LABELS, load_pipeline
@@ -45,3 +45,48 @@ def test_ukrainian_is_labelled() -> None:
     assert got["Дмитро Пєсков"] == "PERSON"
     assert got["Кремля"] == "ORG"
     assert got["24 лютого"] == "DATE"
+
+
+def _ru(text: str) -> dict[str, tuple[str, str]]:
+    return {m["text"]: (m["label"], m["canonical"]) for m in load_pipeline("builtin").extract(text, language="ru")}
+
+
+def test_russian_weapons_in_guillemets_after_a_type_word() -> None:
+    got = _ru("Украинские военные применили по складу ракеты «Нептун», а затем РСЗО «Ольха». "
+              "Российская армия ответила ударами дронов «Ланцет» и комплексов «Торнадо-С».")
+    for name in ("Нептун", "Ольха", "Ланцет", "Торнадо-С"):
+        assert got[name][0] == "WEAPON", name
+    assert got["Украинские"][0] == "NORP" and got["Российская"][0] == "NORP"
+
+
+def test_russian_private_military_company_is_one_organisation() -> None:
+    got = _ru("Бойцы ЧВК «Вагнер» покинули Бахмут, а ЧВК «Редут» перебросили под Угледар.")
+    assert got["ЧВК «Вагнер»"][0] == "ORG"
+    assert got["ЧВК «Редут»"][0] == "ORG"
+    assert "Вагнер" not in got and "Редут" not in got
+    assert got["Бахмут"][0] == "GPE"
+
+
+def test_russian_base_forms_and_oblast_adjectives() -> None:
+    got = _ru("Губернатор Курской области сообщил, что в Киеве и Харькове прошли переговоры с Сергеем Шойгу.")
+    assert got["Курской"] == ("GPE", "Курская область")
+    assert got["Киеве"] == ("GPE", "Киев")
+    assert got["Харькове"] == ("GPE", "Харьков")
+    assert got["Сергеем Шойгу"] == ("PERSON", "Сергей Шойгу")
+
+
+def test_russian_dates_without_a_day() -> None:
+    got = _ru("Наступление началось в мае, а переговоры возобновились в сентябре 2023 года.")
+    assert got["мае"][0] == "DATE"
+    assert got["сентябре 2023 года"][0] == "DATE"
+
+
+def test_russian_organisation_of_a_country_is_one_organisation() -> None:
+    got = _ru("Заявление опубликовал МИД Польши, а СВР России его опровергла.")
+    assert got["МИД Польши"][0] == "ORG"
+    assert got["СВР России"][0] == "ORG"
+
+
+def test_russian_small_places_after_a_preposition_are_not_people() -> None:
+    got = _ru("Бои продолжаются у Кринок, а колонна вышла из Ольховатки и Новосёлок.")
+    assert all(label != "PERSON" for label, _ in got.values()), got

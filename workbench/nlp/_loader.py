@@ -175,7 +175,8 @@ def code_digest() -> str:
 
 
 def _dist_versions(names: tuple[str, ...]) -> str:
-    """Installed versions of distributions whose models shape output (natasha for Russian).
+    """Installed versions of distributions whose models shape output (natasha for Russian,
+    pymorphy3 and its dictionaries for Ukrainian and Russian).
 
     Reads the ``*.dist-info`` folder name next to the package (importlib.metadata scans
     every installed distribution and costs ~0.1 s).
@@ -207,6 +208,6 @@ def fingerprint(mode: str, model_id: str, lexicon_digest: str, spacy_version: st
     """
     h = hashlib.sha256()
     for part in (FINGERPRINT_VERSION, mode, model_id, lexicon_digest, spacy_version, code_digest(),
-                 _dist_versions(("natasha", "slovnet", "navec"))):
+                 _dist_versions(("natasha", "slovnet", "navec", "pymorphy3", "pymorphy3_dicts_uk", "pymorphy3_dicts_ru"))):
         h.update(part.encode() + b"\0")
     return h.hexdigest()[:16]

