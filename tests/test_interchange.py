@@ -1,5 +1,7 @@
 """An analysis out of one workspace and into another: JSON (lossless), PARC .achz, W3C, CSV,
-through the CLI exactly as scripts call it; bad files refused with nothing written."""
+through the CLI exactly as scripts call it; bad files refused with nothing written.
+
+Every test runs on a SQLite file and on a PostgreSQL database (``workspace_location``)."""
 import gzip
 import json
 
@@ -14,6 +16,12 @@ from workbench.errors import StoreError
 
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def ws(any_ws):
+    """The workspace under test, on each backend."""
+    return any_ws
 
 
 @pytest.fixture
