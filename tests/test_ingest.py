@@ -1,7 +1,6 @@
 """Ingestion from every supported kind of source, into a real SQLite file and a real PostgreSQL
 database (``workspace_location``)."""
 import json
-import sqlite3
 
 import pytest
 
