@@ -67,7 +67,7 @@ def mutate(path, value):
 
 
 @pytest.mark.parametrize("doc, message", [
-    (mutate(["version"], 2), "version 2 is newer than this workbench understands (version 1)"),
+    (mutate(["version"], 3), "version 3 is newer than this workbench understands (version 2)"),
     (mutate(["version"], "1"), "version '1' is not a positive integer"),
     (mutate(["schema"], "other"), "not an analysis document"),
     (mutate(["analysis", "question"], ""), "analysis: missing question"),
