@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 import workbench as wb
 from conftest import raw_engine
