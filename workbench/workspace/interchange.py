@@ -264,7 +264,7 @@ def export_analysis(analysis: "Analysis", fmt: str, path: str | Path, view: str 
     state = analysis.state()
     chosen = resolve_view(view, state.actor, state.analysts(), state.id)
     try:
-        payload = _payload(state_to_document(state, chosen), fmt, None if chosen == TEAM else chosen)
+        payload = _payload(state_to_document(state, view), fmt, None if chosen == TEAM else chosen)
     except ValueError as exc:  # a stored analysis the document rules refuse: say so, in one line
         raise StoreError(f"analysis {analysis.id}: cannot export as {fmt}: {exc}") from None
     return atomic_write(path, payload)
