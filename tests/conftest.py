@@ -214,19 +214,30 @@ def team(tmp_path: Path) -> tuple[Path, str]:
         E1 Joins      C / I / I     mean 8/3 → N, spread 4 − 2 = 2     E1 Stays out  II / II / N   5/3 → I, spread 2
         E2 Joins      N / N / –     N, all agree                      E2 Stays out  C / – / –     C, one vote
     """
+    path = tmp_path / "ws.sqlite"
+    return path, make_team(path)
+
+
+@pytest.fixture
+def any_team(workspace_location: str) -> tuple[str, str]:
+    """``team`` on each backend: (the workspace's location, the analysis's id)."""
+    return workspace_location, make_team(workspace_location)
+
+
+def make_team(location: str | Path) -> str:
+    """Build ``team``'s analysis (ana, ben and cy's votes) in the workspace at ``location``; its id."""
     import workbench as wb
 
-    path = tmp_path / "ws.sqlite"
     votes = {("E1", "Joins"): ("C", "I", "I"), ("E1", "Stays out"): ("II", "II", "N"),
              ("E2", "Joins"): ("N", "N", None), ("E2", "Stays out"): ("C", None, None)}
-    with wb.open_workspace(path, analyst="ana") as ws:
+    with wb.open_workspace(location, analyst="ana") as ws:
         an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
         an.add_assumption("Minsk fears unrest")
         an.add_assumption("Troops drill near the border")
     for index, name in enumerate(("ana", "ben", "cy")):
-        with wb.open_workspace(path, analyst=name) as ws:
+        with wb.open_workspace(location, analyst=name) as ws:
             mine = ws.analysis(an.id)
             for (evidence, hypothesis), cell in votes.items():
                 if cell[index] is not None:
                     mine.rate(evidence, hypothesis, cell[index])
-    return path, an.id
+    return an.id

@@ -104,6 +104,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True, timeout=300)
 
 
+# SQLite only: `workbench demo` writes its workspace as a file in --out (the scores it checks are
+# the same maths the parametrised tests above run on both backends)
 def test_demo_headline_is_not_almost_certain_and_states_range_and_confidence(tmp_path):
     out = tmp_path / "demo"
     assert _cli("demo", "--out", str(out)).returncode == 0

@@ -36,7 +36,7 @@ def doc():
                   "title": None, "group": None, "flags": ["key_assumption"], "anchor_method": None, "anchor_score": None,
                   "evidence_type": None}
     return {
-        "schema": "workbench.analysis", "version": 1,
+        "schema": "workbench.analysis", "version": 2,
         "analysis": {"id": "an1", "question": "Will Belarus's armed forces join the ground war?",
                      "time_horizon": "6 months", "created_by": "ana", "created_at": "2024-01-01T00:00:00Z",
                      "updated_at": "2024-01-05T00:00:00Z", "classification": "UNCLASSIFIED"},
@@ -67,6 +67,7 @@ def doc():
             {"evidence_id": "e4", "hypothesis_id": "h1", "rating": "I"},
             {"evidence_id": "e4", "hypothesis_id": "h3", "rating": "C"},
         ],
+        "analyst_ratings": [],
     }
 
 

@@ -67,7 +67,7 @@ def mutate(path, value):
 
 
 @pytest.mark.parametrize("doc, message", [
-    (mutate(["version"], 2), "version 2 is newer than this workbench understands (version 1)"),
+    (mutate(["version"], 3), "version 3 is newer than this workbench understands (version 2)"),
     (mutate(["version"], "1"), "version '1' is not a positive integer"),
     (mutate(["schema"], "other"), "not an analysis document"),
     (mutate(["analysis", "question"], ""), "analysis: missing question"),
@@ -175,3 +175,50 @@ def test_documents_are_not_modified():
     matrix_csv(doc)
     to_web_annotations(doc)
     assert doc == before
+
+
+# -- each analyst's ratings (version 2) ------------------------------------------------------
+def _team_doc(analyst_ratings, ratings=None):
+    return {"schema": "workbench.analysis", "version": 2, "analysis": {"question": "q"},
+            "hypotheses": [{"id": "h1", "name": "A"}, {"id": "h2", "name": "B"}],
+            "evidence": [{"id": "e1", "kind": "assumption"}, {"id": "e2", "kind": "assumption"}],
+            "ratings": ratings if ratings is not None else [{"evidence_id": "e1", "hypothesis_id": "h1", "rating": "N"}],
+            "analyst_ratings": analyst_ratings}
+
+
+def _by(who, evidence, hypothesis, rating):
+    return {"analyst": who, "evidence_id": evidence, "hypothesis_id": hypothesis, "rating": rating}
+
+
+def test_analyst_ratings_are_kept_in_order_and_ratings_are_their_consensus():
+    # votes II 1 … CC 5: C 4 and I 2 → 3, N; CC 5 and I 2 → 3.5, rounded to the even vote 4, C
+    doc = validate_document(_team_doc(
+        [_by("ben", "e2", "h2", "I"), _by("ana", "e1", "h1", "C"), _by("ben", "e1", "h1", "I"),
+         _by("ana", "e2", "h2", "CC")],
+        [{"evidence_id": "e2", "hypothesis_id": "h2", "rating": "C"},
+         {"evidence_id": "e1", "hypothesis_id": "h1", "rating": "N"}]))
+    assert [(r["analyst"], r["evidence_id"]) for r in doc["analyst_ratings"]] == [
+        ("ana", "e1"), ("ana", "e2"), ("ben", "e1"), ("ben", "e2")]
+    assert doc["version"] == 2
+    old = validate_document({**_team_doc([]), "version": 1})   # a version-1 document reads as ever
+    assert old["analyst_ratings"] == [] and old["version"] == 2
+
+
+@pytest.mark.parametrize("analyst_ratings, message", [
+    ([_by(" ana", "e1", "h1", "N")], "rating by ' ana' of evidence 'e1' for hypothesis 'h1': the analyst must be"),
+    ([_by("ana", "e9", "h1", "N")], "'e9' for hypothesis 'h1': unknown evidence id"),
+    ([_by("ana", "e1", "h9", "N")], "unknown hypothesis id"),
+    ([_by("ana", "e1", "h1", "Z")], "rating 'Z' is not one of CC, C, N, I, II, NA"),
+    ([_by("ana", "e1", "h1", "N")] * 2, "rated twice"),
+    ([{"analyst": "ana", "evidence_id": "e1", "hypothesis_id": "h1"}], "analyst_ratings[0]: missing rating"),
+    ([{**_by("ana", "e1", "h1", "N"), "note": "x"}], "analyst_ratings[0]: unknown field 'note'"),
+    ("all of them", "analyst_ratings must be a list"),
+    ([_by("ana", "e1", "h1", "CC"), _by("ben", "e1", "h1", "I")],
+     "ratings: evidence 'e1' for hypothesis 'h1' is N but the consensus of analyst_ratings is C"),
+    ([_by("ana", "e1", "h1", "N"), _by("ana", "e2", "h1", "C")],
+     "evidence 'e2' for hypothesis 'h1' is unrated but the consensus of analyst_ratings is C"),
+])
+def test_bad_analyst_ratings_error_in_one_line(analyst_ratings, message):
+    with pytest.raises(ValueError) as err:
+        validate_document(_team_doc(analyst_ratings))
+    assert message in str(err.value) and "\n" not in str(err.value)

@@ -1,5 +1,8 @@
 """Listing articles reads a covering index, not the article rows (issue 12: 100,000 articles
-reopen in about a second). Checked on the query ``Workspace.articles`` really sends."""
+reopen in about a second). Checked on the query ``Workspace.articles`` really sends.
+
+SQLite only: the covering index and EXPLAIN QUERY PLAN are SQLite's (the migration step makes no
+such index on PostgreSQL, whose B-tree entries have a size limit a long title or URL could pass)."""
 from __future__ import annotations
 
 from sqlalchemy import create_engine, event, insert, text

@@ -1,4 +1,5 @@
-"""The command line, through click's CliRunner, on real workspace files."""
+"""The command line, through click's CliRunner, on real workspaces: a SQLite file and, with
+``--workspace postgresql+psycopg://…``, a PostgreSQL database (``workspace_location``)."""
 import csv
 import io
 import json
@@ -13,6 +14,7 @@ def run(*args):
     return result
 
 
+# SQLite only: the demo writes its workspace as a file in --out
 def test_demo_builds_workspace_and_report(tmp_path):
     out = tmp_path / "demo"
     result = run("demo", "--out", out)
@@ -25,8 +27,8 @@ def test_demo_builds_workspace_and_report(tmp_path):
     assert again.exit_code == 0 and "already present" in again.output
 
 
-def test_ingest_articles_entities_report(tmp_path, seed_dir):
-    ws = tmp_path / "w.sqlite"
+def test_ingest_articles_entities_report(tmp_path, seed_dir, workspace_location):
+    ws = workspace_location
     result = run("ingest", "--workspace", ws, seed_dir)
     assert result.exit_code == 0, result.output
     assert "1 added" in result.output
@@ -60,8 +62,8 @@ def test_ingest_articles_entities_report(tmp_path, seed_dir):
     assert "<mark" in report.read_text(encoding="utf-8")
 
 
-def test_failed_sources_give_one_line_each_and_nonzero_exit(tmp_path, seed_dir):
-    ws = tmp_path / "w.sqlite"
+def test_failed_sources_give_one_line_each_and_nonzero_exit(tmp_path, seed_dir, workspace_location):
+    ws = workspace_location
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     result = CliRunner().invoke(main, ["ingest", "--workspace", str(ws), str(seed_dir), str(empty),
@@ -73,15 +75,19 @@ def test_failed_sources_give_one_line_each_and_nonzero_exit(tmp_path, seed_dir):
     assert len(records) == 1  # the good source stayed stored
 
 
-def test_unknown_article_and_missing_workspace(tmp_path, seed_dir):
-    ws = tmp_path / "w.sqlite"
+def test_unknown_article_and_missing_workspace(tmp_path, seed_dir, workspace_location):
+    ws = workspace_location
     run("ingest", "--workspace", ws, seed_dir)
     bad = CliRunner().invoke(main, ["entities", "--workspace", str(ws), "--article", "zzzzzz"])
     assert bad.exit_code == 1 and "not in this workspace" in bad.output
-    missing = CliRunner().invoke(main, ["articles", "--workspace", str(tmp_path / "nope.sqlite")])
-    assert missing.exit_code == 1 and "no such workspace" in missing.output
+    nowhere = f"{ws}_nope" if "://" in ws else str(tmp_path / "nope.sqlite")  # no such file / database
+    missing = CliRunner().invoke(main, ["articles", "--workspace", nowhere])
+    expected = "no such database on the server" if "://" in ws else "no such workspace"
+    assert missing.exit_code == 1 and expected in missing.output and nowhere in missing.output, missing.output
+    assert len(missing.output.strip().splitlines()) == 1
 
 
+# SQLite only: a file that is not a database (a server's refusals are in test_store_postgres)
 def test_not_a_database(tmp_path):
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"this is not sqlite" * 100)
@@ -91,8 +97,8 @@ def test_not_a_database(tmp_path):
     assert junk.read_bytes() == b"this is not sqlite" * 100  # nothing overwritten
 
 
-def test_claims_command(tmp_path, seed_dir):
-    ws = tmp_path / "w.sqlite"
+def test_claims_command(tmp_path, seed_dir, workspace_location):
+    ws = workspace_location
     run("ingest", "--workspace", ws, seed_dir)
     records = json.loads(run("claims", "--workspace", ws, "--format", "json").output)
     podoliak = [r for r in records if r["speaker"] == "Mykhailo Podoliak"]

@@ -1,4 +1,5 @@
-"""The command line for a team: --analyst on every command, score per analyst or team, disagreements."""
+"""The command line for a team: --analyst on every command, score per analyst or team, disagreements;
+on a SQLite file and with ``--workspace postgresql+psycopg://…`` (``any_team``)."""
 from __future__ import annotations
 
 import json
@@ -29,8 +30,8 @@ def test_every_command_takes_analyst():
     assert len(names) > 10 and all("analyst" in params for params in names.values()), names
 
 
-def test_score_per_analyst_and_for_the_team(team):
-    path, aid = team
+def test_score_per_analyst_and_for_the_team(any_team):
+    path, aid = any_team
     result = _run("analysis", "score", "-w", str(path), "-a", aid, "--format", "json", "--analyst", "cy")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
@@ -49,8 +50,8 @@ def test_score_per_analyst_and_for_the_team(team):
                                      "(rated by: ana, ben, cy)")
 
 
-def test_analyst_acts_in_the_workspace(team):
-    path, aid = team
+def test_analyst_acts_in_the_workspace(any_team):
+    path, aid = any_team
     result = _run("analysis", "confidence", "-w", str(path), "-a", aid, "low", "--note", "one source",
                   "--analyst", "zoe")
     assert result.exit_code == 0, result.output
@@ -59,8 +60,8 @@ def test_analyst_acts_in_the_workspace(team):
         assert ws.history()["actor"].iloc[0] == "zoe"
 
 
-def test_disagreements(team):
-    path, aid = team
+def test_disagreements(any_team):
+    path, aid = any_team
     result = _run("analysis", "disagreements", "-w", str(path), "-a", aid, "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)

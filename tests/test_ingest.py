@@ -1,12 +1,18 @@
-"""Ingestion from every supported kind of source, against a real SQLite workspace."""
+"""Ingestion from every supported kind of source, into a real SQLite file and a real PostgreSQL
+database (``workspace_location``)."""
 import json
-import sqlite3
 
 import pytest
 
 from conftest import SEED_TXT
 
 SEED_ID = "77591201f77be997"
+
+
+@pytest.fixture
+def ws(any_ws):
+    """The workspace under test, on each backend."""
+    return any_ws
 
 
 def test_seed_directory_with_sidecar(ws, seed_dir):

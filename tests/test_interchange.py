@@ -1,5 +1,7 @@
 """An analysis out of one workspace and into another: JSON (lossless), PARC .achz, W3C, CSV,
-through the CLI exactly as scripts call it; bad files refused with nothing written."""
+through the CLI exactly as scripts call it; bad files refused with nothing written.
+
+Every test runs on a SQLite file and on a PostgreSQL database (``workspace_location``)."""
 import gzip
 import json
 
@@ -14,6 +16,12 @@ from workbench.errors import StoreError
 
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def ws(any_ws):
+    """The workspace under test, on each backend."""
+    return any_ws
 
 
 @pytest.fixture
@@ -190,3 +198,97 @@ def test_a_document_keeps_the_stored_grade_and_the_items_own_report_date(demo):
     assert doc[item["id"]]["report_date"] == "2020-01-02"
     others = [eid for eid in stored if eid != item["id"] and table.loc[eid, "report_date"] is not None]
     assert others and all(doc[eid]["report_date"] is None for eid in others)
+
+
+# -- several analysts --------------------------------------------------------------------------
+def _team_facts(an) -> dict:
+    """What a team's analysis is: who rated, each one's matrix and scores, the team's, the splits."""
+    views = [*an.analysts(), "team"]
+    found = an.disagreements()
+    return {"analysts": an.analysts(),
+            "matrices": {v: an.matrix(v).to_dict() for v in views},
+            "scores": {v: an.score(v).hypotheses.round(9).to_dict() for v in views},
+            "cells": found.cells.round(9).to_dict("records"),
+            "leaders": found.leaders.round(9).to_dict("records")}
+
+
+def test_each_analysts_ratings_survive_a_json_export_and_import(any_team, tmp_path):
+    import workbench as wb
+
+    location, aid = any_team
+    with wb.open_workspace(location) as ws:
+        before = _team_facts(ws.analysis(aid))
+    out = tmp_path / "team.json"
+    result = run("analysis", "export", "-w", location, "-a", aid, "--format", "json", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"json: {out} (each analyst's ratings (ana, ben, cy) and their consensus)"
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["version"] == 2
+    # the conftest votes: ana rated 4 cells, ben 3, cy 2; E1 Joins C / I / I
+    by = {}
+    for rating in doc["analyst_ratings"]:
+        by.setdefault(rating["analyst"], []).append(rating["rating"])
+    assert {who: len(ratings) for who, ratings in by.items()} == {"ana": 4, "ben": 3, "cy": 2}
+    assert sorted(r["rating"] for r in doc["ratings"]) == ["C", "I", "N", "N"]  # the consensus, as before
+    other = tmp_path / "other.sqlite"
+    imported = run("analysis", "import", out, "-w", other, "--analyst", "zoe")  # zoe imports: the raters stay
+    assert imported.exit_code == 0, imported.output
+    with wb.open_workspace(other, analyst="zoe") as ws:
+        again = ws.analysis(aid)
+        assert _team_facts(again) == before
+        assert again.to_document() == doc
+        assert again.undo().startswith("import analysis")  # the import is one change, zoe's to undo
+        assert len(ws.analyses) == 0
+
+
+def test_achz_exports_the_consensus_or_one_analysts_matrix(any_team, tmp_path):
+    import workbench as wb
+    from workbench.analysis import read_achz
+
+    location, aid = any_team
+    team_file, cy_file = tmp_path / "team.achz", tmp_path / "cy.achz"
+    result = run("analysis", "export", "-w", location, "-a", aid, "--format", "achz", "-o", team_file)
+    assert result.output.strip() == f"achz: {team_file} (the team's consensus of ana, ben, cy)"
+    result = run("analysis", "export", "-w", location, "-a", aid, "--format", "achz", "-o", cy_file,
+                 "--analyst", "cy")
+    assert result.exit_code == 0 and result.output.strip() == f"achz: {cy_file} (cy's ratings)", result.output
+    ids = {}
+    with wb.open_workspace(location) as ws:
+        an = ws.analysis(aid)
+        ids = {**dict(zip(an.hypotheses["id"], an.hypotheses["name"])),
+               **dict(zip(an.evidence["id"], an.evidence["label"]))}
+
+    def cells(doc):
+        return {(ids[r["evidence_id"]], ids[r["hypothesis_id"]]): r["rating"] for r in doc["ratings"]
+                if r["rating"] != "NA"}
+    # consensus: E1 Joins C, I, I → N; E1 Stays out II, II, N → I; E2 Joins N, N → N; E2 Stays out C alone
+    team = read_achz(team_file.read_bytes())
+    assert cells(team) == {("E1", "Joins"): "N", ("E1", "Stays out"): "I", ("E2", "Joins"): "N",
+                           ("E2", "Stays out"): "C"}
+    assert team["analyst_ratings"] == []
+    cy = read_achz(cy_file.read_bytes())   # cy rated E1 only: Joins I, Stays out N
+    assert cells(cy) == {("E1", "Joins"): "I", ("E1", "Stays out"): "N"}
+    assert {r["analyst"] for r in cy["analyst_ratings"]} == {"cy"}
+    with wb.open_workspace(tmp_path / "fresh.sqlite", analyst="zoe") as ws:  # cy's matrix comes back as cy's
+        back = ws.import_analysis(cy_file)
+        assert back.analysts() == ["cy"] and back.matrix("cy").loc["E1", ["Joins", "Stays out"]].tolist() == ["I", "N"]
+    wrong = run("analysis", "export", "-w", location, "-a", aid, "--format", "achz", "-o", tmp_path / "z.achz",
+                "--analyst", "zed")
+    assert wrong.exit_code == 1 and wrong.output.strip() == (
+        f"Error: analyst 'zed': has rated nothing in analysis {aid} (rated by: ana, ben, cy)")
+    assert not (tmp_path / "z.achz").exists()
+
+
+def test_a_document_whose_ratings_are_not_the_analysts_consensus_is_refused(any_team, tmp_path):
+    import workbench as wb
+
+    location, aid = any_team
+    with wb.open_workspace(location) as ws:
+        doc = ws.analysis(aid).to_document()
+    doc["analysis"]["id"] = "edited"
+    doc["ratings"][0]["rating"] = "CC"   # edited by hand: no longer what the analysts' ratings give
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = run("analysis", "import", path, "-w", tmp_path / "other.sqlite")
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "is CC but the consensus of analyst_ratings is" in result.output and str(path) in result.output

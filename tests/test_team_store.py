@@ -1,20 +1,22 @@
 """Several analysts on one workspace: each keeps their own ratings and undo, the team view, and
-the upgrade that gives every rating on record its analyst (schema step 8)."""
+the upgrade that gives every rating on record its analyst (schema step 8); on a SQLite file and a
+PostgreSQL database (``workspace_location``)."""
 from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 
 import workbench as wb
+from conftest import raw_engine
 from workbench.errors import StoreError
 
 
-def _check(path: Path) -> None:
+def _check(path: Path | str) -> None:
     from workbench.cli import main
 
     result = CliRunner().invoke(main, ["workspace", "check", str(path)])
@@ -25,9 +27,9 @@ def _cell(an, evidence: str, hypothesis: str, view: str | None = None) -> str:
     return an.matrix(view).loc[evidence, hypothesis]
 
 
-def test_each_analyst_rates_and_undoes_their_own(tmp_path):
-    """Two workspaces on one file, ana and ben, rating the same cells in turn and undoing."""
-    path = tmp_path / "ws.sqlite"
+def test_each_analyst_rates_and_undoes_their_own(workspace_location):
+    """Two workspaces on one file (or database), ana and ben, rating the same cells in turn and undoing."""
+    path = workspace_location
     with wb.open_workspace(path, analyst="ana") as ana_ws, wb.open_workspace(path, analyst="ben") as ben_ws:
         ana = ana_ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
         ben = ben_ws.analysis(ana.id)
@@ -50,8 +52,8 @@ def test_each_analyst_rates_and_undoes_their_own(tmp_path):
 
 
 
-def test_team_and_analyst_views(team):
-    path, aid = team
+def test_team_and_analyst_views(any_team):
+    path, aid = any_team
     with wb.open_workspace(path, analyst="ana") as ws:
         an = ws.analysis(aid)
         assert an.analysts() == ["ana", "ben", "cy"]
@@ -81,6 +83,7 @@ def test_team_and_analyst_views(team):
     _check(path)
 
 
+# SQLite only: who acts comes from options and the environment, nothing stored differs by backend
 def test_env_and_explicit_analyst(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_ANALYST", "  olga  ")
     with wb.open_workspace(tmp_path / "ws.sqlite") as ws:
@@ -95,52 +98,66 @@ def test_env_and_explicit_analyst(tmp_path, monkeypatch):
 
 # -- the upgrade (schema step 8) -------------------------------------------------------------
 
-def _old_workspace(path: Path) -> sqlite3.Connection:
-    """A workspace at schema step 7, where ratings had one row per cell."""
-    from sqlalchemy import create_engine, insert
+class _Old:
+    """A workspace at schema step 7, where ratings had one row per cell, written behind the
+    workbench's back (each statement its own transaction) on either backend."""
 
-    from workbench.store import now
-    from workbench.store import schema as s
-    from workbench.store.migrations import MIGRATIONS
+    def __init__(self, location: str) -> None:
+        from sqlalchemy import insert
 
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        s.schema_migrations.create(conn)
-        for step in MIGRATIONS:
-            if step.version <= 7:
-                step.apply(conn)
-                conn.execute(insert(s.schema_migrations).values(version=step.version, description="old",
-                                                                applied_at=now()))
-    engine.dispose()
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA foreign_keys = ON")
-    return db
+        from workbench.store import now
+        from workbench.store import schema as s
+        from workbench.store.migrations import MIGRATIONS
+
+        self.engine = raw_engine(location)
+        with self.engine.begin() as conn:
+            s.schema_migrations.create(conn)
+            for step in MIGRATIONS:
+                if step.version <= 7:
+                    step.apply(conn)
+                    conn.execute(insert(s.schema_migrations).values(version=step.version, description="old",
+                                                                    applied_at=now()))
+
+    def execute(self, statement: str, params: dict | None = None) -> list[tuple]:
+        """Run one statement in its own transaction; the rows it returns (none for most)."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            result = conn.execute(text(statement), params or {})
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+    def close(self) -> None:
+        self.engine.dispose()
 
 
-def _change(db: sqlite3.Connection, actor: str, aid: str, label: str, ops: list[dict]) -> int:
+def _old_workspace(location: str) -> _Old:
+    return _Old(location)
+
+
+def _change(db: _Old, actor: str, aid: str, label: str, ops: list[dict]) -> int:
     """Apply row operations and record them as the workbench before step 8 did."""
     for op in ops:
         table, before, after = op["table"], op["before"], op["after"]
         if before is None:
-            db.execute(f"INSERT INTO {table} ({', '.join(after)}) VALUES ({', '.join('?' for _ in after)})",
-                       list(after.values()))
+            names = ", ".join(f'"{k}"' for k in after)
+            db.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + k for k in after)})", after)
         elif after is None:
-            db.execute("DELETE FROM ratings WHERE evidence_id = ? AND hypothesis_id = ?",
-                       (before["evidence_id"], before["hypothesis_id"]))
+            db.execute("DELETE FROM ratings WHERE evidence_id = :evidence_id AND hypothesis_id = :hypothesis_id",
+                       before)
         else:
-            db.execute("UPDATE ratings SET rating = ? WHERE evidence_id = ? AND hypothesis_id = ?",
-                       (after["rating"], after["evidence_id"], after["hypothesis_id"]))
-    cursor = db.execute("INSERT INTO audit_log (at, actor, action, target_type, target_id, after) "
-                        "VALUES ('2024-01-01T00:00:00+00:00', ?, 'change', 'analysis', ?, ?)",
-                        (actor, aid, json.dumps({"label": label, "ops": ops})))
-    return cursor.lastrowid
+            db.execute("UPDATE ratings SET rating = :rating WHERE evidence_id = :evidence_id "
+                       "AND hypothesis_id = :hypothesis_id", after)
+    rows = db.execute("INSERT INTO audit_log (at, actor, action, target_type, target_id, after) "
+                      "VALUES ('2024-01-01T00:00:00+00:00', :actor, 'change', 'analysis', :aid, :after) RETURNING id",
+                      {"actor": actor, "aid": aid, "after": json.dumps({"label": label, "ops": ops})})
+    return rows[0][0]
 
 
 def _rating(e: str, h: str, r: str) -> dict:
     return {"evidence_id": e, "hypothesis_id": h, "rating": r}
 
 
-def _seed_old(db: sqlite3.Connection, aid: str = "a1", created_by: str = "olga") -> None:
+def _seed_old(db: _Old, aid: str = "a1", created_by: str = "olga") -> None:
     stamp = "2024-01-01T00:00:00+00:00"
     analysis = {"id": aid, "question": f"question {aid}", "created_by": created_by, "created_at": stamp,
                 "updated_at": stamp}
@@ -153,8 +170,8 @@ def _seed_old(db: sqlite3.Connection, aid: str = "a1", created_by: str = "olga")
             + [{"table": "evidence", "before": None, "after": e} for e in items])
 
 
-def test_upgrade_gives_each_old_rating_the_analyst_who_last_set_it(tmp_path):
-    path = tmp_path / "old.sqlite"
+def test_upgrade_gives_each_old_rating_the_analyst_who_last_set_it(workspace_location):
+    path = workspace_location
     db = _old_workspace(path)
     _seed_old(db)
     e1, e2, h1, h2 = "a1e1", "a1e2", "a1h1", "a1h2"
@@ -165,18 +182,15 @@ def test_upgrade_gives_each_old_rating_the_analyst_who_last_set_it(tmp_path):
     _change(db, "ana", "a1", "rate E2 H1 N", [{"table": "ratings", "before": None, "after": _rating(e2, h1, "N")}])
     undone = _change(db, "ben", "a1", "rate E2 H1 CC",
                      [{"table": "ratings", "before": _rating(e2, h1, "N"), "after": _rating(e2, h1, "CC")}])
-    db.execute("UPDATE ratings SET rating = 'N' WHERE evidence_id = ? AND hypothesis_id = ?", (e2, h1))
+    db.execute("UPDATE ratings SET rating = 'N' WHERE evidence_id = :e AND hypothesis_id = :h", {"e": e2, "h": h1})
     db.execute("INSERT INTO audit_log (at, actor, action, target_type, target_id, after) "
-               "VALUES ('2024-01-02', 'ben', 'undo', 'analysis', 'a1', ?)",
-               (json.dumps({"change": undone, "label": "rate E2 H1 CC"}),))
+               "VALUES ('2024-01-02', 'ben', 'undo', 'analysis', 'a1', :after)",
+               {"after": json.dumps({"change": undone, "label": "rate E2 H1 CC"})})
     _change(db, "cy", "a1", "rate E2 H2 C", [{"table": "ratings", "before": None, "after": _rating(e2, h2, "C")}])
-    before = db.execute("SELECT evidence_id, hypothesis_id, rating FROM ratings ORDER BY 1, 2").fetchall()
-    db.close()
-
+    before = db.execute("SELECT evidence_id, hypothesis_id, rating FROM ratings ORDER BY 1, 2")
     with wb.open_workspace(path, analyst="ana") as ws:
-        with sqlite3.connect(path) as check:
-            after = check.execute("SELECT evidence_id, hypothesis_id, analyst, rating FROM ratings "
-                                  "ORDER BY 1, 2").fetchall()
+        after = db.execute("SELECT evidence_id, hypothesis_id, analyst, rating FROM ratings ORDER BY 1, 2")
+        db.close()
         # every rating survives; ben's undo gave E2 H1 back to ana
         assert [(e, h, r) for e, h, _, r in after] == before
         assert after == [(e1, h1, "ben", "II"), (e1, h2, "ana", "I"), (e2, h1, "ana", "N"), (e2, h2, "cy", "C")]
@@ -189,9 +203,9 @@ def test_upgrade_gives_each_old_rating_the_analyst_who_last_set_it(tmp_path):
     _check(path)
 
 
-def test_upgrade_falls_back_on_the_analysis_author(tmp_path):
+def test_upgrade_falls_back_on_the_analysis_author(workspace_location):
     """A rating the log does not explain (written by some other tool) goes to whoever created the analysis."""
-    path = tmp_path / "old.sqlite"
+    path = workspace_location
     db = _old_workspace(path)
     _seed_old(db, created_by="olga")
     db.execute("INSERT INTO ratings (evidence_id, hypothesis_id, rating) VALUES ('a1e1', 'a1h2', 'CC')")

@@ -35,7 +35,17 @@ def _fill(location: str, tmp_path) -> str:
         an.update_evidence("E2", note="Minsk fears unrest in the army")
         an.undo()
         ws.grade_source(ws.sources.iloc[0]["name"], "B")
-        return an.id
+    # two more analysts rate beside ana (each keeps their own ratings and undo)
+    with wb.open_workspace(location, actor="ben") as ws:
+        mine = ws.analysis(an.id)
+        mine.rate("E1", "Joins", "II")
+        mine.rate("E2", "Stays out", "N")
+        mine.rate("E2", "Feints", "I")
+    with wb.open_workspace(location, actor="cy") as ws:
+        mine = ws.analysis(an.id)
+        mine.rate("E1", "Joins", "CC")
+        mine.rate("E1", "Stays out", "C")
+    return an.id
 
 
 def _fingerprint(location: str, aid: str) -> dict:
@@ -47,7 +57,9 @@ def _fingerprint(location: str, aid: str) -> dict:
         scores = an.score().hypotheses.round(9).to_dict()
         return {"articles": sorted(arts.id), "hashes": hashes, "texts": texts,
                 "entities": ws.entities().sort_values(["article_id", "start"]).to_dict("records"),
-                "matrix": an.matrix().to_dict(), "scores": scores,
+                "matrix": an.matrix().to_dict(), "scores": scores, "analysts": an.analysts(),
+                "mine": {who: an.matrix(who).to_dict() for who in an.analysts()},
+                "disagreements": an.disagreements().cells.round(9).to_dict("records"),
                 "history": ws.history(limit=10_000)[["actor", "action", "target_type"]].to_dict("records"),
                 "corrections": len(ws.corrections)}
 
@@ -62,11 +74,19 @@ def _roundtrip(src: str, dest: str, tmp_path) -> None:
         checked = _cli("workspace", "check", end)
         assert checked.exit_code == 0 and "result: ok" in checked.output, checked.output
     assert _fingerprint(dest, aid) == before
+    assert before["analysts"] == ["ana", "ben", "cy"]
     with wb.open_workspace(dest, actor="ana") as ws:  # the history came along: undo works on the copy
         an = ws.analysis(aid)
         assert an.undo() == "rate E1 against Feints: II"
-        assert an.matrix().loc["E1", "Feints"] != "II"
+        assert an.matrix("ana").loc["E1", "Feints"] == "NA"
         assert an.redo() == "rate E1 against Feints: II"
+    with wb.open_workspace(dest, actor="ben") as ws:  # each analyst's own undo, the others' untouched
+        an = ws.analysis(aid)
+        assert an.undo() == "rate E2 against Feints: I"
+        assert an.matrix("ben").loc["E2", "Feints"] == "NA"
+        assert an.matrix("ana").to_dict() == before["mine"]["ana"] and an.matrix("cy").to_dict() == before["mine"]["cy"]
+        assert an.redo() == "rate E2 against Feints: I"
+    assert _fingerprint(dest, aid)["mine"] == before["mine"]
     assert _cli("workspace", "check", dest).exit_code == 0
     with wb.open_workspace(dest, pipeline="builtin") as ws:  # new rows get new numbers after the copied ones
         ws.add_mention(None, "Kremlin", "ORG", everywhere=True)

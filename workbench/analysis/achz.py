@@ -36,6 +36,12 @@ source, group, the key_assumption flag, and which cells were unrated (PARC has n
 they are written as NA). The quote text of an anchored quote is never taken from an edited NAME
 (the anchor must match the article).
 
+**One matrix.** A ``.achz`` holds one matrix, the document's ``ratings``: the team's consensus,
+or one analyst's when the caller exports that analyst's view (``write_achz(doc,
+ratings_of="cy")``). The root ``wb:EXTRA`` says whose (``ratings_of``); a file of one analyst's
+matrix reads back as that analyst's ratings (``analyst_ratings``), a consensus as plain ratings.
+Each analyst's own ratings travel in the JSON document, not here.
+
 **Reading PARC's own files** (no ``wb:EXTRA``): ids become H1…/E1… (evidence keeps a unique
 CODE as its id), NAME (plus NOTES, after a blank line) becomes the note. TYPE is kept as the
 item's ``evidence_type`` (HUMINT, OSINT, …); "Absence of Evidence" makes the item an absence,
@@ -73,6 +79,7 @@ _TYPES = {"quote": "Quote", "assumption": "Assumption", "absence": "Absence of E
 _TRUE = frozenset({"true", "1", "yes", "y"})
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DAY_MS = 86_400_000
+_LAYOUT_VERSION = 1  # the document version whose fields the layout carries
 _UNDATED = "0"  # what PARC writes for an item without a date
 
 
@@ -137,11 +144,13 @@ def _type_shown(item: Mapping[str, Any]) -> str:
     return _xml_text(item.get("evidence_type")) or _TYPES.get(item.get("kind"), "")
 
 
-def write_achz(doc: Mapping[str, Any]) -> bytes:
+def write_achz(doc: Mapping[str, Any], *, ratings_of: str | None = None) -> bytes:
     """Write an analysis document as a PARC ACH ``.achz`` file.
 
     Args:
-        doc: analysis document (validated here).
+        doc: analysis document (validated here); its ``ratings`` are the matrix written.
+        ratings_of: whose those ratings are: an analyst's name, or None for the team's
+            consensus (with one analyst, theirs); recorded in the root ``wb:EXTRA``.
 
     Returns:
         The file's bytes (gzip, deterministic: no timestamp in the gzip header).
@@ -175,7 +184,9 @@ def write_achz(doc: Mapping[str, Any]) -> bytes:
         _sub(element, "VALUES", ",".join(_PARC_VALUES[c or "NA"] for c in cells))
         unrated = [h["id"] for h, c in zip(doc["hypotheses"], cells) if c is None]
         _extra(element, {**item, "unrated": unrated})
-    _extra(root, {"schema": SCHEMA, "version": SCHEMA_VERSION, "analysis": doc["analysis"]})
+    # the layout is version 1's (analyst_ratings are the JSON document's): older readers take it
+    _extra(root, {"schema": SCHEMA, "version": _LAYOUT_VERSION, "analysis": doc["analysis"],
+                  "ratings_of": ratings_of or "team"})
     xml = '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(root, encoding="unicode")
     return gzip.compress(xml.encode("utf-16"), mtime=0)
 
@@ -378,8 +389,11 @@ def read_achz(data: bytes, *, limits: AchzLimits = DEFAULT_LIMITS) -> dict[str, 
                             f"{len(hypotheses):,} hypotheses is more than {limits.max_cells:,} ratings (the limit)")
     ratings: list[dict[str, str]] = []
     evidence = _read_evidence(parsed.evidence, hypotheses, ratings)
+    whose = root_extra.get("ratings_of")
+    one = isinstance(whose, str) and whose.strip() == whose and whose not in ("", "team")
     doc = {"schema": SCHEMA, "version": SCHEMA_VERSION, "analysis": analysis, "hypotheses": hypotheses,
-           "evidence": evidence, "ratings": ratings}
+           "evidence": evidence, "ratings": ratings,
+           "analyst_ratings": [{"analyst": whose, **r} for r in ratings] if one else []}
     try:
         return validate_document(doc)
     except ValueError as err:

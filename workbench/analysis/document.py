@@ -5,7 +5,7 @@ The store maps its rows to and from this dict; every interchange format (JSON, P
 
 ::
 
-    {"schema": "workbench.analysis", "version": 1,
+    {"schema": "workbench.analysis", "version": 2,
      "analysis": {"id", "question", "time_horizon", "created_by", "created_at", "updated_at",
                   "classification"},
      "hypotheses": [{"id", "name", "description", "position", "is_other"}],
@@ -14,7 +14,13 @@ The store maps its rows to and from this dict; every interchange format (JSON, P
                    "report_date", "credibility", "relevance", "info_credibility", "reliability",
                    "source", "url", "title", "group", "flags", "anchor_method", "anchor_score",
                    "evidence_type"}],
-     "ratings": [{"evidence_id", "hypothesis_id", "rating"}]}
+     "ratings": [{"evidence_id", "hypothesis_id", "rating"}],
+     "analyst_ratings": [{"analyst", "evidence_id", "hypothesis_id", "rating"}]}
+
+``ratings`` is the one matrix every single-matrix format (PARC ``.achz``, W3C, CSV) writes: the
+team's consensus (with one analyst, theirs). ``analyst_ratings`` (version 2) keeps each analyst's
+own ratings, so a team's analysis leaves a workspace and comes back with who said what; a
+version-1 document has none, and an import then stores ``ratings`` as the importing analyst's.
 
 Rules (``validate_document`` enforces them, one line per problem):
 
@@ -35,10 +41,16 @@ Rules (``validate_document`` enforces them, one line per problem):
   HUMINT, OSINT, …), or null; surrounding blanks are dropped and a blank label is null;
 * ``flags`` ⊆ {"deception", "key_assumption"} (kept in that order); ``info_credibility`` 1–6;
   ``reliability`` A–F;
-* a ``version`` newer than ``SCHEMA_VERSION`` is refused with a message saying so.
+* ``analyst_ratings`` name an analyst (a non-empty name without surrounding blanks), refer to
+  listed ids, are canonical, at most one per (analyst, evidence, hypothesis); when there are
+  any, ``ratings`` must be exactly their consensus (``team.consensus_ratings``): the file says
+  one thing, not two;
+* a ``version`` newer than ``SCHEMA_VERSION`` is refused with a message saying so (version 1
+  is read as ever).
 
-The normal form returned by ``validate_document`` has every key, hypotheses sorted by
-``position`` and ratings in evidence order then hypothesis order; exporters compare against it.
+The normal form returned by ``validate_document`` has every key (``version`` the current one),
+hypotheses sorted by ``position``, ratings in evidence order then hypothesis order, and
+analyst ratings by analyst, then in that order; exporters compare against it.
 """
 from __future__ import annotations
 
@@ -47,8 +59,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ._frame import NO_VOTE
+from .open_synthesis import consensus_codes
 from .scales import (
     RATINGS,
     WEIGHT_VALUES,
@@ -60,7 +75,7 @@ __all__ = ["SCHEMA", "SCHEMA_VERSION", "EVIDENCE_KINDS", "FLAGS", "ANCHOR_METHOD
            "parse_iso_date"]
 
 SCHEMA = "workbench.analysis"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: analyst_ratings
 EVIDENCE_KINDS = ("quote", "assumption", "absence")
 FLAGS = ("deception", "key_assumption")
 
@@ -79,6 +94,7 @@ _EVIDENCE_DEFAULTS: dict[str, Any] = {
 }
 ANCHOR_METHODS = ("exact", "fuzzy", "orphaned")
 _RATING_KEYS = ("evidence_id", "hypothesis_id", "rating")
+_ANALYST_RATING_KEYS = ("analyst", "evidence_id", "hypothesis_id", "rating")
 _TEXT_FIELDS = ("question", "time_horizon", "created_by", "classification", "description", "prefix", "suffix",
                 "content_hash", "note", "analyst", "source", "url", "title", "group", "article_id", "evidence_type")
 _IMMUTABLE = frozenset({str, int, float, bool, type(None)})
@@ -230,14 +246,17 @@ def validate_document(doc: Any) -> dict[str, Any]:
     if version > SCHEMA_VERSION:
         raise ValueError(f"analysis document version {version} is newer than this workbench understands "
                          f"(version {SCHEMA_VERSION}); upgrade workbench to import it")
-    unknown = sorted(set(doc) - {"schema", "version", "analysis", "hypotheses", "evidence", "ratings"})
+    unknown = sorted(set(doc) - {"schema", "version", "analysis", "hypotheses", "evidence", "ratings",
+                                 "analyst_ratings"})
     if unknown:
         raise ValueError(f"analysis document: unknown field {unknown[0]!r}")
     analysis = _fill(doc.get("analysis"), _ANALYSIS_DEFAULTS, "analysis", ("question",))
     _check_fields(analysis, "analysis")
     if analysis["id"] is not None:
         _check_id(analysis["id"], "analysis")
-    for name in ("hypotheses", "evidence", "ratings"):
+    for name in ("hypotheses", "evidence", "ratings", "analyst_ratings"):
+        if name == "analyst_ratings" and name not in doc:
+            continue
         if not isinstance(doc.get(name), list):
             raise ValueError(f"analysis document: {name} must be a list")
 
@@ -288,8 +307,80 @@ def validate_document(doc: Any) -> dict[str, Any]:
         seen_cells.add(cell)
         ratings.append({"evidence_id": cell[0], "hypothesis_id": cell[1], "rating": code})
     ratings.sort(key=lambda r: (evidence_order[r["evidence_id"]], hypothesis_order[r["hypothesis_id"]]))
+    by_analyst = _analyst_ratings(doc.get("analyst_ratings", []), evidence_order, hypothesis_order)
+    if by_analyst:
+        _check_consensus(ratings, by_analyst, evidence_order, hypothesis_order)
     return {"schema": SCHEMA, "version": SCHEMA_VERSION, "analysis": analysis, "hypotheses": hypotheses,
-            "evidence": evidence, "ratings": ratings}
+            "evidence": evidence, "ratings": ratings, "analyst_ratings": by_analyst}
+
+
+def _analyst_ratings(records: list[Any], evidence_order: Mapping[str, int],
+                     hypothesis_order: Mapping[str, int]) -> list[dict[str, Any]]:
+    """Each analyst's ratings checked (one line naming the first problem), in normal order."""
+    out, seen = [], set()
+    codes = frozenset(RATINGS)
+    for index, record in enumerate(records):
+        # the usual case first, tersely: a team's analysis has 100,000s of ratings
+        try:
+            who, cell, code = record["analyst"], (record["evidence_id"], record["hypothesis_id"]), record["rating"]
+            usual = (type(record) is dict and len(record) == 4 and type(who) is str and who and who == who.strip()
+                     and cell[0] in evidence_order and cell[1] in hypothesis_order and code in codes
+                     and (who, *cell) not in seen)
+        except (TypeError, KeyError):
+            usual = False
+        if not usual:
+            _analyst_rating_problem(record, index, evidence_order, hypothesis_order, seen)
+        seen.add((who, *cell))
+        out.append({"analyst": who, "evidence_id": cell[0], "hypothesis_id": cell[1], "rating": code})
+    out.sort(key=lambda r: (r["analyst"], evidence_order[r["evidence_id"]], hypothesis_order[r["hypothesis_id"]]))
+    return out
+
+
+def _analyst_rating_problem(record: Any, index: int, evidence_order: Mapping[str, int],
+                            hypothesis_order: Mapping[str, int], seen: set[tuple[str, str, str]]) -> None:
+    """Raise the one-line error an analyst's rating breaks (the usual case took none)."""
+    rating = _fill(record, dict.fromkeys(_ANALYST_RATING_KEYS), f"analyst_ratings[{index}]", _ANALYST_RATING_KEYS)
+    who, cell = rating["analyst"], (rating["evidence_id"], rating["hypothesis_id"])
+    problem = ("the analyst must be a name without surrounding blanks"
+               if not isinstance(who, str) or who != who.strip() or not who
+               else "unknown evidence id" if not isinstance(cell[0], str) or cell[0] not in evidence_order
+               else "unknown hypothesis id" if not isinstance(cell[1], str) or cell[1] not in hypothesis_order
+               else f"rating {rating['rating']!r} is not one of CC, C, N, I, II, NA"
+               if not isinstance(rating["rating"], str) or rating["rating"] not in RATINGS
+               else "rated twice" if (who, *cell) in seen else "not a rating")
+    raise ValueError(f"rating by {who!r} of evidence {cell[0]!r} for hypothesis {cell[1]!r}: {problem}")
+
+
+def _check_consensus(ratings: list[dict[str, Any]], by_analyst: list[dict[str, Any]],
+                     evidence_order: Mapping[str, int], hypothesis_order: Mapping[str, int]) -> None:
+    """``ratings`` must be the consensus of ``by_analyst`` (else the file says two things).
+
+    The consensus is Open Synthesis's (``open_synthesis.consensus_codes``, as the workspace's
+    team view), computed on arrays: a team's analysis holds 100,000s of ratings.
+    """
+    width = len(hypothesis_order)
+    analysts = {name: i for i, name in enumerate(dict.fromkeys(r["analyst"] for r in by_analyst))}
+    code_of = {code: i for i, code in enumerate(RATINGS)}
+    votes = np.full((len(analysts), 1, len(evidence_order) * width), NO_VOTE, dtype=np.int8)
+    slots = [(analysts[r["analyst"]], evidence_order[r["evidence_id"]] * width + hypothesis_order[r["hypothesis_id"]],
+              code_of[r["rating"]]) for r in by_analyst]
+    who, cell, code = np.array(slots, dtype=np.int64).T
+    votes[who, 0, cell] = code
+    agreed = consensus_codes(votes)[0]
+    stated = np.full(agreed.shape, NO_VOTE, dtype=np.int64)
+    for r in ratings:
+        stated[evidence_order[r["evidence_id"]] * width + hypothesis_order[r["hypothesis_id"]]] = code_of[r["rating"]]
+    wrong = np.flatnonzero(stated != agreed)
+    if len(wrong):
+        evidence_ids, hypothesis_ids = list(evidence_order), list(hypothesis_order)
+        at = int(wrong[0])
+
+        def said(value: int) -> str:
+            return "unrated" if value == NO_VOTE else RATINGS[value]
+        raise ValueError(f"ratings: evidence {evidence_ids[at // width]!r} for hypothesis "
+                         f"{hypothesis_ids[at % width]!r} is {said(int(stated[at]))} but the consensus of "
+                         f"analyst_ratings is {said(int(agreed[at]))}; ratings must be that consensus "
+                         "(or leave analyst_ratings out)")
 
 
 def _checked_rating(record: Any, index: int, defaults: dict[str, None], evidence_order: Mapping[str, int],

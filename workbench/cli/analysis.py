@@ -189,13 +189,33 @@ def import_analysis(file: Path, workspace: Path) -> None:
 @analysis_option
 @format_option("json", "achz", "w3c", "csv", default=None)
 @output_option
-def export_analysis(workspace: Path, analysis_id: str, fmt: str, output: Path) -> None:
-    """Export an analysis as json | achz | w3c | csv."""
+@click.option("--team", is_flag=True, help="The team's ratings (the default): JSON keeps every analyst's and "
+                                            "their consensus, the one-matrix formats the consensus. "
+                                            "--analyst NAME: NAME's ratings alone.")
+def export_analysis(workspace: Path, analysis_id: str, fmt: str, output: Path, team: bool) -> None:
+    """Export an analysis as json | achz | w3c | csv; says whose ratings it wrote."""
+    view = "team" if team else chosen_analyst(given_only=True) or "team"
     with open_workspace(workspace) as ws:
         try:
-            path = ws.analysis(analysis_id).export(output, fmt)
+            an = ws.analysis(analysis_id)
+            path = an.export(output, fmt, view)
+            analysts = an.analysts()
         except WorkbenchError as exc:
             raise click.ClickException(str(exc)) from None
         except (ValueError, OSError) as exc:  # never a traceback: name the output and the problem
             raise click.ClickException(f"{output}: cannot export ({type(exc).__name__}: {exc})") from None
-    click.echo(f"{fmt}: {path}")
+    click.echo(f"{fmt}: {path} ({_whose(fmt, view, analysts)})")
+
+
+def _whose(fmt: str, view: str, analysts: list[str]) -> str:
+    """Whose ratings an export holds, in words."""
+    if view != "team":
+        return f"{view}'s ratings"
+    if not analysts:
+        return "no ratings yet"
+    if len(analysts) == 1:
+        return f"{analysts[0]}'s ratings"
+    named = ", ".join(analysts)
+    if fmt == "json":
+        return f"each analyst's ratings ({named}) and their consensus"
+    return f"the team's consensus of {named}"

@@ -54,17 +54,20 @@ def copy(src: Path | str, dest: Path | str) -> None:
 @workspace.command("grant")
 @click.argument("url", callback=remember_workspace)
 @click.argument("role")
-@click.option("--viewer", "kind", flag_value="viewer", help="Read only.")
-@click.option("--analyst", "kind", flag_value="analyst",
+@click.option("--viewer", is_flag=True, help="Read only.")
+@click.option("--analyst", is_flag=True,
               help="Add and change analyses, ratings, corrections; append to the change log.")
-def grant(url: str, role: str, kind: str | None) -> None:
+def grant(url: str, role: str, viewer: bool, analyst: bool) -> None:
     """Create ROLE on the PostgreSQL workspace at URL (if missing) and grant it viewer or analyst rights.
 
-    Run it as the database's owner or a superuser. A new role can log in once the server's
-    administrator gives it a password (psql: \\password ROLE); no password is stored here.
+    Run it as the database's owner or a superuser. The rights cover tables a later upgrade
+    adds too. A new role can log in once the server's administrator gives it a password
+    (psql: \\password ROLE); no password is stored here.
     """
-    if kind is None:
-        raise click.UsageError("say which rights: --viewer or --analyst")
+    if viewer == analyst:
+        raise click.UsageError("say which rights: --viewer or --analyst" if not viewer else
+                               "give one of --viewer or --analyst, not both")
+    kind = "viewer" if viewer else "analyst"
     with refused():
         statements = grant_role(url, role, kind)  # type: ignore[arg-type]
     for statement in statements:

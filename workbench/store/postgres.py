@@ -55,7 +55,7 @@ def parse_url(location: str) -> URL:
     """
     try:
         url = make_url(location)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number ("…@[::1/db")
         raise StoreError(f"{_mask(location)}: not a database URL (expected postgresql+psycopg://user@host/db)") \
             from None
     backend = url.get_backend_name()
@@ -74,7 +74,7 @@ def shown_url(url: URL | str) -> str:
     if isinstance(url, str):
         try:
             url = make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # unreadable (a port that is not a number): mask by hand
             return _mask(url)
     return url.render_as_string(hide_password=True)
 

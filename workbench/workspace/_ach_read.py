@@ -92,9 +92,10 @@ class AnalysisReading(AnalysisBase):
         """The whole analysis as a plain, versioned document (lossless JSON)."""
         return analysis_to_document(self)
 
-    def export(self, path: Any, format: str = "json") -> Any:  # noqa: A002 - the CLI's word
-        """Write the analysis as json | achz | w3c | csv."""
-        return export_analysis(self, format, path)
+    def export(self, path: Any, format: str = "json", view: str | None = None) -> Any:  # noqa: A002 - the CLI's word
+        """Write the analysis as json | achz | w3c | csv; ``view`` an analyst's name (or "mine")
+        for that analyst's ratings alone, else the team's (JSON: every analyst's too)."""
+        return export_analysis(self, format, path, view)
 
     def copies_in(self, article_id: str) -> list["CopyPassage"]:
         """This analysis's quotes tagged in another copy of the article's story, found again in

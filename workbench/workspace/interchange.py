@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import analysis as maths  # a lazy package: document, achz, w3c load on first use
 from .._anchor import Match, find_quote, make_anchor
-from ._ach_views import view_ratings
+from ._ach_views import TEAM, resolve_view, view_ratings
 from ..store.changes import ChangeSet
 from .._json import JSONLimitError, load_json
 from .._paths import atomic_write
@@ -27,24 +27,31 @@ __all__ = ["analysis_to_document", "state_to_document", "import_document", "read
 FORMATS = ("json", "achz", "w3c", "csv")
 
 
-def analysis_to_document(analysis: "Analysis") -> dict[str, Any]:
-    """The whole analysis as a version-1 analysis document (validated, normal form), from one
-    read of it; with several analysts, the ratings are the team's consensus."""
-    return state_to_document(analysis.state())
+def analysis_to_document(analysis: "Analysis", view: str | None = None) -> dict[str, Any]:
+    """The whole analysis as an analysis document (validated, normal form), from one read of
+    it: every analyst's ratings, and the team's consensus as ``ratings`` (see
+    ``state_to_document`` for ``view``)."""
+    return state_to_document(analysis.state(), view)
 
 
-def state_to_document(state: "AnalysisState") -> dict[str, Any]:
-    """An analysis as one read found it (``AnalysisState``), as a version-1 analysis document.
+def state_to_document(state: "AnalysisState", view: str | None = None) -> dict[str, Any]:
+    """An analysis as one read found it (``AnalysisState``), as an analysis document.
 
     Args:
         state: the analysis's state (its evidence carries the outlet's grade as stored and the
             item's own report date: the document keeps what the analyst entered).
+        view: None or "team": every analyst's ratings (``analyst_ratings``) and their consensus
+            (``ratings``); an analyst's name (or "mine"): that analyst's alone, in both.
     Returns:
-        The validated document; the ratings are the team's (with one analyst, theirs).
+        The validated document.
+    Raises:
+        StoreError: ``view`` names no analyst of this analysis.
     """
     info, hyps, items = state.info, state.hypotheses, state.items
-    # a document holds one rating per cell: the team's (with one analyst, theirs)
-    team = view_ratings(state.rated, None, state.actor, state.id)
+    chosen = resolve_view(view, state.actor, state.analysts(), state.id)
+    rated = state.rated if chosen == TEAM else state.rated[state.rated["analyst"] == chosen]
+    # ``ratings`` is the one matrix single-matrix formats write: the team's, or the chosen analyst's
+    team = view_ratings(rated, None, state.actor, state.id)
     evidence = [{
         "id": row["id"], "kind": row["kind"], "article_id": row["article_id"], "start": row["start"],
         "end": row["end"], "exact": row["exact"], "prefix": row["prefix"], "suffix": row["suffix"],
@@ -71,6 +78,9 @@ def state_to_document(state: "AnalysisState") -> dict[str, Any]:
         "evidence": evidence,
         "ratings": [{"evidence_id": ev, "hypothesis_id": hy, "rating": rt}
                     for ev, hy, rt in team.itertuples(index=False, name=None)],
+        "analyst_ratings": [{"analyst": who, "evidence_id": ev, "hypothesis_id": hy, "rating": rt} for ev, hy, who, rt
+                            in rated[["evidence_id", "hypothesis_id", "analyst", "rating"]].itertuples(index=False,
+                                                                                                       name=None)],
     }
     return maths.validate_document(doc)
 
@@ -173,9 +183,10 @@ def import_document(ws: "Workspace", doc: dict[str, Any], *, name: str = "docume
                       before={key: item[key] for key in ("article_id", "start", "end", "exact", "prefix", "suffix")},
                       after={key: row[key] for key in ("article_id", "start", "end", "exact", "anchor_method",
                                                        "anchor_score")})
-        # the document holds one rating per cell: the importing analyst's
-        change.insert_many("ratings", [{**rating, "analyst": ws.actor} for rating in doc["ratings"]
-                                       if rating["rating"] != "NA"])
+        # each analyst's own ratings when the document has them (``ratings`` is then their
+        # consensus, derived again from them); else its one matrix, as the importing analyst's
+        own = doc.get("analyst_ratings") or [{**rating, "analyst": ws.actor} for rating in doc["ratings"]]
+        change.insert_many("ratings", [rating for rating in own if rating["rating"] != "NA"])
         change.commit(ws.actor)
     return aid
 
@@ -192,7 +203,9 @@ def _fresh_ids_if_taken(conn: Any, doc: dict[str, Any]) -> dict[str, Any]:
             "hypotheses": [{**h, "id": new[h["id"]]} for h in doc["hypotheses"]],
             "evidence": [{**e, "id": new[e["id"]]} for e in doc["evidence"]],
             "ratings": [{**r, "evidence_id": new[r["evidence_id"]], "hypothesis_id": new[r["hypothesis_id"]]}
-                        for r in doc["ratings"]]}
+                        for r in doc["ratings"]],
+            "analyst_ratings": [{**r, "evidence_id": new[r["evidence_id"]], "hypothesis_id": new[r["hypothesis_id"]]}
+                                for r in doc.get("analyst_ratings", [])]}
 
 
 def _anchor(conn: Any, item: dict[str, Any], texts: dict[str, tuple[str, str]]) -> dict[str, Any]:
@@ -234,22 +247,34 @@ def _anchor(conn: Any, item: dict[str, Any], texts: dict[str, tuple[str, str]]) 
             "anchor_score": None}
 
 
-def export_analysis(analysis: "Analysis", fmt: str, path: str | Path) -> Path:
-    """Write an analysis as json | achz | w3c | csv, atomically; returns the path."""
+def export_analysis(analysis: "Analysis", fmt: str, path: str | Path, view: str | None = None) -> Path:
+    """Write an analysis as json | achz | w3c | csv, atomically; returns the path.
+
+    Args:
+        analysis: the analysis.
+        fmt: json | achz | w3c | csv.
+        path: where to write.
+        view: whose ratings: None or "team" (JSON: every analyst's and the consensus; the
+            one-matrix formats: the consensus), an analyst's name or "mine" (theirs alone).
+    Raises:
+        StoreError: an unknown format or analyst, or an analysis the document rules refuse.
+    """
     if fmt not in FORMATS:
         raise StoreError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
+    state = analysis.state()
+    chosen = resolve_view(view, state.actor, state.analysts(), state.id)
     try:
-        payload = _payload(analysis_to_document(analysis), fmt)
+        payload = _payload(state_to_document(state, view), fmt, None if chosen == TEAM else chosen)
     except ValueError as exc:  # a stored analysis the document rules refuse: say so, in one line
         raise StoreError(f"analysis {analysis.id}: cannot export as {fmt}: {exc}") from None
     return atomic_write(path, payload)
 
 
-def _payload(doc: dict[str, Any], fmt: str) -> bytes:
+def _payload(doc: dict[str, Any], fmt: str, ratings_of: str | None) -> bytes:
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     if fmt == "achz":
-        return maths.write_achz(doc)
+        return maths.write_achz(doc, ratings_of=ratings_of)
     if fmt == "w3c":
         urls = {e["article_id"]: e["url"] for e in doc["evidence"] if e["article_id"]}
         return json.dumps(maths.to_web_annotations(doc, urls), ensure_ascii=False, indent=2).encode("utf-8")
