@@ -44,7 +44,7 @@ class Phrase(NamedTuple):
     flags: int
 
 
-Group = list  # [length, {lower joined tokens: Phrase | raw [caps, label, canonical, flags]}]
+Group = list  # [length, {lower joined tokens: Phrase | raw "label<TAB>flags<TAB>caps<TAB>canonical"}]
 
 
 @dataclass
@@ -82,7 +82,9 @@ class Lexicon:
         v = table.get(key)
         if v is None or isinstance(v, Phrase):
             return v
-        ph = Phrase(tuple(key.split(" ")), tuple(v[0]), v[1], v[2], v[3])
+        label, flags, caps, canonical = v.split("\t", 3)
+        ph = Phrase(tuple(key.split(" ")), tuple(map(int, caps.split(","))) if caps else (), label, canonical,
+                    int(flags))
         table[key] = ph
         return ph
 
