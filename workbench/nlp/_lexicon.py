@@ -57,6 +57,7 @@ class Lexicon:
         low_first: first tokens of entries that may start in lower case ("ballistic missiles").
         titles: lower first token -> title token tuples, longest first.
         first_names: given names (original case).
+        surnames: frequent surnames (original case).
         digest: sha256 of the compiled file (part of pipeline fingerprints).
         sources_sha256: hash of the sources the file was compiled from.
     """
@@ -66,6 +67,7 @@ class Lexicon:
     low_first: frozenset[str]
     titles: dict[str, list[tuple[str, ...]]]
     first_names: frozenset[str]
+    surnames: frozenset[str]
     digest: str
     sources_sha256: str
 
@@ -181,6 +183,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         low_first=frozenset(data["low_first"]),
         titles=titles,
         first_names=frozenset(data.get("first_names", ())),
+        surnames=frozenset(data.get("surnames", ())),
         digest=hashlib.sha256(raw).hexdigest(),
         sources_sha256=data["sources_sha256"],
     )

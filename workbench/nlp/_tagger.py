@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ._context import (CONTEXT, FORCE, SHIP_NOUNS, SUBJECT_VERBS, dateline_end, feature_head, place_context,
+                       ship_name_start, surname_shaped)
 from ._lexicon import AMBIG, CTX, Lexicon
-from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, TRIGGER_WORDS, trigger_kind
+from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
 from ._words import (ACRONYM_STOP, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS,
                      NOT_NAME, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES, SPEECH_VERBS,
@@ -34,6 +36,7 @@ class Cand(NamedTuple):
     canonical: str | None
 
 
+DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 
@@ -57,7 +60,8 @@ class Tagger:
         # first words of entries that may start in lower case ("ballistic missiles"); "in" of
         # "In Salah" needs a capital, so a lower-case "in" is not even looked up
         self.low_phrases = lex.low_first
-        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases
+        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases | SHIP_NOUNS
+        self.surnames = lex.surnames
 
     def name_like(self, w: str) -> bool:
         """Memoised ``name_like`` (the same words recur across a corpus)."""
@@ -164,6 +168,8 @@ class Tagger:
                         self._title(words, i, n, w, out)
                     if w in low_phrases:
                         self._gaz(words, i, n, out, w)
+                    if w in SHIP_NOUNS and i + 1 < n and words[i + 1][:1].isupper():
+                        self._ship(words, i, n, out)
                 continue
             if c0.isupper():
                 info = cap_info.get(w)
@@ -234,7 +240,8 @@ class Tagger:
             elif m > j and w in SUFFIXES:
                 m += 1
             elif (w in PARTICLES or w == "-") and m + 1 < n and (
-                words[m + 1][:1].isupper() or (words[m + 1] == "-" and m + 2 < n and words[m + 2][:1].isupper())
+                words[m + 1][:1].isupper() or ((words[m + 1] == "-" or words[m + 1] in PARTICLES) and m + 2 < n
+                                               and words[m + 2][:1].isupper())  # "de la Fuente", "van der Berg"
             ) and (m > j or w in ("Abu", "al", "el")):
                 m += 1
             else:
@@ -250,6 +257,13 @@ class Tagger:
         Returns:
             The index after the run (inner tokens are not rescanned).
         """
+        if (i == 0 or words[i - 1].isspace()) and words[i].isupper():
+            d = dateline_end(words, i, n)
+            if d > i:  # "WARSAW (Reuters) -": a place, not an acronym
+                ph = self.lex.lookup(" ".join(words[i:d]))
+                canonical = ph.canonical if ph is not None and ph.label in ("GPE", "LOC") else None
+                out.append(Cand(i, d, "GPE", STRONG, canonical or " ".join(words[i:d]).title()))
+                return d
         j = i
         last_cap = i
         while j < n:
@@ -273,6 +287,8 @@ class Tagger:
             s += 1
         if s >= end:
             return end
+        if end - s <= 4:
+            self._context(words, s, end, n, out)
         if end - s == 1:  # fast path: a lone capitalised word
             self._people(words, s, end, n, out)
             return end
@@ -303,7 +319,7 @@ class Tagger:
                 out: list[Cand]) -> tuple[int, int]:
         """Emit the head-noun candidate; returns the token range it covers."""
         e = head + 1
-        if e < end and words[e] in TAIL_LINKS:
+        if e < end and words[e] in TAIL_LINKS and words[e + 1] not in DATE_WORDS:  # not "… NPP on Monday"
             e = end
         start = s
         first = lows[0]
@@ -370,12 +386,48 @@ class Tagger:
         if end - s > 3:
             return
         after = words[end] if end < n else ""
-        speech = after in SPEECH_VERBS and (end - s >= 2 or (
-            after in PERSON_VERBS and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS
-            and not (sentence_initial(words, s) and words[s].endswith("s"))))  # "Officials said"
+        single = end - s == 1 and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS and not (
+            sentence_initial(words, s) and words[s].endswith("s"))  # "Officials said"
+        if single and after in SUBJECT_VERBS and not surname_shaped(words[s], self.first_names, self.surnames):
+            # "Petrobras said": a lone unknown word is an organisation unless shaped like a name
+            if name_like(words[s]) and words[s].lower() not in self.titles:
+                out.append(Cand(s, end, "ORG", CONTEXT, None))
+            single = False
+        speech = after in SPEECH_VERBS and (end - s >= 2 or (after in PERSON_VERBS and single))
         said_before = s > 0 and words[s - 1] in ("said", "says", "told", "added") and (not after or after in (".", ","))
         who = after == "," and end + 1 < n and words[end + 1] == "who"
         if (speech or said_before or who) and all(
             name_like(words[k]) and words[k].lower() not in self.titles for k in range(s, end)
         ):
             out.append(Cand(s, end, "PERSON", WEAK, None))
+
+    # -- context ---------------------------------------------------------------------------
+    def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
+        """Places read from the words around a short capitalised run, and place + feature head."""
+        k = s
+        while k < end and words[k][:1].isupper():
+            k += 1
+        end = k  # "Montreux" of "Montreux on Friday"
+        fh = feature_head(words, end, n)
+        if fh is not None:
+            hit = self.phrase_at(words, s, n)
+            if hit is None or (hit[0] == end - s and hit[1].label in ("GPE", "LOC", "FAC")):
+                out.append(Cand(s, fh[0], fh[1], MEDIUM, None))  # "Saky air base", "Pechenihy reservoir"
+                return
+        if end - s > 2 or not all(self.name_like(w) for w in words[s:end]):
+            return
+        if place_context(words, s, end, n) == "GPE":
+            out.append(Cand(s, end, "GPE", CONTEXT, None))
+
+    def _ship(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
+        """"the landing ship Minsk", "the patrol ship Sergei Kotov": the name is a vessel."""
+        if not ship_name_start(words, i):
+            return
+        e = i + 1
+        while e < n and e - i <= 4 and (words[e][:1].isupper() or (
+                words[e] in ("-", "on") and e + 1 < n and words[e + 1][:1].isupper() or words[e + 1:e + 2] == ["-"])):
+            e += 1
+        while e > i + 1 and not words[e - 1][:1].isupper():
+            e -= 1
+        if e > i + 1 and not words[i + 1].isupper():
+            out.append(Cand(i + 1, e, "WEAPON", FORCE, None))

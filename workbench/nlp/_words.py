@@ -26,7 +26,7 @@ ORG_HEADS = _words(
     police militia cabinet government secretariat tribunal board chamber consulate embassy
     mission observatory laboratory industries airlines unit squadron wing battery platoon
     troop troops marines club records band orchestra church mosque times post news press
-    television radio broadcasting trust network"""
+    television radio broadcasting trust network holdings ag gmbh sa s.a. nv n.v. co co. ab asa oyj spa s.p.a."""
 )
 UNIT_HEADS = _words("brigade regiment division battalion corps fleet squadron army wing group battery "
                     "platoon company troop task force detachment flotilla")
@@ -35,7 +35,7 @@ LOC_HEADS = _words("sea ocean gulf bay river lake lakes mountains mount mountain
 LOC_FIRST = _words("gulf sea strait straits bay lake mount mountains river cape isle")
 FAC_HEADS = _words("airport airfield airbase base dam bridge palace square street avenue road highway "
                    "stadium tower prison harbor harbour port station plant refinery pipeline camp fort "
-                   "barracks cathedral monument memorial")
+                   "barracks cathedral monument memorial npp hpp tpp nps")
 FAC_FIRST = _words("fort camp")
 # Lower-case words allowed inside a capitalised name ("Ministry of Defence", "Haider al-Abadi").
 CONNECTORS = _words("of for the on de del des du la le in & al el bin ibn van von der da di dos das bint")

@@ -1,0 +1,169 @@
+"""Context rules: what the words around a capitalised name say about a name no list knows.
+
+"in Montreux", "a Wexford-based charity", "the Galmudug government", "Puntland's president"
+(a place); "Petrobras said" (an organisation, unless the word is shaped like a surname);
+"WARSAW (Reuters) -" (a dateline: a place); "the landing ship Minsk" (a vessel, not the city);
+"the Saky air base", "the Khmelnytskyi NPP" (a place joined with its feature head).
+
+Every guess here is ranked below the gazetteer and the other rules (``CONTEXT`` priority,
+or the length of the span decides), so a known name keeps its label; the one exception is a
+ship name, which overrides a place of the same name (``FORCE``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._sentences import sentence_initial
+
+__all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "SHIP_NOUNS", "SUBJECT_VERBS", "FEATURE_HEADS", "surname_shaped",
+           "dateline_end", "place_context", "feature_head", "ship_name_start"]
+
+CONTEXT = 0
+"""Priority of a context guess: below every list and rule (STRONG 3, MEDIUM 2, WEAK 1)."""
+FORCE = 4
+"""Priority of a ship name after a ship noun: above a gazetteer place of the same span."""
+
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+# Prepositions after which a lone unknown capitalised word is a place ("in Montreux").
+PLACE_PREPS = _words("in near outside across throughout around towards toward Near Outside")
+# Nouns after "the X" that make X a polity ("the Galmudug government").
+POLITY_AFTER_THE = _words("government authorities regime administration parliament capital province region")
+# Nouns after "X's" that make X a polity ("Puntland's president").
+POLITY_AFTER_POSS = _words("president government capital parliament prime foreign interior defence defense "
+                           "economy borders border army military navy ambassador embassy constitution "
+                           "parliamentary opposition ruling capital's")
+# Verbs after an organisation or a person ("Petrobras said").
+SUBJECT_VERBS = _words("said says told announced reported declined added stated confirmed denied warned "
+                       "expects expected plans planned agreed")
+# Nouns that name a vessel class; the capitalised words after them are a ship's name.
+SHIP_NOUNS = _words("ship cruiser frigate destroyer corvette submarine vessel tanker warship flagship carrier "
+                    "icebreaker minesweeper boat")
+_SHIP_DET = _words("the The a A an An its their his her Russian Ukrainian")
+# Lower-case heads that join the place before them into a facility or feature
+# ("Saky air base", "Pechenihy reservoir"): first word -> [(words, label)], longest first.
+FEATURE_HEADS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _label in (
+    ("air base", "FAC"), ("airbase", "FAC"), ("airfield", "FAC"), ("air field", "FAC"), ("airport", "FAC"),
+    ("naval base", "FAC"), ("military base", "FAC"), ("army base", "FAC"), ("port", "FAC"), ("dam", "FAC"),
+    ("bridge", "FAC"), ("refinery", "FAC"), ("oil refinery", "FAC"), ("power plant", "FAC"),
+    ("nuclear power plant", "FAC"), ("power station", "FAC"), ("nuclear plant", "FAC"), ("npp", "FAC"),
+    ("reservoir", "LOC"), ("river", "LOC"), ("lake", "LOC"), ("canal", "LOC"), ("bay", "LOC"), ("lagoon", "LOC"),
+    ("estuary", "LOC"), ("spit", "LOC"), ("peninsula", "LOC"), ("strait", "LOC"),
+):
+    _parts = tuple(_phrase.split())
+    FEATURE_HEADS.setdefault(_parts[0], []).append((_parts, _label))
+for _v in FEATURE_HEADS.values():
+    _v.sort(key=lambda x: -len(x[0]))
+
+# Endings of surnames in the languages of the product's news (Slavic, Baltic, Caucasian,
+# Turkish, Romanian, Greek, Armenian, Nordic patronymics).
+_SURNAME = re.compile(
+    r"(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|enko|chenko|chuk|[iy]uk|sk[iy]|skyi|skiy|ska|sky|vich|vych|wicz|"
+    r"ovic|ović|evic|ević|shvili|dze|ian|yan|oglu|oğlu|escu|opoulos|akis|ides|idis|sson|sen|czyk|ak|ek)$"
+)
+_DATELINE_MARK = frozenset({"(", "—", "–", "-", ",", ":"})
+
+
+def surname_shaped(w: str, first_names: frozenset[str], surnames: frozenset[str]) -> bool:
+    """Whether a lone capitalised word before "said" can be a person's name.
+
+    Args:
+        w: the word.
+        first_names: known given names.
+        surnames: known surnames.
+
+    Returns:
+        True for a known given name or surname, or a word with a surname's ending.
+    """
+    return w in first_names or w in surnames or (len(w) > 3 and _SURNAME.search(w) is not None)
+
+
+def dateline_end(words: list[str], i: int, n: int) -> int:
+    """End of an all-caps dateline place starting at token ``i`` ("WARSAW (Reuters) -",
+    "KHARKIV, Ukraine (AP) —"), or ``i`` when there is none.
+
+    Args:
+        words: token texts.
+        i: a token at the start of the text or of a line.
+        n: number of tokens.
+
+    Returns:
+        The index after the place's last word.
+    """
+    if i and not words[i - 1].isspace():
+        return i
+    j = i
+    while j < n and j - i < 4 and len(words[j]) > 1 and words[j].isupper() and words[j].replace(".", "").isalpha():
+        j += 1
+    if j == i or j >= n or words[j] not in _DATELINE_MARK or (j - i == 1 and len(words[i]) < 3):
+        return i
+    return j
+
+
+def place_context(words: list[str], s: int, end: int, n: int) -> str | None:
+    """The label the context gives a capitalised run ``[s, end)`` of one or two words.
+
+    Args:
+        words: token texts.
+        s: first token of the run.
+        end: index after the run.
+        n: number of tokens.
+
+    Returns:
+        "GPE" for a place read from its context, "SUBJ" when a speech or reporting verb
+        follows (the caller decides person or organisation), or None.
+    """
+    prev = words[s - 1] if s else ""
+    nxt = words[end] if end < n else ""
+    if nxt == "-" and end + 1 < n and words[end + 1] == "based":
+        return "GPE"  # "a Wexford-based charity"
+    if nxt in ("'s", "’s") and end + 1 < n and words[end + 1] in POLITY_AFTER_POSS:
+        return "GPE"
+    if prev in ("the", "The") and nxt in POLITY_AFTER_THE:
+        return "GPE"
+    if prev in PLACE_PREPS and not sentence_initial(words, s):
+        return "GPE"
+    if nxt in SUBJECT_VERBS:
+        return "SUBJ"
+    return None
+
+
+def feature_head(words: list[str], end: int, n: int) -> tuple[int, str] | None:
+    """A lower-case feature head right after a name ("air base", "reservoir").
+
+    Args:
+        words: token texts.
+        end: index after the name.
+        n: number of tokens.
+
+    Returns:
+        (index after the head, label) or None.
+    """
+    if end >= n:
+        return None
+    heads = FEATURE_HEADS.get(words[end])
+    if heads is None:
+        return None
+    for parts, label in heads:
+        k = len(parts)
+        if tuple(words[end:end + k]) == parts:
+            return end + k, label
+    return None
+
+
+def ship_name_start(words: list[str], i: int) -> bool:
+    """Whether the ship noun at token ``i`` is used as a class before a name ("the cruiser X").
+
+    Args:
+        words: token texts.
+        i: index of a ship noun.
+
+    Returns:
+        True when a determiner or nationality stands within three words before it.
+    """
+    return any(w in _SHIP_DET for w in words[max(0, i - 3):i])
