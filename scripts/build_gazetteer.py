@@ -212,8 +212,6 @@ WORLD_POP, FOCUS_POP = 50_000, 15_000
 # Countries whose every populated place in GeoNames' cities500 is kept, with its spelling
 # variants and former names (front-line villages, renamed cities).
 ALL_PLACES = frozenset("UA RU BY".split())
-# A village named like a surname ("Shevchenko", "Pushkino" is fine, "Zhukov" is not) is weak evidence.
-_SURNAME_END = re.compile(r"(?:ov|ev|yov|in|yn|enko|chuk|[iy]uk|sk[iy]|skyi|skiy|vich|ych)$")
 # Place names that are ordinary English words or names far more often than places.
 BLOCK = frozenset(
     """Of Most Split Mobile Reading Bath Nice Deal Gap Bar Orange Wells Marion Van Batman Hit Sale
@@ -363,7 +361,7 @@ def write_geo(path: Path) -> int:
                 continue
             ambig = form not in KEEP and pop < 500_000 and (
                 form in every_given or form in surnames or (single and z >= 3.8) or form in BLOCK
-                or (village and _SURNAME_END.search(form) is not None)
+                or village  # a village's name is weak evidence: often also a given name or a word ("Issa")
             )
             rows[form] = (label, canonical, "ambig" if ambig and not force else "country" if force else "")
 

@@ -32,7 +32,7 @@ def _words(s: str) -> frozenset[str]:
 # Prepositions after which a lone unknown capitalised word is a place ("in Montreux").
 PLACE_PREPS = _words("in near outside across throughout around towards toward Near Outside")
 # Nouns after "the X" that make X a polity ("the Galmudug government").
-POLITY_AFTER_THE = _words("government authorities regime administration parliament capital province region")
+POLITY_AFTER_THE = _words("government authorities parliament province region")
 # Nouns after "X's" that make X a polity ("Puntland's president").
 POLITY_AFTER_POSS = _words("president government capital parliament prime foreign interior defence defense "
                            "economy borders border army military navy ambassador embassy constitution "
@@ -66,7 +66,7 @@ _SURNAME = re.compile(
     r"(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|enko|chenko|chuk|[iy]uk|sk[iy]|skyi|skiy|ska|sky|vich|vych|wicz|"
     r"ovic|ović|evic|ević|shvili|dze|ian|yan|oglu|oğlu|escu|opoulos|akis|ides|idis|sson|sen|czyk|ak|ek)$"
 )
-_DATELINE_MARK = frozenset({"(", "—", "–", "-", ",", ":"})
+_DATELINE_MARK = frozenset({"(", "—", "–", "-", ","})  # not ":" ("QUESTION:", "MR KIRBY:")
 
 
 def surname_shaped(w: str, first_names: frozenset[str], surnames: frozenset[str]) -> bool:
@@ -120,7 +120,7 @@ def place_context(words: list[str], s: int, end: int, n: int) -> str | None:
     """
     prev = words[s - 1] if s else ""
     nxt = words[end] if end < n else ""
-    if nxt == "-" and end + 1 < n and words[end + 1] == "based":
+    if nxt == "-" and end + 1 < n and words[end + 1] == "based" and not sentence_initial(words, s):
         return "GPE"  # "a Wexford-based charity"
     if nxt in ("'s", "’s") and end + 1 < n and words[end + 1] in POLITY_AFTER_POSS:
         return "GPE"
