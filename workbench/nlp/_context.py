@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 
+from ._cand import MEDIUM, Cand
 from ._sentences import sentence_initial
 
-__all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "SHIP_NOUNS", "SUBJECT_VERBS", "FEATURE_HEADS", "surname_shaped",
-           "dateline_end", "place_context", "feature_head", "ship_name_start"]
+__all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS", "FEATURE_HEADS", "surname_shaped",
+           "dateline_end", "place_context", "feature_head", "ship_name_start", "ContextRules"]
 
 CONTEXT = 0
 """Priority of a context guess: below every list and rule (STRONG 3, MEDIUM 2, WEAK 1)."""
@@ -31,6 +32,13 @@ def _words(s: str) -> frozenset[str]:
 
 # Prepositions after which a lone unknown capitalised word is a place ("in Montreux").
 PLACE_PREPS = _words("in near outside across throughout around towards toward Near Outside")
+# Verbs of movement before "to" / "from" + a place ("moved to Aarhus", "fled from Mosul").
+MOTION_VERBS = _words("moved move moves moving flew fly flies flying travelled traveled travel travels returned "
+                      "return returns returning went go goes going fled flee flees fleeing emigrated relocated "
+                      "deported transferred sailed drove walked marched retreated withdrew evacuated came")
+# Words that open a sentence as a subject but name nobody ("Both said", "Many said").
+SUBJECT_STOP = _words("Both Many Some Others All None Neither Each One Nobody Everyone Anyone Few Most Several "
+                      "Two Three These Those Such Another Either Who What Which There Here Sources Critics")
 # Nouns after "the X" that make X a polity ("the Galmudug government").
 POLITY_AFTER_THE = _words("government authorities parliament province region")
 # Nouns after "X's" that make X a polity ("Puntland's president").
@@ -128,6 +136,8 @@ def place_context(words: list[str], s: int, end: int, n: int) -> str | None:
         return "GPE"
     if prev in PLACE_PREPS and not sentence_initial(words, s):
         return "GPE"
+    if prev in ("to", "from") and s > 1 and words[s - 2] in MOTION_VERBS:
+        return "GPE"
     if nxt in SUBJECT_VERBS:
         return "SUBJ"
     return None
@@ -167,3 +177,88 @@ def ship_name_start(words: list[str], i: int) -> bool:
         True when a determiner or nationality stands within three words before it.
     """
     return any(w in _SHIP_DET for w in words[max(0, i - 3):i])
+
+
+class ContextRules:
+    """The context rules as methods of the rule tagger (which supplies ``phrase_at`` and
+    ``name_like``)."""
+
+    def phrase_at(self, words: list[str], i: int, n: int, lw: str | None = None):  # pragma: no cover - Tagger's
+        raise NotImplementedError
+
+    def name_like(self, w: str) -> bool:  # pragma: no cover - Tagger's
+        raise NotImplementedError
+
+    @staticmethod
+    def _one_sense(words: list[str], out: list[Cand]) -> None:
+        """A word the context once showed to be a place or an organisation is one wherever
+        else it stands alone mid-sentence in the same text ("in Montreux" … "Montreux hosted").
+
+        Args:
+            words: token texts.
+            out: candidates so far; the new ones are appended.
+        """
+        sense: dict[str, str] = {}
+        for c in out:
+            if c.prio == CONTEXT and c.end - c.start == 1:
+                sense.setdefault(words[c.start], c.label)
+        done = {c.start for c in out if c.prio == CONTEXT}
+        n = len(words)
+        for i, w in enumerate(words):
+            label = sense.get(w)
+            if label is not None and i not in done and not sentence_initial(words, i) \
+                    and not words[i - 1][:1].isupper() and not (i + 1 < n and words[i + 1][:1].isupper()):
+                out.append(Cand(i, i + 1, label, CONTEXT, None))
+
+    def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
+        """Places read from the words around a short capitalised run, and place + feature head,
+        for each capitalised part of the run ("Born", "Tórshavn" of "Born in Tórshavn").
+
+        Args:
+            words: token texts.
+            s: first token of the run.
+            end: index after the run.
+            n: number of tokens.
+            out: candidates are appended here.
+        """
+        while s < end:
+            k = s
+            while k < end and words[k][:1].isupper():
+                k += 1
+            self._context_part(words, s, k, n, out)
+            s = k
+            while s < end and not words[s][:1].isupper():
+                s += 1
+
+    def _context_part(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
+        """One capitalised part ``[s, end)``: place + feature head, else a place read from context."""
+        fh = feature_head(words, end, n)
+        if fh is not None:
+            hit = self.phrase_at(words, s, n)
+            if hit is None or (hit[0] == end - s and hit[1].label in ("GPE", "LOC", "FAC")):
+                out.append(Cand(s, fh[0], fh[1], MEDIUM, None))  # "Saky air base", "Pechenihy reservoir"
+                return
+        if end - s > 2 or not all(self.name_like(w) for w in words[s:end]):
+            return
+        if place_context(words, s, end, n) == "GPE":
+            out.append(Cand(s, end, "GPE", CONTEXT, None))
+
+    def _ship(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
+        """"the landing ship Minsk", "the patrol ship Sergei Kotov": the name is a vessel.
+
+        Args:
+            words: token texts.
+            i: index of the ship noun.
+            n: number of tokens.
+            out: candidates are appended here.
+        """
+        if not ship_name_start(words, i):
+            return
+        e = i + 1
+        while e < n and e - i <= 5 and (words[e][:1].isupper() or (  # "Rostov-on-Don"
+                words[e] in ("-", "on") and e + 1 < n and (words[e + 1][:1].isupper() or words[e + 1] in ("-", "on")))):
+            e += 1
+        while e > i + 1 and not words[e - 1][:1].isupper():
+            e -= 1
+        if e > i + 1 and not words[i + 1].isupper():
+            out.append(Cand(i + 1, e, "WEAPON", FORCE, None))

@@ -9,10 +9,9 @@ into ``doc.ents``.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
-from ._context import (CONTEXT, FORCE, SHIP_NOUNS, SUBJECT_VERBS, dateline_end, feature_head, place_context,
-                       ship_name_start, surname_shaped)
+from ._cand import MEDIUM, STRONG, WEAK, Cand
+from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextRules, dateline_end, surname_shaped
 from ._lexicon import AMBIG, CTX, Lexicon
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
@@ -22,26 +21,12 @@ from ._words import (ACRONYM_STOP, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_H
 
 __all__ = ["Cand", "Tagger", "STRONG", "MEDIUM", "WEAK"]
 
-# Priorities used when candidates overlap (higher wins on equal length).
-STRONG, MEDIUM, WEAK = 3, 2, 1
-
-
-class Cand(NamedTuple):
-    """A candidate entity over tokens ``[start, end)``."""
-
-    start: int
-    end: int
-    label: str
-    prio: int
-    canonical: str | None
-
-
 DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 
 
-class Tagger:
+class Tagger(ContextRules):
     """Rule tagger bound to a Lexicon.
 
     Args:
@@ -200,6 +185,8 @@ class Tagger:
                 trig.append((i, tw.get(w, 6)))
             elif w in SENT_END or (c0.isspace() and "\n" in w):
                 ends.append(i)
+        if any(c.prio == CONTEXT for c in out):
+            self._one_sense(words, out)
         return out, trig, ends
 
     def _gaz(self, words: list[str], i: int, n: int, out: list[Cand], lw: str | None = None) -> None:
@@ -386,9 +373,11 @@ class Tagger:
         if end - s > 3:
             return
         after = words[end] if end < n else ""
-        single = end - s == 1 and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS and not (
+        single = end - s == 1 and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS and (
+            words[s] not in SUBJECT_STOP) and not (
             sentence_initial(words, s) and words[s].endswith("s"))  # "Officials said"
-        if single and after in SUBJECT_VERBS and not surname_shaped(words[s], self.first_names, self.surnames):
+        if single and after in SUBJECT_VERBS and words[s] not in SUBJECT_STOP and not surname_shaped(
+                words[s], self.first_names, self.surnames):
             # "Petrobras said": a lone unknown word is an organisation unless shaped like a name
             if name_like(words[s]) and words[s].lower() not in self.titles:
                 out.append(Cand(s, end, "ORG", CONTEXT, None))
@@ -400,34 +389,3 @@ class Tagger:
             name_like(words[k]) and words[k].lower() not in self.titles for k in range(s, end)
         ):
             out.append(Cand(s, end, "PERSON", WEAK, None))
-
-    # -- context ---------------------------------------------------------------------------
-    def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
-        """Places read from the words around a short capitalised run, and place + feature head."""
-        k = s
-        while k < end and words[k][:1].isupper():
-            k += 1
-        end = k  # "Montreux" of "Montreux on Friday"
-        fh = feature_head(words, end, n)
-        if fh is not None:
-            hit = self.phrase_at(words, s, n)
-            if hit is None or (hit[0] == end - s and hit[1].label in ("GPE", "LOC", "FAC")):
-                out.append(Cand(s, fh[0], fh[1], MEDIUM, None))  # "Saky air base", "Pechenihy reservoir"
-                return
-        if end - s > 2 or not all(self.name_like(w) for w in words[s:end]):
-            return
-        if place_context(words, s, end, n) == "GPE":
-            out.append(Cand(s, end, "GPE", CONTEXT, None))
-
-    def _ship(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
-        """"the landing ship Minsk", "the patrol ship Sergei Kotov": the name is a vessel."""
-        if not ship_name_start(words, i):
-            return
-        e = i + 1
-        while e < n and e - i <= 4 and (words[e][:1].isupper() or (
-                words[e] in ("-", "on") and e + 1 < n and words[e + 1][:1].isupper() or words[e + 1:e + 2] == ["-"])):
-            e += 1
-        while e > i + 1 and not words[e - 1][:1].isupper():
-            e -= 1
-        if e > i + 1 and not words[i + 1].isupper():
-            out.append(Cand(i + 1, e, "WEAPON", FORCE, None))
