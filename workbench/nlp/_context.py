@@ -16,6 +16,9 @@ import re
 
 from ._cand import MEDIUM, Cand
 from ._sentences import sentence_initial
+from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
+
+HEADS = ORG_HEADS | FAC_HEADS | LOC_HEADS | ADMIN_HEADS
 
 __all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS", "FEATURE_HEADS", "surname_shaped",
            "dateline_end", "place_context", "feature_head", "ship_name_start", "ContextRules"]
@@ -238,8 +241,8 @@ class ContextRules:
             if hit is None or (hit[0] == end - s and hit[1].label in ("GPE", "LOC", "FAC")):
                 out.append(Cand(s, fh[0], fh[1], MEDIUM, None))  # "Saky air base", "Pechenihy reservoir"
                 return
-        if end - s > 2 or not all(self.name_like(w) for w in words[s:end]):
-            return
+        if end - s > 2 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
+            return  # not "in Parliament", "in Congress"
         if place_context(words, s, end, n) == "GPE":
             out.append(Cand(s, end, "GPE", CONTEXT, None))
 

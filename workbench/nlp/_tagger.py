@@ -15,7 +15,7 @@ from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextR
 from ._lexicon import AMBIG, CTX, Lexicon
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
-from ._words import (ACRONYM_STOP, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS,
+from ._words import (ACRONYM_STOP, ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS,
                      NOT_NAME, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES, SPEECH_VERBS,
                      SUBJECT_NOUNS, SUFFIXES, TAIL_LINKS, UNIT_HEADS, WEAPON_CUES, name_like)
 
@@ -291,6 +291,8 @@ class Tagger(ContextRules):
                 head, kind = s + k, "FAC"
             elif x in LOC_HEADS:
                 head, kind = s + k, "LOC"
+            elif x in ADMIN_HEADS:
+                head, kind = s + k, "GPE"
             else:
                 continue
             break
@@ -323,6 +325,9 @@ class Tagger(ContextRules):
         if kind in ("LOC", "FAC") and (first in LOC_FIRST or first in FAC_FIRST) and head == s:
             e = end  # "Gulf of Oman", "Camp Bastion", "Lake Chad"
         for k in range(head - 1, s - 1, -1):  # "Envoy for the Global Coalition": start after a title
+            if kind in ("GPE", "LOC") and words[k] == "in":  # "Tel Tamer in Hasaka Province"
+                start = k + 1
+                break
             if lows[k - s] in self.titles and len(self.titles[lows[k - s]][-1]) == 1:
                 start = k + 1
                 while start < head and words[start] in CONNECTORS:
