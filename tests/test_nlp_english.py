@@ -34,6 +34,10 @@ def ents(pipe):
     ("Puntland's president rejected the deal.", "Puntland", "GPE"),
     ("Ministers said the Galmudug government had collapsed.", "Galmudug", "GPE"),
     ("Output rose, Petrobras said in a statement.", "Petrobras", "ORG"),
+    ("The family moved to Pfäffikon after the war.", "Pfäffikon", "GPE"),
+    ("Rebels shelled the town of Pfullingen overnight.", "Pfullingen", "GPE"),
+    ("The crash site lies 8 km north of Wipperfürth.", "Wipperfürth", "GPE"),
+    ("The ferry line is operated by Scandlines.", "Scandlines", "ORG"),
     ("Vitol declined to comment on the cargo.", None, None),
     ("Shares of Halvorsen Holdings fell sharply.", "Halvorsen Holdings", "ORG"),
     ("The contract went to Brenntag AG last year.", "Brenntag AG", "ORG"),
@@ -44,6 +48,12 @@ def test_unknown_word_read_from_context(ents, text: str, name: str | None, label
         assert "PERSON" not in got.values(), got
     else:
         assert got.get(name) == label, got
+
+
+def test_one_sense_per_text(ents) -> None:
+    """A word the context showed to be a place is one elsewhere in the same text too."""
+    got = ents("Talks were held in Pfäffikon. Delegates said Pfäffikon was calm.")
+    assert got.get("Pfäffikon") == "GPE", got
 
 
 def test_gazetteer_beats_context(ents) -> None:

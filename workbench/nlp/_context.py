@@ -39,6 +39,14 @@ PLACE_PREPS = _words("in near outside across throughout around towards toward Ne
 MOTION_VERBS = _words("moved move moves moving flew fly flies flying travelled traveled travel travels returned "
                       "return returns returning went go goes going fled flee flees fleeing emigrated relocated "
                       "deported transferred sailed drove walked marched retreated withdrew evacuated came")
+# "the town of X", "the port of X": X is a place.
+SETTLEMENT_NOUNS = _words("town city village port capital province region district municipality settlement "
+                          "island county state republic")
+COMPASS = _words("north south east west northeast northwest southeast southwest north-east north-west "
+                 "south-east south-west")
+# Verbs whose "by X" is an organisation ("operated by Nordbahn", "acquired by Vodafone").
+BY_ORG_VERBS = _words("operated owned acquired bought purchased published distributed manufactured sponsored "
+                      "funded financed run managed")
 # Words that open a sentence as a subject but name nobody ("Both said", "Many said").
 SUBJECT_STOP = _words("Both Many Some Others All None Neither Each One Nobody Everyone Anyone Few Most Several "
                       "Two Three These Those Such Another Either Who What Which There Here Sources Critics")
@@ -126,7 +134,7 @@ def place_context(words: list[str], s: int, end: int, n: int) -> str | None:
         n: number of tokens.
 
     Returns:
-        "GPE" for a place read from its context, "SUBJ" when a speech or reporting verb
+        "GPE" for a place read from its context, "ORG" for an organisation, "SUBJ" when a speech or reporting verb
         follows (the caller decides person or organisation), or None.
     """
     prev = words[s - 1] if s else ""
@@ -141,6 +149,11 @@ def place_context(words: list[str], s: int, end: int, n: int) -> str | None:
         return "GPE"
     if prev in ("to", "from") and s > 1 and words[s - 2] in MOTION_VERBS:
         return "GPE"
+    if prev == "of" and s > 1 and (words[s - 2] in COMPASS or (
+            words[s - 2] in SETTLEMENT_NOUNS and s > 2 and words[s - 3] in ("the", "The"))):
+        return "GPE"  # "12 km east of Varaždin", "the town of Lindau"
+    if prev == "by" and s > 1 and words[s - 2] in BY_ORG_VERBS:
+        return "ORG"
     if nxt in SUBJECT_VERBS:
         return "SUBJ"
     return None
@@ -243,8 +256,9 @@ class ContextRules:
                 return
         if end - s > 2 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
             return  # not "in Parliament", "in Congress"
-        if place_context(words, s, end, n) == "GPE":
-            out.append(Cand(s, end, "GPE", CONTEXT, None))
+        label = place_context(words, s, end, n)
+        if label == "GPE" or label == "ORG":
+            out.append(Cand(s, end, label, CONTEXT, None))
 
     def _ship(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
         """"the landing ship Minsk", "the patrol ship Sergei Kotov": the name is a vessel.
