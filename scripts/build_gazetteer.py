@@ -130,9 +130,9 @@ def index_phrases(phrases: dict[str, tuple[str, str, int]]) -> dict:
 
     Returns:
         ``index``: lower first token -> [[length, {lower joined tokens: entry}], ...] longest
-        first, each entry one string (see ``encode_entry``); ``seconds``: lower first token -> lower second tokens of its
-        multi-token entries; ``low_first``: first tokens of entries that may start in
-        lower case.
+        first, each entry one string (see ``encode_entry``); ``seconds``: lower first token ->
+        lower second tokens of its multi-token entries; ``low_first``: first tokens of entries
+        that may start in lower case.
     """
     by_first: dict[str, dict[int, dict[str, list]]] = {}
     seconds: dict[str, set[str]] = {}

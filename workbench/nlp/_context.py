@@ -20,8 +20,9 @@ from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
 HEADS = ORG_HEADS | FAC_HEADS | LOC_HEADS | ADMIN_HEADS
 
-__all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS", "FEATURE_HEADS", "surname_shaped",
-           "dateline_end", "place_context", "feature_head", "ship_name_start", "ContextRules"]
+__all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
+           "FEATURE_HEADS", "surname_shaped", "dateline_end", "place_context", "feature_head", "ship_name_start",
+           "ContextRules"]
 
 CONTEXT = 0
 """Priority of a context guess: below every list and rule (STRONG 3, MEDIUM 2, WEAK 1)."""

@@ -15,9 +15,9 @@ from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextR
 from ._lexicon import AMBIG, CTX, Lexicon
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
-from ._words import (ACRONYM_STOP, ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS,
-                     NOT_NAME, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES, SPEECH_VERBS,
-                     SUBJECT_NOUNS, SUFFIXES, TAIL_LINKS, UNIT_HEADS, WEAPON_CUES, name_like)
+from ._words import (ACRONYM_STOP, ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST,
+                     LOC_HEADS, NOT_NAME, ORG_FIRST, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES,
+                     SPEECH_VERBS, SUBJECT_NOUNS, SUFFIXES, TAIL_LINKS, UNIT_HEADS, WEAPON_CUES, name_like)
 
 __all__ = ["Cand", "Tagger", "STRONG", "MEDIUM", "WEAK"]
 
@@ -322,8 +322,9 @@ class Tagger(ContextRules):
             s = start
             lows = [w.lower() for w in words[s:end]]
             first = lows[0]
-        if kind in ("LOC", "FAC") and (first in LOC_FIRST or first in FAC_FIRST) and head == s:
-            e = end  # "Gulf of Oman", "Camp Bastion", "Lake Chad"
+        if head == s and ((kind in ("LOC", "FAC") and (first in LOC_FIRST or first in FAC_FIRST))
+                          or (kind == "ORG" and first in ORG_FIRST)):
+            e = end  # "Gulf of Oman", "Camp Bastion", "Lake Chad", "FC Rostov"
         for k in range(head - 1, s - 1, -1):  # "Envoy for the Global Coalition": start after a title
             if kind in ("GPE", "LOC") and words[k] == "in":  # "Tel Tamer in Hasaka Province"
                 start = k + 1

@@ -7,9 +7,10 @@ organisations.
 
 from __future__ import annotations
 
-__all__ = ["ORG_HEADS", "UNIT_HEADS", "LOC_HEADS", "ADMIN_HEADS", "LOC_FIRST", "FAC_HEADS", "FAC_FIRST", "CONNECTORS",
-           "TAIL_LINKS", "PARTICLES", "SUFFIXES", "NOT_NAME", "SPEECH_VERBS", "WEAPON_CUES", "SHIP_PREFIXES",
-           "SUBJECT_NOUNS", "PERSON_VERBS", "SERVICE", "CAP_ONLY_TITLES", "ACRONYM_STOP", "name_like"]
+__all__ = ["ORG_HEADS", "ORG_FIRST", "UNIT_HEADS", "LOC_HEADS", "ADMIN_HEADS", "LOC_FIRST", "FAC_HEADS", "FAC_FIRST",
+           "CONNECTORS", "TAIL_LINKS", "PARTICLES", "SUFFIXES", "NOT_NAME", "SPEECH_VERBS", "WEAPON_CUES",
+           "SHIP_PREFIXES", "SUBJECT_NOUNS", "PERSON_VERBS", "SERVICE", "CAP_ONLY_TITLES", "ACRONYM_STOP",
+           "name_like"]
 
 
 def _words(s: str) -> frozenset[str]:
@@ -30,13 +31,15 @@ ORG_HEADS = _words(
     congress senate duma knesset rada majlis airways motors pharmaceuticals technologies systems energy
     petroleum telecom telecommunications communications media entertainment studios pictures publishing
     publishers journal magazine gazette herald tribune telegraph chronicle bancorp insurance railways
-    railway fc f.c. afc a.f.c. rovers wanderers athletic albion"""
+    railway fc f.c. afc a.f.c. ac sc cf fk nk sk rovers wanderers athletic albion"""
 )
 UNIT_HEADS = _words("brigade regiment division battalion corps fleet squadron army wing group battery "
                     "platoon company troop task force detachment flotilla")
 LOC_HEADS = _words("sea ocean gulf bay river lake lakes mountains mount mountain strait straits island islands "
                    "peninsula desert valley canal channel basin plateau coast delta highlands steppe hills")
 LOC_FIRST = _words("gulf sea strait straits bay lake mount mountains river cape isle")
+# Organisation heads that come first ("FC Rostov", "AC Milan").
+ORG_FIRST = _words("fc f.c. ac sc cf fk nk sk")
 # Heads of administrative units ("Orange County", "Kurdistan Region"): GPE.
 ADMIN_HEADS = _words("county province district region oblast governorate prefecture raion krai okrug municipality "
                      "township parish canton voivodeship")
