@@ -208,7 +208,9 @@ FOCUS = frozenset(
 )
 # Countries whose towns' spelling variants (Kiev/Kyiv, Zaporizhzhia/Zaporizhzhya) are kept.
 ALT_FOCUS = frozenset("UA RU BY MD GE SY IQ IR IL PS LB AF YE LY".split())
-WORLD_POP, FOCUS_POP = 50_000, 15_000
+WORLD_POP, FOCUS_POP = 15_000, 15_000
+# Below this, a town outside the focus countries is weak evidence (flagged ambig), like a village.
+WORLD_STRONG_POP = 50_000
 # Countries whose every populated place in GeoNames' cities500 is kept, with its spelling
 # variants and former names (front-line villages, renamed cities).
 ALL_PLACES = frozenset("UA RU BY".split())
@@ -359,9 +361,12 @@ def write_geo(path: Path) -> int:
             z = zipf_frequency(plain(form).lower(), "en") if single else 0.0
             if not force and form not in KEEP and (form in BLOCK or (single and z >= 4.6 and pop < 1_000_000)):
                 continue
+            if village and form not in KEEP and (
+                    (single and z >= 3.0) or form in every_given or form in surnames):
+                continue  # a small place named like a word or a person ("Summit", "Fleet") is left out
             ambig = form not in KEEP and pop < 500_000 and (
                 form in every_given or form in surnames or (single and z >= 3.8) or form in BLOCK
-                or village  # a village's name is weak evidence: often also a given name or a word ("Issa")
+                or village  # a small place's name is weak evidence: often also a given name or a word ("Issa")
             )
             rows[form] = (label, canonical, "ambig" if ambig and not force else "country" if force else "")
 
@@ -398,7 +403,7 @@ def write_geo(path: Path) -> int:
         floor = 0 if cc in ALL_PLACES else FOCUS_POP if cc in FOCUS else WORLD_POP
         if pop < floor:
             continue
-        village = cc in ALL_PLACES and pop < FOCUS_POP
+        village = pop < FOCUS_POP if cc in ALL_PLACES else (cc not in FOCUS and pop < WORLD_STRONG_POP)
         add(c["name"], "GPE", c["name"], pop=pop, village=village)
         alts = {a for a in c.get("alternatenames", []) if _ascii_name(a)} | {c["name"], plain(c["name"])}
         for alt in sorted(alts):
