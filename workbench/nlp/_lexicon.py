@@ -44,7 +44,7 @@ class Phrase(NamedTuple):
     flags: int
 
 
-Group = list  # [length, {lower joined tokens: Phrase | raw [caps, label, canonical, flags]}]
+Group = list  # [length, {lower joined tokens: Phrase | raw "label<TAB>flags<TAB>caps<TAB>canonical"}]
 
 
 @dataclass
@@ -57,6 +57,7 @@ class Lexicon:
         low_first: first tokens of entries that may start in lower case ("ballistic missiles").
         titles: lower first token -> title token tuples, longest first.
         first_names: given names (original case).
+        surnames: frequent surnames (original case).
         digest: sha256 of the compiled file (part of pipeline fingerprints).
         sources_sha256: hash of the sources the file was compiled from.
     """
@@ -66,6 +67,7 @@ class Lexicon:
     low_first: frozenset[str]
     titles: dict[str, list[tuple[str, ...]]]
     first_names: frozenset[str]
+    surnames: frozenset[str]
     digest: str
     sources_sha256: str
 
@@ -82,7 +84,9 @@ class Lexicon:
         v = table.get(key)
         if v is None or isinstance(v, Phrase):
             return v
-        ph = Phrase(tuple(key.split(" ")), tuple(v[0]), v[1], v[2], v[3])
+        label, flags, caps, canonical = v.split("\t", 3)
+        ph = Phrase(tuple(key.split(" ")), tuple(map(int, caps.split(","))) if caps else (), label, canonical,
+                    int(flags))
         table[key] = ph
         return ph
 
@@ -179,6 +183,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         low_first=frozenset(data["low_first"]),
         titles=titles,
         first_names=frozenset(data.get("first_names", ())),
+        surnames=frozenset(data.get("surnames", ())),
         digest=hashlib.sha256(raw).hexdigest(),
         sources_sha256=data["sources_sha256"],
     )

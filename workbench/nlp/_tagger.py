@@ -9,36 +9,24 @@ into ``doc.ents``.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
+from ._cand import MEDIUM, STRONG, WEAK, Cand
+from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextRules, dateline_end, surname_shaped
 from ._lexicon import AMBIG, CTX, Lexicon
-from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, TRIGGER_WORDS, trigger_kind
+from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
-from ._words import (ACRONYM_STOP, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS,
-                     NOT_NAME, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES, SPEECH_VERBS,
-                     SUBJECT_NOUNS, SUFFIXES, TAIL_LINKS, UNIT_HEADS, WEAPON_CUES, name_like)
+from ._words import (ACRONYM_STOP, ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST,
+                     LOC_HEADS, NOT_NAME, ORG_FIRST, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES,
+                     SPEECH_VERBS, SUBJECT_NOUNS, SUFFIXES, TAIL_LINKS, UNIT_HEADS, WEAPON_CUES, name_like)
 
 __all__ = ["Cand", "Tagger", "STRONG", "MEDIUM", "WEAK"]
 
-# Priorities used when candidates overlap (higher wins on equal length).
-STRONG, MEDIUM, WEAK = 3, 2, 1
-
-
-class Cand(NamedTuple):
-    """A candidate entity over tokens ``[start, end)``."""
-
-    start: int
-    end: int
-    label: str
-    prio: int
-    canonical: str | None
-
-
+DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 
 
-class Tagger:
+class Tagger(ContextRules):
     """Rule tagger bound to a Lexicon.
 
     Args:
@@ -57,7 +45,8 @@ class Tagger:
         # first words of entries that may start in lower case ("ballistic missiles"); "in" of
         # "In Salah" needs a capital, so a lower-case "in" is not even looked up
         self.low_phrases = lex.low_first
-        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases
+        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases | SHIP_NOUNS
+        self.surnames = lex.surnames
 
     def name_like(self, w: str) -> bool:
         """Memoised ``name_like`` (the same words recur across a corpus)."""
@@ -164,6 +153,8 @@ class Tagger:
                         self._title(words, i, n, w, out)
                     if w in low_phrases:
                         self._gaz(words, i, n, out, w)
+                    if w in SHIP_NOUNS and i + 1 < n and words[i + 1][:1].isupper():
+                        self._ship(words, i, n, out)
                 continue
             if c0.isupper():
                 info = cap_info.get(w)
@@ -194,6 +185,8 @@ class Tagger:
                 trig.append((i, tw.get(w, 6)))
             elif w in SENT_END or (c0.isspace() and "\n" in w):
                 ends.append(i)
+        if any(c.prio == CONTEXT for c in out):
+            self._one_sense(words, out)
         return out, trig, ends
 
     def _gaz(self, words: list[str], i: int, n: int, out: list[Cand], lw: str | None = None) -> None:
@@ -234,7 +227,8 @@ class Tagger:
             elif m > j and w in SUFFIXES:
                 m += 1
             elif (w in PARTICLES or w == "-") and m + 1 < n and (
-                words[m + 1][:1].isupper() or (words[m + 1] == "-" and m + 2 < n and words[m + 2][:1].isupper())
+                words[m + 1][:1].isupper() or ((words[m + 1] == "-" or words[m + 1] in PARTICLES) and m + 2 < n
+                                               and words[m + 2][:1].isupper())  # "de la Fuente", "van der Berg"
             ) and (m > j or w in ("Abu", "al", "el")):
                 m += 1
             else:
@@ -250,6 +244,13 @@ class Tagger:
         Returns:
             The index after the run (inner tokens are not rescanned).
         """
+        if (i == 0 or words[i - 1].isspace()) and words[i].isupper():
+            d = dateline_end(words, i, n)
+            if d > i:  # "WARSAW (Reuters) -": a place, not an acronym
+                ph = self.lex.lookup(" ".join(words[i:d]))
+                canonical = ph.canonical if ph is not None and ph.label in ("GPE", "LOC") else None
+                out.append(Cand(i, d, "GPE", STRONG, canonical or " ".join(words[i:d]).title()))
+                return d
         j = i
         last_cap = i
         while j < n:
@@ -273,6 +274,8 @@ class Tagger:
             s += 1
         if s >= end:
             return end
+        if end - s <= 4:
+            self._context(words, s, end, n, out)
         if end - s == 1:  # fast path: a lone capitalised word
             self._people(words, s, end, n, out)
             return end
@@ -288,6 +291,8 @@ class Tagger:
                 head, kind = s + k, "FAC"
             elif x in LOC_HEADS:
                 head, kind = s + k, "LOC"
+            elif x in ADMIN_HEADS:
+                head, kind = s + k, "GPE"
             else:
                 continue
             break
@@ -303,7 +308,7 @@ class Tagger:
                 out: list[Cand]) -> tuple[int, int]:
         """Emit the head-noun candidate; returns the token range it covers."""
         e = head + 1
-        if e < end and words[e] in TAIL_LINKS:
+        if e < end and words[e] in TAIL_LINKS and words[e + 1] not in DATE_WORDS:  # not "… NPP on Monday"
             e = end
         start = s
         first = lows[0]
@@ -317,9 +322,13 @@ class Tagger:
             s = start
             lows = [w.lower() for w in words[s:end]]
             first = lows[0]
-        if kind in ("LOC", "FAC") and (first in LOC_FIRST or first in FAC_FIRST) and head == s:
-            e = end  # "Gulf of Oman", "Camp Bastion", "Lake Chad"
+        if head == s and ((kind in ("LOC", "FAC") and (first in LOC_FIRST or first in FAC_FIRST))
+                          or (kind == "ORG" and first in ORG_FIRST)):
+            e = end  # "Gulf of Oman", "Camp Bastion", "Lake Chad", "FC Rostov"
         for k in range(head - 1, s - 1, -1):  # "Envoy for the Global Coalition": start after a title
+            if kind in ("GPE", "LOC") and words[k] == "in":  # "Tel Tamer in Hasaka Province"
+                start = k + 1
+                break
             if lows[k - s] in self.titles and len(self.titles[lows[k - s]][-1]) == 1:
                 start = k + 1
                 while start < head and words[start] in CONNECTORS:
@@ -370,9 +379,16 @@ class Tagger:
         if end - s > 3:
             return
         after = words[end] if end < n else ""
-        speech = after in SPEECH_VERBS and (end - s >= 2 or (
-            after in PERSON_VERBS and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS
-            and not (sentence_initial(words, s) and words[s].endswith("s"))))  # "Officials said"
+        single = end - s == 1 and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS and (
+            words[s] not in SUBJECT_STOP) and not (
+            sentence_initial(words, s) and words[s].endswith("s"))  # "Officials said"
+        if single and after in SUBJECT_VERBS and words[s] not in SUBJECT_STOP and not surname_shaped(
+                words[s], self.first_names, self.surnames):
+            # "Petrobras said": a lone unknown word is an organisation unless shaped like a name
+            if name_like(words[s]) and words[s].lower() not in self.titles:
+                out.append(Cand(s, end, "ORG", CONTEXT, None))
+            single = False
+        speech = after in SPEECH_VERBS and (end - s >= 2 or (after in PERSON_VERBS and single))
         said_before = s > 0 and words[s - 1] in ("said", "says", "told", "added") and (not after or after in (".", ","))
         who = after == "," and end + 1 < n and words[end + 1] == "who"
         if (speech or said_before or who) and all(

@@ -7,9 +7,10 @@ organisations.
 
 from __future__ import annotations
 
-__all__ = ["ORG_HEADS", "UNIT_HEADS", "LOC_HEADS", "LOC_FIRST", "FAC_HEADS", "FAC_FIRST", "CONNECTORS",
-           "TAIL_LINKS", "PARTICLES", "SUFFIXES", "NOT_NAME", "SPEECH_VERBS", "WEAPON_CUES", "SHIP_PREFIXES",
-           "SUBJECT_NOUNS", "PERSON_VERBS", "SERVICE", "CAP_ONLY_TITLES", "ACRONYM_STOP", "name_like"]
+__all__ = ["ORG_HEADS", "ORG_FIRST", "UNIT_HEADS", "LOC_HEADS", "ADMIN_HEADS", "LOC_FIRST", "FAC_HEADS", "FAC_FIRST",
+           "CONNECTORS", "TAIL_LINKS", "PARTICLES", "SUFFIXES", "NOT_NAME", "SPEECH_VERBS", "WEAPON_CUES",
+           "SHIP_PREFIXES", "SUBJECT_NOUNS", "PERSON_VERBS", "SERVICE", "CAP_ONLY_TITLES", "ACRONYM_STOP",
+           "name_like"]
 
 
 def _words(s: str) -> frozenset[str]:
@@ -26,16 +27,25 @@ ORG_HEADS = _words(
     police militia cabinet government secretariat tribunal board chamber consulate embassy
     mission observatory laboratory industries airlines unit squadron wing battery platoon
     troop troops marines club records band orchestra church mosque times post news press
-    television radio broadcasting trust network"""
+    television radio broadcasting trust network holdings ag gmbh sa s.a. nv n.v. co co. ab asa oyj spa s.p.a.
+    congress senate duma knesset rada majlis airways motors pharmaceuticals technologies systems energy
+    petroleum telecom telecommunications communications media entertainment studios pictures publishing
+    publishers journal magazine gazette herald tribune telegraph chronicle bancorp insurance railways
+    railway fc f.c. afc a.f.c. ac sc cf fk nk sk rovers wanderers athletic albion"""
 )
 UNIT_HEADS = _words("brigade regiment division battalion corps fleet squadron army wing group battery "
                     "platoon company troop task force detachment flotilla")
 LOC_HEADS = _words("sea ocean gulf bay river lake lakes mountains mount mountain strait straits island islands "
                    "peninsula desert valley canal channel basin plateau coast delta highlands steppe hills")
 LOC_FIRST = _words("gulf sea strait straits bay lake mount mountains river cape isle")
+# Organisation heads that come first ("FC Rostov", "AC Milan").
+ORG_FIRST = _words("fc f.c. ac sc cf fk nk sk")
+# Heads of administrative units ("Orange County", "Kurdistan Region"): GPE.
+ADMIN_HEADS = _words("county province district region oblast governorate prefecture raion krai okrug municipality "
+                     "township parish canton voivodeship")
 FAC_HEADS = _words("airport airfield airbase base dam bridge palace square street avenue road highway "
                    "stadium tower prison harbor harbour port station plant refinery pipeline camp fort "
-                   "barracks cathedral monument memorial")
+                   "barracks cathedral monument memorial npp hpp tpp nps")
 FAC_FIRST = _words("fort camp")
 # Lower-case words allowed inside a capitalised name ("Ministry of Defence", "Haider al-Abadi").
 CONNECTORS = _words("of for the on de del des du la le in & al el bin ibn van von der da di dos das bint")
