@@ -83,7 +83,7 @@ for _v in FEATURE_HEADS.values():
 # Endings of surnames in the languages of the product's news (Slavic, Baltic, Caucasian,
 # Turkish, Romanian, Greek, Armenian, Nordic patronymics).
 _SURNAME = re.compile(
-    r"(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|enko|chenko|chuk|[iy]uk|sk[iy]|skyi|skiy|ska|sky|vich|vych|wicz|"
+    r"(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|enko|chenko|chuk|[iy]uk|sk[iy]|skyi|skyy|skiy|ska|sky|vich|vych|wicz|"
     r"ovic|ović|evic|ević|shvili|dze|ian|yan|oglu|oğlu|escu|opoulos|akis|ides|idis|sson|sen|czyk|ak|ek)$"
 )
 _DATELINE_MARK = frozenset({"(", "—", "–", "-", ","})  # not ":" ("QUESTION:", "MR KIRBY:")
