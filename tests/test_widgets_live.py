@@ -5,6 +5,7 @@ an idle poll is one read of the change feed; a widget that follows nothing, or i
 nothing; its own writes are not drawn twice."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,33 @@ def test_a_widget_not_following_or_closed_reads_nothing(team, kind):
         poll(quiet)
         poll(closed)
     assert sql.seen == []
+
+
+def test_on_postgresql_an_idle_poll_is_one_round_trip_besides_the_pools_ping(pg_cluster, pg_url, tmp_path):
+    """What the server itself receives per idle poll (its statement log): the pool's liveness ping
+    and the feed read, in autocommit; no BEGIN, SET TRANSACTION or ROLLBACK around one statement."""
+    database = pg_url.rsplit("/", 1)[1]
+    source = tmp_path / "minsk.txt"
+    source.write_text(ARTICLE, encoding="utf-8")
+    with wb.open_workspace(pg_url, pipeline="builtin", analyst="ana") as ws:
+        article = ws.ingest(source, progress=False).added[0]
+        aid = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"]).id
+    pg_cluster.sql(f"ALTER DATABASE \"{database}\" SET log_statement = 'all'")   # new sessions log all
+    log = pg_cluster.root / "server.log"
+    with wb.open_workspace(pg_url, analyst="ana") as ws:
+        matrix = wb.Matrix(ws.analysis(aid))   # the widget that followed before the others did
+        poll(matrix)
+        start = log.stat().st_size
+        for _ in range(5):
+            poll(matrix)
+        time.sleep(0.2)   # the server writes its log line by line; let the last one land
+        with log.open("rb") as handle:
+            handle.seek(start)
+            lines = handle.read().decode("utf-8", "replace").splitlines()
+        with wb.open_workspace(pg_url, analyst="ben") as ben:   # a later write is seen as before
+            ben.analysis(aid).tag_quote(article, QUOTE)
+        poll(matrix)
+        assert [row["label"] for row in matrix.data["rows"]] == ["E1"]
+    sent = [line.split("LOG:", 1)[1].strip() for line in lines if "LOG:" in line]
+    assert len(sent) == 10, sent                       # 5 polls × (the ping, the feed read)
+    assert sent[0::2] == ["statement: ;"] * 5 and all("SELECT audit_log.id" in s for s in sent[1::2]), sent
