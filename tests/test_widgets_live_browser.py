@@ -24,6 +24,8 @@ ARTICLE = ("Minsk talks\n\nRussian President Vladimir Putin met Alexander Lukash
            "The two leaders spoke for three hours about joint exercises. "
            "NATO said Belarus would not join the war. Lukashenko denied it.")
 QUOTE = "NATO said Belarus would not join the war."
+# enough text below for the article to scroll in the reader
+FILLER = "\n\n" + " ".join(f"The weather in the capital stayed grey on day {i} of the talks." for i in range(80))
 LATER = ("NATO ministers meet in Brussels\n\nNATO ministers met in Brussels on Tuesday to discuss air defence. "
          "Jens Stoltenberg spoke after the meeting.")
 
@@ -58,7 +60,7 @@ WATCH = """
 def shared(workspace_location: str, tmp_path: Path) -> tuple[str, str, str]:
     """A workspace with one article and one analysis, made by ana: (location, article, analysis)."""
     source = tmp_path / "minsk.txt"
-    source.write_text(ARTICLE, encoding="utf-8")
+    source.write_text(ARTICLE + FILLER, encoding="utf-8")
     with wb.open_workspace(workspace_location, pipeline="builtin", analyst="ana") as ws:
         article = ws.ingest(source, progress=False).added[0]
         aid = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"]).id
@@ -96,6 +98,9 @@ def test_another_process_changes_reach_every_open_widget_within_two_seconds(lab:
     note = tagger.locator(".wb-note")
     note.click()
     note.type("half a thought")
+    scroller = reader.locator(".wb-article")
+    scroller.evaluate("box => { box.scrollTop = 120; }")   # and has scrolled a little down the article
+    assert scroller.evaluate("box => box.scrollTop") == 120
     assert page.evaluate(WATCH, ["reader", '.wb-reader-root .wb-ev[data-ev~="E1"]', ""])
     time.sleep(1.2)   # a poll or two pass first, as while ana reads
     with wb.open_workspace(location, analyst="ben") as ben:
@@ -107,6 +112,7 @@ def test_another_process_changes_reach_every_open_widget_within_two_seconds(lab:
     assert tagger.locator(".wb-quote").inner_text() == "“Minsk talks”"   # the first sentence, as j opened it
     assert note.input_value() == "half a thought"
     assert page.evaluate("() => document.activeElement.classList.contains('wb-note')")
+    assert scroller.evaluate("box => box.scrollTop") == 120
     lab.wait_for_text(reader.locator(".wb-status"), "updated: ben changed this analysis")
     page.keyboard.press("Escape")
 
