@@ -99,13 +99,16 @@ def _poll(widget: Any) -> None:
     widget._handle_custom_msg({"kind": "poll"}, [])
 
 
-def _median_ms(action: Callable[[], Any], times: int) -> float:
-    taken = []
+def _median_ms(actions: list[Callable[[], Any]], times: int) -> list[float]:
+    """Median milliseconds of each action, run in turn (interleaved: the machine's load, shared
+    with other work, weighs on each alike)."""
+    taken: list[list[float]] = [[] for _ in actions]
     for _ in range(times):
-        t0 = time.perf_counter()
-        action()
-        taken.append(time.perf_counter() - t0)
-    return 1000 * statistics.median(taken)
+        for action, out in zip(actions, taken):
+            t0 = time.perf_counter()
+            action()
+            out.append(time.perf_counter() - t0)
+    return [1000 * statistics.median(out) for out in taken]
 
 
 def measure(location: str, folder: Path, polls: int, extra_events: int = 0) -> dict[str, dict[str, float]]:
@@ -116,14 +119,13 @@ def measure(location: str, folder: Path, polls: int, extra_events: int = 0) -> d
     out: dict[str, dict[str, float]] = {}
     with wb.open_workspace(location, analyst="ana") as ws:
         widgets = _widgets(ws, article, aid)
-        peer_ms = _median_ms(ws.latest_change, polls)
         for name, widget in widgets.items():
             with Counter(ws.store.engine) as idle:
                 for _ in range(polls):
                     _poll(widget)
+            idle_ms, peer_ms = _median_ms([lambda w=widget: _poll(w), ws.latest_change], polls)
             out[name] = {"statements": idle.statements / polls, "transactions": idle.transactions / polls,
-                         "checkouts": idle.checkouts / polls,
-                         "idle_ms": _median_ms(lambda w=widget: _poll(w), polls), "peer_ms": peer_ms}
+                         "checkouts": idle.checkouts / polls, "idle_ms": idle_ms, "peer_ms": peer_ms}
         # one change of each kind, then one poll of each widget: what the redraw costs
         with wb.open_workspace(location, pipeline="builtin", analyst="ben") as ben:
             ben.analysis(aid).tag_quote(article, QUOTE, ratings={"H2": "CC"})
