@@ -1,5 +1,8 @@
 // Corpus browser: the articles as a table with search, filters and sorting; a click opens the reader.
+// While shown, it asks the kernel for other notebooks' changes (follow.js): new articles and
+// evidence counts redraw the table under the same query, filters, sort and scroll.
 import { h, sortableTable, compare } from "./table.js";
+import { follow } from "./follow.js";
 
 const COLUMNS = [
   { key: "title", title: "Title" },
@@ -66,12 +69,15 @@ function render({ model, el }) {
       && (copies.value === "all" || (copies.value === "copies") === Boolean(r.copy_of)));
     shown.sort(compare(sortKey, descending));
     count.textContent = `${shown.length} of ${rows.length} articles`;
+    const top = tableBox.scrollTop, left = tableBox.scrollLeft;
     tableBox.replaceChildren(sortableTable({
       columns: COLUMNS, rows: shown.slice(0, 2000), sortKey, descending,
       onSort: (key) => { descending = key === sortKey ? !descending : false; sortKey = key; filterAndShow(); },
       onRow: (row) => model.send({ kind: "open", id: row.id }),
       rowAttrs: (row) => ({ "data-id": row.id, class: row.copy_of ? "wb-copy-row" : "" }),
     }));
+    tableBox.scrollTop = top;   // a redraw keeps the analyst's place
+    tableBox.scrollLeft = left;
   }
 
   let timer = null;
@@ -88,8 +94,9 @@ function render({ model, el }) {
   model.on("change:rows", draw);
   model.on("change:text_hits", filterAndShow);
   model.on("change:entity_hits", filterAndShow);
+  const unfollow = follow(model, el);
   draw();
-  return () => root.remove();
+  return () => { unfollow(); root.remove(); };
 }
 
 export default { render };

@@ -1,6 +1,10 @@
 // Entity explorer: entities with counts, filters, every correction (merge, rename, relabel, split a
 // spelling off, delete, add a missed mention, undo), and keyword-in-context. All text goes in as text.
+// While shown, it asks the kernel for other notebooks' changes (follow.js): their corrections
+// redraw the table under the same filter, selection (less what they merged away), typed name
+// and scroll.
 import { h, safeClass, sortableTable, compare } from "./table.js";
+import { follow } from "./follow.js";
 
 function render({ model, el }) {
   el.classList.add("wb-widget", "wb-entities");
@@ -34,6 +38,8 @@ function render({ model, el }) {
 
   function draw() {
     const rows = model.get("rows") || [];
+    const present = new Set(rows.map(key));
+    for (const k of [...selected]) if (!present.has(k)) selected.delete(k);   // merged away elsewhere
     const labels = [...new Set(rows.map((r) => r.label))].sort();
     const current = labelFilter.value;
     labelFilter.replaceChildren(h("option", { value: "" }, "all labels"), ...labels.map((l) => h("option", { value: l }, l)));
@@ -52,6 +58,7 @@ function render({ model, el }) {
       && (!q || r.entity.toLowerCase().includes(q) || (r.aliases || []).some((a) => a.toLowerCase().includes(q))));
     shown.sort(compare(sortKey, descending));
     count.textContent = `${shown.length} of ${rows.length} entities · ${selected.size} selected`;
+    const top = tableBox.scrollTop;
     tableBox.replaceChildren(sortableTable({
       columns: [
         { key: "entity", title: "Entity" },
@@ -74,6 +81,7 @@ function render({ model, el }) {
       },
       rowAttrs: (row) => ({ "data-entity": row.entity, class: selected.has(key(row)) ? "wb-selected" : "" }),
     }));
+    tableBox.scrollTop = top;   // a redraw keeps the analyst's place
   }
 
   // "en: Kiev, Kyiv · ru: Киев · uk: Київ" (one language: just the spellings)
@@ -140,27 +148,34 @@ function render({ model, el }) {
   });
   undoButton.addEventListener("click", () => model.send({ kind: "undo" }));
 
+  let kwicEntity = null;
   function showKwic() {
     const rows = model.get("kwic") || [];
+    const entity = (model.get("kwic_title") || "").split(":")[0];
+    const top = entity === kwicEntity ? kwicBox.scrollTop : 0;   // the same entity, redrawn: keep the place
+    kwicEntity = entity;
     kwicBox.replaceChildren(h("h4", { text: model.get("kwic_title") || "" }), h("ol", { class: "wb-kwic" }, ...rows.map((row) =>
       h("li", { "data-article": row.article_id, class: "wb-link", onclick: () => { addArticle.value = row.article_id; model.send({ kind: "open", article_id: row.article_id }); } },
         h("span", { class: "wb-kwic-left", text: row.left }),
         h("mark", { class: `wb-ent ${safeClass(row.label)}`, text: row.match }),
         h("span", { class: "wb-kwic-right", text: row.right }),
         h("span", { class: "wb-kwic-src", text: " — " + (row.title || row.article_id) })))));
+    kwicBox.scrollTop = top;
   }
 
   filter.addEventListener("input", show);
   labelFilter.addEventListener("change", show);
   model.on("change:rows", draw);
   model.on("change:kwic", showKwic);
+  model.on("change:kwic_title", showKwic);
   model.on("change:status", () => { status.textContent = model.get("status") || ""; });
   model.on("change:rows", drawAliases);
   model.on("change:undo_stack", drawUndo);
+  const unfollow = follow(model, el);
   draw();
   drawAliases();
   drawUndo();
-  return () => root.remove();
+  return () => { unfollow(); root.remove(); };
 }
 
 export default { render };

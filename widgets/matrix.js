@@ -7,6 +7,7 @@
 // between the analyst's own ratings, the team's consensus and each other analyst's (the synced
 // "view"); while shown, the module asks the kernel every poll_ms for other notebooks' changes.
 import { h } from "./table.js";
+import { follow } from "./follow.js";
 
 const ROW_HEIGHT = 40; // px, fixed by matrix.css so rows can be windowed
 const MARGIN = 10;
@@ -222,19 +223,11 @@ function render({ model, el }) {
   model.on("change:view", buildViews);
 
   // Follow other notebooks: ask the kernel for new changes while this view is on screen.
-  let poller = null;
-  function schedulePolling() {
-    if (poller) clearInterval(poller);
-    poller = null;
-    const every = model.get("poll_ms") || 0;
-    if (every > 0) poller = setInterval(() => { if (!document.hidden) model.send({ kind: "poll" }); }, every);
-  }
-  model.on("change:poll_ms", schedulePolling);
-  schedulePolling();
+  const unfollow = follow(model, el);
   buildViews();
   buildSort();
   draw();
-  return () => { if (poller) clearInterval(poller); root.remove(); };
+  return () => { unfollow(); root.remove(); };
 }
 
 export default { render };

@@ -3,8 +3,12 @@
 // (textContent), never as HTML, so hostile articles cannot inject markup.
 // The rating scale, its keys and the grades come from Python (the model's "scale"):
 // this module spells none of them. Hypotheses are keyed by id throughout.
+// While shown, it asks the kernel for other notebooks' changes (follow.js); a redraw they
+// cause keeps what the analyst is doing: the open tagging panel and its selection, a note
+// being typed, a selection being dragged (the redraw waits for the mouse), the scroll.
 
 import { h, safeClass } from "./table.js";
+import { follow } from "./follow.js";
 
 // Split the text at every entity and evidence boundary; each piece knows its entity and
 // the evidence items covering it.
@@ -88,6 +92,27 @@ function render({ model, el }) {
   }
   focusSelect.addEventListener("change", () => { model.set("focus", focusSelect.value); model.save_changes(); });
 
+  // Redraw the text (new highlights or underlines) without losing the analyst's place: the
+  // scroll stays, the selection of an open tagging panel is selected again, and a selection
+  // being dragged is left alone until the mouse is released.
+  let dragging = false, redrawWaiting = false;
+  function redrawText() {
+    if (dragging) { redrawWaiting = true; return; }
+    const top = article.scrollTop;
+    buildText();
+    article.scrollTop = top;
+    // the panel's quote shows selected again (unless the analyst is typing its note)
+    const noting = document.activeElement && document.activeElement.classList.contains("wb-note");
+    if (pending && !noting) selectRange(pending.start, pending.end);
+  }
+  textBox.addEventListener("mousedown", () => { dragging = true; });
+  const released = () => {
+    if (!dragging) return;
+    dragging = false;
+    if (redrawWaiting) { redrawWaiting = false; setTimeout(redrawText, 0); }   // after the selection is read
+  };
+  document.addEventListener("mouseup", released);
+
   function buildText() {
     const t0 = performance.now();
     const d = doc();
@@ -166,8 +191,16 @@ function render({ model, el }) {
   }
 
   function drawPanel() {
+    if (!pending) {
+      // nothing to tag: leave a keyword-in-context list alone, remove a closed tagger
+      if (side.querySelector("[data-role=tagger]")) side.replaceChildren();
+      return;
+    }
+    // a redraw while the note is typed in keeps its focus and caret
+    const typing = document.activeElement && side.contains(document.activeElement)
+      && document.activeElement.classList.contains("wb-note") ? document.activeElement : null;
+    const caret = typing ? [typing.selectionStart, typing.selectionEnd] : null;
     side.replaceChildren();
-    if (!pending) return;
     const hyps = model.get("hypotheses") || [];
     const text = doc().text || "";
     const form = h("div", { class: "wb-tagger", "data-role": "tagger" });
@@ -204,6 +237,7 @@ function render({ model, el }) {
     const grades = (scale.info_credibility || []).map((g) => g.grade);
     form.append(h("p", { class: "wb-hint", text: `Keys: ↑/↓ hypothesis · ${scale.key_help || ""} · ${grades[0]}–${grades[grades.length - 1]} credibility · Enter save · Esc cancel` }));
     side.append(form);
+    if (caret) { note.focus({ preventScroll: true }); note.setSelectionRange(caret[0], caret[1]); }
   }
 
   function save() {
@@ -299,23 +333,29 @@ function render({ model, el }) {
     side.replaceChildren(h("h4", { text: `${model.get("kwic_title") || ""}` }), list);
   }
 
-  model.on("change:doc", () => { sentenceIndex = -1; pending = null; side.replaceChildren(); buildText(); });
+  let shownId = doc().id;
+  model.on("change:doc", () => {
+    if (doc().id === shownId) { redrawText(); return; }   // the same article, re-highlighted: keep the panel
+    shownId = doc().id;
+    sentenceIndex = -1; pending = null; side.replaceChildren(); buildText();
+  });
   model.on("change:evidence", () => {
-    buildText();
+    redrawText();
     if (savedAt !== null) {
       root.dataset.lastSaveMs = String(Math.round(performance.now() - savedAt));
       delete root.dataset.pendingSave;
       savedAt = null;
     }
   });
-  model.on("change:focus", buildText);
-  model.on("change:hypotheses", () => { buildFocus(); buildText(); drawPanel(); });
+  model.on("change:focus", redrawText);
+  model.on("change:hypotheses", () => { buildFocus(); redrawText(); drawPanel(); });
   model.on("change:kwic", showKwic);
   model.on("change:status", () => { status.textContent = model.get("status") || ""; });
+  const unfollow = follow(model, el);
   buildFocus();
   buildText();
   status.textContent = model.get("status") || "";
-  return () => root.remove();
+  return () => { unfollow(); document.removeEventListener("mouseup", released); root.remove(); };
 }
 
 export default { render };

@@ -106,8 +106,11 @@ def postgres_engine(url: URL, busy_seconds: Any) -> Engine:
         dbapi_conn = conn.connection.dbapi_connection
         driver_error = engine.dialect.loaded_dbapi.Error
         statement = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT" and not options.get("workbench_write"):
+            return   # one statement, no transaction (Store.read(snapshot=False)): nothing to set
         try:
-            if conn.get_execution_options().get("workbench_write"):
+            if options.get("workbench_write"):
                 # the psycopg connection opens its transaction at this first statement
                 dbapi_conn.execute(f"SET LOCAL lock_timeout = {max(1, int(busy_seconds() * 1000))}")
                 statement = "SELECT pg_advisory_xact_lock(%s)"

@@ -3,12 +3,14 @@ once to the browser, messages from the browser dispatched by kind with errors sh
 analyst, a static HTML fallback in every MIME bundle, following other notebooks' changes, and
 text offsets that agree between Python and JS.
 
-Following (``follow``): while a view of the widget is on screen, its ES module sends a "poll"
-message every ``poll_ms``; the kernel asks the workspace for the changes logged since the
-widget's cursor (one indexed statement) and hands any to ``_remote_changes``. The browser drives
-it, not a kernel thread: the kernel answers on its own main thread, between cells, so a poll
-never races a message of the analyst's, its answer travels as any trait change does, and polling
-stops by itself when the view is closed. (A poll queued behind a running cell waits for it.)"""
+Following (``follow``): while a view of the widget is on screen, its ES module (through the one
+shared ``widgets/follow.js``) sends a "poll" message every ``poll_ms``; the kernel asks the
+workspace for the changes logged since the widget's cursor (one indexed statement) and hands any
+to ``_remote_changes``. The browser drives it, not a kernel thread: the kernel answers on its own
+main thread, between cells, so a poll never races a message of the analyst's, its answer travels
+as any trait change does, and polling stops by itself when the view is closed, hidden (a
+background tab of the Workbench, a folded output, a hidden browser tab) or the widget closed.
+(A poll queued behind a running cell waits for it.)"""
 from __future__ import annotations
 
 import bisect
@@ -82,6 +84,8 @@ class BundledWidget(anywidget.AnyWidget):
         self._followed: "Workspace | None" = None
         self._cursor = 0
         self._polled_at = -float("inf")
+        # this widget's own writes not yet met in the feed: each picks the event it logged
+        self._own_writes: list[Callable[["Change"], bool]] = []
 
     # -- following other notebooks ----------------------------------------------------------
     def follow(self, ws: "Workspace | None", every_ms: int = POLL_MS) -> None:
@@ -99,24 +103,39 @@ class BundledWidget(anywidget.AnyWidget):
         widget shows, so that a change made while reading is seen by the next poll."""
         if self._followed is not None:
             self._cursor = self._followed.latest_change()
+            self._own_writes.clear()   # everything up to now is read: own writes included
 
     def skip_own(self, changed: bool, concerns: Callable[["Change"], bool]) -> None:
-        """After a write of this widget whose result was read inside its own transaction: move the
-        cursor to that write's event, so the next poll does not redraw what is shown already.
+        """After a write of this widget whose result was read inside its own transaction: have the
+        next poll pass over that write's event, so it does not redraw what is shown already.
 
         Everything logged up to the write's event is in what the write read back (one writer at a
-        time). The write's event is one of the new events ``concerns`` picks; with several (the same
+        time). The write's event is the first new event ``concerns`` picks; with several (the same
         analyst working in two notebooks at once) the first is taken: a later one is shown again.
+        Nothing is read here: the poll that meets the event drops it and those before it.
 
         Args:
             changed: whether the write changed anything (an unchanged write logs no event).
             concerns: picks the events this widget's own write could have logged.
         """
-        if self._followed is None or not changed:
-            return
-        own = [event for event in self._followed.changes_since(self._cursor) if concerns(event)]
-        if own:
-            self._cursor = own[0].id
+        if self._followed is not None and changed:
+            self._own_writes.append(concerns)
+
+    def _unseen(self, events: list["Change"]) -> list["Change"]:
+        """The events not already shown: those after each own write's event (``skip_own``)."""
+        while self._own_writes and events:
+            own = next((i for i, event in enumerate(events) if self._own_writes[0](event)), None)
+            if own is None:   # not logged yet in this batch (a long feed): look again next time
+                break
+            self._own_writes.pop(0)
+            events = events[own + 1:]
+        return events
+
+    def close(self) -> None:
+        """Close the widget: its views go, and so does following (a late poll reads nothing)."""
+        self._followed = None
+        self._own_writes.clear()
+        super().close()
 
     @handles("poll")
     def _poll(self, _content: dict[str, Any]) -> None:
@@ -136,7 +155,14 @@ class BundledWidget(anywidget.AnyWidget):
             return
         if events:
             self._cursor = events[-1].id
+            events = self._unseen(events)
+        if events:
             self._remote_changes(events)
+
+    @staticmethod
+    def who(events: list["Change"]) -> str:
+        """The actors of some events, for a status line ("ana, ben")."""
+        return ", ".join(sorted({event.actor for event in events}))
 
     def _remote_changes(self, events: list["Change"]) -> None:
         """Show changes made elsewhere (default: nothing). Called with the cursor already past them."""

@@ -1,4 +1,5 @@
-"""The entity explorer widget: the corpus's entities, corrections, and mentions in context."""
+"""The entity explorer widget: the corpus's entities, corrections, and mentions in context,
+following the corrections and ingests of other notebooks."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -7,15 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ._base import BundledWidget, handles
+from ._base import POLL_MS, BundledWidget, handles
 from ..nlp import LABELS
 from ..render.tables import static_table_html
 from ..render.views import ENTITY_STATIC_ROWS, entity_table
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
+    from ..workspace.core import Change
 
 __all__ = ["EntityExplorer"]
+
+#: change-log actions that change the entity table besides corrections (new or re-run mentions)
+_MENTIONS_MOVED = frozenset({"ingest", "rerun-entities"})
 
 
 class EntityExplorer(BundledWidget):
@@ -26,6 +31,9 @@ class EntityExplorer(BundledWidget):
         ws: the workspace.
         on_change: called after each correction (the Workbench refreshes the reader).
         on_open: called with an article id when the analyst clicks a mention in context.
+        live: follow other notebooks' changes while shown (polled every second): their merges,
+            renames, relabels, undos and ingests redraw the table and the mentions in context;
+            the filter, the selection, the typed name and the scroll stay.
     """
 
     _module = "entity_explorer"
@@ -39,13 +47,16 @@ class EntityExplorer(BundledWidget):
     undo_stack = t.List().tag(sync=True)
 
     def __init__(self, ws: "Workspace", *, on_change: Callable[[], None] | None = None,
-                 on_open: Callable[[str], None] | None = None, **kwargs: Any) -> None:
+                 on_open: Callable[[str], None] | None = None, live: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ws = ws
         self._on_change = [on_change] if on_change else []
         self._on_open = [on_open] if on_open else []
+        self._selected: tuple[str, str | None] | None = None   # whose mentions in context are shown
         self.labels = list(LABELS)
         self._undo: list[tuple[str, list[int]]] = []   # (what was done, its rule ids)
+        if live:
+            self.follow(ws, POLL_MS)
         self.refresh()
 
     def observe_changes(self, callback: Callable[[], None]) -> None:
@@ -55,6 +66,8 @@ class EntityExplorer(BundledWidget):
         self._on_open.append(callback)
 
     def refresh(self) -> None:
+        """Reload the entity table (after a correction or an ingest)."""
+        self.mark_seen()   # before the read: a change made meanwhile is seen by the next poll
         table = self.ws.entity_table()
         self.rows = [{**r, "aliases": list(r["aliases"]), "mentions": int(r["mentions"]), "articles": int(r["articles"])}
                      for r in table.to_dict("records")]
@@ -148,7 +161,30 @@ class EntityExplorer(BundledWidget):
         for callback in self._on_change:
             callback()
 
+    def _remote_changes(self, events: list["Change"]) -> None:
+        """Another notebook corrected entities or ingested articles: redraw the table, and the
+        mentions in context of the entity shown (or say that it is gone)."""
+        moved = [e for e in events if e.target_type == "entity_rule" or e.action in _MENTIONS_MOVED]
+        if not moved:
+            return
+        try:
+            self.refresh()
+            if self._selected is not None:
+                entity, label = self._selected
+                if any(r["entity"] == entity and (label is None or r["label"] == label) for r in self.rows):
+                    self._select(entity, label)
+                else:
+                    self.kwic_title = f"{entity}: no longer in the corpus (corrected by {self.who(moved)})"
+                    self.kwic = []
+        except Exception as exc:  # noqa: BLE001 - shown to the analyst, never raised into the kernel
+            self.status = f"error: {exc}"
+            return
+        corrected = [e for e in moved if e.target_type == "entity_rule"]
+        what = "corrected entities" if corrected else "added mentions"
+        self.status = f"updated: {self.who(moved)} {what}"
+
     def _select(self, entity: str, label: str | None) -> None:
+        self._selected = (entity, label)
         context = self.ws.mentions_in_context(entity, label=label)
         self.kwic_title = f"{entity}: {len(context)} mentions shown"
         self.kwic = context.to_dict("records")

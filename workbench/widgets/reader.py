@@ -1,5 +1,6 @@
 """The Reader widget: an article with entity highlights, evidence underlined by stance,
-and text selection → tagging panel → evidence stored in the workspace at once."""
+text selection → tagging panel → evidence stored in the workspace at once, and other
+notebooks' tags and entity corrections shown as they happen."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from ._base import BundledWidget, from_js_offset, handles, to_js_offsets
+from ._base import POLL_MS, BundledWidget, from_js_offset, handles, to_js_offsets
 from ..ingest.text import sentence_spans
 from ..nlp import LABELS
 from ..render.static import reader_static_html
@@ -17,10 +18,13 @@ if TYPE_CHECKING:
     from .._story_evidence import CopyPassage
     from ..workspace import Analysis, Workspace
     from ..workspace._ach_state import AnalysisState
+    from ..workspace.core import Change
 
 __all__ = ["Reader"]
 
 KWIC_LIMIT = 60
+#: change-log targets that move the underlines besides the analysis itself (a re-anchored item)
+_EVIDENCE_SEEN = frozenset({"evidence"})
 
 
 class Reader(BundledWidget):
@@ -33,6 +37,9 @@ class Reader(BundledWidget):
         on_change: called with the new evidence id after each tag (the Workbench uses it
             to refresh the matrix and the scores from ``analysis_state``, the analysis as the
             tag's own transaction left it).
+        live: follow other notebooks' changes while shown (polled every second): their tags,
+            ratings and undos in this analysis redraw the underlines, their entity corrections
+            the highlights; an open tagging panel, the selection and the scroll stay.
 
     Hypotheses are keyed by id everywhere here: in ``hypotheses``, in each evidence item's
     ``ratings``, in ``focus`` and in the tag message.
@@ -51,9 +58,11 @@ class Reader(BundledWidget):
     kwic_title = t.Unicode("").tag(sync=True)
 
     def __init__(self, ws: "Workspace", article_id: str | None = None, *, analysis: "Analysis | None" = None,
-                 on_change: Callable[[str], None] | None = None, **kwargs: Any) -> None:
+                 on_change: Callable[[str], None] | None = None, live: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ws = ws
+        if live:
+            self.follow(ws, POLL_MS)
         self.analysis: "Analysis | None" = None  # set_analysis below, once the article is shown
         self._listeners: list[Callable[[str], None]] = [on_change] if on_change else []
         self.labels = {name: {"colour": lab.colour, "description": lab.description} for name, lab in LABELS.items()}
@@ -70,6 +79,14 @@ class Reader(BundledWidget):
     # -- public ---------------------------------------------------------------------------
     def show(self, article_id: str) -> None:
         """Switch to another article."""
+        self.mark_seen()   # before the reads: a change made meanwhile is seen by the next poll
+        self._load_article(article_id)
+        self.kwic = []
+        self._load_copies()
+        self._show_state(self.analysis.state() if self.analysis is not None else None)
+
+    def _load_article(self, article_id: str) -> None:
+        """Read the article and its (corrected) entity mentions into ``doc``."""
         article = self.ws.article(article_id)
         self._article = article
         text = article.text
@@ -83,12 +100,10 @@ class Reader(BundledWidget):
             "spans": [[cuts[2 * i], cuts[2 * i + 1], m["label"], m["canonical"]] for i, m in enumerate(spans)],
             "sentences": [[sent_cuts[2 * i], sent_cuts[2 * i + 1]] for i in range(len(sentences))],
         }
-        self.kwic = []
-        self._load_copies()
-        self._show_state(self.analysis.state() if self.analysis is not None else None)
 
     def set_analysis(self, analysis: "Analysis | None") -> None:
         """Tag into another analysis (or None for reading only)."""
+        self.mark_seen()
         self.analysis = analysis
         self.can_tag = analysis is not None
         self._load_copies()
@@ -175,10 +190,41 @@ class Reader(BundledWidget):
                                     credibility=content.get("credibility") or "Medium",
                                     info_credibility=content.get("info_credibility"))
         self._show_state(after.state)
+        self.skip_own(True, self._own_event)   # read inside the write: the next poll need not redraw it
         label = next((e["label"] for e in self.evidence if e["id"] == eid), eid)
         self.status = f"saved {label}: “{text[start:end][:60]}”"
         for listener in self._listeners:
             listener(eid)
+
+    def _own_event(self, event: "Change") -> bool:
+        return (self.analysis is not None and event.action == "change" and event.actor == self.ws.actor
+                and event.target_type == "analysis" and event.target_id == self.analysis.id)
+
+    def _remote_changes(self, events: list["Change"]) -> None:
+        """Another notebook changed the workspace: redraw what of it this reader shows.
+
+        Tags, ratings, undos and re-anchoring in the open analysis redraw the underlines (and the
+        hypotheses); entity corrections, or a re-run of this article's entity pass, its highlights.
+        The article, the keyword-in-context list and the focus stay; the page keeps its panel.
+        """
+        analysis = [e for e in events if self.analysis is not None and (
+            (e.target_type == "analysis" and e.target_id == self.analysis.id) or e.target_type in _EVIDENCE_SEEN)]
+        entities = [e for e in events if self._article is not None and (
+            e.target_type == "entity_rule" or (e.action == "rerun-entities" and e.target_id == self._article.id))]
+        if not analysis and not entities:
+            return
+        try:
+            self.mark_seen()
+            if entities and self._article is not None:
+                self._load_article(self._article.id)
+            if analysis and self.analysis is not None:
+                self._load_copies()
+                self._show_state(self.analysis.state())
+        except Exception as exc:  # noqa: BLE001 - e.g. the analysis was deleted elsewhere: shown, not raised
+            self.status = f"error: {exc}"
+            return
+        what = " and ".join(part for part, seen in (("this analysis", analysis), ("the entities", entities)) if seen)
+        self.status = f"updated: {self.who(analysis + entities)} changed {what}"
 
     @handles("entity")
     def _entity_message(self, content: dict[str, Any]) -> None:

@@ -24,7 +24,8 @@ class Workbench(w.VBox):
 
     A passage tagged in the reader appears in the matrix and its scores at once; a rating
     changed in the matrix re-colours the reader's underlines; an entity correction
-    re-highlights the reader.
+    re-highlights the reader. Each tab follows other notebooks' changes while it is shown
+    (the tabs behind it ask nothing, and catch up when shown).
 
     Args:
         ws: the workspace.
@@ -55,11 +56,11 @@ class Workbench(w.VBox):
     def _tagged(self, _evidence_id: str) -> None:
         if self.matrix is not None:
             self.matrix.refresh(self.reader.analysis_state)  # as the tag's transaction left it: no re-read
-        self.corpus.refresh()
+        self.corpus.refresh_counts()   # a tag adds no article: the evidence column is all that moves
 
     def _rated(self) -> None:
         self.reader.refresh(self.matrix.analysis_state if self.matrix is not None else None)
-        self.corpus.refresh()
+        self.corpus.refresh_counts()
 
     def _entities_changed(self) -> None:
         if self.reader.article is not None:

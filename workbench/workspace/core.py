@@ -227,7 +227,7 @@ class Workspace(EntityCorrections, CorpusQueries):
     def latest_change(self) -> int:
         """The id of the newest event in the change log (0 when empty): a cursor for
         ``changes_since``. One statement."""
-        with self.store.read() as conn:
+        with self.store.read(snapshot=False) as conn:
             return latest_change(conn)
 
     def changes_since(self, cursor: int) -> list[Change]:
@@ -240,7 +240,7 @@ class Workspace(EntityCorrections, CorpusQueries):
             ``Change`` events (id, at, actor, action, target_type, target_id), at most
             ``store.live.FEED_LIMIT`` of them.
         """
-        with self.store.read() as conn:
+        with self.store.read(snapshot=False) as conn:
             return changes_since(conn, cursor)
 
     # -- analyses -----------------------------------------------------------------------
