@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, inspect, text
 
 from . import schema as s
+from .search import rebuild_index
 
 
 class Migration(NamedTuple):
@@ -341,6 +342,14 @@ def _v10_article_listing(conn: Connection) -> None:
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_articles_listing ON articles ({', '.join(LISTING_COLUMNS)})"))
 
 
+def _v11_search_index(conn: Connection) -> None:
+    """The full-text search index (``store.search``), built for the articles already stored.
+
+    Safe to re-run: the index is emptied and built again.
+    """
+    rebuild_index(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
@@ -353,4 +362,6 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "PostgreSQL: article text immutable and audit log append-only (PL/pgSQL triggers)",
               _v9_postgres_guards),
     Migration(10, "a covering index for listing articles (SQLite)", _v10_article_listing),
+    Migration(11, "full-text search index (SQLite FTS5, PostgreSQL tsvector), built for stored articles",
+              _v11_search_index),
 ]
