@@ -13,7 +13,7 @@ import re
 from ..nlp._sentences import sentence_spans
 from ..nlp._stems import Query, query_words_to_highlight, word_forms
 
-__all__ = ["Snippet", "Passage", "article_snippet", "passages", "marked", "SNIPPET_WORDS"]
+__all__ = ["Snippet", "Passage", "article_snippet", "passages", "SNIPPET_WORDS"]
 
 #: About how many words a snippet shows.
 SNIPPET_WORDS = 30
@@ -50,6 +50,11 @@ def _excerpt(text: str, forms: list[tuple[int, int, str]], first: int, last: int
              hits: list[tuple[int, int, int]]) -> Snippet:
     """Words ``first`` to ``last`` (inclusive) of ``text`` as a snippet with the hits inside them."""
     start, end = forms[first][0], forms[last][1]
+    while end < len(text) and not text[end].isspace() and end - forms[last][1] < 3:
+        end += 1  # the punctuation that closes the last word
+    while start > 0 and not text[start - 1].isspace() and forms[first][0] - start < 3 and (
+            first == 0 or start > forms[first - 1][1]):
+        start -= 1  # and what opens the first
     lead = _ELLIPSIS if first > 0 else ""
     tail = _ELLIPSIS if last < len(forms) - 1 else ""
     shift = len(lead) - start
@@ -118,21 +123,3 @@ def passages(query: Query, text: str, language: str) -> list[Passage]:
         out.append(Passage(start, end, sentence, len({h[2] for h in inside}) / groups, Snippet(_flat(sentence), marks)))
     return out
 
-
-def marked(snippet: str, highlights: list[tuple[int, int]] | tuple[tuple[int, int], ...], opening: str = "[",
-           closing: str = "]") -> str:
-    """A snippet with its highlights between markers (for a terminal or a CSV file).
-
-    Args:
-        snippet: the snippet's text.
-        highlights: (start, end) offsets in it, in order, not overlapping.
-        opening, closing: the markers.
-    Returns:
-        The marked text.
-    """
-    out, at = [], 0
-    for start, end in highlights:
-        out += [snippet[at:start], opening, snippet[start:end], closing]
-        at = end
-    out.append(snippet[at:])
-    return "".join(out)
