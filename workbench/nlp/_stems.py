@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = ["NORMALISER", "Term", "Phrase", "Query", "QueryError", "words", "word_forms", "search_form", "shadow",
-           "query_forms", "parse_query", "query_words_to_highlight"]
+           "query_forms", "parse_query", "matching_words"]
 
 #: Names the normaliser; an index built by another one must be rebuilt.
 NORMALISER = "stems-1: snowball english + snowball russian + pymorphy3 uk"
@@ -283,20 +283,46 @@ def parse_query(query: str, languages: tuple[str, ...] = ("en", "ru", "uk")) -> 
     return Query(tuple(tuple(g) for g in groups), tuple(excluded))
 
 
-def query_words_to_highlight(query: Query, forms: list[tuple[int, int, str]]) -> list[tuple[int, int, int]]:
-    """The words of a text that a query's terms match.
+@functools.cache
+def _initials() -> dict[str, str]:
+    """Folded first letter -> every Latin or Cyrillic letter that folds to it (é -> e, й -> и)."""
+    out: dict[str, str] = {}
+    for code in itertools.chain(range(0x30, 0x250), range(0x400, 0x500)):
+        ch = chr(code)
+        folded = _fold(ch)
+        if len(folded) == 1 and ch.isalnum():
+            out[folded] = out.get(folded, "") + ch
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates(query: Query) -> re.Pattern[str]:
+    """Words that may match a query: those whose first letter folds to a first letter of one of
+    its forms (a stem or lemma keeps its word's first letter, the suppletive few aside). Checking
+    only these keeps highlighting a long article cheap: most words are never normalised."""
+    firsts = {form[0] for term in query.terms() for form in term.forms if form}
+    initials = _initials()
+    letters = "".join(sorted({ch for first in firsts for ch in initials.get(first, first) + first}))
+    return re.compile(r"(?<![^\W_])[" + re.escape(letters) + r"](?:[^\W_]|[\u0300-\u036f]|['’ʼ](?=[^\W_]))*",
+                      re.IGNORECASE)
+
+
+def matching_words(query: Query, text: str, language: str = "und") -> list[tuple[int, int, int]]:
+    """The words of a text that a query's wanted terms match (what a snippet highlights).
 
     Args:
         query: the parsed query.
-        forms: ``word_forms`` of the text.
+        text: an article's text.
+        language: its stored language.
     Returns:
         (start, end, index of the group matched) per matching word, in text order.
     """
     out = []
     terms = [(i, t) for i, group in enumerate(query.groups) for phrase in group for t in phrase.terms]
-    for start, end, form in forms:
+    for found in _candidates(query).finditer(text):
+        form = search_form(found.group(), language)
         for group, term in terms:
             if term.matches(form):
-                out.append((start, end, group))
+                out.append((found.start(), found.end(), group))
                 break
     return out

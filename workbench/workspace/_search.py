@@ -83,7 +83,9 @@ class CorpusSearch:
             snip = article_snippet(parsed, row["title"], row["text"], row["language"])
             rows.append([ident, row["title"], row["source"], row["reliability"], row["published"], row["language"],
                          row["copy_of"], score, snip.text, [list(h) for h in snip.highlights]])
-        return pd.DataFrame(rows, columns=SEARCH_COLUMNS, dtype=object).astype({"score": "float64"})
+        frame = pd.DataFrame(rows, columns=SEARCH_COLUMNS, dtype=object)
+        frame["score"] = frame["score"].astype("float64")  # one column: cheaper than astype on the frame
+        return frame
 
     def search_passages(self, query: str, *, entity: str | None = None, source: str | None = None,
                         grade: str | Iterable[str] | None = None, language: str | None = None,
@@ -119,7 +121,9 @@ class CorpusSearch:
                     [list(h) for h in passage.snippet.highlights]]))
         found.sort(key=lambda item: item[0])
         frame = pd.DataFrame([row for _, row in found[:count]], columns=PASSAGE_COLUMNS, dtype=object)
-        return frame.astype({"start": "int64", "end": "int64", "score": "float64"})
+        for column, kind in (("start", "int64"), ("end", "int64"), ("score", "float64")):
+            frame[column] = frame[column].astype(kind)
+        return frame
 
     # -- the query and the filters, checked ---------------------------------------------------
     def _prepared(self, query: str, *, entity: str | None, source: str | None, grade: Any, language: str | None,

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 import re
 
 from ..nlp._sentences import sentence_spans
-from ..nlp._stems import Query, query_words_to_highlight, word_forms
+from ..nlp._stems import Query, matching_words
 
-__all__ = ["Snippet", "Passage", "article_snippet", "passages", "SNIPPET_WORDS"]
+__all__ = ["Snippet", "Passage", "article_snippet", "passages", "SNIPPET_CHARS"]
 
-#: About how many words a snippet shows.
-SNIPPET_WORDS = 30
-_LEAD = 6  # words shown before the first highlight of a snippet
+#: About how many characters a snippet shows (some 30 words).
+SNIPPET_CHARS = 220
+_LEAD = 50  # characters shown before the first highlight of a snippet
 _SPACE = re.compile(r"\s")
 _ELLIPSIS = "…"
+_STRETCH = 20  # how far a snippet's edge moves to reach a word's boundary
 
 
 @dataclass(frozen=True)
@@ -46,49 +47,46 @@ def _flat(text: str) -> str:
     return _SPACE.sub(" ", text)
 
 
-def _excerpt(text: str, forms: list[tuple[int, int, str]], first: int, last: int,
-             hits: list[tuple[int, int, int]]) -> Snippet:
-    """Words ``first`` to ``last`` (inclusive) of ``text`` as a snippet with the hits inside them."""
-    start, end = forms[first][0], forms[last][1]
-    while end < len(text) and not text[end].isspace() and end - forms[last][1] < 3:
-        end += 1  # the punctuation that closes the last word
-    while start > 0 and not text[start - 1].isspace() and forms[first][0] - start < 3 and (
-            first == 0 or start > forms[first - 1][1]):
-        start -= 1  # and what opens the first
-    lead = _ELLIPSIS if first > 0 else ""
-    tail = _ELLIPSIS if last < len(forms) - 1 else ""
-    shift = len(lead) - start
-    marks = tuple((s + shift, e + shift) for s, e, _ in hits if start <= s and e <= end)
-    return Snippet(lead + _flat(text[start:end]) + tail, marks)
+def _edge(text: str, at: int, step: int) -> int:
+    """``at`` moved (by ``step``, at most ``_STRETCH``) to the nearest white space: no word is cut."""
+    moved = at
+    while 0 < moved < len(text) and not text[moved - (step < 0)].isspace() and abs(moved - at) < _STRETCH:
+        moved += step
+    return moved
 
 
 def article_snippet(query: Query, title: str | None, text: str, language: str) -> Snippet:
     """The part of an article that best shows why it matched: the window of about
-    ``SNIPPET_WORDS`` words holding the most of the query's word groups (then the most hits).
+    ``SNIPPET_CHARS`` characters holding the most of the query's word groups (then the most hits).
 
     Args:
         query: the parsed query.
-        title: the article's title (used when only the title matches: the text's opening is shown).
+        title: the article's title (when only the title matches, the text's opening is shown).
         text: the article's text.
         language: its stored language.
     Returns:
         The snippet (its highlights empty when no word of the text matches).
     """
-    forms = word_forms(text, language)
-    if not forms:
-        return Snippet("", ())
-    hits = query_words_to_highlight(query, forms)
-    index = {start: i for i, (start, _, _) in enumerate(forms)}
-    best: tuple[int, int, int] | None = None  # (groups, hits, first word)
-    for start, _, _ in hits:
-        first = max(0, index[start] - _LEAD)
-        last = min(len(forms) - 1, first + SNIPPET_WORDS - 1)
-        inside = [h for h in hits if forms[first][0] <= h[0] and h[1] <= forms[last][1]]
+    hits = matching_words(query, text, language)
+    best: tuple[int, int, int] | None = None  # (groups, hits, -start)
+    for anchor, _, _ in hits:
+        first = max(0, anchor - _LEAD)
+        inside = [h for h in hits if first <= h[0] and h[1] <= first + SNIPPET_CHARS]
         key = (len({h[2] for h in inside}), len(inside), -first)
         if best is None or key > best:
             best = key
     first = -best[2] if best else 0
-    return _excerpt(text, forms, first, min(len(forms) - 1, first + SNIPPET_WORDS - 1), hits)
+    start = _edge(text, first, -1) if first else 0
+    end = _edge(text, min(len(text), first + SNIPPET_CHARS), 1)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    lead = _ELLIPSIS if start > 0 else ""
+    tail = _ELLIPSIS if end < len(text) else ""
+    shift = len(lead) - start
+    marks = tuple((s + shift, e + shift) for s, e, _ in hits if start <= s and e <= end)
+    return Snippet(lead + _flat(text[start:end]) + tail, marks)
 
 
 def passages(query: Query, text: str, language: str) -> list[Passage]:
@@ -101,8 +99,7 @@ def passages(query: Query, text: str, language: str) -> list[Passage]:
     Returns:
         Passages whose ``text`` is ``text[start:end]`` exactly.
     """
-    forms = word_forms(text, language)
-    hits = query_words_to_highlight(query, forms)
+    hits = matching_words(query, text, language)
     groups = len(query.groups)
     out = []
     at = 0
