@@ -3,7 +3,8 @@
 A word's *search form* folds case and diacritics and removes inflection, so that an inflected
 word finds its other forms:
 
-- Latin script: the Snowball English stemmer ("strikes", "striking" -> "strike");
+- Latin script: the Porter stemmer ("strikes", "striking" -> "strike"), the one SQLite's FTS5
+  runs itself (``porter`` tokenizer): the index hands it Latin words as they are;
 - Russian (Cyrillic in an article stored as ``ru``, or a word with ы э ъ ё): the Snowball
   Russian stemmer ("Москве", "Москвы" -> "москв");
 - Ukrainian (Cyrillic in a ``uk`` article, or a word with і ї є ґ): the lemma from
@@ -12,14 +13,17 @@ word finds its other forms:
 
 Chosen by a small test of inflected forms (``tests/test_search_stems.py``): on 20 groups of
 Russian forms the Snowball stemmer joined 19 and pymorphy3's lemmas 18, at a fraction of the
-cost, and it needs no dictionary for names it has never seen (Шойгу). For Ukrainian, pymorphy3
-joins 17 of 18 groups (the one left apart, Київщина, is another word).
+cost (pymorphy3 took 130-280 µs a word here), and it needs no dictionary for names it has
+never seen (Шойгу). For Ukrainian, pymorphy3 joins 17 of 18 groups (the one left apart,
+Київщина, is another word).
 
-The index holds, for each article, its *shadow text*: the search form of every word, in
-order, separated by spaces (``shadow``). A query word may be read several ways (its language
-is not known), so it becomes the set of every form it may take (``query_forms``); one of them
-is always the form the index gives the same word. Highlights are found by the same function
-on the article's own text (``word_forms``), so they fall on the article's words.
+On SQLite the index is given the article's text with each Cyrillic word replaced by its search
+form (``index_text``): FTS5 folds and Porter-stems the rest in C, which keeps ingest fast. On
+PostgreSQL it is given every word's search form (``shadow``), the same forms. A query word
+may be read several ways (its language is not known), so it becomes the set of every form it
+may take (``query_forms``); one of them is always the form the index gives the same word.
+Highlights are found by the same function on the article's own text (``matching_words``), so
+they fall on the article's words.
 
 Query syntax (``parse_query``): words (all must occur), ``"a phrase"``, ``word*`` for a
 prefix, ``-word`` or ``-"a phrase"`` to exclude, and ``OR`` between two items.
@@ -33,14 +37,15 @@ import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = ["NORMALISER", "Term", "Phrase", "Query", "QueryError", "words", "word_forms", "search_form", "shadow",
-           "query_forms", "parse_query", "matching_words"]
+           "index_text", "query_forms", "parse_query", "matching_words"]
 
 #: Names the normaliser; an index built by another one must be rebuilt.
-NORMALISER = "stems-1: snowball english + snowball russian + pymorphy3 uk"
+NORMALISER = "stems-1: porter (latin) + snowball russian + pymorphy3 uk"
 
 # A word: letters and digits, with combining marks (stress accents) and inner apostrophes
 # (Ukrainian м'ясо, English don't) kept inside it.
-_WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f]|['’ʼ](?=[^\W_]))*")
+_TAIL = r"[^\W_]*(?:(?:[\u0300-\u036f]+|['’ʼ](?=[^\W_]))[^\W_]*)*"  # no alternation per letter: fast
+_WORD = re.compile(r"[^\W_]" + _TAIL)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN = re.compile("[a-z]")
@@ -123,7 +128,10 @@ def _cyrillic_language(word: str, language: str) -> str:
     return "ru"
 
 
-@functools.lru_cache(maxsize=_CACHE)
+# word -> search form, per language: the index's hot path (a dict is cheaper than lru_cache's call)
+_FORMS: dict[str, dict[str, str]] = {}
+
+
 def search_form(word: str, language: str = "und") -> str:
     """The form the index stores for one word.
 
@@ -133,6 +141,16 @@ def search_form(word: str, language: str = "und") -> str:
     Returns:
         Letters and digits, lower case, without diacritics ("" never: a word keeps at least its fold).
     """
+    cache = _FORMS.setdefault(language, {})
+    form = cache.get(word)
+    if form is None:
+        if len(cache) >= _CACHE:  # a bounded cache: a huge vocabulary starts it again
+            cache.clear()
+        form = cache[word] = _search_form(word, language)
+    return form
+
+
+def _search_form(word: str, language: str) -> str:
     plain = _plain(word)
     if _CYRILLIC.search(plain):
         if _cyrillic_language(plain, language) == "uk":
@@ -140,7 +158,7 @@ def search_form(word: str, language: str = "und") -> str:
         else:
             form = _stemmer("russian").stemWord(plain)
     elif _LATIN.search(_fold(plain)):
-        form = _stemmer("english").stemWord(_fold(plain))
+        form = _stemmer("porter").stemWord(_fold(plain))
     else:
         form = plain
     return _fold(form) or _fold(plain) or plain
@@ -167,7 +185,24 @@ def shadow(text: str, language: str = "und") -> str:
     Returns:
         The shadow text (empty for a text without words).
     """
-    return " ".join(search_form(word, language) for _, _, word in words(text))
+    cache = _FORMS.setdefault(language, {})
+    get = cache.get
+    return " ".join([get(word) or search_form(word, language) for word in _WORD.findall(text)])
+
+
+def index_text(text: str, language: str = "und") -> str:
+    """What SQLite's index is given for ``text``: the text with each Cyrillic word replaced by its
+    search form; other words stay as they are for FTS5's own folding and Porter stemmer.
+
+    Args:
+        text: an article's text or title.
+        language: the article's stored language.
+    Returns:
+        The text to index (``text`` itself when it holds no Cyrillic).
+    """
+    if not _CYRILLIC.search(text):
+        return text
+    return _WORD.sub(lambda m: search_form(m.group(), language) if _CYRILLIC.search(m.group()) else m.group(), text)
 
 
 @functools.lru_cache(maxsize=_CACHE)
@@ -190,10 +225,12 @@ def query_forms(word: str, languages: tuple[str, ...] = ("en", "ru", "uk")) -> f
 # -- queries ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Term:
-    """One query word: the forms it may take, or a prefix."""
+    """One query word: the forms it may take, or a prefix; ``literal`` is the word as typed
+    when FTS5 should fold and stem it itself (a word without Cyrillic)."""
 
     forms: frozenset[str]
     prefix: bool = False
+    literal: str | None = None
 
     def matches(self, form: str) -> bool:
         """Whether a word with this search form is this term."""
@@ -208,9 +245,13 @@ class Phrase:
 
     terms: tuple[Term, ...]
 
-    def spellings(self) -> list[tuple[str, ...]]:
-        """The phrase's spellings, one form per word (at most ``_MAX_VARIANTS``)."""
-        choices = [sorted(t.forms) for t in self.terms]
+    def spellings(self, literal: bool = False) -> list[tuple[str, ...]]:
+        """The phrase's spellings, one form per word (at most ``_MAX_VARIANTS``).
+
+        Args:
+            literal: a word's ``literal`` (where it has one) instead of its forms.
+        """
+        choices = [[t.literal] if literal and t.literal else sorted(t.forms) for t in self.terms]
         return list(itertools.islice(itertools.product(*choices), _MAX_VARIANTS))
 
 
@@ -233,9 +274,10 @@ def _phrase(text: str, prefix: bool, languages: tuple[str, ...]) -> Phrase | Non
     found = [w for _, _, w in words(text)]
     if not found:
         return None
-    terms = [Term(query_forms(w, languages)) for w in found]
+    terms = [Term(query_forms(w, languages), literal=None if _CYRILLIC.search(w) else w) for w in found]
     if prefix:
-        terms[-1] = Term(frozenset({_fold(found[-1])}), prefix=True)
+        terms[-1] = Term(frozenset({_fold(found[-1])}), prefix=True,
+                         literal=None if _CYRILLIC.search(found[-1]) else found[-1])
     terms = [t for t in terms if t.forms]
     return Phrase(tuple(terms)) if terms else None
 
@@ -303,8 +345,7 @@ def _candidates(query: Query) -> re.Pattern[str]:
     firsts = {form[0] for term in query.terms() for form in term.forms if form}
     initials = _initials()
     letters = "".join(sorted({ch for first in firsts for ch in initials.get(first, first) + first}))
-    return re.compile(r"(?<![^\W_])[" + re.escape(letters) + r"](?:[^\W_]|[\u0300-\u036f]|['’ʼ](?=[^\W_]))*",
-                      re.IGNORECASE)
+    return re.compile(r"(?<![^\W_])[" + re.escape(letters) + r"]" + _TAIL, re.IGNORECASE)
 
 
 def matching_words(query: Query, text: str, language: str = "und") -> list[tuple[int, int, int]]:

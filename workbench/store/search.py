@@ -1,12 +1,12 @@
 """The full-text search index: kept with the articles, ranked queries with filters.
 
-The index holds each article's *shadow text*, the search form of each word of its title and
-text (``nlp._stems``: stems and lemmas, case and diacritics folded), so that Москва finds
-Москве and Київ finds Києві. Article text never changes, so an article is indexed once, in
+The index holds each article's words in their search forms (``nlp._stems``: stems and
+lemmas, case and diacritics folded), so that Москва finds Москве and Київ finds Києві. Article text never changes, so an article is indexed once, in
 the transaction that stores it (``insert_articles`` calls ``index_articles``).
 
 - SQLite: an FTS5 table ``article_search`` (columns ``title``, ``body``; tokenizer
-  ``unicode61 remove_diacritics 2``), contentless so that the index does not hold a second
+  ``porter unicode61 remove_diacritics 2``) given ``nlp._stems.index_text`` (Cyrillic words
+  replaced by their forms, the rest stemmed by FTS5 in C), contentless so that the index does not hold a second
   copy of every text, ranked by ``bm25``. Its rowids are numbered by ``article_search_rows``
   (article id <-> rowid; an article's own rowid may change when SQLite vacuums). A search
   joins through that table to ``articles``, so an article deleted without ``unindex_articles``
@@ -16,8 +16,8 @@ the transaction that stores it (``insert_articles`` calls ``index_articles``).
   computed here, title weighted A, body B), so the server's parser and dictionaries play no part:
   both backends match the same words.
 
-Snippets are not cut by the database (``snippet()`` / ``ts_headline`` would show the shadow's
-base forms): the workspace marks the article's own words, found by the same normaliser.
+Snippets are not cut by the database (``snippet()`` / ``ts_headline`` would show the index's
+stems and lemmas): the workspace marks the article's own words, found by the same normaliser.
 """
 from __future__ import annotations
 
@@ -27,13 +27,13 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from ..nlp._stems import Phrase, Query, Term, shadow, words, search_form
+from ..nlp._stems import Phrase, Query, Term, index_text, search_form, words
 
 __all__ = ["SearchFilters", "create_index", "index_articles", "unindex_articles", "rebuild_index", "search_articles",
            "hit_details", "fts5_match", "tsquery", "indexed_count", "stored_languages", "canonical_names"]
 
 _FTS_DDL = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5(title, body, content='', "
-            "tokenize='unicode61 remove_diacritics 2')")
+            "tokenize='porter unicode61 remove_diacritics 2')")
 _ROWS_DDL = ("CREATE TABLE IF NOT EXISTS article_search_rows (id INTEGER PRIMARY KEY, "
              "article_id VARCHAR(16) NOT NULL UNIQUE REFERENCES articles (id) ON DELETE CASCADE)")
 _PG_DDL = ("CREATE TABLE IF NOT EXISTS article_search (article_id VARCHAR(16) PRIMARY KEY "
@@ -115,8 +115,8 @@ def index_articles(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
                                     {"ids": [row["id"] for row in rows]}).all())
         conn.exec_driver_sql(
             "INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)",
-            [(numbers[row["id"]], shadow(row["title"] or "", row["language"]), shadow(row["text"], row["language"]))
-             for row in rows])
+            [(numbers[row["id"]], index_text(row["title"] or "", row["language"]),
+              index_text(row["text"], row["language"])) for row in rows])
     else:
         conn.exec_driver_sql(
             "INSERT INTO article_search (article_id, document) VALUES (%s, CAST(%s AS tsvector))",
@@ -144,7 +144,8 @@ def unindex_articles(conn: Connection, ids: Iterable[str]) -> None:
     if found:
         conn.exec_driver_sql(
             "INSERT INTO article_search (article_search, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-            [(number, shadow(title or "", language), shadow(body, language)) for number, title, body, language in found])
+            [(number, index_text(title or "", language), index_text(body, language))
+             for number, title, body, language in found])
     conn.execute(text("DELETE FROM article_search_rows WHERE article_id IN :ids")
                  .bindparams(bindparam("ids", expanding=True)), {"ids": ids})
 
@@ -197,10 +198,10 @@ def _fts_phrase(phrase: Phrase) -> str:
     last = phrase.terms[-1]
     if last.prefix:  # a prefix ends the phrase: FTS5 marks the last word of a string with *
         head = Phrase(phrase.terms[:-1])
-        spellings = head.spellings() if head.terms else [()]
-        prefix = sorted(last.forms)[0]
+        spellings = head.spellings(literal=True) if head.terms else [()]
+        prefix = last.literal or sorted(last.forms)[0]
         return "(" + " OR ".join(_quoted(" ".join([*s, prefix])) + " *" for s in spellings) + ")"
-    return "(" + " OR ".join(_quoted(" ".join(s)) for s in phrase.spellings()) + ")"
+    return "(" + " OR ".join(_quoted(" ".join(s)) for s in phrase.spellings(literal=True)) + ")"
 
 
 def fts5_match(query: Query) -> str:
