@@ -69,9 +69,13 @@ def article_snippet(query: Query, title: str | None, text: str, language: str) -
     """
     hits = matching_words(query, text, language)
     best: tuple[int, int, int] | None = None  # (groups, hits, -start)
-    for anchor, _, _ in hits:
+    last = 0
+    for i, (anchor, _, _) in enumerate(hits):  # a window opening just before each hit, slid along
         first = max(0, anchor - _LEAD)
-        inside = [h for h in hits if first <= h[0] and h[1] <= first + SNIPPET_CHARS]
+        last = max(last, i)
+        while last + 1 < len(hits) and hits[last + 1][1] <= first + SNIPPET_CHARS:
+            last += 1
+        inside = hits[i:last + 1]
         key = (len({h[2] for h in inside}), len(inside), -first)
         if best is None or key > best:
             best = key
