@@ -198,6 +198,24 @@ def test_the_index_follows_ingest_and_unindexing(corpus, tmp_path):
         unindex_articles(conn, [ids["other"]])
     assert found(ws.search("harvest")) == []
     assert found(ws.search("missile")) == [ids["dense"], ids["sparse"]]
+    with ws.store.transaction() as conn:  # a delete that forgets the index: the article is still never found
+        conn.execute(text("DELETE FROM articles WHERE id = :id"), {"id": ids["xss"]})
+    assert found(ws.search("drone")) == []
+    with ws.store.read() as conn:
+        assert indexed_count(conn) == len(ws.articles) - 1  # its row number went with it ("other" is unindexed)
+
+
+def test_the_corpus_browser_searches_ranked_with_snippets(corpus):
+    import workbench as wb
+
+    ws, ids = corpus
+    browser = wb.CorpusBrowser(ws)
+    browser._search({"query": "missiles"})
+    assert browser.text_hits == [ids["dense"], ids["sparse"]]  # best first
+    snip = browser.snippets[ids["sparse"]]
+    assert [snip["text"][a:b] for a, b in snip["marks"]] == ["missile"]
+    browser._search({"query": "Києва"})
+    assert browser.text_hits == [ids["uk"]]
 
 
 def test_an_older_workspace_is_indexed_by_step_11(workspace_location):

@@ -25,6 +25,10 @@ may take (``query_forms``); one of them is always the form the index gives the s
 Highlights are found by the same function on the article's own text (``matching_words``), so
 they fall on the article's words.
 
+Changing what a word's form is changes the index: such a change comes with a schema step that
+calls ``store.search.rebuild_index`` (SQLite's contentless index can only forget an article
+when told the words it indexed).
+
 Query syntax (``parse_query``): words (all must occur), ``"a phrase"``, ``word*`` for a
 prefix, ``-word`` or ``-"a phrase"`` to exclude, and ``OR`` between two items.
 """
@@ -36,11 +40,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["NORMALISER", "Term", "Phrase", "Query", "QueryError", "words", "word_forms", "search_form", "shadow",
+__all__ = ["Term", "Phrase", "Query", "QueryError", "words", "word_forms", "search_form", "shadow",
            "index_text", "query_forms", "parse_query", "matching_words"]
 
-#: Names the normaliser; an index built by another one must be rebuilt.
-NORMALISER = "stems-1: porter (latin) + snowball russian + pymorphy3 uk"
 
 # A word: letters and digits, with combining marks (stress accents) and inner apostrophes
 # (Ukrainian м'ясо, English don't) kept inside it.
