@@ -241,3 +241,37 @@ def test_an_older_workspace_is_indexed_by_step_11(workspace_location):
     assert found(ws.search("Херсон")) == ["a" * 16]
     assert found(ws.search("convoy")) == ["b" * 16]
     ws.close()
+
+
+def test_logins_granted_before_step_11_search_and_ingest_after_it(pg_cluster, pg_url, tmp_path):
+    """PostgreSQL: a viewer and an analyst granted on a release-10 workspace keep reading and
+    ingesting once step 11 adds the index (which every search reads and every ingest writes)."""
+    engine = raw_engine(pg_url)
+    with engine.begin() as conn:
+        s.schema_migrations.create(conn)
+        for step in [m for m in MIGRATIONS if m.version < 11]:
+            step.apply(conn)
+            conn.execute(insert(s.schema_migrations).values(version=step.version, description="old", applied_at=now()))
+        conn.execute(insert(s.articles).values(id="a" * 16, title="Old", language="en", text="Convoys were moving.",
+                                               content_hash="h1", words=3, ingested_at=now()))
+    engine.dispose()
+    name = pg_url.rsplit("/", 1)[1]
+    viewer, analyst = f"vera_{name}", f"alex_{name}"
+    for role, extra in ((viewer, ""), (analyst, "; GRANT INSERT ON articles, article_bands, nlp_runs, mentions, "
+                                                 "audit_log, sources TO \"{r}\"; GRANT USAGE ON ALL SEQUENCES "
+                                                 "IN SCHEMA public TO \"{r}\"")):
+        pg_cluster.sql(f'CREATE ROLE "{role}" LOGIN')
+        pg_cluster.sql(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"' + extra.format(r=role), database=name)
+    try:
+        Store(pg_url).close()  # the owner opens it: step 11 runs
+        with open_workspace(pg_cluster.url(name, user=viewer)) as ws:
+            assert found(ws.search("convoy")) == ["a" * 16]
+        later = tmp_path / "later.txt"
+        later.write_text("Artillery duels continued along the river.\n", encoding="utf-8")
+        with open_workspace(pg_cluster.url(name, user=analyst), pipeline="builtin") as ws:
+            added = ws.ingest(later, progress=False).added
+            assert found(ws.search("artillery")) == added
+    finally:
+        for role in (viewer, analyst):
+            pg_cluster.sql(f'DROP OWNED BY "{role}" CASCADE', database=name)
+            pg_cluster.sql(f'DROP ROLE "{role}"')

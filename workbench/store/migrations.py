@@ -345,9 +345,18 @@ def _v10_article_listing(conn: Connection) -> None:
 def _v11_search_index(conn: Connection) -> None:
     """The full-text search index (``store.search``), built for the articles already stored.
 
-    Safe to re-run: the index is emptied and built again.
+    Safe to re-run: the index is emptied and built again. On PostgreSQL, the logins already
+    granted reading or ingesting articles (``workbench workspace grant``) may do the same with
+    the index, which every search reads and every ingest writes.
     """
     rebuild_index(conn)
+    if conn.dialect.name == "postgresql":
+        grants = conn.execute(text(
+            "SELECT DISTINCT grantee, privilege_type FROM information_schema.role_table_grants "
+            "WHERE table_name = 'articles' AND privilege_type IN ('SELECT', 'INSERT') AND grantee <> current_user")).all()
+        quote = conn.dialect.identifier_preparer.quote
+        for grantee, privilege in grants:
+            conn.execute(text(f"GRANT {privilege} ON article_search TO {quote(grantee)}"))
 
 
 MIGRATIONS: list[Migration] = [

@@ -41,6 +41,7 @@ _ANALYST: dict[str, str] = {
     "sources": "INSERT, UPDATE (reliability, graded, notes, domain)",
     "articles": "INSERT",
     "article_bands": "INSERT",
+    "article_search": "INSERT",  # the search index, written with each new article
     "nlp_runs": "INSERT",
 }
 _SEQUENCES = ("audit_log_id_seq", "entity_rules_id_seq", "mentions_id_seq", "sources_id_seq")
