@@ -275,3 +275,14 @@ def test_logins_granted_before_step_11_search_and_ingest_after_it(pg_cluster, pg
         for role in (viewer, analyst):
             pg_cluster.sql(f'DROP OWNED BY "{role}" CASCADE', database=name)
             pg_cluster.sql(f'DROP ROLE "{role}"')
+
+
+def test_the_entity_filter_follows_the_analysts_corrections(corpus):
+    """A renamed entity is found by its new name (the stored mentions still hold the old one)."""
+    ws, ids = corpus
+    ws.add_mention(ids["dense"], "port", "LOC", canonical="Harbour Port")  # an analyst's mention
+    assert found(ws.search("missile", entity="Harbour Port")) == [ids["dense"]]
+    ws.rename_entity("Harbour Port", "Sevastopol Bay")
+    assert found(ws.search("missile", entity="sevastopol bay")) == [ids["dense"]]
+    with pytest.raises(WorkbenchError, match="^entity 'Harbour Port': no article mentions it$"):
+        ws.search("missile", entity="Harbour Port")

@@ -40,7 +40,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["Term", "Phrase", "Query", "QueryError", "words", "word_forms", "search_form", "shadow",
+__all__ = ["Term", "Phrase", "Query", "QueryError", "words", "search_form", "shadow",
            "index_text", "query_forms", "parse_query", "matching_words"]
 
 
@@ -164,18 +164,6 @@ def _search_form(word: str, language: str) -> str:
     else:
         form = plain
     return _fold(form) or _fold(plain) or plain
-
-
-def word_forms(text: str, language: str = "und") -> list[tuple[int, int, str]]:
-    """Each word of ``text`` with its offsets and search form: what highlights are found from.
-
-    Args:
-        text: an article's text or title.
-        language: the article's stored language.
-    Returns:
-        (start, end, search form) per word, in order.
-    """
-    return [(start, end, search_form(word, language)) for start, end, word in words(text)]
 
 
 def shadow(text: str, language: str = "und") -> str:

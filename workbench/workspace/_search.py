@@ -7,6 +7,7 @@ PostgreSQL) within the filters, and ``_snippets`` marks the article's own words.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -178,7 +179,7 @@ class CorpusSearch:
         if filters.entity is None or not load_rules(conn):
             return filters
         ids = tuple(sorted({m["article_id"] for m in corrected_mentions(conn) if m["canonical"] == filters.entity}))
-        return SearchFilters(**{**filters.__dict__, "entity": None, "entity_ids": ids})
+        return replace(filters, entity=None, entity_ids=ids)
 
 
 def _limit(limit: Any) -> int:
