@@ -22,6 +22,7 @@ def _commands(ws: Path, out: Path) -> list[list[str]]:
         ["articles", "-w", ws],
         ["entities", "-w", ws],
         ["claims", "-w", ws],
+        ["search", "-w", ws, "missile"],
         ["report", "-w", ws, "-o", out / "r.html"],
         ["analysis", "list", "-w", ws],
         ["analysis", "score", "-w", ws, "-a", "abc"],

@@ -15,6 +15,19 @@ const COLUMNS = [
   { key: "copy_of", title: "Copy of", format: (v) => (v ? v.slice(0, 8) : "") },
 ];
 
+// A snippet as text nodes with <mark> around its highlights: the text is never parsed as HTML.
+function snippetNode(snippet) {
+  const span = h("span", { class: "wb-snippet" });
+  if (!snippet) return span;
+  let at = 0;
+  for (const [start, end] of snippet.marks || []) {
+    span.append(document.createTextNode(snippet.text.slice(at, start)), h("mark", {}, snippet.text.slice(start, end)));
+    at = end;
+  }
+  span.append(document.createTextNode(snippet.text.slice(at)));
+  return span;
+}
+
 function render({ model, el }) {
   el.classList.add("wb-widget", "wb-corpus");
   const root = h("div", { class: "wb-corpus-root", "data-lm-suppress-shortcuts": "true" });
@@ -67,11 +80,16 @@ function render({ model, el }) {
       && (!entitySet || entitySet.has(r.id))
       && (!hasEvidence.checked || r.evidence > 0)
       && (copies.value === "all" || (copies.value === "copies") === Boolean(r.copy_of)));
-    shown.sort(compare(sortKey, descending));
+    const rank = textHits && q ? new Map(textHits.map((id, i) => [id, i])) : null;
+    if (rank && sortKey === "rank") {  // a search shows its best matches first, until a column is chosen
+      shown.sort((a, b) => (rank.get(a.id) ?? Infinity) - (rank.get(b.id) ?? Infinity));
+    } else shown.sort(compare(sortKey === "rank" ? "published" : sortKey, descending));
     count.textContent = `${shown.length} of ${rows.length} articles`;
     const top = tableBox.scrollTop, left = tableBox.scrollLeft;
+    const snippets = model.get("snippets") || {};
+    const columns = rank ? [...COLUMNS, { key: "id", title: "Match", format: (id) => snippetNode(snippets[id]) }] : COLUMNS;
     tableBox.replaceChildren(sortableTable({
-      columns: COLUMNS, rows: shown.slice(0, 2000), sortKey, descending,
+      columns, rows: shown.slice(0, 2000), sortKey, descending,
       onSort: (key) => { descending = key === sortKey ? !descending : false; sortKey = key; filterAndShow(); },
       onRow: (row) => model.send({ kind: "open", id: row.id }),
       rowAttrs: (row) => ({ "data-id": row.id, class: row.copy_of ? "wb-copy-row" : "" }),
@@ -82,6 +100,7 @@ function render({ model, el }) {
 
   let timer = null;
   search.addEventListener("input", () => {
+    if (search.value.trim()) sortKey = "rank";
     filterAndShow();
     clearTimeout(timer);
     timer = setTimeout(() => model.send({ kind: "search", query: search.value }), 250);

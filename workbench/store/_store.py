@@ -302,12 +302,22 @@ class Store:
                     with self._errors():
                         self._migrate()
                 finally:
+                    self._stop_timer()  # a checkpoint due later must not reach the file after it is moved
                     self.checkpoint()
                     self.engine.dispose()
         except FileExistsError:
             pass  # another process created it meanwhile: open theirs
         except OSError as exc:
             raise StoreIOError(f"{self.location}: cannot create the workspace ({os_problem(exc)})") from None
+
+    def _stop_timer(self) -> None:
+        """Cancel a pending checkpoint and wait for one already running to end."""
+        with self._timer_lock:
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            if timer is not threading.current_thread():
+                timer.join()
 
     def _migrate(self) -> None:
         latest = MIGRATIONS[-1].version

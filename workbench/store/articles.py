@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, insert, or_, select, text, update
 
 from . import schema as s
 from ._store import audit, bulk_insert, bulk_select, now, resolve_id
+from .search import index_articles
 
 __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",
            "article_texts", "search_articles", "list_sources", "find_source", "grade_source", "stored_ids",
@@ -198,8 +199,10 @@ def text_and_root(conn: Connection, article_id: str) -> tuple[str, str | None]:
 
 
 def insert_articles(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert articles (one dict of ``articles`` columns each) in one executemany."""
+    """Insert articles (one dict of ``articles`` columns each) in one executemany, and add them
+    to the search index in the same transaction."""
     conn.execute(_INSERT_ARTICLE, rows)
+    index_articles(conn, rows)
 
 
 def insert_bands(conn: Connection, rows: list[tuple[int, str]]) -> None:

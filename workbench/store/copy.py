@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Table, func, insert, inspect, select, text, u
 from . import schema as s
 from ._store import Store, bulk_insert, now
 from .migrations import MIGRATIONS
+from .search import rebuild_index
 from .postgres import is_url, parse_url, postgres_engine, postgres_problem, shown_url
 from .sqlite import sqlite_engine, sqlite_problem
 from .._paths import check_output, os_problem, staged_file
@@ -139,6 +140,7 @@ def _build(conn: Connection, src: Store) -> None:
     with src.read() as source:
         for table in COPIED_TABLES:
             _copy_rows(source, conn, table)
+    rebuild_index(conn)  # the search index is derived from the articles: built anew, in the backend's own form
     if conn.dialect.name == "postgresql":
         for name in _SERIAL:  # the next number the database gives follows the copied ones
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name} "

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, inspect, text
 
 from . import schema as s
+from .search import rebuild_index
 
 
 class Migration(NamedTuple):
@@ -341,6 +342,23 @@ def _v10_article_listing(conn: Connection) -> None:
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_articles_listing ON articles ({', '.join(LISTING_COLUMNS)})"))
 
 
+def _v11_search_index(conn: Connection) -> None:
+    """The full-text search index (``store.search``), built for the articles already stored.
+
+    Safe to re-run: the index is emptied and built again. On PostgreSQL, the logins already
+    granted reading or ingesting articles (``workbench workspace grant``) may do the same with
+    the index, which every search reads and every ingest writes.
+    """
+    rebuild_index(conn)
+    if conn.dialect.name == "postgresql":
+        grants = conn.execute(text(
+            "SELECT DISTINCT grantee, privilege_type FROM information_schema.role_table_grants "
+            "WHERE table_name = 'articles' AND privilege_type IN ('SELECT', 'INSERT') AND grantee <> current_user")).all()
+        quote = conn.dialect.identifier_preparer.quote
+        for grantee, privilege in grants:
+            conn.execute(text(f"GRANT {privilege} ON article_search TO {quote(grantee)}"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
@@ -353,4 +371,6 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "PostgreSQL: article text immutable and audit log append-only (PL/pgSQL triggers)",
               _v9_postgres_guards),
     Migration(10, "a covering index for listing articles (SQLite)", _v10_article_listing),
+    Migration(11, "full-text search index (SQLite FTS5, PostgreSQL tsvector), built for stored articles",
+              _v11_search_index),
 ]

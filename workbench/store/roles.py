@@ -53,6 +53,7 @@ _ANALYST: dict[str, str] = {
     "sources": "INSERT, UPDATE (reliability, graded, notes, domain)",
     "articles": "INSERT",
     "article_bands": "INSERT",
+    "article_search": "INSERT",  # the search index, written with each new article
     "nlp_runs": "INSERT",
 }
 _READ_ONLY = ("schema_migrations",)  # tables an analyst only reads, beyond _ANALYST's lists

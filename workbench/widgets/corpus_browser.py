@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from ..workspace import Workspace
     from ..workspace.core import Change
 
-__all__ = ["CorpusBrowser"]
+__all__ = ["CorpusBrowser", "SEARCH_HITS"]
+
+SEARCH_HITS = 200  # the best matches a search box shows (each with its snippet)
 
 #: change-log targets that change the evidence column only (a tag, an undo, a re-anchored item)
 _COUNTED = frozenset({"analysis", "evidence"})
@@ -36,7 +38,8 @@ class CorpusBrowser(BundledWidget):
     _styles = ("table.css", "corpus_browser.css")
 
     rows = t.List().tag(sync=True)
-    text_hits = t.List(allow_none=True, default_value=None).tag(sync=True)
+    text_hits = t.List(allow_none=True, default_value=None).tag(sync=True)  # ranked: best match first
+    snippets = t.Dict().tag(sync=True)  # article id -> {"text": snippet, "marks": [[start, end], ...]}
     entity_hits = t.List(allow_none=True, default_value=None).tag(sync=True)
 
     def __init__(self, ws: "Workspace", *, on_open: Callable[[str], None] | None = None, live: bool = True,
@@ -80,8 +83,12 @@ class CorpusBrowser(BundledWidget):
         return True
 
     def search(self, query: str) -> list[str]:
-        """Ids of articles whose text or title contains ``query`` (case-insensitive)."""
-        return self.ws.search_articles(query)
+        """Ids of the articles matching ``query`` (ranked search, inflected forms found), best
+        first; their snippets go to ``snippets`` (plain text and offsets: the view escapes)."""
+        found = self.ws.search(query, copies=True, limit=SEARCH_HITS)
+        self.snippets = {ident: {"text": text, "marks": marks}
+                         for ident, text, marks in zip(found["article_id"], found["snippet"], found["highlights"])}
+        return list(found["article_id"])
 
     def articles_with_entity(self, query: str) -> list[str]:
         """Ids of articles mentioning an entity whose canonical name or surface contains ``query``,

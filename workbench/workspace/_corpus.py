@@ -1,11 +1,12 @@
-"""Corpus look-ups the widgets ask for: evidence counts per article and a text search (the
-widgets run no SQL of their own)."""
+"""Corpus look-ups the widgets ask for: evidence counts per article, the ranked search
+(``_search``) and the older substring scan (the widgets run no SQL of their own)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ..store.articles import search_articles
 from ..store.evidence import evidence_counts
+from ._search import CorpusSearch
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -15,7 +16,7 @@ __all__ = ["CorpusQueries", "SEARCH_LIMIT"]
 SEARCH_LIMIT = 5000
 
 
-class CorpusQueries:
+class CorpusQueries(CorpusSearch):
     """Mixed into ``Workspace``: questions about the whole corpus answered by one query each."""
 
     store: "Store"
@@ -26,7 +27,8 @@ class CorpusQueries:
             return evidence_counts(conn)
 
     def search_articles(self, query: str, *, limit: int = SEARCH_LIMIT) -> list[str]:
-        """Ids of articles whose text or title contains ``query`` (case-insensitive; at least 3 characters).
+        """Ids of articles whose text or title contains ``query`` (case-insensitive; at least 3 characters):
+        a substring scan without ranking or word forms (``search`` ranks and finds inflected forms).
 
         Args:
             query: the words to find (``%`` and ``_`` are taken literally: they are dropped).

@@ -1,0 +1,359 @@
+"""Words to their search forms: the one normaliser that both the search index and queries use.
+
+A word's *search form* folds case and diacritics and removes inflection, so that an inflected
+word finds its other forms:
+
+- Latin script: the Porter stemmer ("strikes", "striking" -> "strike"), the one SQLite's FTS5
+  runs itself (``porter`` tokenizer): the index hands it Latin words as they are;
+- Russian (Cyrillic in an article stored as ``ru``, or a word with ы э ъ ё): the Snowball
+  Russian stemmer ("Москве", "Москвы" -> "москв");
+- Ukrainian (Cyrillic in a ``uk`` article, or a word with і ї є ґ): the lemma from
+  ``pymorphy3`` with its Ukrainian dictionary ("Києві" -> "київ"). Snowball has no Ukrainian
+  stemmer, and a stem cannot undo the і/е alternation of Київ / Києві.
+
+Chosen by a small test of inflected forms (``tests/test_search_stems.py``): on 20 groups of
+Russian forms the Snowball stemmer joined 19 and pymorphy3's lemmas 18, at a fraction of the
+cost (pymorphy3 took 130-280 µs a word here), and it needs no dictionary for names it has
+never seen (Шойгу). For Ukrainian, pymorphy3 joins 17 of 18 groups (the one left apart,
+Київщина, is another word).
+
+On SQLite the index is given the article's text with each Cyrillic word replaced by its search
+form (``index_text``): FTS5 folds and Porter-stems the rest in C, which keeps ingest fast. On
+PostgreSQL it is given every word's search form (``shadow``), the same forms. A query word
+may be read several ways (its language is not known), so it becomes the set of every form it
+may take (``query_forms``); one of them is always the form the index gives the same word.
+Highlights are found by the same function on the article's own text (``matching_words``), so
+they fall on the article's words.
+
+Changing what a word's form is changes the index: such a change comes with a schema step that
+calls ``store.search.rebuild_index`` (SQLite's contentless index can only forget an article
+when told the words it indexed).
+
+Query syntax (``parse_query``): words (all must occur), ``"a phrase"``, ``word*`` for a
+prefix, ``-word`` or ``-"a phrase"`` to exclude, and ``OR`` between two items.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = ["Term", "Phrase", "Query", "QueryError", "words", "search_form", "shadow",
+           "index_text", "query_forms", "parse_query", "matching_words"]
+
+
+# A word: letters and digits, with combining marks (stress accents) and inner apostrophes
+# (Ukrainian м'ясо, English don't) kept inside it.
+_TAIL = r"[^\W_]*(?:(?:[\u0300-\u036f]+|['’ʼ](?=[^\W_]))[^\W_]*)*"  # no alternation per letter: fast
+_WORD = re.compile(r"[^\W_]" + _TAIL)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[a-z]")
+_UK_LETTERS = re.compile("[іїєґ]")
+_RU_LETTERS = re.compile("[ыэъё]")
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+_CACHE = 500_000
+_MAX_VARIANTS = 16  # a phrase whose words each have several forms: at most this many spellings
+
+
+class QueryError(ValueError):
+    """A query with nothing to search for (the message names the query)."""
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """The words of ``text`` with their character offsets.
+
+    Args:
+        text: any text.
+    Returns:
+        (start, end, word) for each word, in order.
+    """
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+def _fold(text: str) -> str:
+    """Lower case, without diacritics, letters and digits only."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFC", bare).casefold())
+
+
+def _plain(word: str) -> str:
+    """Lower case with stress marks dropped but letters such as й kept (for the analysers)."""
+    composed = unicodedata.normalize("NFC", word)
+    return "".join(ch for ch in composed if not unicodedata.combining(ch)).casefold().replace("’", "'").replace("ʼ", "'")
+
+
+@functools.cache
+def _stemmer(name: str):  # noqa: ANN202 - PyStemmer has no type hints
+    import Stemmer  # PyStemmer: Snowball in C
+
+    return Stemmer.Stemmer(name, 0)  # our own cache below: the stemmer's would be a second copy
+
+
+@functools.cache
+def _morph_uk():  # noqa: ANN202 - pymorphy3 has no type hints
+    import pymorphy3  # loads its dictionary (a third of a second) on first use
+
+    return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _uk_lemma(word: str) -> str:
+    """The lemma of a Ukrainian word: among the likeliest readings, one that is not a person's
+    name (Києві is the city's locative before the dative of the name Кий), then the lemma
+    sharing the longest beginning with the word (танки: танк, not танок)."""
+    parses = _morph_uk().parse(word)
+    if not parses:
+        return word
+    top = parses[0].score
+    best = [p for p in parses if p.score >= top - 1e-9]
+    common = [p for p in best if not (_NAME_TAGS & p.tag.grammemes)] or best
+    return max(common, key=lambda p: _common_prefix(p.normal_form, word)).normal_form
+
+
+def _cyrillic_language(word: str, language: str) -> str:
+    if language in ("ru", "uk"):
+        return language
+    if _UK_LETTERS.search(word):
+        return "uk"
+    return "ru"
+
+
+# word -> search form, per language: the index's hot path (a dict is cheaper than lru_cache's call)
+_FORMS: dict[str, dict[str, str]] = {}
+
+
+def search_form(word: str, language: str = "und") -> str:
+    """The form the index stores for one word.
+
+    Args:
+        word: one word as ``words`` finds it.
+        language: the article's stored language (decides Russian or Ukrainian for Cyrillic).
+    Returns:
+        Letters and digits, lower case, without diacritics ("" never: a word keeps at least its fold).
+    """
+    cache = _FORMS.setdefault(language, {})
+    form = cache.get(word)
+    if form is None:
+        if len(cache) >= _CACHE:  # a bounded cache: a huge vocabulary starts it again
+            cache.clear()
+        form = cache[word] = _search_form(word, language)
+    return form
+
+
+def _search_form(word: str, language: str) -> str:
+    plain = _plain(word)
+    if _CYRILLIC.search(plain):
+        if _cyrillic_language(plain, language) == "uk":
+            form = _uk_lemma(plain)
+        else:
+            form = _stemmer("russian").stemWord(plain)
+    elif _LATIN.search(_fold(plain)):
+        form = _stemmer("porter").stemWord(_fold(plain))
+    else:
+        form = plain
+    return _fold(form) or _fold(plain) or plain
+
+
+def shadow(text: str, language: str = "und") -> str:
+    """The text the index holds for ``text``: each word's search form, in order, space-separated.
+
+    Args:
+        text: an article's text or title (None-safe callers pass "").
+        language: the article's stored language.
+    Returns:
+        The shadow text (empty for a text without words).
+    """
+    cache = _FORMS.setdefault(language, {})
+    get = cache.get
+    return " ".join([get(word) or search_form(word, language) for word in _WORD.findall(text)])
+
+
+def index_text(text: str, language: str = "und") -> str:
+    """What SQLite's index is given for ``text``: the text with each Cyrillic word replaced by its
+    search form; other words stay as they are for FTS5's own folding and Porter stemmer.
+
+    Args:
+        text: an article's text or title.
+        language: the article's stored language.
+    Returns:
+        The text to index (``text`` itself when it holds no Cyrillic).
+    """
+    if not _CYRILLIC.search(text):
+        return text
+    return _WORD.sub(lambda m: search_form(m.group(), language) if _CYRILLIC.search(m.group()) else m.group(), text)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def query_forms(word: str, languages: tuple[str, ...] = ("en", "ru", "uk")) -> frozenset[str]:
+    """Every search form a query word may stand for (its language is not known).
+
+    Args:
+        word: one query word.
+        languages: the languages searched (a language filter narrows them).
+    Returns:
+        The forms; the index's form of the same word in each of these languages is among them.
+    """
+    plain = _plain(word)
+    forms = {search_form(word, lang) for lang in languages} or {search_form(word)}
+    if _CYRILLIC.search(plain) and "uk" in languages:
+        forms |= {_fold(p.normal_form) for p in _morph_uk().parse(plain)}  # every reading of the word
+    return frozenset(f for f in forms if f)
+
+
+# -- queries ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Term:
+    """One query word: the forms it may take, or a prefix; ``literal`` is the word as typed
+    when FTS5 should fold and stem it itself (a word without Cyrillic)."""
+
+    forms: frozenset[str]
+    prefix: bool = False
+    literal: str | None = None
+
+    def matches(self, form: str) -> bool:
+        """Whether a word with this search form is this term."""
+        if self.prefix:
+            return any(form.startswith(f) for f in self.forms)
+        return form in self.forms
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must occur together, in order (one word is a phrase of one)."""
+
+    terms: tuple[Term, ...]
+
+    def spellings(self, literal: bool = False) -> list[tuple[str, ...]]:
+        """The phrase's spellings, one form per word (at most ``_MAX_VARIANTS``).
+
+        Args:
+            literal: a word's ``literal`` (where it has one) instead of its forms.
+        """
+        choices = [[t.literal] if literal and t.literal else sorted(t.forms) for t in self.terms]
+        return list(itertools.islice(itertools.product(*choices), _MAX_VARIANTS))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: every group must match (a group is phrases joined by OR), no excluded phrase may."""
+
+    groups: tuple[tuple[Phrase, ...], ...]
+    excluded: tuple[Phrase, ...] = field(default=())
+
+    def terms(self) -> list[Term]:
+        """Every wanted term (what highlights mark)."""
+        return [t for group in self.groups for phrase in group for t in phrase.terms]
+
+
+_QUERY_ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def _phrase(text: str, prefix: bool, languages: tuple[str, ...]) -> Phrase | None:
+    found = [w for _, _, w in words(text)]
+    if not found:
+        return None
+    terms = [Term(query_forms(w, languages), literal=None if _CYRILLIC.search(w) else w) for w in found]
+    if prefix:
+        terms[-1] = Term(frozenset({_fold(found[-1])}), prefix=True,
+                         literal=None if _CYRILLIC.search(found[-1]) else found[-1])
+    terms = [t for t in terms if t.forms]
+    return Phrase(tuple(terms)) if terms else None
+
+
+def parse_query(query: str, languages: tuple[str, ...] = ("en", "ru", "uk")) -> Query:
+    """Read a search query (see the module docstring for its syntax).
+
+    Args:
+        query: what the analyst typed.
+        languages: the languages searched (each word takes its forms in all of them).
+    Returns:
+        The parsed query.
+    Raises:
+        QueryError: nothing to search for (no word, or only excluded words).
+    """
+    groups: list[list[Phrase]] = []
+    excluded: list[Phrase] = []
+    groups_ended = False
+    join_next = False  # an OR joins the next item to the group of the wanted item before it
+    for match in _QUERY_ITEM.finditer(query):
+        negated, quoted, bare = match.group(1), match.group(2), match.group(3)
+        if bare == "OR":
+            join_next = bool(groups) and not groups_ended
+            continue
+        groups_ended = False
+        if bare is not None:
+            negated = "-" if bare.startswith("-") and len(bare) > 1 else ""
+            text = bare[1:] if negated else bare
+            phrase = _phrase(text, text.endswith("*"), languages)
+        else:
+            phrase = _phrase(quoted, False, languages)
+        if phrase is None:
+            continue
+        if negated:
+            excluded.append(phrase)
+            groups_ended = True
+        elif join_next:
+            groups[-1].append(phrase)
+        else:
+            groups.append([phrase])
+        join_next = False
+    if not groups:
+        what = "only excluded words" if excluded else "no words"
+        raise QueryError(f"query {query!r}: {what} to search for")
+    return Query(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+@functools.cache
+def _initials() -> dict[str, str]:
+    """Folded first letter -> every Latin or Cyrillic letter that folds to it (é -> e, й -> и)."""
+    out: dict[str, str] = {}
+    for code in itertools.chain(range(0x30, 0x250), range(0x400, 0x500)):
+        ch = chr(code)
+        folded = _fold(ch)
+        if len(folded) == 1 and ch.isalnum():
+            out[folded] = out.get(folded, "") + ch
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates(query: Query) -> re.Pattern[str]:
+    """Words that may match a query: those whose first letter folds to a first letter of one of
+    its forms (a stem or lemma keeps its word's first letter, the suppletive few aside). Checking
+    only these keeps highlighting a long article cheap: most words are never normalised."""
+    firsts = {form[0] for term in query.terms() for form in term.forms if form}
+    initials = _initials()
+    letters = "".join(sorted({ch for first in firsts for ch in initials.get(first, first) + first}))
+    return re.compile(r"(?<![^\W_])[" + re.escape(letters) + r"]" + _TAIL, re.IGNORECASE)
+
+
+def matching_words(query: Query, text: str, language: str = "und") -> list[tuple[int, int, int]]:
+    """The words of a text that a query's wanted terms match (what a snippet highlights).
+
+    Args:
+        query: the parsed query.
+        text: an article's text.
+        language: its stored language.
+    Returns:
+        (start, end, index of the group matched) per matching word, in text order.
+    """
+    out = []
+    terms = [(i, t) for i, group in enumerate(query.groups) for phrase in group for t in phrase.terms]
+    for found in _candidates(query).finditer(text):
+        form = search_form(found.group(), language)
+        for group, term in terms:
+            if term.matches(form):
+                out.append((found.start(), found.end(), group))
+                break
+    return out
