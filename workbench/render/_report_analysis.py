@@ -59,10 +59,8 @@ def _standing(view: Mapping[str, Any]) -> str:
     single = '<br><strong class="wb-warning">⚠ rests on a single origin</strong>'
     foot = "".join(f"<td>{int(o['count'])} independent origin(s) support the leader{single if o['single'] else ''}</td>"
                    for o in view["origins"])
-    if view["disagreement"]:
-        note = f'<p class="wb-warning"><strong>The engines disagree:</strong> {escape(view["disagreement"])}</p>'
-    else:
-        note = f'<p class="wb-agree">Every engine ranks first: {escape(view["agree"])}.</p>'
+    # the words come from each engine's actual leaders (agree on one, agree on a tie, or differ)
+    note = f'<p class="{"wb-agree" if view["agree"] else "wb-warning"}">{escape(view["leaders"])}</p>'
     confidence = view["confidence"]
     if confidence:
         reasons = "".join(f"<li>{escape(r)}</li>" for r in confidence["reasons"])

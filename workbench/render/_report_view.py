@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.confidence import stated_level
+from ..analysis.formats import engine_name, leaders_sentence
 from ..analysis.scales import RATING_STANCES
 from .views import (article_view, entity_rows, entity_table, format_range, format_score, independence_groups,
                     matrix_view, sources_table, table_view)
@@ -19,10 +20,13 @@ from .views import (article_view, entity_rows, entity_table, format_range, forma
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["report_view", "analysis_view", "STANCE", "MOVES_SHOWN"]
+__all__ = ["report_view", "analysis_view", "STANCE", "MOVES_SHOWN", "MOVE_COLUMNS"]
 
 STANCE = RATING_STANCES  # how each rating underlines its passage; the scales' one home is analysis.scales
 MOVES_SHOWN = 40   # the one-step rating changes listed per analysis (the rest are counted)
+# the rating-change table's headings (``rating_perturbation``'s columns)
+MOVE_COLUMNS = {"engine": "Engine", "evidence": "Evidence", "hypothesis": "Hypothesis", "analyst": "Analyst",
+                "rating": "Rating", "to": "Changed to", "direction": "Direction", "leaders": "New leader(s)"}
 
 
 def report_view(*, title: str | None, workspace: str, actor: str, written: str, version: str, fingerprint: str,
@@ -126,7 +130,7 @@ def _standing(names: list[str], scores: Mapping[str, Any], carlo: Mapping[str, A
                 cell["range"] = f"range {format_range(*engine['range'][name])}: {engine['range_words'][name]}"
             cells.append(cell)
         rows.append({"name": name, "cells": cells})
-    common = [h for h in names if all(h in e.get("leaders", []) for e in engines.values())]
+    leaders = leaders_sentence({key: list(e.get("leaders", [])) for key, e in engines.items()})
     confidence = scores.get("confidence")
     dependence = scores.get("dependence") or {}
     dependence_note = None
@@ -143,7 +147,7 @@ def _standing(names: list[str], scores: Mapping[str, Any], carlo: Mapping[str, A
         "engines": [e["label"] for e in engines.values()], "rows": rows,
         "origins": [{"count": e.get("independent_origins_for_leader", 0), "single": bool(e.get("single_origin"))}
                     for e in engines.values()],
-        "disagreement": scores.get("disagreement"), "agree": " = ".join(common),
+        "agree": leaders["agree"], "leaders": leaders["text"],
         "confidence": None if not confidence else {
             "level": confidence["level"], "head": f"Confidence: {stated_level(confidence)}",
             "reasons": list(confidence["reasons"])},
@@ -176,8 +180,11 @@ def _sensitivity(scores: Mapping[str, Any], moves: "pd.DataFrame") -> dict[str, 
     flips = None
     if len(moves):
         more = f"… and {len(moves) - MOVES_SHOWN} more." if len(moves) > MOVES_SHOWN else None
-        flips = table_view([str(c) for c in moves.columns],
-                           ([str(v) for v in row] for row in moves.head(MOVES_SHOWN).itertuples(index=False)),
+        shown = moves.head(MOVES_SHOWN).assign(engine=lambda f: f["engine"].map(engine_name))
+        if "analyst" in shown and not shown["analyst"].fillna("").astype(str).str.strip().any():
+            shown = shown.drop(columns="analyst")  # one analyst's matrix: the column would stay empty
+        flips = table_view([MOVE_COLUMNS.get(str(c), str(c)) for c in shown.columns],
+                           ([str(v) for v in row] for row in shown.itertuples(index=False)),
                            sortable=True, more=more)
     return {"linchpins": linchpins, "moves": flips}
 
