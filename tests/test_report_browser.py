@@ -71,3 +71,33 @@ def test_report_holds_the_analysis_and_links_evidence_to_its_passage(page, demo_
     assert page.evaluate("document.querySelectorAll('script').length") == 1
     page.locator("#entities th", has_text="Mentions").click()
     page.screenshot(path=str(artifact("demo-report-analysis.png")))
+
+
+# every text of every chart, with its size as drawn: font size × the SVG's scale on screen
+_CHART_TEXT = """() => Array.from(document.querySelectorAll('figure.wb-chart svg text'))
+  .filter(t => t.textContent.trim() !== '')
+  .map(t => { const m = t.getScreenCTM();
+              return [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * Math.sqrt(Math.abs(m.a * m.d - m.b * m.c))]; })"""
+A4_TEXT_WIDTH = 688  # px: 210 mm less the 2 × 14 mm margins of the report's @page, at 96 px per inch
+
+
+@pytest.mark.parametrize("media, width", [("screen", 1280), ("print", A4_TEXT_WIDTH)])
+def test_chart_text_is_at_least_9_px_as_drawn(browser, demo_report, media, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.emulate_media(media=media)
+    page.goto(demo_report.as_uri())
+    sizes = page.evaluate(_CHART_TEXT)
+    context.close()
+    assert len(sizes) > 40  # titles, ticks, labels of four charts
+    small = [(text, round(size, 1)) for text, size in sizes if size < 9]
+    assert small == [], f"{len(small)} chart texts under 9 px at {width} px ({media}): {small[:8]}"
+
+
+def test_charts_are_not_squeezed_beside_blank_space(page, demo_report):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(demo_report.as_uri())
+    figures = page.locator("figure.wb-chart")
+    assert figures.count() >= 3
+    lefts = {round(f.bounding_box()["x"]) for f in figures.all()}
+    assert len(lefts) == 1  # one chart per row, each as wide as it was drawn

@@ -86,9 +86,10 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 .wb-report .wb-warning { background: #fff4e5; border-left: 4px solid #e08a00; padding: .4rem .6rem; }
 .wb-report .wb-agree { background: #eef8f0; border-left: 4px solid #1a9850; padding: .4rem .6rem; }
 .wb-report .wb-note { color: #444; font-size: .82rem; }
-.wb-report .wb-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr)); gap: 1rem; }
-.wb-report figure.wb-chart { margin: 0; }
-.wb-report figure.wb-chart svg { max-width: 100%; height: auto; }
+.wb-report figure.wb-chart { margin: 0 0 1.4rem; }
+/* one chart per row at the size it was drawn (charts.MAX_WIDTH_IN fits the column): never shrunk on
+   screen, so its text keeps its drawn size; a narrower page (print) shrinks it a little */
+.wb-report figure.wb-chart svg { display: block; max-width: 100%; height: auto; }
 .wb-report figcaption { font-size: .8rem; color: #555; }
 .wb-report .wb-evidence-list li { margin-bottom: .8rem; }
 .wb-report .wb-evidence-list blockquote { margin: .2rem 0 .1rem 0; padding-left: .6rem; border-left: 3px solid #ccd; }
