@@ -101,3 +101,26 @@ def test_charts_are_not_squeezed_beside_blank_space(page, demo_report):
     assert figures.count() >= 3
     lefts = {round(f.bounding_box()["x"]) for f in figures.all()}
     assert len(lefts) == 1  # one chart per row, each as wide as it was drawn
+
+
+def test_underlines_have_a_legend_and_follow_the_chosen_hypothesis_without_scripts(browser, demo_report):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(demo_report.as_uri())
+    legend = page.locator("#articles .wb-ev-legend")
+    assert legend.count() == 1
+    words = legend.inner_text()
+    assert "Underlines follow" in words and "supports" in words and "refutes" in words and "neutral" in words
+    choices = legend.locator("input[type=radio]")
+    assert choices.count() == 3  # one per hypothesis of the demo analysis
+    assert choices.nth(0).is_checked()
+    # E1 is rated I against H1 (refutes: red) and C against H2 (supports: green)
+    e1 = page.locator('#articles .wb-ev[title^="E1 ("]').first
+    colour = lambda: e1.evaluate("el => getComputedStyle(el).textDecorationColor")  # noqa: E731
+    assert colour() == "rgb(215, 48, 39)"
+    legend.locator("label", has_text="H2").click()
+    assert choices.nth(1).is_checked()
+    assert colour() == "rgb(26, 152, 80)"
+    legend.locator("label", has_text="H3").click()   # N against H3: grey
+    assert colour() == "rgb(140, 140, 140)"
+    context.close()

@@ -20,7 +20,7 @@ from .views import (article_view, entity_rows, entity_table, format_range, forma
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["report_view", "analysis_view", "STANCE", "MOVES_SHOWN", "MOVE_COLUMNS"]
+__all__ = ["report_view", "analysis_view", "follow_class", "underline_choices", "STANCE", "MOVES_SHOWN", "MOVE_COLUMNS"]
 
 STANCE = RATING_STANCES  # how each rating underlines its passage; the scales' one home is analysis.scales
 MOVES_SHOWN = 40   # the one-step rating changes listed per analysis (the rest are counted)
@@ -47,7 +47,7 @@ def report_view(*, title: str | None, workspace: str, actor: str, written: str, 
 
     Returns:
         {"title", "provenance", "contents", "analyses", "sources", "articles", "entities",
-        "labels", "draws"}.
+        "labels", "underlines", "draws"}.
     """
     passages, anchors = _passages(analyses, copies)
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -72,8 +72,42 @@ def report_view(*, title: str | None, workspace: str, actor: str, written: str, 
         "articles": article_views,
         "entities": entity_table(entities) if entities else None,
         "labels": sorted(set(mentions["label"])) if len(mentions) else [],
+        "underlines": underline_choices(analyses),
         "draws": draws,
     }
+
+
+def follow_class(analysis: int, hypothesis: int, stance: str) -> str:
+    """The class of an underline when it follows one hypothesis: "wb-f0-2-support" (analysis 0, H2).
+
+    Args:
+        analysis: the analysis's place in the report (from 0).
+        hypothesis: the hypothesis's number (H1 = 1).
+        stance: the evidence's stance on it (``RATING_STANCES``: support, refute, neutral, none).
+    """
+    return f"wb-f{analysis}-{hypothesis}-{stance}"
+
+
+def underline_choices(analyses: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """What the underlines of the articles can follow: per analysis with quotes, its hypotheses.
+
+    Args:
+        analyses: the gathered facts of each analysis (``report_view``'s ``analyses``).
+
+    Returns:
+        [{"index", "question", "hypotheses": [{"n", "label", "name"}]}], analyses without a quote
+        in an article left out.
+    """
+    chosen = []
+    for index, facts in enumerate(analyses):
+        evidence = facts["evidence"]
+        quoted = len(evidence) and ((evidence["kind"] == "quote") & evidence["article_id"].notna()).any()
+        if not quoted or not len(facts["hypotheses"]):
+            continue
+        chosen.append({"index": index, "question": facts["info"]["question"],
+                       "hypotheses": [{"n": n, "label": f"H{n}", "name": str(name)}
+                                      for n, name in enumerate(facts["hypotheses"]["name"], start=1)]})
+    return chosen
 
 
 def analysis_view(facts: Mapping[str, Any], anchors: Mapping[str, str]) -> dict[str, Any]:
@@ -235,23 +269,27 @@ def _passages(analyses: Sequence[Mapping[str, Any]],
     found_in: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for p in copies:
         found_in[p["evidence_id"]].append(p)
-    for facts in analyses:
+    for index, facts in enumerate(analyses):
         evidence, count = facts["evidence"], len(facts["hypotheses"])
-        # the first hypothesis's ratings: the first of the last ``count`` columns, taken by place
-        firsts = evidence.iloc[:, len(evidence.columns) - count].tolist() if count else [None] * len(evidence)
+        # every hypothesis's ratings: the last ``count`` columns, taken by place (not by name)
+        grid = (evidence.iloc[:, len(evidence.columns) - count:].to_numpy(dtype=object).tolist() if count
+                else [[] for _ in range(len(evidence))])
         question = facts["info"]["question"]
-        for r, first in zip(evidence.to_dict("records"), firsts):
+        for r, ratings in zip(evidence.to_dict("records"), grid):
             if r["kind"] != "quote" or r["article_id"] is None or r["start"] is None:
                 continue
             anchor = f"passage-{r['id']}"
             anchors[r["id"]] = anchor
-            stance = STANCE.get(first, "none")
+            stances = [STANCE.get(rating, "none") for rating in ratings]
+            stance = stances[0] if stances else "none"  # the default: the underline follows H1
+            follow = [follow_class(index, n, st) for n, st in enumerate(stances, start=1)]
             title = f"{r['label']} ({question[:60]})"
             passages[r["article_id"]].append({"start": int(r["start"]), "end": int(r["end"]), "anchor": anchor,
-                                              "stance": stance, "title": title})
+                                              "stance": stance, "follow": follow, "title": title})
             for p in found_in.get(r["id"], ()):
                 how = "found" if p["method"] == "exact" else f"found approximately, score {p['score']:.2f},"
                 passages[p["article_id"]].append({
                     "start": int(p["start"]), "end": int(p["end"]), "anchor": f"passage-{r['id']}-{p['article_id']}",
-                    "stance": stance, "title": f"{title}: tagged in {p['tagged_in']}, {how} in this copy"})
+                    "stance": stance, "follow": follow,
+                    "title": f"{title}: tagged in {p['tagged_in']}, {how} in this copy"})
     return passages, anchors
