@@ -1,4 +1,6 @@
 """The demo report in real Chromium: offline, self-contained, entities highlighted."""
+import unicodedata
+
 import pytest
 from click.testing import CliRunner
 
@@ -124,3 +126,51 @@ def test_underlines_have_a_legend_and_follow_the_chosen_hypothesis_without_scrip
     legend.locator("label", has_text="H3").click()   # N against H3: grey
     assert colour() == "rgb(140, 140, 140)"
     context.close()
+
+
+def _pdf_pages(page, demo_report, path):
+    """The demo report printed by Chromium (A4, as the report's @page asks), text per page."""
+    import pypdf
+
+    page.goto(demo_report.as_uri())
+    page.emulate_media(media="print")
+    headings = [h.strip() for h in page.eval_on_selector_all("h1, h2, h3, h4", "els => els.map(e => e.innerText)")]
+    page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+    # NFKC: Chromium's fonts set "fi" as one ligature glyph
+    texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in pypdf.PdfReader(str(path)).pages]
+    return headings, texts
+
+
+def test_printed_report_keeps_headings_with_their_content_and_summarises_on_page_one(page, demo_report, tmp_path):
+    headings, texts = _pdf_pages(page, demo_report, tmp_path / "report.pdf")
+    print(f"\nprinted demo report: {len(texts)} pages")
+    artifact("demo-report-pages.txt").write_text(f"pages={len(texts)}\n")
+    stranded = []
+    for number, text in enumerate(texts, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lines and lines[-1] in headings:
+            stranded.append((number, lines[-1]))
+    assert stranded == [], f"headings alone at a page foot: {stranded}"
+    first = " ".join(texts[0].split())
+    assert "Will Belarus's armed forces join the ground war against Ukraine?" in first
+    assert "Belarus stays a staging ground and supplier" in first        # the leader
+    assert "very likely" in first and "84–99%" in first                 # its likelihood words with the range
+    assert "Confidence: low" in first
+
+
+def test_the_entity_index_link_column_is_labelled(page, demo_report):
+    page.goto(demo_report.as_uri())
+    heads = page.locator("#entities thead th").all_inner_texts()
+    assert heads and all(h.strip() for h in heads), heads
+
+
+def test_report_tables_do_not_break_inside_small_tables_and_repeat_their_heads(page, demo_report):
+    page.goto(demo_report.as_uri())
+    page.emulate_media(media="print")
+    style = page.evaluate("""() => {
+      const head = document.querySelector('#entities thead');
+      const standing = document.querySelector('section.wb-analysis table');
+      const h3 = document.querySelector('section.wb-analysis h3');
+      return [getComputedStyle(head).display, getComputedStyle(standing).breakInside, getComputedStyle(h3).breakAfter];
+    }""")
+    assert style == ["table-header-group", "avoid", "avoid"]

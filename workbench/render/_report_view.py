@@ -20,7 +20,7 @@ from .views import (article_view, entity_rows, entity_table, format_range, forma
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["report_view", "analysis_view", "follow_class", "underline_choices", "STANCE", "MOVES_SHOWN", "MOVE_COLUMNS"]
+__all__ = ["report_view", "analysis_view", "follow_class", "underline_choices", "summary_view", "STANCE", "MOVES_SHOWN", "MOVE_COLUMNS"]
 
 STANCE = RATING_STANCES  # how each rating underlines its passage; the scales' one home is analysis.scales
 MOVES_SHOWN = 40   # the one-step rating changes listed per analysis (the rest are counted)
@@ -132,10 +132,40 @@ def analysis_view(facts: Mapping[str, Any], anchors: Mapping[str, str]) -> dict[
         return view
     matrix = matrix_view(hypotheses, evidence, scores, facts.get("votes"))  # the team's: disputed cells marked
     view.update(scored=True, standing=_standing(names, scores, facts.get("carlo") or {}), matrix=matrix,
+                summary=summary_view(info["question"], scores),
                 charts=[{"caption": caption, "svg": _svg(figure)} for caption, figure in facts.get("charts", ())],
                 sensitivity=_sensitivity(scores, facts["moves"]),
                 evidence=_evidence_list(evidence, matrix, anchors))
     return view
+
+
+def summary_view(question: str, scores: Mapping[str, Any]) -> dict[str, Any]:
+    """The first page's lines for one analysis: the question, the standing and its confidence.
+
+    Args:
+        question: the analysis's question.
+        scores: ``Scores.to_dict()``.
+
+    Returns:
+        {"question", "leaders": ["name — words (p; range …)"] (by the Bayesian view where scored,
+        else by the first engine), "agreement": who leads under each engine, "confidence": "Confidence: …"
+        or None}.
+    """
+    engines = scores["engines"]
+    bayes = engines.get("bayes")
+    lines = []
+    if bayes is not None:
+        for name in bayes.get("leaders", []):
+            low, high = bayes["range"][name]
+            lines.append(f"{name} — {bayes['words'][name]} ({format_score(bayes['scores'][name], 'percent')}; "
+                         f"range {format_range(low, high)}: {bayes['range_words'][name]})")
+    elif engines:
+        first = next(iter(engines.values()))
+        lines = [f"{name} — leads under {first['label']}" for name in first.get("leaders", [])]
+    confidence = scores.get("confidence")
+    return {"question": question, "leaders": lines,
+            "agreement": leaders_sentence({key: list(e.get("leaders", [])) for key, e in engines.items()})["text"],
+            "confidence": f"Confidence: {stated_level(confidence)}" if confidence else None}
 
 
 def _meta(info: Mapping[str, Any], hypotheses: int, evidence: int) -> str:

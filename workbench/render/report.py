@@ -114,11 +114,24 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 .wb-report .wb-matrix-table .wb-ev-cell { white-space: normal; }
 .wb-report .wb-method dt { font-weight: 700; margin-top: .5rem; }
 @page { size: A4; margin: 16mm 14mm; }
+.wb-report .wb-summary { border: 1px solid #e3e3e8; border-radius: 4px; padding: .2rem 1rem .6rem; }
+.wb-report .wb-summary h2 { margin-top: .6rem; }
+.wb-report .wb-summary-list { list-style: none; padding: 0; }
+.wb-report .wb-summary-q { font-weight: 700; font-size: 1.05rem; margin-bottom: .2rem; }
+.wb-report .wb-summary-list p { margin: .25rem 0; }
+.wb-report .wb-summary-leaders { margin: .1rem 0 .3rem; }
+/* print: a heading stays with what follows it; small tables and rows are never cut; long
+   tables repeat their heads on each page */
+.wb-report h1, .wb-report h2, .wb-report h3, .wb-report h4 { break-after: avoid; }
+.wb-report .wb-keep { break-inside: avoid; }
+.wb-report thead { display: table-header-group; }
+.wb-report table.wb-small, .wb-report tr, .wb-report figure, .wb-report .wb-summary li,
+.wb-report .wb-evidence-list li { break-inside: avoid; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   .wb-filter-box { display: none !important; }
-  .wb-report article.wb-article, .wb-report section.wb-analysis { break-before: page; }
-  .wb-report table { break-inside: auto; } .wb-report tr, .wb-report figure { break-inside: avoid; }
+  .wb-report article.wb-article, .wb-report section.wb-analysis, .wb-report #sources { break-before: page; }
+  .wb-report .wb-ev-legend input { print-color-adjust: exact; }
   .wb-report a { color: inherit; text-decoration: none; }
   .wb-table-box, .wb-matrix-box { max-height: none !important; overflow: visible !important; }
 }
@@ -135,8 +148,9 @@ def build_report(data: Mapping[str, Any]) -> str:
         A complete HTML document.
     """
     heading = data["title"]
-    body: list[str] = [f"<h1>{escape(heading)}</h1>", f'<p class="wb-provenance">{escape(data["provenance"])}</p>',
-                       _contents(data)]
+    body: list[str] = [f'<header class="wb-first-page"><h1>{escape(heading)}</h1>',
+                       f'<p class="wb-provenance">{escape(data["provenance"])}</p>', _summary(data["analyses"]),
+                       _contents(data), "</header>"]
     body += [analysis_section(view) + team_section(view.get("team")) for view in data["analyses"]]
     body.append(_sources(data["sources"]))
     body.append(f'<section id="articles"><h2>Articles</h2>{underline_legend(data.get("underlines", []))}')
@@ -231,6 +245,25 @@ def _contents(data: Mapping[str, Any]) -> str:
     return f'<nav><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
 
 
+def _summary(analyses: Sequence[Mapping[str, Any]]) -> str:
+    """The first page: each analysis's question, where the hypotheses stand and the confidence."""
+    items = []
+    for view in analyses:
+        summary = view.get("summary")
+        link = f'<a href="#analysis-{escape(view["id"])}">{escape(view["question"])}</a>'
+        if summary is None:
+            items.append(f"<li><p class=\"wb-summary-q\">{link}</p><p>No evidence has been tagged yet.</p></li>")
+            continue
+        leaders = "".join(f"<li>{escape(line)}</li>" for line in summary["leaders"])
+        confidence = f'<p class="wb-summary-confidence"><strong>{escape(summary["confidence"])}</strong></p>' \
+            if summary["confidence"] else ""
+        items.append(f'<li><p class="wb-summary-q">{link}</p><p>Leading: </p><ul class="wb-summary-leaders">{leaders}</ul>'
+                     f'<p>{escape(summary["agreement"])}</p>{confidence}</li>')
+    if not items:
+        return ""
+    return f'<section class="wb-summary" id="summary"><h2>Summary</h2><ul class="wb-summary-list">{"".join(items)}</ul></section>'
+
+
 def _sources(view: Mapping[str, Any]) -> str:
     listed = [f'<li><a href="#article-{escape(r["id"])}">{escape(r["title"])}</a> ({escape(r["source"])}) is a '
               f'syndicated copy of <a href="#article-{escape(r["copy_of"])}">{escape(r["copy_of"])}</a>: counted once.</li>'
@@ -242,7 +275,9 @@ def _sources(view: Mapping[str, Any]) -> str:
 def _entity_index(table: Mapping[str, Any] | None) -> str:
     if not table:
         return '<section id="entities"><h2>Entity index</h2><p>No entities.</p></section>'
-    return f'<section id="entities"><h2>Entity index</h2>{table_html(table)}</section>'
+    # the entity table's last column links each entity to its first article: give it a heading
+    labelled = {**table, "columns": [c or "First mention" for c in table["columns"]]}
+    return f'<section id="entities"><h2>Entity index</h2>{table_html(labelled)}</section>'
 
 
 def _method(draws: int) -> str:
