@@ -112,7 +112,7 @@ def test_underlines_have_a_legend_and_follow_the_chosen_hypothesis_without_scrip
     legend = page.locator("#articles .wb-ev-legend")
     assert legend.count() == 1
     words = legend.inner_text()
-    assert "Underlines follow" in words and "supports" in words and "refutes" in words and "neutral" in words
+    assert "Underlines follow" in words and "supports" in words and "refutes" in words and "neither" in words
     choices = legend.locator("input[type=radio]")
     assert choices.count() == 3  # one per hypothesis of the demo analysis
     assert choices.nth(0).is_checked()

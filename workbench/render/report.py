@@ -34,7 +34,7 @@ __all__ = ["write_report", "build_report", "underline_legend", "underline_css", 
 UNDERLINE_COLOURS = {"support": "#1a9850", "refute": "#d73027", "neutral": "#8c8c8c", "none": "#8c8c8c"}
 #: What each colour means, in the legend (ratings from analysis.scales).
 _STANCE_WORDS = (("support", "supports it", ("C", "CC")), ("refute", "refutes it", ("I", "II")),
-                 ("neutral", "neutral or not applicable", ("N", "NA")))
+                 ("neutral", "neither", ("N", "NA")))
 
 # Progressive enhancement only: sort tables, filter the evidence list. The page reads fully
 # without it; the CSP allows exactly this script (by hash) and nothing else.
@@ -105,7 +105,7 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 .wb-report .wb-ev { text-decoration-line: underline; text-decoration-thickness: 3px; text-underline-offset: 4px; }
 .wb-report .wb-ev-legend { border: 1px solid #e3e3e8; border-radius: 4px; padding: .4rem .8rem; margin: 1rem 0; font-size: .9rem; }
 .wb-report .wb-ev-legend p { margin: .3rem 0; }
-.wb-report .wb-ev-legend label { margin-right: 1rem; white-space: nowrap; cursor: pointer; }
+.wb-report .wb-ev-legend label { display: inline-block; margin-right: 1.2rem; white-space: nowrap; cursor: pointer; }
 .wb-report .wb-ev-legend .wb-ev { padding: 0 .2rem; }
 .wb-report :target { background: #fff3b0; }
 .wb-report mark.wb-ent.wb-cont::after { content: none; }
@@ -187,6 +187,7 @@ def underline_legend(choices: Sequence[Mapping[str, Any]]) -> str:
         return ""
     colours = " · ".join(f'<span class="wb-ev wb-ev-{stance}">{escape(words)}</span> '
                          f'({" or ".join(RATING_NAMES[r] for r in ratings)})' for stance, words, ratings in _STANCE_WORDS)
+    # e.g. "supports it (consistent or very consistent)"; "neither (neutral or not applicable)"
     parts = ['<div class="wb-ev-legend" role="group" aria-label="Evidence underlines">',
              f"<p><strong>Evidence underlines.</strong> The colour says how the passage bears on the chosen "
              f"hypothesis: {colours}.</p>"]
