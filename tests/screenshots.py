@@ -85,7 +85,7 @@ print("ready", len(an.evidence))
 """
 
 WIDGETS = (("matrix", "m = wb.Matrix(an)\nm", ".wb-matrix-root", "tbody tr[data-evidence]"),
-           ("reader", "r = wb.Reader(ws, seed)\nr", ".wb-reader-root", "mark.wb-ent"),
+           ("reader", "r = wb.Reader(ws, seed, analysis=an)\nr", ".wb-reader-root", "mark.wb-ent"),
            ("corpus-browser", "cb = wb.CorpusBrowser(ws)\ncb", ".wb-corpus-root", "tbody tr"),
            ("entity-explorer", "ex = wb.EntityExplorer(ws)\nex", ".wb-entities-root", "tbody tr"))
 
@@ -95,6 +95,7 @@ def test_widget_pictures(lab: Lab):
     lab.page.set_viewport_size({"width": WIDTH, "height": MAX_HEIGHT})
     lab.open_notebook(nb)
     lab.run_all(timeout=300)
+    lab.page.keyboard.press("Control+b")  # fold the file browser away: the widgets get the width
     made = []
     for name, _, root, inside in WIDGETS:
         lab.page.locator(f"{root} {inside}").first.wait_for(timeout=60_000)

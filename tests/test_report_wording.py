@@ -61,3 +61,35 @@ def test_the_rating_changes_table_keeps_named_analysts():
     table = _sensitivity(scores, moves)["moves"]
     assert "Analyst" in table["columns"]
     assert table["rows"][0][table["columns"].index("Analyst")] == "ana"
+
+
+def test_the_first_page_summary_names_the_leader_with_words_range_and_confidence():
+    from workbench.render._report_view import summary_view
+
+    scores = {"engines": {
+        "parc": {"label": "PARC inconsistency", "leaders": ["Joins", "Stays out"]},
+        "bayes": {"label": "Bayesian posterior", "leaders": ["Stays out"], "scores": {"Joins": 0.3, "Stays out": 0.7},
+                  "words": {"Joins": "unlikely", "Stays out": "likely"},
+                  "range": {"Joins": [0.1, 0.45], "Stays out": [0.55, 0.9]},
+                  "range_words": {"Joins": "x", "Stays out": "likely to very likely"}}},
+        "confidence": {"level": "moderate", "reasons": []}}
+    summary = summary_view("Will Belarus join?", scores)
+    assert summary == {"question": "Will Belarus join?",
+                       "leaders": ["Stays out — likely (70%; range 55–90%: likely to very likely)"],
+                       "agreement": "The engines differ: PARC inconsistency ranks Joins and Stays out level first; "
+                                    "Bayesian posterior ranks Stays out first.",
+                       "confidence": "Confidence: moderate"}
+
+
+def test_underline_colours_follow_the_checked_hypothesis_and_are_escaped_names():
+    from workbench.render.report import underline_css, underline_legend
+
+    choices = [{"index": 0, "question": "Q?", "hypotheses": [{"n": 1, "label": "H1", "name": "<b>a</b>"},
+                                                              {"n": 2, "label": "H2", "name": "b"}]}]
+    css = underline_css(choices)
+    assert ".wb-report:has(#wb-follow-0-2:checked) .wb-f0-2-support { text-decoration-color: #1a9850; }" in css
+    assert ".wb-report .wb-ev-refute { text-decoration-color: #d73027; }" in css
+    html = underline_legend(choices)
+    assert html.count('type="radio"') == 2 and html.count(" checked") == 1
+    assert "<b>a</b>" not in html and "&lt;b&gt;a&lt;/b&gt;" in html
+    assert underline_legend([]) == ""
