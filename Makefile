@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: demo test bench chromium postgresql clean
+.PHONY: demo test bench chromium postgresql screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ postgresql:
 
 test: $(VENV)/.installed-test chromium postgresql
 	$(PY) -m pytest
+
+# The README's pictures (docs/img/): the demo report and each widget, drawn by Chromium.
+screenshots: $(VENV)/.installed-test chromium
+	$(PY) -m pytest tests/screenshots.py -m browser -q
 
 bench: $(VENV)/.installed-test
 	$(PY) -m bench

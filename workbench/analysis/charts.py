@@ -18,7 +18,7 @@ import pandas as pd
 from ._engine import ENGINE_LABELS, ENGINE_NAMES
 from ._frame import NO_VOTE, FrameLike, evidence_matrix
 from ._literal import LiteralFigure, literal
-from .formats import format_score
+from .formats import format_score, leaders_sentence
 from .ach_matrix import _consensus, matrix as matrix_table
 from .scales import RATING_COLOURS, RATING_STANCES, RATINGS, STANCE_COLOURS
 from .scoring import INDEPENDENCE_NOTE, Scores
@@ -27,13 +27,20 @@ from .sensitivity import tornado
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["matrix_chart", "scores_chart", "timeline_chart", "tornado_chart", "RATING_COLOURS"]  # colours: scales
+__all__ = ["matrix_chart", "scores_chart", "timeline_chart", "tornado_chart", "RATING_COLOURS", "TEXT_PT",
+           "TITLE_PT", "MAX_WIDTH_IN"]  # colours: scales
 
 _TEXT_ON = {"II": "white", "CC": "white"}
+# Legible where the charts are shown: drawn at most MAX_WIDTH_IN wide, a chart is never shrunk on a
+# 1280 px screen (the report's column is wider) and shrinks to ~0.8 on an A4 page (182 mm of text):
+# TEXT_PT (12 px) then still draws at 9.5 px or more.
+TEXT_PT = 9.0       # the smallest text of any chart, in points
+TITLE_PT = 10.5     # chart titles
+MAX_WIDTH_IN = 9.0  # the widest chart, in inches (72 pt each, 96 CSS px)
 
 
 def _figure(width: float, height: float) -> Figure:
-    return LiteralFigure(figsize=(min(max(width, 4.0), 24.0), min(max(height, 3.0), 40.0)), layout="constrained")
+    return LiteralFigure(figsize=(min(max(width, 4.0), MAX_WIDTH_IN), min(max(height, 3.0), 40.0)), layout="constrained")
 
 
 def _done(figure: Figure) -> Figure:
@@ -76,24 +83,24 @@ def matrix_chart(data: FrameLike, *, sort_by: str | None = "bayes", labels: Mapp
     for (row, column), code in np.ndenumerate(codes):
         if code < len(RATINGS):
             rating = RATINGS[code]
-            ax.text(column + 0.5, row + 0.5, rating, ha="center", va="center", fontsize=8,
+            ax.text(column + 0.5, row + 0.5, rating, ha="center", va="center", fontsize=TEXT_PT,
                     color=_TEXT_ON.get(rating, "black"))
     row_labels = []
     for item, row in zip(shown, rows):
         text = _short((labels or {}).get(item, item))
         size = int(compiled.group_size[row])
         row_labels.append(f"{text}  ×{size}" if size > 1 else text)
-    ax.set_yticks(np.arange(len(shown)) + 0.5, row_labels, fontsize=8)
-    ax.set_xticks(np.arange(len(names)) + 0.5, [textwrap.fill(n, 18) for n in names], fontsize=8)
+    ax.set_yticks(np.arange(len(shown)) + 0.5, row_labels, fontsize=TEXT_PT)
+    ax.set_xticks(np.arange(len(names)) + 0.5, [textwrap.fill(n, 18) for n in names], fontsize=TEXT_PT)
     ax.xaxis.tick_top()
     ax.invert_yaxis()
     title = "ACH matrix" + (f" — most diagnostic first ({ENGINE_LABELS[sort_by]})" if sort_by else "")
     if len(table) > len(shown):
         title += f"\nshowing {len(shown)} of {len(table)} items"
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=TITLE_PT)
     if any(table["counts_as"] < 1):
         width_chars = int(fig.get_figwidth() * 11)
-        ax.set_xlabel(textwrap.fill("×n: " + INDEPENDENCE_NOTE, width_chars), fontsize=7)
+        ax.set_xlabel(textwrap.fill("×n: " + INDEPENDENCE_NOTE, width_chars), fontsize=TEXT_PT)
     return _done(fig)
 
 
@@ -104,12 +111,14 @@ def scores_chart(scores: Scores) -> Figure:
         scores: the result of ``score``.
 
     Returns:
-        A Figure with four panels; a disagreement between engines is printed as the title.
+        A Figure with four panels (two by two, so that it stays legible at ``MAX_WIDTH_IN``); who
+        leads under each engine (agree, tie or differ) is printed as the title.
     """
     table = scores.hypotheses
     names = [textwrap.fill(str(h), 24) for h in table.index]
-    fig = _figure(11, 2.0 + 0.45 * len(names))
-    axes = fig.subplots(1, 4, sharey=True)
+    fig = _figure(MAX_WIDTH_IN, 2.0 + 2 * (1.0 + 0.4 * len(names)))
+    grid = fig.subplots(2, 2, sharey=True)
+    axes = list(grid.flat)
     columns = {"parc": ("parc_inconsistency", "inconsistency (closer to 0 is better)"),
                "parc_weighted": ("parc_weighted_inconsistency", "weighted inconsistency"),
                "open_synthesis": ("open_synthesis_inconsistency", "inconsistency (lower is better)"),
@@ -126,9 +135,9 @@ def scores_chart(scores: Scores) -> Figure:
             ax.set_xlim(low - 0.05 * span, high + 0.35 * span)
             for y, (value, lead) in enumerate(zip(values, leading)):
                 ax.annotate(f"{value:.3g}" + (" ★" if lead else ""), (value, y), xytext=(3, 0),
-                            textcoords="offset points", va="center", fontsize=7)
-        ax.set_title(ENGINE_LABELS[engine], fontsize=9)
-        ax.set_xlabel(label, fontsize=8)
+                            textcoords="offset points", va="center", fontsize=TEXT_PT)
+        ax.set_title(ENGINE_LABELS[engine], fontsize=TITLE_PT)
+        ax.set_xlabel(label, fontsize=TEXT_PT)
         ax.axvline(0, color="black", linewidth=0.6)
         if engine == "bayes":
             ax.set_xlim(0, 1)
@@ -136,16 +145,16 @@ def scores_chart(scores: Scores) -> Figure:
                 low, high = table["bayes_low"].to_numpy(dtype=float), table["bayes_high"].to_numpy(dtype=float)
                 ax.hlines(positions, low, high, color="#37474f", linewidth=1.2)
                 ax.plot(high, positions, "|", color="#37474f", markersize=8)
-                ax.set_xlabel("posterior (bar); line: one per origin → every item independent", fontsize=8)
+                ax.set_xlabel("posterior (bar); line: one per origin → every item independent", fontsize=TEXT_PT)
             ranges = table["bayes_range"] if "bayes_range" in table else [""] * len(values)
             for y, (p, words, spread, lead) in enumerate(zip(values, table["bayes_words"], ranges, leading)):
                 shown = f"{format_score(p, 'percent')} {words}" + (f" ({spread})" if spread else "") + (" ★" if lead else "")
-                ax.text(min(p + 0.02, 0.45), y - 0.25, shown, va="center", fontsize=7)
-    axes[0].set_yticks(positions, names, fontsize=8)
+                ax.text(min(p + 0.02, 0.45), y - 0.25, shown, va="center", fontsize=TEXT_PT)
+    for row in grid:  # sharey: the labels of the left panel serve its row
+        row[0].set_yticks(positions, names, fontsize=TEXT_PT)
     axes[0].invert_yaxis()
-    common = [h for h in table.index if all(h in scores.leaders[e] for e in ENGINE_NAMES)]
-    fig.suptitle(textwrap.fill(scores.disagreement, 140) if scores.disagreement else
-                 "Leading under every engine (★ = leader): " + " = ".join(f"'{h}'" for h in common), fontsize=9)
+    said = leaders_sentence({e: list(scores.leaders[e]) for e in ENGINE_NAMES})["text"]
+    fig.suptitle(textwrap.fill(f"{said} (★ = leader)", 100), fontsize=TITLE_PT)
     return _done(fig)
 
 
@@ -190,11 +199,11 @@ def timeline_chart(data: FrameLike, *, hypotheses: Sequence[str] | None = None) 
     locator = AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    ax.set_yticks(np.arange(len(names)), [textwrap.fill(n, 28) for n in names], fontsize=8)
+    ax.set_yticks(np.arange(len(names)), [textwrap.fill(n, 28) for n in names], fontsize=TEXT_PT)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.grid(axis="x", color="#eeeeee")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    ax.set_title(f"Evidence timeline by stance ({int(dated.sum())} of {len(dated)} items dated)", fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=TEXT_PT, frameon=False)
+    ax.set_title(f"Evidence timeline by stance ({int(dated.sum())} of {len(dated)} items dated)", fontsize=TITLE_PT)
     return _done(fig)
 
 
@@ -226,10 +235,10 @@ def tornado_chart(data: FrameLike | pd.DataFrame, engine: str = "bayes", *, top:
             label="strengthens the leader")
     ax.axvline(base, color="black", linewidth=0.8)
     ax.axvline(0, color=STANCE_COLOURS["refute"], linewidth=1.0, linestyle="--", label="leader loses first place")
-    ax.set_yticks(positions, [_short((labels or {}).get(e, e)) for e in table.index], fontsize=8)
+    ax.set_yticks(positions, [_short((labels or {}).get(e, e)) for e in table.index], fontsize=TEXT_PT)
     ax.invert_yaxis()
     leader = table["leader"].iloc[0] if len(table) else ""
-    ax.set_xlabel(f"margin of '{leader}' over its best rival", fontsize=8)
-    ax.set_title(f"Sensitivity tornado — {ENGINE_LABELS.get(engine, engine)}", fontsize=10)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_xlabel(f"margin of '{leader}' over its best rival", fontsize=TEXT_PT)
+    ax.set_title(f"Sensitivity tornado — {ENGINE_LABELS.get(engine, engine)}", fontsize=TITLE_PT)
+    ax.legend(fontsize=TEXT_PT, loc="lower right")
     return _done(fig)

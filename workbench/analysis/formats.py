@@ -5,7 +5,11 @@ A leaf like the rest of ``analysis``: the render side and the CLI import it from
 """
 from __future__ import annotations
 
-__all__ = ["format_score", "format_range"]
+from collections.abc import Mapping, Sequence
+
+from ._engine import ENGINE_LABELS
+
+__all__ = ["format_score", "format_range", "engine_name", "leaders_sentence"]
 
 
 def format_score(value: float | None, kind: str = "number", decimals: int | None = None) -> str:
@@ -38,3 +42,54 @@ def format_range(low: float, high: float, *, collapse: bool = False) -> str:
     """
     a, b = f"{100 * low:.0f}", f"{100 * high:.0f}"
     return f"{a}%" if collapse and a == b else f"{a}–{b}%"
+
+
+def engine_name(key: str) -> str:
+    """An engine as people read it ("bayes" -> "Bayesian posterior"); an unknown key as given.
+
+    Args:
+        key: the engine's key (``ENGINE_NAMES``).
+
+    Returns:
+        The engine's name from ``ENGINE_LABELS``, the one vocabulary of engine names.
+    """
+    return ENGINE_LABELS.get(key, key)
+
+
+def _listed(words: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _first(names: Sequence[str], plural: bool) -> str:
+    """What an engine (or several) ranks first: one leader, or a tie said as a tie."""
+    verb = "rank" if plural else "ranks"
+    if len(names) == 1:
+        return f"{verb} {names[0]} first"
+    return f"{verb} {_listed(names)} level first"
+
+
+def leaders_sentence(leaders: Mapping[str, Sequence[str]]) -> dict[str, object]:
+    """Who leads under each engine, in words, from each engine's actual leaders.
+
+    Args:
+        leaders: engine key -> its leading hypotheses (several when tied), engines in display order.
+
+    Returns:
+        {"agree": every engine has the same leader(s), "text": the sentence}: "Every engine ranks
+        first: X.", "Every engine ranks X and Y level first." or "The engines differ: A ranks X
+        first; B and C rank X and Y level first."
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for engine, names in leaders.items():
+        groups.setdefault(tuple(names), []).append(engine_name(engine))
+    if len(groups) == 1:
+        (names,) = groups
+        if not names:
+            return {"agree": True, "text": "No engine ranks a hypothesis first."}
+        if len(names) == 1:
+            return {"agree": True, "text": f"Every engine ranks first: {names[0]}."}
+        return {"agree": True, "text": f"Every engine {_first(names, False)}."}
+    parts = [f"{_listed(engines)} {_first(names, len(engines) > 1) if names else 'rank nothing first' if len(engines) > 1 else 'ranks nothing first'}"
+             for names, engines in groups.items()]
+    return {"agree": False, "text": "The engines differ: " + "; ".join(parts) + "."}

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._common import open_workspace
+from ..render.pdf import PdfError, find_chromium, how_to_print, print_pdf
+from ._common import open_workspace, refused
 from ._options import output_option, pipeline_option, progress_option, show_progress, workspace_option
 from .articles import report_ingest
 
@@ -17,11 +18,21 @@ __all__ = ["demo", "report"]
 @workspace_option
 @output_option
 @click.option("--title", default=None, help="Report title.")
-def report(workspace: Path, output: Path, title: str | None) -> None:
-    """Write the self-contained HTML report."""
+@click.option("--pdf", "pdf", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Also print the report to this PDF with headless Chromium (chromium, chromium-browser or "
+                   "google-chrome on PATH); without one, say how to print it by hand.")
+def report(workspace: Path, output: Path, title: str | None, pdf: Path | None) -> None:
+    """Write the self-contained HTML report (and, with --pdf, a PDF of it)."""
     with open_workspace(workspace) as ws:
         path = ws.report(output, title=title)
     click.echo(f"report: {path}")
+    if pdf is None:
+        return
+    if find_chromium() is None:
+        # the HTML is written and kept; the PDF asked for is not: say how to make it, exit 1
+        raise click.ClickException(how_to_print(path))
+    with refused(PdfError):
+        click.echo(f"pdf: {print_pdf(path, pdf)}")
 
 
 @click.command()

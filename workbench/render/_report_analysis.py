@@ -59,10 +59,8 @@ def _standing(view: Mapping[str, Any]) -> str:
     single = '<br><strong class="wb-warning">⚠ rests on a single origin</strong>'
     foot = "".join(f"<td>{int(o['count'])} independent origin(s) support the leader{single if o['single'] else ''}</td>"
                    for o in view["origins"])
-    if view["disagreement"]:
-        note = f'<p class="wb-warning"><strong>The engines disagree:</strong> {escape(view["disagreement"])}</p>'
-    else:
-        note = f'<p class="wb-agree">Every engine ranks first: {escape(view["agree"])}.</p>'
+    # the words come from each engine's actual leaders (agree on one, agree on a tie, or differ)
+    note = f'<p class="{"wb-agree" if view["agree"] else "wb-warning"}">{escape(view["leaders"])}</p>'
     confidence = view["confidence"]
     if confidence:
         reasons = "".join(f"<li>{escape(r)}</li>" for r in confidence["reasons"])
@@ -71,7 +69,9 @@ def _standing(view: Mapping[str, Any]) -> str:
     for extra in (view["dependence"], view["independence"]):
         if extra:
             note += f'<p class="wb-note">{escape(extra)}</p>'
-    return (f'<h3>Where the hypotheses stand</h3>{note}<table class="wb-table wb-sortable"><thead><tr><th>Hypothesis</th>'
+    # the heading travels with its first block (print: never alone at a page foot)
+    return (f'<div class="wb-keep"><h3>Where the hypotheses stand</h3>{note}</div>'
+            f'<table class="wb-table wb-sortable wb-small"><thead><tr><th>Hypothesis</th>'
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody><tfoot><tr><th scope=\"row\">Origins</th>{foot}</tr>"
             f"</tfoot></table>")
 
@@ -92,7 +92,10 @@ def _charts(charts: list[Mapping[str, str]]) -> str:
     # the SVG is matplotlib's own markup, which escapes the text it draws
     blocks = [f'<figure class="wb-chart">{c["svg"]}<figcaption>{escape(c["caption"])}</figcaption></figure>'
               for c in charts]
-    return f'<h3>Charts</h3><div class="wb-charts">{"".join(blocks)}</div>'
+    if not blocks:
+        return ""
+    # the heading travels with the first chart (print: never alone at a page foot)
+    return f'<div class="wb-charts"><div class="wb-keep"><h3>Charts</h3>{blocks[0]}</div>{"".join(blocks[1:])}</div>'
 
 
 def _sensitivity(view: Mapping[str, Any]) -> str:
@@ -102,7 +105,7 @@ def _sensitivity(view: Mapping[str, Any]) -> str:
     else:
         more = f"<p>{escape(moves['more'])}</p>" if moves.get("more") else ""
         flips = f"<h4>One-step rating changes that would change the leader</h4>{table_html(moves)}{more}"
-    return f"<h3>Sensitivity and linchpins</h3>{table_html(view['linchpins'])}{flips}"
+    return f'<div class="wb-keep"><h3>Sensitivity and linchpins</h3>{table_html(view["linchpins"])}</div>{flips}'
 
 
 def _evidence_list(items: list[Mapping[str, Any]]) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.confidence import stated_level
+from ..analysis.formats import engine_name, leaders_sentence
 from ..analysis.scales import RATING_STANCES
 from .views import (article_view, entity_rows, entity_table, format_range, format_score, independence_groups,
                     matrix_view, sources_table, table_view)
@@ -19,10 +20,13 @@ from .views import (article_view, entity_rows, entity_table, format_range, forma
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["report_view", "analysis_view", "STANCE", "MOVES_SHOWN"]
+__all__ = ["report_view", "analysis_view", "follow_class", "underline_choices", "summary_view", "STANCE", "MOVES_SHOWN", "MOVE_COLUMNS"]
 
 STANCE = RATING_STANCES  # how each rating underlines its passage; the scales' one home is analysis.scales
 MOVES_SHOWN = 40   # the one-step rating changes listed per analysis (the rest are counted)
+# the rating-change table's headings (``rating_perturbation``'s columns)
+MOVE_COLUMNS = {"engine": "Engine", "evidence": "Evidence", "hypothesis": "Hypothesis", "analyst": "Analyst",
+                "rating": "Rating", "to": "Changed to", "direction": "Direction", "leaders": "New leader(s)"}
 
 
 def report_view(*, title: str | None, workspace: str, actor: str, written: str, version: str, fingerprint: str,
@@ -43,7 +47,7 @@ def report_view(*, title: str | None, workspace: str, actor: str, written: str, 
 
     Returns:
         {"title", "provenance", "contents", "analyses", "sources", "articles", "entities",
-        "labels", "draws"}.
+        "labels", "underlines", "draws"}.
     """
     passages, anchors = _passages(analyses, copies)
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -68,8 +72,42 @@ def report_view(*, title: str | None, workspace: str, actor: str, written: str, 
         "articles": article_views,
         "entities": entity_table(entities) if entities else None,
         "labels": sorted(set(mentions["label"])) if len(mentions) else [],
+        "underlines": underline_choices(analyses),
         "draws": draws,
     }
+
+
+def follow_class(analysis: int, hypothesis: int, stance: str) -> str:
+    """The class of an underline when it follows one hypothesis: "wb-f0-2-support" (analysis 0, H2).
+
+    Args:
+        analysis: the analysis's place in the report (from 0).
+        hypothesis: the hypothesis's number (H1 = 1).
+        stance: the evidence's stance on it (``RATING_STANCES``: support, refute, neutral, none).
+    """
+    return f"wb-f{analysis}-{hypothesis}-{stance}"
+
+
+def underline_choices(analyses: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """What the underlines of the articles can follow: per analysis with quotes, its hypotheses.
+
+    Args:
+        analyses: the gathered facts of each analysis (``report_view``'s ``analyses``).
+
+    Returns:
+        [{"index", "question", "hypotheses": [{"n", "label", "name"}]}], analyses without a quote
+        in an article left out.
+    """
+    chosen = []
+    for index, facts in enumerate(analyses):
+        evidence = facts["evidence"]
+        quoted = len(evidence) and ((evidence["kind"] == "quote") & evidence["article_id"].notna()).any()
+        if not quoted or not len(facts["hypotheses"]):
+            continue
+        chosen.append({"index": index, "question": facts["info"]["question"],
+                       "hypotheses": [{"n": n, "label": f"H{n}", "name": str(name)}
+                                      for n, name in enumerate(facts["hypotheses"]["name"], start=1)]})
+    return chosen
 
 
 def analysis_view(facts: Mapping[str, Any], anchors: Mapping[str, str]) -> dict[str, Any]:
@@ -94,10 +132,40 @@ def analysis_view(facts: Mapping[str, Any], anchors: Mapping[str, str]) -> dict[
         return view
     matrix = matrix_view(hypotheses, evidence, scores, facts.get("votes"))  # the team's: disputed cells marked
     view.update(scored=True, standing=_standing(names, scores, facts.get("carlo") or {}), matrix=matrix,
+                summary=summary_view(info["question"], scores),
                 charts=[{"caption": caption, "svg": _svg(figure)} for caption, figure in facts.get("charts", ())],
                 sensitivity=_sensitivity(scores, facts["moves"]),
                 evidence=_evidence_list(evidence, matrix, anchors))
     return view
+
+
+def summary_view(question: str, scores: Mapping[str, Any]) -> dict[str, Any]:
+    """The first page's lines for one analysis: the question, the standing and its confidence.
+
+    Args:
+        question: the analysis's question.
+        scores: ``Scores.to_dict()``.
+
+    Returns:
+        {"question", "leaders": ["name — words (p; range …)"] (by the Bayesian view where scored,
+        else by the first engine), "agreement": who leads under each engine, "confidence": "Confidence: …"
+        or None}.
+    """
+    engines = scores["engines"]
+    bayes = engines.get("bayes")
+    lines = []
+    if bayes is not None:
+        for name in bayes.get("leaders", []):
+            low, high = bayes["range"][name]
+            lines.append(f"{name} — {bayes['words'][name]} ({format_score(bayes['scores'][name], 'percent')}; "
+                         f"range {format_range(low, high)}: {bayes['range_words'][name]})")
+    elif engines:
+        first = next(iter(engines.values()))
+        lines = [f"{name} — leads under {first['label']}" for name in first.get("leaders", [])]
+    confidence = scores.get("confidence")
+    return {"question": question, "leaders": lines,
+            "agreement": leaders_sentence({key: list(e.get("leaders", [])) for key, e in engines.items()})["text"],
+            "confidence": f"Confidence: {stated_level(confidence)}" if confidence else None}
 
 
 def _meta(info: Mapping[str, Any], hypotheses: int, evidence: int) -> str:
@@ -126,7 +194,7 @@ def _standing(names: list[str], scores: Mapping[str, Any], carlo: Mapping[str, A
                 cell["range"] = f"range {format_range(*engine['range'][name])}: {engine['range_words'][name]}"
             cells.append(cell)
         rows.append({"name": name, "cells": cells})
-    common = [h for h in names if all(h in e.get("leaders", []) for e in engines.values())]
+    leaders = leaders_sentence({key: list(e.get("leaders", [])) for key, e in engines.items()})
     confidence = scores.get("confidence")
     dependence = scores.get("dependence") or {}
     dependence_note = None
@@ -143,7 +211,7 @@ def _standing(names: list[str], scores: Mapping[str, Any], carlo: Mapping[str, A
         "engines": [e["label"] for e in engines.values()], "rows": rows,
         "origins": [{"count": e.get("independent_origins_for_leader", 0), "single": bool(e.get("single_origin"))}
                     for e in engines.values()],
-        "disagreement": scores.get("disagreement"), "agree": " = ".join(common),
+        "agree": leaders["agree"], "leaders": leaders["text"],
         "confidence": None if not confidence else {
             "level": confidence["level"], "head": f"Confidence: {stated_level(confidence)}",
             "reasons": list(confidence["reasons"])},
@@ -176,8 +244,11 @@ def _sensitivity(scores: Mapping[str, Any], moves: "pd.DataFrame") -> dict[str, 
     flips = None
     if len(moves):
         more = f"… and {len(moves) - MOVES_SHOWN} more." if len(moves) > MOVES_SHOWN else None
-        flips = table_view([str(c) for c in moves.columns],
-                           ([str(v) for v in row] for row in moves.head(MOVES_SHOWN).itertuples(index=False)),
+        shown = moves.head(MOVES_SHOWN).assign(engine=lambda f: f["engine"].map(engine_name))
+        if "analyst" in shown and not shown["analyst"].fillna("").astype(str).str.strip().any():
+            shown = shown.drop(columns="analyst")  # one analyst's matrix: the column would stay empty
+        flips = table_view([MOVE_COLUMNS.get(str(c), str(c)) for c in shown.columns],
+                           ([str(v) for v in row] for row in shown.itertuples(index=False)),
                            sortable=True, more=more)
     return {"linchpins": linchpins, "moves": flips}
 
@@ -228,23 +299,27 @@ def _passages(analyses: Sequence[Mapping[str, Any]],
     found_in: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for p in copies:
         found_in[p["evidence_id"]].append(p)
-    for facts in analyses:
+    for index, facts in enumerate(analyses):
         evidence, count = facts["evidence"], len(facts["hypotheses"])
-        # the first hypothesis's ratings: the first of the last ``count`` columns, taken by place
-        firsts = evidence.iloc[:, len(evidence.columns) - count].tolist() if count else [None] * len(evidence)
+        # every hypothesis's ratings: the last ``count`` columns, taken by place (not by name)
+        grid = (evidence.iloc[:, len(evidence.columns) - count:].to_numpy(dtype=object).tolist() if count
+                else [[] for _ in range(len(evidence))])
         question = facts["info"]["question"]
-        for r, first in zip(evidence.to_dict("records"), firsts):
+        for r, ratings in zip(evidence.to_dict("records"), grid):
             if r["kind"] != "quote" or r["article_id"] is None or r["start"] is None:
                 continue
             anchor = f"passage-{r['id']}"
             anchors[r["id"]] = anchor
-            stance = STANCE.get(first, "none")
+            stances = [STANCE.get(rating, "none") for rating in ratings]
+            stance = stances[0] if stances else "none"  # the default: the underline follows H1
+            follow = [follow_class(index, n, st) for n, st in enumerate(stances, start=1)]
             title = f"{r['label']} ({question[:60]})"
             passages[r["article_id"]].append({"start": int(r["start"]), "end": int(r["end"]), "anchor": anchor,
-                                              "stance": stance, "title": title})
+                                              "stance": stance, "follow": follow, "title": title})
             for p in found_in.get(r["id"], ()):
                 how = "found" if p["method"] == "exact" else f"found approximately, score {p['score']:.2f},"
                 passages[p["article_id"]].append({
                     "start": int(p["start"]), "end": int(p["end"]), "anchor": f"passage-{r['id']}-{p['article_id']}",
-                    "stance": stance, "title": f"{title}: tagged in {p['tagged_in']}, {how} in this copy"})
+                    "stance": stance, "follow": follow,
+                    "title": f"{title}: tagged in {p['tagged_in']}, {how} in this copy"})
     return passages, anchors

@@ -102,7 +102,8 @@ def highlight_passages(text: str, spans: Sequence[Mapping[str, Any]],
         text: the article text.
         spans: entity mentions (see ``highlight``).
         passages: dicts with ``start``, ``end``, ``anchor`` (an id for the first piece),
-            ``stance`` (support | refute | neutral | none) and ``title``.
+            ``stance`` (support | refute | neutral | none), ``title`` and optionally ``follow``
+            (further CSS classes, e.g. the stance on each hypothesis for the report's legend).
     Returns:
         An HTML fragment whose text content equals ``text``.
     """
@@ -139,7 +140,9 @@ def highlight_passages(text: str, spans: Sequence[Mapping[str, Any]],
             if passage["anchor"] not in anchored:
                 anchored.add(passage["anchor"])
                 ident = f' id="{escape(passage["anchor"])}"'
-            piece = (f'<span class="wb-ev wb-ev-{escape(passage.get("stance", "none"))}"{ident} '
+            # "follow": further classes that let the page colour the underline by another hypothesis
+            extra = "".join(" " + re.sub(r"[^A-Za-z0-9_-]", "_", str(c)) for c in passage.get("follow", ()))
+            piece = (f'<span class="wb-ev wb-ev-{escape(passage.get("stance", "none"))}{extra}"{ident} '
                      f'data-passage="{escape(passage["anchor"])}" title="{escape(passage.get("title", ""))}">{piece}</span>')
         parts.append(piece)
     return "".join(parts)

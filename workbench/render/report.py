@@ -11,7 +11,7 @@ Plain data in: the dict of ``_report_view.report_view`` (the workspace gathers i
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,18 @@ from ..analysis.scales import (BAYES_LIKELIHOODS, INFO_CREDIBILITY_GRADES, PARC_
                                RELIABILITY_GRADES)
 from ._report_analysis import analysis_section
 from ._report_team import team_section
+from ._report_view import follow_class
 from .article import article_html, base_css, label_styles
 from .assets import asset, content_security_policy
 from .tables import table_html
 
-__all__ = ["write_report", "build_report"]
+__all__ = ["write_report", "build_report", "underline_legend", "underline_css", "UNDERLINE_COLOURS"]
+
+#: The colour of an evidence underline by the evidence's stance on the hypothesis it follows.
+UNDERLINE_COLOURS = {"support": "#1a9850", "refute": "#d73027", "neutral": "#8c8c8c", "none": "#8c8c8c"}
+#: What each colour means, in the legend (ratings from analysis.scales).
+_STANCE_WORDS = (("support", "supports it", ("C", "CC")), ("refute", "refutes it", ("I", "II")),
+                 ("neutral", "neither", ("N", "NA")))
 
 # Progressive enhancement only: sort tables, filter the evidence list. The page reads fully
 # without it; the CSP allows exactly this script (by hash) and nothing else.
@@ -86,18 +93,20 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 .wb-report .wb-warning { background: #fff4e5; border-left: 4px solid #e08a00; padding: .4rem .6rem; }
 .wb-report .wb-agree { background: #eef8f0; border-left: 4px solid #1a9850; padding: .4rem .6rem; }
 .wb-report .wb-note { color: #444; font-size: .82rem; }
-.wb-report .wb-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr)); gap: 1rem; }
-.wb-report figure.wb-chart { margin: 0; }
-.wb-report figure.wb-chart svg { max-width: 100%; height: auto; }
+.wb-report figure.wb-chart { margin: 0 0 1.4rem; }
+/* one chart per row at the size it was drawn (charts.MAX_WIDTH_IN fits the column): never shrunk on
+   screen, so its text keeps its drawn size; a narrower page (print) shrinks it a little */
+.wb-report figure.wb-chart svg { display: block; max-width: 100%; height: auto; }
 .wb-report figcaption { font-size: .8rem; color: #555; }
 .wb-report .wb-evidence-list li { margin-bottom: .8rem; }
 .wb-report .wb-evidence-list blockquote { margin: .2rem 0 .1rem 0; padding-left: .6rem; border-left: 3px solid #ccd; }
 .wb-report .wb-ev-label { font-weight: 700; }
 .wb-report .wb-sort-handle { cursor: pointer; }
 .wb-report .wb-ev { text-decoration-line: underline; text-decoration-thickness: 3px; text-underline-offset: 4px; }
-.wb-report .wb-ev-support { text-decoration-color: #1a9850; }
-.wb-report .wb-ev-refute { text-decoration-color: #d73027; }
-.wb-report .wb-ev-neutral, .wb-report .wb-ev-none { text-decoration-color: #8c8c8c; }
+.wb-report .wb-ev-legend { border: 1px solid #e3e3e8; border-radius: 4px; padding: .4rem .8rem; margin: 1rem 0; font-size: .9rem; }
+.wb-report .wb-ev-legend p { margin: .3rem 0; }
+.wb-report .wb-ev-legend label { display: inline-block; margin-right: 1.2rem; white-space: nowrap; cursor: pointer; }
+.wb-report .wb-ev-legend .wb-ev { padding: 0 .2rem; }
 .wb-report :target { background: #fff3b0; }
 .wb-report mark.wb-ent.wb-cont::after { content: none; }
 .wb-report .wb-table th, .wb-report .wb-matrix-table tfoot th, .wb-report .wb-matrix-table tfoot td { position: static; }
@@ -105,11 +114,24 @@ body { margin: 0 auto; padding: 1.5rem 1.2rem 4rem; max-width: 62rem; background
 .wb-report .wb-matrix-table .wb-ev-cell { white-space: normal; }
 .wb-report .wb-method dt { font-weight: 700; margin-top: .5rem; }
 @page { size: A4; margin: 16mm 14mm; }
+.wb-report .wb-summary { border: 1px solid #e3e3e8; border-radius: 4px; padding: .2rem 1rem .6rem; }
+.wb-report .wb-summary h2 { margin-top: .6rem; }
+.wb-report .wb-summary-list { list-style: none; padding: 0; }
+.wb-report .wb-summary-q { font-weight: 700; font-size: 1.05rem; margin-bottom: .2rem; }
+.wb-report .wb-summary-list p { margin: .25rem 0; }
+.wb-report .wb-summary-leaders { margin: .1rem 0 .3rem; }
+/* print: a heading stays with what follows it; small tables and rows are never cut; long
+   tables repeat their heads on each page */
+.wb-report h1, .wb-report h2, .wb-report h3, .wb-report h4 { break-after: avoid; }
+.wb-report .wb-keep { break-inside: avoid; }
+.wb-report thead { display: table-header-group; }
+.wb-report table.wb-small, .wb-report tr, .wb-report figure, .wb-report .wb-summary li,
+.wb-report .wb-evidence-list li { break-inside: avoid; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   .wb-filter-box { display: none !important; }
-  .wb-report article.wb-article, .wb-report section.wb-analysis { break-before: page; }
-  .wb-report table { break-inside: auto; } .wb-report tr, .wb-report figure { break-inside: avoid; }
+  .wb-report article.wb-article, .wb-report section.wb-analysis, .wb-report #sources { break-before: page; }
+  .wb-report .wb-ev-legend input { print-color-adjust: exact; }
   .wb-report a { color: inherit; text-decoration: none; }
   .wb-table-box, .wb-matrix-box { max-height: none !important; overflow: visible !important; }
 }
@@ -126,16 +148,18 @@ def build_report(data: Mapping[str, Any]) -> str:
         A complete HTML document.
     """
     heading = data["title"]
-    body: list[str] = [f"<h1>{escape(heading)}</h1>", f'<p class="wb-provenance">{escape(data["provenance"])}</p>',
-                       _contents(data)]
+    body: list[str] = [f'<header class="wb-first-page"><h1>{escape(heading)}</h1>',
+                       f'<p class="wb-provenance">{escape(data["provenance"])}</p>', _summary(data["analyses"]),
+                       _contents(data), "</header>"]
     body += [analysis_section(view) + team_section(view.get("team")) for view in data["analyses"]]
     body.append(_sources(data["sources"]))
-    body.append('<section id="articles"><h2>Articles</h2>')
+    body.append(f'<section id="articles"><h2>Articles</h2>{underline_legend(data.get("underlines", []))}')
     body += [article_html(view, with_css=False, heading_level=3) for view in data["articles"]]
     body.append("</section>")
     body.append(_entity_index(data["entities"]))
     body.append(_method(data["draws"]))
-    css = "\n".join((base_css(), label_styles(data["labels"]), asset("table.css"), asset("matrix.css"), _PAGE_CSS))
+    css = "\n".join((base_css(), label_styles(data["labels"]), asset("table.css"), asset("matrix.css"), _PAGE_CSS,
+                     underline_css(data.get("underlines", []))))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(_SCRIPT)}">'
@@ -144,6 +168,64 @@ def build_report(data: Mapping[str, Any]) -> str:
         f"<title>{escape(heading)}</title><style>{css}</style></head>"
         f'<body class="wb-report">{"".join(body)}<script>{_SCRIPT}</script></body></html>\n'
     )
+
+
+def underline_legend(choices: Sequence[Mapping[str, Any]]) -> str:
+    """The legend of the evidence underlines, with the choice of the hypothesis they follow.
+
+    The choice is radio inputs and CSS (``:has(:checked)``): it works with scripts off and
+    under the report's CSP; the first hypothesis is the default (and what a printout shows
+    unless another is chosen).
+
+    Args:
+        choices: ``_report_view.underline_choices`` (per analysis, its hypotheses).
+
+    Returns:
+        One ``<div class="wb-ev-legend">`` ("" when no article carries evidence).
+    """
+    if not choices:
+        return ""
+    colours = " · ".join(f'<span class="wb-ev wb-ev-{stance}">{escape(words)}</span> '
+                         f'({" or ".join(RATING_NAMES[r] for r in ratings)})' for stance, words, ratings in _STANCE_WORDS)
+    # e.g. "supports it (consistent or very consistent)"; "neither (neutral or not applicable)"
+    parts = ['<div class="wb-ev-legend" role="group" aria-label="Evidence underlines">',
+             f"<p><strong>Evidence underlines.</strong> The colour says how the passage bears on the chosen "
+             f"hypothesis: {colours}.</p>"]
+    for choice in choices:
+        index = int(choice["index"])
+        radios = "".join(
+            f'<label title="{escape(h["name"])}"><input type="radio" name="wb-follow-{index}" '
+            f'id="wb-follow-{index}-{int(h["n"])}"{" checked" if h["n"] == 1 else ""}> '
+            f'{escape(h["label"])} {escape(_short(h["name"]))}</label>' for h in choice["hypotheses"])
+        asked = f" of “{escape(_short(choice['question'], 80))}”" if len(choices) > 1 else ""
+        parts.append(f"<p>Underlines follow{asked}: {radios}</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def underline_css(choices: Sequence[Mapping[str, Any]]) -> str:
+    """The underline colours: by H1 by default, by the checked hypothesis of the legend otherwise.
+
+    Args:
+        choices: ``_report_view.underline_choices``.
+
+    Returns:
+        CSS rules (no script needed: ``:has(#wb-follow-…:checked)``).
+    """
+    rules = [f".wb-report .wb-ev-{stance} {{ text-decoration-color: {colour}; }}"
+             for stance, colour in UNDERLINE_COLOURS.items()]
+    for choice in choices:
+        index = int(choice["index"])
+        for h in choice["hypotheses"]:
+            n = int(h["n"])
+            rules += [f".wb-report:has(#wb-follow-{index}-{n}:checked) .{follow_class(index, n, stance)} "
+                      f"{{ text-decoration-color: {colour}; }}" for stance, colour in UNDERLINE_COLOURS.items()]
+    return "\n".join(rules)
+
+
+def _short(text: str, width: int = 48) -> str:
+    """A hypothesis or question cut for the legend (the full text is its title)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def write_report(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
@@ -164,6 +246,25 @@ def _contents(data: Mapping[str, Any]) -> str:
     return f'<nav><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
 
 
+def _summary(analyses: Sequence[Mapping[str, Any]]) -> str:
+    """The first page: each analysis's question, where the hypotheses stand and the confidence."""
+    items = []
+    for view in analyses:
+        summary = view.get("summary")
+        link = f'<a href="#analysis-{escape(view["id"])}">{escape(view["question"])}</a>'
+        if summary is None:
+            items.append(f"<li><p class=\"wb-summary-q\">{link}</p><p>No evidence has been tagged yet.</p></li>")
+            continue
+        leaders = "".join(f"<li>{escape(line)}</li>" for line in summary["leaders"])
+        confidence = f'<p class="wb-summary-confidence"><strong>{escape(summary["confidence"])}</strong></p>' \
+            if summary["confidence"] else ""
+        items.append(f'<li><p class="wb-summary-q">{link}</p><p>Leading: </p><ul class="wb-summary-leaders">{leaders}</ul>'
+                     f'<p>{escape(summary["agreement"])}</p>{confidence}</li>')
+    if not items:
+        return ""
+    return f'<section class="wb-summary" id="summary"><h2>Summary</h2><ul class="wb-summary-list">{"".join(items)}</ul></section>'
+
+
 def _sources(view: Mapping[str, Any]) -> str:
     listed = [f'<li><a href="#article-{escape(r["id"])}">{escape(r["title"])}</a> ({escape(r["source"])}) is a '
               f'syndicated copy of <a href="#article-{escape(r["copy_of"])}">{escape(r["copy_of"])}</a>: counted once.</li>'
@@ -175,7 +276,9 @@ def _sources(view: Mapping[str, Any]) -> str:
 def _entity_index(table: Mapping[str, Any] | None) -> str:
     if not table:
         return '<section id="entities"><h2>Entity index</h2><p>No entities.</p></section>'
-    return f'<section id="entities"><h2>Entity index</h2>{table_html(table)}</section>'
+    # the entity table's last column links each entity to its first article: give it a heading
+    labelled = {**table, "columns": [c or "First mention" for c in table["columns"]]}
+    return f'<section id="entities"><h2>Entity index</h2>{table_html(labelled)}</section>'
 
 
 def _method(draws: int) -> str:
