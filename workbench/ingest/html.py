@@ -75,13 +75,25 @@ def html_fragment_text(fragment: str, name: str) -> str:
         return ""
     if "<" not in fragment:
         return fragment.strip()
-    doc = _extract(f"<html><body><article>{fragment}</article></body></html>", name)
+    import lxml.etree
+    import lxml.html
+    from lxml.html import builder
+
+    try:  # parsed as a tree, never pasted into markup: the fragment is untrusted input
+        parts = lxml.html.fragments_fromstring(fragment)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    article = builder.ARTICLE()
+    if parts and isinstance(parts[0], str):  # text before the first element
+        article.text = parts.pop(0)
+    article.extend(parts)
+    doc = _extract(builder.HTML(builder.BODY(article)), name)
     if doc is None or getattr(doc, "body", None) is None:
         return ""
     return _body_text(doc.body, None)
 
 
-def _extract(html: str, name: str) -> Any:
+def _extract(html: Any, name: str) -> Any:
     import trafilatura
 
     try:
