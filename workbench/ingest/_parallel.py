@@ -23,11 +23,19 @@ from ..nlp import PIPELINE_ENV, EntityPipeline, load_pipeline
 from .syndication import bands, shingles
 from .text import words
 
-__all__ = ["Analysed", "DaskEntityPass", "SchedulerError", "analyse", "analyse_on_worker", "describe_on_worker",
-           "worker_loads"]
+__all__ = ["Analysed", "DaskEntityPass", "LOCAL_CONFIG", "SchedulerError", "analyse", "analyse_on_worker",
+           "describe_on_worker", "worker_loads"]
 
 CONNECT_TIMEOUT = 10.0     # seconds to reach an existing scheduler before giving up
 BATCHES_PER_WORKER = 2     # batches in flight per worker thread: keeps workers busy, memory bounded
+# Dask settings for the clusters started here and the client of any cluster.
+# - Every batched stream (client -> scheduler, scheduler -> each worker) keeps its last
+#   ``low-level-log-length`` messages (1,000 by default) for Dask's own debugging, and those
+#   messages ARE the batches: the client's pickled articles and the scheduler's unpickled
+#   copies. Kept, they grew the ingesting process by ~3.7x the text sent until 1,000 batches
+#   (32,000 articles). 0 keeps none (the scheduler's transition log and events go too).
+# - A crash is retried article by article here (see ``next_result``), not by the scheduler.
+LOCAL_CONFIG = {"distributed.admin.low-level-log-length": 0, "distributed.scheduler.allowed-failures": 0}
 
 
 class SchedulerError(WorkbenchError):
@@ -142,23 +150,24 @@ class DaskEntityPass:
     def __init__(self, pipeline: Any, *, workers: int | None, scheduler: str | None) -> None:
         from distributed import Client, LocalCluster  # lazy: a serial ingest never pays for it
 
-        self._cluster = None
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-            except (OSError, ValueError, TypeError) as exc:
-                raise SchedulerError(f"{scheduler}: cannot reach the Dask scheduler ({_one_line(exc)})") from None
-        else:
-            import dask
+        import dask
 
-            # a crash is retried article by article here (see ``results``), not by the scheduler
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        self._cluster = None
+        # read when the client, the scheduler and the workers are built (imported above first,
+        # so that leaving this block restores distributed's defaults rather than wiping them)
+        with dask.config.set(LOCAL_CONFIG):
+            if scheduler:
+                try:
+                    self.client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+                except (OSError, ValueError, TypeError) as exc:
+                    raise SchedulerError(f"{scheduler}: cannot reach the Dask scheduler ({_one_line(exc)})") from None
+            else:
                 # 127.0.0.1 only; the scheduler's HTTP endpoint on a free port, no dashboard
                 self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                              host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL,
                                              scheduler_kwargs={"dashboard": False,
                                                                "dashboard_address": "127.0.0.1:0"})
-            self.client = Client(self._cluster, set_as_default=False)
+                self.client = Client(self._cluster, set_as_default=False)
         self.address = scheduler or self._cluster.scheduler_address
         try:
             self._setup(pipeline)
