@@ -9,7 +9,6 @@ import random
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 import cloudpickle
 import pytest
