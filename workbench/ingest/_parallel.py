@@ -36,7 +36,7 @@ BATCHES_PER_WORKER = 2     # batches in flight per worker thread: keeps workers 
 # - Every batched stream (client -> scheduler, scheduler -> each worker) keeps its last
 #   ``low-level-log-length`` messages (1,000 by default) for Dask's own debugging, and those
 #   messages ARE the batches: the client's pickled articles and the scheduler's unpickled
-#   copies. Kept, they grew the ingesting process by ~3.7x the text sent until 1,000 batches
+#   copies. Kept, they grew the ingesting process by about 4x the text sent until 1,000 batches
 #   (32,000 articles). 0 keeps none (the scheduler's transition log and events go too).
 # - A crash is retried article by article here (see ``next_result``), not by the scheduler.
 LOCAL_CONFIG = {"distributed.admin.low-level-log-length": 0, "distributed.scheduler.allowed-failures": 0}
@@ -297,23 +297,17 @@ def _check_main_guard(workers: int | None) -> None:
             or the main script calls us from a module-level statement under no ``if``/``while``/
             ``match``/``except`` (an unusual guard is let through: only a sure case is refused).
     """
-    fix = ("call it under `if __name__ == \"__main__\":` in the script, or use workers=1")
+    fix = "call it under `if __name__ == \"__main__\":` in the script, or use workers=1"
     what = f"ingest(workers={workers}) starts worker processes that import the main script again"
     if getattr(multiprocessing.current_process(), "_inheriting", False):
         raise MainGuardError(f"{what}: {fix}")
-    if _dask_setting("distributed.worker.multiprocessing-method") == "fork":
+    import dask  # lazy, as in DaskEntityPass (which has loaded distributed's defaults)
+
+    if dask.config.get("distributed.worker.multiprocessing-method", None) == "fork":
         return  # forked workers do not import the script
     where = _unguarded_call()
     if where is not None:
         raise MainGuardError(f"{where[0]}, line {where[1]}: {what}: {fix}")
-
-
-def _dask_setting(key: str) -> Any:
-    """A Dask setting (distributed's defaults loaded)."""
-    import dask
-    import distributed  # noqa: F401 - registers distributed's defaults
-
-    return dask.config.get(key, None)
 
 
 def _unguarded_call() -> tuple[str, int] | None:
