@@ -4,7 +4,8 @@ Prints, each as a ratio against a peer measured in the same run:
 - ingest N synthetic articles with 1 worker (in-process) and with 2 Dask workers: words/s and the
   speed-up (target >= 1.6x on a 2-core machine; the CPU count and load average are printed,
   because a shared machine cannot give two workers two idle cores);
-- the ingesting process's peak memory at N/10 and N articles (streamed: it should stay flat);
+- the ingesting process's peak RSS and peak Python heap at N/10 and N articles (streamed: they
+  should stay flat);
 - reopening a 100,000-article workspace and reading ``ws.articles`` in a fresh process
   (target <= 1 s on SQLite), against the same SELECT through the sqlite3 module (the peer);
 - near-duplicate detection: 2,500 / 5,000 / 20,000 copies of one story, against as many varied
@@ -13,7 +14,7 @@ On PostgreSQL too when ``WORKBENCH_BENCH_PG`` names an EMPTY throwaway database 
 runs are written into it; nothing there is removed).
 
 Run: python -m bench.scale [--articles 10000] [--large] [--copies 2500,5000,20000]
-     [--pipeline builtin] [--skip ingest,memory,reopen,copies]
+     [--pipeline builtin] [--memory-small N] [--skip ingest,memory,reopen,copies]
 """
 from __future__ import annotations
 
@@ -74,19 +75,23 @@ def write_copies(folder: Path, count: int, *, words: int = 200) -> None:
 
 # -- child processes: each measurement runs alone, so peak memory is its own ----------
 CHILD_INGEST = """
-import json, resource, sys, time
+import json, resource, sys, time, tracemalloc
 sys.path.insert(0, {root!r})
 import workbench as wb
 from bench.scale import NoEntities
 pipeline = NoEntities() if {pipeline!r} == "none" else {pipeline!r}
 ws = wb.open_workspace({target!r})
+if {heap!r}:
+    tracemalloc.start()  # slows this process: only in the memory section, never for words/s
 t0 = time.perf_counter()
 result = ws.ingest({corpus!r}, pipeline=pipeline, progress=False, workers={workers!r})
 seconds = time.perf_counter() - t0
+heap = tracemalloc.get_traced_memory()[1] / 2 ** 20 if {heap!r} else None
 ws.close()
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({{"seconds": seconds, "added": len(result.added), "copies": len(result.copies),
-                  "failed": len(result.failed), "rss_mb": me.ru_maxrss / 1024, "workers_rss_mb": kids.ru_maxrss / 1024}}))
+                  "failed": len(result.failed), "rss_mb": me.ru_maxrss / 1024, "workers_rss_mb": kids.ru_maxrss / 1024,
+                  "heap_mb": heap}}))
 """
 
 CHILD_REOPEN = """
@@ -133,10 +138,11 @@ def _child(code: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def run_ingest(corpus: Path, target: str, workers: int, pipeline: str) -> dict:
-    """Ingest ``corpus`` into ``target`` in a fresh process; its timing and peak memory."""
+def run_ingest(corpus: Path, target: str, workers: int, pipeline: str, *, heap: bool = False) -> dict:
+    """Ingest ``corpus`` into ``target`` in a fresh process; its timing and peak memory (peak RSS;
+    with ``heap`` also tracemalloc's peak of the Python heap, the client's and the scheduler's)."""
     return json.loads(_child(CHILD_INGEST.format(root=str(ROOT), pipeline=pipeline, target=target,
-                                                 corpus=str(corpus), workers=workers)))
+                                                 corpus=str(corpus), workers=workers, heap=heap)))
 
 
 def _targets(folder: Path, label: str) -> list[tuple[str, str]]:
@@ -172,22 +178,25 @@ def bench_ingest(tmp: Path, sizes: list[int], pipeline: str) -> dict[tuple[str, 
     return runs
 
 
-def bench_memory(tmp: Path, size: int, pipeline: str, runs: dict[tuple[str, int, int], dict]) -> None:
-    print("\n-- peak memory of the ingesting process (streamed: flat as the corpus grows)")
-    small = max(size // 10, PER_FILE)
-    corpus = tmp / f"memory-{small}"
-    write_corpus(corpus, small)
+def bench_memory(tmp: Path, size: int, pipeline: str, small: int | None = None) -> None:
+    """Peak RSS and peak Python heap of the ingesting process at ``small`` and ``size`` articles
+    (runs of their own: the heap is traced, which slows the process)."""
+    small = small or max(size // 10, PER_FILE)
+    print(f"\n-- peak memory of the ingesting process at {small:,} and {size:,} articles "
+          "(streamed: flat as the corpus grows); Python heap by tracemalloc (client and scheduler)")
+    corpora = {}
+    for count in (small, size):
+        corpora[count] = tmp / f"memory-{count}"
+        write_corpus(corpora[count], count)
     for workers in (1, 2):
-        run = run_ingest(corpus, str(tmp / f"memory-{small}-{workers}.sqlite"), workers, pipeline)
-        big = runs.get(("SQLite", size, workers))
-        if big is None:  # the ingest section was skipped
-            if not (tmp / f"memory-{size}").exists():
-                write_corpus(tmp / f"memory-{size}", size)
-            big = run_ingest(tmp / f"memory-{size}", str(tmp / f"memory-{size}-{workers}.sqlite"), workers, pipeline)
-        print(f"{workers} worker(s): peak {run['rss_mb']:.0f} MB at {small:,} articles, {big['rss_mb']:.0f} MB at "
-              f"{size:,}: ratio {big['rss_mb'] / run['rss_mb']:.2f} (flat = 1.00)"
-              + (f"; each worker {run['workers_rss_mb']:.0f} / {big['workers_rss_mb']:.0f} MB" if workers > 1 else ""),
+        a, b = (run_ingest(corpora[count], str(tmp / f"memory-{count}-{workers}.sqlite"), workers, pipeline, heap=True)
+                for count in (small, size))
+        print(f"{workers} worker(s): peak RSS {a['rss_mb']:.0f} -> {b['rss_mb']:.0f} MB (ratio "
+              f"{b['rss_mb'] / a['rss_mb']:.2f}), Python heap {a['heap_mb']:.1f} -> {b['heap_mb']:.1f} MB (ratio "
+              f"{b['heap_mb'] / a['heap_mb']:.2f}); flat = 1.00"
+              + (f"; each worker {a['workers_rss_mb']:.0f} -> {b['workers_rss_mb']:.0f} MB" if workers > 1 else ""),
               flush=True)
+        print(_machine(), flush=True)
 
 
 def fill(path: Path, count: int) -> None:
@@ -249,6 +258,8 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="also ingest 100,000 articles")
     parser.add_argument("--copies", default="2500,5000,20000")
     parser.add_argument("--reopen", type=int, default=100_000)
+    parser.add_argument("--memory-small", type=int, default=None,
+                        help="the smaller corpus of the memory section (default: a tenth of the largest)")
     parser.add_argument("--pipeline", default="builtin", help="entity pipeline for the ingest runs")
     parser.add_argument("--skip", default="", help="comma list among ingest, memory, reopen, copies")
     args = parser.parse_args()
@@ -257,9 +268,10 @@ def main() -> None:
     sizes = [args.articles] + ([100_000] if args.large else [])
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        runs = bench_ingest(tmp, sizes, args.pipeline) if "ingest" not in skip else {}
+        if "ingest" not in skip:
+            bench_ingest(tmp, sizes, args.pipeline)
         if "memory" not in skip:
-            bench_memory(tmp, sizes[-1], args.pipeline, runs)
+            bench_memory(tmp, sizes[-1], args.pipeline, args.memory_small)
         if "reopen" not in skip:
             bench_reopen(tmp, args.reopen)
         if "copies" not in skip:

@@ -9,9 +9,13 @@ pipeline once (``_worker_pipeline``), not once per article or batch.
 """
 from __future__ import annotations
 
+import ast
 import logging
+import multiprocessing
 import os
 import pickle
+import sys
+import tokenize
 import uuid
 from collections import deque
 from collections.abc import Sequence
@@ -23,15 +27,37 @@ from ..nlp import PIPELINE_ENV, EntityPipeline, load_pipeline
 from .syndication import bands, shingles
 from .text import words
 
-__all__ = ["Analysed", "DaskEntityPass", "SchedulerError", "analyse", "analyse_on_worker", "describe_on_worker",
-           "worker_loads"]
+__all__ = ["Analysed", "DaskEntityPass", "LOCAL_CONFIG", "MainGuardError", "SchedulerError", "analyse",
+           "analyse_on_worker", "describe_on_worker", "worker_loads"]
 
 CONNECT_TIMEOUT = 10.0     # seconds to reach an existing scheduler before giving up
 BATCHES_PER_WORKER = 2     # batches in flight per worker thread: keeps workers busy, memory bounded
+# Dask settings for the clusters started here and the client of any cluster.
+# - Every batched stream (client -> scheduler, scheduler -> each worker) keeps its last
+#   ``low-level-log-length`` messages (1,000 by default) for Dask's own debugging, and those
+#   messages ARE the batches: the client's pickled articles and the scheduler's unpickled
+#   copies. Kept, they grew the ingesting process by about 4x the text sent until 1,000 batches
+#   (32,000 articles). 0 keeps none (the scheduler's transition log and events go too).
+# - A crash is retried article by article here (see ``next_result``), not by the scheduler.
+LOCAL_CONFIG = {"distributed.admin.low-level-log-length": 0, "distributed.scheduler.allowed-failures": 0}
 
 
 class SchedulerError(WorkbenchError):
     """The Dask scheduler could not be reached or used. ``str(err)`` names its address."""
+
+
+class MainGuardError(SchedulerError, SystemExit):
+    """A script starts local workers from code that each worker process would run again.
+
+    Worker processes start by importing the main script (multiprocessing's "spawn"), so a call
+    outside ``if __name__ == "__main__":`` would start workers of its own in each of them.
+    Also a ``SystemExit``: a script that does not catch it ends with its one line and no
+    traceback; ``except Exception`` (the CLI, a notebook) still catches it as an error.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.code = message  # what Python prints when the script ends on it
 
 
 @dataclass
@@ -142,23 +168,25 @@ class DaskEntityPass:
     def __init__(self, pipeline: Any, *, workers: int | None, scheduler: str | None) -> None:
         from distributed import Client, LocalCluster  # lazy: a serial ingest never pays for it
 
-        self._cluster = None
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-            except (OSError, ValueError, TypeError) as exc:
-                raise SchedulerError(f"{scheduler}: cannot reach the Dask scheduler ({_one_line(exc)})") from None
-        else:
-            import dask
+        import dask
 
-            # a crash is retried article by article here (see ``results``), not by the scheduler
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        self._cluster = None
+        # read when the client, the scheduler and the workers are built (imported above first,
+        # so that leaving this block restores distributed's defaults rather than wiping them)
+        with dask.config.set(LOCAL_CONFIG):
+            if scheduler:
+                try:
+                    self.client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+                except (OSError, ValueError, TypeError) as exc:
+                    raise SchedulerError(f"{scheduler}: cannot reach the Dask scheduler ({_one_line(exc)})") from None
+            else:
+                _check_main_guard(workers)
                 # 127.0.0.1 only; the scheduler's HTTP endpoint on a free port, no dashboard
                 self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                              host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL,
                                              scheduler_kwargs={"dashboard": False,
                                                                "dashboard_address": "127.0.0.1:0"})
-            self.client = Client(self._cluster, set_as_default=False)
+                self.client = Client(self._cluster, set_as_default=False)
         self.address = scheduler or self._cluster.scheduler_address
         try:
             self._setup(pipeline)
@@ -259,6 +287,53 @@ class DaskEntityPass:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_main_guard(workers: int | None) -> None:
+    """Refuse to start local workers from main-script code that each worker would run again.
+
+    Raises:
+        MainGuardError: this process is itself a worker being started (it re-ran the script),
+            or the main script calls us from a module-level statement under no ``if``/``while``/
+            ``match``/``except`` (an unusual guard is let through: only a sure case is refused).
+    """
+    fix = "call it under `if __name__ == \"__main__\":` in the script, or use workers=1"
+    what = f"ingest(workers={workers}) starts worker processes that import the main script again"
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise MainGuardError(f"{what}: {fix}")
+    import dask  # lazy, as in DaskEntityPass (which has loaded distributed's defaults)
+
+    if dask.config.get("distributed.worker.multiprocessing-method", None) == "fork":
+        return  # forked workers do not import the script
+    where = _unguarded_call()
+    if where is not None:
+        raise MainGuardError(f"{where[0]}, line {where[1]}: {what}: {fix}")
+
+
+def _unguarded_call() -> tuple[str, int] | None:
+    """(script, line) when the call comes from a statement of the main script that runs
+    whenever the script is imported, else None (no script file, or the line is conditional)."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not path:
+        return None  # python -c, a notebook, an interactive session
+    path = os.path.realpath(path)
+    frame = sys._getframe(1)
+    while frame is not None and not (frame.f_code.co_name == "<module>"
+                                     and os.path.realpath(frame.f_code.co_filename) == path):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    line = frame.f_lineno
+    try:
+        with tokenize.open(path) as source:
+            tree = ast.parse(source.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return None
+    conditional = (ast.If, ast.While, ast.Match, ast.ExceptHandler, ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in ast.walk(tree):
+        if isinstance(node, conditional) and node.lineno <= line <= (node.end_lineno or node.lineno):
+            return None
+    return path, line
 
 
 def _one_line(exc: BaseException) -> str:

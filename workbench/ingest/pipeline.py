@@ -111,6 +111,8 @@ def ingest(store: Store, sources: Iterable[str | PathLike[str]], *, pipeline: An
         An IngestResult; inputs that failed are listed there and nothing of them is stored.
     Raises:
         SchedulerError: the Dask scheduler cannot be reached (one line naming it).
+        MainGuardError: a script asks for local workers outside ``if __name__ == "__main__":``
+            (a ``SchedulerError`` that also ends an uncaught script with its one line).
     """
     from tqdm.auto import tqdm
 

@@ -138,7 +138,11 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         if size > limit:
             raise InputError(str(path), f"file too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.0f} MB)")
         with path.open("rb") as handle:
-            return handle.read(limit + 1)
+            # read(n) reserves n bytes first: ask for the size, not the limit (500 MB per JSONL file)
+            data = handle.read(size + 1)
+            if len(data) > size:  # it grew since stat(): the rest, up to the limit
+                data += handle.read(limit + 1 - len(data))
+            return data
     except PermissionError:
         raise InputError(str(path), "permission denied") from None
     except IsADirectoryError:
