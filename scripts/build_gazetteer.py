@@ -358,7 +358,7 @@ def katottg_settlements() -> dict[str, tuple[int, bool]]:
     return out
 
 
-_INNER_YI = re.compile(r"(?<=\w)ї")
+_INNER_YI = re.compile(r"(?<=[\w'])ї")  # after a letter or an apostrophe: Мар'ївка
 
 
 def settlement_spellings(uk: str) -> list[str]:
