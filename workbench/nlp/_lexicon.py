@@ -1,9 +1,12 @@
-"""The compiled gazetteer: ``data/lexicon.json`` as fast lookup tables.
+"""The compiled gazetteer: ``data/lexicon.tsv`` as fast lookup tables.
 
 ``scripts/build_gazetteer.py`` writes the file already laid out as the tables used at
 run time (phrases pre-tokenised with spaCy's English tokenizer, grouped by lower-cased
-first token and length), so loading is one ``json.loads``; entry objects are created
-lazily on first use.
+first token and length), one line per first token. Loading maps each first token to its
+line's raw text (one split of the file, no parse: the file holds every populated place of
+Ukraine, Russia and Belarus, and a text meets a few hundred of them); a line becomes its
+length groups the first time a text holds its first token, and an entry becomes a Phrase
+the first time it matches.
 """
 
 from __future__ import annotations
@@ -12,11 +15,17 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import methodcaller
 from pathlib import Path
 from typing import NamedTuple
 
+__all__ = ["AMBIG", "CTX", "CORE", "SHARED", "DATA_DIR", "LEXICON_PATH", "Lexicon", "Phrase", "load_lexicon"]
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LEXICON_PATH = DATA_DIR / "lexicon.json"
+LEXICON_PATH = DATA_DIR / "lexicon.tsv"
+FORMAT = 4
+_MAGIC = "#workbench-lexicon"
+_GROUP_SEP, _FIELD_SEP = "\x1e", "\x1f"
 
 AMBIG = 1
 """Flag: the phrase is also a common word or name; weaker evidence."""
@@ -24,6 +33,8 @@ CTX = 2
 """Flag: accept only near a cue word (e.g. a weapon name that is also a word)."""
 CORE = 4
 """Flag: curated entry or country/continent name (beats document-level guesses)."""
+SHARED = 8
+"""Flag: a place name several settlements bear (Novoselivka); still a place, not one place."""
 
 
 class Phrase(NamedTuple):
@@ -52,8 +63,11 @@ class Lexicon:
     """Lookup tables used by the rule tagger.
 
     Attributes:
-        phrases: lower first token -> groups [length, {lower joined tokens: entry}], longest first.
-        seconds: lower first token -> lower second tokens of its multi-token entries.
+        phrases: lower first token -> groups [length, {lower joined tokens: entry}], longest
+            first; the raw line text until ``groups`` parses it (test membership with ``in``,
+            read through ``groups``).
+        seconds: lower first token -> lower second tokens of its multi-token entries, filled
+            by ``groups`` when it parses the token's line.
         low_first: first tokens of entries that may start in lower case ("ballistic missiles").
         titles: lower first token -> title token tuples, longest first.
         first_names: given names (original case).
@@ -62,7 +76,7 @@ class Lexicon:
         sources_sha256: hash of the sources the file was compiled from.
     """
 
-    phrases: dict[str, list[Group]]
+    phrases: dict[str, str | list[Group]]
     seconds: dict[str, frozenset[str]]
     low_first: frozenset[str]
     titles: dict[str, list[tuple[str, ...]]]
@@ -70,6 +84,32 @@ class Lexicon:
     surnames: frozenset[str]
     digest: str
     sources_sha256: str
+
+    def groups(self, first: str) -> list[Group] | None:
+        """The length groups of entries whose first token is ``first``, parsed on first use.
+
+        Args:
+            first: a lower-cased token.
+
+        Returns:
+            [[length, {lower joined tokens: entry}], ...] longest first, or None.
+        """
+        v = self.phrases.get(first)
+        if v is None or v.__class__ is list:
+            return v  # type: ignore[return-value]
+        groups: list[Group] = []
+        seconds: set[str] = set()
+        for raw in v.split(_GROUP_SEP):  # type: ignore[union-attr]
+            parts = raw.split(_FIELD_SEP)
+            length = int(parts[0])
+            keys = parts[1::2]
+            groups.append([length, dict(zip(keys, parts[2::2]))])
+            if length > 1:
+                seconds.update(k.split(" ", 2)[1] for k in keys)
+        if seconds:
+            self.seconds[first] = frozenset(seconds)
+        self.phrases[first] = groups  # set after seconds: a reader that sees the list sees both
+        return groups
 
     def entry(self, table: dict, key: str) -> Phrase | None:
         """Entry ``key`` of one length group, materialised on first use.
@@ -104,7 +144,7 @@ class Lexicon:
         if not key:
             return None
         k = key.count(" ") + 1
-        for length, table in self.phrases.get(key.split(" ", 1)[0], ()):
+        for length, table in self.groups(key.split(" ", 1)[0]) or ():
             if length == k:
                 return self.entry(table, key)
         return None
@@ -150,13 +190,13 @@ class Lexicon:
         Returns:
             The entry or None.
         """
-        groups = self.phrases.get(lower)
+        groups = self.groups(lower)
         if groups and groups[-1][0] == 1:
             return self.entry(groups[-1][1], lower)
         return None
 
     def __len__(self) -> int:
-        return sum(len(t) for groups in self.phrases.values() for _, t in groups)
+        return sum(len(t) for first in list(self.phrases) for _, t in self.groups(first) or ())
 
 
 @lru_cache(maxsize=2)
@@ -164,22 +204,33 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     """Load the compiled lexicon (cached per process).
 
     Args:
-        path: the compiled JSON file.
+        path: the compiled file (``scripts/build_gazetteer.py`` writes it).
 
     Returns:
         The Lexicon.
+
+    Raises:
+        ValueError: the file is not a compiled lexicon of this format.
     """
     raw = path.read_bytes()
-    data = json.loads(raw)
+    text = raw.decode("utf-8")
+    head, _, body = text.partition("\n")
+    magic, _, rest = head.partition("\t")
+    version, _, meta = rest.partition("\t")
+    if magic != _MAGIC or version != str(FORMAT):
+        raise ValueError(f"{path}: not a compiled lexicon of format {FORMAT}; run scripts/build_gazetteer.py")
+    data = json.loads(meta)
     titles: dict[str, list[tuple[str, ...]]] = {}
     for t in data["titles"]:
         parts = tuple(t.split(" "))
         titles.setdefault(parts[0], []).append(parts)
     for v in titles.values():
         v.sort(key=lambda p: -len(p))
+    # one C-level pass: "first<TAB>line" -> {first: raw line}; lines are parsed on demand
+    phrases: dict[str, str | list[Group]] = dict(map(methodcaller("split", "\t", 1), body.rstrip("\n").split("\n")))
     return Lexicon(
-        phrases=data["index"],
-        seconds={k: frozenset(v) for k, v in data["seconds"].items()},
+        phrases=phrases,
+        seconds={},
         low_first=frozenset(data["low_first"]),
         titles=titles,
         first_names=frozenset(data.get("first_names", ())),

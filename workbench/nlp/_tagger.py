@@ -91,7 +91,7 @@ class Tagger(ContextRules):
         """
         if lw is None:
             lw = words[i].lower()
-        groups = self.phrases.get(lw)
+        groups = self.lex.groups(lw)  # parsed on first use
         if not groups:
             return None
         sec = self.seconds.get(lw)
