@@ -39,3 +39,14 @@ def test_run_prints_no_bar_and_no_kernel_warning_into_a_pipe(tmp_path):
     assert "without encryption" not in run.stderr and "Executing" not in run.stderr, run.stderr
     assert run.stdout.strip() == "html: n.html"
     assert "42" in (tmp_path / "n.html").read_text(encoding="utf-8")
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
+    demo = subprocess.run([sys.executable, "-m", "workbench.cli", "demo", "--out", "d", "--pipeline", "builtin"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert demo.returncode == 0, demo.stderr
+    # a long listing cut short by `head`: the reader has what it wanted, so no error is printed
+    piped = subprocess.run(f'"{sys.executable}" -m workbench.cli analysis score -w d/workspace.sqlite -a latest '
+                           f'| head -1', shell=True, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert piped.stdout.strip() == "Will Belarus's armed forces join the ground war against Ukraine?"
+    assert piped.stderr == "", piped.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from typing import Any
 
 import click
@@ -58,6 +59,15 @@ def describe_error(exc: BaseException, workspace: Any = None) -> str:
     return " ".join(text.split())
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so flushing at exit cannot fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner's stream): nothing to flush
+        pass
+
+
 def _one_line_usage(exc: click.UsageError) -> click.ClickException:
     """A usage error as one line (click prints usage and a hint on lines of their own)."""
     command = exc.ctx.command_path if exc.ctx is not None else "workbench"
@@ -82,6 +92,9 @@ class WorkbenchGroup(click.Group):
             raise _one_line_usage(exc) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # `workbench … | head`: the reader has what it wanted; stop quietly
+            _quiet_stdout()
+            raise click.exceptions.Exit(141) from None  # what a shell reports for a tool stopped by SIGPIPE
         except Exception as exc:  # noqa: BLE001 - the point of this class
             if os.environ.get("WORKBENCH_DEBUG"):
                 raise

@@ -54,10 +54,11 @@ def search(workspace: Path, entity: str | None, source: str | None, grade: str |
     if fmt == "csv":
         emit(frame, fmt, columns=_PASSAGE_COLUMNS if passages else _ARTICLE_COLUMNS)
         return
+    best = max(frame["score"]) or 1.0  # raw ranks mean nothing to a reader: relevance against the best match
     for number, row in enumerate(records(frame), 1):  # a block per result: the snippet is the point
         where = f" [{row['start']}:{row['end']}]" if passages else ""
         about = ", ".join(str(v) for v in (row["source"], (row["published"] or "")[:10], row["language"]) if v)
-        click.echo(f"{number}. {row['title'] or '(untitled)'} ({about}) score {row['score']}")
+        click.echo(f"{number}. {row['title'] or '(untitled)'} ({about}) relevance {row['score'] / best:.0%}")
         click.echo(f"   {row['article_id']}{where}")
         click.echo(f"   {row['snippet']}")
 
