@@ -3,6 +3,7 @@ text selection → tagging panel → evidence stored in the workspace at once, a
 notebooks' tags and entity corrections shown as they happen."""
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,31 @@ if TYPE_CHECKING:
     from ..workspace._ach_state import AnalysisState
     from ..workspace.core import Change
 
-__all__ = ["Reader"]
+__all__ = ["Reader", "quote_preview"]
 
 KWIC_LIMIT = 60
+#: the saved-status line quotes at most this many characters of the passage
+QUOTE_PREVIEW = 60
 #: change-log targets that move the underlines besides the analysis itself (a re-anchored item)
 _EVIDENCE_SEEN = frozenset({"evidence"})
+
+
+def quote_preview(quote: str, width: int = QUOTE_PREVIEW) -> str:
+    """A passage for a one-line status: whitespace collapsed, cut at a word boundary with "…".
+
+    Args:
+        quote: the passage.
+        width: the most characters shown, the ellipsis included.
+
+    Returns:
+        The passage whole if it fits; else its first words and "…" (a first word longer than
+        ``width`` alone is cut inside, as there is no boundary to cut at).
+    """
+    line = " ".join(quote.split())
+    if len(line) <= width:
+        return line
+    cut = textwrap.shorten(line, width=width, placeholder="…")
+    return cut if cut != "…" else line[:width - 1] + "…"
 
 
 class Reader(BundledWidget):
@@ -192,7 +213,7 @@ class Reader(BundledWidget):
         self._show_state(after.state)
         self.skip_own(True, self._own_event)   # read inside the write: the next poll need not redraw it
         label = next((e["label"] for e in self.evidence if e["id"] == eid), eid)
-        self.status = f"saved {label}: “{text[start:end][:60]}”"
+        self.status = f"saved {label}: “{quote_preview(text[start:end])}”"
         for listener in self._listeners:
             listener(eid)
 
