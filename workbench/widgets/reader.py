@@ -67,7 +67,7 @@ class Reader(BundledWidget):
     """
 
     _module = "reader"
-    _styles = ("highlight.css", "reader.css")
+    _styles = ("highlight.css", "static.css", "reader.css")
 
     doc = t.Dict().tag(sync=True)
     evidence = t.List().tag(sync=True)
@@ -90,6 +90,8 @@ class Reader(BundledWidget):
         self._article = None
         self.analysis_state: "AnalysisState | None" = None
         self._copied: list["CopyPassage"] = []
+        # the underlined passages in Python offsets, for the static view: (id, label, start, end, ratings, note)
+        self._passages: list[tuple[str, str, int, int, dict[str, str], str]] = []
         if article_id is None:
             ids = ws.articles["id"]
             article_id = ids.iloc[0] if len(ids) else None
@@ -165,6 +167,7 @@ class Reader(BundledWidget):
     def _show_state(self, state: "AnalysisState | None") -> None:
         """Hypotheses and evidence underlines from one read of the analysis, keyed by hypothesis id."""
         self.analysis_state = state
+        self._passages = []
         if state is None:
             self.hypotheses = []
             self.evidence = []
@@ -193,6 +196,7 @@ class Reader(BundledWidget):
             start, end = to_js_offsets(text, [begin, finish])
             out.append({"id": eid, "label": labels[eid], "start": start, "end": end, "note": notes[eid] or "",
                         "ratings": ratings[eid]})
+            self._passages.append((eid, labels[eid], begin, finish, ratings[eid], notes[eid] or ""))
         self.evidence = out
 
     @handles("tag")
@@ -265,8 +269,24 @@ class Reader(BundledWidget):
         self.kwic = context.to_dict("records")
 
     def static_html(self) -> str:
+        """The article with its entities, the evidence underlined as the page shows it (for the
+        hypothesis in ``focus``), and the legends of both."""
         article = self._article
-        return reader_static_html(None if article is None else article_view(article.to_dict(), article.mentions))
+        if article is None:
+            return reader_static_html(None)
+        stance = {r["code"]: r["stance"] for r in self.scale["ratings"]}
+        label_of = {hy["id"]: hy["label"] for hy in self.hypotheses}
+        passages, counts = [], {}
+        for eid, label, start, end, ratings, note in self._passages:
+            shown = stance.get(ratings.get(self.focus, self.scale["none"]), "none")
+            counts[shown] = counts.get(shown, 0) + 1
+            rated = ", ".join(f"{label_of.get(hid, hid)} {code}" for hid, code in ratings.items())
+            passages.append({"start": start, "end": end, "anchor": f"wb-reader-{eid}", "stance": shown,
+                             "title": f"{label}: {rated}" + (f" — {note}" if note else "")})
+        focus = next((f'{hy["label"]} {hy["name"]}' for hy in self.hypotheses if hy["id"] == self.focus), None)
+        underlines = {"hypothesis": focus, "counts": counts} if focus is not None and passages else None
+        view = article_view(article.to_dict(), article.mentions, passages=passages)
+        return reader_static_html(view, underlines)
 
     def __repr__(self) -> str:
         return f"<Reader {self.doc.get('title', '')!r}>"
