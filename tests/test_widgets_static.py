@@ -13,6 +13,8 @@ import workbench as wb
 from workbench.demo import build_demo
 from workbench.render.notebook_export import export_notebook
 
+from conftest import ROOT
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -285,3 +287,32 @@ def test_widget_state_text_is_sanitised_and_labels_escaped(tmp_path):
     assert box.select_one("b").get_text() == "ok" and box.select_one("script") is None
     assert "onerror" not in str(box) and "&lt;i&gt;n&lt;/i&gt;" in str(box)
     assert box.select_one(".wb-progress-bar")["style"].replace(" ", "") == "width:70.0%"
+
+
+@pytest.mark.browser
+def test_exported_notebook_in_chromium_shows_underlines_a_full_bar_and_whole_evidence(page, rich_exports, tmp_path):
+    """The exported page as Chromium paints it, offline: no request beyond the file itself."""
+    target = tmp_path / "exported.html"
+    target.write_text(rich_exports["export"], encoding="utf-8")
+    url = target.as_uri()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    page.wait_for_load_state("load")
+    assert page.requests == [url]
+    # the underlines are painted (an underline in the stance's colour), with their legend
+    refute = page.locator(".wb-reader-static .wb-text .wb-ev-refute").first
+    style = refute.evaluate("el => { const s = getComputedStyle(el); return [s.textDecorationLine, s.textDecorationColor]; }")
+    assert style == ["underline", "rgb(215, 48, 39)"]
+    assert page.locator(".wb-reader-static [data-role=underline-legend]").is_visible()
+    # the bar is full: as wide as its track
+    track = page.locator(".wb-widget-static .wb-progress").bounding_box()
+    bar = page.locator(".wb-widget-static .wb-progress-bar").bounding_box()
+    assert track["width"] > 50 and abs(bar["width"] - track["width"]) < 1
+    assert "100%" in page.locator(".wb-widget-static").inner_text()
+    # the long evidence item wraps onto lines in its cell, none of it hidden
+    cell = page.locator(".wb-matrix-static .wb-ev-cell", has_text="NATO said Belarus").first
+    fits = cell.evaluate("el => [el.scrollWidth <= el.clientWidth + 1, el.scrollHeight <= el.clientHeight + 1, "
+                         "el.getBoundingClientRect().height]")
+    assert fits[0] and fits[1] and fits[2] > 40, fits
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "exported-notebook.png"), full_page=True)
