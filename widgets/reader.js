@@ -9,6 +9,7 @@
 
 import { h, safeClass } from "./table.js";
 import { follow } from "./follow.js";
+import { hoverFocus } from "./hover_focus.js";
 
 // Split the text at every entity and evidence boundary; each piece knows its entity and
 // the evidence items covering it.
@@ -54,38 +55,8 @@ function render({ model, el }) {
   let sentenceIndex = -1;
   let savedAt = null;
 
-  // Keys reach the reader only while it has the focus (JupyterLab takes the others): it takes
-  // the focus when the pointer comes over it or the article is clicked, never scrolling the page,
-  // and never from a cell editor or a field being typed in. Taken by hover and left unused, the
-  // focus goes back where it was when the pointer leaves, so JupyterLab's own keys come back.
-  let lent = null; // the element that had the focus before a hover took it
-  function typingElsewhere() {
-    const active = document.activeElement;
-    if (!active || active === document.body || root.contains(active)) return false;
-    return active.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName);
-  }
-  function takeFocus() {
-    if (root.contains(document.activeElement)) return;
-    root.focus({ preventScroll: true });
-  }
-  root.addEventListener("pointerenter", () => {
-    if (typingElsewhere() || root.contains(document.activeElement)) return;
-    lent = document.activeElement;
-    takeFocus();
-  });
-  root.addEventListener("pointerleave", () => {
-    if (lent === null || document.activeElement !== root || pending) { lent = null; return; }
-    const back = lent;
-    lent = null;
-    if (back && back !== document.body && document.contains(back)) back.focus({ preventScroll: true });
-    else root.blur();
-  });
-  root.addEventListener("pointerdown", () => { lent = null; });   // used: the focus stays
-  article.addEventListener("click", () => {
-    const active = document.activeElement;
-    if (!(active && active.classList && active.classList.contains("wb-note"))) takeFocus();
-  });
-
+  // keys as soon as the pointer is over the reader, or after one click on the article
+  const hover = hoverFocus(root, article, { keep: () => pending !== null });
   function doc() { return model.get("doc") || {}; }
   const scale = model.get("scale") || {};
   const ratings = (scale.ratings || []).map((r) => r.code);
@@ -403,7 +374,7 @@ function render({ model, el }) {
     const mode = pending ? "panel" : "reading";
     const row = KEYS.find((r) => (r.when === mode || r.when === "any") && r.keys.includes(name));
     if (!row) return;
-    lent = null;   // the reader is in use: the focus stays when the pointer leaves
+    hover.used();   // the reader is in use: the focus stays when the pointer leaves
     if (pending) pending.blocked = null;   // a "why not" line lasts until the next key
     row.run(name);
     event.preventDefault();
@@ -452,7 +423,7 @@ function render({ model, el }) {
   buildText();
   keyHint.textContent = hintFor("reading");
   status.textContent = model.get("status") || "";
-  return () => { unfollow(); document.removeEventListener("mouseup", released); root.remove(); };
+  return () => { unfollow(); hover.stop(); document.removeEventListener("mouseup", released); root.remove(); };
 }
 
 export default { render };
