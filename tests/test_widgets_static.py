@@ -13,6 +13,8 @@ import workbench as wb
 from workbench.demo import build_demo
 from workbench.render.notebook_export import export_notebook
 
+from conftest import ROOT
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -181,3 +183,136 @@ def test_removing_escaping_from_any_view_is_caught(hostile, tmp_path, monkeypatc
     views = every_view(ws, an, article, tmp_path)
     leaked = [(name, raw) for name, html in views.items() for raw in RAW if raw in html]
     assert leaked, f"{module_name}: no view leaked a payload with its escaping removed"
+
+
+# -- exported notebooks as rich as the live ones: a real notebook, executed headless -------------
+
+LONG_QUOTE = ("NATO said Belarus would not join the war, according to officials who spoke on condition of anonymity "
+              "after a long meeting in Brussels about the air defence of the eastern flank and the Baltic states.")
+RICH_NOTEBOOK = [
+    "import json, pathlib\nimport workbench as wb\n"
+    "src = pathlib.Path('src'); src.mkdir(exist_ok=True)\n"
+    "for i in range(3):\n"
+    "    (src / f'a{i}.txt').write_text(f'Minsk talks {i}\\n\\nVladimir Putin met Alexander Lukashenko in Minsk. '\n"
+    f"                                   + {LONG_QUOTE!r} + ' Lukashenko denied it.', encoding='utf-8')\n"
+    "ws = wb.open_workspace('rich.sqlite')\n"
+    "added = ws.ingest(src, progress=True).added",
+    "an = ws.new_analysis('Will Belarus join?', ['Belarus joins', 'Belarus stays out'])\n"
+    f"an.tag_quote(added[0], {LONG_QUOTE!r}, ratings={{'H1': 'I', 'H2': 'CC'}})\n"
+    "an.tag_quote(added[0], 'Lukashenko denied it.', ratings={'H1': 'C'})",
+    "wb.Reader(ws, added[0], analysis=an)",
+    "wb.Matrix(an)",
+]
+
+
+@pytest.fixture(scope="module")
+def rich_exports(tmp_path_factory) -> dict[str, str]:
+    """One notebook (ingest with a progress bar, a reader, a matrix) run by ``workbench run``, its
+    executed copy then exported by ``export_notebook`` and by ``jupyter nbconvert --to workbench``."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("rich")
+    notebook = folder / "rich.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in RICH_NOTEBOOK]), notebook)
+    run = subprocess.run([sys.executable, "-m", "workbench.cli", "run", str(notebook), "--html", str(folder / "run.html")],
+                         capture_output=True, text=True, cwd=folder, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    executed = folder / "run.ipynb"
+    export_notebook(executed, folder / "export.html")
+    convert = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "workbench", str(executed),
+                              "--output", "nbconvert"], capture_output=True, text=True, cwd=folder, timeout=300)
+    assert convert.returncode == 0, convert.stderr[-3000:]
+    return {name: (folder / f"{name}.html").read_text(encoding="utf-8") for name in ("run", "export", "nbconvert")}
+
+
+def _soup(html: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser")
+
+
+@pytest.mark.parametrize("way", ["run", "export", "nbconvert"])
+def test_exported_matrix_shows_whole_wrapped_evidence_text(rich_exports, way):
+    page = _soup(rich_exports[way])
+    texts = [span.get_text() for span in page.select(".wb-matrix-static .wb-ev-text")]
+    assert LONG_QUOTE in texts and len(LONG_QUOTE) > 160   # longer than the live matrix's cut, shown whole
+    css = page.select_one("style.wb-export-css").get_text()
+    assert re.search(r"\.wb-matrix-static \.wb-matrix-table \.wb-ev-cell \{ white-space: normal;", css)
+
+
+@pytest.mark.parametrize("way", ["run", "export", "nbconvert"])
+def test_exported_reader_shows_its_underlines_and_their_legend(rich_exports, way):
+    reader = _soup(rich_exports[way]).select_one(".wb-reader-static")
+    pieces: dict[str, list] = {}   # an underline is cut into pieces where entities begin and end
+    for span in reader.select(".wb-text .wb-ev"):
+        pieces.setdefault(span["data-passage"], []).append(span)
+    underlined = {"".join(s.get_text() for s in spans): spans[0]["class"] for spans in pieces.values()
+                  if len({tuple(s["class"]) for s in spans}) == 1}
+    # underlined as the page shows them, for H1 (the focus): the long quote refutes it, the denial supports it
+    assert underlined[LONG_QUOTE] == ["wb-ev", "wb-ev-refute"]
+    assert underlined["Lukashenko denied it."] == ["wb-ev", "wb-ev-support"]
+    legend = reader.select_one("[data-role=underline-legend]")
+    words = " ".join(legend.get_text(" ").split())
+    assert "Evidence underlined for H1 Belarus joins" in words
+    assert "supports 1" in words and "refutes 1" in words and "neutral 0" in words
+    assert reader.select_one(".wb-legend li.wb-l-PERSON") is not None   # the entity legend too
+
+
+@pytest.mark.parametrize("way", ["run", "export", "nbconvert"])
+def test_exported_progress_bar_shows_its_final_state(rich_exports, way):
+    page = _soup(rich_exports[way])
+    bars = page.select(".wb-widget-static")
+    assert len(bars) == 1, bars
+    bar = bars[0]
+    assert bar.select_one(".wb-progress-bar")["style"].replace(" ", "") == "width:100.0%"
+    text = " ".join(bar.get_text(" ").split())
+    assert "100%" in text and "3/3" in text and "0%|" not in rich_exports[way]
+
+
+def test_widget_state_text_is_sanitised_and_labels_escaped(tmp_path):
+    """A widget drawn from saved state: its label is escaped, an HTML widget's markup sanitised."""
+    state = {"box": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_html", "IPY_MODEL_bar"]}},
+             "html": {"model_name": "HTMLModel", "state": {"value": "<b>ok</b><script>alert(1)</script><img src=x onerror=alert(2)>"}},
+             "bar": {"model_name": "IntProgressModel", "state": {"value": 7, "min": 0, "max": 10, "description": "<i>n</i>"}}}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("bar", outputs=[nbformat.v4.new_output(
+        "display_data", data={WIDGET_VIEW: {"model_id": "box", "version_major": 2, "version_minor": 0},
+                              "text/plain": "0%|"})])])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state, "version_major": 2,
+                                                                            "version_minor": 0}}
+    path = tmp_path / "w.ipynb"
+    nbformat.write(nb, path)
+    html = export_notebook(path, tmp_path / "w.html").read_text(encoding="utf-8")
+    box = _soup(html).select_one(".wb-widget-static")
+    assert box.select_one("b").get_text() == "ok" and box.select_one("script") is None
+    assert "onerror" not in str(box) and "&lt;i&gt;n&lt;/i&gt;" in str(box)
+    assert box.select_one(".wb-progress-bar")["style"].replace(" ", "") == "width:70.0%"
+
+
+@pytest.mark.browser
+def test_exported_notebook_in_chromium_shows_underlines_a_full_bar_and_whole_evidence(page, rich_exports, tmp_path):
+    """The exported page as Chromium paints it, offline: no request beyond the file itself."""
+    target = tmp_path / "exported.html"
+    target.write_text(rich_exports["export"], encoding="utf-8")
+    url = target.as_uri()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    page.wait_for_load_state("load")
+    assert page.requests == [url]
+    # the underlines are painted (an underline in the stance's colour), with their legend
+    refute = page.locator(".wb-reader-static .wb-text .wb-ev-refute").first
+    style = refute.evaluate("el => { const s = getComputedStyle(el); return [s.textDecorationLine, s.textDecorationColor]; }")
+    assert style == ["underline", "rgb(215, 48, 39)"]
+    assert page.locator(".wb-reader-static [data-role=underline-legend]").is_visible()
+    # the bar is full: as wide as its track
+    track = page.locator(".wb-widget-static .wb-progress").bounding_box()
+    bar = page.locator(".wb-widget-static .wb-progress-bar").bounding_box()
+    assert track["width"] > 50 and abs(bar["width"] - track["width"]) < 1
+    assert "100%" in page.locator(".wb-widget-static").inner_text()
+    # the long evidence item wraps onto lines in its cell, none of it hidden
+    cell = page.locator(".wb-matrix-static .wb-ev-cell", has_text="NATO said Belarus").first
+    fits = cell.evaluate("el => [el.scrollWidth <= el.clientWidth + 1, el.scrollHeight <= el.clientHeight + 1, "
+                         "el.getBoundingClientRect().height]")
+    assert fits[0] and fits[1] and fits[2] > 40, fits
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "exported-notebook.png"), full_page=True)

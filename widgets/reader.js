@@ -9,6 +9,7 @@
 
 import { h, safeClass } from "./table.js";
 import { follow } from "./follow.js";
+import { hoverFocus } from "./hover_focus.js";
 
 // Split the text at every entity and evidence boundary; each piece knows its entity and
 // the evidence items covering it.
@@ -42,10 +43,11 @@ function render({ model, el }) {
   const textBox = h("div", { class: "wb-text", "data-role": "text" });
   const side = h("aside", { class: "wb-side", "aria-live": "polite" });
   const status = h("div", { class: "wb-status", role: "status" });
+  const keyHint = h("p", { class: "wb-hint wb-key-hint", "data-role": "keys" });
   toolbar.append(title, legend, h("label", { class: "wb-focus-label" }, "underline for ", focusSelect));
   article.append(textBox);
   body.append(article, side);
-  root.append(toolbar, body, status);
+  root.append(toolbar, body, status, keyHint);
   el.append(root);
 
   const hidden = new Set();
@@ -53,6 +55,8 @@ function render({ model, el }) {
   let sentenceIndex = -1;
   let savedAt = null;
 
+  // keys as soon as the pointer is over the reader, or after one click on the article
+  const hover = hoverFocus(root, article, { keep: () => pending !== null });
   function doc() { return model.get("doc") || {}; }
   const scale = model.get("scale") || {};
   const ratings = (scale.ratings || []).map((r) => r.code);
@@ -190,10 +194,28 @@ function render({ model, el }) {
     root.focus({ preventScroll: true }); // keys go to the tagging panel, not to JupyterLab
   }
 
+  // The panel holds something the analyst chose (a rating, a grade, a weight, a note).
+  function panelTouched() {
+    if (!pending) return false;
+    return Object.values(pending.ratings).some((r) => r !== none) || pending.info !== null
+      || pending.credibility !== scale.default_weight || Boolean(pending.note);
+  }
+
+  // j/k with the panel open: move on if the panel holds nothing yet; else say why not.
+  function skipSentence(step) {
+    if (panelTouched()) {
+      pending.blocked = "This passage has unsaved choices: Enter saves them, Esc drops them; then j/k move on.";
+      drawPanel();
+      return;
+    }
+    moveSentence(step);
+  }
+
   function drawPanel() {
     if (!pending) {
       // nothing to tag: leave a keyword-in-context list alone, remove a closed tagger
       if (side.querySelector("[data-role=tagger]")) side.replaceChildren();
+      keyHint.textContent = hintFor("reading");
       return;
     }
     // a redraw while the note is typed in keeps its focus and caret
@@ -227,6 +249,12 @@ function render({ model, el }) {
         title: name, onclick: () => { pending.info = grade; drawPanel(); } }, String(grade)));
     }
     form.append(info);
+    const weight = h("div", { class: "wb-info wb-weights" }, "source credibility ");
+    for (const [key, level] of Object.entries(weightKeys)) {
+      weight.append(h("button", { type: "button", class: `wb-cred wb-weight-key${pending.credibility === level ? " wb-on" : ""}`,
+        "data-weight": level, title: `${level} (${key})`, onclick: () => { pending.credibility = level; drawPanel(); } }, level));
+    }
+    form.append(weight);
     const note = h("textarea", { class: "wb-note", rows: "2", placeholder: "note (Ctrl+Enter saves)", "data-lm-suppress-shortcuts": "true" });
     note.value = pending.note || "";
     note.addEventListener("input", () => { pending.note = note.value; });
@@ -234,9 +262,10 @@ function render({ model, el }) {
     form.append(h("div", { class: "wb-actions" },
       h("button", { type: "button", class: "wb-save", onclick: save, disabled: !model.get("can_tag") }, "Save (Enter)"),
       h("button", { type: "button", class: "wb-cancel", onclick: cancel }, "Cancel (Esc)")));
-    const grades = (scale.info_credibility || []).map((g) => g.grade);
-    form.append(h("p", { class: "wb-hint", text: `Keys: ↑/↓ hypothesis · ${scale.key_help || ""} · ${grades[0]}–${grades[grades.length - 1]} credibility · Enter save · Esc cancel` }));
+    if (pending.blocked) form.append(h("p", { class: "wb-hint wb-blocked", role: "alert", text: pending.blocked }));
+    form.append(h("p", { class: "wb-hint wb-panel-keys", "data-role": "panel-keys", text: hintFor("panel") }));
     side.append(form);
+    keyHint.textContent = "";
     if (caret) { note.focus({ preventScroll: true }); note.setSelectionRange(caret[0], caret[1]); }
   }
 
@@ -249,14 +278,14 @@ function render({ model, el }) {
     pending = null;
     drawPanel();
     window.getSelection().removeAllRanges();
-    root.focus();
+    root.focus({ preventScroll: true });
   }
 
   function cancel() {
     pending = null;
     drawPanel();
     window.getSelection().removeAllRanges();
-    root.focus();
+    root.focus({ preventScroll: true });
   }
 
   function moveSentence(step) {
@@ -292,26 +321,64 @@ function render({ model, el }) {
     model.send({ kind: "entity", canonical });
   });
 
+  // The reader's keys, one table for the handler and the hints alike (so the hint cannot miss
+  // a key the handler takes). Each row: the keys (event.key, "Shift+Tab" for a shifted Tab),
+  // how the hint shows them, what they do, when they apply ("reading": no panel open, "panel":
+  // the tagging panel open, "any") and the action (given the key pressed).
+  const grades = (scale.info_credibility || []).map((g) => String(g.grade));
+  const ratingWords = Object.fromEntries((scale.key_help || "").split(" · ").map((part) => {
+    const at = part.indexOf(" ");
+    return [part.slice(0, at), part.slice(at + 1)];
+  }));
+  const hyps = () => model.get("hypotheses") || [];
+  const KEYS = [
+    { keys: ["j", "ArrowDown"], shown: "j/↓", does: "next sentence", when: "reading", run: () => moveSentence(1) },
+    { keys: ["k", "ArrowUp"], shown: "k/↑", does: "previous sentence", when: "reading", run: () => moveSentence(-1) },
+    { keys: ["j"], shown: "j", does: "next sentence", when: "panel", run: () => skipSentence(1) },
+    { keys: ["k"], shown: "k", does: "previous sentence", when: "panel", run: () => skipSentence(-1) },
+    { keys: ["ArrowDown", "Tab"], shown: "↓/Tab", does: "next hypothesis", when: "panel",
+      run: () => { pending.row = (pending.row + 1) % Math.max(1, hyps().length); drawPanel(); } },
+    { keys: ["ArrowUp", "Shift+Tab"], shown: "↑/Shift+Tab", does: "previous hypothesis", when: "panel",
+      run: () => { pending.row = (pending.row - 1 + hyps().length) % Math.max(1, hyps().length); drawPanel(); } },
+    ...Object.entries(keys).map(([key, code]) => ({
+      keys: [key], shown: key, does: ratingWords[key] || ratingNames[code] || code, when: "panel",
+      run: () => { const hy = hyps()[pending.row]; if (hy) { pending.ratings[hy.id] = code; drawPanel(); } },
+    })),
+    { keys: grades, shown: grades.length ? `${grades[0]}–${grades[grades.length - 1]}` : "", does: "information credibility",
+      when: "panel", run: (key) => { pending.info = Number(key); drawPanel(); } },
+    ...Object.entries(weightKeys).map(([key, level]) => ({
+      keys: [key], shown: key, does: `${level.toLowerCase()} source credibility`, when: "panel",
+      run: () => { pending.credibility = level; drawPanel(); },
+    })),
+    { keys: ["Enter"], shown: "Enter", does: "save", when: "panel", run: () => save() },
+    { keys: ["Escape"], shown: "Esc", does: "cancel", when: "any", run: () => cancel() },
+  ].filter((row) => row.keys.length);
+
+  // The hint of one mode: every row that applies in it, in table order.
+  function hintFor(mode) {
+    const rows = KEYS.filter((row) => row.when === mode || row.when === "any");
+    const extra = mode === "reading" ? " · select text to tag it" : " · Ctrl+Enter saves from the note";
+    return "Keys: " + rows.map((row) => `${row.shown} ${row.does}`).join(" · ") + extra;
+  }
+  root.dataset.keys = JSON.stringify(KEYS.map(({ keys: k, shown, does, when }) => ({ keys: k, shown, does, when })));
+
   root.addEventListener("keydown", (event) => {
     const inNote = event.target && event.target.classList && event.target.classList.contains("wb-note");
-    if (event.key === "Escape") { cancel(); event.preventDefault(); event.stopPropagation(); return; }
-    if (inNote) {
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { save(); event.preventDefault(); }
-      event.stopPropagation();
-      return;
+    if (event.ctrlKey || event.metaKey || event.altKey) {
+      if (inNote && event.key === "Enter") { save(); event.preventDefault(); }
+      if (inNote) event.stopPropagation();
+      return;   // the browser's and JupyterLab's own chords (copy, save...) stay theirs
     }
-    const hyps = model.get("hypotheses") || [];
-    let handled = true;
-    if (pending && event.key === "Enter") save();
-    else if (pending && (event.key === "ArrowDown" || event.key === "Tab" && !event.shiftKey)) { pending.row = (pending.row + 1) % Math.max(1, hyps.length); drawPanel(); }
-    else if (pending && (event.key === "ArrowUp" || event.key === "Tab" && event.shiftKey)) { pending.row = (pending.row - 1 + hyps.length) % Math.max(1, hyps.length); drawPanel(); }
-    else if (pending && keys[event.key] && hyps[pending.row]) { pending.ratings[hyps[pending.row].id] = keys[event.key]; drawPanel(); }
-    else if (pending && (scale.info_credibility || []).some((g) => String(g.grade) === event.key)) { pending.info = Number(event.key); drawPanel(); }
-    else if (pending && weightKeys[event.key]) { pending.credibility = weightKeys[event.key]; drawPanel(); }
-    else if (!pending && (event.key === "j" || event.key === "ArrowDown")) moveSentence(1);
-    else if (!pending && (event.key === "k" || event.key === "ArrowUp")) moveSentence(-1);
-    else handled = false;
-    if (handled) { event.preventDefault(); event.stopPropagation(); }
+    if (inNote && event.key !== "Escape") { event.stopPropagation(); return; }
+    const name = event.key === "Tab" && event.shiftKey ? "Shift+Tab" : event.key;
+    const mode = pending ? "panel" : "reading";
+    const row = KEYS.find((r) => (r.when === mode || r.when === "any") && r.keys.includes(name));
+    if (!row) return;
+    hover.used();   // the reader is in use: the focus stays when the pointer leaves
+    if (pending) pending.blocked = null;   // a "why not" line lasts until the next key
+    row.run(name);
+    event.preventDefault();
+    event.stopPropagation();
   });
 
   function showKwic() {
@@ -354,8 +421,9 @@ function render({ model, el }) {
   const unfollow = follow(model, el);
   buildFocus();
   buildText();
+  keyHint.textContent = hintFor("reading");
   status.textContent = model.get("status") || "";
-  return () => { unfollow(); document.removeEventListener("mouseup", released); root.remove(); };
+  return () => { unfollow(); hover.stop(); document.removeEventListener("mouseup", released); root.remove(); };
 }
 
 export default { render };

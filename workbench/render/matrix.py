@@ -15,7 +15,8 @@ def render_matrix_html(data: Mapping[str, Any]) -> str:
     """The matrix as a static, escaped HTML table (shared by the matrix widget and the report).
 
     Args:
-        data: a ``views.matrix_view`` dict (scores already formatted).
+        data: a ``views.matrix_view`` dict (scores already formatted). Each evidence item shows its
+            whole text (``full_text`` where the view cut ``text``), wrapped (static.css).
 
     Returns:
         A ``wb-static wb-matrix-static`` box with the table and the summary line.
@@ -31,7 +32,7 @@ def render_matrix_html(data: Mapping[str, Any]) -> str:
         cells = "".join(_cell(r, disputes.get(h["id"])) for r, h in zip(row["ratings"], hyps))
         grade = f'{row["reliability"] or "–"}{row["info_credibility"] or ""}'
         body.append(f'<tr><th scope="row" class="wb-ev-cell"><span class="wb-ev-label">{escape(marks + row["label"])}</span> '
-                    f'{badge}<span class="wb-ev-text">{escape(row["text"])}</span></th><td>{escape(row["credibility"][0])}</td>'
+                    f'{badge}<span class="wb-ev-text">{escape(row.get("full_text") or row["text"])}</span></th><td>{escape(row["credibility"][0])}</td>'
                     f'<td>{escape(row["relevance"][0])}</td><td>{escape(grade)}</td>{cells}</tr>')
     foot = []
     for engine in data.get("engines", []):

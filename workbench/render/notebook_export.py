@@ -15,6 +15,9 @@ inline style property that could name a URL go. Output types outside the allow-l
 (JavaScript, Mermaid, widget state) are dropped before rendering. The workbench's own static
 views lose their ``<style>`` blocks with the rest, so the page carries that CSS once, from the
 package, in its ``<head>``.
+Widgets without a static view of their own are drawn from the notebook's saved widget state where
+they are plain enough: boxes, labels and progress bars, so a tqdm bar shows as it ended ("100%
+3/3"), not as its text form froze when it was first shown ("0%").
 Usable from the CLI (``workbench export-notebook``) and as ``jupyter nbconvert --to workbench``.
 """
 from __future__ import annotations
@@ -30,12 +33,17 @@ import nh3
 from nbconvert.exporters import HTMLExporter
 
 from .._paths import atomic_write
-from .article import base_css, label_styles
-from .assets import asset, content_security_policy
+from .article import label_styles
+from .assets import content_security_policy
+from .static import static_css
 
-__all__ = ["WorkbenchHTMLExporter", "export_notebook", "clean_html", "workbench_css", "NOTEBOOK_CSP"]
+__all__ = ["WorkbenchHTMLExporter", "export_notebook", "clean_html", "workbench_css", "widget_html", "NOTEBOOK_CSP"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_BOXES = frozenset({"HBoxModel", "VBoxModel", "BoxModel", "GridBoxModel"})
+_PROGRESS = frozenset({"FloatProgressModel", "IntProgressModel"})
+_TEXTS = frozenset({"LabelModel", "HTMLModel", "HTMLMathModel"})
 NOTEBOOK_CSP = content_security_policy(None)
 """The report's policy with no script allowed: nothing loads, nothing runs."""
 # Output types rendered; the HTML ones pass through ``clean_html``, the others are escaped or
@@ -112,7 +120,7 @@ def workbench_css(labels: set[str] | frozenset[str] = frozenset()) -> str:
     Returns:
         A stylesheet from the package (never from the notebook).
     """
-    return "\n".join((base_css(), label_styles(labels), asset("table.css"), asset("matrix.css")))
+    return "\n".join((static_css(), label_styles(labels)))
 
 
 class WorkbenchHTMLExporter(HTMLExporter):
@@ -132,7 +140,8 @@ class WorkbenchHTMLExporter(HTMLExporter):
 
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[str, dict]:
         nb = copy.deepcopy(nb)
-        nb.metadata.pop("widgets", None)  # no state: nbconvert then adds no widget manager
+        saved = (nb.metadata.pop("widgets", None) or {}).get(WIDGET_STATE) or {}  # gone: no widget manager added
+        states = saved.get("state") or {}
         labels: set[str] = set()
         for cell in nb.cells:
             for output in cell.get("outputs", []):
@@ -140,9 +149,13 @@ class WorkbenchHTMLExporter(HTMLExporter):
                 if not data:
                     continue
                 if WIDGET_VIEW in data and "text/html" not in data:
-                    shown = escape(str(data.get("text/plain", "")))
-                    data["text/html"] = (f'<div class="wb-static-missing">Interactive widget (live in JupyterLab): '
-                                         f"<code>{shown}</code></div>")
+                    drawn = widget_html(str((data[WIDGET_VIEW] or {}).get("model_id", "")), states)
+                    if drawn is not None:
+                        data["text/html"] = f'<div class="wb-static wb-widget-static">{drawn}</div>'
+                    else:
+                        shown = escape(str(data.get("text/plain", "")))
+                        data["text/html"] = (f'<div class="wb-static-missing">Interactive widget (live in JupyterLab): '
+                                             f"<code>{shown}</code></div>")
                 for mime in [m for m in data if m not in SHOWN_OUTPUTS]:
                     data.pop(mime)
                 if isinstance(data.get("text/html"), (str, list)):
@@ -150,6 +163,49 @@ class WorkbenchHTMLExporter(HTMLExporter):
                     labels.update(unescape(m) for m in _DATA_LABEL.findall(html_text))
         html, resources = super().from_notebook_node(nb, resources, **kw)
         return offline_html(html, css=workbench_css(labels)), resources
+
+
+def widget_html(model_id: str, states: dict[str, Any], depth: int = 0) -> str | None:
+    """A widget drawn from the notebook's saved widget state, as it last was.
+
+    Args:
+        model_id: the widget's model id (from its output's widget view).
+        states: the notebook's saved state: model id → {"model_name", "state"}.
+        depth: how deep in boxes this widget is (a cycle or an absurd nesting stops at 20).
+
+    Returns:
+        HTML (labels escaped; an HTML widget's value is markup, sanitised later with every
+        output) for boxes, labels, HTML and progress bars; None for any other widget, or one
+        whose state was not saved.
+    """
+    entry = states.get(model_id)
+    if not isinstance(entry, dict) or depth > 20:
+        return None
+    name, state = entry.get("model_name"), entry.get("state") or {}
+    description = state.get("description") or ""
+    label = f'<span class="wb-widget-label">{escape(str(description))}</span>' if description else ""
+    if name in _BOXES:
+        children = [widget_html(str(child).removeprefix("IPY_MODEL_"), states, depth + 1)
+                    for child in state.get("children") or []]
+        drawn = [child for child in children if child is not None]
+        if not drawn:
+            return None
+        kind = "wb-vbox" if name == "VBoxModel" else "wb-hbox"
+        return f'<div class="{kind}">{"".join(drawn)}</div>'
+    if name in _PROGRESS:
+        try:
+            low, high, value = (float(state.get(k, d)) for k, d in (("min", 0), ("max", 100), ("value", 0)))
+        except (TypeError, ValueError):
+            return None
+        share = 0.0 if high <= low else min(1.0, max(0.0, (value - low) / (high - low)))
+        style = escape(str(state.get("bar_style") or "info"))
+        return (f'{label}<span class="wb-progress wb-progress-{style}" title="{share:.0%}" data-value="{share * 100:.1f}">'
+                f'<span class="wb-progress-bar" style="width: {share * 100:.1f}%"></span></span>')
+    if name in _TEXTS:
+        value = str(state.get("value") or "")
+        shown = escape(value) if name == "LabelModel" else value  # HTML widgets hold markup: clean_html takes it
+        return f'{label}<span class="wb-widget-text">{shown}</span>'
+    return None
 
 
 def offline_html(html: str, *, css: str = "") -> str:

@@ -175,6 +175,8 @@ def matrix_view(hypotheses: "pd.DataFrame", evidence: "pd.DataFrame", scores: Ma
         rows.append({
             "id": columns["id"][i], "label": label, "kind": columns["kind"][i],
             "text": text if len(text) <= TEXT_WIDTH else text[:TEXT_WIDTH - 1] + "…", "note": note,
+            # the whole text where ``text`` is cut: the static matrix shows it all (few items are this long)
+            "full_text": text if len(text) > TEXT_WIDTH else None,
             "ratings": grid[i], "credibility": columns["credibility"][i], "relevance": columns["relevance"][i],
             "info_credibility": _grade_number(columns["info_credibility"][i]),
             "reliability": columns["reliability"][i], "copy": bool(columns["copy"][i]), "flags": list(columns["flags"][i]),

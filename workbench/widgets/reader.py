@@ -3,6 +3,7 @@ text selection → tagging panel → evidence stored in the workspace at once, a
 notebooks' tags and entity corrections shown as they happen."""
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,31 @@ if TYPE_CHECKING:
     from ..workspace._ach_state import AnalysisState
     from ..workspace.core import Change
 
-__all__ = ["Reader"]
+__all__ = ["Reader", "quote_preview"]
 
 KWIC_LIMIT = 60
+#: the saved-status line quotes at most this many characters of the passage
+QUOTE_PREVIEW = 60
 #: change-log targets that move the underlines besides the analysis itself (a re-anchored item)
 _EVIDENCE_SEEN = frozenset({"evidence"})
+
+
+def quote_preview(quote: str, width: int = QUOTE_PREVIEW) -> str:
+    """A passage for a one-line status: whitespace collapsed, cut at a word boundary with "…".
+
+    Args:
+        quote: the passage.
+        width: the most characters shown, the ellipsis included.
+
+    Returns:
+        The passage whole if it fits; else its first words and "…" (a first word longer than
+        ``width`` alone is cut inside, as there is no boundary to cut at).
+    """
+    line = " ".join(quote.split())
+    if len(line) <= width:
+        return line
+    cut = textwrap.shorten(line, width=width, placeholder="…")
+    return cut if cut != "…" else line[:width - 1] + "…"
 
 
 class Reader(BundledWidget):
@@ -46,7 +67,7 @@ class Reader(BundledWidget):
     """
 
     _module = "reader"
-    _styles = ("highlight.css", "reader.css")
+    _styles = ("highlight.css", "static.css", "reader.css")
 
     doc = t.Dict().tag(sync=True)
     evidence = t.List().tag(sync=True)
@@ -69,6 +90,8 @@ class Reader(BundledWidget):
         self._article = None
         self.analysis_state: "AnalysisState | None" = None
         self._copied: list["CopyPassage"] = []
+        # the underlined passages in Python offsets, for the static view: (id, label, start, end, ratings, note)
+        self._passages: list[tuple[str, str, int, int, dict[str, str], str]] = []
         if article_id is None:
             ids = ws.articles["id"]
             article_id = ids.iloc[0] if len(ids) else None
@@ -144,6 +167,7 @@ class Reader(BundledWidget):
     def _show_state(self, state: "AnalysisState | None") -> None:
         """Hypotheses and evidence underlines from one read of the analysis, keyed by hypothesis id."""
         self.analysis_state = state
+        self._passages = []
         if state is None:
             self.hypotheses = []
             self.evidence = []
@@ -172,6 +196,7 @@ class Reader(BundledWidget):
             start, end = to_js_offsets(text, [begin, finish])
             out.append({"id": eid, "label": labels[eid], "start": start, "end": end, "note": notes[eid] or "",
                         "ratings": ratings[eid]})
+            self._passages.append((eid, labels[eid], begin, finish, ratings[eid], notes[eid] or ""))
         self.evidence = out
 
     @handles("tag")
@@ -192,7 +217,7 @@ class Reader(BundledWidget):
         self._show_state(after.state)
         self.skip_own(True, self._own_event)   # read inside the write: the next poll need not redraw it
         label = next((e["label"] for e in self.evidence if e["id"] == eid), eid)
-        self.status = f"saved {label}: “{text[start:end][:60]}”"
+        self.status = f"saved {label}: “{quote_preview(text[start:end])}”"
         for listener in self._listeners:
             listener(eid)
 
@@ -244,8 +269,24 @@ class Reader(BundledWidget):
         self.kwic = context.to_dict("records")
 
     def static_html(self) -> str:
+        """The article with its entities, the evidence underlined as the page shows it (for the
+        hypothesis in ``focus``), and the legends of both."""
         article = self._article
-        return reader_static_html(None if article is None else article_view(article.to_dict(), article.mentions))
+        if article is None:
+            return reader_static_html(None)
+        stance = {r["code"]: r["stance"] for r in self.scale["ratings"]}
+        label_of = {hy["id"]: hy["label"] for hy in self.hypotheses}
+        passages, counts = [], {}
+        for eid, label, start, end, ratings, note in self._passages:
+            shown = stance.get(ratings.get(self.focus, self.scale["none"]), "none")
+            counts[shown] = counts.get(shown, 0) + 1
+            rated = ", ".join(f"{label_of.get(hid, hid)} {code}" for hid, code in ratings.items())
+            passages.append({"start": start, "end": end, "anchor": f"wb-reader-{eid}", "stance": shown,
+                             "title": f"{label}: {rated}" + (f" — {note}" if note else "")})
+        focus = next((f'{hy["label"]} {hy["name"]}' for hy in self.hypotheses if hy["id"] == self.focus), None)
+        underlines = {"hypothesis": focus, "counts": counts} if focus is not None and passages else None
+        view = article_view(article.to_dict(), article.mentions, passages=passages)
+        return reader_static_html(view, underlines)
 
     def __repr__(self) -> str:
         return f"<Reader {self.doc.get('title', '')!r}>"
