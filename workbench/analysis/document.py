@@ -54,16 +54,14 @@ analyst ratings by analyst, then in that order; exporters compare against it.
 """
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ._frame import NO_VOTE
-from .open_synthesis import consensus_codes
+from ._document_records import fill
+from ._document_team import analyst_ratings, check_consensus
 from .scales import (
     RATINGS,
     WEIGHT_VALUES,
@@ -94,10 +92,8 @@ _EVIDENCE_DEFAULTS: dict[str, Any] = {
 }
 ANCHOR_METHODS = ("exact", "fuzzy", "orphaned")
 _RATING_KEYS = ("evidence_id", "hypothesis_id", "rating")
-_ANALYST_RATING_KEYS = ("analyst", "evidence_id", "hypothesis_id", "rating")
 _TEXT_FIELDS = ("question", "time_horizon", "created_by", "classification", "description", "prefix", "suffix",
                 "content_hash", "note", "analyst", "source", "url", "title", "group", "article_id", "evidence_type")
-_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 _DATE_FIELDS = ("created_at", "updated_at", "event_date", "report_date")
 
 
@@ -114,31 +110,6 @@ def parse_iso_date(value: str) -> datetime | date:
         return datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO 8601 date") from None
-
-
-def _fill(record: Any, defaults: Mapping[str, Any], where: str, required: tuple[str, ...]) -> dict[str, Any]:
-    """Every key of ``defaults`` taken from ``record`` (a deep copy) or defaulted."""
-    if type(record) is not dict and not isinstance(record, Mapping):
-        raise ValueError(f"{where}: expected an object, got {type(record).__name__}")
-    if not defaults.keys() >= record.keys():
-        unknown = sorted(set(record) - set(defaults))
-        raise ValueError(f"{where}: unknown field {unknown[0]!r}")
-    for key in required:
-        if record.get(key) in (None, ""):
-            raise ValueError(f"{where}: missing {key}")
-    filled = {**defaults, **record}  # every key of defaults, in their order
-    # copy only what could be shared and mutated (lists, dicts): deep-copying every string was
-    # most of the time spent validating a large document
-    for key, value in filled.items():
-        if type(value) not in _IMMUTABLE:
-            filled[key] = _copy(value)
-    return filled
-
-
-def _copy(value: Any) -> Any:
-    if type(value) is list:
-        return [item if type(item) in _IMMUTABLE else copy.deepcopy(item) for item in value]
-    return copy.deepcopy(value)
 
 
 def _check_fields(record: Mapping[str, Any], where: str) -> None:
@@ -175,7 +146,7 @@ def _int_or_none(value: Any, field: str, where: str) -> int | None:
 
 def _validate_evidence(record: Any, index: int) -> dict[str, Any]:
     where = f"evidence[{index}]"
-    item = _fill(record, _EVIDENCE_DEFAULTS, where, ("id", "kind"))
+    item = fill(record, _EVIDENCE_DEFAULTS, where, ("id", "kind"))
     where = f"evidence {_check_id(item['id'], where)!r}"
     _check_fields(item, where)
     if item["kind"] not in EVIDENCE_KINDS:
@@ -250,7 +221,7 @@ def validate_document(doc: Any) -> dict[str, Any]:
                                  "analyst_ratings"})
     if unknown:
         raise ValueError(f"analysis document: unknown field {unknown[0]!r}")
-    analysis = _fill(doc.get("analysis"), _ANALYSIS_DEFAULTS, "analysis", ("question",))
+    analysis = fill(doc.get("analysis"), _ANALYSIS_DEFAULTS, "analysis", ("question",))
     _check_fields(analysis, "analysis")
     if analysis["id"] is not None:
         _check_id(analysis["id"], "analysis")
@@ -262,7 +233,7 @@ def validate_document(doc: Any) -> dict[str, Any]:
 
     hypotheses = []
     for index, record in enumerate(doc["hypotheses"]):
-        hypothesis = _fill(record, _HYPOTHESIS_DEFAULTS, f"hypotheses[{index}]", ("id", "name"))
+        hypothesis = fill(record, _HYPOTHESIS_DEFAULTS, f"hypotheses[{index}]", ("id", "name"))
         where = f"hypothesis {_check_id(hypothesis['id'], f'hypotheses[{index}]')!r}"
         _check_fields(hypothesis, where)
         if hypothesis["position"] is None:
@@ -307,86 +278,17 @@ def validate_document(doc: Any) -> dict[str, Any]:
         seen_cells.add(cell)
         ratings.append({"evidence_id": cell[0], "hypothesis_id": cell[1], "rating": code})
     ratings.sort(key=lambda r: (evidence_order[r["evidence_id"]], hypothesis_order[r["hypothesis_id"]]))
-    by_analyst = _analyst_ratings(doc.get("analyst_ratings", []), evidence_order, hypothesis_order)
+    by_analyst = analyst_ratings(doc.get("analyst_ratings", []), evidence_order, hypothesis_order)
     if by_analyst:
-        _check_consensus(ratings, by_analyst, evidence_order, hypothesis_order)
+        check_consensus(ratings, by_analyst, evidence_order, hypothesis_order)
     return {"schema": SCHEMA, "version": SCHEMA_VERSION, "analysis": analysis, "hypotheses": hypotheses,
             "evidence": evidence, "ratings": ratings, "analyst_ratings": by_analyst}
-
-
-def _analyst_ratings(records: list[Any], evidence_order: Mapping[str, int],
-                     hypothesis_order: Mapping[str, int]) -> list[dict[str, Any]]:
-    """Each analyst's ratings checked (one line naming the first problem), in normal order."""
-    out, seen = [], set()
-    codes = frozenset(RATINGS)
-    for index, record in enumerate(records):
-        # the usual case first, tersely: a team's analysis has 100,000s of ratings
-        try:
-            who, cell, code = record["analyst"], (record["evidence_id"], record["hypothesis_id"]), record["rating"]
-            usual = (type(record) is dict and len(record) == 4 and type(who) is str and who and who == who.strip()
-                     and cell[0] in evidence_order and cell[1] in hypothesis_order and code in codes
-                     and (who, *cell) not in seen)
-        except (TypeError, KeyError):
-            usual = False
-        if not usual:
-            _analyst_rating_problem(record, index, evidence_order, hypothesis_order, seen)
-        seen.add((who, *cell))
-        out.append({"analyst": who, "evidence_id": cell[0], "hypothesis_id": cell[1], "rating": code})
-    out.sort(key=lambda r: (r["analyst"], evidence_order[r["evidence_id"]], hypothesis_order[r["hypothesis_id"]]))
-    return out
-
-
-def _analyst_rating_problem(record: Any, index: int, evidence_order: Mapping[str, int],
-                            hypothesis_order: Mapping[str, int], seen: set[tuple[str, str, str]]) -> None:
-    """Raise the one-line error an analyst's rating breaks (the usual case took none)."""
-    rating = _fill(record, dict.fromkeys(_ANALYST_RATING_KEYS), f"analyst_ratings[{index}]", _ANALYST_RATING_KEYS)
-    who, cell = rating["analyst"], (rating["evidence_id"], rating["hypothesis_id"])
-    problem = ("the analyst must be a name without surrounding blanks"
-               if not isinstance(who, str) or who != who.strip() or not who
-               else "unknown evidence id" if not isinstance(cell[0], str) or cell[0] not in evidence_order
-               else "unknown hypothesis id" if not isinstance(cell[1], str) or cell[1] not in hypothesis_order
-               else f"rating {rating['rating']!r} is not one of CC, C, N, I, II, NA"
-               if not isinstance(rating["rating"], str) or rating["rating"] not in RATINGS
-               else "rated twice" if (who, *cell) in seen else "not a rating")
-    raise ValueError(f"rating by {who!r} of evidence {cell[0]!r} for hypothesis {cell[1]!r}: {problem}")
-
-
-def _check_consensus(ratings: list[dict[str, Any]], by_analyst: list[dict[str, Any]],
-                     evidence_order: Mapping[str, int], hypothesis_order: Mapping[str, int]) -> None:
-    """``ratings`` must be the consensus of ``by_analyst`` (else the file says two things).
-
-    The consensus is Open Synthesis's (``open_synthesis.consensus_codes``, as the workspace's
-    team view), computed on arrays: a team's analysis holds 100,000s of ratings.
-    """
-    width = len(hypothesis_order)
-    analysts = {name: i for i, name in enumerate(dict.fromkeys(r["analyst"] for r in by_analyst))}
-    code_of = {code: i for i, code in enumerate(RATINGS)}
-    votes = np.full((len(analysts), 1, len(evidence_order) * width), NO_VOTE, dtype=np.int8)
-    slots = [(analysts[r["analyst"]], evidence_order[r["evidence_id"]] * width + hypothesis_order[r["hypothesis_id"]],
-              code_of[r["rating"]]) for r in by_analyst]
-    who, cell, code = np.array(slots, dtype=np.int64).T
-    votes[who, 0, cell] = code
-    agreed = consensus_codes(votes)[0]
-    stated = np.full(agreed.shape, NO_VOTE, dtype=np.int64)
-    for r in ratings:
-        stated[evidence_order[r["evidence_id"]] * width + hypothesis_order[r["hypothesis_id"]]] = code_of[r["rating"]]
-    wrong = np.flatnonzero(stated != agreed)
-    if len(wrong):
-        evidence_ids, hypothesis_ids = list(evidence_order), list(hypothesis_order)
-        at = int(wrong[0])
-
-        def said(value: int) -> str:
-            return "unrated" if value == NO_VOTE else RATINGS[value]
-        raise ValueError(f"ratings: evidence {evidence_ids[at // width]!r} for hypothesis "
-                         f"{hypothesis_ids[at % width]!r} is {said(int(stated[at]))} but the consensus of "
-                         f"analyst_ratings is {said(int(agreed[at]))}; ratings must be that consensus "
-                         "(or leave analyst_ratings out)")
 
 
 def _checked_rating(record: Any, index: int, defaults: dict[str, None], evidence_order: Mapping[str, int],
                     hypothesis_order: Mapping[str, int], seen_cells: set[tuple[str, str]]) -> dict[str, Any]:
     """A rating checked one rule at a time: the rating, or the one-line error it breaks."""
-    rating = _fill(record, defaults, f"ratings[{index}]", _RATING_KEYS)
+    rating = fill(record, defaults, f"ratings[{index}]", _RATING_KEYS)
     cell = (rating["evidence_id"], rating["hypothesis_id"])
 
     def known(value: Any, order: Mapping[str, int]) -> bool:
