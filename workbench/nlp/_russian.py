@@ -27,7 +27,8 @@ from ._canon import canonicalise
 from ._lexicon import Lexicon
 from ._morph import nominative, parses
 from ._slavic_places import load_places
-from ._slavic_rules import WEAPON_NAMES, dates, designations, model_tail, money, nationality, quoted_names
+from ._slavic_rules import (WEAPON_NAMES, dates, designations, model_tail, money, nationality, quoted_names,
+                            resolve_overlaps)
 from ._slavic_doc import tokenize
 from ._slavic_words import ORG_HEADS, UNIT
 
@@ -220,17 +221,7 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
                 full = model_tail(text, end) if lookup(text[t.start:model_tail(text, end)].replace("-", " - ")) else end
                 cands.append((t.start, full, hit[0], "rule", hit[1]))
                 break
-    # rules first (natasha may call "Искандер" a LOC), then longest
-    cands.sort(key=lambda c: (c[3] != "rule", -(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int]] = []
-    chosen = []
-    for c in cands:
-        if c[1] <= c[0] or any(a < c[1] and c[0] < b for a, b in taken):
-            continue
-        taken.append((c[0], c[1]))
-        chosen.append(c)
-    chosen.sort()
-    chosen = _merge_org_of_place(text, chosen)
+    chosen = _merge_org_of_place(text, resolve_overlaps(cands))  # rules first, then the longest
     mentions = [{"start": s, "end": e, "label": lab, "text": text[s:e], "canonical": "", "origin": o}
                 for s, e, lab, o, _ in chosen]
     hints = [h for *_, h in chosen]

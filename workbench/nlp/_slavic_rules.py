@@ -11,7 +11,8 @@ import re
 
 from ._morph import parses
 
-__all__ = ["WEAPON_NAMES", "Candidate", "dates", "designations", "money", "nationality", "quoted_names", "MONTH_WORDS"]
+__all__ = ["WEAPON_NAMES", "Candidate", "dates", "designations", "money", "nationality", "quoted_names", "MONTH_WORDS",
+           "resolve_overlaps"]
 
 Candidate = tuple[int, int, str, str | None]
 
@@ -209,3 +210,24 @@ def nationality(word: str, lang: str) -> bool:
         True for a nationality word.
     """
     return bool(_lemmas(word, lang) & _NORP[lang])
+
+
+def resolve_overlaps(cands: list[tuple[int, int, str, str, str | None]]) -> list[tuple[int, int, str, str, str | None]]:
+    """A non-overlapping choice of candidate spans: rules first, then the longest, then the
+    leftmost (a model may call "Искандер" a place; the typed rule knows better).
+
+    Args:
+        cands: (start, end, label, origin, canonical) spans; sorted in place.
+    Returns:
+        The chosen spans in text order.
+    """
+    cands.sort(key=lambda c: (c[3] != "rule", -(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for c in cands:
+        if c[1] <= c[0] or any(a < c[1] and c[0] < b for a, b in taken):
+            continue
+        taken.append((c[0], c[1]))
+        chosen.append(c)
+    chosen.sort()
+    return chosen

@@ -30,7 +30,8 @@ from ._lexicon import Lexicon
 from ._morph import nominative, parses
 from ._slavic_doc import SlavicDoc, chunks, is_nationality
 from ._slavic_places import load_places
-from ._slavic_rules import WEAPON_NAMES, Candidate, dates, designations, model_tail, money, quoted_names
+from ._slavic_rules import (WEAPON_NAMES, Candidate, dates, designations, model_tail, money, quoted_names,
+                            resolve_overlaps)
 from ._slavic_words import (FAC_CUES, FAC_NOUNS, LOC_PREPS, ORG_HEADS, ORG_PREFIXES, PERSON_CUES, PLACE_CUES,
                             UNIT, admin_forms)
 
@@ -48,20 +49,6 @@ def _rule_candidates(doc: SlavicDoc) -> list[Candidate]:
         if t.cap and not t.latin and doc.lemmas(i) & WEAPON_NAMES:
             cands.append((t.start, t.end, "WEAPON", nominative(t.text, lang)))
     return cands
-
-
-def _resolve(cands: list[tuple[int, int, str, str, str | None]]) -> list[tuple[int, int, str, str, str | None]]:
-    """Non-overlapping choice: rules first, then longest, then leftmost."""
-    cands.sort(key=lambda c: (c[3] != "rule", -(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int]] = []
-    chosen = []
-    for c in cands:
-        if c[1] <= c[0] or any(a < c[1] and c[0] < b for a, b in taken):
-            continue
-        taken.append((c[0], c[1]))
-        chosen.append(c)
-    chosen.sort()
-    return chosen
 
 
 def _org_base(doc: SlavicDoc, i: int, j: int) -> str:
@@ -255,7 +242,7 @@ def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str]
         sorted and non-overlapping, and per mention its base form (or None).
     """
     doc = SlavicDoc(text, lang, load_places(lang), lookup)
-    rules = _resolve([(s, e, label, "rule", canon) for s, e, label, canon in _rule_candidates(doc)])
+    rules = resolve_overlaps([(s, e, label, "rule", canon) for s, e, label, canon in _rule_candidates(doc)])
     for s, e, *_ in rules:
         for k, t in enumerate(doc.toks):
             if t.start < e and s < t.end:
@@ -279,7 +266,7 @@ def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str]
     for s, e, label in extra or ():
         if not any(a < e and s < b for a, b in covered):
             cands.append((s, e, label, "model", None))
-    chosen = _coordinate(text, _resolve(cands))
+    chosen = _coordinate(text, resolve_overlaps(cands))
     mentions = [{"start": s, "end": e, "label": label, "text": text[s:e], "canonical": "", "origin": o}
                 for s, e, label, o, _ in chosen]
     return mentions, [c for *_, c in chosen]
