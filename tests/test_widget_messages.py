@@ -207,3 +207,16 @@ def test_a_rating_in_the_matrix_reaches_the_refreshed_matrix_in_at_most_six_stat
     # the same rating again changes nothing and records nothing
     events = len(an.history())
     assert an.rate(row["id"], hypothesis["id"], new) is False and len(an.history()) == events
+
+
+def test_highlighting_widgets_carry_each_labels_colour(demo):
+    """The reader and the entity explorer colour highlights by label (not all grey): their
+    stylesheet sets the colour variable of every label class the JS puts on a mark."""
+    from workbench.nlp import LABELS
+
+    ws, an = demo
+    article = ws.articles.iloc[0]
+    for widget in (wb.Reader(ws, article.id, analysis=an), wb.EntityExplorer(ws)):
+        css = str(widget._css)
+        for name, label in LABELS.items():
+            assert f".wb-l-{name}{{--wb-c:{label.colour}}}" in css, (type(widget).__name__, name)

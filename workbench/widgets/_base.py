@@ -22,6 +22,7 @@ import anywidget
 import traitlets as t
 
 from ..analysis.scales import vocabulary
+from ..render.article import base_css
 from ..render.assets import asset, esm
 
 if TYPE_CHECKING:
@@ -77,7 +78,9 @@ class BundledWidget(anywidget.AnyWidget):
 
     def __init__(self, **kwargs: Any) -> None:
         self._esm = esm(f"{self._module}.js")
-        self._css = "\n".join(asset(name) for name in self._styles)
+        # highlight.css names each label's colour as a variable the label's class sets: the
+        # rules setting them come with it (base_css), or every highlight is grey
+        self._css = "\n".join(base_css() if name == "highlight.css" else asset(name) for name in self._styles)
         super().__init__(**kwargs)
         self.scale = vocabulary()
         self.on_msg(self._dispatch)
