@@ -115,6 +115,7 @@ class Store:
         self.busy_seconds = BUSY_SECONDS if busy_seconds is None else busy_seconds
         self.path: Path | None = None
         self._closed = False
+        self._closing = False  # set at close: no new background checkpoint is scheduled
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
         if is_url(location):
@@ -222,11 +223,30 @@ class Store:
         if self.path is None or self._closed:
             return
         with self._timer_lock:
+            if self._closing:
+                return
             if self._timer is not None and self._timer.is_alive():
                 return
             self._timer = threading.Timer(CHECKPOINT_DELAY, self.checkpoint, kwargs={"truncate": False})
             self._timer.daemon = True
             self._timer.start()
+
+    def _stop_checkpoints(self) -> None:
+        """Cancel the pending background checkpoint and wait for one already running.
+
+        Called before the engine is disposed (at close, and before a new workspace's staging
+        file is put in place): a checkpoint still running would keep its connection past the
+        disposal, or open a new one on the disposed engine. On a staging file that connection
+        then holds the file's deleted -wal and -shm, and SQLite shares one -shm per file in a
+        process, so the workspace would run on a deleted index while other processes use the
+        real one: two logs for one file, the cause of "database disk image is malformed".
+        """
+        with self._timer_lock:
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            if timer is not threading.current_thread():
+                timer.join()
 
     def save_copy(self, dest: str | os.PathLike[str]) -> Path:
         """Write a consistent copy of the workspace to a new file, while others may write.
@@ -271,8 +291,8 @@ class Store:
         if self._closed:
             return
         with self._timer_lock:
-            if self._timer is not None:
-                self._timer.cancel()
+            self._closing = True
+        self._stop_checkpoints()
         self.checkpoint()
         self._closed = True
         self.engine.dispose()
@@ -302,22 +322,13 @@ class Store:
                     with self._errors():
                         self._migrate()
                 finally:
-                    self._stop_timer()  # a checkpoint due later must not reach the file after it is moved
+                    self._stop_checkpoints()  # none may outlive this engine: its file is renamed next
                     self.checkpoint()
                     self.engine.dispose()
         except FileExistsError:
             pass  # another process created it meanwhile: open theirs
         except OSError as exc:
             raise StoreIOError(f"{self.location}: cannot create the workspace ({os_problem(exc)})") from None
-
-    def _stop_timer(self) -> None:
-        """Cancel a pending checkpoint and wait for one already running to end."""
-        with self._timer_lock:
-            timer, self._timer = self._timer, None
-        if timer is not None:
-            timer.cancel()
-            if timer is not threading.current_thread():
-                timer.join()
 
     def _migrate(self) -> None:
         latest = MIGRATIONS[-1].version

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from .._paths import SIDECARS, SQLITE_MAGIC, os_problem
+from .._paths import SIDECARS, SQLITE_MAGIC, absolute, open_workspaces, os_problem
 from ..errors import StoreError, StoreIOError
 
 __all__ = ["BUSY_SECONDS", "sqlite_problem", "identify", "connect_sqlite", "sqlite_engine", "with_retry"]
@@ -60,6 +60,11 @@ def sqlite_problem(exc: BaseException, busy_seconds: float = BUSY_SECONDS) -> st
 def identify(path: Path, shown: str) -> bool:
     """Whether ``path`` is an existing workbench workspace (False: it does not exist yet).
 
+    A workspace this process already has open is not read again: reading its header with
+    ``open()`` and ``close()`` would drop every POSIX lock the process holds on the file (closing
+    any descriptor of a file does), and another process's last close would then delete the
+    write-ahead log under this one's connections.
+
     Raises:
         StoreError: a directory, an empty file, a file that is not a database, or another
             application's SQLite database. Nothing is written to it.
@@ -68,6 +73,8 @@ def identify(path: Path, shown: str) -> bool:
         return False
     if path.is_dir():
         raise StoreError(f"{shown}: is a directory, not a workspace file")
+    if absolute(path) in open_workspaces():
+        return True  # identified when first opened; see above for why it is not read again
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:
