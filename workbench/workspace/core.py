@@ -14,6 +14,7 @@ from ..analysis.scales import RELIABILITY_GRADES
 from .claims import claims as find_claims
 from .corrections import EntityCorrections
 from ._corpus import CorpusQueries
+from ._indicators import AlertQueries
 from ..errors import StoreError
 from .._paths import check_output
 from ..ingest import IngestResult, ingest, rerun_entities
@@ -89,7 +90,7 @@ class Article:
         return f"<Article {self.id} {self.title!r} ({self.words} words, {len(self.mentions)} mentions)>"
 
 
-class Workspace(EntityCorrections, CorpusQueries):
+class Workspace(EntityCorrections, CorpusQueries, AlertQueries):
     """An analyst's workspace: one SQLite file holding articles, entities and analyses.
 
     Args:
