@@ -188,6 +188,17 @@ class AlertQueries:
             rows = list_alerts(conn, analysis_id=aid, status=status)
         return pd.DataFrame(rows, columns=ALERT_COLUMNS)
 
+    def alert(self, alert_id: str) -> dict[str, Any]:
+        """One alert by id or unique prefix (at least 4 characters), as a dict of ``ALERT_COLUMNS``.
+
+        Raises:
+            StoreError: no alert, or several, match (one line).
+        """
+        with self.store.read() as conn:
+            row = alert_row(conn, resolve_alert(conn, alert_id))
+        assert row is not None  # resolved in the same read
+        return row
+
     def new_alert_count(self, analysis: str | None = None) -> int:
         """How many alerts are new (undecided): of one analysis (its full id), or of all."""
         with self.store.read() as conn:
