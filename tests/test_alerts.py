@@ -172,13 +172,13 @@ def test_an_alert_of_another_analysis_is_refused(ws, analysis, tmp_path):
 
 
 def test_check_finds_the_log_equal_to_the_tables(ws, analysis, tmp_path):
-    if ws.store.dialect != "sqlite":
-        pytest.skip("workspace check reads a SQLite file here; the server path is tested in test_store_postgres")
     from workbench.check import check_workspace
 
     analysis.add_indicator("H1", "border")
     ws.ingest(_write(tmp_path / "in", "en", title="Troops", body=EN_TEXT), progress=False)
     analysis.accept_alert(ws.alerts()["id"][0])
+    analysis.add_indicator("H2", "harvest")
+    analysis.undo()
     report = check_workspace(ws.location)
     assert report.ok, report.lines()
 
