@@ -242,3 +242,53 @@ def test_an_older_workspace_gains_indicators_by_step_12(workspace_location, tmp_
         assert len(ws.alerts()) == 1
     finally:
         ws.close()
+
+
+# -- where analysts see them ----------------------------------------------------------------------
+HOSTILE_TITLE = 'Troops <script>alert("t")</script>'
+HOSTILE_TEXT = ("Units massed near the border <img src=x onerror=alert(1)> & more. Nothing else happened.")
+
+
+def test_the_report_lists_alerts_new_since_the_previous_report_escaped(ws, analysis, tmp_path):
+    analysis.add_indicator("H1", "border")
+    ws.ingest(_write(tmp_path / "in", "hostile", title=HOSTILE_TITLE, body=HOSTILE_TEXT), progress=False)
+    first = ws.report(tmp_path / "one.html").read_text(encoding="utf-8")
+    section = first[first.index('<section id="new-alerts">'):]
+    section = section[:section.index("</section>")]
+    assert "no report was written before" in section
+    assert "Troops &lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in section
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; more." in section
+    assert "<script>alert" not in first and "<img src=x" not in first
+    assert 'href="#new-alerts"' in first
+    # the second report shows only what came after the first
+    ws.ingest(_write(tmp_path / "in2", "later", title="Later", body="Trucks near the border at dawn."), progress=False)
+    second = ws.report(tmp_path / "two.html").read_text(encoding="utf-8")
+    section = second[second.index('<section id="new-alerts">'):]
+    section = section[:section.index("</section>")]
+    assert "Trucks near the border at dawn." in section and "Troops &lt;script&gt;" not in section
+    third = ws.report(tmp_path / "three.html").read_text(encoding="utf-8")
+    assert "No new alerts." in third
+
+
+def test_the_widgets_badge_counts_new_alerts_and_the_matrix_adds_an_indicator(ws, analysis, tmp_path):
+    from workbench.widgets.corpus_browser import CorpusBrowser
+    from workbench.widgets.matrix import Matrix
+
+    browser = CorpusBrowser(ws, live=False)
+    matrix = Matrix(analysis, live=False)
+    assert (browser.new_alerts, matrix.new_alerts) == (0, 0)
+    assert browser.static_html().count("wb-alert-badge") == 0
+    hid = analysis.hypotheses["id"][0]
+    matrix._indicator({"hypothesis_id": hid, "query": "border", "rating": "CC"})
+    assert list(analysis.indicators["query"]) == ["border"] and analysis.indicators["rating"][0] == "CC"
+    ws.ingest(_write(tmp_path / "in", "hostile", title=HOSTILE_TITLE, body=HOSTILE_TEXT), progress=False)
+    browser.refresh()
+    matrix.refresh()
+    assert (browser.new_alerts, matrix.new_alerts) == (1, 1)
+    assert browser.alert_titles == [HOSTILE_TITLE]  # plain text: the page sets it as text
+    badge = browser.static_html()
+    assert "1 new alert<" in badge and "<script>alert" not in badge and "&lt;script&gt;" in badge
+    assert "1 new alert<" in matrix.static_html()
+    analysis.dismiss_alert(ws.alerts()["id"][0])
+    matrix.refresh()
+    assert matrix.new_alerts == 0

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..nlp._sentences import sentence_spans
 from ..nlp._stems import Phrase, Query, QueryError, matching_words, parse_query, shadow
-from ..store import new_id, now
+from ..store import new_id
 from ..store.entity_rules import load_rules, name_keys
-from ..store.indicators import active_indicators, insert_alerts
+from ..store.indicators import active_indicators, insert_alerts, precise_now
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -145,7 +145,7 @@ def record_alerts(conn: "Connection", articles: Sequence[Candidate]) -> list[dic
     watches, keys = _watches(conn)
     if not watches:
         return []
-    stamp = now()
+    stamp = precise_now()
     rows: list[dict[str, Any]] = []
     for article in articles:
         texts = []

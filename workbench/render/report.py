@@ -21,6 +21,7 @@ from ..analysis.formats import format_range
 from ..analysis.icd203 import ICD203_BANDS
 from ..analysis.scales import (BAYES_LIKELIHOODS, INFO_CREDIBILITY_GRADES, PARC_VALUES, RATING_NAMES,
                                RELIABILITY_GRADES)
+from ._report_alerts import ALERTS_ANCHOR, alerts_section
 from ._report_analysis import analysis_section
 from ._report_team import team_section
 from .article import article_html, base_css, label_styles
@@ -128,6 +129,7 @@ def build_report(data: Mapping[str, Any]) -> str:
     heading = data["title"]
     body: list[str] = [f"<h1>{escape(heading)}</h1>", f'<p class="wb-provenance">{escape(data["provenance"])}</p>',
                        _contents(data)]
+    body.append(alerts_section(data.get("new_alerts")))  # indicators' alerts since the previous report
     body += [analysis_section(view) + team_section(view.get("team")) for view in data["analyses"]]
     body.append(_sources(data["sources"]))
     body.append('<section id="articles"><h2>Articles</h2>')
@@ -159,6 +161,9 @@ def write_report(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
 
 def _contents(data: Mapping[str, Any]) -> str:
     items = [f'<li><a href="#analysis-{escape(a["id"])}">{escape(a["question"])}</a></li>' for a in data["contents"]]
+    if data.get("new_alerts") is not None:
+        items.insert(0, f'<li><a href="#{ALERTS_ANCHOR}">New since the last report '
+                        f'({len(data["new_alerts"]["alerts"])})</a></li>')
     items += ['<li><a href="#sources">Sources</a></li>', f'<li><a href="#articles">Articles ({len(data["articles"])})</a></li>',
               '<li><a href="#entities">Entity index</a></li>', '<li><a href="#method">Method</a></li>']
     return f'<nav><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'

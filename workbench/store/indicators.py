@@ -6,6 +6,7 @@ their articles.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -15,7 +16,7 @@ from ._store import now, resolve_id
 
 __all__ = ["INDICATOR_COLUMNS", "ALERT_COLUMNS", "active_indicators", "list_indicators", "insert_alerts",
            "list_alerts", "alert_row", "resolve_alert", "count_new_alerts", "get_setting", "set_setting",
-           "LAST_REPORT"]
+           "LAST_REPORT", "precise_now"]
 
 #: The columns of each ``list_indicators`` row.
 INDICATOR_COLUMNS = ["id", "hypothesis_id", "hypothesis", "query", "rating", "entity", "source", "active",
@@ -24,6 +25,12 @@ INDICATOR_COLUMNS = ["id", "hypothesis_id", "hypothesis", "query", "rating", "en
 ALERT_COLUMNS = ["id", "analysis_id", "indicator_id", "hypothesis_id", "hypothesis", "query", "rating", "article_id",
                  "title", "source", "start", "end", "passage", "created_at", "status", "evidence_id", "decided_by",
                  "decided_at", "note"]
+def precise_now() -> str:
+    """The current UTC time as ISO 8601 with microseconds: alerts and report times compare at
+    that grain (a report written in the second an alert came must not hide it from the next)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
 #: The setting that holds when ``Workspace.report`` last wrote a report (ISO time).
 LAST_REPORT = "last_report_at"
 
