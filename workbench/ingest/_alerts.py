@@ -13,12 +13,13 @@ first of them), else (a match in the title alone) the text's first sentence.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..nlp._sentences import sentence_spans
-from ..nlp._stems import Phrase, Query, QueryError, matching_words, parse_query, shadow
+from ..nlp._stems import Phrase, Query, QueryError, Term, parse_query, shadow, words
 from ..store import new_id
 from ..store.entity_rules import load_rules, name_keys
 from ..store.indicators import active_indicators, insert_alerts, precise_now
@@ -52,68 +53,130 @@ class Watch:
     source: str | None
 
 
-def _phrase_in(phrase: Phrase, forms: Sequence[str], present: frozenset[str]) -> bool:
-    """Whether ``forms`` (a text's search forms in order) hold the phrase's words in order."""
-    first = phrase.terms[0]
-    if len(phrase.terms) == 1:
-        if first.prefix:
-            return any(first.matches(form) for form in present)
-        return not first.forms.isdisjoint(present)
-    if not any(t.prefix for t in phrase.terms) and any(t.forms.isdisjoint(present) for t in phrase.terms):
-        return False  # a word of the phrase is missing altogether: no scan
-    width = len(phrase.terms)
-    return any(all(term.matches(forms[at + k]) for k, term in enumerate(phrase.terms))
-               for at in range(len(forms) - width + 1) if first.matches(forms[at]))
+class _Field:
+    """One field of an article (title or text) as matching needs it: each word's search form in
+    order and the set of them; where each form occurs, the words' offsets and the sentences only
+    once a phrase or a match asks for them (most indicators match no article)."""
+
+    __slots__ = ("text", "forms", "present", "_where", "_spans", "_starts", "_firsts", "_sorted")
+
+    def __init__(self, text: str, language: str) -> None:
+        self.text = text
+        self.forms = shadow(text, language).split()  # the index's forms, one per word (never empty)
+        self.present = frozenset(self.forms)
+        self._where: dict[str, list[int]] | None = None
+        self._spans: list[tuple[int, int]] | None = None
+        self._starts: list[int] = []
+        self._firsts: list[int] = []
+        self._sorted: list[str] | None = None
+
+    @property
+    def where(self) -> dict[str, list[int]]:
+        """Form -> the indexes of the words having it."""
+        if self._where is None:
+            self._where = {}
+            for at, form in enumerate(self.forms):
+                self._where.setdefault(form, []).append(at)
+        return self._where
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """The text's sentences (trimmed, non-empty)."""
+        if self._spans is None:
+            text = self.text
+            self._spans = []
+            for start, end in sentence_spans(text):
+                while start < end and text[start].isspace():
+                    start += 1
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if end > start:
+                    self._spans.append((start, end))
+            self._firsts = [start for start, _ in self._spans]
+            self._starts = [start for start, _, _ in words(text)]
+        return self._spans
+
+    def sentence_of(self, at: int) -> int:
+        """The sentence number of word ``at`` (after ``sentences``)."""
+        return max(0, bisect_right(self._firsts, self._starts[at]) - 1)
+
+    def _forms_from(self, prefix: str) -> list[str]:
+        """The field's forms that start with ``prefix`` (a bisection of its sorted forms)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.present)
+        keys = self._sorted
+        at = bisect_left(keys, prefix)
+        out = []
+        while at < len(keys) and keys[at].startswith(prefix):
+            out.append(keys[at])
+            at += 1
+        return out
+
+    def has(self, phrase: Phrase) -> bool:
+        """Whether the phrase occurs (a one-word phrase is a look-up, no positions listed)."""
+        if len(phrase.terms) == 1:
+            term = phrase.terms[0]
+            if term.prefix:
+                return any(self._forms_from(prefix) for prefix in term.forms)
+            present = self.present
+            return any(form in present for form in term.forms)
+        if not all(term.prefix or not term.forms.isdisjoint(self.present) for term in phrase.terms):
+            return False  # a word of the phrase is missing altogether: no positions needed
+        return bool(self.phrase_at(phrase))
+
+    def positions(self, term: Term) -> list[int]:
+        """Where a term's words are (word indexes, unordered)."""
+        if term.prefix:
+            return [at for prefix in term.forms for form in self._forms_from(prefix) for at in self.where[form]]
+        return [at for form in term.forms for at in self.where.get(form, ())]
+
+    def phrase_at(self, phrase: Phrase) -> list[int]:
+        """Where a phrase starts (word indexes)."""
+        heads = self.positions(phrase.terms[0])
+        if len(phrase.terms) == 1 or not heads:
+            return heads
+        width = len(phrase.terms)
+        return [at for at in heads if at + width <= len(self.forms)
+                and all(term.matches(self.forms[at + k]) for k, term in enumerate(phrase.terms[1:], 1))]
 
 
-def query_matches(query: Query, texts: Sequence[tuple[Sequence[str], frozenset[str]]]) -> bool:
-    """Whether a parsed query matches an article given as its fields' search forms.
+def query_matches(query: Query, fields: Sequence[_Field]) -> bool:
+    """Whether a parsed query matches an article given as its fields (title, text).
 
     Args:
         query: the parsed query.
-        texts: per field (title, text): its search forms in order and as a set.
+        fields: the article's fields, prepared once for every indicator.
     Returns:
         True when every group has a phrase in some field and no excluded phrase is in any.
     """
     for group in query.groups:
-        if not any(_phrase_in(phrase, forms, present) for phrase in group for forms, present in texts):
+        if not any(field.has(phrase) for phrase in group for field in fields):
             return False
-    return not any(_phrase_in(phrase, forms, present) for phrase in query.excluded for forms, present in texts)
+    return not any(field.has(phrase) for phrase in query.excluded for field in fields)
 
 
-def best_sentence(query: Query, text: str, language: str) -> tuple[int, int]:
+def best_sentence(query: Query, body: _Field) -> tuple[int, int]:
     """The offsets of the sentence holding the most of the query's word groups (the first such),
     else of the text's first sentence (the match was in the title).
 
     Args:
         query: the parsed query.
-        text: the article's text.
-        language: its stored language.
+        body: the article's text, prepared.
     Returns:
-        (start, end) in ``text``, ``end > start`` for a non-empty text.
+        (start, end) in the text, ``end > start`` for a non-empty text.
     """
-    hits = matching_words(query, text, language)
-    best: tuple[int, int, int] | None = None  # (groups, start, end)
-    fallback: tuple[int, int] | None = None
-    at = 0
-    for start, end in sentence_spans(text):
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end <= start:
-            continue
-        fallback = fallback or (start, end)
-        groups = set()
-        while at < len(hits) and hits[at][0] < end:
-            if hits[at][0] >= start:
-                groups.add(hits[at][2])
-            at += 1
-        if groups and (best is None or len(groups) > best[0]):
-            best = (len(groups), start, end)
-    if best is not None:
-        return best[1], best[2]
-    return fallback or (0, max(len(text), 1))
+    spans = body.sentences()
+    if not spans:
+        return 0, max(len(body.text), 1)
+    groups: dict[int, set[int]] = {}
+    for number, group in enumerate(query.groups):
+        for phrase in group:
+            for term in phrase.terms:
+                for at in body.positions(term):
+                    groups.setdefault(body.sentence_of(at), set()).add(number)
+    if not groups:
+        return spans[0]
+    best = max(groups, key=lambda sentence: (len(groups[sentence]), -sentence))
+    return spans[best]
 
 
 def _watches(conn: "Connection") -> tuple[list[Watch], Callable[[str], str]]:
@@ -148,10 +211,7 @@ def record_alerts(conn: "Connection", articles: Sequence[Candidate]) -> list[dic
     stamp = precise_now()
     rows: list[dict[str, Any]] = []
     for article in articles:
-        texts = []
-        for field in (article.title or "", article.text):
-            forms = shadow(field, article.language).split()
-            texts.append((forms, frozenset(forms)))
+        fields = (_Field(article.title or "", article.language), _Field(article.text, article.language))
         entity_keys: set[str] | None = None
         for watch in watches:
             if watch.source is not None and watch.source != article.source:
@@ -161,9 +221,9 @@ def record_alerts(conn: "Connection", articles: Sequence[Candidate]) -> list[dic
                     entity_keys = {keys(name) for name in article.canonicals}
                 if watch.entity_key not in entity_keys:
                     continue
-            if not query_matches(watch.query, texts):
+            if not query_matches(watch.query, fields):
                 continue
-            start, end = best_sentence(watch.query, article.text, article.language)
+            start, end = best_sentence(watch.query, fields[1])
             rows.append({"id": new_id(), "indicator_id": watch.id, "analysis_id": watch.analysis_id,
                          "article_id": article.id, "start": start, "end": end, "created_at": stamp})
     insert_alerts(conn, rows)
