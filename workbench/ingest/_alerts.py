@@ -51,6 +51,15 @@ class Watch:
     query: Query
     entity_key: str | None
     source: str | None
+    simple: tuple[frozenset[str], ...] | None  # a query of single words (OR-ed): each group's forms
+
+
+def _simple(query: Query) -> tuple[frozenset[str], ...] | None:
+    """Each group's forms when the query is single whole words only (no phrase, prefix or
+    exclusion): it matches when every group shares a form with the article (set tests in C)."""
+    if query.excluded or any(len(p.terms) != 1 or p.terms[0].prefix for group in query.groups for p in group):
+        return None
+    return tuple(frozenset().union(*(p.terms[0].forms for p in group)) for group in query.groups)
 
 
 class _Field:
@@ -58,17 +67,25 @@ class _Field:
     order and the set of them; where each form occurs, the words' offsets and the sentences only
     once a phrase or a match asks for them (most indicators match no article)."""
 
-    __slots__ = ("text", "forms", "present", "_where", "_spans", "_starts", "_firsts", "_sorted")
+    __slots__ = ("text", "language", "_forms", "present", "_where", "_spans", "_starts", "_firsts", "_sorted")
 
     def __init__(self, text: str, language: str) -> None:
         self.text = text
-        self.forms = shadow(text, language).split()  # the index's forms, one per word (never empty)
-        self.present = frozenset(self.forms)
+        self.language = language
+        self._forms: list[str] | None = shadow(text, language).split()  # the index's forms, one per word
+        self.present = frozenset(self._forms)
         self._where: dict[str, list[int]] | None = None
         self._spans: list[tuple[int, int]] | None = None
         self._starts: list[int] = []
         self._firsts: list[int] = []
         self._sorted: list[str] | None = None
+
+    @property
+    def forms(self) -> list[str]:
+        """Each word's search form, in order (the index's forms)."""
+        if self._forms is None:
+            self._forms = shadow(self.text, self.language).split()
+        return self._forms
 
     @property
     def where(self) -> dict[str, list[int]]:
@@ -189,7 +206,7 @@ def _watches(conn: "Connection") -> tuple[list[Watch], Callable[[str], str]]:
         except QueryError:
             continue  # checked when the indicator was added; a parser change must not stop an ingest
         out.append(Watch(row["id"], row["analysis_id"], parsed,
-                         keys(row["entity"]) if row["entity"] else None, row["source"]))
+                         keys(row["entity"]) if row["entity"] else None, row["source"], _simple(parsed)))
     return out, keys
 
 
@@ -221,7 +238,11 @@ def record_alerts(conn: "Connection", articles: Sequence[Candidate]) -> list[dic
                     entity_keys = {keys(name) for name in article.canonicals}
                 if watch.entity_key not in entity_keys:
                     continue
-            if not query_matches(watch.query, fields):
+            if watch.simple is not None:
+                if not all(not forms.isdisjoint(fields[0].present) or not forms.isdisjoint(fields[1].present)
+                           for forms in watch.simple):
+                    continue
+            elif not query_matches(watch.query, fields):
                 continue
             start, end = best_sentence(watch.query, fields[1])
             rows.append({"id": new_id(), "indicator_id": watch.id, "analysis_id": watch.analysis_id,
