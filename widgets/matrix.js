@@ -41,7 +41,7 @@ function render({ model, el }) {
   const indQuery = h("input", { type: "text", class: "wb-ind-query", placeholder: "indicator: words to watch for…", "aria-label": "indicator query" });
   const indRating = h("select", { class: "wb-ind-rating", "aria-label": "expected rating" },
     ...(scale.ratings || []).filter((r) => r.code !== NONE).map((r) => h("option", { value: r.code, title: r.name }, r.code)));
-  indRating.value = (scale.ratings || []).some((r) => r.code === "C") ? "C" : indRating.value;
+  indRating.value = model.get("indicator_rating") || indRating.value;
   const indForm = h("form", { class: "wb-indicator-form" }, indHypothesis, indQuery, indRating,
     h("button", { type: "submit", class: "wb-ind-add" }, "add indicator"));
   indForm.addEventListener("submit", (event) => {

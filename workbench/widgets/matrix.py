@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Matrix", "matrix_data"]  # matrix_data: from workspace._gather (kept importable here)
 
+INDICATOR_RATING = "C"  # what the "add indicator" form proposes (Analysis.add_indicator's default)
+
 #: change-log targets that move a matrix besides its own analysis: a source's grade feeds the
 #: scores, a re-anchored item its place
 _ALSO_SEEN = frozenset({"source", "evidence"})
@@ -49,6 +51,7 @@ class Matrix(BundledWidget):
     data = t.Dict().tag(sync=True)
     view = t.Unicode(MINE).tag(sync=True)
     new_alerts = t.Int(0).tag(sync=True)  # this analysis's alerts not decided yet (the badge)
+    indicator_rating = t.Unicode(INDICATOR_RATING).tag(sync=True)  # the form's default expected rating
 
     def __init__(self, analysis: "Analysis", *, view: str = MINE, on_change: Callable[[], None] | None = None,
                  live: bool = True, **kwargs: Any) -> None:
@@ -73,7 +76,8 @@ class Matrix(BundledWidget):
             state: the analysis as a write just left it (``Analysis.state_after``), e.g. the
                 reader's after a tag; None (or another analysis's state) reads it afresh.
         """
-        if state is None or state.id != self.analysis.id:
+        fresh = state is None or state.id != self.analysis.id
+        if fresh:
             self.mark_seen()   # before the read: a change made meanwhile is seen by the next poll
             state = self.analysis.state()
         self.analysis_state = state
@@ -84,7 +88,8 @@ class Matrix(BundledWidget):
             self._set_view(MINE)
             data = matrix_data(state, view=MINE)
         self.data = data
-        self.new_alerts = self.analysis.ws.new_alert_count(self.analysis.id)
+        if fresh:  # a write shown from its own read (a rating, a tag) decides no alert: no extra query
+            self.new_alerts = self.analysis.ws.new_alert_count(self.analysis.id)
 
     # -- messages from the browser --------------------------------------------------------------
     @handles("rate")
