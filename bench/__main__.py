@@ -3,7 +3,7 @@ import importlib
 import sys
 
 MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "ner_eval_slavic", "achz",
-           "long_article", "edits", "team", "live", "scale", "team_writes", "formats", "variants", "search"]
+           "long_article", "edits", "team", "live", "scale", "team_writes", "formats", "variants", "search", "alerts"]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or MODULES

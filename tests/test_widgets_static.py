@@ -53,6 +53,7 @@ RAW = (HOSTILE_TITLE, "<script>alert(2)</script>", "<b>bold</b>", HOSTILE_ENTITY
 def hostile(demo, tmp_path):
     """The demo workspace plus an article, a hypothesis and an entity name that carry markup."""
     ws, an = demo
+    an.add_indicator(an.hypotheses["id"][0], "alert")  # the hostile article raises an alert: badges and report show it
     path = tmp_path / "h.json"
     path.write_text(json.dumps({"title": HOSTILE_TITLE, "text": HOSTILE_TEXT}), encoding="utf-8")
     ws.ingest(path, progress=False)

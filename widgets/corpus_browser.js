@@ -42,10 +42,18 @@ function render({ model, el }) {
     h("option", { value: "all" }, "originals and copies"), h("option", { value: "originals" }, "originals only"),
     h("option", { value: "copies" }, "copies only"));
   const count = h("span", { class: "wb-count" });
+  // new alerts raised by indicators: a count, and the titles of their articles as a tooltip (set as text)
+  const alertBadge = h("span", { class: "wb-alert-badge", role: "status", hidden: true });
+  function drawAlerts() {
+    const n = model.get("new_alerts") || 0;
+    alertBadge.hidden = n === 0;
+    alertBadge.textContent = `${n} new alert${n === 1 ? "" : "s"}`;
+    alertBadge.title = (model.get("alert_titles") || []).join("\n");
+  }
   const tableBox = h("div", { class: "wb-table-box" });
   const status = h("div", { class: "wb-status", role: "status" });
   root.append(h("div", { class: "wb-filters" }, search, source, language, from, to, entity,
-    h("label", {}, hasEvidence, " has evidence"), copies, count), tableBox, status);
+    h("label", {}, hasEvidence, " has evidence"), copies, count, alertBadge), tableBox, status);
   model.on("change:status", () => { status.textContent = model.get("status") || ""; });
   el.append(root);
   let sortKey = "published", descending = true;
@@ -113,6 +121,9 @@ function render({ model, el }) {
   model.on("change:rows", draw);
   model.on("change:text_hits", filterAndShow);
   model.on("change:entity_hits", filterAndShow);
+  model.on("change:new_alerts", drawAlerts);
+  model.on("change:alert_titles", drawAlerts);
+  drawAlerts();
   const unfollow = follow(model, el);
   draw();
   return () => { unfollow(); root.remove(); };

@@ -35,8 +35,34 @@ function render({ model, el }) {
     onclick: () => model.send({ kind: "undo" }) }, "Undo");
   const redoButton = h("button", { type: "button", class: "wb-redo", title: "redo (Ctrl+Shift+Z)",
     onclick: () => model.send({ kind: "redo" }) }, "Redo");
-  root.append(h("div", { class: "wb-actions-bar" }, viewLabel, h("label", {}, "sort by ", sortSelect), undoButton, redoButton, summary),
-    caption, tableBox, hint, status);
+  // new alerts raised by this analysis's indicators (a count from Python), and the form adding one
+  const alertBadge = h("span", { class: "wb-alert-badge", role: "status", hidden: true });
+  const indHypothesis = h("select", { class: "wb-ind-hypothesis", "aria-label": "indicator hypothesis" });
+  const indQuery = h("input", { type: "text", class: "wb-ind-query", placeholder: "indicator: words to watch for…", "aria-label": "indicator query" });
+  const indRating = h("select", { class: "wb-ind-rating", "aria-label": "expected rating" },
+    ...(scale.ratings || []).filter((r) => r.code !== NONE).map((r) => h("option", { value: r.code, title: r.name }, r.code)));
+  indRating.value = model.get("indicator_rating") || indRating.value;
+  const indForm = h("form", { class: "wb-indicator-form" }, indHypothesis, indQuery, indRating,
+    h("button", { type: "submit", class: "wb-ind-add" }, "add indicator"));
+  indForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!indQuery.value.trim() || !indHypothesis.value) return;
+    model.send({ kind: "indicator", hypothesis_id: indHypothesis.value, query: indQuery.value, rating: indRating.value });
+    indQuery.value = "";
+  });
+  function drawAlerts() {
+    const n = model.get("new_alerts") || 0;
+    alertBadge.hidden = n === 0;
+    alertBadge.textContent = `${n} new alert${n === 1 ? "" : "s"}`;
+  }
+  function buildIndicatorForm() {
+    const current = indHypothesis.value;
+    const hyps = data().hypotheses || [];
+    indHypothesis.replaceChildren(...hyps.map((hy) => h("option", { value: hy.id, title: hy.name }, `${hy.label} ${hy.name}`)));
+    if (hyps.some((hy) => hy.id === current)) indHypothesis.value = current;
+  }
+  root.append(h("div", { class: "wb-actions-bar" }, viewLabel, h("label", {}, "sort by ", sortSelect), undoButton, redoButton, alertBadge, summary),
+    caption, tableBox, hint, indForm, status);
   el.append(root);
   let cursor = { row: 0, col: 0 };
   let windowRange = [0, 0];
@@ -218,13 +244,16 @@ function render({ model, el }) {
 
   sortSelect.addEventListener("change", draw);
   viewSelect.addEventListener("change", () => setView(viewSelect.value));
-  model.on("change:data", () => { delete root.dataset.pendingRate; buildViews(); buildSort(); draw(); });
+  model.on("change:data", () => { delete root.dataset.pendingRate; buildViews(); buildSort(); buildIndicatorForm(); draw(); });
+  model.on("change:new_alerts", drawAlerts);
   model.on("change:status", () => { status.textContent = model.get("status") || ""; });
   model.on("change:view", buildViews);
 
   // Follow other notebooks: ask the kernel for new changes while this view is on screen.
   const unfollow = follow(model, el);
   buildViews();
+  buildIndicatorForm();
+  drawAlerts();
   buildSort();
   draw();
   return () => { unfollow(); root.remove(); };

@@ -31,7 +31,9 @@ from .store.sqlite import connect_sqlite, identify, sqlite_problem
 
 __all__ = ["CheckReport", "check_workspace"]
 
-_ANALYSIS_TABLES = ("analyses", "hypotheses", "evidence", "ratings")
+_ANALYSIS_TABLES = ("analyses", "hypotheses", "evidence", "ratings", "indicators")
+# alerts are raised by ingest (not by a logged change); the log holds only the decisions on them
+_UNREPLAYED = frozenset({"alerts"})
 _SHOWN = 20  # differences listed per section before "… and N more"
 
 
@@ -200,6 +202,8 @@ def _analyses(db: sqlite3.Connection, events: list[tuple]) -> list[str]:
             if body.get("change") not in changes:
                 problems.append(f"audit event {event_id} ({action} by {actor}): names no recorded change")
         for op in (reversed(ops) if inverse else ops):
+            if op["table"] in _UNREPLAYED:
+                continue
             was, becomes = (op["after"], op["before"]) if inverse else (op["before"], op["after"])
             table = state[op["table"]]
             key = row_key(op["table"], was or becomes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import analysis, articles, notebooks, report, search, sources, workspace
+from . import alerts, analysis, articles, notebooks, report, search, sources, workspace
 from ._errors import WorkbenchGroup
 from ._options import analyst_option
 
@@ -17,7 +17,7 @@ def main() -> None:
     """Offline analyst workbench: ingest articles, highlight entities, weigh hypotheses."""
 
 
-for _command in (articles.ingest, articles.articles, articles.entities, articles.claims, search.search, report.report,
+for _command in (articles.ingest, articles.articles, articles.entities, articles.claims, search.search, alerts.alerts, report.report,
                  report.demo, analysis.analysis, notebooks.list_templates, notebooks.new, notebooks.run,
                  notebooks.export_notebook_command, sources.sources, workspace.workspace):
     main.add_command(_command)

@@ -15,6 +15,7 @@ from ..store import Store, audit_many, now
 from ..store.articles import (articles_sharing_bands, insert_articles, insert_bands, originals_by_content, source_for,
                               stored_ids, stored_urls, text_and_root)
 from ..store.mentions import insert_mentions, mark_everywhere, record_runs
+from ._alerts import Candidate, record_alerts
 from ._entities import EntityPass, reused
 from ._parallel import Analysed, DaskEntityPass, analyse
 from ._prepare import Prepared, batches
@@ -286,6 +287,10 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
     insert_mentions(conn, mention_rows)
     record_runs(conn, run_rows)
     mark_everywhere(conn, [(item.id, item.text) for item in items])  # the analyst's "mark this everywhere" corrections
+    # indicators watch the new originals (copies repeat a story already seen): alerts in this transaction
+    record_alerts(conn, [Candidate(item.id, item.raw.title, item.text, item.language, _source_name(item.raw)[0],
+                                   frozenset(m.get("canonical") or m["text"] for m in item.mentions))
+                         for item in items if item.copy_of is None])
     audit_many(conn, actor=actor, action="ingest", target_type="article", events=[
         (item.id, None, {"title": item.raw.title, "origin": item.raw.origin, "copy_of": item.copy_of,
                          "mentions": len(item.mentions)}) for item in items])

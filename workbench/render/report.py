@@ -21,6 +21,7 @@ from ..analysis.formats import format_range
 from ..analysis.icd203 import ICD203_BANDS
 from ..analysis.scales import (BAYES_LIKELIHOODS, INFO_CREDIBILITY_GRADES, PARC_VALUES, RATING_NAMES,
                                RELIABILITY_GRADES)
+from ._report_alerts import ALERTS_ANCHOR, alerts_section
 from ._report_analysis import analysis_section
 from ._report_team import team_section
 from ._report_view import follow_class
@@ -151,6 +152,7 @@ def build_report(data: Mapping[str, Any]) -> str:
     body: list[str] = [f'<header class="wb-first-page"><h1>{escape(heading)}</h1>',
                        f'<p class="wb-provenance">{escape(data["provenance"])}</p>', _summary(data["analyses"]),
                        _contents(data), "</header>"]
+    body.append(alerts_section(data.get("new_alerts")))  # indicators' alerts since the previous report
     body += [analysis_section(view) + team_section(view.get("team")) for view in data["analyses"]]
     body.append(_sources(data["sources"]))
     body.append(f'<section id="articles"><h2>Articles</h2>{underline_legend(data.get("underlines", []))}')
@@ -241,6 +243,9 @@ def write_report(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
 
 def _contents(data: Mapping[str, Any]) -> str:
     items = [f'<li><a href="#analysis-{escape(a["id"])}">{escape(a["question"])}</a></li>' for a in data["contents"]]
+    if data.get("new_alerts") is not None:
+        items.insert(0, f'<li><a href="#{ALERTS_ANCHOR}">New since the last report '
+                        f'({len(data["new_alerts"]["alerts"])})</a></li>')
     items += ['<li><a href="#sources">Sources</a></li>', f'<li><a href="#articles">Articles ({len(data["articles"])})</a></li>',
               '<li><a href="#entities">Entity index</a></li>', '<li><a href="#method">Method</a></li>']
     return f'<nav><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'

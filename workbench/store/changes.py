@@ -25,8 +25,10 @@ from ._store import audit, bulk_insert
 
 __all__ = ["ChangeSet", "undo", "redo", "TABLES", "KEYS", "IGNORED", "apply_ops", "row_key", "same_row"]
 
-TABLES: dict[str, Table] = {t.name: t for t in (s.analyses, s.hypotheses, s.evidence, s.ratings)}
+TABLES: dict[str, Table] = {t.name: t for t in (s.analyses, s.hypotheses, s.evidence, s.ratings, s.indicators,
+                                                 s.alerts)}
 KEYS: dict[str, tuple[str, ...]] = {
+    "indicators": ("id",), "alerts": ("id",),  # schema step 12: indicators, and the decisions on alerts
     "analyses": ("id",), "hypotheses": ("id",), "evidence": ("id",),
     "ratings": ("evidence_id", "hypothesis_id", "analyst"),   # each analyst's rating of a cell (schema step 8)
 }
@@ -35,7 +37,9 @@ IGNORED = frozenset({"updated_at"})
 """Columns a change touches without recording them (timestamps of the latest edit)."""
 # rows that hang from a row by a foreign key: (child table, its column naming the parent)
 _CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
-    "analyses": (("hypotheses", "analysis_id"), ("evidence", "analysis_id")),
+    "analyses": (("hypotheses", "analysis_id"), ("evidence", "analysis_id"), ("indicators", "analysis_id")),
+    "indicators": (),
+    "alerts": (),
     "hypotheses": (("ratings", "hypothesis_id"),),
     "evidence": (("ratings", "evidence_id"),),
     "ratings": (),

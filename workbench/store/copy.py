@@ -37,7 +37,8 @@ __all__ = ["copy_workspace", "COPIED_TABLES"]
 
 COPIED_TABLES: tuple[Table, ...] = (
     s.sources, s.articles, s.article_bands, s.mentions, s.nlp_runs, s.audit_log,
-    s.analyses, s.hypotheses, s.evidence, s.ratings, s.entity_rules,
+    s.analyses, s.hypotheses, s.evidence, s.ratings, s.entity_rules, s.indicators, s.alerts,
+    s.workspace_settings,
 )
 """Every workspace table but ``schema_migrations``, parents before the rows that refer to them."""
 _SERIAL = ("sources", "mentions", "audit_log", "entity_rules")  # numbered by the database

@@ -359,6 +359,33 @@ def _v11_search_index(conn: Connection) -> None:
             conn.execute(text(f"GRANT {privilege} ON article_search TO {quote(grantee)}"))
 
 
+def _v12_indicators(conn: Connection) -> None:
+    """Indicators, the alerts they raise on ingest, and workspace settings (the last report's time).
+
+    Safe to re-run (tables made only when missing). On PostgreSQL, the logins already granted
+    ingesting articles may record alerts, and those granted writing analyses may write
+    indicators and decide alerts; readers of articles may read all three.
+    """
+    for table in (s.indicators, s.alerts, s.workspace_settings):
+        table.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":
+        quote = conn.dialect.identifier_preparer.quote
+        grants = conn.execute(text(
+            "SELECT DISTINCT grantee, table_name, privilege_type FROM information_schema.role_table_grants "
+            "WHERE table_name IN ('articles', 'analyses') AND privilege_type IN ('SELECT', 'INSERT') "
+            "AND grantee <> current_user")).all()
+        for grantee, table, privilege in grants:
+            if privilege == "SELECT":
+                rights = {"indicators": "SELECT", "alerts": "SELECT", "workspace_settings": "SELECT"}
+            elif table == "articles":
+                rights = {"alerts": "INSERT"}
+            else:
+                rights = {"indicators": "INSERT, UPDATE, DELETE", "alerts": "UPDATE",
+                          "workspace_settings": "INSERT, UPDATE"}
+            for name, what in rights.items():
+                conn.execute(text(f"GRANT {what} ON {name} TO {quote(grantee)}"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
@@ -373,4 +400,5 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "a covering index for listing articles (SQLite)", _v10_article_listing),
     Migration(11, "full-text search index (SQLite FTS5, PostgreSQL tsvector), built for stored articles",
               _v11_search_index),
+    Migration(12, "indicators, the alerts they raise on ingest, workspace settings", _v12_indicators),
 ]

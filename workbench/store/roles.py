@@ -55,6 +55,9 @@ _ANALYST: dict[str, str] = {
     "article_bands": "INSERT",
     "article_search": "INSERT",  # the search index, written with each new article
     "nlp_runs": "INSERT",
+    "indicators": "INSERT, UPDATE, DELETE",   # an analysis's indicators (schema step 12)
+    "alerts": "INSERT, UPDATE",               # raised on ingest, accepted or dismissed
+    "workspace_settings": "INSERT, UPDATE",   # when the last report was written
 }
 _READ_ONLY = ("schema_migrations",)  # tables an analyst only reads, beyond _ANALYST's lists
 _SEQUENCES = ("audit_log_id_seq", "entity_rules_id_seq", "mentions_id_seq", "sources_id_seq")

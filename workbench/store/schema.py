@@ -221,6 +221,59 @@ entity_rules = Table(
     CheckConstraint("action IN ('merge','split','relabel','delete','add')", name="ck_entity_rules_action"),
 )
 
+# -- indicators and warnings (schema step 12) -----------------------------------------------
+# An indicator watches new articles for a hypothesis: a search query (``nlp._stems`` syntax)
+# plus optional entity and source conditions, and the rating a match is expected to carry.
+# Removing one sets ``active`` to 0 (its alerts stay; undo brings it back).
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("analysis_id", String(16), ForeignKey("analyses.id", ondelete="CASCADE"), nullable=False),
+    Column("hypothesis_id", String(16), nullable=False),  # no foreign key: a removed hypothesis deactivates it
+    Column("query", Text, nullable=False),
+    Column("rating", String(2), nullable=False),
+    Column("entity", Text),
+    Column("source", Text),
+    Column("active", Integer, nullable=False, server_default="1"),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    CheckConstraint("rating IN ('CC','C','N','I','II')", name="ck_indicators_rating"),
+    Index("ix_indicators_analysis", "analysis_id"),
+)
+
+# A new article an indicator matched on ingest, with the passage (a sentence) that matched best.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("indicator_id", String(16), ForeignKey("indicators.id", ondelete="CASCADE"), nullable=False),
+    Column("analysis_id", String(16), ForeignKey("analyses.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("status", String(10), nullable=False, server_default="new"),
+    Column("evidence_id", String(16)),
+    Column("decided_by", String(200)),
+    Column("decided_at", String(40)),
+    Column("note", Text),
+    CheckConstraint("status IN ('new','accepted','dismissed')", name="ck_alerts_status"),
+    CheckConstraint('"end" > start AND start >= 0', name="ck_alerts_span"),
+    UniqueConstraint("indicator_id", "article_id", name="uq_alerts_indicator_article"),
+    Index("ix_alerts_analysis", "analysis_id", "status"),
+    Index("ix_alerts_created", "created_at"),
+)
+
+# Workspace-wide values (key -> text), e.g. when the last report was written.
+workspace_settings = Table(
+    "workspace_settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text),
+    Column("updated_at", String(40), nullable=False),
+)
+
 __all__ = [
     "metadata",
     "schema_migrations",
@@ -235,4 +288,7 @@ __all__ = [
     "evidence",
     "ratings",
     "entity_rules",
+    "indicators",
+    "alerts",
+    "workspace_settings",
 ]

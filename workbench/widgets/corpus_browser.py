@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import traitlets as t
 
 from ._base import POLL_MS, BundledWidget, handles
+from ..render._report_alerts import alert_badge_html
 from ..render.tables import static_table_html
 from ..render.views import corpus_table
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CorpusBrowser", "SEARCH_HITS"]
 
-SEARCH_HITS = 200  # the best matches a search box shows (each with its snippet)
+SEARCH_HITS = 200
+_BADGE_TITLES = 10  # the alert badge's tooltip lists this many articles  # the best matches a search box shows (each with its snippet)
 
 #: change-log targets that change the evidence column only (a tag, an undo, a re-anchored item)
 _COUNTED = frozenset({"analysis", "evidence"})
@@ -41,6 +43,8 @@ class CorpusBrowser(BundledWidget):
     text_hits = t.List(allow_none=True, default_value=None).tag(sync=True)  # ranked: best match first
     snippets = t.Dict().tag(sync=True)  # article id -> {"text": snippet, "marks": [[start, end], ...]}
     entity_hits = t.List(allow_none=True, default_value=None).tag(sync=True)
+    new_alerts = t.Int(0).tag(sync=True)  # alerts indicators raised, not decided yet (the badge)
+    alert_titles = t.List().tag(sync=True)  # their articles' titles, plain text (the badge's tooltip)
 
     def __init__(self, ws: "Workspace", *, on_open: Callable[[str], None] | None = None, live: bool = True,
                  **kwargs: Any) -> None:
@@ -67,6 +71,15 @@ class CorpusBrowser(BundledWidget):
             rows.append({k: (None if v != v else v) for k, v in r.items() if k != "ingested_at"}
                         | {"evidence": counts.get(r["id"], 0), "published": (r["published"] or "")[:10] or None})
         self.rows = rows
+        self.refresh_alerts()
+
+    def refresh_alerts(self) -> None:
+        """Reload the badge: how many alerts are new, and the titles of their articles (the first few)."""
+        new = self.ws.alerts()
+        self.new_alerts = len(new)
+        titles = [str(title or "(untitled)") for title in new["title"]]
+        self.alert_titles = titles[:_BADGE_TITLES] + ([f"… and {len(titles) - _BADGE_TITLES} more"]
+                                                      if len(titles) > _BADGE_TITLES else [])
 
     def refresh_counts(self) -> bool:
         """Reload only the evidence column (after a tag or an undo: the articles are the same).
@@ -112,6 +125,7 @@ class CorpusBrowser(BundledWidget):
                 self.refresh()
             elif counted:
                 recounted = self.refresh_counts()
+                self.refresh_alerts()  # an alert accepted or dismissed elsewhere
             if listed and self._text_query:
                 self._ask_text(self._text_query)
             if (listed or entities) and self._entity_query:
@@ -147,5 +161,5 @@ class CorpusBrowser(BundledWidget):
         self.entity_hits = self.articles_with_entity(query) if query.strip() else None
 
     def static_html(self) -> str:
-        """The article list as static, escaped HTML."""
-        return static_table_html(corpus_table(self.rows), "corpus")
+        """The article list as static, escaped HTML (after the new-alert count, when there are any)."""
+        return alert_badge_html(self.new_alerts, self.alert_titles) + static_table_html(corpus_table(self.rows), "corpus")

@@ -10,6 +10,7 @@ import traitlets as t
 
 from ._base import POLL_MS, BundledWidget, handles
 from ..errors import StoreError
+from ..render._report_alerts import alert_badge_html
 from ..render.matrix import render_matrix_html
 from ..workspace._ach_views import MINE
 from ..workspace._gather import matrix_data
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from ..workspace.core import Change
 
 __all__ = ["Matrix", "matrix_data"]  # matrix_data: from workspace._gather (kept importable here)
+
+INDICATOR_RATING = "C"  # what the "add indicator" form proposes (Analysis.add_indicator's default)
 
 #: change-log targets that move a matrix besides its own analysis: a source's grade feeds the
 #: scores, a re-anchored item its place
@@ -47,6 +50,8 @@ class Matrix(BundledWidget):
 
     data = t.Dict().tag(sync=True)
     view = t.Unicode(MINE).tag(sync=True)
+    new_alerts = t.Int(0).tag(sync=True)  # this analysis's alerts not decided yet (the badge)
+    indicator_rating = t.Unicode(INDICATOR_RATING).tag(sync=True)  # the form's default expected rating
 
     def __init__(self, analysis: "Analysis", *, view: str = MINE, on_change: Callable[[], None] | None = None,
                  live: bool = True, **kwargs: Any) -> None:
@@ -71,7 +76,8 @@ class Matrix(BundledWidget):
             state: the analysis as a write just left it (``Analysis.state_after``), e.g. the
                 reader's after a tag; None (or another analysis's state) reads it afresh.
         """
-        if state is None or state.id != self.analysis.id:
+        fresh = state is None or state.id != self.analysis.id
+        if fresh:
             self.mark_seen()   # before the read: a change made meanwhile is seen by the next poll
             state = self.analysis.state()
         self.analysis_state = state
@@ -82,6 +88,8 @@ class Matrix(BundledWidget):
             self._set_view(MINE)
             data = matrix_data(state, view=MINE)
         self.data = data
+        if fresh:  # a write shown from its own read (a rating, a tag) decides no alert: no extra query
+            self.new_alerts = self.analysis.ws.new_alert_count(self.analysis.id)
 
     # -- messages from the browser --------------------------------------------------------------
     @handles("rate")
@@ -103,6 +111,14 @@ class Matrix(BundledWidget):
         with self.analysis.state_after() as after:
             changed = self.analysis.update_evidence(str(content["evidence_id"]), **{field: content["value"]})
         self._changed("", after.state, changed)
+
+    @handles("indicator")
+    def _indicator(self, content: dict[str, Any]) -> None:
+        """The "add indicator" form: hypothesis (by id), query and expected rating."""
+        query = str(content.get("query", ""))
+        with self.analysis.state_after() as after:
+            self.analysis.add_indicator(str(content["hypothesis_id"]), query, rating=content.get("rating", "C"))
+        self._changed(f"indicator added: new articles matching {query.strip()!r} raise alerts", after.state, True)
 
     @handles("undo")
     def _undo(self, _content: dict[str, Any]) -> None:
@@ -131,6 +147,11 @@ class Matrix(BundledWidget):
         mine = [e for e in events if (e.target_type == "analysis" and e.target_id == self.analysis.id)
                 or e.target_type in _ALSO_SEEN]
         if not mine:
+            if any(e.action == "ingest" for e in events):  # new articles may have raised alerts
+                try:
+                    self.new_alerts = self.analysis.ws.new_alert_count(self.analysis.id)
+                except Exception as exc:  # noqa: BLE001 - shown, not raised
+                    self.status = f"error: {exc}"
             return
         try:
             self.refresh()
@@ -162,4 +183,4 @@ class Matrix(BundledWidget):
         self.refresh()  # the browser drew the new rating at once: show the stored one again
 
     def static_html(self) -> str:
-        return render_matrix_html(self.data)
+        return alert_badge_html(self.new_alerts) + render_matrix_html(self.data)

@@ -19,7 +19,9 @@ from ..render.views import matrix_view, view_choice
 from ._ach_state import AnalysisState
 from ._ach_views import TEAM, resolve_view
 from ..store import now
+from ..store.analyses import analysis_row
 from ..store.articles import all_texts
+from ..store.indicators import ALERT_COLUMNS, LAST_REPORT, get_setting, list_alerts, precise_now
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from .ach import Analysis
     from .core import Workspace
 
-__all__ = ["report_data", "analysis_facts", "matrix_data", "cell_votes", "MONTE_CARLO_DRAWS", "CHART_ROWS"]
+__all__ = ["report_data", "new_alerts_view", "analysis_facts", "matrix_data", "cell_votes", "MONTE_CARLO_DRAWS", "CHART_ROWS"]
 
 MONTE_CARLO_DRAWS = 2000   # enough for ±1 percentage point on P(first); keeps the report fast
 CHART_ROWS = 40            # the matrix chart shows the most diagnostic items only
@@ -52,16 +54,47 @@ def report_data(ws: "Workspace", *, title: str | None = None, analyses: list[str
     with ws.store.read() as conn:
         texts = all_texts(conn)
         copied = copy_passages(conn, analysis_ids=[a.id for a in chosen])
+        alerts = new_alerts_view(conn, [a.id for a in chosen])
     copies = [{"evidence_id": p.evidence_id, "article_id": p.article_id, "start": p.start, "end": p.end,
                "method": p.method, "score": p.score, "tagged_in": p.tagged_in}
               for found in copied.values() for p in found]
     data = report_view(title=title, workspace=Path(ws.location).name, actor=ws.actor, written=now(),
                        version=__version__, fingerprint=_fingerprint(ws, articles), articles=articles, texts=texts,
                        mentions=mentions, sources=ws.sources, analyses=facts, copies=copies, draws=MONTE_CARLO_DRAWS)
+    data["new_alerts"] = alerts
     for view, found in zip(data["analyses"], facts):
         view["meta"] += f" · {analysts_line(found['analysts'])}"
         view["team"] = _team(found)
     return data
+
+
+def new_alerts_view(conn: Any, analysis_ids: list[str]) -> dict[str, Any]:
+    """The report's "New since the last report" data: the alerts of these analyses created after
+    the previous report was written (every alert when none was), in any status.
+
+    Args:
+        conn: a workspace connection.
+        analysis_ids: the analyses the report shows.
+    Returns:
+        {"since": the previous report's time or None, "as_of": now (stored by ``Workspace.report``
+        once written), "alerts": plain dicts (see ``render._report_alerts.alerts_section``)}.
+    """
+    as_of = precise_now()
+    since = get_setting(conn, LAST_REPORT)
+    wanted = set(analysis_ids)
+    questions = {}
+    alerts = []
+    for row in list_alerts(conn, status=None, since=since):
+        alert = dict(zip(ALERT_COLUMNS, row))
+        if alert["analysis_id"] not in wanted:
+            continue
+        if alert["analysis_id"] not in questions:
+            info = analysis_row(conn, alert["analysis_id"])
+            questions[alert["analysis_id"]] = info["question"] if info else ""
+        alerts.append({key: alert[key] for key in ("id", "hypothesis", "rating", "query", "article_id", "title",
+                                                   "source", "passage", "created_at", "status")}
+                      | {"question": questions[alert["analysis_id"]]})
+    return {"since": since, "as_of": as_of, "alerts": alerts}
 
 
 def _team(facts: dict[str, Any]) -> dict[str, Any] | None:

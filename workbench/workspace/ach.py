@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ._ach_team import AnalysisTeam
+from ._indicators import AnalysisIndicators
 from ._ach_values import FLAGS, RATINGS, WEIGHTS, _clean_name, _new_id, normalise_rating
 from ._ach_write import AnalysisWriting
 from ..errors import StoreError
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Analysis", "create_analysis", "RATINGS", "normalise_rating", "WEIGHTS", "FLAGS"]
 
 
-class Analysis(AnalysisTeam, AnalysisWriting):
+class Analysis(AnalysisIndicators, AnalysisTeam, AnalysisWriting):
     """One question with its competing hypotheses and evidence, stored in a workspace.
 
     Obtain one with ``ws.new_analysis(...)`` or ``ws.analysis(id)``.

@@ -14,7 +14,8 @@ from ..analysis.scales import RELIABILITY_GRADES
 from .claims import claims as find_claims
 from .corrections import EntityCorrections
 from ._corpus import CorpusQueries
-from ..errors import StoreError
+from ._indicators import AlertQueries
+from ..errors import StoreError, StoreIOError
 from .._paths import check_output
 from ..ingest import IngestResult, ingest, rerun_entities
 from ..ingest.pages import page_of
@@ -30,6 +31,7 @@ from ..store.articles import (ARTICLE_COLUMNS, SOURCE_COLUMNS, article_row, coun
 from ..store.live import recent_events
 from ..store.mentions import MENTION_COLUMNS, corrected_mentions
 from ..store.copy import copy_workspace
+from ..store.indicators import LAST_REPORT, set_setting
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,7 +91,7 @@ class Article:
         return f"<Article {self.id} {self.title!r} ({self.words} words, {len(self.mentions)} mentions)>"
 
 
-class Workspace(EntityCorrections, CorpusQueries):
+class Workspace(EntityCorrections, CorpusQueries, AlertQueries):
     """An analyst's workspace: one SQLite file holding articles, entities and analyses.
 
     Args:
@@ -284,7 +286,14 @@ class Workspace(EntityCorrections, CorpusQueries):
                analyses: list[str] | None = None) -> Path:
         """Write the self-contained HTML report (all analyses, or those listed) and return its path."""
         check_output(path)  # before the work: never onto a workspace
-        return write_report(self.report_data(title=title, analyses=analyses), path)
+        data = self.report_data(title=title, analyses=analyses)
+        written = write_report(data, path)
+        try:
+            with self.store.transaction() as conn:  # the next report's "New since the last report" starts here
+                set_setting(conn, LAST_REPORT, data["new_alerts"]["as_of"])
+        except StoreIOError:
+            pass  # a read-only workspace (a viewer's): the report is written, its time not kept
+        return written
 
     def report_data(self, *, title: str | None = None, analyses: list[str] | None = None) -> dict[str, Any]:
         """What the report shows, as plain JSON-able data: the queries and engines run here, once.

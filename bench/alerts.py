@@ -1,0 +1,92 @@
+"""Alerts on ingest (issue 13, item 3): what matching every new article against 50 indicators
+adds to ingest time.
+
+Ingests the same N synthetic articles into two fresh workspaces in the same run: one whose
+analysis has no indicator (the peer), one with 50 (queries drawn from the corpus's words:
+common and rare words, pairs, phrases, prefixes, a third with a source or entity condition).
+By default the entity pass is left out (``NoEntities``) so the matching's share is measured
+against the rest of ingest, not hidden behind NER: an upper bound on what an analyst sees;
+``--pipeline builtin`` measures the ingest an analyst runs.
+Two mixes of 50: "broad" (the search bench's queries, a fifth of them single common words that
+match most articles: several alerts per article), "specific" (without those) and "rare" (rare
+words and pairs only: few alerts, as indicators usually are). Each side runs
+``--rounds`` times, alternating; the best of each is compared. Target: <= +10 %.
+
+Run: python -m bench.alerts [--articles 5000] [--words 500] [--indicators 50] [--rounds 2] [--pipeline builtin]
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from bench.scale import NoEntities, _machine, write_corpus
+from bench.search import _queries
+
+
+def _ingest(corpus: Path, target: Path, queries: list[str], pipeline: str) -> tuple[float, int]:
+    """Ingest ``corpus`` into a new workspace whose analysis watches ``queries``; (seconds, alerts)."""
+    import workbench as wb
+
+    ws = wb.open_workspace(target)
+    try:
+        an = ws.new_analysis("Bench: what do the indicators see?", ["H1", "H2"])
+        for i, query in enumerate(queries):
+            an.add_indicator("H1" if i % 2 else "H2", query, rating="C" if i % 3 else "I")
+        t0 = time.perf_counter()
+        result = ws.ingest(corpus, pipeline=NoEntities() if pipeline == "none" else pipeline, progress=False)
+        seconds = time.perf_counter() - t0
+        assert not result.failed, result.failed[:3]
+        return seconds, len(ws.alerts(status=None))
+    finally:
+        ws.close()
+
+
+def _specific(count: int) -> list[str]:
+    """The same mix without its single common words (kind 0 of ``bench.search._queries``): closer to
+    real indicators, which name something particular."""
+    drawn = _queries(count * 5 // 4 + 5, seed=11)
+    return [q for i, q in enumerate(drawn) if i % 5 != 0][:count]
+
+
+def _rare(count: int) -> list[str]:
+    """Rare words and rare pairs only (kinds 1 and 2): indicators that fire on few articles."""
+    drawn = _queries(count * 5 // 2 + 5, seed=11)
+    return [q for i, q in enumerate(drawn) if i % 5 in (1, 2)][:count]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--words", type=int, default=500)
+    parser.add_argument("--indicators", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--pipeline", default="none",
+                        help="entity pass: none (the default: matching's share of the rest of ingest) or builtin")
+    args = parser.parse_args()
+    print(_machine())
+    mixes = {"none": [], "broad": _queries(args.indicators, seed=11), "specific": _specific(args.indicators),
+             "rare": _rare(args.indicators)}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        corpus = root / "corpus"
+        write_corpus(corpus, args.articles, words=args.words)
+        times: dict[str, list[float]] = {name: [] for name in mixes}
+        alerts: dict[str, int] = {}
+        for round_ in range(args.rounds):
+            order = list(mixes) if round_ % 2 == 0 else list(reversed(mixes))
+            for name in order:
+                seconds, alerts[name] = _ingest(corpus, root / f"ws-{round_}-{name}.sqlite", mixes[name], args.pipeline)
+                times[name].append(seconds)
+        base = min(times["none"])
+        print(f"{args.articles} articles x {args.words} words, entity pass {args.pipeline}; best of {args.rounds}")
+        print(f"  ingest, 0 indicators: {base:8.2f} s  ({args.articles / base:,.0f} articles/s)")
+        for name in ("broad", "specific", "rare"):
+            best = min(times[name])
+            print(f"  ingest, {len(mixes[name])} {name} indicators: {best:8.2f} s  ratio {best / base:.3f} "
+                  f"(target <= 1.10); {alerts[name]} alerts, {alerts[name] / args.articles:.2f} per article")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Indicators, their alerts and the workspace settings as stored (schema step 12).
+
+Indicators and the decisions on alerts are written through ``ChangeSet`` (audited, undoable);
+alerts themselves are recorded by ingest (``insert_alerts``), in the transaction that stores
+their articles.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from . import schema as s
+from ._store import now, resolve_id
+
+__all__ = ["INDICATOR_COLUMNS", "ALERT_COLUMNS", "active_indicators", "list_indicators", "insert_alerts",
+           "list_alerts", "alert_row", "resolve_alert", "count_new_alerts", "get_setting", "set_setting",
+           "LAST_REPORT", "precise_now"]
+
+#: The columns of each ``list_indicators`` row.
+INDICATOR_COLUMNS = ["id", "hypothesis_id", "hypothesis", "query", "rating", "entity", "source", "active",
+                     "created_by", "created_at"]
+#: The columns of each ``list_alerts`` row.
+ALERT_COLUMNS = ["id", "analysis_id", "indicator_id", "hypothesis_id", "hypothesis", "query", "rating", "article_id",
+                 "title", "source", "start", "end", "passage", "created_at", "status", "evidence_id", "decided_by",
+                 "decided_at", "note"]
+def precise_now() -> str:
+    """The current UTC time as ISO 8601 with microseconds: alerts and report times compare at
+    that grain (a report written in the second an alert came must not hide it from the next)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+#: The setting that holds when ``Workspace.report`` last wrote a report (ISO time).
+LAST_REPORT = "last_report_at"
+
+
+def active_indicators(conn: Connection) -> list[dict[str, Any]]:
+    """Every active indicator of every analysis whose hypothesis still exists (what ingest matches).
+
+    Returns:
+        Dicts with ``id``, ``analysis_id``, ``hypothesis_id``, ``query``, ``rating``, ``entity``, ``source``.
+    """
+    i, h = s.indicators, s.hypotheses
+    rows = conn.execute(select(i.c.id, i.c.analysis_id, i.c.hypothesis_id, i.c.query, i.c.rating, i.c.entity,
+                               i.c.source).select_from(i.join(h, h.c.id == i.c.hypothesis_id))
+                        .where(i.c.active == 1).order_by(i.c.analysis_id, i.c.id)).mappings()
+    return [dict(row) for row in rows]
+
+
+def list_indicators(conn: Connection, analysis_id: str) -> list[tuple[Any, ...]]:
+    """The active indicators of one analysis, oldest first, with their hypothesis's name (those
+    whose hypothesis was removed rest until an undo brings it back).
+
+    Returns:
+        Tuples with ``INDICATOR_COLUMNS``.
+    """
+    i, h = s.indicators, s.hypotheses
+    query = (select(i.c.id, i.c.hypothesis_id, h.c.name, i.c.query, i.c.rating, i.c.entity, i.c.source, i.c.active,
+                    i.c.created_by, i.c.created_at)
+             .select_from(i.join(h, h.c.id == i.c.hypothesis_id))
+             .where(i.c.analysis_id == analysis_id, i.c.active == 1).order_by(i.c.created_at, i.c.id))
+    return [tuple(row) for row in conn.execute(query).all()]
+
+
+def insert_alerts(conn: Connection, rows: list[dict[str, Any]]) -> int:
+    """Record alerts, in the caller's transaction; an (indicator, article) pair already alerted is skipped.
+
+    Args:
+        conn: a write connection.
+        rows: dicts with every ``alerts`` column but ``status`` and the decision's.
+    Returns:
+        How many were recorded.
+    """
+    if not rows:
+        return 0
+    a = s.alerts
+    present = set(conn.execute(select(a.c.indicator_id, a.c.article_id).where(
+        a.c.article_id.in_({row["article_id"] for row in rows}))).all())
+    fresh = [row for row in rows if (row["indicator_id"], row["article_id"]) not in present]
+    if fresh:
+        conn.execute(a.insert(), fresh)
+    return len(fresh)
+
+
+def _alert_query() -> Any:
+    al, i, h, ar, src = s.alerts, s.indicators, s.hypotheses, s.articles, s.sources
+    return (select(al.c.id, al.c.analysis_id, al.c.indicator_id, i.c.hypothesis_id, h.c.name, i.c.query, i.c.rating,
+                   al.c.article_id, ar.c.title, src.c.name, al.c.start, al.c["end"],
+                   func.substr(ar.c.text, al.c.start + 1, al.c["end"] - al.c.start), al.c.created_at, al.c.status,
+                   al.c.evidence_id, al.c.decided_by, al.c.decided_at, al.c.note)
+            .select_from(al.join(i, i.c.id == al.c.indicator_id).outerjoin(h, h.c.id == i.c.hypothesis_id)
+                         .join(ar, ar.c.id == al.c.article_id).outerjoin(src, src.c.id == ar.c.source_id)))
+
+
+def list_alerts(conn: Connection, *, analysis_id: str | None = None, status: str | None = "new",
+                since: str | None = None) -> list[tuple[Any, ...]]:
+    """Alerts, oldest first, with their indicator, article and passage.
+
+    Args:
+        conn: a workspace connection.
+        analysis_id: only this analysis's (None: every analysis's).
+        status: only alerts in this status (None: all).
+        since: only alerts created after this ISO time.
+    Returns:
+        Tuples with ``ALERT_COLUMNS``.
+    """
+    al = s.alerts
+    query = _alert_query()
+    if analysis_id is not None:
+        query = query.where(al.c.analysis_id == analysis_id)
+    if status is not None:
+        query = query.where(al.c.status == status)
+    if since is not None:
+        query = query.where(al.c.created_at > since)
+    return [tuple(row) for row in conn.execute(query.order_by(al.c.created_at, al.c.id)).all()]
+
+
+def alert_row(conn: Connection, alert_id: str) -> dict[str, Any] | None:
+    """One alert with its indicator, article and passage (``ALERT_COLUMNS``), or None."""
+    row = conn.execute(_alert_query().where(s.alerts.c.id == alert_id)).first()
+    return None if row is None else dict(zip(ALERT_COLUMNS, row))
+
+
+def resolve_alert(conn: Connection, alert_id: str) -> str:
+    """The full id of an alert given by id or unique prefix (at least 4 characters).
+
+    Raises:
+        StoreError: no alert, or several, match.
+    """
+    return resolve_id(conn, s.alerts.c.id, alert_id, "alert", min_prefix=4)
+
+
+def count_new_alerts(conn: Connection, analysis_id: str | None = None) -> int:
+    """How many alerts are new (undecided), of one analysis or of all."""
+    al = s.alerts
+    query = select(func.count()).select_from(al).where(al.c.status == "new")
+    if analysis_id is not None:
+        query = query.where(al.c.analysis_id == analysis_id)
+    return int(conn.execute(query).scalar_one())
+
+
+def get_setting(conn: Connection, key: str) -> str | None:
+    """A workspace setting's value (None when never set)."""
+    return conn.execute(select(s.workspace_settings.c.value).where(s.workspace_settings.c.key == key)).scalar()
+
+
+def set_setting(conn: Connection, key: str, value: str | None) -> None:
+    """Set a workspace setting, in the caller's write transaction (portable: update, else insert)."""
+    table = s.workspace_settings
+    stamp = now()
+    done = conn.execute(table.update().where(table.c.key == key).values(value=value, updated_at=stamp)).rowcount
+    if not done:
+        conn.execute(table.insert().values(key=key, value=value, updated_at=stamp))
+
