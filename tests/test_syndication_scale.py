@@ -1,6 +1,6 @@
 """Near-duplicate detection stays near-linear when one story has many copies (issue 12, item 8).
 
-Counts the work done, not the time: a spy on the real ``_find_original`` adds up the stored
+Counts the work done, not the time: a spy on the real ``_stored_candidates`` adds up the stored
 articles it is handed as band candidates, and a spy on the real ``similarity`` counts the exact
 shingle comparisons. Before the fix every stored copy of the story sat in every band bucket, so
 the n-th copy examined n-1 candidates per band (quadratic in total).
@@ -34,17 +34,17 @@ class _Spy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.band_candidates = 0
         self.comparisons = 0
-        real_find, real_similarity = pipeline_module._find_original, pipeline_module.similarity
+        real_candidates, real_similarity = pipeline_module._stored_candidates, pipeline_module.similarity
 
-        def find(conn, item, batch, same_content, sharing):  # noqa: ANN001, ANN202
+        def candidates(item, same_content, sharing):  # noqa: ANN001, ANN202
             self.band_candidates += sum(len(sharing.get(band, ())) for band in set(item.bands))
-            return real_find(conn, item, batch, same_content, sharing)
+            return real_candidates(item, same_content, sharing)
 
         def similarity(a, b):  # noqa: ANN001, ANN202
             self.comparisons += 1
             return real_similarity(a, b)
 
-        monkeypatch.setattr(pipeline_module, "_find_original", find)
+        monkeypatch.setattr(pipeline_module, "_stored_candidates", candidates)
         monkeypatch.setattr(pipeline_module, "similarity", similarity)
 
 
