@@ -94,7 +94,7 @@ class _StatementCounter:
         return sum(1 for statement in self.seen if statement.startswith(prefix))
 
 
-def test_copy_check_reads_each_stored_candidate_once_per_batch(tmp_path):
+def test_copy_check_reads_each_stored_candidate_once_per_batch(tmp_path, workspace_location):
     """The copy check reads the stored candidates' texts in one statement per batch, not one per
     candidate per article: on the old code every copy re-read (and re-shingled) about five stored
     texts, so 400 copies ran about 2,000 ``SELECT text`` statements."""
@@ -106,7 +106,7 @@ def test_copy_check_reads_each_stored_candidate_once_per_batch(tmp_path):
     counter = _StatementCounter()
     event.listen(Engine, "before_cursor_execute", counter)
     try:
-        ws = open_workspace(tmp_path / "ws.sqlite", pipeline="builtin")
+        ws = open_workspace(workspace_location, pipeline="builtin")
         result = ws.ingest(_write_copies(tmp_path, 400), progress=False)
         ws.close()
     finally:
