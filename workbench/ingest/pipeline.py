@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 from ..errors import InputError, StoreIOError
 from ..store import Store, audit_many, now
 from ..store.articles import (articles_sharing_bands, insert_articles, insert_bands, originals_by_content, source_for,
-                              stored_ids, stored_urls, text_and_root)
+                              stored_ids, stored_urls, texts_and_roots)
 from ..store.mentions import insert_mentions, mark_everywhere, record_runs
 from ._alerts import Candidate, record_alerts
 from ._entities import EntityPass, reused
@@ -253,13 +253,15 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
     sources: dict[tuple[str, str | None], int | None] = {}
     articles, band_rows, mention_rows, run_rows = [], [], [], []
     same_content = originals_by_content(conn, (i.content_hash for i in items))
-    # every stored article sharing a band with any item of the batch, in one query; buckets
-    # hold at most BUCKET_CAP articles (older workspaces may hold more: keep the first ones)
+    # every stored article sharing a band with any item of the batch, a few statements per batch;
+    # buckets hold at most BUCKET_CAP articles (older workspaces may hold more: the first are read)
     sharing = articles_sharing_bands(conn, {band for item in items for band in item.bands}, cap=BUCKET_CAP)
     bucket_sizes = {band: len(ids) for band, ids in sharing.items()}
-    for item in items:
+    candidates = [_stored_candidates(item, same_content, sharing) for item in items]
+    stored = _stored_shingles(conn, candidates)
+    for index, item in enumerate(items):
         raw = item.raw
-        copy_of, score = _find_original(conn, item, items, same_content, sharing)
+        copy_of, score = _find_original(item, items[:index], candidates[index], stored)
         if copy_of:
             copies.append((item.id, copy_of))
         item.copy_of = copy_of
@@ -297,27 +299,60 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
     return copies
 
 
-def _find_original(conn: Connection, item: Prepared, batch: list[Prepared], same_content: dict[str, str],
-                   sharing: dict[int, list[str]]) -> tuple[str | None, float | None]:
+def _stored_candidates(item: Prepared, same_content: dict[str, str], sharing: dict[int, list[str]]) -> list[str]:
+    """The stored articles an item may copy: the one with its content hash, then those sharing
+    the most LSH bands with it (at most ``MAX_COPY_CANDIDATES``).
+
+    Args:
+        item: the new article.
+        same_content: content hash -> the stored article with that content.
+        sharing: band -> stored article ids in that bucket.
+    Returns:
+        Distinct article ids, the likeliest first.
+    """
+    found = [same_content[item.content_hash]] if item.content_hash in same_content else []
+    counts = Counter(article_id for band in set(item.bands) for article_id in sharing.get(band, ()))
+    found += [article_id for article_id, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_COPY_CANDIDATES]]
+    return list(dict.fromkeys(found))
+
+
+def _stored_shingles(conn: Connection, candidates: list[list[str]]) -> dict[str, tuple[set[int], str | None]]:
+    """Shingles and root original of every stored candidate of a batch, each read and shingled
+    once: the copies of one story all name the same few candidates, and re-reading them per copy
+    cost five text reads and five shingle passes for each new copy.
+
+    Args:
+        conn: the batch's write connection.
+        candidates: per item of the batch, its stored candidates (``_stored_candidates``).
+    Returns:
+        article id -> (its shingles, the original it copies or None).
+    """
+    texts = texts_and_roots(conn, (cid for ids in candidates for cid in ids))
+    return {cid: (shingles(words(stored_text)), root) for cid, (stored_text, root) in texts.items()}
+
+
+def _find_original(item: Prepared, earlier: list[Prepared], candidates: list[str],
+                   stored: dict[str, tuple[set[int], str | None]]) -> tuple[str | None, float | None]:
     """The article this one copies (its root original) and the similarity, or (None, None).
 
-    Candidates: a stored article with the same content hash (``same_content``), the stored
-    articles sharing the most LSH bands (``sharing``: band -> stored article ids), and the
-    articles before this one in the batch.
+    Args:
+        item: the new article.
+        earlier: the articles before it in the batch (compared when they share a band or content).
+        candidates: its stored candidates (``_stored_candidates``).
+        stored: the batch's stored candidates' shingles and roots (``_stored_shingles``).
+    Returns:
+        (root original id, similarity rounded to 4 places), or (None, None).
     """
     scored: list[tuple[float, str]] = []
     mine = set(item.bands)
-    for earlier in batch[:batch.index(item)]:
-        if earlier.content_hash == item.content_hash or mine & set(earlier.bands):
-            score = similarity(item.shingles, earlier.shingles)
+    for other in earlier:
+        if other.content_hash == item.content_hash or mine & set(other.bands):
+            score = similarity(item.shingles, other.shingles)
             if score >= THRESHOLD:
-                scored.append((score, earlier.copy_of or earlier.id))
-    candidates = [same_content[item.content_hash]] if item.content_hash in same_content else []
-    counts = Counter(article_id for band in mine for article_id in sharing.get(band, ()))
-    candidates += [article_id for article_id, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_COPY_CANDIDATES]]
-    for cid in dict.fromkeys(candidates):
-        stored_text, root = text_and_root(conn, cid)
-        score = similarity(item.shingles, shingles(words(stored_text)))
+                scored.append((score, other.copy_of or other.id))
+    for cid in candidates:
+        other_shingles, root = stored[cid]
+        score = similarity(item.shingles, other_shingles)
         if score >= THRESHOLD:
             scored.append((score, root or cid))
     if not scored:
