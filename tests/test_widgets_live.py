@@ -113,8 +113,8 @@ def test_an_article_ingested_and_a_tag_made_elsewhere_reach_the_open_corpus_brow
     ben.analysis(aid).tag_quote(article, QUOTE)
     with Statements(ana.store.engine) as counted:
         poll(corpus)
-    # the feed, then the evidence counts alone: a tag adds no article to read again
-    assert len(counted.seen) == 2, counted.seen
+    # the feed, then the evidence counts and the new-alerts badge: a tag adds no article to read again
+    assert len(counted.seen) == 3, counted.seen
     assert {r["id"]: r["evidence"] for r in corpus.rows} == {article: 1, added: 0}
     assert corpus.status == "updated: ben changed evidence counts"
     assert corpus.rows == wb.CorpusBrowser(ana, live=False).rows
