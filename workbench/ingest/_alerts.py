@@ -67,25 +67,17 @@ class _Field:
     order and the set of them; where each form occurs, the words' offsets and the sentences only
     once a phrase or a match asks for them (most indicators match no article)."""
 
-    __slots__ = ("text", "language", "_forms", "present", "_where", "_spans", "_starts", "_firsts", "_sorted")
+    __slots__ = ("text", "forms", "present", "_where", "_spans", "_starts", "_firsts", "_sorted")
 
     def __init__(self, text: str, language: str) -> None:
         self.text = text
-        self.language = language
-        self._forms: list[str] | None = shadow(text, language).split()  # the index's forms, one per word
-        self.present = frozenset(self._forms)
+        self.forms: list[str] = shadow(text, language).split()  # each word's search form (the index's), in order
+        self.present = frozenset(self.forms)
         self._where: dict[str, list[int]] | None = None
         self._spans: list[tuple[int, int]] | None = None
         self._starts: list[int] = []
         self._firsts: list[int] = []
         self._sorted: list[str] | None = None
-
-    @property
-    def forms(self) -> list[str]:
-        """Each word's search form, in order (the index's forms)."""
-        if self._forms is None:
-            self._forms = shadow(self.text, self.language).split()
-        return self._forms
 
     @property
     def where(self) -> dict[str, list[int]]:

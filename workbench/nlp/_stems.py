@@ -40,6 +40,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ._morph import analyser
+
 __all__ = ["Term", "Phrase", "Query", "QueryError", "words", "search_form", "shadow",
            "index_text", "query_forms", "parse_query", "matching_words"]
 
@@ -93,13 +95,6 @@ def _stemmer(name: str):  # noqa: ANN202 - PyStemmer has no type hints
     return Stemmer.Stemmer(name, 0)  # our own cache below: the stemmer's would be a second copy
 
 
-@functools.cache
-def _morph_uk():  # noqa: ANN202 - pymorphy3 has no type hints
-    import pymorphy3  # loads its dictionary (a third of a second) on first use
-
-    return pymorphy3.MorphAnalyzer(lang="uk")
-
-
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b):
@@ -113,7 +108,7 @@ def _uk_lemma(word: str) -> str:
     """The lemma of a Ukrainian word: among the likeliest readings, one that is not a person's
     name (Києві is the city's locative before the dative of the name Кий), then the lemma
     sharing the longest beginning with the word (танки: танк, not танок)."""
-    parses = _morph_uk().parse(word)
+    parses = analyser("uk").parse(word)  # the Ukrainian path's analyser: one dictionary per process
     if not parses:
         return word
     top = parses[0].score
@@ -208,7 +203,7 @@ def query_forms(word: str, languages: tuple[str, ...] = ("en", "ru", "uk")) -> f
     plain = _plain(word)
     forms = {search_form(word, lang) for lang in languages} or {search_form(word)}
     if _CYRILLIC.search(plain) and "uk" in languages:
-        forms |= {_fold(p.normal_form) for p in _morph_uk().parse(plain)}  # every reading of the word
+        forms |= {_fold(p.normal_form) for p in analyser("uk").parse(plain)}  # every reading of the word
     return frozenset(f for f in forms if f)
 
 
