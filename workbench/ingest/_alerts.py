@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..nlp._sentences import sentence_spans
+from ..nlp._sentences import trimmed_sentence_spans
 from ..nlp._stems import Phrase, Query, QueryError, Term, parse_query, shadow, words
 from ..store import new_id
 from ..store.entity_rules import load_rules, name_keys
@@ -91,17 +91,9 @@ class _Field:
     def sentences(self) -> list[tuple[int, int]]:
         """The text's sentences (trimmed, non-empty)."""
         if self._spans is None:
-            text = self.text
-            self._spans = []
-            for start, end in sentence_spans(text):
-                while start < end and text[start].isspace():
-                    start += 1
-                while end > start and text[end - 1].isspace():
-                    end -= 1
-                if end > start:
-                    self._spans.append((start, end))
+            self._spans = trimmed_sentence_spans(self.text)
             self._firsts = [start for start, _ in self._spans]
-            self._starts = [start for start, _, _ in words(text)]
+            self._starts = [start for start, _, _ in words(self.text)]
         return self._spans
 
     def sentence_of(self, at: int) -> int:

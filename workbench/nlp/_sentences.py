@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SENT_END", "SENT_OPEN", "CLOSERS", "sentence_starts", "sentence_initial", "sentence_spans"]
+__all__ = ["SENT_END", "SENT_OPEN", "CLOSERS", "sentence_starts", "sentence_initial", "sentence_spans",
+           "trimmed_sentence_spans"]
 
 #: Tokens that end a sentence.
 SENT_END = frozenset({".", "!", "?", "…", "。", "！", "？"})
@@ -83,4 +84,24 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         s = m.end()
     if s < len(text):
         out.append((s, len(text)))
+    return out
+
+
+def trimmed_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``sentence_spans`` without white space at either end of a sentence (a quotable passage).
+
+    Args:
+        text: any text.
+
+    Returns:
+        Non-empty spans in order, each starting and ending on a non-space character.
+    """
+    out = []
+    for start, end in sentence_spans(text):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import re
 
-from ..nlp._sentences import sentence_spans
+from ..nlp._sentences import trimmed_sentence_spans
 from ..nlp._stems import Query, matching_words
 
 __all__ = ["Snippet", "Passage", "article_snippet", "passages", "SNIPPET_CHARS"]
@@ -107,11 +107,7 @@ def passages(query: Query, text: str, language: str) -> list[Passage]:
     groups = len(query.groups)
     out = []
     at = 0
-    for start, end in sentence_spans(text):
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+    for start, end in trimmed_sentence_spans(text):
         inside = []
         while at < len(hits) and hits[at][0] < end:
             if hits[at][0] >= start:
