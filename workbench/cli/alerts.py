@@ -1,6 +1,7 @@
 """``workbench alerts``: what the analyses' indicators found in new articles, accepted or dismissed."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ __all__ = ["alerts"]
 
 _SHOWN = ["id", "analysis_id", "hypothesis", "rating", "query", "article_id", "title", "source", "start", "end",
           "passage", "created_at", "status", "evidence_id", "note"]
+_SECONDS = re.compile(r"\.\d+(?=\+|Z|$)")
 
 
 @click.group("alerts", invoke_without_command=True)
@@ -38,7 +40,8 @@ def alerts(ctx: click.Context, workspace: Path | str | None, analysis_id: str | 
         click.echo("no alerts" if show_all else "no new alerts")
         return
     for row in records(frame):  # a block per alert: the passage is the point
-        about = ", ".join(str(v) for v in (row["source"], row["status"], row["created_at"]) if v)
+        when = _SECONDS.sub("", str(row["created_at"] or ""))  # stored to the microsecond for ordering; shown to the second
+        about = ", ".join(str(v) for v in (row["source"], row["status"], when) if v)
         click.echo(f"{row['id']}  {row['hypothesis']} ({row['rating']})  query {row['query']!r}  ({about})")
         click.echo(f"   {row['title'] or '(untitled)'}  {row['article_id']} [{row['start']}:{row['end']}]")
         click.echo(f"   {' '.join(str(row['passage']).split())}")
