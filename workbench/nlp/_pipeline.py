@@ -61,6 +61,11 @@ class EntityPipeline:
             self._nlp = self._make_nlp()
         return self._nlp
 
+    @property
+    def _rules_only(self) -> bool:
+        """Whether ``nlp`` is the rules component alone (no trained model to batch)."""
+        return list(self.nlp.pipe_names) == [FACTORY]
+
     def __repr__(self) -> str:
         return f"EntityPipeline(name={self.name!r}, fingerprint={self.fingerprint!r})"
 
@@ -84,7 +89,8 @@ class EntityPipeline:
     def extract_batch(self, texts: list[str], languages: list[str] | None = None, *,
                       max_chars: int | None = None) -> list[list[dict]]:
         """Find entity mentions in many texts (``nlp.pipe`` batches a trained model; the
-        rules-only pipeline calls its component directly, which is faster still).
+        built-in pipeline tokenizes with its own replay of spaCy's tokenizer and runs the rules
+        on word lists, without spaCy).
 
         A text longer than ``max_chars`` is run in chunks cut at paragraph (else sentence)
         borders; the mentions come back with offsets into the whole text, and canonical
@@ -94,7 +100,8 @@ class EntityPipeline:
             texts: article texts.
             languages: one code per text (default all "en").
             max_chars: longest text run in one piece (default: the spaCy pipeline's
-                ``max_length``, 1,000,000 characters unless changed).
+                ``max_length``, 1,000,000 characters unless changed; the built-in pipeline's
+                1,000,000 until its ``nlp`` is built).
 
         Returns:
             One mention list per text, in input order.
@@ -175,7 +182,7 @@ class EntityPipeline:
 
     def _run(self, runs: list[tuple[str, dict]]) -> Iterator[Any]:
         """The processed Doc of each (text, extra ``user_data``), in order."""
-        if list(self.nlp.pipe_names) == [FACTORY]:  # no model to batch: calling the component directly skips pipe overhead
+        if self._rules_only:  # no model to batch: calling the component directly skips pipe overhead
             procs = [proc for _, proc in self.nlp.pipeline]
             for text, extra in runs:
                 doc = self._make_doc(text, extra)

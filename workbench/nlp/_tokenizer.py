@@ -31,7 +31,7 @@ __all__ = ["TOKENIZER_PATH", "Tokens", "Tokenizer", "load_tokenizer"]
 
 TOKENIZER_PATH = Path(__file__).resolve().parent / "data" / "tokenizer_en.json"
 FORMAT = 1
-_CACHE_MAX = 500_000  # chunk strings; cleared when full (news vocabularies stay far below)
+_CACHE_MAX = 100_000  # chunk strings (~25 MB at most); cleared when full
 
 
 class Tokens(NamedTuple):
