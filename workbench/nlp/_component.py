@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import AMBIG, CORE, Lexicon, load_lexicon
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["FACTORY", "EntityRules", "make_entities", "register"]
+__all__ = ["FACTORY", "EntityRules", "Tagged", "make_entities", "register"]
 
 FACTORY = "workbench_entities"
 
@@ -38,6 +38,24 @@ _DATE_SHAPE = re.compile(
     r"spring|summer|autumn|fall|winter)s?\b)|\b(?:Christmas|Easter|Ramadan|Thanksgiving|Eid|New Year)"
 )
 _THE = frozenset({"the", "The"})
+
+
+class Tagged(NamedTuple):
+    """What the rules found in one tokenized text (``EntityRules.tag_words``).
+
+    Attributes:
+        picked: the entities as token ranges, sorted.
+        meta: the entities as (start_char, end_char, label, origin, canonical hint).
+        names: (surnames, acronyms) the text defines.
+        state: for a chunk, what ``EntityRules.with_names`` needs; else None.
+        ends: indexes of sentence-final tokens, ascending.
+    """
+
+    picked: list[Picked]
+    meta: list[tuple]
+    names: tuple[frozenset[str], frozenset[str]]
+    state: tuple | None
+    ends: list[int]
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 _KEEP_THE = frozenset({"DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "QUANTITY", "MONEY", "CARDINAL"})
 _ADMIN = frozenset("province district region oblast governorate county prefecture raion krai okrug "
@@ -118,11 +136,39 @@ class EntityRules:
             words = list(map(doc.vocab.strings.__getitem__, doc.to_array(ORTH).tolist()))
             text = "".join([w + " " if sp else w for w, sp in zip(words, spaces)])
             starts.append(len(text))
-        cands, triggers, ends = self.tagger.tag(words)
+        model = self._model_cands(doc, words) if self.hybrid else None
+        tagged = self.tag_words(words, starts, text, doc.user_data.pop(OWN_KEY, None), model)
         if self.sentences and not lite:
             arr = numpy.full(n, -1, dtype="int64")
-            arr[sentence_starts(words, ends)] = 1
+            arr[sentence_starts(words, tagged.ends)] = 1
             doc.from_array([SENT_START], arr.astype("uint64").reshape(n, 1))
+        doc.user_data[NAMES_KEY] = tagged.names
+        if tagged.state is not None:  # a chunk: EntityPipeline may finish it again with the other chunks' names
+            doc.user_data[STATE_KEY] = tagged.state
+        if not lite:
+            self._set_ents(doc, tagged.picked, n)
+        doc.user_data[META_KEY] = tagged.meta
+        return doc
+
+    def tag_words(self, words: list[str], starts: list[int], text: str, own: int | None = None,
+                  model: list[Cand] | None = None) -> Tagged:
+        """The rules on a tokenized text, without a spaCy Doc (the built-in pipeline's core).
+
+        Args:
+            words: token texts (``Token.text``), at least one.
+            starts: each token's character offset, then ``len(text)`` (one more than ``words``).
+            text: the text.
+            own: the text is a chunk of a longer one and owns its first ``own`` characters:
+                names are taken from there only, and ``state`` is returned (None: a whole text).
+            model: a trained NER's entities as candidates (hybrid mode), else None.
+
+        Returns:
+            The entities (token ranges and the ``META_KEY`` list), the names the text defines,
+            the chunk state, and the sentence-final tokens (``sentence_starts`` turns them into
+            sentence starts).
+        """
+        n = len(words)
+        cands, triggers, ends = self.tagger.tag(words)
         chars: list[CharCand] = []
         for i, kind in triggers:
             match_at(text, starts[i], kind, words[i - 1] if i else "", chars)
@@ -131,18 +177,12 @@ class EntityRules:
             te = bisect_left(starts, c.end, ts + 1, n)
             if ts < te:
                 cands.append(Cand(ts, te, c.label, STRONG, None))
-        model = self._model_cands(doc, words) if self.hybrid else None
         picked = resolve(cands, n, model)
-        own = doc.user_data.pop(OWN_KEY, None)
         surnames, acronyms = self._defined(words, picked, starts if own is not None else None, own)
-        doc.user_data[NAMES_KEY] = (frozenset(surnames), frozenset(acronyms))
-        if own is not None:  # a chunk: EntityPipeline may finish it again with the other chunks' names
-            doc.user_data[STATE_KEY] = (words, starts, picked, surnames, acronyms)
+        state = (words, starts, picked, surnames, acronyms) if own is not None else None
         picked = self._articles(words, self._propagate(words, picked, surnames, acronyms))
-        if not lite:
-            self._set_ents(doc, picked, n)
-        doc.user_data[META_KEY] = self._meta(words, starts, picked)
-        return doc
+        return Tagged(picked, self._meta(words, starts, picked), (frozenset(surnames), frozenset(acronyms)),
+                      state, ends)
 
     def with_names(self, state: tuple, surnames: set[str] | frozenset[str],
                    acronyms: set[str] | frozenset[str]) -> list[tuple]:

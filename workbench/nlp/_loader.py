@@ -15,9 +15,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ._component import FACTORY, register
+from ._component import FACTORY, EntityRules, register
 from ._lexicon import load_lexicon
 from ._pipeline import EntityPipeline
+from ._tokenizer import load_tokenizer
 
 PIPELINE_ENV = "WORKBENCH_PIPELINE"
 KNOWN_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
@@ -122,29 +123,46 @@ def load_pipeline(choice: str | None = None) -> EntityPipeline:
 
 
 def _build(name: str, src: str | Path | None) -> EntityPipeline:
+    lex = load_lexicon()
+    if src is None:
+        # spaCy-free: spaCy's English tokenization replayed from rules exported at development
+        # time (importing spaCy alone costs over a second); the spaCy Language, for callers
+        # that want Docs, is built on first access of ``.nlp``
+        tok = load_tokenizer()
+        fp = fingerprint("builtin", "none", lex.digest, f"tokenizer-rules:{tok.digest}")
+        return EntityPipeline(name, None, fp, lex, tokenizer=tok, rules=EntityRules(lex, hybrid=False),
+                              make_nlp=blank_nlp)
     import spacy
 
     register()  # the rules component, now that spaCy is loaded
-    lex = load_lexicon()
-    if src is None:
-        nlp = spacy.blank("en")
-        # the component also sets sentence starts (same rule as spaCy's sentencizer, faster)
-        nlp.add_pipe(FACTORY, config={"hybrid": False, "sentences": True})
-        model_id = "none"
-    else:
-        nlp = spacy.load(src, exclude=_EXCLUDE)
-        if "ner" not in nlp.pipe_names:
-            raise ValueError(f"spaCy pipeline {name!r} has no 'ner' component")
-        _drop_unused_embedders(nlp)
-        has_sents = nlp.has_pipe("parser") or nlp.has_pipe("senter")
-        if name.startswith("hybrid:"):
-            nlp.add_pipe(FACTORY, config={"hybrid": True, "sentences": not has_sents}, after="ner")
-        elif not has_sents:
-            nlp.add_pipe("sentencizer", first=True)
-        model_id = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}=={nlp.meta.get('version', '')}"
-    fp = fingerprint(name.split(":")[0] if name.startswith("hybrid:") else ("builtin" if src is None else "model"),
-                     model_id, lex.digest, spacy.__version__)
+    nlp = spacy.load(src, exclude=_EXCLUDE)
+    if "ner" not in nlp.pipe_names:
+        raise ValueError(f"spaCy pipeline {name!r} has no 'ner' component")
+    _drop_unused_embedders(nlp)
+    has_sents = nlp.has_pipe("parser") or nlp.has_pipe("senter")
+    if name.startswith("hybrid:"):
+        nlp.add_pipe(FACTORY, config={"hybrid": True, "sentences": not has_sents}, after="ner")
+    elif not has_sents:
+        nlp.add_pipe("sentencizer", first=True)
+    model_id = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}=={nlp.meta.get('version', '')}"
+    fp = fingerprint(name.split(":")[0] if name.startswith("hybrid:") else "model", model_id, lex.digest,
+                     spacy.__version__)
     return EntityPipeline(name, nlp, fp, lex)
+
+
+def blank_nlp() -> Any:
+    """The built-in pipeline as a spaCy Language: ``spacy.blank("en")`` and the rules component.
+
+    Returns:
+        A spaCy Language whose Docs carry the rules' entities and sentence starts.
+    """
+    import spacy
+
+    register()
+    nlp = spacy.blank("en")
+    # the component also sets sentence starts (same rule as spaCy's sentencizer, faster)
+    nlp.add_pipe(FACTORY, config={"hybrid": False, "sentences": True})
+    return nlp
 
 
 def _drop_unused_embedders(nlp: Any) -> None:
@@ -201,7 +219,8 @@ def fingerprint(mode: str, model_id: str, lexicon_digest: str, spacy_version: st
         mode: "builtin", "model" or "hybrid".
         model_id: trained model name and version, or "none".
         lexicon_digest: sha256 of the compiled lexicon.
-        spacy_version: spaCy's version (tokenisation can change with it).
+        spacy_version: what tokenises: spaCy's version (tokenisation can change with it), or
+            for the built-in pipeline the digest of its exported tokenizer rules.
 
     Returns:
         16 hex characters.

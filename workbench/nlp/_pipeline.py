@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ._canon import canonicalise
 from ._chunks import chunk_spans
-from ._component import FACTORY
+from ._component import FACTORY, EntityRules
 from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import Lexicon
 from ._russian import extract_russian
+from ._tokenizer import Tokenizer
 from ._ukrainian import extract_ukrainian
 
 RUSSIAN_LANGS = frozenset({"ru", "uk", "be"})
+MAX_LENGTH = 1_000_000  # spaCy's default Language.max_length: the longest text run in one piece
 
 
 class EntityPipeline:
@@ -22,21 +24,47 @@ class EntityPipeline:
     Attributes:
         name: the resolved choice, e.g. "builtin" or "hybrid:en_core_web_md".
         fingerprint: short stable hex; changes iff output could change.
-        nlp: the underlying spaCy Language (for callers that want Docs).
+        nlp: the underlying spaCy Language (for callers that want Docs); the built-in
+            pipeline builds it on first access (its own path never imports spaCy).
 
     Args:
         name: resolved pipeline name.
-        nlp: spaCy Language whose ``doc.ents`` are the answer.
+        nlp: spaCy Language whose ``doc.ents`` are the answer, or None with ``make_nlp``.
         fingerprint: see above.
         lexicon: the compiled lexicon (canonical names, titles).
+        tokenizer: with ``rules``, the spaCy-free path: spaCy's English tokenization
+            replayed from exported rules, then the rules component on the word lists.
+        rules: the rules component run on ``tokenizer``'s word lists.
+        make_nlp: builds ``nlp`` on first access (when ``nlp`` is None).
     """
 
-    def __init__(self, name: str, nlp: Any, fingerprint: str, lexicon: Lexicon) -> None:
+    def __init__(self, name: str, nlp: Any, fingerprint: str, lexicon: Lexicon, *,
+                 tokenizer: Tokenizer | None = None, rules: EntityRules | None = None,
+                 make_nlp: Callable[[], Any] | None = None) -> None:
+        if nlp is None and make_nlp is None:
+            raise ValueError("EntityPipeline needs a spaCy pipeline or a way to build one")
+        if (tokenizer is None) != (rules is None):
+            raise ValueError("EntityPipeline: the spaCy-free path needs both a tokenizer and the rules")
         self.name = name
-        self.nlp = nlp
+        self._nlp = nlp
+        self._make_nlp = make_nlp
         self.fingerprint = fingerprint
         self.lexicon = lexicon
-        self._rules_only = list(getattr(nlp, "pipe_names", [None])) == [FACTORY]
+        self._tokenizer = tokenizer
+        self._rules = rules
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy Language (for callers that want Docs), built on first access when lazy."""
+        if self._nlp is None:
+            assert self._make_nlp is not None
+            self._nlp = self._make_nlp()
+        return self._nlp
+
+    @property
+    def _rules_only(self) -> bool:
+        """Whether ``nlp`` is the rules component alone (no trained model to batch)."""
+        return list(self.nlp.pipe_names) == [FACTORY]
 
     def __repr__(self) -> str:
         return f"EntityPipeline(name={self.name!r}, fingerprint={self.fingerprint!r})"
@@ -61,7 +89,8 @@ class EntityPipeline:
     def extract_batch(self, texts: list[str], languages: list[str] | None = None, *,
                       max_chars: int | None = None) -> list[list[dict]]:
         """Find entity mentions in many texts (``nlp.pipe`` batches a trained model; the
-        rules-only pipeline calls its component directly, which is faster still).
+        built-in pipeline tokenizes with its own replay of spaCy's tokenizer and runs the rules
+        on word lists, without spaCy).
 
         A text longer than ``max_chars`` is run in chunks cut at paragraph (else sentence)
         borders; the mentions come back with offsets into the whole text, and canonical
@@ -71,7 +100,8 @@ class EntityPipeline:
             texts: article texts.
             languages: one code per text (default all "en").
             max_chars: longest text run in one piece (default: the spaCy pipeline's
-                ``max_length``, 1,000,000 characters unless changed).
+                ``max_length``, 1,000,000 characters unless changed; the built-in pipeline's
+                1,000,000 until its ``nlp`` is built).
 
         Returns:
             One mention list per text, in input order.
@@ -84,16 +114,16 @@ class EntityPipeline:
         latin = [i for i, lang in enumerate(languages) if _base(lang) not in RUSSIAN_LANGS]
         cyr = [i for i, lang in enumerate(languages) if _base(lang) in RUSSIAN_LANGS]
         if latin:
-            limit = max_chars or self.nlp.max_length
+            limit = max_chars or (self._nlp.max_length if self._nlp is not None else MAX_LENGTH)
             units = [(i, start, own, end) for i in latin for start, own, end in chunk_spans(texts[i], limit)]
             chunked = {i for i, start, _, _ in units if start > 0}
             runs = [(texts[i][start:end], {OWN_KEY: own - start} if i in chunked else {})
                     for i, start, own, end in units]           # a whole-text slice is no copy
             raw, docs = [], []
-            for (chunk, _), doc in zip(runs, self._run(runs)):
-                raw.append(self._raw_mentions(doc, chunk))
+            for found, names, state in self._tag(runs):
+                raw.append(found)
                 if chunked:  # names each chunk defines, and its state for finishing it again
-                    docs.append((doc.user_data.get(NAMES_KEY), doc.user_data.pop(STATE_KEY, None)))
+                    docs.append((names, state))
             if chunked:
                 self._share_names(units, runs, raw, docs)
             for i, (mentions, hints) in _merge(units, raw).items():
@@ -113,9 +143,12 @@ class EntityPipeline:
         (the rules tag a bare "Shoigu" once "Sergei Shoigu" appeared anywhere in the text), and
         finish again, in place, the chunks where one of them occurs (no second pipeline run:
         only the rules' last step is redone)."""
-        if FACTORY not in self.nlp.pipe_names:
+        if self._rules is not None:
+            rules = self._rules
+        elif FACTORY in self.nlp.pipe_names:
+            rules = self.nlp.get_pipe(FACTORY)
+        else:
             return  # a bare trained model: nothing spreads across a text
-        rules = self.nlp.get_pipe(FACTORY)
         by_text: dict[int, tuple[set[str], set[str]]] = {}
         for (i, *_), (defined, _) in zip(units, docs):
             if defined is not None:
@@ -129,6 +162,23 @@ class EntityPipeline:
             new = (surnames - defined[0]) | (acronyms - defined[1])
             if any(name in runs[u][0] for name in new):
                 raw[u] = self._from_meta(rules.with_names(state, surnames, acronyms), runs[u][0])
+
+    def _tag(self, runs: list[tuple[str, dict]]) -> Iterator[tuple[tuple[list[dict], list[str | None]], Any, Any]]:
+        """Per (text, extra ``user_data``), in order: its raw mentions and hints, the names it
+        defines and, for a chunk, its state (see ``_share_names``)."""
+        if self._tokenizer is not None and self._rules is not None:  # spaCy-free
+            tokenize, rules = self._tokenizer, self._rules
+            for text, extra in runs:
+                words, starts, _ = tokenize(text)
+                if not words:
+                    yield ([], []), None, None
+                    continue
+                starts.append(len(text))
+                tagged = rules.tag_words(words, starts, text, extra.get(OWN_KEY))
+                yield self._from_meta(tagged.meta, text), tagged.names, tagged.state
+            return
+        for (text, _), doc in zip(runs, self._run(runs)):
+            yield self._raw_mentions(doc, text), doc.user_data.get(NAMES_KEY), doc.user_data.pop(STATE_KEY, None)
 
     def _run(self, runs: list[tuple[str, dict]]) -> Iterator[Any]:
         """The processed Doc of each (text, extra ``user_data``), in order."""
