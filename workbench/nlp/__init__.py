@@ -1,7 +1,10 @@
 """Entity recognition for the workbench: labels, pipelines, canonical names, claims.
 
-Importing this package is cheap: spaCy (and natasha for Russian) load lazily, on the
-first ``load_pipeline`` call.
+Importing this package is cheap. The built-in pipeline never imports spaCy: it replays
+spaCy's English tokenizer from rules exported at development time
+(``scripts/export_tokenizer.py`` -> ``data/tokenizer_en.json``, checked token for token
+against spaCy by the tests). A trained or hybrid pipeline loads spaCy on the first
+``load_pipeline`` call that asks for one; natasha loads on the first Russian article.
 
 Typical use::
 
