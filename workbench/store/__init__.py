@@ -4,6 +4,7 @@ change log with undo, and every SQL query as small repositories (``articles``, `
 on a server (``roles``)."""
 from __future__ import annotations
 
-from ._store import BUSY_SECONDS, CHECKPOINT_DELAY, Store, audit, audit_many, bulk_insert, bulk_select, new_id, now, resolve_id
+from ._rows import audit, audit_many, bulk_insert, bulk_select, new_id, now, resolve_id
+from ._store import BUSY_SECONDS, CHECKPOINT_DELAY, Store
 
 __all__ = ["Store", "now", "new_id", "resolve_id", "audit", "audit_many", "bulk_insert", "bulk_select", "BUSY_SECONDS", "CHECKPOINT_DELAY"]

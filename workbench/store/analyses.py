@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select, update
 
 from ..errors import StoreError
 from . import schema as s
-from ._store import resolve_id
+from ._rows import resolve_id
 
 __all__ = ["ANALYSIS_COLUMNS", "HYPOTHESIS_COLUMNS", "list_analyses", "resolve_analysis", "analysis_exists", "ids_taken",
            "analysis_head", "find_analysis_by_question", "analysis_row", "analysis_history", "evidence_positions",

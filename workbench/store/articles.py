@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, update
 
 from . import schema as s
-from ._store import audit, bulk_insert, bulk_select, now, resolve_id
+from ._rows import audit, bulk_insert, bulk_select, now, resolve_id
 from .search import index_articles
 
 __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import schema as s
 from ..errors import StoreError
-from ._store import audit, bulk_insert
+from ._rows import audit, bulk_insert
 
 __all__ = ["ChangeSet", "undo", "redo", "TABLES", "KEYS", "IGNORED", "apply_ops", "row_key", "same_row"]
 

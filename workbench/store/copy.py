@@ -25,7 +25,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, insert, inspect, select, text, update
 
 from . import schema as s
-from ._store import Store, bulk_insert, now
+from ._rows import bulk_insert, now
+from ._store import Store
 from .migrations import MIGRATIONS
 from .search import rebuild_index
 from .postgres import is_url, parse_url, postgres_engine, postgres_problem, shown_url

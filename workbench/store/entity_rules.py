@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from ..nlp import entity_key
 from . import schema as s
-from ._store import audit, now
+from ._rows import audit, now
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from . import schema as s
-from ._store import now, resolve_id
+from ._rows import now, resolve_id
 
 __all__ = ["INDICATOR_COLUMNS", "ALERT_COLUMNS", "active_indicators", "list_indicators", "insert_alerts",
            "list_alerts", "alert_row", "resolve_alert", "count_new_alerts", "get_setting", "set_setting",

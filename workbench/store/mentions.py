@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, func, insert, select
 
 from . import schema as s
-from ._store import audit_many, bulk_insert
+from ._rows import audit_many, bulk_insert
 from .entity_rules import add_keys, apply_rules, load_rules, materialise_add_rule
 
 if TYPE_CHECKING:
