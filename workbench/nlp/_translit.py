@@ -20,7 +20,8 @@ that it keeps what tells people and places apart: a word's final vowel (Zelensky
 Carla vs Carlo), other vowels (Helmand vs Helmond), consonants (Lukashenko vs Lukashevich),
 Roman numerals and every word (Kyiv vs Kyivska oblast). A name in another language's own
 form (Запорожье/Запоріжжя, Mogilev/Mahilyow, Ukraine/Україна) is another word, not a spelling:
-linking those is the gazetteers' job (bench/eval/variants.tsv lists them apart).
+``spelling_key`` leaves it apart, and ``entity_key`` then links it through a table compiled from
+the gazetteers (``_slavic_exonyms``).
 """
 from __future__ import annotations
 
@@ -31,8 +32,10 @@ from functools import lru_cache
 
 import translitua
 
+from ._slavic_exonyms import exonym_links
+
 __all__ = ["preferred_name", "romanise", "romanise_uk", "romanise_ru", "romanise_be", "cyrillic_language",
-           "script_language", "press_spellings", "entity_key", "fold_latin"]
+           "script_language", "press_spellings", "entity_key", "spelling_key", "fold_latin"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UK_ONLY = re.compile(r"[їєґЇЄҐ]")
@@ -307,8 +310,25 @@ def _given() -> dict[str, str]:
 def entity_key(name: str) -> str:
     """The cross-script key of an entity name: equal keys name one entity in any of en/ru/uk/be.
 
+    The name's spelling key (``spelling_key``), then, when the gazetteers know that word as
+    another language's name of a place (Запорожье, Україна, Масква), the key of the place's
+    English name (``_slavic_exonyms``; built by scripts/build_exonyms.py).
+
     Args:
         name: a canonical name, in Latin or Cyrillic script.
+
+    Returns:
+        The folded key (lower-case ASCII words; empty for an empty name).
+    """
+    key = spelling_key(name)
+    return exonym_links().get(key, key)
+
+
+def spelling_key(name: str) -> str:
+    """The key of a name's spelling alone: transliteration and press-spelling folds, no exonyms.
+
+    Args:
+        name: a name, in Latin or Cyrillic script.
 
     Returns:
         The folded key (lower-case ASCII words; empty for an empty name).
