@@ -25,7 +25,7 @@ spelling, and ``entity_key`` already folds the two.
 
 Over-folding guard: a name that is the own (primary) name of another place in these
 gazetteers (a village called Кирово is not Kropyvnytskyi) is not linked, unless the target
-is a city of Ukraine, Russia or Belarus of over 100,000 people and every other place of that name has under 1 % of its
+is a country, or a city of Ukraine, Russia or Belarus, of over 100,000 people and every other place of that name has under 1 % of its
 population and at most 5,000 (Николаев is Mykolaiv, 470,000 people, not the Russian village Nikolayev,
 630: the village's name then folds into the city's key, counted as "dominant" in the
 header); a given name or surname of the curated lists is never linked (a person Evan or
@@ -75,6 +75,7 @@ class Links:
         self.target_pop: dict[str, int] = {}        # target key -> its population
         self.cands: dict[str, dict[str, tuple[str, str, str]]] = defaultdict(dict)  # key -> target -> row
         self.dropped: dict[str, int] = defaultdict(int)
+        self.countries: set[str] = set()            # target keys that are countries
 
     def own(self, name: str, population: int | None) -> None:
         """Record ``name`` as a place's own name (population None: unknown, never outweighed)."""
@@ -105,7 +106,7 @@ class Links:
             if key in self.primary:
                 other = self.primary[key]
                 big = self.target_pop.get(tkey, 0)
-                home = self.places.get(tkey, ("", 0))[0] in ("UA", "RU", "BY")
+                home = self.places.get(tkey, ("", 0))[0] in ("UA", "RU", "BY") or tkey in self.countries
                 if other is None or not (home and big >= MAJOR and other < min(SHARE * big, VILLAGE)):
                     self.dropped["another place's own name"] += 1
                     continue
@@ -147,6 +148,7 @@ def countries(links: Links) -> None:
         if not target:
             continue
         population = people_of.get(c.alpha_2, 0)
+        links.countries.add(spelling_key(target))
         for lang in LANGS:
             name = local[lang].get(c.alpha_2)
             if name and "," not in name and "(" not in name:
