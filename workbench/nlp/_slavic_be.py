@@ -17,8 +17,11 @@ Ukrainian guess (Лукашэнку -> Лукашэнко); the key folds -ка/
 
 from __future__ import annotations
 
+import re
+
 from ._canon import canonicalise
 from ._lexicon import Lexicon
+from ._morph import nominative, parses
 from ._slavic_places import load_places
 from ._ukrainian import extract_slavic
 
@@ -29,7 +32,40 @@ __all__ = ["extract_belarusian"]
 _FUNCTION = frozenset(
     "паводле пасля дзякуючы нягледзячы акрамя апроч паміж праз каля ля перад пад над пры дзеля "
     "але калі таму гэта гэты гэтая гэтыя яго яе іх таксама яшчэ ўжо толькі нават дзе куды адкуль "
-    "цяпер учора сёння заўтра тады зараз аднак што хто які якая якое якія".split())
+    "цяпер учора сёння заўтра тады зараз аднак што хто які якая якое якія увечары ўвечары уранку ўранку "
+    "уначы ўначы удзень ўдзень зноў потым затым раней пазней".split())
+
+
+_RESPELL = (("э", "е"), ("ы", "и"), ("ў", "в"), ("ё", "ьо"))
+_ENDINGS = (("ская", "ська"), ("цкая", "цька"), ("скі", "ський"), ("цкі", "цький"), ("скага", "ського"),
+            ("скай", "ської"))
+_TSEKANNE = re.compile(r"ц(?=[ьіеёюя])")
+_DZEKANNE = re.compile(r"дз(?=[ьіеёюя])")
+_NAME = re.compile(r"^[А-ЯЁІЎ][а-яёіў'’]+$")
+
+
+def _ukrainian_spelling(word: str) -> str:
+    """A Belarusian word respelled as Ukrainian would write it, for the Ukrainian dictionary
+    (Лукашэнка -> лукашенка, Мішусціным -> мішустіним, Ціханоўская -> тіхановська)."""
+    low = _DZEKANNE.sub("д", _TSEKANNE.sub("т", word.lower()))
+    for be, uk in _RESPELL:
+        low = low.replace(be, uk)
+    for be, uk in _ENDINGS:
+        if low.endswith(be):
+            return low[:-len(be)] + uk
+    return low
+
+
+def _person(text: str) -> str | None:
+    """A name the rules could not type, read as a person when its respelled last word is a
+    surname in the Ukrainian dictionary; returns its base form (Ukrainian spelling) or None."""
+    words = text.split()
+    if not 1 <= len(words) <= 3 or not all(_NAME.match(w) for w in words):
+        return None
+    respelled = [_ukrainian_spelling(w) for w in words]
+    if not any("Surn" in p.tag for p in parses(respelled[-1], "uk")):
+        return None
+    return " ".join(nominative(w, "uk", prefer=("Name", "Surn")).capitalize() for w in respelled)
 
 
 def extract_belarusian(text: str, lexicon: Lexicon) -> list[dict]:
@@ -47,8 +83,21 @@ def extract_belarusian(text: str, lexicon: Lexicon) -> list[dict]:
         return (ph.label, ph.canonical) if ph is not None else None
 
     mentions, hints = extract_slavic(text, "uk", lookup, places=load_places("be"))
+    for k, m in enumerate(mentions):   # "Увечары Лукашэнка": an adverb opening the sentence is no part of the name
+        first, _, rest = m["text"].partition(" ")
+        if rest and first.lower() in _FUNCTION:
+            m["start"] = m["end"] - len(rest)
+            m["text"] = rest
+            hint = hints[k]
+            if hint and len(hint.split()) == len(m["text"].split()) + 1:
+                hints[k] = hint.partition(" ")[2]
     keep = [k for k, m in enumerate(mentions) if m["text"].lower() not in _FUNCTION]
     mentions, hints = [mentions[k] for k in keep], [hints[k] for k in keep]
+    for k, m in enumerate(mentions):
+        if m["label"] == "ORG" and m["origin"] == "rule":
+            person = _person(m["text"])
+            if person:
+                m["label"], hints[k] = "PERSON", person
     names = canonicalise(text, mentions, hints, lookup, lambda s: s)
     for m, c in zip(mentions, names):
         m["canonical"] = c

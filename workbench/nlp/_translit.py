@@ -42,6 +42,7 @@ _UK_ONLY = re.compile(r"[їєґЇЄҐ]")
 _BE_ONLY = re.compile(r"[ўЎ]|[сцСЦ][кК][іІ]\b")  # ў; -скі/-цкі (Ukrainian writes -ський/-ські)
 _RU_BE = re.compile(r"[ыэёъЫЭЁЪ]")
 _I = re.compile(r"[іІ]")
+_RU_ONLY = re.compile(r"[ъЪ]")
 _BE_SK = re.compile(r"[сцСЦ][кК]\b")  # -ск/-цк with і: Віцебск, Мінск (Ukrainian writes -ськ/-цьк: Вітебськ)
 
 _RU_VOWELS = frozenset("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
@@ -98,6 +99,8 @@ def script_language(text: str, fallback: str | None = None) -> str:
         return fallback or "en"
     if lang == "ru" and fallback in ("uk", "be", "ru") and not _RU_BE.search(text):
         return fallback   # letters shared by the three languages: trust the article
+    if fallback == "be" and ((lang == "ru" and not _RU_ONLY.search(text)) or (lang == "uk" and not _UK_ONLY.search(text))):
+        return fallback   # ы э ё and і are Belarusian too (Лукашэнка, Мінску in a Belarusian article); ъ, ї є ґ are not
     return lang
 
 
