@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import gettext
 import gzip
+import re
 import sys
 from pathlib import Path
 
@@ -287,7 +288,11 @@ def belarusian() -> list[tuple[str, str]]:
             if not (alt and alt[0].isupper() and all("\u0400" <= ch <= "\u04ff" or ch in " -" for ch in alt)):
                 continue
             lang = cyrillic_language(alt)
-            if lang == "be" or (c["countrycode"] == "BY" and lang != "uk"):
+            # Belarusian spellings anywhere; and the names Belarusian shares with Russian or
+            # Ukrainian (Варшава, Берлін) of Belarus's cities and the larger cities elsewhere,
+            # but not a name only Ukrainian spells so (ї є ґ, -ськ)
+            shared = lang != "be" and not re.search(r"[їєґЇЄҐ]|ськ|цьк", alt)
+            if lang == "be" or (shared and (c["countrycode"] in ("BY", "UA", "RU") or c["population"] >= 100_000)):
                 out.append(("GPE" if c["population"] >= 10_000 else "GPE~", alt))
     return out
 

@@ -73,3 +73,14 @@ def test_ingest_detects_belarusian_and_the_entity_table_folds_it(tmp_path) -> No
             assert set(rows.iloc[0]["aliases_by_language"]) == {"be", "en"}, rows.iloc[0]["aliases_by_language"]
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("text, surface, label", [
+    ("Прэм'ер-міністр Ігар Сідарэнка наведаў Оршу.", "Ігар Сідарэнка", "PERSON"),   # the title is not the name
+    ("Кіраўнік МНС прыехаў на месца пажару.", "МНС", "ORG"),
+    ("Дэлегацыя паляцела ў Варшаву і Берлін.", "Варшаву", "GPE"),   # names be shares with ru/uk
+    ("Дэлегацыя паляцела ў Варшаву і Берлін.", "Берлін", "GPE"),
+])
+def test_titles_acronyms_and_shared_place_names(text: str, surface: str, label: str) -> None:
+    got = {m["text"]: m["label"] for m in _be(text)}
+    assert got.get(surface) == label, got

@@ -27,6 +27,10 @@ from ._ukrainian import extract_slavic
 
 __all__ = ["extract_belarusian"]
 
+# Titles before a name ("Прэм'ер-міністр Раман Галоўчанка"): not part of the person's span.
+_ROLES = frozenset(
+    "прэзідэнт прэм'ер-міністр прэм’ер-міністр міністр старшыня кіраўнік кіраўніца дэпутат пасол "
+    "генерал палкоўнік мэр губернатар амбасадар спікер сакратар дырэктар лідар апазіцыянерка апазіцыянер".split())
 # Belarusian function words the Ukrainian dictionary does not know (its guesser reads a
 # capitalised one at a sentence start as a name: "Паводле прэс-службы" is not an ORG).
 _FUNCTION = frozenset(
@@ -37,7 +41,7 @@ _FUNCTION = frozenset(
 
 
 _RESPELL = (("э", "е"), ("ы", "и"), ("ў", "в"), ("ё", "ьо"))
-_ENDINGS = (("ская", "ська"), ("цкая", "цька"), ("скі", "ський"), ("цкі", "цький"), ("скага", "ського"),
+_ENDINGS = (("ыя", "ія"), ("ская", "ська"), ("цкая", "цька"), ("скі", "ський"), ("цкі", "цький"), ("скага", "ського"),
             ("скай", "ської"))
 _TSEKANNE = re.compile(r"ц(?=[ьіеёюя])")
 _DZEKANNE = re.compile(r"дз(?=[ьіеёюя])")
@@ -63,7 +67,9 @@ def _person(text: str) -> str | None:
     if not 1 <= len(words) <= 3 or not all(_NAME.match(w) for w in words):
         return None
     respelled = [_ukrainian_spelling(w) for w in words]
-    if not any("Surn" in p.tag for p in parses(respelled[-1], "uk")):
+    surname = any("Surn" in p.tag for p in parses(respelled[-1], "uk"))
+    given = len(words) > 1 and any("Name" in p.tag for p in parses(respelled[0], "uk"))
+    if not (surname or given):
         return None
     return " ".join(nominative(w, "uk", prefer=("Name", "Surn")).capitalize() for w in respelled)
 
@@ -85,9 +91,14 @@ def extract_belarusian(text: str, lexicon: Lexicon) -> list[dict]:
     mentions, hints = extract_slavic(text, "uk", lookup, places=load_places("be"))
     for k, m in enumerate(mentions):   # "Увечары Лукашэнка": an adverb opening the sentence is no part of the name
         first, _, rest = m["text"].partition(" ")
-        if rest and first.lower() in _FUNCTION:
+        if rest and (first.lower() in _FUNCTION or first.lower() in _ROLES
+                     or (m["label"] == "PERSON" and first.isupper() and len(first) > 1)):   # "ЦВК Ігар Карпенка"
             m["start"] = m["end"] - len(rest)
             m["text"] = rest
+            if rest.isupper() and " " not in rest:   # "Кіраўнік МЗС": the title goes, the acronym is an ORG
+                m["label"] = "ORG"
+                hints[k] = None
+                continue
             hint = hints[k]
             if hint and len(hint.split()) == len(m["text"].split()) + 1:
                 hints[k] = hint.partition(" ")[2]

@@ -45,6 +45,9 @@ def exonym_links() -> dict[str, str]:
     if not _LOADED:
         with _LOCK:
             if not _LOADED:
-                _LINKS.update((row[0], row[1]) for row in exonym_rows())
+                if EXONYMS.exists():   # only the two key columns are read here (names: for the tests)
+                    text = gzip.decompress(EXONYMS.read_bytes()).decode("utf-8")
+                    _LINKS.update(line.split("\t", 2)[:2] for line in text.splitlines()
+                                  if line and not line.startswith("#"))
                 _LOADED.append(True)
     return _LINKS
