@@ -70,7 +70,9 @@ def test_articles_in_three_languages_name_one_city() -> None:
     assert places[0] == places[1] == places[2] == {entity_key("Zaporizhzhia")}, out
 
 
-def test_entity_table_folds_exonyms_across_articles(tmp_path) -> None:
+@pytest.fixture
+def moscow(tmp_path):
+    """A workspace with an English and a Russian article naming Moscow and Mykolaiv."""
     from workbench import open_workspace
 
     folder = tmp_path / "docs"
@@ -80,13 +82,24 @@ def test_entity_table_folds_exonyms_across_articles(tmp_path) -> None:
     (folder / "ru.txt").write_text("Во вторник официальные лица в Москве обвинили друг друга в обстреле "
                                    "Николаева, где погибли четыре человека.", encoding="utf-8")
     ws = open_workspace(tmp_path / "ws.sqlite", pipeline="builtin")
-    try:
-        ws.ingest(folder, progress=False)
-        table = ws.entity_table()
-        for entity, cyrillic in (("Moscow", "Москве"), ("Mykolaiv", "Николаева")):   # aliases are as written
-            rows = table[table["entity"] == entity]
-            assert len(rows) == 1, list(table["entity"])
-            assert cyrillic in rows.iloc[0]["aliases_by_language"].get("ru", []), rows.iloc[0]["aliases_by_language"]
-        assert not set(table["entity"]) & {"Москва", "Николаев"}
-    finally:
-        ws.close()
+    ws.ingest(folder, progress=False)
+    yield ws
+    ws.close()
+
+
+def test_entity_table_folds_exonyms_across_articles(moscow) -> None:
+    table = moscow.entity_table()
+    for entity, cyrillic in (("Moscow", "Москве"), ("Mykolaiv", "Николаева")):   # aliases are as written
+        rows = table[table["entity"] == entity]
+        assert len(rows) == 1, list(table["entity"])
+        assert cyrillic in rows.iloc[0]["aliases_by_language"].get("ru", []), rows.iloc[0]["aliases_by_language"]
+    assert not set(table["entity"]) & {"Москва", "Николаев"}
+
+
+def test_filter_and_corrections_take_the_exonym_too(moscow) -> None:
+    ids = sorted(moscow.articles["id"])
+    assert moscow.articles_with_entity("Москва") == ids
+    assert moscow.articles_with_entity("Moscow") == ids
+    moscow.rename_entity("Николаев", "Mykolaiv city")     # named in Russian, applied to the English article too
+    frame = moscow.entities()
+    assert set(frame[frame["text"].isin(["Mykolaiv", "Николаева"])]["canonical"]) == {"Mykolaiv city"}
