@@ -77,12 +77,15 @@ class Links:
         self.dropped: dict[str, int] = defaultdict(int)
         self.countries: set[str] = set()            # target keys that are countries
 
-    def own(self, name: str, population: int | None) -> None:
-        """Record ``name`` as a place's own name (population None: unknown, never outweighed)."""
+    def own(self, name: str, population: int | None, shared: bool = False) -> None:
+        """Record ``name`` as a place's own name (population None: unknown, never outweighed;
+        ``shared``: several places or a person bear it, never linked whatever the populations)."""
         key = spelling_key(name)
         if not key:
             return
-        if population is None:
+        if shared:
+            self.primary[key] = None
+        elif population is None:
             self.primary.setdefault(key, None)
         elif key not in self.primary or self.primary[key] is not None:
             self.primary[key] = max(self.primary.get(key) or 0, population)
@@ -131,7 +134,7 @@ def people(links: Links) -> None:
     for file in ("first_names.txt", "first_names_census.txt", "surnames_census.txt"):
         for line in (CURATED / file).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
-                links.own(line.split("\t")[0].strip(), None)
+                links.own(line.split("\t")[0].strip(), None, shared=True)
 
 
 def countries(links: Links) -> None:
@@ -194,8 +197,10 @@ def lexicon(links: Links) -> None:
         rows.append(cells + [""] * (4 - len(cells)))
     for _, surface, canonical, flags in rows:
         links.own(canonical, None)      # population unknown unless GeoNames gave it
-        if "ambig" in flags or "shared" in flags:
-            links.own(surface, None)    # a name several places bear is some place's own name
+        if "shared" in flags:      # a name several settlements bear is never linked away
+            links.own(surface, None, shared=True)
+        elif "ambig" in flags:     # a name flagged ambiguous is some place's own name (a big city may outweigh it)
+            links.own(surface, None)
     for _, surface, canonical, flags in rows:
         if "ambig" in flags or "shared" in flags or not surface[:1].isupper() or surface.isupper():
             continue

@@ -47,6 +47,20 @@ def test_distinct_places_and_people_keep_their_keys(a: str, b: str) -> None:
     assert entity_key(a) != entity_key(b)
 
 
+def test_names_several_places_bear_are_never_linked_away() -> None:
+    # KATOTTG names flagged shared in the lexicon (many villages called Novoselivka, Petrivka, Ivaniv)
+    from workbench.nlp._slavic_exonyms import exonym_links
+    from workbench.nlp._lexicon import LEXICON_PATH
+
+    links = exonym_links()
+    geo = LEXICON_PATH.parent / "geo.tsv"
+    shared = {cells[2] for cells in (line.rstrip("\n").split("\t") for line in geo.open(encoding="utf-8"))
+              if len(cells) >= 4 and "shared" in cells[3]}
+    assert len(shared) > 1000
+    assert [name for name in shared if spelling_key(name) in links] == []
+    assert entity_key("Новоселовка") == entity_key("Новоселівка") == entity_key("Novoselivka")
+
+
 def test_the_link_file_is_sourced_guarded_and_not_stale() -> None:
     header = gzip.decompress(EXONYMS.read_bytes()).decode("utf-8").splitlines()[0]
     assert header.startswith("# exonym links") and "dropped by the over-folding guard" in header
