@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "ner_eval_slavic", "achz",
+MODULES = ["ingest", "render", "report", "scoring", "anchors", "ner_speed", "ner_eval", "ner_eval_slavic", "ner_eval_be", "achz",
            "long_article", "edits", "team", "live", "scale", "team_writes", "formats", "variants", "search", "alerts"]
 
 if __name__ == "__main__":

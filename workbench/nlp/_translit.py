@@ -20,7 +20,8 @@ that it keeps what tells people and places apart: a word's final vowel (Zelensky
 Carla vs Carlo), other vowels (Helmand vs Helmond), consonants (Lukashenko vs Lukashevich),
 Roman numerals and every word (Kyiv vs Kyivska oblast). A name in another language's own
 form (Запорожье/Запоріжжя, Mogilev/Mahilyow, Ukraine/Україна) is another word, not a spelling:
-linking those is the gazetteers' job (bench/eval/variants.tsv lists them apart).
+``spelling_key`` leaves it apart, and ``entity_key`` then links it through a table compiled from
+the gazetteers (``_slavic_exonyms``).
 """
 from __future__ import annotations
 
@@ -31,14 +32,17 @@ from functools import lru_cache
 
 import translitua
 
+from ._slavic_exonyms import exonym_links
+
 __all__ = ["preferred_name", "romanise", "romanise_uk", "romanise_ru", "romanise_be", "cyrillic_language",
-           "script_language", "press_spellings", "entity_key", "fold_latin"]
+           "script_language", "press_spellings", "entity_key", "spelling_key", "fold_latin"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UK_ONLY = re.compile(r"[їєґЇЄҐ]")
 _BE_ONLY = re.compile(r"[ўЎ]|[сцСЦ][кК][іІ]\b")  # ў; -скі/-цкі (Ukrainian writes -ський/-ські)
 _RU_BE = re.compile(r"[ыэёъЫЭЁЪ]")
 _I = re.compile(r"[іІ]")
+_RU_ONLY = re.compile(r"[ъЪ]")
 _BE_SK = re.compile(r"[сцСЦ][кК]\b")  # -ск/-цк with і: Віцебск, Мінск (Ukrainian writes -ськ/-цьк: Вітебськ)
 
 _RU_VOWELS = frozenset("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
@@ -95,6 +99,8 @@ def script_language(text: str, fallback: str | None = None) -> str:
         return fallback or "en"
     if lang == "ru" and fallback in ("uk", "be", "ru") and not _RU_BE.search(text):
         return fallback   # letters shared by the three languages: trust the article
+    if fallback == "be" and ((lang == "ru" and not _RU_ONLY.search(text)) or (lang == "uk" and not _UK_ONLY.search(text))):
+        return fallback   # ы э ё and і are Belarusian too (Лукашэнка, Мінску in a Belarusian article); ъ, ї є ґ are not
     return lang
 
 
@@ -307,8 +313,25 @@ def _given() -> dict[str, str]:
 def entity_key(name: str) -> str:
     """The cross-script key of an entity name: equal keys name one entity in any of en/ru/uk/be.
 
+    The name's spelling key (``spelling_key``), then, when the gazetteers know that word as
+    another language's name of a place (Запорожье, Україна, Масква), the key of the place's
+    English name (``_slavic_exonyms``; built by scripts/build_exonyms.py).
+
     Args:
         name: a canonical name, in Latin or Cyrillic script.
+
+    Returns:
+        The folded key (lower-case ASCII words; empty for an empty name).
+    """
+    key = spelling_key(name)
+    return exonym_links().get(key, key)
+
+
+def spelling_key(name: str) -> str:
+    """The key of a name's spelling alone: transliteration and press-spelling folds, no exonyms.
+
+    Args:
+        name: a name, in Latin or Cyrillic script.
 
     Returns:
         The folded key (lower-case ASCII words; empty for an empty name).

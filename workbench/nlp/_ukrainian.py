@@ -29,7 +29,7 @@ from ._lexicon import Lexicon
 
 from ._morph import nominative, parses
 from ._slavic_doc import SlavicDoc, chunks, is_nationality
-from ._slavic_places import load_places
+from ._slavic_places import Places, load_places
 from ._slavic_rules import (WEAPON_NAMES, Candidate, dates, designations, model_tail, money, quoted_names,
                             resolve_overlaps)
 from ._slavic_words import (FAC_CUES, FAC_NOUNS, LOC_PREPS, ORG_HEADS, ORG_PREFIXES, PERSON_CUES, PLACE_CUES,
@@ -227,7 +227,8 @@ def _person_base(doc: SlavicDoc, i: int, j: int) -> str:
 
 
 def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str] | None],
-                   extra: list[tuple[int, int, str]] | None = None) -> tuple[list[dict], list[str | None]]:
+                   extra: list[tuple[int, int, str]] | None = None,
+                   places: Places | None = None) -> tuple[list[dict], list[str | None]]:
     """Find entity mentions in Ukrainian (or, with natasha's spans as ``extra``, Russian) text.
 
     Args:
@@ -236,12 +237,14 @@ def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str]
         lookup: surface -> (label, canonical) from the English lexicon (Latin-script names).
         extra: optional model spans (start, end, label) that may add names the rules miss;
             the rules' labels and base forms decide where both find a name.
+        places: the gazetteer (default: ``lang``'s; the Belarusian path passes its own while
+            reading the words with the Ukrainian morphology).
 
     Returns:
         (mentions, hints): mention dicts {start, end, label, text, canonical: "", origin}
         sorted and non-overlapping, and per mention its base form (or None).
     """
-    doc = SlavicDoc(text, lang, load_places(lang), lookup)
+    doc = SlavicDoc(text, lang, places if places is not None else load_places(lang), lookup)
     rules = resolve_overlaps([(s, e, label, "rule", canon) for s, e, label, canon in _rule_candidates(doc)])
     for s, e, *_ in rules:
         for k, t in enumerate(doc.toks):
