@@ -166,3 +166,17 @@ def test_passages_escape_nothing_themselves_the_view_puts_text_in_text_nodes():
     """The passages panel builds its DOM from text nodes: no innerHTML with article text."""
     source = (Path(wb.__file__).resolve().parent.parent / "widgets" / "corpus_browser.js").read_text(encoding="utf-8")
     assert "innerHTML" not in source and "insertAdjacentHTML" not in source
+
+
+def test_a_bad_rating_is_an_error_in_the_status_and_tags_nothing(corpus):
+    ws, ids = corpus
+    an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
+    browser = wb.CorpusBrowser(ws, live=False)
+    send(browser, kind="search", query="belarus join")
+    passage = listed(browser, ids["minsk"], QUOTE)
+    joins = browser.analysis["hypotheses"][0]["id"]
+    send(browser, kind="tag", article_id=ids["minsk"], start=passage["start"], end=passage["end"],
+         ratings={joins: "maybe"})
+    assert browser.status.startswith("error: ") and "maybe" in browser.status and "\n" not in browser.status
+    assert len(an.evidence) == 0 and ws.evidence_counts() == {}
+    assert listed(browser, ids["minsk"], QUOTE)["evidence"] is None

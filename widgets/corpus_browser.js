@@ -183,7 +183,8 @@ function render({ model, el }) {
   for (const control of [source, language, from, to, hasEvidence, copies]) control.addEventListener("change", filterAndShow);
   model.on("change:rows", draw);
   model.on("change:text_hits", filterAndShow);
-  for (const name of ["passages", "analysis", "analyses", "tag_note"]) model.on(`change:${name}`, drawPassages);
+  // the status changes on an error too: the redraw gives a failed tag its button back
+  for (const name of ["passages", "analysis", "analyses", "tag_note", "status"]) model.on(`change:${name}`, drawPassages);
   model.on("change:entity_hits", filterAndShow);
   model.on("change:new_alerts", drawAlerts);
   model.on("change:alert_titles", drawAlerts);

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
+from ..errors import StoreError, StoreIOError
 from ._base import POLL_MS, BundledWidget, handles, to_js_offsets
 from ..render._report_alerts import alert_badge_html
 from ..render.tables import static_table_html
@@ -176,7 +177,9 @@ class CorpusBrowser(BundledWidget):
             return None
         try:
             article = self.ws.article(key[0])
-        except Exception:  # noqa: BLE001 - any failure to find it is the same news for the analyst
+        except StoreError as exc:
+            if isinstance(exc, StoreIOError):   # the workspace itself failed: not news about the article
+                raise
             self.tag_note = f"article {key[0][:8]}: no longer in this workspace (deleted); search again"
             return None
         if article.text[key[1]:key[2]] != sentence:
