@@ -21,15 +21,28 @@ BORDER = ("Border build-up\n\nSatellite images show Belarusian units near the bo
 QUOTE = "NATO said Belarus would not join the war."
 
 
-@pytest.fixture
-def corpus(tmp_path: Path):
-    """A workspace with two articles: (workspace, {"minsk": id, "border": id})."""
-    ws = wb.open_workspace(tmp_path / "ws.sqlite", pipeline="builtin", analyst="ana")
+def _corpus(location, tmp_path: Path):
+    ws = wb.open_workspace(location, pipeline="builtin", analyst="ana")
     ids = {}
     for name, body in (("minsk", MINSK), ("border", BORDER)):
         path = tmp_path / f"{name}.txt"
         path.write_text(body, encoding="utf-8")
         ids[name] = ws.ingest(path, progress=False).added[0]
+    return ws, ids
+
+
+@pytest.fixture
+def corpus(tmp_path: Path):
+    """A SQLite workspace with two articles: (workspace, {"minsk": id, "border": id})."""
+    ws, ids = _corpus(tmp_path / "ws.sqlite", tmp_path)
+    yield ws, ids
+    ws.close()
+
+
+@pytest.fixture
+def any_corpus(workspace_location: str, tmp_path: Path):
+    """The same on each backend (SQLite, PostgreSQL)."""
+    ws, ids = _corpus(workspace_location, tmp_path)
     yield ws, ids
     ws.close()
 
@@ -39,8 +52,8 @@ def listed(browser, article_id: str, sentence: str) -> dict:
     return next(p for p in browser.passages if p["article_id"] == article_id and p["text"] == sentence)
 
 
-def test_a_search_lists_passages_with_offsets_and_one_message_tags_one_rated(corpus):
-    ws, ids = corpus
+def test_a_search_lists_passages_with_offsets_and_one_message_tags_one_rated(any_corpus):
+    ws, ids = any_corpus
     an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
     browser = wb.CorpusBrowser(ws, live=False)
     assert browser.analysis["id"] == an.id
@@ -69,8 +82,8 @@ def test_a_search_lists_passages_with_offsets_and_one_message_tags_one_rated(cor
     assert listed(browser, ids["minsk"], QUOTE)["evidence"] == "E1"
 
 
-def test_tag_now_rate_later(corpus):
-    ws, ids = corpus
+def test_tag_now_rate_later(any_corpus):
+    ws, ids = any_corpus
     an = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
     browser = wb.CorpusBrowser(ws, live=False)
     send(browser, kind="search", query="satellite images")
