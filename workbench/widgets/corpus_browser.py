@@ -310,7 +310,7 @@ class CorpusBrowser(BundledWidget):
         if state is not None:
             items = state.items
             for article, start, end, label in zip(items["article_id"], items["start"], items["end"], items["label"]):
-                if isinstance(article, str) and start == start and end == end:   # NaN: an item without an anchor
+                if isinstance(article, str) and _offset(start) and _offset(end):   # else an item without an anchor
                     spans.setdefault(article, []).append((int(start), int(end), str(label)))
         marked = []
         for passage in (self.passages if passages is None else passages):
@@ -328,3 +328,8 @@ class CorpusBrowser(BundledWidget):
     def static_html(self) -> str:
         """The article list as static, escaped HTML (after the new-alert count, when there are any)."""
         return alert_badge_html(self.new_alerts, self.alert_titles) + static_table_html(corpus_table(self.rows), "corpus")
+
+
+def _offset(value: Any) -> bool:
+    """Whether an evidence item's start or end is a number (an unanchored item has None or NaN)."""
+    return value is not None and value == value
