@@ -111,7 +111,7 @@ import sqlite3, sys, time
 t0 = time.perf_counter()
 import pandas as pd
 conn = sqlite3.connect({target!r})
-rows = conn.execute("SELECT a.id, a.title, s.name, s.reliability, a.url, a.published, a.language, a.words, "
+rows = conn.execute("SELECT a.id, a.title, s.name, s.reliability, a.url, a.published, a.language, a.author, a.words, "
                     "a.copy_of, a.ingested_at FROM articles a LEFT JOIN sources s ON a.source_id = s.id "
                     "ORDER BY a.ingested_at, a.id").fetchall()
 frame = pd.DataFrame(rows)
@@ -215,7 +215,8 @@ def fill(path: Path, count: int) -> None:
             text = f"Item {i}.\n\n" + docs[i % 200]["text"]
             rows.append({"id": article_id(text, None), "title": f"Article {i}", "language": "en", "text": text,
                          "content_hash": content_hash(text), "words": 500, "ingested_at": now(),
-                         "published": docs[i % 200]["published"]})
+                         "published": docs[i % 200]["published"],
+                         "author": f"Reporter {i % 37}" if i % 2 else None})  # half the articles signed
         with store.transaction() as conn:
             conn.execute(insert(s.articles), rows)
     store.close()

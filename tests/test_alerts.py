@@ -235,7 +235,7 @@ def test_an_older_workspace_gains_indicators_by_step_12(workspace_location, tmp_
     Store(workspace_location).close()  # opening upgrades
     ws = open_workspace(workspace_location, pipeline="builtin")
     try:
-        assert ws.store.schema_version() == 12
+        assert ws.store.schema_version() == MIGRATIONS[-1].version >= 12
         an = ws.new_analysis("Q?", ["A", "B"])
         an.add_indicator("A", "border")
         ws.ingest(_write(tmp_path / "in", "en", title="Troops", body=EN_TEXT), progress=False)

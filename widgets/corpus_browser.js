@@ -1,12 +1,15 @@
 // Corpus browser: the articles as a table with search, filters and sorting; a click opens the reader.
 // While shown, it asks the kernel for other notebooks' changes (follow.js): new articles and
 // evidence counts redraw the table under the same query, filters, sort and scroll.
+// A search also lists its best passages (sentences); one click tags one as evidence for the
+// chosen analysis, rated against the hypotheses picked in its row (none picked: rate later).
 import { h, sortableTable, compare } from "./table.js";
 import { follow } from "./follow.js";
 
 const COLUMNS = [
   { key: "title", title: "Title" },
   { key: "source", title: "Source" },
+  { key: "author", title: "Author" },
   { key: "reliability", title: "Grade" },
   { key: "published", title: "Published" },
   { key: "language", title: "Lang" },
@@ -52,8 +55,9 @@ function render({ model, el }) {
   }
   const tableBox = h("div", { class: "wb-table-box" });
   const status = h("div", { class: "wb-status", role: "status" });
+  const passageBox = h("section", { class: "wb-passages", "aria-label": "matching passages", hidden: true });
   root.append(h("div", { class: "wb-filters" }, search, source, language, from, to, entity,
-    h("label", {}, hasEvidence, " has evidence"), copies, count, alertBadge), tableBox, status);
+    h("label", {}, hasEvidence, " has evidence"), copies, count, alertBadge), tableBox, passageBox, status);
   model.on("change:status", () => { status.textContent = model.get("status") || ""; });
   el.append(root);
   let sortKey = "published", descending = true;
@@ -95,7 +99,8 @@ function render({ model, el }) {
     count.textContent = `${shown.length} of ${rows.length} articles`;
     const top = tableBox.scrollTop, left = tableBox.scrollLeft;
     const snippets = model.get("snippets") || {};
-    const columns = rank ? [...COLUMNS, { key: "id", title: "Match", format: (id) => snippetNode(snippets[id]) }] : COLUMNS;
+    const shownColumns = rows.some((r) => r.author) ? COLUMNS : COLUMNS.filter((c) => c.key !== "author");
+    const columns = rank ? [...shownColumns, { key: "id", title: "Match", format: (id) => snippetNode(snippets[id]) }] : shownColumns;
     tableBox.replaceChildren(sortableTable({
       columns, rows: shown.slice(0, 2000), sortKey, descending,
       onSort: (key) => { descending = key === sortKey ? !descending : false; sortKey = key; filterAndShow(); },
@@ -106,10 +111,68 @@ function render({ model, el }) {
     tableBox.scrollLeft = left;
   }
 
+  // -- the passages a search found, each tagged as evidence in one click -----------------------
+  const scale = model.get("scale") || {};
+  const RATINGS = (scale.ratings || []).filter((r) => r.code !== scale.none);
+  const picked = new Map();   // passage key -> {hypothesis id: rating}: kept across redraws
+  const keyOf = (p) => `${p.article_id}:${p.start}:${p.end}`;
+
+  function ratingPicker(p, hypothesis) {
+    const choice = picked.get(keyOf(p)) || {};
+    const select = h("select", { class: "wb-passage-rating", "data-hypothesis": hypothesis.id,
+      "aria-label": `rating against ${hypothesis.label}`, title: hypothesis.name },
+      h("option", { value: "" }, `${hypothesis.label}: rate later`),
+      ...RATINGS.map((r) => h("option", { value: r.code, title: r.name }, `${hypothesis.label}: ${r.code}`)));
+    select.value = choice[hypothesis.id] || "";
+    select.addEventListener("change", () => {
+      picked.set(keyOf(p), { ...(picked.get(keyOf(p)) || {}), [hypothesis.id]: select.value });
+    });
+    return select;
+  }
+
+  function drawPassages() {
+    const passages = model.get("passages") || [];
+    const analysis = model.get("analysis") || {};
+    const analyses = model.get("analyses") || [];
+    const note = model.get("tag_note") || "";
+    passageBox.hidden = !search.value.trim() || (passages.length === 0 && !note);
+    const head = h("div", { class: "wb-passages-head" }, h("strong", {}, `${passages.length} passage${passages.length === 1 ? "" : "s"}`));
+    if (analyses.length && !model.get("analysis_fixed")) {
+      const chooser = h("select", { class: "wb-passage-analysis", "aria-label": "tag into analysis" },
+        ...analyses.map((a) => h("option", { value: a.id }, a.question)));
+      chooser.value = analysis.id || "";
+      chooser.addEventListener("change", () => model.send({ kind: "choose", analysis_id: chooser.value }));
+      head.append(" · tag as evidence for ", chooser);
+    } else if (analysis.id) head.append(" · tag as evidence for ", h("em", {}, analysis.question));
+    const list = h("ol", { class: "wb-passage-list" });
+    for (const p of passages) {
+      const item = h("li", { class: "wb-passage", "data-article": p.article_id, "data-start": p.start, "data-end": p.end });
+      const title = h("a", { href: "#", class: "wb-passage-title" }, p.title);
+      title.addEventListener("click", (event) => { event.preventDefault(); model.send({ kind: "open", id: p.article_id }); });
+      const controls = h("span", { class: "wb-passage-controls" });
+      if (p.evidence) {
+        controls.append(h("span", { class: "wb-passage-tagged" }, `✓ evidence ${p.evidence}`));
+      } else if (analysis.id) {
+        for (const hypothesis of analysis.hypotheses || []) controls.append(ratingPicker(p, hypothesis));
+        const tag = h("button", { type: "button", class: "wb-passage-tag" }, "Tag as evidence");
+        tag.addEventListener("click", () => {
+          tag.disabled = true;   // one tag per click; the kernel's answer redraws the row
+          model.send({ kind: "tag", article_id: p.article_id, start: p.start, end: p.end, ratings: picked.get(keyOf(p)) || {} });
+        });
+        controls.append(tag);
+      }
+      if (p.overlaps && p.overlaps.length) controls.append(h("span", { class: "wb-passage-overlaps" }, ` holds part of ${p.overlaps.join(", ")}`));
+      item.append(h("div", {}, title, controls), snippetNode(p));
+      list.append(item);
+    }
+    passageBox.replaceChildren(head, h("div", { class: "wb-passage-note", role: "status" }, note), list);
+  }
+
   let timer = null;
   search.addEventListener("input", () => {
     if (search.value.trim()) sortKey = "rank";
     filterAndShow();
+    if (!search.value.trim()) drawPassages();
     clearTimeout(timer);
     timer = setTimeout(() => model.send({ kind: "search", query: search.value }), 250);
   });
@@ -120,10 +183,13 @@ function render({ model, el }) {
   for (const control of [source, language, from, to, hasEvidence, copies]) control.addEventListener("change", filterAndShow);
   model.on("change:rows", draw);
   model.on("change:text_hits", filterAndShow);
+  // the status changes on an error too: the redraw gives a failed tag its button back
+  for (const name of ["passages", "analysis", "analyses", "tag_note", "status"]) model.on(`change:${name}`, drawPassages);
   model.on("change:entity_hits", filterAndShow);
   model.on("change:new_alerts", drawAlerts);
   model.on("change:alert_titles", drawAlerts);
   drawAlerts();
+  drawPassages();
   const unfollow = follow(model, el);
   draw();
   return () => { unfollow(); root.remove(); };

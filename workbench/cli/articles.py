@@ -63,8 +63,11 @@ def ingest(workspace: Path, pipeline: str | None, url_timeout: float, workers: i
 def articles(workspace: Path, fmt: str) -> None:
     """List the articles in a workspace."""
     with open_workspace(workspace) as ws:
-        emit(ws.articles, fmt, columns=["id", "title", "source", "url", "published", "language",
-                                        "words", "copy_of", "reliability", "ingested_at"])
+        frame = ws.articles
+    # JSON and CSV always carry the author; the table shows its column only where some article has one
+    byline = ["author"] if fmt != "table" or frame["author"].notna().any() else []
+    emit(frame, fmt, columns=["id", "title", "source", *byline, "url", "published", "language",
+                              "words", "copy_of", "reliability", "ingested_at"])
 
 
 @click.command()

@@ -396,16 +396,20 @@ def corpus_table(rows: Sequence[Mapping[str, Any]], *, limit: int = CORPUS_STATI
     """The corpus browser's article list.
 
     Args:
-        rows: the browser's article records (title, source, reliability, published, language,
-            words, evidence, copy_of).
+        rows: the browser's article records (title, source, author, reliability, published,
+            language, words, evidence, copy_of).
         limit: show at most this many.
 
     Returns:
-        A ``table_view`` with the article count as its caption.
+        A ``table_view`` with the article count as its caption; an Author column when some
+        listed article has an author.
     """
-    body = [[r.get("title") or "(untitled)", r.get("source") or "", r.get("reliability") or "",
-             r.get("published") or "", r.get("language") or "", r.get("words", ""), r.get("evidence", 0),
-             (r.get("copy_of") or "")[:8]] for r in rows[:limit]]
+    shown = rows[:limit]
+    byline = any(r.get("author") for r in shown)
+    body = [[r.get("title") or "(untitled)", r.get("source") or "", *([r.get("author") or ""] if byline else []),
+             r.get("reliability") or "", r.get("published") or "", r.get("language") or "", r.get("words", ""),
+             r.get("evidence", 0), (r.get("copy_of") or "")[:8]] for r in shown]
     more = f"… and {len(rows) - limit} more" if len(rows) > limit else None
-    return table_view(("Title", "Source", "Grade", "Published", "Lang", "Words", "Evidence", "Copy of"), body,
-                      caption=f"{len(rows)} articles", more=more)
+    columns = ("Title", "Source", *(("Author",) if byline else ()), "Grade", "Published", "Lang", "Words", "Evidence",
+               "Copy of")
+    return table_view(columns, body, caption=f"{len(rows)} articles", more=more)

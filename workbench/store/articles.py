@@ -20,7 +20,7 @@ __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles
 
 #: The columns of each ``list_articles`` row.
 ARTICLE_COLUMNS = ["id", "title", "source", "reliability", "url", "published", "language",
-                   "words", "copy_of", "ingested_at"]
+                   "author", "words", "copy_of", "ingested_at"]
 #: The columns of each ``list_sources`` row.
 SOURCE_COLUMNS = ["id", "name", "domain", "reliability", "graded", "notes", "articles", "evidence"]
 
@@ -35,7 +35,7 @@ def list_articles(conn: Connection) -> list[tuple[Any, ...]]:
     """
     a, src = s.articles, s.sources
     query = (select(a.c.id, a.c.title, src.c.name.label("source"), src.c.reliability, a.c.url,
-                    a.c.published, a.c.language, a.c.words, a.c.copy_of, a.c.ingested_at)
+                    a.c.published, a.c.language, a.c.author, a.c.words, a.c.copy_of, a.c.ingested_at)
              .select_from(a.outerjoin(src, a.c.source_id == src.c.id))
              .order_by(a.c.ingested_at, a.c.id))
     return bulk_select(conn, query)

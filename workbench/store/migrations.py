@@ -330,6 +330,8 @@ def _v9_postgres_guards(conn: Connection) -> None:
 # What ``Workspace.articles`` lists, in its order: SQLite can answer from this index alone
 # instead of reading every article row (whose leading pages hold part of the text).
 LISTING_COLUMNS = ("ingested_at", "id", "title", "source_id", "url", "published", "language", "words", "copy_of")
+# The same, with each article's author (step 13): the list views show the byline.
+LISTING_COLUMNS_13 = LISTING_COLUMNS + ("author",)
 
 
 def _v10_article_listing(conn: Connection) -> None:
@@ -386,6 +388,18 @@ def _v12_indicators(conn: Connection) -> None:
                 conn.execute(text(f"GRANT {what} ON {name} TO {quote(grantee)}"))
 
 
+def _v13_listing_author(conn: Connection) -> None:
+    """The listing's covering index rebuilt to hold each article's author (SQLite only, as step 10).
+
+    Safe to re-run: the index is dropped and made again. Without the author in it, listing
+    articles with their authors would read every article row again (its leading pages hold
+    part of the text).
+    """
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("DROP INDEX IF EXISTS ix_articles_listing"))
+        conn.execute(text(f"CREATE INDEX ix_articles_listing ON articles ({', '.join(LISTING_COLUMNS_13)})"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", _v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", _v2_analyses),
@@ -401,4 +415,5 @@ MIGRATIONS: list[Migration] = [
     Migration(11, "full-text search index (SQLite FTS5, PostgreSQL tsvector), built for stored articles",
               _v11_search_index),
     Migration(12, "indicators, the alerts they raise on ingest, workspace settings", _v12_indicators),
+    Migration(13, "the listing's covering index holds each article's author (SQLite)", _v13_listing_author),
 ]
