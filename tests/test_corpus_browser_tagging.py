@@ -195,3 +195,27 @@ def test_a_bad_rating_is_an_error_in_the_status_and_tags_nothing(corpus):
     assert browser.status.startswith("error: ") and "maybe" in browser.status and "\n" not in browser.status
     assert len(an.evidence) == 0 and ws.evidence_counts() == {}
     assert listed(browser, ids["minsk"], QUOTE)["evidence"] is None
+
+
+def test_the_workbench_s_corpus_browser_tags_into_the_workbench_s_analysis(corpus):
+    """The Workbench widget's browser tags into the analysis its chooser shows (not the most
+    recently changed one), follows the chooser, and the matrix beside it shows the tag at once."""
+    ws, ids = corpus
+    first = ws.new_analysis("Will Belarus join?", ["Joins", "Stays out"])
+    ferry = ws.new_analysis("Is the ferry safe?", ["Safe", "Unsafe"])  # the most recent: the browser's own default
+    bench = wb.Workbench(ws, first.id)
+    browser = bench.corpus
+    assert browser.analysis["id"] == first.id and browser.analysis_fixed
+    send(browser, kind="search", query="belarus join")
+    passage = listed(browser, ids["minsk"], QUOTE)
+    send(browser, kind="tag", article_id=ids["minsk"], start=passage["start"], end=passage["end"], ratings={})
+    assert list(first.evidence["exact"]) == [QUOTE]
+    assert [row["label"] for row in bench.matrix.data["rows"]] == ["E1"]  # redrawn from the tag's state, no poll
+
+    second = ferry.id
+    bench.chooser.value = second
+    assert browser.analysis["id"] == second
+    send(browser, kind="search", query="belarus join")
+    passage = listed(browser, ids["border"], "Analysts doubt that Belarus will join the war.")
+    send(browser, kind="tag", article_id=ids["border"], start=passage["start"], end=passage["end"], ratings={})
+    assert len(ws.analysis(second).evidence) == 1 and len(first.evidence) == 1

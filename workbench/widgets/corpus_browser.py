@@ -67,10 +67,12 @@ class CorpusBrowser(BundledWidget):
     tag_note = t.Unicode("").tag(sync=True)  # one line in the passages panel (no analysis, a stale passage…)
 
     def __init__(self, ws: "Workspace", *, on_open: Callable[[str], None] | None = None, live: bool = True,
-                 analysis: "Analysis | str | None" = None, **kwargs: Any) -> None:
+                 analysis: "Analysis | str | None" = None, on_tag: Callable[[Any], None] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ws = ws
         self._on_open = [on_open] if on_open else []
+        self._on_tag = on_tag  # told the analysis state a tag left, so a matrix beside it redraws at once
         # the queries the page last sent, asked again when the corpus changes under them
         self._text_query = ""
         self._entity_query = ""
@@ -192,6 +194,8 @@ class CorpusBrowser(BundledWidget):
         label = str(state.items.loc[state.items["id"] == eid, "label"].iloc[0])
         self._show_analysis(state)
         self.refresh_counts()
+        if self._on_tag is not None:
+            self._on_tag(state)
         rated = f", rated against {len(chosen)} hypothes{'is' if len(chosen) == 1 else 'es'}" if chosen else \
             ", rate it later in the matrix"
         self.tag_note = f"tagged {label} in “{state.info['question']}” from {article.title or article.id[:8]}{rated}"

@@ -35,7 +35,7 @@ class Workbench(w.VBox):
     def __init__(self, ws: "Workspace", analysis: "Analysis | str | None" = None, **kwargs: Any) -> None:
         self.ws = ws
         self.analysis = self._pick(analysis)
-        self.corpus = CorpusBrowser(ws, on_open=self.open_article)
+        self.corpus = CorpusBrowser(ws, on_open=self.open_article, analysis=self.analysis, on_tag=self._corpus_tagged)
         self.reader = Reader(ws, analysis=self.analysis, on_change=self._tagged)
         self.entities = EntityExplorer(ws, on_change=self._entities_changed, on_open=self.open_article)
         self.matrix = Matrix(self.analysis, on_change=self._rated) if self.analysis else None
@@ -58,6 +58,11 @@ class Workbench(w.VBox):
             self.matrix.refresh(self.reader.analysis_state)  # as the tag's transaction left it: no re-read
         self.corpus.refresh_counts()   # a tag adds no article: the evidence column is all that moves
 
+    def _corpus_tagged(self, state: Any) -> None:
+        if self.matrix is not None:
+            self.matrix.refresh(state)  # the state the browser's tag left: no re-read
+        self.reader.refresh(state)
+
     def _rated(self) -> None:
         self.reader.refresh(self.matrix.analysis_state if self.matrix is not None else None)
         self.corpus.refresh_counts()
@@ -71,6 +76,8 @@ class Workbench(w.VBox):
             return
         self.analysis = self.ws.analysis(change["new"])
         self.reader.set_analysis(self.analysis)
+        self.corpus.analysis_fixed = True  # the workbench's chooser decides: its browser tags into this one
+        self.corpus.choose_analysis(self.analysis.id)
         if self.matrix is None:
             self.matrix = Matrix(self.analysis, on_change=self._rated)
             children = list(self.tabs.children)
