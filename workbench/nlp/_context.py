@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, Cand
+from ._org_context import appositive_org, org_context
 from ._sentences import sentence_initial
 from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
@@ -227,7 +228,7 @@ class ContextRules:
                     and not words[i - 1][:1].isupper() and not (i + 1 < n and words[i + 1][:1].isupper()):
                 out.append(Cand(i, i + 1, label, CONTEXT, None))
 
-    def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
+    def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> tuple[int, int] | None:
         """Places read from the words around a short capitalised run, and place + feature head,
         for each capitalised part of the run ("Born", "Tórshavn" of "Born in Tórshavn").
 
@@ -237,29 +238,44 @@ class ContextRules:
             end: index after the run.
             n: number of tokens.
             out: candidates are appended here.
+
+        Returns:
+            The span of the last part its context made an organisation, or None.
         """
+        org = None
         while s < end:
             k = s
             while k < end and words[k][:1].isupper():
                 k += 1
-            self._context_part(words, s, k, n, out)
+            if self._context_part(words, s, k, n, out):
+                org = (s, k)
             s = k
             while s < end and not words[s][:1].isupper():
                 s += 1
+        return org
 
-    def _context_part(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
-        """One capitalised part ``[s, end)``: place + feature head, else a place read from context."""
+    def _context_part(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> bool:
+        """One capitalised part ``[s, end)``: place + feature head, else an organisation or a place
+        read from context.
+
+        Returns:
+            True when the context made the part an organisation.
+        """
         fh = feature_head(words, end, n)
         if fh is not None:
             hit = self.phrase_at(words, s, n)
             if hit is None or (hit[0] == end - s and hit[1].label in ("GPE", "LOC", "FAC")):
                 out.append(Cand(s, fh[0], fh[1], MEDIUM, None))  # "Saky air base", "Pechenihy reservoir"
-                return
+                return False
         if end - s > 2 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
-            return  # not "in Parliament", "in Congress"
+            return False  # not "in Parliament", "in Congress"
+        if org_context(words, s, end, n) or appositive_org(words, end, n):
+            out.append(Cand(s, end, "ORG", CONTEXT, None))  # "shares of X", "X, a shipping company,"
+            return True
         label = place_context(words, s, end, n)
         if label == "GPE" or label == "ORG":
             out.append(Cand(s, end, label, CONTEXT, None))
+        return label == "ORG"
 
     def _ship(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
         """"the landing ship Minsk", "the patrol ship Sergei Kotov": the name is a vessel.

@@ -13,10 +13,11 @@ import re
 from ._cand import MEDIUM, STRONG, WEAK, Cand
 from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextRules, dateline_end, surname_shaped
 from ._lexicon import AMBIG, CTX, Lexicon
+from ._org_context import ORG_CLASS_NOUNS, acronym_start, class_noun_name_end, class_noun_start
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
 from ._words import (ACRONYM_STOP, ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST,
-                     LOC_HEADS, NOT_NAME, ORG_FIRST, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES,
+                     LOC_HEADS, LOW_CORP, NOT_NAME, ORG_FIRST, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES,
                      SPEECH_VERBS, SUBJECT_NOUNS, SUFFIXES, TAIL_LINKS, UNIT_HEADS, WEAPON_CUES, name_like)
 
 __all__ = ["Cand", "Tagger", "STRONG", "MEDIUM", "WEAK"]
@@ -45,7 +46,9 @@ class Tagger(ContextRules):
         # first words of entries that may start in lower case ("ballistic missiles"); "in" of
         # "In Salah" needs a capital, so a lower-case "in" is not even looked up
         self.low_phrases = lex.low_first
-        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases | SHIP_NOUNS
+        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases | SHIP_NOUNS | ORG_CLASS_NOUNS
+        # words that cannot open a name after a class noun ("the company President", "the group Monday")
+        self._class_stop = frozenset(lex.titles) | NOT_NAME | frozenset(w.lower() for w in DATE_WORDS)
         self.surnames = lex.surnames
 
     def name_like(self, w: str) -> bool:
@@ -155,6 +158,8 @@ class Tagger(ContextRules):
                         self._gaz(words, i, n, out, w)
                     if w in SHIP_NOUNS and i + 1 < n and words[i + 1][:1].isupper():
                         self._ship(words, i, n, out)
+                    elif w in ORG_CLASS_NOUNS and i + 1 < n and words[i + 1][:1].isupper():
+                        self._class_noun(words, i, n, out)
                 continue
             if c0.isupper():
                 info = cap_info.get(w)
@@ -202,6 +207,22 @@ class Tagger(ContextRules):
             out.append(Cand(i, i + k, ph.label, WEAK, ph.canonical))
         else:
             out.append(Cand(i, i + k, ph.label, STRONG, ph.canonical))
+
+    def _class_noun(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
+        """"the band Corvid Hollow", "US chipmaker Vantrel": the name after a class noun is an
+        organisation (ranked below a gazetteer entry of the same span).
+
+        Args:
+            words: token texts.
+            i: index of the class noun.
+            n: number of tokens.
+            out: candidates are appended here.
+        """
+        if not class_noun_start(words, i):
+            return
+        e = class_noun_name_end(words, i + 1, n, self._class_stop)
+        if e > i + 1:
+            out.append(Cand(i + 1, e, "ORG", MEDIUM, None))
 
     # -- titles: "President Vladimir Putin", "Kremlin spokesman Dmitry Peskov" ---------------
     def _title(self, words: list[str], i: int, n: int, lw: str, out: list[Cand]) -> None:
@@ -255,7 +276,7 @@ class Tagger(ContextRules):
         last_cap = i
         while j < n:
             w = words[j]
-            if w[0].isupper():
+            if w[0].isupper() or (w in LOW_CORP and j > i):  # "Larchfield plc"
                 last_cap = j
                 j += 1
             elif (w in CONNECTORS or w == "-") and j + 1 < n and (
@@ -274,11 +295,16 @@ class Tagger(ContextRules):
             s += 1
         if s >= end:
             return end
-        if end - s <= 4:
-            self._context(words, s, end, n, out)
+        org_span = self._context(words, s, end, n, out) if end - s <= 4 else None
         if end - s == 1:  # fast path: a lone capitalised word
-            self._people(words, s, end, n, out)
+            self._people(words, s, end, n, out, org_span)
             return end
+        a = acronym_start(words, s, end, n)
+        if a >= 0:  # "Morvane Kessel Trading (MKT)": a defined name is an organisation
+            hit = self.phrase_at(words, a, n)
+            if hit is None or hit[0] != end - a:
+                out.append(Cand(a, end, "ORG", STRONG, None))
+                org_span = (a, end)
         # organisation / place / facility by head noun
         lows = [w.lower() for w in words[s:end]]
         head = -1
@@ -300,8 +326,8 @@ class Tagger(ContextRules):
         if head >= 0:
             covered = self._headed(words, s, end, head, kind, lows, out)
         # acronyms, given names, initials, speech verbs on the rest of the run
-        self._people(words, s, covered[0], n, out)
-        self._people(words, covered[1], end, n, out)
+        self._people(words, s, covered[0], n, out, org_span)
+        self._people(words, covered[1], end, n, out, org_span)
         return end
 
     def _headed(self, words: list[str], s: int, end: int, head: int, kind: str, lows: list[str],
@@ -347,8 +373,10 @@ class Tagger(ContextRules):
             out.append(Cand(start, e, kind, MEDIUM, None))
         return (start, e)
 
-    def _people(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
-        """Given names, initials and acronyms inside [s, end); speech-verb context for the whole range."""
+    def _people(self, words: list[str], s: int, end: int, n: int, out: list[Cand],
+                org_span: tuple[int, int] | None = None) -> None:
+        """Given names, initials and acronyms inside [s, end); speech-verb context for the whole range
+        (not when its context already made ``org_span`` an organisation: "a spokesman for X said")."""
         if s >= end:
             return
         p = s
@@ -376,7 +404,7 @@ class Tagger(ContextRules):
                 out.append(Cand(p, p + 1, "ORG", WEAK, None))
             p += 1
         # "Oleg Zhdanov said" / "said Russell." / "Name, who"
-        if end - s > 3:
+        if end - s > 3 or (org_span is not None and org_span[0] <= s and end <= org_span[1]):
             return
         after = words[end] if end < n else ""
         single = end - s == 1 and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS and (
