@@ -120,3 +120,25 @@ def test_sentence_initial_adverb_stays_outside_the_name(ents, text: str) -> None
 def test_no_organisation_from_common_nouns(ents, text: str) -> None:
     got = ents(text)
     assert "ORG" not in got.values(), got
+
+
+# -- places: coordination with a known place, three-word names after a place preposition ----------
+@pytest.mark.parametrize("text, name, label", [
+    ("Shelling hit Kharkiv and Velykyi Burluk overnight.", None, None),  # the two-word name is not forced
+    ("Aid reached Aleppo and Tannurin by Friday.", "Tannurin", "GPE"),
+    ("Aid reached Tannurin and Aleppo by Friday.", "Tannurin", "GPE"),
+    ("Near Ras Abu Hamid, two convoys were stopped.", "Ras Abu Hamid", "GPE"),
+    ("Talks continued in Kafr Bani Zayd on Sunday.", "Kafr Bani Zayd", "GPE"),
+    ("Gunmen raided the villages of Tellhurst and Amdon.", "Tellhurst", "GPE"),
+])
+def test_places_read_from_coordination_and_prepositions(ents, text: str, name: str | None, label: str | None) -> None:
+    got = ents(text)
+    if name is None:
+        assert got.get("Kharkiv") == "GPE", got
+    else:
+        assert got.get(name) == label, got
+
+
+def test_coordination_does_not_make_a_person_a_place(ents) -> None:
+    got = ents("Officials from Poland and Anna Kowalczyk met on Monday.")
+    assert got.get("Anna Kowalczyk") == "PERSON", got

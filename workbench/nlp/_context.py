@@ -20,6 +20,7 @@ from ._sentences import sentence_initial
 from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
 HEADS = ORG_HEADS | FAC_HEADS | LOC_HEADS | ADMIN_HEADS
+_COORD_LABELS = frozenset({"GPE", "ORG"})
 
 __all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
            "FEATURE_HEADS", "surname_shaped", "dateline_end", "place_context", "feature_head", "ship_name_start",
@@ -43,7 +44,7 @@ MOTION_VERBS = _words("moved move moves moving flew fly flies flying travelled t
                       "deported transferred sailed drove walked marched retreated withdrew evacuated came")
 # "the town of X", "the port of X": X is a place.
 SETTLEMENT_NOUNS = _words("town city village port capital province region district municipality settlement "
-                          "island county state republic")
+                          "island county state republic towns cities villages ports settlements islands")
 COMPASS = _words("north south east west northeast northwest southeast southwest north-east north-west "
                  "south-east south-west")
 # Verbs whose "by X" is an organisation ("operated by Nordbahn", "acquired by Vodafone").
@@ -152,7 +153,7 @@ def place_context(words: list[str], s: int, end: int, n: int) -> str | None:
     if prev in ("to", "from") and s > 1 and words[s - 2] in MOTION_VERBS:
         return "GPE"
     if prev == "of" and s > 1 and (words[s - 2] in COMPASS or (
-            words[s - 2] in SETTLEMENT_NOUNS and s > 2 and words[s - 3] in ("the", "The"))):
+            words[s - 2] in SETTLEMENT_NOUNS and s > 2 and words[s - 3] in ("the", "The", "of", "in"))):
         return "GPE"  # "12 km east of Varaždin", "the town of Lindau"
     if prev == "by" and s > 1 and words[s - 2] in BY_ORG_VERBS:
         return "ORG"
@@ -228,6 +229,33 @@ class ContextRules:
                     and not words[i - 1][:1].isupper() and not (i + 1 < n and words[i + 1][:1].isupper()):
                 out.append(Cand(i, i + 1, label, CONTEXT, None))
 
+    @staticmethod
+    def _coordinated(words: list[str], out: list[Cand]) -> None:
+        """A lone unknown capitalised word coordinated with a known place or organisation is one
+        too ("attacks on Aleppo and Daraya", "Daraya and Aleppo", "Gazprom or Novatek").
+
+        Args:
+            words: token texts.
+            out: candidates so far; the new ones are appended.
+        """
+        n = len(words)
+        covered: set[int] | None = None
+        for c in list(out):
+            if c.prio < MEDIUM or c.label not in _COORD_LABELS:
+                continue
+            for j, link in ((c.end + 1, c.end), (c.start - 2, c.start - 1)):
+                if not (0 < j < n - 1) or words[link] not in ("and", "or"):
+                    continue
+                w = words[j]
+                if not (w[:1].isupper() and w.isalpha() and not w.isupper()) or w.lower() in HEADS \
+                        or words[j - 1][:1].isupper() or words[j + 1][:1].isupper() or sentence_initial(words, j):
+                    continue
+                if covered is None:
+                    covered = {k for x in out if x.prio > CONTEXT for k in range(x.start, x.end)}
+                if j not in covered:
+                    out.append(Cand(j, j + 1, c.label, CONTEXT, None))
+                    covered.add(j)
+
     def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> tuple[int, int] | None:
         """Places read from the words around a short capitalised run, and place + feature head,
         for each capitalised part of the run ("Born", "Tórshavn" of "Born in Tórshavn").
@@ -267,8 +295,12 @@ class ContextRules:
             if hit is None or (hit[0] == end - s and hit[1].label in ("GPE", "LOC", "FAC")):
                 out.append(Cand(s, fh[0], fh[1], MEDIUM, None))  # "Saky air base", "Pechenihy reservoir"
                 return False
-        if end - s > 2 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
+        if end - s > 3 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
             return False  # not "in Parliament", "in Congress"
+        if end - s == 3:  # three words only after a place preposition ("near Dayr Az Zayr")
+            if s and words[s - 1] in PLACE_PREPS and not sentence_initial(words, s):
+                out.append(Cand(s, end, "GPE", CONTEXT, None))
+            return False
         if org_context(words, s, end, n) or appositive_org(words, end, n):
             out.append(Cand(s, end, "ORG", CONTEXT, None))  # "shares of X", "X, a shipping company,"
             return True

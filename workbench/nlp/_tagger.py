@@ -190,6 +190,8 @@ class Tagger(ContextRules):
                 trig.append((i, tw.get(w, 6)))
             elif w in SENT_END or (c0.isspace() and "\n" in w):
                 ends.append(i)
+        if out:
+            self._coordinated(words, out)
         if any(c.prio == CONTEXT for c in out):
             self._one_sense(words, out)
         return out, trig, ends
@@ -295,7 +297,7 @@ class Tagger(ContextRules):
             s += 1
         if s >= end:
             return end
-        org_span = self._context(words, s, end, n, out) if end - s <= 4 else None
+        org_span = self._context(words, s, end, n, out) if end - s <= 6 else None
         if end - s == 1:  # fast path: a lone capitalised word
             self._people(words, s, end, n, out, org_span)
             return end

@@ -60,7 +60,7 @@ SUFFIXES = _words("Jr. Jr Sr. Sr II III IV")
 # Capitalised words that never start or form a person name.
 NOT_NAME = _words(
     """the a an this that these those it its he she they we i you his her their our my your
-    in on at by for from to of with and or but if as when while after before since during
+    in on at by for from to of with and or but if as when while after before since during near
     mr mrs ms dr president minister general staff secretary council command army january february march
     april may june july august september october november december monday tuesday wednesday
     thursday friday saturday sunday read scroll share subscribe follow click photo video
