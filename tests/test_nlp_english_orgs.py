@@ -142,3 +142,23 @@ def test_places_read_from_coordination_and_prepositions(ents, text: str, name: s
 def test_coordination_does_not_make_a_person_a_place(ents) -> None:
     got = ents("Officials from Poland and Anna Kowalczyk met on Monday.")
     assert got.get("Anna Kowalczyk") == "PERSON", got
+
+
+# -- defining appositions and copulas, biography dates, occupations before a name -----------------
+@pytest.mark.parametrize("text, name, label", [
+    ("Corvid Hollow is an English indie band formed in 2004.", "Corvid Hollow", "ORG"),
+    ("Tamsin Orrell is an English footballer who plays as a striker.", "Tamsin Orrell", "PERSON"),
+    ("Brennock, a small town in County Mayo, lost its railway in 1963.", "Brennock", "GPE"),
+    ("Kessa Varlow (born 3 March 1971) is a novelist.", "Kessa Varlow", "PERSON"),
+    ("Edwin Thorne-Maddox (1881–1940) painted the harbour.", "Edwin Thorne-Maddox", "PERSON"),
+    ("The album features the guitarist Orrin Blay on two songs.", "Orrin Blay", "PERSON"),
+    ("It was produced by American rapper Kaydo Venn.", "Kaydo Venn", "PERSON"),
+])
+def test_label_from_a_defining_phrase(ents, text: str, name: str, label: str) -> None:
+    got = ents(text)
+    assert got.get(name) == label, got
+
+
+def test_occupation_before_a_club_name_is_no_person(ents) -> None:
+    got = ents("The striker Grelford United signed in May scored twice.")
+    assert got.get("Grelford United") == "ORG", got

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, Cand
-from ._org_context import appositive_org, org_context
+from ._org_context import appositive_class, born_after, org_context
 from ._sentences import sentence_initial
 from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
@@ -295,13 +295,19 @@ class ContextRules:
             if hit is None or (hit[0] == end - s and hit[1].label in ("GPE", "LOC", "FAC")):
                 out.append(Cand(s, fh[0], fh[1], MEDIUM, None))  # "Saky air base", "Pechenihy reservoir"
                 return False
-        if end - s > 3 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
+        if end - s > 4 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
             return False  # not "in Parliament", "in Congress"
+        label = "PERSON" if born_after(words, end, n) else appositive_class(words, end, n)
+        if label is not None:  # "X, a shipping company,", "X is an English footballer", "X (born 1970)"
+            out.append(Cand(s, end, label, MEDIUM, None))
+            return label == "ORG"
+        if end - s > 3:
+            return False
         if end - s == 3:  # three words only after a place preposition ("near Dayr Az Zayr")
             if s and words[s - 1] in PLACE_PREPS and not sentence_initial(words, s):
                 out.append(Cand(s, end, "GPE", CONTEXT, None))
             return False
-        if org_context(words, s, end, n) or appositive_org(words, end, n):
+        if org_context(words, s, end, n):
             out.append(Cand(s, end, "ORG", CONTEXT, None))  # "shares of X", "X, a shipping company,"
             return True
         label = place_context(words, s, end, n)

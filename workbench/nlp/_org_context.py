@@ -4,8 +4,10 @@ that no list knows.
 - the words before it: "shares of X", "a spokeswoman for X", "signed for X", "released by X",
   "analysts at X";
 - the words after it: "X's chief executive", "X's shareholders";
-- an apposition: "X, a Norwegian shipping company," / "X, the label he founded";
-- a class noun in front: "the band X", "the chipmaker X", "US carmaker X";
+- an apposition or a defining copula: "X, a Norwegian shipping company," / "X, the label he
+  founded" / "X is an English footballer" / "X, a town in Y" (the class noun gives the label);
+- a biography's dates: "X (born 1970)", "X (1901–1978)": a person;
+- a class noun in front: "the band X", "the chipmaker X", "US carmaker X", "the guitarist X Y";
 - a definition: "Morvane Kessel Trading (MKT)" - the initials spell the bracketed acronym.
 
 These are the constructions business, sports and music reporting uses for organisations and
@@ -17,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ORG_CLASS_NOUNS", "org_context", "appositive_org", "class_noun_start", "class_noun_name_end",
-           "acronym_start"]
+__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context",
+           "appositive_class", "class_noun_start", "class_noun_name_end", "acronym_start", "born_after"]
 
 
 def _words(s: str) -> frozenset[str]:
@@ -34,6 +36,22 @@ ORG_CLASS_NOUNS = _words(
     "union association university college magazine studio distributor trader exporter shipper subsidiary "
     "franchise side orchestra choir ensemble quartet trio duo outfit network chain maker producer"
 )
+# Nouns that classify a person ("an English footballer", "the guitarist").
+PERSON_CLASS_NOUNS = _words(
+    "footballer singer singer-songwriter songwriter politician actor actress musician writer novelist author poet "
+    "painter composer guitarist drummer bassist pianist violinist rapper journalist businessman businesswoman "
+    "entrepreneur lawyer scientist physicist chemist biologist mathematician historian philosopher economist "
+    "cricketer boxer wrestler athlete cyclist swimmer golfer sprinter jockey tennis-player goalkeeper striker "
+    "midfielder defender coach diplomat architect engineer artist sculptor photographer comedian presenter "
+    "filmmaker film-maker screenwriter playwright dancer activist priest bishop monk nun theologian "
+    "inventor explorer astronaut pilot astronomer linguist sociologist psychologist surgeon physician "
+    "banker investor lyricist vocalist frontman conductor soprano tenor baritone"
+)
+# Nouns that classify a populated place ("a town in", "a village").
+PLACE_CLASS_NOUNS = _words("town city village municipality commune hamlet suburb borough parish township "
+                           "settlement capital port")
+_CLASS_LABEL = {**{w: "ORG" for w in ORG_CLASS_NOUNS}, **{w: "PERSON" for w in PERSON_CLASS_NOUNS},
+                **{w: "GPE" for w in PLACE_CLASS_NOUNS}}
 # Class nouns too general to name what follows them ("the group X" is fine, "the side X" not).
 _BEFORE_ONLY_NOT = _words("side outfit maker producer giant operator developer supplier trader network chain")
 # Words before "of" / "in" whose object is an organisation ("shares of X", "a stake in X").
@@ -55,7 +73,8 @@ _POSS = _words("shares shareholders stock board subsidiary subsidiaries profits 
                "headquarters workforce employees ceo chairman chairwoman")
 # Words that may close an apposition after its class noun ("X, a shipping company, ...").
 _APPOS_END = _words(", . ; : ) based from in that which with whose founded owned run listed headquartered on at "
-                    "he she they it we who known best for and")
+                    "he she they it we who known best for and formed established created started consisting "
+                    "composed originally named located situated where whose signed")
 # Function words that break an apposition's modifiers ("a member of the band" is not one).
 _APPOS_BREAK = _words("of the a an and or for to with in on at by his her their its")
 _DET = _words("the The a A an An its Its their Their his His her Her rival")
@@ -94,9 +113,9 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:
     return False
 
 
-def appositive_org(words: list[str], end: int, n: int) -> bool:
-    """Whether an apposition classing the name as an organisation follows the name ending at ``end``
-    ("X, a Norwegian shipping company,", "X, the label he founded").
+def appositive_class(words: list[str], end: int, n: int) -> str | None:
+    """The label a defining apposition or copula gives the name ending at ``end``: "X, a Norwegian
+    shipping company," / "X is an English footballer" / "X, a town in Y" / "X was a rock band".
 
     Args:
         words: token texts.
@@ -104,21 +123,51 @@ def appositive_org(words: list[str], end: int, n: int) -> bool:
         n: number of tokens.
 
     Returns:
-        True when "," + determiner + up to four modifiers + an organisation class noun + a closing
-        word follow.
+        "ORG", "PERSON" or "GPE", or None.
     """
-    if end + 3 >= n or words[end] != "," or words[end + 1] not in _DET or words[end + 1] == "rival":
-        return False
-    k = end + 2
+    if end + 3 >= n:
+        return None
+    k = end + 1
+    w = words[end]
+    if w in ("is", "was"):
+        if words[k] not in _DET or words[k] == "rival":
+            return None
+    elif w != "," or words[k] not in _DET or words[k] == "rival":
+        return None
+    k += 1
     limit = min(n, k + 5)
     while k < limit:
-        w = words[k]
-        if w.lower() in ORG_CLASS_NOUNS and (k + 1 >= n or words[k + 1] in _APPOS_END):
-            return True
-        if w in _APPOS_BREAK or not (w.isalpha() or w == "-"):
-            return False
+        x = words[k]
+        label = _CLASS_LABEL.get(x.lower())
+        if label is not None and (k + 1 >= n or words[k + 1] in _APPOS_END or words[k + 1] == "who"):
+            return label
+        if x in _APPOS_BREAK or not (x.isalpha() or x == "-"):
+            return None
         k += 1
-    return False
+    return None
+
+
+_YEAR = re.compile(r"^(?:1[0-9]{3}|20[0-9]{2})$")
+
+
+def born_after(words: list[str], end: int, n: int) -> bool:
+    """Whether a biography's dates follow the name ending at ``end``: "X (born 12 May 1970)",
+    "X (1901–1978)", "X (née Y".
+
+    Args:
+        words: token texts.
+        end: index after the name.
+        n: number of tokens.
+
+    Returns:
+        True for "(" + born / née / a year and a dash.
+    """
+    if end + 2 >= n or words[end] != "(":
+        return False
+    x = words[end + 1]
+    if x in ("born", "b.", "née", "nee"):
+        return True
+    return bool(_YEAR.match(x)) and words[end + 2] in ("–", "-", "—")
 
 
 def class_noun_start(words: list[str], i: int) -> bool:

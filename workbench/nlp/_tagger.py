@@ -13,7 +13,8 @@ import re
 from ._cand import MEDIUM, STRONG, WEAK, Cand
 from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextRules, dateline_end, surname_shaped
 from ._lexicon import AMBIG, CTX, Lexicon
-from ._org_context import ORG_CLASS_NOUNS, acronym_start, class_noun_name_end, class_noun_start
+from ._org_context import (ORG_CLASS_NOUNS, PERSON_CLASS_NOUNS, acronym_start, class_noun_name_end,
+                           class_noun_start)
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
 from ._words import (ACRONYM_STOP, ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST,
@@ -47,6 +48,7 @@ class Tagger(ContextRules):
         # "In Salah" needs a capital, so a lower-case "in" is not even looked up
         self.low_phrases = lex.low_first
         self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases | SHIP_NOUNS | ORG_CLASS_NOUNS
+        self.low_any |= PERSON_CLASS_NOUNS
         # words that cannot open a name after a class noun ("the company President", "the group Monday")
         self._class_stop = frozenset(lex.titles) | NOT_NAME | frozenset(w.lower() for w in DATE_WORDS)
         self.surnames = lex.surnames
@@ -158,7 +160,8 @@ class Tagger(ContextRules):
                         self._gaz(words, i, n, out, w)
                     if w in SHIP_NOUNS and i + 1 < n and words[i + 1][:1].isupper():
                         self._ship(words, i, n, out)
-                    elif w in ORG_CLASS_NOUNS and i + 1 < n and words[i + 1][:1].isupper():
+                    elif (w in ORG_CLASS_NOUNS or w in PERSON_CLASS_NOUNS) and i + 1 < n \
+                            and words[i + 1][:1].isupper():
                         self._class_noun(words, i, n, out)
                 continue
             if c0.isupper():
@@ -212,7 +215,8 @@ class Tagger(ContextRules):
 
     def _class_noun(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
         """"the band Corvid Hollow", "US chipmaker Vantrel": the name after a class noun is an
-        organisation (ranked below a gazetteer entry of the same span).
+        organisation; "the guitarist Jon Hale": a person (ranked below a gazetteer entry of the
+        same span).
 
         Args:
             words: token texts.
@@ -223,8 +227,12 @@ class Tagger(ContextRules):
         if not class_noun_start(words, i):
             return
         e = class_noun_name_end(words, i + 1, n, self._class_stop)
-        if e > i + 1:
+        if e <= i + 1:
+            return
+        if words[i] in ORG_CLASS_NOUNS:
             out.append(Cand(i + 1, e, "ORG", MEDIUM, None))
+        elif words[i] not in self.titles and all(self.name_like(x) and x.lower() not in ORG_HEADS for x in words[i + 1:e]):
+            out.append(Cand(i + 1, e, "PERSON", MEDIUM, None))
 
     # -- titles: "President Vladimir Putin", "Kremlin spokesman Dmitry Peskov" ---------------
     def _title(self, words: list[str], i: int, n: int, lw: str, out: list[Cand]) -> None:
