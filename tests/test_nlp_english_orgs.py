@@ -162,3 +162,26 @@ def test_label_from_a_defining_phrase(ents, text: str, name: str, label: str) ->
 def test_occupation_before_a_club_name_is_no_person(ents) -> None:
     got = ents("The striker Grelford United signed in May scored twice.")
     assert got.get("Grelford United") == "ORG", got
+
+
+# -- people: events that happen to people, ages in commas, nicknames ------------------------------
+@pytest.mark.parametrize("text, name", [
+    ("Police said Daoud Harrak was arrested at the airport.", "Daoud Harrak"),
+    ("Witnesses said Tarveen Oshby died in the blast.", "Tarveen Oshby"),
+    ("Court papers show Imre Kallas, 52, was paid twice.", "Imre Kallas"),
+    ("Officials confirmed Ruslan Ghadimi has been detained.", "Ruslan Ghadimi"),
+    ('The commander, Daniel "Spike" Manning, spoke first.', 'Daniel "Spike" Manning'),
+    ("The commander, Daniel “Spike” Manning, spoke first.", "Daniel “Spike” Manning"),
+])
+def test_person_read_from_what_happens_to_them(ents, text: str, name: str) -> None:
+    got = ents(text)
+    assert got.get(name) == "PERSON", got
+
+
+@pytest.mark.parametrize("text", [
+    "Grelford United was relegated in May.",
+    "Kessel Trading, 2, 4 and 6 were closed.",
+])
+def test_no_person_from_other_subjects(ents, text: str) -> None:
+    got = ents(text)
+    assert "PERSON" not in got.values(), got

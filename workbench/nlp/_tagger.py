@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, STRONG, WEAK, Cand
+from ._person_context import person_event
 from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextRules, dateline_end, surname_shaped
 from ._lexicon import AMBIG, CTX, Lexicon
 from ._org_context import (ORG_CLASS_NOUNS, PERSON_CLASS_NOUNS, acronym_start, class_noun_name_end,
@@ -26,6 +27,8 @@ __all__ = ["Cand", "Tagger", "STRONG", "MEDIUM", "WEAK"]
 DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
+_OPEN_Q = frozenset({'"', "“", "‘", "'"})
+_CLOSE_Q = frozenset({'"', "”", "’", "'"})
 
 
 class Tagger(ContextRules):
@@ -257,6 +260,9 @@ class Tagger(ContextRules):
                 m += 1
             elif m > j and w in SUFFIXES:
                 m += 1
+            elif m > j and w in _OPEN_Q and m + 3 < n and words[m + 2] in _CLOSE_Q and self.name_like(words[m + 1]) \
+                    and self.name_like(words[m + 3]):
+                m += 4  # a nickname in quotes: Richard "Tex" Coe
             elif (w in PARTICLES or w == "-") and m + 1 < n and (
                 words[m + 1][:1].isupper() or ((words[m + 1] == "-" or words[m + 1] in PARTICLES) and m + 2 < n
                                                and words[m + 2][:1].isupper())  # "de la Fuente", "van der Berg"
@@ -395,7 +401,7 @@ class Tagger(ContextRules):
         while p < end:
             w = words[p]
             nxt = words[p + 1] if p + 1 < n else ""
-            if w in fn and nxt and (name_like(nxt) or nxt in PARTICLES):
+            if w in fn and nxt and (name_like(nxt) or nxt in PARTICLES or nxt in _OPEN_Q):
                 e = self._name_end(words, p, n, 5)
                 if e - p >= 2:
                     out.append(Cand(p, e, "PERSON", MEDIUM, None))
@@ -429,6 +435,8 @@ class Tagger(ContextRules):
         speech = after in SPEECH_VERBS and (end - s >= 2 or (after in PERSON_VERBS and single))
         said_before = s > 0 and words[s - 1] in ("said", "says", "told", "added") and (not after or after in (".", ","))
         who = after == "," and end + 1 < n and words[end + 1] == "who"
+        if end - s >= 2 and not (speech or said_before or who):
+            who = person_event(words, end, n)  # "X Y was arrested", "X Y died", "X Y, 45,"
         if (speech or said_before or who) and all(
             name_like(words[k]) and words[k].lower() not in self.titles for k in range(s, end)
         ):
