@@ -40,6 +40,8 @@ def ents(pipe):
     ("He signed for Castlebridge in 2009 and scored twelve goals.", "Castlebridge"),
     ("She played for Ardgowan before moving abroad.", "Ardgowan"),
     ("The single was released by Murmur Lane, the label he founded.", "Murmur Lane"),
+    ("Their debut came out on the Pellucid label in 1998.", "Pellucid"),
+    ("Workers at the Vantrel company went on strike.", "Vantrel"),
 ])
 def test_organisation_read_from_its_context(ents, text: str, name: str) -> None:
     got = ents(text)

@@ -71,6 +71,9 @@ _BY = _words("released")
 # Words after "X's" that belong to an organisation ("X's shareholders").
 _POSS = _words("shares shareholders stock board subsidiary subsidiaries profits profit revenue revenues earnings "
                "headquarters workforce employees ceo chairman chairwoman")
+# Class nouns after "the X" that make X an organisation's name ("the Decca label").
+_AFTER_THE = _words("label company firm band club party brand airline bank newspaper conglomerate carmaker "
+                    "chipmaker broadcaster publisher retailer")
 # Words that may close an apposition after its class noun ("X, a shipping company, ...").
 _APPOS_END = _words(", . ; : ) based from in that which with whose founded owned run listed headquartered on at "
                     "he she they it we who known best for and formed established created started consisting "
@@ -80,7 +83,7 @@ _APPOS_BREAK = _words("of the a an and or for to with in on at by his her their 
 _DET = _words("the The a A an An its Its their Their his His her Her rival")
 
 
-def org_context(words: list[str], s: int, end: int, n: int) -> bool:
+def org_context(words: list[str], s: int, end: int, n: int) -> bool:  # noqa: C901 - a flat list of cases
     """Whether the words around the capitalised run ``[s, end)`` make it an organisation.
 
     Args:
@@ -90,13 +93,15 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:
         n: number of tokens.
 
     Returns:
-        True for "shares of X", "a spokesman for X", "signed for X", "analysts at X",
+        True for "the X label", "shares of X", "a spokesman for X", "signed for X", "analysts at X",
         "released by X", "X's shareholders", "X's chief executive".
     """
     if end < n - 1 and words[end] in ("'s", "’s"):
         nxt = words[end + 1].lower()
         if nxt in _POSS or (nxt == "chief" and end + 2 < n and words[end + 2] in ("executive", "financial")):
             return True
+    if s and words[s - 1] in ("the", "The") and end < n and words[end] in _AFTER_THE:
+        return True  # "the Decca label", "the Kelmscott company"
     if s < 2:
         return False
     prev, before = words[s - 1], words[s - 2].lower()
