@@ -187,3 +187,15 @@ def test_person_read_from_what_happens_to_them(ents, text: str, name: str) -> No
 def test_no_person_from_other_subjects(ents, text: str) -> None:
     got = ents(text)
     assert "PERSON" not in got.values(), got
+
+
+def test_a_name_the_context_defined_keeps_its_label_later(pipe) -> None:
+    """"the band Corvid Hollow" once: "Corvid Hollow" later in the text is the band too, but not
+    inside a longer capitalised name."""
+    text = "The band Corvid Hollow formed in 2004. In 2009 Corvid Hollow toured Japan."
+    later = text.rindex("Corvid Hollow")
+    hit = [m for m in pipe.extract(text) if m["start"] == later]
+    assert hit and hit[0]["text"] == "Corvid Hollow" and hit[0]["label"] == "ORG", hit
+    text = "The band Corvid Hollow formed in 2004. Corvid Hollow Smith left."
+    later = text.rindex("Corvid Hollow")
+    assert not [m for m in pipe.extract(text) if m["start"] == later and m["end"] == later + 13]

@@ -210,24 +210,39 @@ class ContextRules:
 
     @staticmethod
     def _one_sense(words: list[str], out: list[Cand]) -> None:
-        """A word the context once showed to be a place or an organisation is one wherever
-        else it stands alone mid-sentence in the same text ("in Montreux" … "Montreux hosted").
+        """A name the context once showed to be a place, an organisation or a person is one
+        wherever else it stands alone in the same text ("in Montreux" … "Montreux hosted";
+        "the band Corvid Hollow" … "Corvid Hollow toured"). A lone word is followed only
+        mid-sentence (a capital says little at a sentence start); a name of several words anywhere.
 
         Args:
             words: token texts.
             out: candidates so far; the new ones are appended.
         """
         sense: dict[str, str] = {}
+        multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for c in out:
-            if c.prio == CONTEXT and c.end - c.start == 1:
-                sense.setdefault(words[c.start], c.label)
+            if c.prio == CONTEXT:
+                if c.end - c.start == 1:
+                    sense.setdefault(words[c.start], c.label)
+                else:
+                    multi.setdefault(words[c.start], []).append((tuple(words[c.start:c.end]), c.label))
         done = {c.start for c in out if c.prio == CONTEXT}
         n = len(words)
         for i, w in enumerate(words):
+            if i in done:
+                continue
             label = sense.get(w)
-            if label is not None and i not in done and not sentence_initial(words, i) \
+            if label is not None and not sentence_initial(words, i) \
                     and not words[i - 1][:1].isupper() and not (i + 1 < n and words[i + 1][:1].isupper()):
                 out.append(Cand(i, i + 1, label, CONTEXT, None))
+            elif w in multi:
+                for tup, label in multi[w]:
+                    k = len(tup)
+                    if tuple(words[i:i + k]) == tup and not (i + k < n and words[i + k][:1].isupper()) \
+                            and (sentence_initial(words, i) or not words[i - 1][:1].isupper()):
+                        out.append(Cand(i, i + k, label, CONTEXT, None))
+                        break
 
     @staticmethod
     def _coordinated(words: list[str], out: list[Cand]) -> None:
@@ -300,6 +315,7 @@ class ContextRules:
         label = "PERSON" if born_after(words, end, n) else appositive_class(words, end, n)
         if label is not None:  # "X, a shipping company,", "X is an English footballer", "X (born 1970)"
             out.append(Cand(s, end, label, MEDIUM, None))
+            out.append(Cand(s, end, label, CONTEXT, None))  # the same name elsewhere in the text
             return label == "ORG"
         if end - s > 3:
             return False

@@ -233,9 +233,13 @@ class Tagger(ContextRules):
         if e <= i + 1:
             return
         if words[i] in ORG_CLASS_NOUNS:
-            out.append(Cand(i + 1, e, "ORG", MEDIUM, None))
+            label = "ORG"
         elif words[i] not in self.titles and all(self.name_like(x) and x.lower() not in ORG_HEADS for x in words[i + 1:e]):
-            out.append(Cand(i + 1, e, "PERSON", MEDIUM, None))
+            label = "PERSON"
+        else:
+            return
+        out.append(Cand(i + 1, e, label, MEDIUM, None))
+        out.append(Cand(i + 1, e, label, CONTEXT, None))  # the same name elsewhere in the text
 
     # -- titles: "President Vladimir Putin", "Kremlin spokesman Dmitry Peskov" ---------------
     def _title(self, words: list[str], i: int, n: int, lw: str, out: list[Cand]) -> None:
