@@ -199,3 +199,17 @@ def test_a_name_the_context_defined_keeps_its_label_later(pipe) -> None:
     text = "The band Corvid Hollow formed in 2004. Corvid Hollow Smith left."
     later = text.rindex("Corvid Hollow")
     assert not [m for m in pipe.extract(text) if m["start"] == later and m["end"] == later + 13]
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("The report quoted Abdulkarim Petrenko at length.", "Abdulkarim Petrenko", "PERSON"),
+    ("Crowds met Hadiqa Nowak outside the court.", "Hadiqa Nowak", "PERSON"),
+])
+def test_unknown_run_ending_in_a_surname_is_a_person(ents, text: str, name: str, label: str) -> None:
+    got = ents(text)
+    assert got.get(name) == label, got
+
+
+def test_run_ending_in_a_surname_needs_mid_sentence_and_no_head(ents) -> None:
+    got = ents("Petrenko Holdings bought Vantrel Mining last year.")
+    assert "PERSON" not in got.values(), got

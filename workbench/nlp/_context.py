@@ -22,7 +22,7 @@ from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 HEADS = ORG_HEADS | FAC_HEADS | LOC_HEADS | ADMIN_HEADS
 _COORD_LABELS = frozenset({"GPE", "ORG"})
 
-__all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
+__all__ = ["CONTEXT", "FORCE", "HEADS", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
            "FEATURE_HEADS", "surname_shaped", "dateline_end", "place_context", "feature_head", "ship_name_start",
            "ContextRules"]
 

@@ -12,7 +12,7 @@ import re
 
 from ._cand import MEDIUM, STRONG, WEAK, Cand
 from ._person_context import person_event
-from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextRules, dateline_end, surname_shaped
+from ._context import CONTEXT, HEADS, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextRules, dateline_end, surname_shaped
 from ._lexicon import AMBIG, CTX, Lexicon
 from ._org_context import (ORG_CLASS_NOUNS, PERSON_CLASS_NOUNS, acronym_start, class_noun_name_end,
                            class_noun_start)
@@ -445,3 +445,29 @@ class Tagger(ContextRules):
             name_like(words[k]) and words[k].lower() not in self.titles for k in range(s, end)
         ):
             out.append(Cand(s, end, "PERSON", WEAK, None))
+        elif 2 <= end - s <= 3 and self._surname_run(words, s, end):
+            out.append(Cand(s, end, "PERSON", WEAK, None))
+
+    def _surname_run(self, words: list[str], s: int, end: int) -> bool:
+        """Whether a mid-sentence run of two or three unknown name-shaped words ends in a surname
+        ("Tamsin Orrell", "Abdulkarim Petrenko"): a person, when no list or head noun knows it.
+
+        Args:
+            words: token texts.
+            s: first token of the run.
+            end: index after the run.
+
+        Returns:
+            True for a person-shaped run.
+        """
+        if sentence_initial(words, s) or (s and words[s - 1][:1].isupper()):
+            return False
+        last = words[end - 1]
+        if not surname_shaped(last, frozenset(), self.surnames) or last in self.first_names:
+            return False
+        for k in range(s, end):
+            w = words[k]
+            if not self.name_like(w) or not w.isalpha() or w.lower() in self.titles or w.lower() in HEADS \
+                    or w.lower() in self.phrases:
+                return False
+        return True
