@@ -21,6 +21,7 @@ from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
 HEADS = ORG_HEADS | FAC_HEADS | LOC_HEADS | ADMIN_HEADS
 _COORD_LABELS = frozenset({"GPE", "ORG"})
+_COORD = frozenset({"and", "or"})
 
 __all__ = ["CONTEXT", "FORCE", "HEADS", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
            "FEATURE_HEADS", "surname_shaped", "dateline_end", "place_context", "feature_head", "ship_name_start",
@@ -229,9 +230,11 @@ class ContextRules:
                     multi.setdefault(words[c.start], []).append((tuple(words[c.start:c.end]), c.label))
         done = {c.start for c in out if c.prio == CONTEXT}
         n = len(words)
-        for i, w in enumerate(words):
+        targets = sense.keys() | multi.keys()
+        for i in [i for i, w in enumerate(words) if w in targets]:  # one C-speed pass over the text
             if i in done:
                 continue
+            w = words[i]
             label = sense.get(w)
             if label is not None and not sentence_initial(words, i) \
                     and not words[i - 1][:1].isupper() and not (i + 1 < n and words[i + 1][:1].isupper()):
@@ -255,8 +258,9 @@ class ContextRules:
         """
         n = len(words)
         covered: set[int] | None = None
-        for c in list(out):
-            if c.prio < MEDIUM or c.label not in _COORD_LABELS:
+        for c in out[:]:
+            if c.prio < MEDIUM or c.label not in _COORD_LABELS or not (
+                    (c.end < n and words[c.end] in _COORD) or (c.start > 1 and words[c.start - 1] in _COORD)):
                 continue
             for j, link in ((c.end + 1, c.end), (c.start - 2, c.start - 1)):
                 if not (0 < j < n - 1) or words[link] not in ("and", "or"):
