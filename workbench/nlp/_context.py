@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, Cand
+from ._org_context import appositive_class, born_after, org_context
 from ._sentences import sentence_initial
 from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
 HEADS = ORG_HEADS | FAC_HEADS | LOC_HEADS | ADMIN_HEADS
+_COORD_LABELS = frozenset({"GPE", "ORG"})
+_COORD = frozenset({"and", "or"})
 
-__all__ = ["CONTEXT", "FORCE", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
+__all__ = ["CONTEXT", "FORCE", "HEADS", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
            "FEATURE_HEADS", "surname_shaped", "dateline_end", "place_context", "feature_head", "ship_name_start",
            "ContextRules"]
 
@@ -42,7 +45,7 @@ MOTION_VERBS = _words("moved move moves moving flew fly flies flying travelled t
                       "deported transferred sailed drove walked marched retreated withdrew evacuated came")
 # "the town of X", "the port of X": X is a place.
 SETTLEMENT_NOUNS = _words("town city village port capital province region district municipality settlement "
-                          "island county state republic")
+                          "island county state republic towns cities villages ports settlements islands")
 COMPASS = _words("north south east west northeast northwest southeast southwest north-east north-west "
                  "south-east south-west")
 # Verbs whose "by X" is an organisation ("operated by Nordbahn", "acquired by Vodafone").
@@ -151,7 +154,7 @@ def place_context(words: list[str], s: int, end: int, n: int) -> str | None:
     if prev in ("to", "from") and s > 1 and words[s - 2] in MOTION_VERBS:
         return "GPE"
     if prev == "of" and s > 1 and (words[s - 2] in COMPASS or (
-            words[s - 2] in SETTLEMENT_NOUNS and s > 2 and words[s - 3] in ("the", "The"))):
+            words[s - 2] in SETTLEMENT_NOUNS and s > 2 and words[s - 3] in ("the", "The", "of", "in"))):
         return "GPE"  # "12 km east of Varaždin", "the town of Lindau"
     if prev == "by" and s > 1 and words[s - 2] in BY_ORG_VERBS:
         return "ORG"
@@ -208,26 +211,71 @@ class ContextRules:
 
     @staticmethod
     def _one_sense(words: list[str], out: list[Cand]) -> None:
-        """A word the context once showed to be a place or an organisation is one wherever
-        else it stands alone mid-sentence in the same text ("in Montreux" … "Montreux hosted").
+        """A name the context once showed to be a place, an organisation or a person is one
+        wherever else it stands alone in the same text ("in Montreux" … "Montreux hosted";
+        "the band Corvid Hollow" … "Corvid Hollow toured"). A lone word is followed only
+        mid-sentence (a capital says little at a sentence start); a name of several words anywhere.
 
         Args:
             words: token texts.
             out: candidates so far; the new ones are appended.
         """
         sense: dict[str, str] = {}
+        multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for c in out:
-            if c.prio == CONTEXT and c.end - c.start == 1:
-                sense.setdefault(words[c.start], c.label)
+            if c.prio == CONTEXT:
+                if c.end - c.start == 1:
+                    sense.setdefault(words[c.start], c.label)
+                else:
+                    multi.setdefault(words[c.start], []).append((tuple(words[c.start:c.end]), c.label))
         done = {c.start for c in out if c.prio == CONTEXT}
         n = len(words)
-        for i, w in enumerate(words):
+        targets = sense.keys() | multi.keys()
+        for i in [i for i, w in enumerate(words) if w in targets]:  # one C-speed pass over the text
+            if i in done:
+                continue
+            w = words[i]
             label = sense.get(w)
-            if label is not None and i not in done and not sentence_initial(words, i) \
+            if label is not None and not sentence_initial(words, i) \
                     and not words[i - 1][:1].isupper() and not (i + 1 < n and words[i + 1][:1].isupper()):
                 out.append(Cand(i, i + 1, label, CONTEXT, None))
+            elif w in multi:
+                for tup, label in multi[w]:
+                    k = len(tup)
+                    if tuple(words[i:i + k]) == tup and not (i + k < n and words[i + k][:1].isupper()) \
+                            and (sentence_initial(words, i) or not words[i - 1][:1].isupper()):
+                        out.append(Cand(i, i + k, label, CONTEXT, None))
+                        break
 
-    def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
+    @staticmethod
+    def _coordinated(words: list[str], out: list[Cand]) -> None:
+        """A lone unknown capitalised word coordinated with a known place or organisation is one
+        too ("attacks on Aleppo and Daraya", "Daraya and Aleppo", "Gazprom or Novatek").
+
+        Args:
+            words: token texts.
+            out: candidates so far; the new ones are appended.
+        """
+        n = len(words)
+        covered: set[int] | None = None
+        for c in out[:]:
+            if c.prio < MEDIUM or c.label not in _COORD_LABELS or not (
+                    (c.end < n and words[c.end] in _COORD) or (c.start > 1 and words[c.start - 1] in _COORD)):
+                continue
+            for j, link in ((c.end + 1, c.end), (c.start - 2, c.start - 1)):
+                if not (0 < j < n - 1) or words[link] not in ("and", "or"):
+                    continue
+                w = words[j]
+                if not (w[:1].isupper() and w.isalpha() and not w.isupper()) or w.lower() in HEADS \
+                        or words[j - 1][:1].isupper() or words[j + 1][:1].isupper() or sentence_initial(words, j):
+                    continue
+                if covered is None:
+                    covered = {k for x in out if x.prio > CONTEXT for k in range(x.start, x.end)}
+                if j not in covered:
+                    out.append(Cand(j, j + 1, c.label, CONTEXT, None))
+                    covered.add(j)
+
+    def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> tuple[int, int] | None:
         """Places read from the words around a short capitalised run, and place + feature head,
         for each capitalised part of the run ("Born", "Tórshavn" of "Born in Tórshavn").
 
@@ -237,29 +285,55 @@ class ContextRules:
             end: index after the run.
             n: number of tokens.
             out: candidates are appended here.
+
+        Returns:
+            The span of the last part its context made an organisation, or None.
         """
+        org = None
         while s < end:
             k = s
             while k < end and words[k][:1].isupper():
                 k += 1
-            self._context_part(words, s, k, n, out)
+            if self._context_part(words, s, k, n, out):
+                org = (s, k)
             s = k
             while s < end and not words[s][:1].isupper():
                 s += 1
+        return org
 
-    def _context_part(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
-        """One capitalised part ``[s, end)``: place + feature head, else a place read from context."""
+    def _context_part(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> bool:
+        """One capitalised part ``[s, end)``: place + feature head, else an organisation or a place
+        read from context.
+
+        Returns:
+            True when the context made the part an organisation.
+        """
         fh = feature_head(words, end, n)
         if fh is not None:
             hit = self.phrase_at(words, s, n)
             if hit is None or (hit[0] == end - s and hit[1].label in ("GPE", "LOC", "FAC")):
                 out.append(Cand(s, fh[0], fh[1], MEDIUM, None))  # "Saky air base", "Pechenihy reservoir"
-                return
-        if end - s > 2 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
-            return  # not "in Parliament", "in Congress"
+                return False
+        if end - s > 4 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
+            return False  # not "in Parliament", "in Congress"
+        label = "PERSON" if born_after(words, end, n) else appositive_class(words, end, n)
+        if label is not None:  # "X, a shipping company,", "X is an English footballer", "X (born 1970)"
+            out.append(Cand(s, end, label, MEDIUM, None))
+            out.append(Cand(s, end, label, CONTEXT, None))  # the same name elsewhere in the text
+            return label == "ORG"
+        if end - s > 3:
+            return False
+        if end - s == 3:  # three words only after a place preposition ("near Dayr Az Zayr")
+            if s and words[s - 1] in PLACE_PREPS and not sentence_initial(words, s):
+                out.append(Cand(s, end, "GPE", CONTEXT, None))
+            return False
+        if org_context(words, s, end, n):
+            out.append(Cand(s, end, "ORG", CONTEXT, None))  # "shares of X", "X, a shipping company,"
+            return True
         label = place_context(words, s, end, n)
         if label == "GPE" or label == "ORG":
             out.append(Cand(s, end, label, CONTEXT, None))
+        return label == "ORG"
 
     def _ship(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
         """"the landing ship Minsk", "the patrol ship Sergei Kotov": the name is a vessel.

@@ -11,22 +11,23 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, STRONG, WEAK, Cand
-from ._context import CONTEXT, SHIP_NOUNS, SUBJECT_STOP, SUBJECT_VERBS, ContextRules, dateline_end, surname_shaped
+from ._context import CONTEXT, SHIP_NOUNS, ContextRules, dateline_end
+from ._person_context import PersonRules
 from ._lexicon import AMBIG, CTX, Lexicon
+from ._org_context import (ORG_CLASS_NOUNS, PERSON_CLASS_NOUNS, acronym_start, class_noun_name_end,
+                           class_noun_start)
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
-from ._words import (ACRONYM_STOP, ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST,
-                     LOC_HEADS, NOT_NAME, ORG_FIRST, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SHIP_PREFIXES,
-                     SPEECH_VERBS, SUBJECT_NOUNS, SUFFIXES, TAIL_LINKS, UNIT_HEADS, WEAPON_CUES, name_like)
+from ._words import (ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS, LOW_CORP,
+                     NOT_NAME, ORG_FIRST, ORG_HEADS, SHIP_PREFIXES, TAIL_LINKS, UNIT_HEADS, WEAPON_CUES, name_like)
 
 __all__ = ["Cand", "Tagger", "STRONG", "MEDIUM", "WEAK"]
 
 DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
-_ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 
 
-class Tagger(ContextRules):
+class Tagger(ContextRules, PersonRules):
     """Rule tagger bound to a Lexicon.
 
     Args:
@@ -45,7 +46,10 @@ class Tagger(ContextRules):
         # first words of entries that may start in lower case ("ballistic missiles"); "in" of
         # "In Salah" needs a capital, so a lower-case "in" is not even looked up
         self.low_phrases = lex.low_first
-        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases | SHIP_NOUNS
+        self.low_any = frozenset(TRIGGER_WORDS) | frozenset(lex.titles) | self.low_phrases | SHIP_NOUNS | ORG_CLASS_NOUNS
+        self.low_any |= PERSON_CLASS_NOUNS
+        # words that cannot open a name after a class noun ("the company President", "the group Monday")
+        self._class_stop = frozenset(lex.titles) | NOT_NAME | frozenset(w.lower() for w in DATE_WORDS)
         self.surnames = lex.surnames
 
     def name_like(self, w: str) -> bool:
@@ -155,6 +159,9 @@ class Tagger(ContextRules):
                         self._gaz(words, i, n, out, w)
                     if w in SHIP_NOUNS and i + 1 < n and words[i + 1][:1].isupper():
                         self._ship(words, i, n, out)
+                    elif (w in ORG_CLASS_NOUNS or w in PERSON_CLASS_NOUNS) and i + 1 < n \
+                            and words[i + 1][:1].isupper():
+                        self._class_noun(words, i, n, out)
                 continue
             if c0.isupper():
                 info = cap_info.get(w)
@@ -185,6 +192,8 @@ class Tagger(ContextRules):
                 trig.append((i, tw.get(w, 6)))
             elif w in SENT_END or (c0.isspace() and "\n" in w):
                 ends.append(i)
+        if out:
+            self._coordinated(words, out)
         if any(c.prio == CONTEXT for c in out):
             self._one_sense(words, out)
         return out, trig, ends
@@ -203,39 +212,30 @@ class Tagger(ContextRules):
         else:
             out.append(Cand(i, i + k, ph.label, STRONG, ph.canonical))
 
-    # -- titles: "President Vladimir Putin", "Kremlin spokesman Dmitry Peskov" ---------------
-    def _title(self, words: list[str], i: int, n: int, lw: str, out: list[Cand]) -> None:
-        for t in self.titles[lw]:
-            k = len(t)
-            if k > 1 and tuple(x.lower() for x in words[i:i + k]) != t:
-                continue
-            j = i + k
-            if j < n and (words[j].lower() in self.titles or words[j].lower() in SERVICE):
-                return  # chained titles: the innermost one emits
-            m = self._name_end(words, j, n, 5)
-            if m > j:
-                out.append(Cand(j, m, "PERSON", STRONG, None))
-            return
+    def _class_noun(self, words: list[str], i: int, n: int, out: list[Cand]) -> None:
+        """"the band Corvid Hollow", "US chipmaker Vantrel": the name after a class noun is an
+        organisation; "the guitarist Jon Hale": a person (ranked below a gazetteer entry of the
+        same span).
 
-    def _name_end(self, words: list[str], j: int, n: int, limit: int) -> int:
-        """End of a run of name tokens starting at ``j`` (initials, particles, hyphens, suffixes)."""
-        m = j
-        while m < n and m - j < limit:
-            w = words[m]
-            if self.name_like(w) and w.lower() not in ORG_HEADS:
-                m += 1
-            elif m > j and w in SUFFIXES:
-                m += 1
-            elif (w in PARTICLES or w == "-") and m + 1 < n and (
-                words[m + 1][:1].isupper() or ((words[m + 1] == "-" or words[m + 1] in PARTICLES) and m + 2 < n
-                                               and words[m + 2][:1].isupper())  # "de la Fuente", "van der Berg"
-            ) and (m > j or w in ("Abu", "al", "el")):
-                m += 1
-            else:
-                break
-        while m > j and (words[m - 1] in PARTICLES or words[m - 1] == "-"):
-            m -= 1
-        return m
+        Args:
+            words: token texts.
+            i: index of the class noun.
+            n: number of tokens.
+            out: candidates are appended here.
+        """
+        if not class_noun_start(words, i):
+            return
+        e = class_noun_name_end(words, i + 1, n, self._class_stop)
+        if e <= i + 1:
+            return
+        if words[i] in ORG_CLASS_NOUNS:
+            label = "ORG"
+        elif words[i] not in self.titles and all(self.name_like(x) and x.lower() not in ORG_HEADS for x in words[i + 1:e]):
+            label = "PERSON"
+        else:
+            return
+        out.append(Cand(i + 1, e, label, MEDIUM, None))
+        out.append(Cand(i + 1, e, label, CONTEXT, None))  # the same name elsewhere in the text
 
     # -- capitalised runs ------------------------------------------------------------------
     def _capseq(self, words: list[str], i: int, n: int, out: list[Cand]) -> int:
@@ -255,7 +255,7 @@ class Tagger(ContextRules):
         last_cap = i
         while j < n:
             w = words[j]
-            if w[0].isupper():
+            if w[0].isupper() or (w in LOW_CORP and j > i):  # "Larchfield plc"
                 last_cap = j
                 j += 1
             elif (w in CONNECTORS or w == "-") and j + 1 < n and (
@@ -274,11 +274,16 @@ class Tagger(ContextRules):
             s += 1
         if s >= end:
             return end
-        if end - s <= 4:
-            self._context(words, s, end, n, out)
+        org_span = self._context(words, s, end, n, out) if end - s <= 6 else None
         if end - s == 1:  # fast path: a lone capitalised word
-            self._people(words, s, end, n, out)
+            self._people(words, s, end, n, out, org_span)
             return end
+        a = acronym_start(words, s, end, n)
+        if a >= 0:  # "Morvane Kessel Trading (MKT)": a defined name is an organisation
+            hit = self.phrase_at(words, a, n)
+            if hit is None or hit[0] != end - a:
+                out.append(Cand(a, end, "ORG", STRONG, None))
+                org_span = (a, end)
         # organisation / place / facility by head noun
         lows = [w.lower() for w in words[s:end]]
         head = -1
@@ -300,8 +305,8 @@ class Tagger(ContextRules):
         if head >= 0:
             covered = self._headed(words, s, end, head, kind, lows, out)
         # acronyms, given names, initials, speech verbs on the rest of the run
-        self._people(words, s, covered[0], n, out)
-        self._people(words, covered[1], end, n, out)
+        self._people(words, s, covered[0], n, out, org_span)
+        self._people(words, covered[1], end, n, out, org_span)
         return end
 
     def _headed(self, words: list[str], s: int, end: int, head: int, kind: str, lows: list[str],
@@ -346,52 +351,3 @@ class Tagger(ContextRules):
         if e - start >= 2 or (kind == "LOC" and e - start == 1 and start != head):
             out.append(Cand(start, e, kind, MEDIUM, None))
         return (start, e)
-
-    def _people(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> None:
-        """Given names, initials and acronyms inside [s, end); speech-verb context for the whole range."""
-        if s >= end:
-            return
-        p = s
-        fn = self.first_names
-        name_like = self.name_like
-        while p < end:
-            w = words[p]
-            nxt = words[p + 1] if p + 1 < n else ""
-            if w in fn and nxt and (name_like(nxt) or nxt in PARTICLES):
-                e = self._name_end(words, p, n, 5)
-                if e - p >= 2:
-                    out.append(Cand(p, e, "PERSON", MEDIUM, None))
-                    p = e
-                    continue
-            if (len(nxt) == 2 and nxt[1] == "." and nxt[0].isupper() and p + 2 < n and name_like(w)
-                    and name_like(words[p + 2])):
-                e = self._name_end(words, p, n, 5)  # "Stephen J. Townsend"
-                out.append(Cand(p, e, "PERSON", MEDIUM, None))
-                p = e
-                continue
-            if w.isupper() and _ACR.match(w) and w not in ACRONYM_STOP and not (
-                (p > 0 and words[p - 1].isupper() and words[p - 1].isalpha())
-                or (nxt.isupper() and nxt.isalpha())
-            ):
-                out.append(Cand(p, p + 1, "ORG", WEAK, None))
-            p += 1
-        # "Oleg Zhdanov said" / "said Russell." / "Name, who"
-        if end - s > 3:
-            return
-        after = words[end] if end < n else ""
-        single = end - s == 1 and words[s].isalpha() and words[s].lower() not in SUBJECT_NOUNS and (
-            words[s] not in SUBJECT_STOP) and not (
-            sentence_initial(words, s) and words[s].endswith("s"))  # "Officials said"
-        if single and after in SUBJECT_VERBS and words[s] not in SUBJECT_STOP and not surname_shaped(
-                words[s], self.first_names, self.surnames):
-            # "Petrobras said": a lone unknown word is an organisation unless shaped like a name
-            if name_like(words[s]) and words[s].lower() not in self.titles:
-                out.append(Cand(s, end, "ORG", CONTEXT, None))
-            single = False
-        speech = after in SPEECH_VERBS and (end - s >= 2 or (after in PERSON_VERBS and single))
-        said_before = s > 0 and words[s - 1] in ("said", "says", "told", "added") and (not after or after in (".", ","))
-        who = after == "," and end + 1 < n and words[end + 1] == "who"
-        if (speech or said_before or who) and all(
-            name_like(words[k]) and words[k].lower() not in self.titles for k in range(s, end)
-        ):
-            out.append(Cand(s, end, "PERSON", WEAK, None))

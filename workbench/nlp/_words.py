@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ["ORG_HEADS", "ORG_FIRST", "UNIT_HEADS", "LOC_HEADS", "ADMIN_HEADS", "LOC_FIRST", "FAC_HEADS", "FAC_FIRST",
            "CONNECTORS", "TAIL_LINKS", "PARTICLES", "SUFFIXES", "NOT_NAME", "SPEECH_VERBS", "WEAPON_CUES",
            "SHIP_PREFIXES", "SUBJECT_NOUNS", "PERSON_VERBS", "SERVICE", "CAP_ONLY_TITLES", "ACRONYM_STOP",
-           "name_like"]
+           "LOW_CORP", "name_like"]
 
 
 def _words(s: str) -> frozenset[str]:
@@ -31,8 +31,13 @@ ORG_HEADS = _words(
     congress senate duma knesset rada majlis airways motors pharmaceuticals technologies systems energy
     petroleum telecom telecommunications communications media entertainment studios pictures publishing
     publishers journal magazine gazette herald tribune telegraph chronicle bancorp insurance railways
-    railway fc f.c. afc a.f.c. ac sc cf fk nk sk rovers wanderers athletic albion"""
+    railway fc f.c. afc a.f.c. ac sc cf fk nk sk rovers wanderers athletic albion
+    united hotspur mining software labs partners ventures electric electronics brothers bros bros. choir
+    ensemble quartet resources logistics shipping aviation aerospace automotive chemicals foods brewery
+    brewing securities investments therapeutics robotics productions films"""
 )
+# Corporate suffixes written in lower case after a capitalised name ("Larchfield plc").
+LOW_CORP = _words("plc ltd ltd. llc gmbh")
 UNIT_HEADS = _words("brigade regiment division battalion corps fleet squadron army wing group battery "
                     "platoon company troop task force detachment flotilla")
 LOC_HEADS = _words("sea ocean gulf bay river lake lakes mountains mount mountain strait straits island islands "
@@ -55,12 +60,16 @@ SUFFIXES = _words("Jr. Jr Sr. Sr II III IV")
 # Capitalised words that never start or form a person name.
 NOT_NAME = _words(
     """the a an this that these those it its he she they we i you his her their our my your
-    in on at by for from to of with and or but if as when while after before since during
+    in on at by for from to of with and or but if as when while after before since during near
     mr mrs ms dr president minister general staff secretary council command army january february march
     april may june july august september october november december monday tuesday wednesday
     thursday friday saturday sunday read scroll share subscribe follow click photo video
     north south east west northern southern eastern western central
-    god allah lord christ islam jesus"""
+    god allah lord christ islam jesus
+    yesterday today tomorrow tonight however meanwhile moreover furthermore nevertheless nonetheless
+    separately elsewhere instead also still thus hence later earlier afterwards afterward recently
+    previously currently initially eventually finally although though because unlike despite
+    according including"""
 )
 SPEECH_VERBS = _words(
     """said says told tells stated states added adds noted notes claimed claims wrote writes
