@@ -128,7 +128,7 @@ def test_report_entity_index_groups_across_scripts():
     """The report's entity index (render.views) from plain mentions: one row per entity, aliases by language."""
     import pandas as pd
 
-    from workbench.render.views import entity_rows, entity_table
+    from workbench.render.table_views import entity_rows, entity_table
 
     rows = [("a", "GPE", "Kyiv", "Kyiv"), ("a", "GPE", "Kiev", "Kyiv"), ("b", "GPE", "Київ", "Київ"),
             ("c", "GPE", "Киев", "Киев"), ("c", "PERSON", "Зеленский", "Зеленский"),

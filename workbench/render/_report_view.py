@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.confidence import stated_level
 from ..analysis.formats import engine_name, leaders_sentence
 from ..analysis.scales import RATING_STANCES
-from .views import (article_view, entity_rows, entity_table, format_range, format_score, independence_groups,
-                    matrix_view, sources_table, table_view)
+from .table_views import entity_rows, entity_table, sources_table, table_view
+from .views import article_view, format_range, format_score, independence_groups, matrix_view
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -12,7 +12,7 @@ from ..errors import StoreError, StoreIOError
 from ._base import POLL_MS, BundledWidget, handles, to_js_offsets
 from ..render._report_alerts import alert_badge_html
 from ..render.tables import static_table_html
-from ..render.views import corpus_table
+from ..render.table_views import corpus_table
 
 if TYPE_CHECKING:
     from ..workspace import Analysis, Workspace

@@ -11,7 +11,7 @@ import traitlets as t
 from ._base import POLL_MS, BundledWidget, handles
 from ..nlp import LABELS
 from ..render.tables import static_table_html
-from ..render.views import ENTITY_STATIC_ROWS, entity_table
+from ..render.table_views import ENTITY_STATIC_ROWS, entity_table
 
 if TYPE_CHECKING:
     from ..workspace import Workspace

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
 from ..nlp import preferred_name, script_language
-from ..render.views import spellings_by_language
+from ..render.table_views import spellings_by_language
 from ..store.articles import (ARTICLE_COLUMNS, article_dates, article_texts, list_articles, resolve_article,
                               titles_and_texts)
 from ..store.entity_rules import (RULE_COLUMNS, deactivate_rule, find_rule, insert_rule, list_rules, load_rules,
