@@ -10,16 +10,24 @@ cross-script key); its source condition by the outlet's exact name.
 
 The alert keeps the best sentence: the one holding the most of the query's word groups (the
 first of them), else (a match in the title alone) the text's first sentence.
+
+What it costs (issue 13: <= 10 % of ingest with 50 indicators): the indicators are read and
+compiled once per batch (``load_watchlist``); each article is split into words once
+(``nlp._stems.text_forms``), a pass the search index shares; an indicator is tried on an
+article only when one of the search forms its most selective group needs is among the article's
+(a set intersection); and the best sentence is found only for a match, reading only the
+sentences around the matched words (the text between words says where sentences break).
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from ..nlp._sentences import trimmed_sentence_spans
-from ..nlp._stems import Phrase, Query, QueryError, Term, parse_query, shadow, words
+from ..nlp._sentences import iter_trimmed_sentence_spans, sentence_breaks, trim_span
+from ..nlp._stems import Phrase, Query, QueryError, Term, TextForms, parse_query, text_forms
 from ..store import new_id
 from ..store.entity_rules import load_rules, name_keys
 from ..store.indicators import active_indicators, insert_alerts, precise_now
@@ -27,7 +35,8 @@ from ..store.indicators import active_indicators, insert_alerts, precise_now
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-__all__ = ["Candidate", "Watch", "record_alerts", "query_matches", "best_sentence"]
+__all__ = ["Candidate", "Watch", "Watchlist", "load_watchlist", "article_forms", "record_alerts",
+           "query_matches", "best_sentence"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,7 @@ class Candidate:
     language: str
     source: str
     canonicals: frozenset[str]  # the canonical names its mentions carry
+    forms: tuple[TextForms, TextForms] | None = None  # title's and text's, when ingest split them already
 
 
 @dataclass(frozen=True)
@@ -64,20 +74,24 @@ def _simple(query: Query) -> tuple[frozenset[str], ...] | None:
 
 class _Field:
     """One field of an article (title or text) as matching needs it: each word's search form in
-    order and the set of them; where each form occurs, the words' offsets and the sentences only
-    once a phrase or a match asks for them (most indicators match no article)."""
+    order (from the one pass, ``TextForms``) and the set of them; where each form occurs, and
+    where the words and the breaks between sentences are, only once a phrase or a match asks."""
 
-    __slots__ = ("text", "forms", "present", "_where", "_spans", "_starts", "_firsts", "_sorted")
+    __slots__ = ("source", "forms", "present", "_where", "_sorted", "_ends", "_breaks")
 
-    def __init__(self, text: str, language: str) -> None:
-        self.text = text
-        self.forms: list[str] = shadow(text, language).split()  # each word's search form (the index's), in order
+    def __init__(self, source: TextForms) -> None:
+        self.source = source
+        self.forms = source.forms  # each word's search form (the index's), in order
         self.present = frozenset(self.forms)
         self._where: dict[str, list[int]] | None = None
-        self._spans: list[tuple[int, int]] | None = None
-        self._starts: list[int] = []
-        self._firsts: list[int] = []
         self._sorted: list[str] | None = None
+        self._ends: list[int] | None = None
+        self._breaks: dict[int, list[tuple[int, int]]] = {}
+
+    @property
+    def text(self) -> str:
+        """The field's text."""
+        return self.source.text
 
     @property
     def where(self) -> dict[str, list[int]]:
@@ -88,17 +102,17 @@ class _Field:
                 self._where.setdefault(form, []).append(at)
         return self._where
 
-    def sentences(self) -> list[tuple[int, int]]:
-        """The text's sentences (trimmed, non-empty)."""
-        if self._spans is None:
-            self._spans = trimmed_sentence_spans(self.text)
-            self._firsts = [start for start, _ in self._spans]
-            self._starts = [start for start, _, _ in words(self.text)]
-        return self._spans
-
-    def sentence_of(self, at: int) -> int:
-        """The sentence number of word ``at`` (after ``sentences``)."""
-        return max(0, bisect_right(self._firsts, self._starts[at]) - 1)
+    def breaks(self, gap: int) -> list[tuple[int, int]]:
+        """The sentence breaks in the text before word ``gap`` (``gap == len(forms)``: after the
+        last word), as character offsets: read from that stretch alone."""
+        found = self._breaks.get(gap)
+        if found is None:
+            if self._ends is None:  # where each part ends: word i is parts[2i + 1]
+                self._ends = list(accumulate(map(len, self.source.parts)))
+            ends = self._ends
+            start = ends[2 * gap - 1] if gap else 0
+            found = self._breaks[gap] = sentence_breaks(self.text, start, ends[2 * gap])
+        return found
 
     def _forms_from(self, prefix: str) -> list[str]:
         """The field's forms that start with ``prefix`` (a bisection of its sorted forms)."""
@@ -159,29 +173,98 @@ def best_sentence(query: Query, body: _Field) -> tuple[int, int]:
     """The offsets of the sentence holding the most of the query's word groups (the first such),
     else of the text's first sentence (the match was in the title).
 
+    Only the sentences holding a matched word are read: from each such word, the stretches
+    between words are searched for a sentence break back to the sentence's first word and on
+    to its last (the same breaks ``nlp._sentences.sentence_spans`` finds in the whole text).
+
     Args:
         query: the parsed query.
         body: the article's text, prepared.
     Returns:
         (start, end) in the text, ``end > start`` for a non-empty text.
     """
-    spans = body.sentences()
-    if not spans:
-        return 0, max(len(body.text), 1)
-    groups: dict[int, set[int]] = {}
+    hits: dict[int, set[int]] = {}
     for number, group in enumerate(query.groups):
         for phrase in group:
             for term in phrase.terms:
                 for at in body.positions(term):
-                    groups.setdefault(body.sentence_of(at), set()).add(number)
-    if not groups:
-        return spans[0]
-    best = max(groups, key=lambda sentence: (len(groups[sentence]), -sentence))
-    return spans[best]
+                    hits.setdefault(at, set()).add(number)
+    if not hits:
+        return next(iter_trimmed_sentence_spans(body.text), None) or (0, max(len(body.text), 1))
+    count = len(body.forms)
+    sentences: dict[int, tuple[int, set[int]]] = {}  # first word -> (last word, groups held)
+    first, last = -1, -1
+    for at in sorted(hits):
+        if at > last:  # a new sentence: its first word is after the last one's end
+            floor = last + 1
+            first = at
+            while first > floor and not body.breaks(first):
+                first -= 1
+            last = at
+            while last + 1 < count and not body.breaks(last + 1):
+                last += 1
+            sentences[first] = (last, set())
+        sentences[first][1].update(hits[at])
+    best = min(sentences, key=lambda word: (-len(sentences[word][1]), word))
+    before, after = body.breaks(best), body.breaks(sentences[best][0] + 1)
+    start = before[-1][1] if before else 0
+    end = after[0][0] if after else len(body.text)
+    return trim_span(body.text, start, end)
 
 
-def _watches(conn: "Connection") -> tuple[list[Watch], Callable[[str], str]]:
-    """The active indicators, parsed, and the entity-key function under the stored corrections."""
+@dataclass
+class Watchlist:
+    """The active indicators, compiled once per batch: each one's query parsed, and which
+    search forms let an article through to it (those of its most selective word group)."""
+
+    watches: list[Watch]
+    keys: Callable[[str], str]  # entity name -> cross-script key, under the stored corrections
+    triggers: dict[str, list[int]] = field(default_factory=dict)  # form -> the watches (indexes) it lets through
+    always: list[int] = field(default_factory=list)  # watches no form test can rule out (prefix-only groups)
+
+    def __post_init__(self) -> None:
+        for index, watch in enumerate(self.watches):
+            gates = [_gate(group) for group in watch.query.groups]
+            usable = [gate for gate in gates if gate is not None]
+            if not usable:
+                self.always.append(index)
+                continue
+            for form in min(usable, key=len):
+                self.triggers.setdefault(form, []).append(index)
+        self._forms = frozenset(self.triggers)
+
+    def __bool__(self) -> bool:
+        return bool(self.watches)
+
+    def candidates(self, present: frozenset[str]) -> list[int]:
+        """The watches (indexes, in order) an article with these search forms may match."""
+        found = set(self.always)
+        for form in self._forms & present:
+            found.update(self.triggers[form])
+        return sorted(found)
+
+
+def _gate(group: tuple[Phrase, ...]) -> frozenset[str] | None:
+    """Forms one of which an article must have for the group to match: each phrase's first
+    whole word's (None when a phrase is prefixes only: no set test for it)."""
+    out: set[str] = set()
+    for phrase in group:
+        whole = next((term for term in phrase.terms if not term.prefix), None)
+        if whole is None:
+            return None
+        out |= whole.forms
+    return frozenset(out)
+
+
+def load_watchlist(conn: "Connection") -> Watchlist:
+    """The active indicators, parsed and compiled, and the entity-key function under the stored
+    corrections (read once per ingest batch).
+
+    Args:
+        conn: a workspace connection.
+    Returns:
+        The watchlist (false when no indicator is active).
+    """
     keys = name_keys(load_rules(conn))
     out = []
     for row in active_indicators(conn):
@@ -191,30 +274,50 @@ def _watches(conn: "Connection") -> tuple[list[Watch], Callable[[str], str]]:
             continue  # checked when the indicator was added; a parser change must not stop an ingest
         out.append(Watch(row["id"], row["analysis_id"], parsed,
                          keys(row["entity"]) if row["entity"] else None, row["source"], _simple(parsed)))
-    return out, keys
+    return Watchlist(out, keys)
 
 
-def record_alerts(conn: "Connection", articles: Sequence[Candidate]) -> list[dict[str, Any]]:
+def article_forms(title: str | None, text: str, language: str) -> tuple[TextForms, TextForms]:
+    """An article's title and text split into words once (for the index and the indicators).
+
+    Args:
+        title: its title (None: none).
+        text: its text.
+        language: its stored language.
+    Returns:
+        The title's and the text's ``TextForms``.
+    """
+    return text_forms(title or "", language), text_forms(text, language)
+
+
+def record_alerts(conn: "Connection", articles: Sequence[Candidate],
+                  watchlist: Watchlist | None = None) -> list[dict[str, Any]]:
     """Match new articles against every active indicator and record the alerts, in the caller's
     transaction (the one storing the articles).
 
     Args:
         conn: the write connection.
         articles: the new originals (syndicated copies are left out by the caller).
+        watchlist: the batch's compiled indicators (None: read them here).
     Returns:
         The alert rows recorded.
     """
     if not articles:
         return []
-    watches, keys = _watches(conn)
-    if not watches:
+    if watchlist is None:
+        watchlist = load_watchlist(conn)
+    if not watchlist:
         return []
+    watches, keys = watchlist.watches, watchlist.keys
     stamp = precise_now()
     rows: list[dict[str, Any]] = []
     for article in articles:
-        fields = (_Field(article.title or "", article.language), _Field(article.text, article.language))
+        title, body = article.forms or article_forms(article.title, article.text, article.language)
+        fields = (_Field(title), _Field(body))
+        present = fields[0].present | fields[1].present
         entity_keys: set[str] | None = None
-        for watch in watches:
+        for index in watchlist.candidates(present):
+            watch = watches[index]
             if watch.source is not None and watch.source != article.source:
                 continue
             if watch.entity_key is not None:
@@ -223,8 +326,7 @@ def record_alerts(conn: "Connection", articles: Sequence[Candidate]) -> list[dic
                 if watch.entity_key not in entity_keys:
                     continue
             if watch.simple is not None:
-                if not all(not forms.isdisjoint(fields[0].present) or not forms.isdisjoint(fields[1].present)
-                           for forms in watch.simple):
+                if not all(not forms.isdisjoint(present) for forms in watch.simple):
                     continue
             elif not query_matches(watch.query, fields):
                 continue
