@@ -20,13 +20,14 @@ sentences around the matched words (the text between words says where sentences 
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from ..nlp._sentences import iter_trimmed_sentence_spans, sentence_breaks, trim_span
+from ..nlp._sentences import break_candidates, iter_trimmed_sentence_spans, sentence_breaks, trim_span
 from ..nlp._stems import Phrase, Query, QueryError, Term, TextForms, parse_query, text_forms
 from ..store import new_id
 from ..store.entity_rules import load_rules, name_keys
@@ -74,33 +75,25 @@ def _simple(query: Query) -> tuple[frozenset[str], ...] | None:
 
 class _Field:
     """One field of an article (title or text) as matching needs it: each word's search form in
-    order (from the one pass, ``TextForms``) and the set of them; where each form occurs, and
-    where the words and the breaks between sentences are, only once a phrase or a match asks."""
+    order (from the one pass, ``TextForms``) and the set of them; where a form occurs, and where
+    the words and the breaks between sentences are, only once a phrase or a match asks."""
 
-    __slots__ = ("source", "forms", "present", "_where", "_sorted", "_ends", "_breaks")
+    __slots__ = ("source", "forms", "present", "_sorted", "_ends", "_breaks", "_gaps", "_sentences")
 
     def __init__(self, source: TextForms) -> None:
         self.source = source
         self.forms = source.forms  # each word's search form (the index's), in order
         self.present = frozenset(self.forms)
-        self._where: dict[str, list[int]] | None = None
         self._sorted: list[str] | None = None
         self._ends: list[int] | None = None
         self._breaks: dict[int, list[tuple[int, int]]] = {}
+        self._gaps: list[int] | None = None
+        self._sentences: dict[int, tuple[int, int]] = {}  # bisection point among the gaps -> sentence
 
     @property
     def text(self) -> str:
         """The field's text."""
         return self.source.text
-
-    @property
-    def where(self) -> dict[str, list[int]]:
-        """Form -> the indexes of the words having it."""
-        if self._where is None:
-            self._where = {}
-            for at, form in enumerate(self.forms):
-                self._where.setdefault(form, []).append(at)
-        return self._where
 
     def breaks(self, gap: int) -> list[tuple[int, int]]:
         """The sentence breaks in the text before word ``gap`` (``gap == len(forms)``: after the
@@ -112,6 +105,24 @@ class _Field:
             ends = self._ends
             start = ends[2 * gap - 1] if gap else 0
             found = self._breaks[gap] = sentence_breaks(self.text, start, ends[2 * gap])
+        return found
+
+    def sentence(self, at: int) -> tuple[int, int]:
+        """The first and last word of the sentence holding word ``at``."""
+        if self._gaps is None:  # the stretches between words that may hold a break (a C pass, no regex per word)
+            self._gaps = break_candidates(self.source.parts[0::2])
+        gaps = self._gaps
+        after = bisect_right(gaps, at)  # every word between two candidate stretches is in one sentence
+        found = self._sentences.get(after)
+        if found is None:
+            back = after - 1
+            while back >= 0 and not self.breaks(gaps[back]):
+                back -= 1
+            ahead = after
+            while ahead < len(gaps) and not self.breaks(gaps[ahead]):
+                ahead += 1
+            found = self._sentences[after] = (gaps[back] if back >= 0 else 0,
+                                              (gaps[ahead] if ahead < len(gaps) else len(self.forms)) - 1)
         return found
 
     def _forms_from(self, prefix: str) -> list[str]:
@@ -139,10 +150,23 @@ class _Field:
         return bool(self.phrase_at(phrase))
 
     def positions(self, term: Term) -> list[int]:
-        """Where a term's words are (word indexes, unordered)."""
+        """Where a term's words are (word indexes, unordered): ``list.index`` from one
+        occurrence to the next, in C (no index of every form is built)."""
         if term.prefix:
-            return [at for prefix in term.forms for form in self._forms_from(prefix) for at in self.where[form]]
-        return [at for form in term.forms for at in self.where.get(form, ())]
+            wanted = {form for prefix in term.forms for form in self._forms_from(prefix)}
+        else:
+            wanted = term.forms & self.present
+        out: list[int] = []
+        forms = self.forms
+        for form in wanted:
+            at = forms.index(form)  # present: found
+            while True:
+                out.append(at)
+                try:
+                    at = forms.index(form, at + 1)
+                except ValueError:
+                    break
+        return out
 
     def phrase_at(self, phrase: Phrase) -> list[int]:
         """Where a phrase starts (word indexes)."""
@@ -191,18 +215,11 @@ def best_sentence(query: Query, body: _Field) -> tuple[int, int]:
                     hits.setdefault(at, set()).add(number)
     if not hits:
         return next(iter_trimmed_sentence_spans(body.text), None) or (0, max(len(body.text), 1))
-    count = len(body.forms)
     sentences: dict[int, tuple[int, set[int]]] = {}  # first word -> (last word, groups held)
     first, last = -1, -1
     for at in sorted(hits):
-        if at > last:  # a new sentence: its first word is after the last one's end
-            floor = last + 1
-            first = at
-            while first > floor and not body.breaks(first):
-                first -= 1
-            last = at
-            while last + 1 < count and not body.breaks(last + 1):
-                last += 1
+        if at > last:  # a new sentence
+            first, last = body.sentence(at)
             sentences[first] = (last, set())
         sentences[first][1].update(hits[at])
     best = min(sentences, key=lambda word: (-len(sentences[word][1]), word))
@@ -256,6 +273,15 @@ def _gate(group: tuple[Phrase, ...]) -> frozenset[str] | None:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1024)
+def _parsed(query: str) -> Query | None:
+    """A query parsed (None: no longer valid), once per process: every batch reads the same few."""
+    try:
+        return parse_query(query)
+    except QueryError:
+        return None
+
+
 def load_watchlist(conn: "Connection") -> Watchlist:
     """The active indicators, parsed and compiled, and the entity-key function under the stored
     corrections (read once per ingest batch).
@@ -268,9 +294,8 @@ def load_watchlist(conn: "Connection") -> Watchlist:
     keys = name_keys(load_rules(conn))
     out = []
     for row in active_indicators(conn):
-        try:
-            parsed = parse_query(row["query"])
-        except QueryError:
+        parsed = _parsed(row["query"])
+        if parsed is None:
             continue  # checked when the indicator was added; a parser change must not stop an ingest
         out.append(Watch(row["id"], row["analysis_id"], parsed,
                          keys(row["entity"]) if row["entity"] else None, row["source"], _simple(parsed)))

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import compress, count
 
 __all__ = ["SENT_END", "SENT_OPEN", "CLOSERS", "sentence_starts", "sentence_initial", "sentence_spans",
-           "trimmed_sentence_spans", "iter_trimmed_sentence_spans", "sentence_breaks", "trim_span"]
+           "trimmed_sentence_spans", "iter_trimmed_sentence_spans", "break_candidates", "sentence_breaks",
+           "trim_span"]
 
 #: Tokens that end a sentence.
 SENT_END = frozenset({".", "!", "?", "…", "。", "！", "？"})
@@ -24,6 +26,7 @@ SENT_OPEN = frozenset({".", "!", "?", ":", ";", "“", '"', "‘", "«", "(", "[
 CLOSERS = frozenset({"”", '"', "’", "'", ")", "]", "»"})
 
 _SPAN_END = re.compile(r"(?<=[.!?…])[”\"»]?\s+(?=[A-Z“\"«А-ЯЁІЇЄ])|\n+")
+_MAY_BREAK = re.compile(r"[.!?…\n]")  # a break follows an end mark or is a line break
 
 
 def sentence_starts(words: list[str], ends: list[int]) -> list[int]:
@@ -86,6 +89,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if s < len(text):
         out.append((s, len(text)))
     return out
+
+
+def break_candidates(between: list[str]) -> list[int]:
+    """Which stretches of text between words may hold a sentence break (an end mark or a line
+    break in them); ``sentence_breaks`` says whether one does.
+
+    Args:
+        between: the text between consecutive words (and before the first, after the last).
+
+    Returns:
+        Their indexes, ascending.
+    """
+    return list(compress(count(), map(_MAY_BREAK.search, between)))
 
 
 def sentence_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -228,9 +228,9 @@ def text_forms(text: str, language: str = "und") -> TextForms:
     """
     parts = _WORD_SPLIT.split(text)
     found = parts[1::2]
-    cache = _FORMS.setdefault(language, {})
-    get = cache.get
-    forms = [get(word) or search_form(word, language) for word in found]
+    forms = list(map(_FORMS.setdefault(language, {}).get, found))  # the cache in C; the few new words below
+    if None in forms:
+        forms = [form or search_form(word, language) for word, form in zip(found, forms)]
     index = text
     if _CYRILLIC.search(text):  # the index is given the forms of Cyrillic words, other words as they are
         cyrillic = _CYRILLIC.search
