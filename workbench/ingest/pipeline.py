@@ -286,9 +286,9 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
                          "pipeline": pipeline.name, "ran_at": stamp})
     # the indicators, compiled once for the batch; when there are any, each new original is split
     # into words once, for both the search index and the matching
-    watchlist = load_watchlist(conn)
-    forms = {item.id: article_forms(item.raw.title, item.text, item.language)
-             for item in items if item.copy_of is None} if watchlist else {}
+    originals = [item for item in items if item.copy_of is None]
+    watchlist = load_watchlist(conn) if originals else None
+    forms = {item.id: article_forms(item.raw.title, item.text, item.language) for item in originals} if watchlist else {}
     insert_articles(conn, articles, forms)
     insert_bands(conn, band_rows)
     insert_mentions(conn, mention_rows)
@@ -298,7 +298,7 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
     record_alerts(conn, [Candidate(item.id, item.raw.title, item.text, item.language, _source_name(item.raw)[0],
                                    frozenset(m.get("canonical") or m["text"] for m in item.mentions),
                                    forms.get(item.id))
-                         for item in items if item.copy_of is None], watchlist)
+                         for item in originals], watchlist)
     audit_many(conn, actor=actor, action="ingest", target_type="article", events=[
         (item.id, None, {"title": item.raw.title, "origin": item.raw.origin, "copy_of": item.copy_of,
                          "mentions": len(item.mentions)}) for item in items])
