@@ -156,8 +156,8 @@ def test_each_article_is_split_into_words_once_for_the_index_and_the_indicators(
     for title, body, _, _ in ARTICLES.values():
         # before: the index split the Cyrillic ones, matching split them again, and the best
         # sentence split every matched text a third time
-        assert texts[body] == 1, (body[:30], texts[body])
-        assert texts[title] == 1, (title, texts[title])
+        assert texts[body] <= 1, (body[:30], texts[body])
+        assert texts[title] <= 1, (title, texts[title])
 
 
 def test_the_best_sentence_reads_only_the_sentences_around_the_match(ws, tmp_path, monkeypatch):

@@ -1,43 +1,42 @@
 """Alerts on ingest: each new article matched against every active indicator (Heuer's step 8).
 
-Only the batch's new originals are matched, in this process, on their own words: the corpus is
-never searched again. A query means what it means to ``Workspace.search`` (``nlp._stems``: the
-same parser and the same search forms, so Київ finds Києві and strikes finds strike), evaluated
-here on the article's title and text: every group must hold one of its phrases (a phrase's words
-in order, in the title or in the text), and no excluded phrase may occur. An indicator's entity
-condition is met by a mention of the entity under any of its scripts (the entity table's
-cross-script key); its source condition by the outlet's exact name.
+Only the batch's new originals are matched: a query means what it means to ``Workspace.search``
+because the search index answers it (``store.indicators.indexed_matches``: one statement per
+batch over the rows just indexed, never the older corpus), on the title and the text, in the
+transaction that stored them. An indicator's entity condition is met by a mention of the entity
+under any of its scripts (the entity table's cross-script key); its source condition by the
+outlet's exact name.
 
 The alert keeps the best sentence: the one holding the most of the query's word groups (the
 first of them), else (a match in the title alone) the text's first sentence.
 
 What it costs (issue 13: <= 10 % of ingest with 50 indicators): the indicators are read and
-compiled once per batch (``load_watchlist``); each article is split into words once
-(``nlp._stems.text_forms``), a pass the search index shares; an indicator is tried on an
-article only when one of the search forms its most selective group needs is among the article's
-(a set intersection); and the best sentence is found only for a match, reading only the
-sentences around the matched words (the text between words says where sentences break).
+parsed once per batch (``load_watchlist``); the words were stemmed when the index took the
+articles (FTS5 in C; Cyrillic text split into words once, ``nlp._stems.text_forms``, a pass the
+index and the best sentence share); only a matched article's text is split into words here, and
+its best sentence is found reading only the sentences around the matched words (the text
+between words says where sentences break).
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from ..nlp._sentences import break_candidates, iter_trimmed_sentence_spans, sentence_breaks, trim_span
-from ..nlp._stems import Phrase, Query, QueryError, Term, TextForms, parse_query, text_forms
+from ..nlp._stems import Query, QueryError, Term, TextForms, parse_query, text_forms
 from ..store import new_id
 from ..store.entity_rules import load_rules, name_keys
-from ..store.indicators import active_indicators, insert_alerts, precise_now
+from ..store.indicators import active_indicators, indexed_matches, insert_alerts, precise_now
+from ..store.search import index_splits
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-__all__ = ["Candidate", "Watch", "Watchlist", "load_watchlist", "article_forms", "record_alerts",
-           "query_matches", "best_sentence"]
+__all__ = ["Candidate", "Watch", "Watchlist", "load_watchlist", "shared_forms", "record_alerts", "best_sentence"]
 
 
 @dataclass(frozen=True)
@@ -62,15 +61,6 @@ class Watch:
     query: Query
     entity_key: str | None
     source: str | None
-    simple: tuple[frozenset[str], ...] | None  # a query of single words (OR-ed): each group's forms
-
-
-def _simple(query: Query) -> tuple[frozenset[str], ...] | None:
-    """Each group's forms when the query is single whole words only (no phrase, prefix or
-    exclusion): it matches when every group shares a form with the article (set tests in C)."""
-    if query.excluded or any(len(p.terms) != 1 or p.terms[0].prefix for group in query.groups for p in group):
-        return None
-    return tuple(frozenset().union(*(p.terms[0].forms for p in group)) for group in query.groups)
 
 
 class _Field:
@@ -137,18 +127,6 @@ class _Field:
             at += 1
         return out
 
-    def has(self, phrase: Phrase) -> bool:
-        """Whether the phrase occurs (a one-word phrase is a look-up, no positions listed)."""
-        if len(phrase.terms) == 1:
-            term = phrase.terms[0]
-            if term.prefix:
-                return any(self._forms_from(prefix) for prefix in term.forms)
-            present = self.present
-            return any(form in present for form in term.forms)
-        if not all(term.prefix or not term.forms.isdisjoint(self.present) for term in phrase.terms):
-            return False  # a word of the phrase is missing altogether: no positions needed
-        return bool(self.phrase_at(phrase))
-
     def positions(self, term: Term) -> list[int]:
         """Where a term's words are (word indexes, unordered): ``list.index`` from one
         occurrence to the next, in C (no index of every form is built)."""
@@ -167,30 +145,6 @@ class _Field:
                 except ValueError:
                     break
         return out
-
-    def phrase_at(self, phrase: Phrase) -> list[int]:
-        """Where a phrase starts (word indexes)."""
-        heads = self.positions(phrase.terms[0])
-        if len(phrase.terms) == 1 or not heads:
-            return heads
-        width = len(phrase.terms)
-        return [at for at in heads if at + width <= len(self.forms)
-                and all(term.matches(self.forms[at + k]) for k, term in enumerate(phrase.terms[1:], 1))]
-
-
-def query_matches(query: Query, fields: Sequence[_Field]) -> bool:
-    """Whether a parsed query matches an article given as its fields (title, text).
-
-    Args:
-        query: the parsed query.
-        fields: the article's fields, prepared once for every indicator.
-    Returns:
-        True when every group has a phrase in some field and no excluded phrase is in any.
-    """
-    for group in query.groups:
-        if not any(field.has(phrase) for phrase in group for field in fields):
-            return False
-    return not any(field.has(phrase) for phrase in query.excluded for field in fields)
 
 
 def best_sentence(query: Query, body: _Field) -> tuple[int, int]:
@@ -229,48 +183,15 @@ def best_sentence(query: Query, body: _Field) -> tuple[int, int]:
     return trim_span(body.text, start, end)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Watchlist:
-    """The active indicators, compiled once per batch: each one's query parsed, and which
-    search forms let an article through to it (those of its most selective word group)."""
+    """The active indicators of every analysis, each one's query parsed (read once per batch)."""
 
     watches: list[Watch]
     keys: Callable[[str], str]  # entity name -> cross-script key, under the stored corrections
-    triggers: dict[str, list[int]] = field(default_factory=dict)  # form -> the watches (indexes) it lets through
-    always: list[int] = field(default_factory=list)  # watches no form test can rule out (prefix-only groups)
-
-    def __post_init__(self) -> None:
-        for index, watch in enumerate(self.watches):
-            gates = [_gate(group) for group in watch.query.groups]
-            usable = [gate for gate in gates if gate is not None]
-            if not usable:
-                self.always.append(index)
-                continue
-            for form in min(usable, key=len):
-                self.triggers.setdefault(form, []).append(index)
-        self._forms = frozenset(self.triggers)
 
     def __bool__(self) -> bool:
         return bool(self.watches)
-
-    def candidates(self, present: frozenset[str]) -> list[int]:
-        """The watches (indexes, in order) an article with these search forms may match."""
-        found = set(self.always)
-        for form in self._forms & present:
-            found.update(self.triggers[form])
-        return sorted(found)
-
-
-def _gate(group: tuple[Phrase, ...]) -> frozenset[str] | None:
-    """Forms one of which an article must have for the group to match: each phrase's first
-    whole word's (None when a phrase is prefixes only: no set test for it)."""
-    out: set[str] = set()
-    for phrase in group:
-        whole = next((term for term in phrase.terms if not term.prefix), None)
-        if whole is None:
-            return None
-        out |= whole.forms
-    return frozenset(out)
 
 
 @lru_cache(maxsize=1024)
@@ -298,20 +219,26 @@ def load_watchlist(conn: "Connection") -> Watchlist:
         if parsed is None:
             continue  # checked when the indicator was added; a parser change must not stop an ingest
         out.append(Watch(row["id"], row["analysis_id"], parsed,
-                         keys(row["entity"]) if row["entity"] else None, row["source"], _simple(parsed)))
+                         keys(row["entity"]) if row["entity"] else None, row["source"]))
     return Watchlist(out, keys)
 
 
-def article_forms(title: str | None, text: str, language: str) -> tuple[TextForms, TextForms]:
-    """An article's title and text split into words once (for the index and the indicators).
+def shared_forms(conn: "Connection", title: str | None, text: str,
+                 language: str) -> tuple[TextForms, TextForms] | None:
+    """An article's title and text split into words, when indexing would split them anyway
+    (``store.search.index_splits``): one pass for the index and the best sentence. None for a
+    text FTS5 reads itself (only a matched article's text is split, by ``record_alerts``).
 
     Args:
-        title: its title (None: none).
+        conn: the write connection (its backend decides).
+        title: the article's title (None: none).
         text: its text.
         language: its stored language.
     Returns:
-        The title's and the text's ``TextForms``.
+        The title's and the text's ``TextForms``, or None.
     """
+    if not (index_splits(conn, title or "") or index_splits(conn, text)):
+        return None
     return text_forms(title or "", language), text_forms(text, language)
 
 
@@ -334,14 +261,16 @@ def record_alerts(conn: "Connection", articles: Sequence[Candidate],
     if not watchlist:
         return []
     watches, keys = watchlist.watches, watchlist.keys
+    matched = indexed_matches(conn, [watch.query for watch in watches], [article.id for article in articles])
     stamp = precise_now()
     rows: list[dict[str, Any]] = []
     for article in articles:
-        title, body = article.forms or article_forms(article.title, article.text, article.language)
-        fields = (_Field(title), _Field(body))
-        present = fields[0].present | fields[1].present
+        found = [index for index in range(len(watches)) if (index, article.id) in matched]
+        if not found:
+            continue
+        body: _Field | None = None
         entity_keys: set[str] | None = None
-        for index in watchlist.candidates(present):
+        for index in found:
             watch = watches[index]
             if watch.source is not None and watch.source != article.source:
                 continue
@@ -350,12 +279,9 @@ def record_alerts(conn: "Connection", articles: Sequence[Candidate],
                     entity_keys = {keys(name) for name in article.canonicals}
                 if watch.entity_key not in entity_keys:
                     continue
-            if watch.simple is not None:
-                if not all(not forms.isdisjoint(present) for forms in watch.simple):
-                    continue
-            elif not query_matches(watch.query, fields):
-                continue
-            start, end = best_sentence(watch.query, fields[1])
+            if body is None:  # the text split into words only now, for a match
+                body = _Field(article.forms[1] if article.forms else text_forms(article.text, article.language))
+            start, end = best_sentence(watch.query, body)
             rows.append({"id": new_id(), "indicator_id": watch.id, "analysis_id": watch.analysis_id,
                          "article_id": article.id, "start": start, "end": end, "created_at": stamp})
     insert_alerts(conn, rows)

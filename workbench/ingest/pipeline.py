@@ -15,7 +15,7 @@ from ..store import Store, audit_many, now
 from ..store.articles import (articles_sharing_bands, insert_articles, insert_bands, originals_by_content, source_for,
                               stored_ids, stored_urls, texts_and_roots)
 from ..store.mentions import insert_mentions, mark_everywhere, record_runs
-from ._alerts import Candidate, article_forms, load_watchlist, record_alerts
+from ._alerts import Candidate, load_watchlist, record_alerts, shared_forms
 from ._entities import EntityPass, reused
 from ._parallel import Analysed, DaskEntityPass, analyse
 from ._prepare import Prepared, batches
@@ -284,11 +284,13 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
         ]
         run_rows.append({"article_id": item.id, "fingerprint": pipeline.fingerprint,
                          "pipeline": pipeline.name, "ran_at": stamp})
-    # the indicators, compiled once for the batch; when there are any, each new original is split
-    # into words once, for both the search index and the matching
+    # the indicators, read once for the batch; when there are any, a new original the index
+    # splits into words in Python is split once, for the index and the best sentence
     originals = [item for item in items if item.copy_of is None]
     watchlist = load_watchlist(conn) if originals else None
-    forms = {item.id: article_forms(item.raw.title, item.text, item.language) for item in originals} if watchlist else {}
+    shared = [(item.id, shared_forms(conn, item.raw.title, item.text, item.language)) for item in originals] \
+        if watchlist else []
+    forms = {ident: found for ident, found in shared if found is not None}
     insert_articles(conn, articles, forms)
     insert_bands(conn, band_rows)
     insert_mentions(conn, mention_rows)

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from ._morph import analyser
 
 __all__ = ["Term", "Phrase", "Query", "QueryError", "TextForms", "words", "search_form", "shadow",
-           "index_text", "text_forms", "query_forms", "parse_query", "matching_words"]
+           "index_text", "splits_for_index", "text_forms", "query_forms", "parse_query", "matching_words"]
 
 
 # A word: letters and digits, with combining marks (stress accents) and inner apostrophes
@@ -174,6 +174,12 @@ def shadow(text: str, language: str = "und") -> str:
     cache = _FORMS.setdefault(language, {})
     get = cache.get
     return " ".join([get(word) or search_form(word, language) for word in _WORD.findall(text)])
+
+
+def splits_for_index(text: str) -> bool:
+    """Whether ``index_text`` splits this text into words in Python (it holds Cyrillic; FTS5
+    reads other text itself, in C)."""
+    return _CYRILLIC.search(text) is not None
 
 
 def index_text(text: str, language: str = "und") -> str:

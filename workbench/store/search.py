@@ -27,9 +27,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from ..nlp._stems import Phrase, Query, Term, TextForms, index_text, shadow
+from ..nlp._stems import Phrase, Query, Term, TextForms, index_text, shadow, splits_for_index
 
-__all__ = ["SearchFilters", "create_index", "index_articles", "unindex_articles", "rebuild_index", "search_articles",
+__all__ = ["SearchFilters", "create_index", "index_articles", "index_splits", "unindex_articles", "rebuild_index",
+           "search_articles",
            "hit_details", "fts5_match", "tsquery", "indexed_count", "stored_languages", "canonical_names"]
 
 _FTS_DDL = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5(title, body, content='', "
@@ -97,6 +98,13 @@ def _tsvector(title: list[str], body: list[str]) -> str:
         at = min(at + 1, _MAX_POSITION)  # the title's last word and the body's first are no phrase
     # search forms are letters and digits only: quoting is enough
     return " ".join(f"'{lexeme}':{','.join(dict.fromkeys(spots))}" for lexeme, spots in positions.items())
+
+
+def index_splits(conn: Connection, text: str) -> bool:
+    """Whether indexing ``text`` splits it into words in Python: always on PostgreSQL (the
+    tsvector is computed here), on SQLite only a text with Cyrillic (FTS5 reads the rest in C).
+    Ingest gives such articles' words to ``index_articles`` when it needs them too."""
+    return conn.dialect.name != "sqlite" or splits_for_index(text)
 
 
 def index_articles(conn: Connection, rows: Iterable[dict[str, Any]],
