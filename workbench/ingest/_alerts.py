@@ -41,7 +41,7 @@ __all__ = ["Candidate", "Watch", "Watchlist", "load_watchlist", "shared_forms", 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A new article as ingest has it: what matching needs."""
+    """A new original as ingest has it: what its alerts need."""
 
     id: str
     title: str | None
@@ -49,12 +49,12 @@ class Candidate:
     language: str
     source: str
     canonicals: frozenset[str]  # the canonical names its mentions carry
-    forms: tuple[TextForms, TextForms] | None = None  # title's and text's, when ingest split them already
+    forms: tuple[TextForms, TextForms] | None = None  # title's and text's, when the index split them (shared_forms)
 
 
 @dataclass(frozen=True)
 class Watch:
-    """An active indicator, its query parsed once per batch."""
+    """An active indicator, its query parsed (once per process: ``_parsed``)."""
 
     id: str
     analysis_id: str
@@ -64,9 +64,9 @@ class Watch:
 
 
 class _Field:
-    """One field of an article (title or text) as matching needs it: each word's search form in
-    order (from the one pass, ``TextForms``) and the set of them; where a form occurs, and where
-    the words and the breaks between sentences are, only once a phrase or a match asks."""
+    """A matched article's text as the best sentence needs it: each word's search form in order
+    (from the one pass, ``TextForms``) and the set of them; where a form occurs, and where the
+    words and the breaks between sentences are, only as far as the matched words ask."""
 
     __slots__ = ("source", "forms", "present", "_sorted", "_ends", "_breaks", "_gaps", "_sentences")
 
@@ -204,8 +204,8 @@ def _parsed(query: str) -> Query | None:
 
 
 def load_watchlist(conn: "Connection") -> Watchlist:
-    """The active indicators, parsed and compiled, and the entity-key function under the stored
-    corrections (read once per ingest batch).
+    """The active indicators, parsed, and the entity-key function under the stored corrections
+    (read once per ingest batch).
 
     Args:
         conn: a workspace connection.
