@@ -3,9 +3,10 @@
 What fires is what ``ws.search`` finds among the new articles (words, phrases, prefixes,
 exclusions, OR, Russian and Ukrainian inflections, a source condition; copies never), and each
 alert keeps the sentence a plain reference computes from the whole text. The work is counted,
-not timed: each article is split into words once per ingest (the search index and the
-indicators share the pass), and the best sentence is found by reading only the sentences
-around the matched words, for the matched articles only.
+not timed: each article is split into words at most once per ingest (the search index and the
+alerts share the pass; a text FTS5 reads itself is split only when it matched), the best
+sentence is found by reading only the sentences around the matched words, for the matched
+articles only, and each word's form is computed once per batch.
 """
 from __future__ import annotations
 
