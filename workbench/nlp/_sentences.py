@@ -11,9 +11,12 @@ and a capital or an opening quote follow, and at every line break.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import compress, count
 
 __all__ = ["SENT_END", "SENT_OPEN", "CLOSERS", "sentence_starts", "sentence_initial", "sentence_spans",
-           "trimmed_sentence_spans"]
+           "trimmed_sentence_spans", "iter_trimmed_sentence_spans", "break_candidates", "sentence_breaks",
+           "trim_span"]
 
 #: Tokens that end a sentence.
 SENT_END = frozenset({".", "!", "?", "…", "。", "！", "？"})
@@ -23,6 +26,7 @@ SENT_OPEN = frozenset({".", "!", "?", ":", ";", "“", '"', "‘", "«", "(", "[
 CLOSERS = frozenset({"”", '"', "’", "'", ")", "]", "»"})
 
 _SPAN_END = re.compile(r"(?<=[.!?…])[”\"»]?\s+(?=[A-Z“\"«А-ЯЁІЇЄ])|\n+")
+_MAY_BREAK = re.compile(r"[.!?…\n]")  # a break follows an end mark or is a line break
 
 
 def sentence_starts(words: list[str], ends: list[int]) -> list[int]:
@@ -87,6 +91,69 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def break_candidates(between: list[str]) -> list[int]:
+    """Which stretches of text between words may hold a sentence break (an end mark or a line
+    break in them); ``sentence_breaks`` says whether one does.
+
+    Args:
+        between: the text between consecutive words (and before the first, after the last).
+
+    Returns:
+        Their indexes, ascending.
+    """
+    return list(compress(count(), map(_MAY_BREAK.search, between)))
+
+
+def sentence_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The breaks between sentences (what ``sentence_spans`` leaves out) that lie within
+    ``text[start:end]``, where that stretch holds no word (the text between two words: a break
+    never holds a letter, so the breaks there are the ones ``sentence_spans`` finds, without
+    reading the rest of the text).
+
+    Args:
+        text: any text.
+        start: where the stretch starts (just after a word, or 0).
+        end: where it ends (a word's start, or ``len(text)``).
+
+    Returns:
+        (start, end) of each break, in order.
+    """
+    if end - start < 2 and text[start:end] != "\n":  # a break is a line break or an end mark and a space
+        return []
+    return [m.span() for m in _SPAN_END.finditer(text, start, min(end + 1, len(text)))]
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without white space at either end (``start == end`` when nothing is left)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def iter_trimmed_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """``trimmed_sentence_spans`` one at a time (the first sentence reads no further).
+
+    Args:
+        text: any text.
+
+    Yields:
+        Non-empty spans in order, each starting and ending on a non-space character.
+    """
+    s = 0
+    for m in _SPAN_END.finditer(text):
+        if m.start() > s:
+            start, end = trim_span(text, s, m.start())
+            if end > start:
+                yield start, end
+        s = m.end()
+    if s < len(text):
+        start, end = trim_span(text, s, len(text))
+        if end > start:
+            yield start, end
+
+
 def trimmed_sentence_spans(text: str) -> list[tuple[int, int]]:
     """``sentence_spans`` without white space at either end of a sentence (a quotable passage).
 
@@ -96,12 +163,4 @@ def trimmed_sentence_spans(text: str) -> list[tuple[int, int]]:
     Returns:
         Non-empty spans in order, each starting and ending on a non-space character.
     """
-    out = []
-    for start, end in sentence_spans(text):
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            out.append((start, end))
-    return out
+    return list(iter_trimmed_sentence_spans(text))

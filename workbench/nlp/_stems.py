@@ -42,14 +42,15 @@ from dataclasses import dataclass, field
 
 from ._morph import analyser
 
-__all__ = ["Term", "Phrase", "Query", "QueryError", "words", "search_form", "shadow",
-           "index_text", "query_forms", "parse_query", "matching_words"]
+__all__ = ["Term", "Phrase", "Query", "QueryError", "TextForms", "words", "search_form", "shadow",
+           "index_text", "splits_for_index", "text_forms", "query_forms", "parse_query", "matching_words"]
 
 
 # A word: letters and digits, with combining marks (stress accents) and inner apostrophes
 # (Ukrainian м'ясо, English don't) kept inside it.
 _TAIL = r"[^\W_]*(?:(?:[\u0300-\u036f]+|['’ʼ](?=[^\W_]))[^\W_]*)*"  # no alternation per letter: fast
 _WORD = re.compile(r"[^\W_]" + _TAIL)
+_WORD_SPLIT = re.compile("(" + _WORD.pattern + ")")  # split: the text between words, each word, in turn
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN = re.compile("[a-z]")
@@ -175,6 +176,12 @@ def shadow(text: str, language: str = "und") -> str:
     return " ".join([get(word) or search_form(word, language) for word in _WORD.findall(text)])
 
 
+def splits_for_index(text: str) -> bool:
+    """Whether ``index_text`` splits this text into words in Python (it holds Cyrillic; FTS5
+    reads other text itself, in C)."""
+    return _CYRILLIC.search(text) is not None
+
+
 def index_text(text: str, language: str = "und") -> str:
     """What SQLite's index is given for ``text``: the text with each Cyrillic word replaced by its
     search form; other words stay as they are for FTS5's own folding and Porter stemmer.
@@ -188,6 +195,55 @@ def index_text(text: str, language: str = "und") -> str:
     if not _CYRILLIC.search(text):
         return text
     return _WORD.sub(lambda m: search_form(m.group(), language) if _CYRILLIC.search(m.group()) else m.group(), text)
+
+
+@dataclass(frozen=True, eq=False)
+class TextForms:
+    """One pass over a text (``text_forms``): its words and their search forms, with what lies
+    between them, and what SQLite's index is given. Ingest reads an article once for both the
+    index and the indicators.
+
+    Attributes:
+        text: the text.
+        parts: ``text`` cut at its words: between-words text, word, between-words text, ... (odd
+            indexes are the words; ``"".join(parts) == text``).
+        forms: each word's search form, in order (``shadow(text).split()``).
+        index: ``index_text(text)``.
+    """
+
+    text: str
+    parts: list[str]
+    forms: list[str]
+    index: str
+
+    @property
+    def words(self) -> list[str]:
+        """The words, in order (as ``words`` finds them)."""
+        return self.parts[1::2]
+
+
+def text_forms(text: str, language: str = "und") -> TextForms:
+    """Split a text into words once and give both each word's search form (``shadow``) and what
+    SQLite's index is given (``index_text``).
+
+    Args:
+        text: an article's text or title.
+        language: the article's stored language.
+    Returns:
+        The text's ``TextForms``.
+    """
+    parts = _WORD_SPLIT.split(text)
+    found = parts[1::2]
+    forms = list(map(_FORMS.setdefault(language, {}).get, found))  # the cache in C; the few new words below
+    if None in forms:
+        forms = [form or search_form(word, language) for word, form in zip(found, forms)]
+    index = text
+    if _CYRILLIC.search(text):  # the index is given the forms of Cyrillic words, other words as they are
+        cyrillic = _CYRILLIC.search
+        between = parts[0::2]
+        shown = [form if cyrillic(word) else word for word, form in zip(found, forms)]
+        index = "".join(itertools.chain.from_iterable(itertools.zip_longest(between, shown, fillvalue="")))
+    return TextForms(text, parts, forms, index)
 
 
 @functools.lru_cache(maxsize=_CACHE)

@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select, text
 
+from ..nlp._stems import Query
 from . import schema as s
 from ._rows import now, resolve_id
+from .search import fts5_match, tsquery
 
 __all__ = ["INDICATOR_COLUMNS", "ALERT_COLUMNS", "active_indicators", "list_indicators", "insert_alerts",
            "list_alerts", "alert_row", "resolve_alert", "count_new_alerts", "get_setting", "set_setting",
-           "LAST_REPORT", "precise_now"]
+           "LAST_REPORT", "precise_now", "indexed_matches"]
 
 #: The columns of each ``list_indicators`` row.
 INDICATOR_COLUMNS = ["id", "hypothesis_id", "hypothesis", "query", "rating", "entity", "source", "active",
@@ -46,6 +48,41 @@ def active_indicators(conn: Connection) -> list[dict[str, Any]]:
                                i.c.source).select_from(i.join(h, h.c.id == i.c.hypothesis_id))
                         .where(i.c.active == 1).order_by(i.c.analysis_id, i.c.id)).mappings()
     return [dict(row) for row in rows]
+
+
+def indexed_matches(conn: Connection, queries: list[Query], ids: list[str]) -> set[tuple[int, str]]:
+    """Which of these just-indexed articles each query matches, asked of the search index in
+    one statement (the words were stemmed when the articles were indexed: FTS5 in C on SQLite,
+    the tsvector on PostgreSQL; the same matching as ``search_articles``).
+
+    Args:
+        conn: the connection that indexed them (in its transaction).
+        queries: the parsed queries.
+        ids: the articles (they are the index's newest rows: on SQLite only rows from the
+            first of them on are read).
+    Returns:
+        (query's index in ``queries``, article id) for each match.
+    """
+    if not queries or not ids:
+        return set()
+    params: dict[str, Any] = {"ids": ids}
+    if conn.dialect.name == "sqlite":
+        params["first"] = conn.execute(text("SELECT min(id) FROM article_search_rows WHERE article_id IN :ids")
+                                       .bindparams(bindparam("ids", expanding=True)), {"ids": ids}).scalar()
+        if params["first"] is None:
+            return set()
+        part = ("SELECT {n} AS n, rowid AS number FROM article_search WHERE article_search MATCH :q{n} "
+                "AND rowid >= :first")
+        sql = ("SELECT hit.n, r.article_id FROM (" + " UNION ALL ".join(part.format(n=n) for n in range(len(queries)))
+               + ") hit JOIN article_search_rows r ON r.id = hit.number WHERE r.article_id IN :ids")
+        params.update({f"q{n}": fts5_match(query) for n, query in enumerate(queries)})
+    else:
+        values = ", ".join(f"({n}, CAST(:q{n} AS tsquery))" for n in range(len(queries)))
+        sql = (f"SELECT q.n, s.article_id FROM article_search s JOIN (VALUES {values}) AS q (n, query) "
+               "ON s.document @@ q.query WHERE s.article_id IN :ids")
+        params.update({f"q{n}": tsquery(query) for n, query in enumerate(queries)})
+    found = conn.execute(text(sql).bindparams(bindparam("ids", expanding=True)), params).all()
+    return {(int(n), article_id) for n, article_id in found}
 
 
 def list_indicators(conn: Connection, analysis_id: str) -> list[tuple[Any, ...]]:
