@@ -189,8 +189,16 @@ def test_cli_lists_accepts_and_dismisses(ws, analysis, tmp_path):
     runner = CliRunner()
     added = runner.invoke(main, ["alerts", "watch", "-w", location, "-a", analysis.id, "H1", "border", "--rating", "CC"])
     assert added.exit_code == 0, added.output
-    ws.ingest(_write(tmp_path / "in", "en", title="Troops <b>", body=EN_TEXT), progress=False)
-    ws.ingest(_write(tmp_path / "in", "en2", title="More", body="Units near the border again."), progress=False)
+    ingested = runner.invoke(main, ["ingest", "-w", location, "--pipeline", "builtin",
+                                    str(_write(tmp_path / "in", "en", title="Troops <b>", body=EN_TEXT))])
+    assert ingested.exit_code == 0, ingested.output
+    assert ingested.output.splitlines()[-1] == "1 new alert from the analyses' indicators: see `workbench alerts`"
+    result = ws.ingest(_write(tmp_path / "in", "en2", title="More", body="Units near the border again."),
+                       progress=False)
+    assert result.alerts == 1
+    quiet = runner.invoke(main, ["ingest", "-w", location, "--pipeline", "builtin",
+                                 str(_write(tmp_path / "in", "other", title="Harvest", body=OTHER_TEXT))])
+    assert quiet.exit_code == 0 and "alert" not in quiet.output  # nothing matched: nothing said
     listed = runner.invoke(main, ["alerts", "-w", location, "--format", "json"])
     assert listed.exit_code == 0, listed.output
     rows = sorted(json.loads(listed.output), key=lambda r: r["title"] != "Troops <b>")  # one second: either order

@@ -28,6 +28,9 @@ def report_ingest(result: Any) -> None:
     for origin, article_id in result.present:
         click.echo(f"already present: {origin} ({article_id})", err=True)
     click.echo(result.summary())
+    if result.alerts:
+        click.echo(f"{result.alerts} new alert{'s' if result.alerts != 1 else ''} from the analyses' indicators: "
+                   f"see `workbench alerts`")
 
 
 @click.command()

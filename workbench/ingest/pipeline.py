@@ -49,6 +49,7 @@ class IngestResult:
     copies: list[tuple[str, str]] = field(default_factory=list)    # (article id, copy of)
     failed: list[InputError] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    alerts: int = 0   # alerts the analyses' indicators raised on the new articles
 
     @property
     def ok(self) -> bool:
@@ -217,16 +218,18 @@ def _store(store: Store, fresh: list[Prepared], known: list[list[dict] | None], 
     try:
         with store.transaction() as conn:
             fresh = _still_new(conn, fresh, result)
-            copies = _write(conn, fresh, pipeline, actor)
+            copies, alerts = _write(conn, fresh, pipeline, actor)
     except StoreIOError:
         raise  # busy, full, read-only, damaged: no article can be stored; stop with one line
     except Exception:  # noqa: BLE001 - isolate the article at fault, keep the rest
-        copies = []
+        copies, alerts = [], 0
         for item in fresh:
             try:
                 with store.transaction() as conn:
-                    if _still_new(conn, [item], result):
-                        copies += _write(conn, [item], pipeline, actor)
+                    one_copy, one_alerts = _write(conn, [item], pipeline, actor) if _still_new(conn, [item], result) \
+                        else ([], 0)
+                copies += one_copy   # counted once its transaction committed
+                alerts += one_alerts
             except StoreIOError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -234,6 +237,7 @@ def _store(store: Store, fresh: list[Prepared], known: list[list[dict] | None], 
                 item.stored = False
     result.added.extend(item.id for item in fresh if item.stored)
     result.copies.extend(copies)
+    result.alerts += alerts
 
 
 def _still_new(conn: Connection, items: list[Prepared], result: IngestResult) -> list[Prepared]:
@@ -246,8 +250,9 @@ def _still_new(conn: Connection, items: list[Prepared], result: IngestResult) ->
     return [item for item in items if item.id not in present]
 
 
-def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -> list[tuple[str, str]]:
-    """Insert articles with their bands, mentions, entity run and audit events."""
+def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -> tuple[list[tuple[str, str]], int]:
+    """Insert articles with their bands, mentions, entity run, alerts and audit events; (the
+    (copy, original) pairs found, the number of alerts raised)."""
     stamp = now()
     copies: list[tuple[str, str]] = []
     sources: dict[tuple[str, str | None], int | None] = {}
@@ -297,14 +302,14 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
     record_runs(conn, run_rows)
     mark_everywhere(conn, [(item.id, item.text) for item in items])  # the analyst's "mark this everywhere" corrections
     # indicators watch the new originals (copies repeat a story already seen): alerts in this transaction
-    record_alerts(conn, [Candidate(item.id, item.raw.title, item.text, item.language, _source_name(item.raw)[0],
+    raised = record_alerts(conn, [Candidate(item.id, item.raw.title, item.text, item.language, _source_name(item.raw)[0],
                                    frozenset(m.get("canonical") or m["text"] for m in item.mentions),
                                    forms.get(item.id))
                          for item in originals], watchlist)
     audit_many(conn, actor=actor, action="ingest", target_type="article", events=[
         (item.id, None, {"title": item.raw.title, "origin": item.raw.origin, "copy_of": item.copy_of,
                          "mentions": len(item.mentions)}) for item in items])
-    return copies
+    return copies, len(raised)
 
 
 def _stored_candidates(item: Prepared, same_content: dict[str, str], sharing: dict[int, list[str]]) -> list[str]:
