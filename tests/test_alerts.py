@@ -300,3 +300,13 @@ def test_the_widgets_badge_counts_new_alerts_and_the_matrix_adds_an_indicator(ws
     analysis.dismiss_alert(ws.alerts()["id"][0])
     matrix.refresh()
     assert matrix.new_alerts == 0
+
+
+def test_a_phrase_indicator_s_passage_is_the_sentence_holding_the_phrase(ws, analysis, tmp_path):
+    """A word of the phrase alone (here in the headline) does not make a sentence the passage."""
+    analysis.add_indicator("Belarus joins", '"Belarusian troops"')
+    ws.ingest(_write(tmp_path / "in", "brest", title="Troops on the move near Brest",
+                     body="Troops on the move near Brest\n\nColumns of Belarusian troops moved toward the border "
+                          "on Tuesday, the defence ministry in Minsk said."), progress=False)
+    assert list(ws.alerts()["passage"]) == [
+        "Columns of Belarusian troops moved toward the border on Tuesday, the defence ministry in Minsk said."]

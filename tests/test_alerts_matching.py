@@ -63,13 +63,24 @@ def _reference_sentence(query: str, body: str, language: str) -> tuple[int, int]
     spans = trimmed_sentence_spans(body)
     if not spans:
         return 0, max(len(body), 1)
+    listed = [(max(i for i, (first, _) in enumerate(spans) if first <= start), search_form(word, language))
+              for start, _, word in words(body)]
     held: dict[int, set[int]] = {}
-    for start, _, word in words(body):
-        form = search_form(word, language)
-        sentence = max(i for i, (first, _) in enumerate(spans) if first <= start)
-        for number, group in enumerate(parsed.groups):
-            if any(term.matches(form) for phrase in group for term in phrase.terms):
-                held.setdefault(sentence, set()).add(number)
+    # a phrase counts where its words stand together (else, when nowhere, each word on its own)
+    for whole in (True, False):
+        for at, (sentence, _) in enumerate(listed):
+            for number, group in enumerate(parsed.groups):
+                for phrase in group:
+                    terms = phrase.terms if whole else phrase.terms[:1]
+                    for term in (phrase.terms if not whole else ()):
+                        if term.matches(listed[at][1]):
+                            held.setdefault(sentence, set()).add(number)
+                    if whole and at + len(terms) <= len(listed) and all(
+                            term.matches(listed[at + k][1]) for k, term in enumerate(terms)):
+                        held.setdefault(listed[at + len(terms) - 1][0], set()).add(number)
+                        held.setdefault(sentence, set()).add(number)
+        if held:
+            break
     if not held:
         return spans[0]
     return spans[max(held, key=lambda k: (len(held[k]), -k))]

@@ -162,11 +162,17 @@ def best_sentence(query: Query, body: _Field) -> tuple[int, int]:
         (start, end) in the text, ``end > start`` for a non-empty text.
     """
     hits: dict[int, set[int]] = {}
-    for number, group in enumerate(query.groups):
-        for phrase in group:
-            for term in phrase.terms:
-                for at in body.positions(term):
-                    hits.setdefault(at, set()).add(number)
+    for whole in (True, False):  # a phrase's words where they stand together; else (none do) each word
+        for number, group in enumerate(query.groups):
+            for phrase in group:
+                for at in _phrase_starts(body, phrase.terms) if whole else ():
+                    for offset in range(len(phrase.terms)):
+                        hits.setdefault(at + offset, set()).add(number)
+                for term in phrase.terms if not whole else ():
+                    for at in body.positions(term):
+                        hits.setdefault(at, set()).add(number)
+        if hits:
+            break
     if not hits:
         return next(iter_trimmed_sentence_spans(body.text), None) or (0, max(len(body.text), 1))
     sentences: dict[int, tuple[int, set[int]]] = {}  # first word -> (last word, groups held)
@@ -181,6 +187,13 @@ def best_sentence(query: Query, body: _Field) -> tuple[int, int]:
     start = before[-1][1] if before else 0
     end = after[0][0] if after else len(body.text)
     return trim_span(body.text, start, end)
+
+
+def _phrase_starts(body: _Field, terms: Sequence[Any]) -> list[int]:
+    """The word positions where a phrase's terms stand one after the other."""
+    following = [set(body.positions(term)) for term in terms[1:]]
+    return [at for at in body.positions(terms[0])
+            if all(at + step in found for step, found in enumerate(following, start=1))]
 
 
 @dataclass(frozen=True)
