@@ -5,25 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.nlp import load_pipeline
-
-
-@pytest.fixture(scope="module")
-def pipe():
-    return load_pipeline("builtin")
-
-
-@pytest.fixture(scope="module")
-def ents(pipe):
-    def run(text: str) -> dict[str, str]:
-        """Surface -> label, a leading "the" dropped from the key."""
-        out = {}
-        for m in pipe.extract(text):
-            key = m["text"][4:] if m["text"][:4] in ("the ", "The ") else m["text"]
-            out[key] = m["label"]
-        return out
-
-    return run
+from test_nlp_english import ents, pipe  # noqa: F401 - the built-in pipeline and its surface -> label fixture
 
 
 # -- contexts that only an organisation stands in --------------------------------------------------
