@@ -104,7 +104,8 @@ class AnalysisIndicators(AnalysisBase):
 
     def accept_alert(self, alert: str, *, note: str | None = None) -> str:
         """Make an alert evidence in one change: its passage becomes a quote rated as the
-        indicator expects against its hypothesis, and the alert is marked accepted.
+        indicator expects against its hypothesis, and the alert is marked accepted (its passage,
+        found when read, stored with it).
 
         Args:
             alert: the alert's id (or a unique prefix of at least 4 characters).
@@ -133,8 +134,10 @@ class AnalysisIndicators(AnalysisBase):
                 "suffix": anchor.suffix, "content_hash": content_hash, "anchor_method": "exact", "anchor_score": 1.0})
             change.insert_rows("ratings", [{"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor,
                                             "rating": row["rating"]}])
-            change.update("alerts", {"id": row["id"]}, {"status": "accepted", "evidence_id": eid,
-                                                        "decided_by": self.ws.actor, "decided_at": stamp})
+            # the passage found on read is kept with the decision: the alert shows what was accepted
+            change.update("alerts", {"id": row["id"]}, {"status": "accepted", "evidence_id": eid, "start": anchor.start,
+                                                        "end": anchor.end, "decided_by": self.ws.actor,
+                                                        "decided_at": stamp})
         return eid
 
     def dismiss_alert(self, alert: str, note: str | None = None) -> None:
