@@ -187,12 +187,12 @@ class Passages:
         Returns:
             (start, end) in ``text``.
         """
-        body = self._fields.get(article_id)
-        if body is None:
-            body = self._fields[article_id] = TextField(text_forms(text, language))
         parsed = parsed_query(query)
         if parsed is None:
             return first_sentence(text)
+        body = self._fields.get(article_id)
+        if body is None:
+            body = self._fields[article_id] = TextField(text_forms(text, language))
         return best_sentence(parsed, body)
 
 

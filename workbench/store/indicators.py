@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from sqlalchemy import Connection, bindparam, func, select, text
 
@@ -49,17 +50,46 @@ def precise_now() -> str:
 LAST_REPORT = "last_report_at"
 
 
+# built once: ingest asks these of every batch
+_ACTIVE = (select(s.indicators.c.id, s.indicators.c.analysis_id, s.indicators.c.hypothesis_id, s.indicators.c.query,
+                  s.indicators.c.rating, s.indicators.c.entity, s.indicators.c.source)
+           .select_from(s.indicators.join(s.hypotheses, s.hypotheses.c.id == s.indicators.c.hypothesis_id))
+           .where(s.indicators.c.active == 1).order_by(s.indicators.c.analysis_id, s.indicators.c.id))
+_PRESENT = select(s.alerts.c.indicator_id, s.alerts.c.article_id).where(
+    s.alerts.c.article_id.in_(bindparam("ids", expanding=True)))
+_FIRST_ROW = text("SELECT min(id) FROM article_search_rows WHERE article_id IN :ids").bindparams(
+    bindparam("ids", expanding=True))
+
+
+@lru_cache(maxsize=64)
+def _matches_statement(dialect: str, count: int) -> Any:
+    """The statement asking the index which of a batch's articles each of ``count`` queries
+    matches (built once per dialect and count: ingest asks it of every batch)."""
+    if dialect == "sqlite":
+        part = ("SELECT {n} AS n, rowid AS number FROM article_search WHERE article_search MATCH :q{n} "
+                "AND rowid >= :first")
+        sql = ("SELECT hit.n, r.article_id FROM (" + " UNION ALL ".join(part.format(n=n) for n in range(count))
+               + ") hit JOIN article_search_rows r ON r.id = hit.number WHERE r.article_id IN :ids")
+    else:
+        values = ", ".join(f"({n}, CAST(:q{n} AS tsquery))" for n in range(count))
+        sql = (f"SELECT q.n, s.article_id FROM article_search s JOIN (VALUES {values}) AS q (n, query) "
+               "ON s.document @@ q.query WHERE s.article_id IN :ids")
+    return text(sql).bindparams(bindparam("ids", expanding=True))
+
+
+@lru_cache(maxsize=1024)
+def _expression(dialect: str, query: Query) -> str:
+    """A query as the index's match expression (once per process: every batch asks the same few)."""
+    return fts5_match(query) if dialect == "sqlite" else tsquery(query)
+
+
 def active_indicators(conn: Connection) -> list[dict[str, Any]]:
     """Every active indicator of every analysis whose hypothesis still exists (what ingest matches).
 
     Returns:
         Dicts with ``id``, ``analysis_id``, ``hypothesis_id``, ``query``, ``rating``, ``entity``, ``source``.
     """
-    i, h = s.indicators, s.hypotheses
-    rows = conn.execute(select(i.c.id, i.c.analysis_id, i.c.hypothesis_id, i.c.query, i.c.rating, i.c.entity,
-                               i.c.source).select_from(i.join(h, h.c.id == i.c.hypothesis_id))
-                        .where(i.c.active == 1).order_by(i.c.analysis_id, i.c.id)).mappings()
-    return [dict(row) for row in rows]
+    return [dict(row) for row in conn.execute(_ACTIVE).mappings()]
 
 
 def indexed_matches(conn: Connection, queries: list[Query], ids: list[str]) -> set[tuple[int, str]]:
@@ -77,23 +107,14 @@ def indexed_matches(conn: Connection, queries: list[Query], ids: list[str]) -> s
     """
     if not queries or not ids:
         return set()
+    dialect = conn.dialect.name
     params: dict[str, Any] = {"ids": ids}
-    if conn.dialect.name == "sqlite":
-        params["first"] = conn.execute(text("SELECT min(id) FROM article_search_rows WHERE article_id IN :ids")
-                                       .bindparams(bindparam("ids", expanding=True)), {"ids": ids}).scalar()
+    if dialect == "sqlite":
+        params["first"] = conn.execute(_FIRST_ROW, {"ids": ids}).scalar()
         if params["first"] is None:
             return set()
-        part = ("SELECT {n} AS n, rowid AS number FROM article_search WHERE article_search MATCH :q{n} "
-                "AND rowid >= :first")
-        sql = ("SELECT hit.n, r.article_id FROM (" + " UNION ALL ".join(part.format(n=n) for n in range(len(queries)))
-               + ") hit JOIN article_search_rows r ON r.id = hit.number WHERE r.article_id IN :ids")
-        params.update({f"q{n}": fts5_match(query) for n, query in enumerate(queries)})
-    else:
-        values = ", ".join(f"({n}, CAST(:q{n} AS tsquery))" for n in range(len(queries)))
-        sql = (f"SELECT q.n, s.article_id FROM article_search s JOIN (VALUES {values}) AS q (n, query) "
-               "ON s.document @@ q.query WHERE s.article_id IN :ids")
-        params.update({f"q{n}": tsquery(query) for n, query in enumerate(queries)})
-    found = conn.execute(text(sql).bindparams(bindparam("ids", expanding=True)), params).all()
+    params.update({f"q{n}": _expression(dialect, query) for n, query in enumerate(queries)})
+    found = conn.execute(_matches_statement(dialect, len(queries)), params).all()
     return {(int(n), article_id) for n, article_id in found}
 
 
@@ -124,11 +145,9 @@ def insert_alerts(conn: Connection, rows: Sequence[tuple[str, str, str, str, str
     """
     if not rows:
         return []
-    a = s.alerts
-    present = set(conn.execute(select(a.c.indicator_id, a.c.article_id).where(
-        a.c.article_id.in_({row[3] for row in rows}))).all())
+    present = set(conn.execute(_PRESENT, {"ids": sorted({row[3] for row in rows})}).all())
     fresh = [row for row in rows if (row[1], row[3]) not in present]
-    bulk_insert(conn, a, ALERT_INSERT, fresh)
+    bulk_insert(conn, s.alerts, ALERT_INSERT, fresh)
     return fresh
 
 
