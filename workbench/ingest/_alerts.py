@@ -60,7 +60,7 @@ class Watchlist:
     """The active indicators of every analysis, each one's query parsed (read once per batch)."""
 
     watches: list[Watch]
-    keys: Callable[[str], str]  # entity name -> cross-script key, under the stored corrections
+    keys: Callable[[str], str]  # entity name -> cross-script key (read only when an entity condition needs it)
 
     def __bool__(self) -> bool:
         return bool(self.watches)
@@ -75,9 +75,11 @@ def load_watchlist(conn: "Connection") -> Watchlist:
     Returns:
         The watchlist (false when no indicator is active).
     """
-    keys = name_keys(load_rules(conn))
+    rows = active_indicators(conn)
+    # the stored corrections are read only when an indicator has an entity condition
+    keys = name_keys(load_rules(conn)) if any(row["entity"] for row in rows) else str
     out = []
-    for row in active_indicators(conn):
+    for row in rows:
         parsed = parsed_query(row["query"])
         if parsed is None:
             continue  # checked when the indicator was added; a parser change must not stop an ingest
