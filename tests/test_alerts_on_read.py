@@ -182,3 +182,19 @@ def test_an_older_workspace_keeps_its_stored_passages_after_step_14(workspace_lo
                 assert {"ix_alerts_analysis", "ix_alerts_created"} <= names
     finally:
         ws.close()
+
+
+def test_the_badge_finds_no_passage(any_ws, tmp_path, monkeypatch):
+    from workbench.widgets.corpus_browser import CorpusBrowser
+
+    ws = any_ws
+    an = ws.new_analysis("What moves?", ["H1", "H2"])
+    for query in EXPECTED:
+        an.add_indicator("H1", query)
+    ws.ingest(_folder(tmp_path / "in", {"c": ("Troops", BODY), "d": ("Harvest", OTHER)}), progress=False)
+    forms = _spy(monkeypatch, "text_forms")
+    browser = CorpusBrowser(ws, live=False)
+    assert browser.new_alerts == 6 and sorted(set(browser.alert_titles)) == ["Harvest", "Troops"]
+    assert not forms  # a count and titles: no text split for passages
+    plain = ws.alerts(passages=False)
+    assert len(plain) == 6 and plain["passage"].isna().all() and plain["start"].isna().all()

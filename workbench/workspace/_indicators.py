@@ -168,12 +168,16 @@ class AlertQueries:
 
     store: "Store"
 
-    def alerts(self, analysis: str | None = None, status: str | None = "new") -> "pd.DataFrame":
+    def alerts(self, analysis: str | None = None, status: str | None = "new", *,
+               passages: bool = True) -> "pd.DataFrame":
         """Alerts raised on ingest, oldest first.
 
         Args:
             analysis: only this analysis's (id or unique prefix); None for every analysis.
             status: "new" (the default: not decided yet), "accepted", "dismissed", or None / "all".
+            passages: find each alert's passage (the best sentence, found on read: each listed
+                article's text is split into words once); False leaves start, end and passage
+                empty where none is stored (a badge needs only the count and titles).
         Returns:
             A DataFrame with ``store.indicators.ALERT_COLUMNS``: the indicator's hypothesis, query
             and rating, the article, and the matching ``passage`` (``article.text[start:end]``).
@@ -188,7 +192,7 @@ class AlertQueries:
             raise WorkbenchError(f"status {status!r}: not an alert status ({', '.join(ALERT_STATUSES)} or all)")
         with self.store.read() as conn:
             aid = resolve_analysis(conn, analysis) if analysis is not None else None
-            rows = list_alerts(conn, analysis_id=aid, status=status)
+            rows = list_alerts(conn, analysis_id=aid, status=status, passages=passages)
         return pd.DataFrame(rows, columns=ALERT_COLUMNS)
 
     def alert(self, alert_id: str) -> dict[str, Any]:
