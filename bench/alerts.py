@@ -13,6 +13,8 @@ words and pairs only: few alerts, as indicators usually are). Each side runs
 ``--rounds`` times, alternating; the best of each is compared. Target: <= +10 %.
 Beside the wall-clock ratio, the ratio of this process's CPU time (``time.process_time``: the
 entity pass is off, so ingest runs here): on a machine shared with other work it moves less.
+The passages are found when alerts are read: the cost of a listing of 100 alerts with them
+against the same rows without (the peer) is printed last.
 
 Run: python -m bench.alerts [--articles 5000] [--words 500] [--indicators 50] [--rounds 2] [--pipeline builtin]
 """
@@ -41,7 +43,34 @@ def _ingest(corpus: Path, target: Path, queries: list[str], pipeline: str) -> tu
         result = ws.ingest(corpus, pipeline=NoEntities() if pipeline == "none" else pipeline, progress=False)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         assert not result.failed, result.failed[:3]
-        return seconds, cpu, len(ws.alerts(status=None))
+        return seconds, cpu, ws.new_alert_count()  # all new; counted (their passages are found on read)
+    finally:
+        ws.close()
+
+
+def _read_cost(target: Path, count: int = 100, repeats: int = 5) -> tuple[float, float, int]:
+    """What finding the passages on read costs a listing of ``count`` alerts: the rows read without
+    passages (the peer) and with them (each article's text read and split once), best of ``repeats``.
+
+    Returns:
+        (seconds without, seconds with, how many articles the listing holds).
+    """
+    import workbench as wb
+    from workbench.store.indicators import ALERT_COLUMNS, list_alerts, with_passages
+
+    ws = wb.open_workspace(target)
+    try:
+        plain, found = [], []
+        for _ in range(repeats):
+            with ws.store.read() as conn:
+                t0 = time.perf_counter()
+                rows = list_alerts(conn, passages=False)[:count]
+                t1 = time.perf_counter()
+                with_passages(conn, rows)
+                t2 = time.perf_counter()
+            plain.append(t1 - t0)
+            found.append(t2 - t0)
+        return min(plain), min(found), len({row[ALERT_COLUMNS.index("article_id")] for row in rows})
     finally:
         ws.close()
 
@@ -94,6 +123,10 @@ def main() -> None:
             print(f"  ingest, {len(mixes[name])} {name} indicators: {best:8.2f} s  ratio {best / base:.3f} "
                   f"(target <= 1.10); CPU {cpu:.2f} s  ratio {cpu / base_cpu:.3f}; "
                   f"{alerts[name]} alerts, {alerts[name] / args.articles:.2f} per article")
+        for name in ("broad", "rare"):  # the passages, found on read
+            plain, found, articles = _read_cost(root / f"ws-0-{name}.sqlite")
+            print(f"  listing 100 {name} alerts ({articles} articles): {found * 1000:7.1f} ms with passages, "
+                  f"{plain * 1000:7.1f} ms without (ratio {found / plain:.2f})")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from ..store import Store, audit_many, now
 from ..store.articles import (articles_sharing_bands, insert_articles, insert_bands, originals_by_content, source_for,
                               stored_ids, stored_urls, texts_and_roots)
 from ..store.mentions import insert_mentions, mark_everywhere, record_runs
-from ._alerts import Candidate, load_watchlist, record_alerts, shared_forms
+from ._alerts import Candidate, record_alerts
 from ._entities import EntityPass, reused
 from ._parallel import Analysed, DaskEntityPass, analyse
 from ._prepare import Prepared, batches
@@ -289,23 +289,17 @@ def _write(conn: Connection, items: list[Prepared], pipeline: Any, actor: str) -
         ]
         run_rows.append({"article_id": item.id, "fingerprint": pipeline.fingerprint,
                          "pipeline": pipeline.name, "ran_at": stamp})
-    # the indicators, read once for the batch; when there are any, a new original the index
-    # splits into words in Python is split once, for the index and the best sentence
-    originals = [item for item in items if item.copy_of is None]
-    watchlist = load_watchlist(conn) if originals else None
-    shared = [(item.id, shared_forms(conn, item.raw.title, item.text, item.language)) for item in originals] \
-        if watchlist else []
-    forms = {ident: found for ident, found in shared if found is not None}
-    insert_articles(conn, articles, forms)
+    insert_articles(conn, articles)
     insert_bands(conn, band_rows)
     insert_mentions(conn, mention_rows)
     record_runs(conn, run_rows)
     mark_everywhere(conn, [(item.id, item.text) for item in items])  # the analyst's "mark this everywhere" corrections
     # indicators watch the new originals (copies repeat a story already seen): alerts in this transaction
-    raised = record_alerts(conn, [Candidate(item.id, item.raw.title, item.text, item.language, _source_name(item.raw)[0],
-                                   frozenset(m.get("canonical") or m["text"] for m in item.mentions),
-                                   forms.get(item.id))
-                         for item in originals], watchlist)
+    # (the passages are found when the alerts are read)
+    originals = [item for item in items if item.copy_of is None]
+    raised = record_alerts(conn, [Candidate(item.id, _source_name(item.raw)[0],
+                                            frozenset(m.get("canonical") or m["text"] for m in item.mentions))
+                                  for item in originals]) if originals else []
     audit_many(conn, actor=actor, action="ingest", target_type="article", events=[
         (item.id, None, {"title": item.raw.title, "origin": item.raw.origin, "copy_of": item.copy_of,
                          "mentions": len(item.mentions)}) for item in items])

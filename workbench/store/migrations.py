@@ -134,6 +134,28 @@ def _v13_listing_author(conn: Connection) -> None:
         conn.execute(text(f"CREATE INDEX ix_articles_listing ON articles ({', '.join(LISTING_COLUMNS_13)})"))
 
 
+def _v14_alert_passage_on_read(conn: Connection) -> None:
+    """Alerts are recorded without a passage (found when read): their start and end may be NULL.
+
+    Safe to re-run: nothing is done where the columns already allow NULL. SQLite cannot drop a
+    NOT NULL, so the table is made again under the current schema and its rows copied (in this
+    step's transaction; nothing references an alert's row).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text('ALTER TABLE alerts ALTER COLUMN start DROP NOT NULL, ALTER COLUMN "end" DROP NOT NULL'))
+        return
+    columns = conn.execute(text("PRAGMA table_info(alerts)")).all()  # (cid, name, type, notnull, default, pk)
+    if not any(name == "start" and notnull for _, name, _, notnull, _, _ in columns):
+        return
+    names = ", ".join(f'"{column.name}"' for column in s.alerts.columns)
+    conn.execute(text("ALTER TABLE alerts RENAME TO alerts_before_14"))
+    for index in s.alerts.indexes:  # their names moved with the old table
+        conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
+    s.alerts.create(conn)
+    conn.execute(text(f"INSERT INTO alerts ({names}) SELECT {names} FROM alerts_before_14"))
+    conn.execute(text("DROP TABLE alerts_before_14"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "sources, articles, mentions, nlp runs, audit log", v1_core),
     Migration(2, "analyses, hypotheses, evidence, ratings", v2_analyses),
@@ -150,4 +172,6 @@ MIGRATIONS: list[Migration] = [
               _v11_search_index),
     Migration(12, "indicators, the alerts they raise on ingest, workspace settings", _v12_indicators),
     Migration(13, "the listing's covering index holds each article's author (SQLite)", _v13_listing_author),
+    Migration(14, "alerts recorded without a passage (found when read): start and end may be NULL",
+              _v14_alert_passage_on_read),
 ]

@@ -242,7 +242,9 @@ indicators = Table(
     Index("ix_indicators_analysis", "analysis_id"),
 )
 
-# A new article an indicator matched on ingest, with the passage (a sentence) that matched best.
+# A new article an indicator matched on ingest. The passage (a sentence) that matched best is
+# found when the alert is read: start and end are NULL until it is accepted (step 14; rows of
+# workspaces before it keep the offsets ingest stored).
 alerts = Table(
     "alerts",
     metadata,
@@ -250,8 +252,8 @@ alerts = Table(
     Column("indicator_id", String(16), ForeignKey("indicators.id", ondelete="CASCADE"), nullable=False),
     Column("analysis_id", String(16), ForeignKey("analyses.id", ondelete="CASCADE"), nullable=False),
     Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
+    Column("start", Integer),
+    Column("end", Integer),
     Column("created_at", String(40), nullable=False),
     Column("status", String(10), nullable=False, server_default="new"),
     Column("evidence_id", String(16)),

@@ -106,7 +106,7 @@ class CorpusBrowser(BundledWidget):
 
     def refresh_alerts(self) -> None:
         """Reload the badge: how many alerts are new, and the titles of their articles (the first few)."""
-        new = self.ws.alerts()
+        new = self.ws.alerts(passages=False)  # the count and titles: no passage to find
         self.new_alerts = len(new)
         titles = [str(title or "(untitled)") for title in new["title"]]
         self.alert_titles = titles[:_BADGE_TITLES] + ([f"… and {len(titles) - _BADGE_TITLES} more"]

@@ -21,7 +21,7 @@ from ._ach_views import TEAM, resolve_view
 from ..store import now
 from ..store.analyses import analysis_row
 from ..store.articles import all_texts
-from ..store.indicators import ALERT_COLUMNS, LAST_REPORT, get_setting, list_alerts, precise_now
+from ..store.indicators import ALERT_COLUMNS, LAST_REPORT, get_setting, list_alerts, precise_now, with_passages
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,10 +84,11 @@ def new_alerts_view(conn: Any, analysis_ids: list[str]) -> dict[str, Any]:
     wanted = set(analysis_ids)
     questions = {}
     alerts = []
-    for row in list_alerts(conn, status=None, since=since):
+    # the passages found for the chosen analyses' alerts only (each article's text split once)
+    rows = [row for row in list_alerts(conn, status=None, since=since, passages=False)
+            if row[ALERT_COLUMNS.index("analysis_id")] in wanted]
+    for row in with_passages(conn, rows):
         alert = dict(zip(ALERT_COLUMNS, row))
-        if alert["analysis_id"] not in wanted:
-            continue
         if alert["analysis_id"] not in questions:
             info = analysis_row(conn, alert["analysis_id"])
             questions[alert["analysis_id"]] = info["question"] if info else ""

@@ -104,7 +104,8 @@ class AnalysisIndicators(AnalysisBase):
 
     def accept_alert(self, alert: str, *, note: str | None = None) -> str:
         """Make an alert evidence in one change: its passage becomes a quote rated as the
-        indicator expects against its hypothesis, and the alert is marked accepted.
+        indicator expects against its hypothesis, and the alert is marked accepted (its passage,
+        found when read, stored with it).
 
         Args:
             alert: the alert's id (or a unique prefix of at least 4 characters).
@@ -133,8 +134,10 @@ class AnalysisIndicators(AnalysisBase):
                 "suffix": anchor.suffix, "content_hash": content_hash, "anchor_method": "exact", "anchor_score": 1.0})
             change.insert_rows("ratings", [{"evidence_id": eid, "hypothesis_id": hid, "analyst": self.ws.actor,
                                             "rating": row["rating"]}])
-            change.update("alerts", {"id": row["id"]}, {"status": "accepted", "evidence_id": eid,
-                                                        "decided_by": self.ws.actor, "decided_at": stamp})
+            # the passage found on read is kept with the decision: the alert shows what was accepted
+            change.update("alerts", {"id": row["id"]}, {"status": "accepted", "evidence_id": eid, "start": anchor.start,
+                                                        "end": anchor.end, "decided_by": self.ws.actor,
+                                                        "decided_at": stamp})
         return eid
 
     def dismiss_alert(self, alert: str, note: str | None = None) -> None:
@@ -165,12 +168,16 @@ class AlertQueries:
 
     store: "Store"
 
-    def alerts(self, analysis: str | None = None, status: str | None = "new") -> "pd.DataFrame":
+    def alerts(self, analysis: str | None = None, status: str | None = "new", *,
+               passages: bool = True) -> "pd.DataFrame":
         """Alerts raised on ingest, oldest first.
 
         Args:
             analysis: only this analysis's (id or unique prefix); None for every analysis.
             status: "new" (the default: not decided yet), "accepted", "dismissed", or None / "all".
+            passages: find each alert's passage (the best sentence, found on read: each listed
+                article's text is split into words once); False leaves start, end and passage
+                empty where none is stored (a badge needs only the count and titles).
         Returns:
             A DataFrame with ``store.indicators.ALERT_COLUMNS``: the indicator's hypothesis, query
             and rating, the article, and the matching ``passage`` (``article.text[start:end]``).
@@ -185,7 +192,7 @@ class AlertQueries:
             raise WorkbenchError(f"status {status!r}: not an alert status ({', '.join(ALERT_STATUSES)} or all)")
         with self.store.read() as conn:
             aid = resolve_analysis(conn, analysis) if analysis is not None else None
-            rows = list_alerts(conn, analysis_id=aid, status=status)
+            rows = list_alerts(conn, analysis_id=aid, status=status, passages=passages)
         return pd.DataFrame(rows, columns=ALERT_COLUMNS)
 
     def alert(self, alert_id: str) -> dict[str, Any]:
