@@ -19,7 +19,8 @@ import pytest
 
 from workbench.nlp import _sentences, _stems
 from workbench.nlp._sentences import trimmed_sentence_spans
-from workbench.nlp._stems import parse_query, search_form, words
+from workbench.nlp._query import parse_query
+from workbench.nlp._stems import search_form, words
 
 ARTICLES = {
     "port": ("Port strikes", "Strikes hit the port on Monday. The striking workers said the port was closed.", "en",

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from workbench.nlp._stems import QueryError, parse_query, query_forms, search_form, shadow, words
+from workbench.nlp._query import QueryError, parse_query, query_forms
+from workbench.nlp._stems import search_form, shadow, words
 
 GROUPS = {
     "en": [("strike", "strikes", "striking"), ("missile", "missiles"), ("analyst", "analysts"),

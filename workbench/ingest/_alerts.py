@@ -23,8 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..nlp._passage import parsed_query
-from ..nlp._stems import Query
+from ..nlp import Query, parsed_query
 from ..store import new_id
 from ..store.entity_rules import load_rules, name_keys
 from ..store.indicators import active_indicators, indexed_matches, insert_alerts, precise_now

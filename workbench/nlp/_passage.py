@@ -20,7 +20,8 @@ from itertools import accumulate
 from typing import Any
 
 from ._sentences import break_candidates, iter_trimmed_sentence_spans, sentence_breaks, trim_span
-from ._stems import Query, QueryError, Term, TextForms, parse_query, text_forms
+from ._query import Query, QueryError, Term, parse_query
+from ._stems import TextForms, text_forms
 
 __all__ = ["Passages", "TextField", "best_sentence", "first_sentence", "parsed_query"]
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, 
 
 from . import schema as s
 from ._rows import audit, bulk_insert, bulk_select, now, resolve_id
-from ..nlp._stems import TextForms
+from ..nlp import TextForms
 from .search import index_articles
 
 __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",

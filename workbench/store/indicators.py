@@ -16,8 +16,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, bindparam, func, select, text
 
-from ..nlp._passage import Passages
-from ..nlp._stems import Query
+from ..nlp import Passages, Query
 from . import schema as s
 from ._rows import bulk_insert, now, resolve_id
 from .search import fts5_match, tsquery

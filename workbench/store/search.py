@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from ..nlp._stems import Phrase, Query, Term, TextForms, index_text, shadow, splits_for_index
+from ..nlp import Phrase, Query, Term, TextForms, index_text, shadow, splits_for_index
 
 __all__ = ["SearchFilters", "create_index", "index_articles", "index_splits", "unindex_articles", "rebuild_index",
            "search_articles",
@@ -298,7 +298,7 @@ def search_articles(conn: Connection, query: Query, filters: SearchFilters, *, l
 
     Args:
         conn: a workspace connection.
-        query: the parsed query (``nlp._stems.parse_query``).
+        query: the parsed query (``nlp.parse_query``).
         filters: what to narrow to.
         limit: at most this many.
     Returns:

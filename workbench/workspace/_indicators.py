@@ -16,7 +16,7 @@ from ._ach_base import AnalysisBase
 from ._ach_values import _new_id, normalise_rating
 from .._anchor import make_anchor
 from ..errors import StoreError, WorkbenchError
-from ..nlp._stems import QueryError, parse_query
+from ..nlp import QueryError, parse_query
 from ..store import now
 from ..store.analyses import next_evidence_position, resolve_analysis
 from ..store.articles import find_source, text_and_hash

@@ -1,6 +1,6 @@
 """Ranked full-text search of the corpus: ``Workspace.search`` and ``Workspace.search_passages``.
 
-The query is read by ``nlp._stems.parse_query`` (words, "phrases", prefix*, -excluded, OR);
+The query is read by ``nlp.parse_query`` (words, "phrases", prefix*, -excluded, OR);
 the store ranks the matching articles (``store.search``: FTS5 bm25 on SQLite, ts_rank_cd on
 PostgreSQL) within the filters, and ``_snippets`` marks the article's own words.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.scales import RELIABILITY_GRADES
 from ..errors import WorkbenchError
-from ..nlp._stems import Query, QueryError, parse_query
+from ..nlp import Query, QueryError, parse_query
 from ..store.articles import find_source
 from ..store.entity_rules import load_rules
 from ..store.mentions import corrected_mentions

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import re
 
-from ..nlp._sentences import trimmed_sentence_spans
-from ..nlp._stems import Query, matching_words
+from ..nlp import Query, matching_words, trimmed_sentence_spans
 
 __all__ = ["Snippet", "Passage", "article_snippet", "passages", "SNIPPET_CHARS"]
 
