@@ -310,3 +310,33 @@ def test_a_phrase_indicator_s_passage_is_the_sentence_holding_the_phrase(ws, ana
                           "on Tuesday, the defence ministry in Minsk said."), progress=False)
     assert list(ws.alerts()["passage"]) == [
         "Columns of Belarusian troops moved toward the border on Tuesday, the defence ministry in Minsk said."]
+
+
+def test_a_backlog_is_listed_in_part_and_the_rest_counted(ws, analysis, tmp_path, monkeypatch):
+    """Thousands of alerts are not all quoted: a table lists the oldest few and says how many
+    more there are; the report quotes the oldest ``REPORT_ALERTS`` and counts the rest."""
+    import workbench.workspace._gather as gather
+
+    analysis.add_indicator("H1", "border")
+    for i in range(3):
+        ws.ingest(_write(tmp_path / "in", f"b{i}", title=f"Border {i}", body=f"Trucks near the border, day {i}."),
+                  progress=False)
+    assert ws.alert_count() == 3 and len(ws.alerts()) == 3
+    assert list(ws.alerts(limit=2)["title"]) == list(ws.alerts()["title"])[:2]  # the oldest first
+    runner = CliRunner()
+    location = str(ws.location)
+    table = runner.invoke(main, ["alerts", "-w", location, "--limit", "2"])
+    assert table.exit_code == 0, table.output
+    assert table.output.count("query 'border'") == 2
+    assert table.output.splitlines()[-1] == "… and 1 more (the oldest 2 are shown; --limit 0 lists them all)"
+    whole = runner.invoke(main, ["alerts", "-w", location, "--limit", "0"])
+    assert whole.output.count("query 'border'") == 3 and "more" not in whole.output
+    assert len(json.loads(runner.invoke(main, ["alerts", "-w", location, "--format", "json"]).output)) == 3
+    assert "--limit" in runner.invoke(main, ["alerts", "-w", location, "--limit", "-1"]).output  # one line, no trace
+
+    monkeypatch.setattr(gather, "REPORT_ALERTS", 2)
+    page = ws.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="new-alerts">'):]
+    section = section[:section.index("</section>")]
+    assert section.count("<blockquote>") == 2
+    assert "… and 1 more alert, not quoted here: <code>workbench alerts --all</code> lists them." in section

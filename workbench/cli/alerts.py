@@ -15,24 +15,31 @@ __all__ = ["alerts"]
 _SHOWN = ["id", "analysis_id", "hypothesis", "rating", "query", "article_id", "title", "source", "start", "end",
           "passage", "created_at", "status", "evidence_id", "note"]
 _SECONDS = re.compile(r"\.\d+(?=\+|Z|$)")
+TABLE_LIMIT = 50  # alerts a table lists unless told: a backlog of thousands is read with --limit 0 or as JSON
 
 
 @click.group("alerts", invoke_without_command=True)
 @workspace_choice(required=False)
 @click.option("--analysis", "-a", "analysis_id", default=None, help="Only this analysis's alerts (id or unique prefix).")
 @click.option("--all", "show_all", is_flag=True, help="Every alert, decided ones too (by default only new ones).")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help=f"List at most this many, the oldest first; 0 for all. [default: {TABLE_LIMIT} in a table, all in JSON]")
 @format_option("table", "json")
 @click.pass_context
 def alerts(ctx: click.Context, workspace: Path | str | None, analysis_id: str | None, show_all: bool,
-           fmt: str) -> None:
+           limit: int | None, fmt: str) -> None:
     """List the alerts indicators raised on ingest (new ones, oldest first); accept or dismiss one."""
     if ctx.invoked_subcommand is not None:
         return
     if workspace is None:
         raise click.UsageError("Missing option '--workspace' / '-w'.")
+    if limit is None:
+        limit = TABLE_LIMIT if fmt == "table" else 0
+    status = None if show_all else "new"
     with open_workspace(workspace) as ws:
         with refused():
-            frame = ws.alerts(analysis_id, status=None if show_all else "new")
+            frame = ws.alerts(analysis_id, status=status, limit=limit or None)
+            more = ws.alert_count(analysis_id, status=status) - len(frame) if limit else 0
     if fmt == "json":
         echo_json(records(frame[_SHOWN]))
         return
@@ -45,6 +52,8 @@ def alerts(ctx: click.Context, workspace: Path | str | None, analysis_id: str | 
         click.echo(f"{row['id']}  {row['hypothesis']} ({row['rating']})  query {row['query']!r}  ({about})")
         click.echo(f"   {row['title'] or '(untitled)'}  {row['article_id']} [{row['start']}:{row['end']}]")
         click.echo(f"   {' '.join(str(row['passage']).split())}")
+    if more > 0:
+        click.echo(f"… and {more} more (the oldest {len(frame)} are shown; --limit 0 lists them all)")
 
 
 @alerts.command("accept")

@@ -37,7 +37,8 @@ def alerts_section(view: Mapping[str, Any] | None) -> str:
     Args:
         view: {"since": ISO time of the previous report or None, "alerts": [dicts with
             ``question``, ``hypothesis``, ``rating``, ``query``, ``article_id``, ``title``,
-            ``source``, ``passage``, ``created_at``, ``status``]}; None leaves the section out.
+            ``source``, ``passage``, ``created_at``, ``status``], "more": how many more alerts were
+            left out}; None leaves the section out.
     Returns:
         HTML.
     """
@@ -62,5 +63,8 @@ def alerts_section(view: Mapping[str, Any] | None) -> str:
             f' — indicator <q>{escape(str(alert["query"]))}</q> in <a href="#article-{article}">{title}</a>'
             f'<blockquote>{escape(str(alert["passage"]))}</blockquote>'
             f'<span class="wb-meta">{escape(str(alert.get("question") or ""))} · {about}</span></li>')
+    more = int(view.get("more") or 0)
+    tail = (f'<p class="wb-note">… and {more} more alert{"" if more == 1 else "s"}, not quoted here: '
+            f'<code>workbench alerts --all</code> lists them.</p>' if more else "")
     return (f'<section id="{ALERTS_ANCHOR}"><h2>{heading}</h2><p class="wb-note">{lead}</p>'
-            f'<ul class="wb-evidence-list wb-alert-list">{"".join(items)}</ul></section>')
+            f'<ul class="wb-evidence-list wb-alert-list">{"".join(items)}</ul>{tail}</section>')

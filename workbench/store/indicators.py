@@ -22,7 +22,7 @@ from ._rows import bulk_insert, now, resolve_id
 from .search import fts5_match, tsquery
 
 __all__ = ["INDICATOR_COLUMNS", "ALERT_COLUMNS", "active_indicators", "list_indicators", "insert_alerts",
-           "list_alerts", "alert_row", "resolve_alert", "count_new_alerts", "get_setting", "set_setting",
+           "list_alerts", "alert_row", "resolve_alert", "count_alerts", "count_new_alerts", "get_setting", "set_setting",
            "LAST_REPORT", "precise_now", "indexed_matches", "ALERT_INSERT", "with_passages"]
 
 #: The columns of each ``list_indicators`` row.
@@ -161,7 +161,7 @@ def _alert_query() -> Any:
 
 
 def list_alerts(conn: Connection, *, analysis_id: str | None = None, status: str | None = "new",
-                since: str | None = None, passages: bool = True) -> list[tuple[Any, ...]]:
+                since: str | None = None, passages: bool = True, limit: int | None = None) -> list[tuple[Any, ...]]:
     """Alerts, oldest first, with their indicator, article and passage.
 
     Args:
@@ -171,19 +171,34 @@ def list_alerts(conn: Connection, *, analysis_id: str | None = None, status: str
         since: only alerts created after this ISO time.
         passages: find the passages not stored (False: left None, for a caller that filters
             the rows first and gives the rest to ``with_passages``).
+        limit: at most this many (the oldest); None for all.
     Returns:
         Tuples with ``ALERT_COLUMNS``.
     """
     al = s.alerts
-    query = _alert_query()
+    query = _filtered(_alert_query(), analysis_id, status, since).order_by(al.c.created_at, al.c.id)
+    if limit is not None:
+        query = query.limit(max(0, int(limit)))
+    rows = [tuple(row) for row in conn.execute(query).all()]
+    return with_passages(conn, rows) if passages else rows
+
+
+def count_alerts(conn: Connection, *, analysis_id: str | None = None, status: str | None = "new",
+                 since: str | None = None) -> int:
+    """How many alerts ``list_alerts`` would list with the same filters and no limit."""
+    return int(conn.execute(_filtered(select(func.count()).select_from(s.alerts), analysis_id, status, since))
+               .scalar_one())
+
+
+def _filtered(query: Any, analysis_id: str | None, status: str | None, since: str | None) -> Any:
+    al = s.alerts
     if analysis_id is not None:
         query = query.where(al.c.analysis_id == analysis_id)
     if status is not None:
         query = query.where(al.c.status == status)
     if since is not None:
         query = query.where(al.c.created_at > since)
-    rows = [tuple(row) for row in conn.execute(query.order_by(al.c.created_at, al.c.id)).all()]
-    return with_passages(conn, rows) if passages else rows
+    return query
 
 
 def alert_row(conn: Connection, alert_id: str) -> dict[str, Any] | None:
@@ -234,11 +249,7 @@ def resolve_alert(conn: Connection, alert_id: str) -> str:
 
 def count_new_alerts(conn: Connection, analysis_id: str | None = None) -> int:
     """How many alerts are new (undecided), of one analysis or of all."""
-    al = s.alerts
-    query = select(func.count()).select_from(al).where(al.c.status == "new")
-    if analysis_id is not None:
-        query = query.where(al.c.analysis_id == analysis_id)
-    return int(conn.execute(query).scalar_one())
+    return count_alerts(conn, analysis_id=analysis_id, status="new")
 
 
 def get_setting(conn: Connection, key: str) -> str | None:

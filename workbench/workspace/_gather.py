@@ -30,10 +30,11 @@ if TYPE_CHECKING:
     from .ach import Analysis
     from .core import Workspace
 
-__all__ = ["report_data", "new_alerts_view", "analysis_facts", "matrix_data", "cell_votes", "MONTE_CARLO_DRAWS", "CHART_ROWS"]
+__all__ = ["report_data", "new_alerts_view", "REPORT_ALERTS", "analysis_facts", "matrix_data", "cell_votes", "MONTE_CARLO_DRAWS", "CHART_ROWS"]
 
 MONTE_CARLO_DRAWS = 2000   # enough for ±1 percentage point on P(first); keeps the report fast
 CHART_ROWS = 40            # the matrix chart shows the most diagnostic items only
+REPORT_ALERTS = 100        # alerts the report quotes in full; it counts the rest (`workbench alerts` lists them)
 
 
 def report_data(ws: "Workspace", *, title: str | None = None, analyses: list[str] | None = None) -> dict[str, Any]:
@@ -77,7 +78,8 @@ def new_alerts_view(conn: Any, analysis_ids: list[str]) -> dict[str, Any]:
         analysis_ids: the analyses the report shows.
     Returns:
         {"since": the previous report's time or None, "as_of": now (stored by ``Workspace.report``
-        once written), "alerts": plain dicts (see ``render._report_alerts.alerts_section``)}.
+        once written), "alerts": plain dicts (see ``render._report_alerts.alerts_section``), the
+        oldest ``REPORT_ALERTS``, "more": how many more there are}.
     """
     as_of = precise_now()
     since = get_setting(conn, LAST_REPORT)
@@ -87,7 +89,7 @@ def new_alerts_view(conn: Any, analysis_ids: list[str]) -> dict[str, Any]:
     # the passages found for the chosen analyses' alerts only (each article's text split once)
     rows = [row for row in list_alerts(conn, status=None, since=since, passages=False)
             if row[ALERT_COLUMNS.index("analysis_id")] in wanted]
-    for row in with_passages(conn, rows):
+    for row in with_passages(conn, rows[:REPORT_ALERTS]):
         alert = dict(zip(ALERT_COLUMNS, row))
         if alert["analysis_id"] not in questions:
             info = analysis_row(conn, alert["analysis_id"])
@@ -95,7 +97,7 @@ def new_alerts_view(conn: Any, analysis_ids: list[str]) -> dict[str, Any]:
         alerts.append({key: alert[key] for key in ("id", "hypothesis", "rating", "query", "article_id", "title",
                                                    "source", "passage", "created_at", "status")}
                       | {"question": questions[alert["analysis_id"]]})
-    return {"since": since, "as_of": as_of, "alerts": alerts}
+    return {"since": since, "as_of": as_of, "alerts": alerts, "more": max(0, len(rows) - REPORT_ALERTS)}
 
 
 def _team(facts: dict[str, Any]) -> dict[str, Any] | None:

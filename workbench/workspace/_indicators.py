@@ -20,7 +20,7 @@ from ..nlp import QueryError, parse_query
 from ..store import now
 from ..store.analyses import next_evidence_position, resolve_analysis
 from ..store.articles import find_source, text_and_hash
-from ..store.indicators import (ALERT_COLUMNS, INDICATOR_COLUMNS, alert_row, count_new_alerts, list_alerts,
+from ..store.indicators import (ALERT_COLUMNS, INDICATOR_COLUMNS, alert_row, count_alerts, count_new_alerts, list_alerts,
                                 list_indicators, resolve_alert)
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ class AlertQueries:
     store: "Store"
 
     def alerts(self, analysis: str | None = None, status: str | None = "new", *,
-               passages: bool = True) -> "pd.DataFrame":
+               passages: bool = True, limit: int | None = None) -> "pd.DataFrame":
         """Alerts raised on ingest, oldest first.
 
         Args:
@@ -178,6 +178,7 @@ class AlertQueries:
             passages: find each alert's passage (the best sentence, found on read: each listed
                 article's text is split into words once); False leaves start, end and passage
                 empty where none is stored (a badge needs only the count and titles).
+            limit: at most this many, the oldest (``alert_count`` says how many there are).
         Returns:
             A DataFrame with ``store.indicators.ALERT_COLUMNS``: the indicator's hypothesis, query
             and rating, the article, and the matching ``passage`` (``article.text[start:end]``).
@@ -186,14 +187,22 @@ class AlertQueries:
         """
         import pandas as pd
 
-        if status == "all":
-            status = None
-        if status is not None and status not in ALERT_STATUSES:
-            raise WorkbenchError(f"status {status!r}: not an alert status ({', '.join(ALERT_STATUSES)} or all)")
+        status = _alert_status(status)
         with self.store.read() as conn:
             aid = resolve_analysis(conn, analysis) if analysis is not None else None
-            rows = list_alerts(conn, analysis_id=aid, status=status, passages=passages)
+            rows = list_alerts(conn, analysis_id=aid, status=status, passages=passages, limit=limit)
         return pd.DataFrame(rows, columns=ALERT_COLUMNS)
+
+    def alert_count(self, analysis: str | None = None, status: str | None = "new") -> int:
+        """How many alerts ``alerts(analysis, status)`` lists without a limit.
+
+        Raises:
+            WorkbenchError: an unknown analysis or status (one line).
+        """
+        status = _alert_status(status)
+        with self.store.read() as conn:
+            aid = resolve_analysis(conn, analysis) if analysis is not None else None
+            return count_alerts(conn, analysis_id=aid, status=status)
 
     def alert(self, alert_id: str) -> dict[str, Any]:
         """One alert by id or unique prefix (at least 4 characters), as a dict of ``ALERT_COLUMNS``.
@@ -210,3 +219,12 @@ class AlertQueries:
         """How many alerts are new (undecided): of one analysis (its full id), or of all."""
         with self.store.read() as conn:
             return count_new_alerts(conn, analysis)
+
+
+def _alert_status(status: str | None) -> str | None:
+    """An alert status as the store filters by it ("all" -> None); one line for an unknown one."""
+    if status == "all":
+        return None
+    if status is not None and status not in ALERT_STATUSES:
+        raise WorkbenchError(f"status {status!r}: not an alert status ({', '.join(ALERT_STATUSES)} or all)")
+    return status
