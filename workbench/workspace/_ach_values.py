@@ -11,7 +11,6 @@ from .._anchor import occurrences
 from .._folding import fold
 from ..analysis import scales
 from ..errors import StoreError
-from ..store import new_id as _new_id  # noqa: F401  (the one id maker; ach and _ach_write import it from here)
 
 __all__ = ["RATINGS", "WEIGHTS", "FLAGS", "KINDS", "INFO_CREDIBILITY", "normalise_rating"]
 

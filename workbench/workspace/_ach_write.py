@@ -10,11 +10,10 @@ from typing import Any, Protocol
 
 from .. import analysis as maths  # a lazy package: each engine loads (with pandas) on first use
 from ._ach_base import AnalysisBase
-from ._ach_values import (_clean_name, _flags, _info_credibility, _new_id, _pick_occurrence, _weight,
-                          normalise_rating)
+from ._ach_values import _clean_name, _flags, _info_credibility, _pick_occurrence, _weight, normalise_rating
 from .._anchor import make_anchor
 from ..errors import StoreError
-from ..store import now
+from ..store import new_id, now
 from ..store.analyses import hypothesis_named, next_evidence_position, next_hypothesis_position, ratings_of
 from ..store.changes import ChangeSet
 from ..store.evidence import touch_for_rating
@@ -99,7 +98,7 @@ class AnalysisWriting(AnalysisBase):
             position = next_hypothesis_position(change.conn, self.id)
             if hypothesis_named(change.conn, self.id, name):
                 raise StoreError(f"hypothesis {name!r}: already in this analysis")
-            hid = _new_id()
+            hid = new_id()
             change.insert("hypotheses", {"id": hid, "analysis_id": self.id, "name": name, "description": description,
                                          "position": position, "is_other": int(is_other)})
         return hid
@@ -187,7 +186,7 @@ class AnalysisWriting(AnalysisBase):
             "info_credibility": _info_credibility(info_credibility),
         }
         stamp = now()
-        eid = _new_id()
+        eid = new_id()
         with self._change(label) as change:
             resolved = self._resolve_ratings(ratings or {}, change.hypotheses)
             # the next position is taken in the insert itself, under the write lock

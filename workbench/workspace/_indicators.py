@@ -13,11 +13,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ._ach_base import AnalysisBase
-from ._ach_values import _new_id, normalise_rating
+from ._ach_values import normalise_rating
 from .._anchor import make_anchor
 from ..errors import StoreError, WorkbenchError
 from ..nlp import QueryError, parse_query
-from ..store import now
+from ..store import new_id, now
 from ..store.analyses import next_evidence_position, resolve_analysis
 from ..store.articles import find_source, text_and_hash
 from ..store.indicators import (ALERT_COLUMNS, INDICATOR_COLUMNS, alert_row, count_alerts, count_new_alerts, list_alerts,
@@ -84,7 +84,7 @@ class AnalysisIndicators(AnalysisBase):
                 raise StoreError(f"source {source!r}: not in this workspace (give an outlet's exact name)")
         with self._change(f"add indicator {text[:40]!r} for {hypothesis}") as change:
             hid = self._hypothesis_id(hypothesis, change.hypotheses)
-            iid = _new_id()
+            iid = new_id()
             change.insert("indicators", {"id": iid, "analysis_id": self.id, "hypothesis_id": hid, "query": text,
                                          "rating": value, "entity": entity, "source": source, "active": 1,
                                          "created_by": self.ws.actor, "created_at": now()})
@@ -124,7 +124,7 @@ class AnalysisIndicators(AnalysisBase):
             text, content_hash = text_and_hash(change.conn, row["article_id"])
             anchor = make_anchor(text, int(row["start"]), int(row["end"]), name=f"quote in article {row['article_id']}")
             stamp = now()
-            eid = _new_id()
+            eid = new_id()
             change.insert("evidence", {
                 "id": eid, "analysis_id": self.id, "kind": "quote",
                 "note": note if note is not None else f"indicator: {row['query']}",

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from ._ach_team import AnalysisTeam
 from ._indicators import AnalysisIndicators
-from ._ach_values import FLAGS, RATINGS, WEIGHTS, _clean_name, _new_id, normalise_rating
+from ._ach_values import FLAGS, RATINGS, WEIGHTS, _clean_name, normalise_rating
 from ._ach_write import AnalysisWriting
 from ..errors import StoreError
-from ..store import now
+from ..store import new_id, now
 from ..store.analyses import find_analysis_by_question
 from ..store.changes import ChangeSet
 
@@ -49,7 +49,7 @@ def create_analysis(ws: "Workspace", question: str, hypotheses: Iterable[str] = 
         raise StoreError("hypotheses: names must be distinct")
     if other:
         names.append("None of these")
-    aid = _new_id()
+    aid = new_id()
     stamp = now()
     with ws.store.transaction() as conn:
         change = ChangeSet(conn, aid, f"create analysis {question[:60]!r}")
@@ -57,7 +57,7 @@ def create_analysis(ws: "Workspace", question: str, hypotheses: Iterable[str] = 
                                    "classification": classification, "created_by": ws.actor,
                                    "created_at": stamp, "updated_at": stamp})
         for position, name in enumerate(names, 1):
-            change.insert("hypotheses", {"id": _new_id(), "analysis_id": aid, "name": name, "description": None,
+            change.insert("hypotheses", {"id": new_id(), "analysis_id": aid, "name": name, "description": None,
                                          "position": position, "is_other": int(other and position == len(names))})
         change.commit(ws.actor)
     return Analysis(ws, aid)
