@@ -88,6 +88,38 @@ def _rare(count: int) -> list[str]:
     return [q for i, q in enumerate(drawn) if i % 5 in (1, 2)][:count]
 
 
+def _plans(location: Path, count: int, batch: int = 32, repeats: int = 5) -> None:
+    """Time ``indexed_matches`` for the newest ``batch`` articles of a large workspace, asked of
+    the workspace's whole index and of the batch indexed again alone (``LARGE_INDEX`` decides which
+    ingest uses); both must find the same matches."""
+    import workbench as wb
+    from workbench.nlp import parse_query
+    from workbench.store import indicators
+
+    queries = [parse_query(q) for q in _queries(count, seed=11)]
+    saved = indicators.LARGE_INDEX
+    with wb.open_workspace(location) as ws:
+        ids = list(ws.articles.sort_values("ingested_at")["id"])[-batch:]
+        found, times = {}, {}
+        try:
+            for name, threshold in (("workspace index", 10**12), ("batch alone", 0)):
+                indicators.LARGE_INDEX = threshold
+                best = float("inf")
+                for _ in range(repeats):
+                    with ws.store.transaction() as conn:  # nothing is written but the temporary table
+                        t0 = time.perf_counter()
+                        found[name] = indicators.indexed_matches(conn, queries, ids)
+                        best = min(best, time.perf_counter() - t0)
+                times[name] = best
+        finally:
+            indicators.LARGE_INDEX = saved
+        rows = len(ws.articles)
+    print(f"{count} indicators x {batch} new articles in a workspace of {rows:,}: "
+          f"workspace index {1000 * times['workspace index']:.1f} ms, batch alone {1000 * times['batch alone']:.1f} ms "
+          f"(best of {repeats}); same matches: {found['workspace index'] == found['batch alone']} "
+          f"({len(found['batch alone'])})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=5000)
@@ -96,8 +128,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--pipeline", default="none",
                         help="entity pass: none (the default: matching's share of the rest of ingest) or builtin")
+    parser.add_argument("--large-index", type=Path, metavar="WORKSPACE",
+                        help="instead: on this (large) SQLite workspace, time both ways of matching a 32-article "
+                             "batch (e.g. the one `bench.search --keep DIR` leaves in DIR/indexed.sqlite)")
     args = parser.parse_args()
     print(_machine())
+    if args.large_index:
+        _plans(args.large_index, args.indicators)
+        return
     mixes = {"none": [], "broad": _queries(args.indicators, seed=11), "specific": _specific(args.indicators),
              "rare": _rare(args.indicators)}
     with tempfile.TemporaryDirectory() as tmp:

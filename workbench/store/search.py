@@ -30,11 +30,14 @@ from sqlalchemy import Connection, bindparam, text
 from ..nlp import Phrase, Query, Term, TextForms, index_text, shadow, splits_for_index
 
 __all__ = ["SearchFilters", "create_index", "index_articles", "index_splits", "unindex_articles", "rebuild_index",
+           "index_batch_alone",
            "search_articles",
            "hit_details", "fts5_match", "tsquery", "indexed_count", "stored_languages", "canonical_names"]
 
-_FTS_DDL = ("CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5(title, body, content='', "
-            "tokenize='porter unicode61 remove_diacritics 2')")
+_TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
+_FTS_DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5(title, body, content='', {_TOKENIZE})"
+# a batch indexed again alone (this connection's own, temporary): the same tokenizer, so the same matches
+_BATCH_DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.alert_batch USING fts5(title, body, {_TOKENIZE})"
 _ROWS_DDL = ("CREATE TABLE IF NOT EXISTS article_search_rows (id INTEGER PRIMARY KEY, "
              "article_id VARCHAR(16) NOT NULL UNIQUE REFERENCES articles (id) ON DELETE CASCADE)")
 _PG_DDL = ("CREATE TABLE IF NOT EXISTS article_search (article_id VARCHAR(16) PRIMARY KEY "
@@ -98,6 +101,26 @@ def _tsvector(title: list[str], body: list[str]) -> str:
         at = min(at + 1, _MAX_POSITION)  # the title's last word and the body's first are no phrase
     # search forms are letters and digits only: quoting is enough
     return " ".join(f"'{lexeme}':{','.join(dict.fromkeys(spots))}" for lexeme, spots in positions.items())
+
+
+def index_batch_alone(conn: Connection, ids: list[str]) -> None:
+    """Index these just-indexed articles again, alone, in this connection's temporary FTS5 table
+    ``alert_batch`` (its rows numbered like ``article_search``'s; what was there before is
+    dropped). SQLite only: matching a few articles in a large index costs more than indexing
+    them again (the index's many segments are each looked up).
+
+    Args:
+        conn: the write connection that indexed them (in its transaction).
+        ids: the articles.
+    """
+    conn.exec_driver_sql(_BATCH_DDL)
+    conn.exec_driver_sql("DELETE FROM temp.alert_batch")
+    rows = conn.execute(text("SELECT r.id, a.title, a.text, a.language FROM article_search_rows r "
+                             "JOIN articles a ON a.id = r.article_id WHERE r.article_id IN :ids")
+                        .bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all()
+    conn.exec_driver_sql("INSERT INTO temp.alert_batch (rowid, title, body) VALUES (?, ?, ?)",
+                         [(number, index_text(title or "", language), index_text(body, language))
+                          for number, title, body, language in rows])
 
 
 def index_splits(conn: Connection, text: str) -> bool:
