@@ -39,6 +39,7 @@ import gettext
 import gzip
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pymorphy3
@@ -214,19 +215,24 @@ def geonames_ru() -> list[tuple[str, str]]:
     return out
 
 
-def write(path: Path, rows: list[tuple[str, str]], lang: str) -> None:
-    """Decline and write one gazetteer."""
-    morph = pymorphy3.MorphAnalyzer(lang=lang)
+def write(path: Path, rows: list[tuple[str, str]], decline: Callable[[str], set[str]]) -> None:
+    """Decline each name (``decline``: its case forms) and write one gazetteer."""
     seen, lines = set(), []
     for label, name in rows:
         if name in seen:
             continue
         seen.add(name)
-        lines.append(f"{label}\t{name}\t{' '.join(sorted(forms(morph, name)))}\n")
+        lines.append(f"{label}\t{name}\t{' '.join(sorted(decline(name)))}\n")
     # mtime=0: the same input gives byte-identical output
     with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
         gz.write("".join(lines).encode("utf-8"))
     print(f"{path.name}: {len(lines)} names, {path.stat().st_size / 1e6:.2f} MB")
+
+
+def pymorphy_forms(lang: str) -> Callable[[str], set[str]]:
+    """A name's case forms by pymorphy3's dictionary of ``lang``."""
+    morph = pymorphy3.MorphAnalyzer(lang=lang)
+    return lambda name: forms(morph, name)
 
 
 def be_forms(name: str) -> set[str]:
@@ -297,28 +303,16 @@ def belarusian() -> list[tuple[str, str]]:
     return out
 
 
-def write_be(path: Path, rows: list[tuple[str, str]]) -> None:
-    """Decline (by ``be_forms``) and write the Belarusian gazetteer."""
-    seen, lines = set(), []
-    for label, name in rows:
-        if name in seen:
-            continue
-        seen.add(name)
-        lines.append(f"{label}\t{name}\t{' '.join(sorted(be_forms(name)))}\n")
-    with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
-        gz.write("".join(lines).encode("utf-8"))
-    print(f"{path.name}: {len(lines)} names, {path.stat().st_size / 1e6:.2f} MB")
-
-
 def main() -> int:
     """Build the gazetteers (``--be``: only the Belarusian one)."""
     sys.path.insert(0, str(ROOT))
-    write_be(OUT / "places_be.tsv.gz", belarusian())
+    write(OUT / "places_be.tsv.gz", belarusian(), be_forms)
     if "--be" in sys.argv:
         return 0
     write(OUT / "places_uk.tsv.gz", curated(OUT / "curated_uk.tsv") + countries("uk") + katottg() + subdivisions("uk") + geonames_ru(),
-          "uk")
-    write(OUT / "places_ru.tsv.gz", curated(OUT / "curated_ru.tsv") + countries("ru") + subdivisions("ru") + geonames_ru(), "ru")
+          pymorphy_forms("uk"))
+    write(OUT / "places_ru.tsv.gz", curated(OUT / "curated_ru.tsv") + countries("ru") + subdivisions("ru") + geonames_ru(),
+          pymorphy_forms("ru"))
     return 0
 
 
