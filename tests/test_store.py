@@ -195,3 +195,39 @@ def test_a_new_workspace_is_not_touched_by_a_checkpoint_due_after_its_creation(t
             assert conn.execute(text("SELECT count(*) FROM articles")).scalar() == 0
         first.close()
         second.close()
+
+
+def test_a_close_whose_checkpoint_fails_still_releases_the_file(tmp_path, monkeypatch):
+    """On a full disk the last checkpoint can fail; the workspace must still let go of its file
+    (a held handle kept a full disk's mount busy after the CLI had reported the error), and
+    say why in the error it raises."""
+    import os
+
+    from workbench.errors import StoreIOError
+
+    path = tmp_path / "ws.sqlite"
+    store = Store(path)
+    with store.transaction() as conn:
+        audit(conn, actor="ann", action="test", target_type="t", target_id=None)
+
+    def full(*args, **kwargs):
+        raise StoreIOError(f"{path}: the disk is full")
+
+    monkeypatch.setattr(store, "checkpoint", full)
+
+    def held() -> list[str]:
+        out = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith(str(tmp_path)):
+                out.append(target)
+        return out
+
+    assert held()  # open while in use
+    with pytest.raises(StoreIOError, match="disk is full"):
+        store.close()
+    assert held() == []
+    store.close()  # closed: a second close does nothing

@@ -252,11 +252,13 @@ class Store:
         with self._timer_lock:
             self._closing = True
         self._stop_checkpoints()
-        self.checkpoint()
-        self._closed = True
-        self.engine.dispose()
-        if self.path is not None:
-            unregister_workspace(self.path)
+        try:
+            self.checkpoint()
+        finally:  # a failed checkpoint (a full disk) leaves the data safe in the log: let go of the file anyway
+            self._closed = True
+            self.engine.dispose()
+            if self.path is not None:
+                unregister_workspace(self.path)
 
     # -- internals ------------------------------------------------------------------------
     @contextmanager
