@@ -23,11 +23,11 @@ from ._pipeline import EntityPipeline
 from ._passage import Passages, parsed_query
 from ._query import Phrase, Query, QueryError, Term, matching_words, parse_query
 from ._sentences import trimmed_sentence_spans
-from ._stems import TextForms, index_text, shadow, splits_for_index
+from ._stems import index_text, shadow
 from ._translit import entity_key, preferred_name, romanise, script_language
 
 __all__ = ["LABELS", "Label", "EntityPipeline", "load_pipeline", "PIPELINE_ENV", "find_claims", "available",
            "entity_key", "preferred_name", "romanise", "script_language",
            # search: queries and the search forms the index holds, passages and sentences
            "Query", "Phrase", "Term", "QueryError", "parse_query", "parsed_query", "matching_words",
-           "TextForms", "index_text", "shadow", "splits_for_index", "Passages", "trimmed_sentence_spans"]
+           "index_text", "shadow", "Passages", "trimmed_sentence_spans"]

@@ -34,14 +34,13 @@ Queries are parsed by ``_query`` into the same forms.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from ._morph import analyser
 
-__all__ = ["TextForms", "words", "search_form", "shadow", "index_text", "splits_for_index", "text_forms"]
+__all__ = ["TextForms", "words", "search_form", "shadow", "index_text", "text_forms"]
 
 
 # A word: letters and digits, with combining marks (stress accents) and inner apostrophes
@@ -169,12 +168,6 @@ def shadow(text: str, language: str = "und") -> str:
     return " ".join([get(word) or search_form(word, language) for word in _WORD.findall(text)])
 
 
-def splits_for_index(text: str) -> bool:
-    """Whether ``index_text`` splits this text into words in Python (it holds Cyrillic; FTS5
-    reads other text itself, in C)."""
-    return _CYRILLIC.search(text) is not None
-
-
 def index_text(text: str, language: str = "und") -> str:
     """What SQLite's index is given for ``text``: the text with each Cyrillic word replaced by its
     search form; other words stay as they are for FTS5's own folding and Porter stemmer.
@@ -193,21 +186,18 @@ def index_text(text: str, language: str = "und") -> str:
 @dataclass(frozen=True, eq=False)
 class TextForms:
     """One pass over a text (``text_forms``): its words and their search forms, with what lies
-    between them, and what SQLite's index is given. Ingest reads an article once for both the
-    index and the indicators.
+    between them (an alert's passage is found on these).
 
     Attributes:
         text: the text.
         parts: ``text`` cut at its words: between-words text, word, between-words text, ... (odd
             indexes are the words; ``"".join(parts) == text``).
         forms: each word's search form, in order (``shadow(text).split()``).
-        index: ``index_text(text)``.
     """
 
     text: str
     parts: list[str]
     forms: list[str]
-    index: str
 
     @property
     def words(self) -> list[str]:
@@ -216,8 +206,7 @@ class TextForms:
 
 
 def text_forms(text: str, language: str = "und") -> TextForms:
-    """Split a text into words once and give both each word's search form (``shadow``) and what
-    SQLite's index is given (``index_text``).
+    """Split a text into words once, with each word's search form (``shadow``).
 
     Args:
         text: an article's text or title.
@@ -230,10 +219,4 @@ def text_forms(text: str, language: str = "und") -> TextForms:
     forms = list(map(_FORMS.setdefault(language, {}).get, found))  # the cache in C; the few new words below
     if None in forms:
         forms = [form or search_form(word, language) for word, form in zip(found, forms)]
-    index = text
-    if _CYRILLIC.search(text):  # the index is given the forms of Cyrillic words, other words as they are
-        cyrillic = _CYRILLIC.search
-        between = parts[0::2]
-        shown = [form if cyrillic(word) else word for word, form in zip(found, forms)]
-        index = "".join(itertools.chain.from_iterable(itertools.zip_longest(between, shown, fillvalue="")))
-    return TextForms(text, parts, forms, index)
+    return TextForms(text, parts, forms)

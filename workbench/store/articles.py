@@ -4,13 +4,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, update
 
 from . import schema as s
 from ._rows import audit, bulk_insert, bulk_select, now, resolve_id
-from ..nlp import TextForms
 from .search import index_articles
 
 __all__ = ["ARTICLE_COLUMNS", "SOURCE_COLUMNS", "list_articles", "count_articles", "resolve_article", "article_row",
@@ -234,22 +233,16 @@ def texts_and_roots(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str
     return out
 
 
-def insert_articles(conn: Connection, rows: list[dict[str, Any]],
-                    forms: Mapping[str, tuple[TextForms, TextForms]] | None = None) -> None:
+def insert_articles(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert articles (one dict of ``articles`` columns each) in one executemany, and add them
     to the search index in the same transaction.
 
     Args:
         conn: a write connection.
         rows: the articles.
-        forms: article id -> its title's and text's words and forms where ingest split them
-            already (``store.search.index_articles``).
     """
     conn.execute(_INSERT_ARTICLE, rows)
-    if forms:
-        index_articles(conn, rows, forms)
-    else:  # two arguments, as bench.search's stand-in for the index takes them
-        index_articles(conn, rows)
+    index_articles(conn, rows)
 
 
 def insert_bands(conn: Connection, rows: list[tuple[int, str]]) -> None:

@@ -21,15 +21,15 @@ stems and lemmas): the workspace marks the article's own words, found by the sam
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from ..nlp import Phrase, Query, Term, TextForms, index_text, shadow, splits_for_index
+from ..nlp import Phrase, Query, Term, index_text, shadow
 
-__all__ = ["SearchFilters", "create_index", "index_articles", "index_splits", "unindex_articles", "rebuild_index",
+__all__ = ["SearchFilters", "create_index", "index_articles", "unindex_articles", "rebuild_index",
            "index_batch_alone",
            "search_articles",
            "hit_details", "fts5_match", "tsquery", "indexed_count", "stored_languages", "canonical_names"]
@@ -123,56 +123,28 @@ def index_batch_alone(conn: Connection, ids: list[str]) -> None:
                           for number, title, body, language in rows])
 
 
-def index_splits(conn: Connection, text: str) -> bool:
-    """Whether indexing ``text`` splits it into words in Python: always on PostgreSQL (the
-    tsvector is computed here), on SQLite only a text with Cyrillic (FTS5 reads the rest in C).
-    Ingest gives such articles' words to ``index_articles`` when it needs them too."""
-    return conn.dialect.name != "sqlite" or splits_for_index(text)
-
-
-def index_articles(conn: Connection, rows: Iterable[dict[str, Any]],
-                   forms: Mapping[str, tuple[TextForms, TextForms]] | None = None) -> None:
+def index_articles(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
     """Add articles to the index, in the caller's transaction.
 
     Args:
         conn: a write connection.
         rows: dicts with ``id``, ``title``, ``text`` and ``language`` (as ``articles`` stores them).
-        forms: article id -> its title's and text's ``nlp._stems.text_forms``, where ingest has
-            them already (the pass the indicators read): those articles are not split again.
     """
     rows = list(rows)
     if not rows:
         return
-    known = forms or {}
-
-    def fields(row: dict[str, Any]) -> tuple[TextForms, TextForms] | None:
-        return known.get(row["id"])
-
     if conn.dialect.name == "sqlite":
         ids = [(row["id"],) for row in rows]
         conn.exec_driver_sql("INSERT INTO article_search_rows (article_id) VALUES (?)", ids)
         numbers = dict(conn.execute(text("SELECT article_id, id FROM article_search_rows WHERE article_id IN :ids")
                                     .bindparams(bindparam("ids", expanding=True)),
                                     {"ids": [row["id"] for row in rows]}).all())
-        values = []
-        for row in rows:
-            done = fields(row)
-            if done is not None:
-                values.append((numbers[row["id"]], done[0].index, done[1].index))
-            else:
-                values.append((numbers[row["id"]], index_text(row["title"] or "", row["language"]),
-                               index_text(row["text"], row["language"])))
+        values = [(numbers[row["id"]], index_text(row["title"] or "", row["language"]),
+                   index_text(row["text"], row["language"])) for row in rows]
         conn.exec_driver_sql("INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)", values)
     else:
-        values = []
-        for row in rows:
-            done = fields(row)
-            if done is not None:
-                title, body = done[0].forms, done[1].forms
-            else:
-                title = shadow(row["title"] or "", row["language"]).split()
-                body = shadow(row["text"], row["language"]).split()
-            values.append((row["id"], _tsvector(title, body)))
+        values = [(row["id"], _tsvector(shadow(row["title"] or "", row["language"]).split(),
+                                        shadow(row["text"], row["language"]).split())) for row in rows]
         conn.exec_driver_sql(
             "INSERT INTO article_search (article_id, document) VALUES (%s, CAST(%s AS tsvector))", values)
 
