@@ -10,9 +10,10 @@ and a capital or an opening quote follow, and at every line break.
 
 from __future__ import annotations
 
+
 import re
 from collections.abc import Iterator
-from itertools import compress, count
+from itertools import chain, compress, count
 
 __all__ = ["SENT_END", "SENT_OPEN", "CLOSERS", "sentence_starts", "sentence_initial", "sentence_spans",
            "trimmed_sentence_spans", "iter_trimmed_sentence_spans", "break_candidates", "sentence_breaks",
@@ -142,16 +143,13 @@ def iter_trimmed_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
         Non-empty spans in order, each starting and ending on a non-space character.
     """
     s = 0
-    for m in _SPAN_END.finditer(text):
-        if m.start() > s:
-            start, end = trim_span(text, s, m.start())
+    ends = chain(((m.start(), m.end()) for m in _SPAN_END.finditer(text)), [(len(text), len(text))])
+    for stop, after in ends:  # each sentence, then what follows the last end mark
+        if stop > s:
+            start, end = trim_span(text, s, stop)
             if end > start:
                 yield start, end
-        s = m.end()
-    if s < len(text):
-        start, end = trim_span(text, s, len(text))
-        if end > start:
-            yield start, end
+        s = after
 
 
 def trimmed_sentence_spans(text: str) -> list[tuple[int, int]]:
