@@ -10,7 +10,6 @@ and a capital or an opening quote follow, and at every line break.
 
 from __future__ import annotations
 
-
 import re
 from collections.abc import Iterator
 from itertools import chain, compress, count
