@@ -302,6 +302,22 @@ def test_the_widgets_badge_counts_new_alerts_and_the_matrix_adds_an_indicator(ws
     assert matrix.new_alerts == 0
 
 
+def test_the_analysis_read_counts_its_new_alerts_also_inside_the_write_that_decides_one(ws, analysis, tmp_path):
+    """The badge's count comes with the analysis's own row: a state read back inside the write
+    that accepts an alert (or an undo that brings it back) counts it as decided (or new again)."""
+    analysis.add_indicator(analysis.hypotheses["id"][0], "border")
+    ws.ingest(_write(tmp_path / "in", "hostile", title=HOSTILE_TITLE, body=HOSTILE_TEXT), progress=False)
+    assert analysis.state().info["new_alerts"] == 1
+    with analysis.state_after() as after:
+        analysis.accept_alert(ws.alerts()["id"][0])
+    assert after.state.info["new_alerts"] == 0
+    analysis.undo()
+    assert analysis.state().info["new_alerts"] == 1
+    with analysis.state_after() as after:   # a write that touches no alert reuses the row read first
+        analysis.add_assumption("Rail capacity limits a build-up.")
+    assert after.state.info["new_alerts"] == 1
+
+
 def test_a_phrase_indicator_s_passage_is_the_sentence_holding_the_phrase(ws, analysis, tmp_path):
     """A word of the phrase alone (here in the headline) does not make a sentence the passage."""
     analysis.add_indicator("Belarus joins", '"Belarusian troops"')

@@ -181,9 +181,9 @@ def test_a_poll_costs_one_statement_and_an_own_write_is_not_drawn_twice(team):
         matrix._polled_at = float("-inf")
         with Statements(engine) as moved:
             send(matrix, kind="poll")
-        # the poll, then the redraw: the cursor, the analysis with its hypotheses, the evidence with
-        # ratings, and the count of new alerts for the badge (issue 13's indicators)
-        assert len(moved.seen) == 5
+        # the poll, then the redraw: the cursor, the analysis with its hypotheses and its count of new
+        # alerts for the badge (issue 13's indicators), and the evidence with ratings
+        assert len(moved.seen) == 4
         matrix.view = "ben"
         assert cells(matrix)[("E2", "H1")] == "II"
 

@@ -100,16 +100,20 @@ def analysis_head(conn: Connection, analysis_id: str) -> tuple[dict[str, Any], l
         conn: a workspace connection.
         analysis_id: the analysis's full id.
     Returns:
-        (column -> value of the ``analyses`` row, ``HYPOTHESIS_COLUMNS`` tuples), or None when no
+        (column -> value of the ``analyses`` row, plus ``new_alerts``: how many of its alerts are
+        not decided yet, for the widgets' badge; ``HYPOTHESIS_COLUMNS`` tuples), or None when no
         analysis has that id.
     """
-    a, h = s.analyses, s.hypotheses
+    a, h, al = s.analyses, s.hypotheses, s.alerts
     hyp_columns = [h.c[c].label(f"hyp_{c}") for c in HYPOTHESIS_COLUMNS]
-    rows = conn.execute(select(a, *hyp_columns).select_from(a.outerjoin(h, h.c.analysis_id == a.c.id))
+    new_alerts = (select(func.count()).select_from(al).where(al.c.analysis_id == a.c.id, al.c.status == "new")
+                  .scalar_subquery().label("new_alerts"))
+    rows = conn.execute(select(a, new_alerts, *hyp_columns).select_from(a.outerjoin(h, h.c.analysis_id == a.c.id))
                         .where(a.c.id == analysis_id).order_by(h.c.position)).mappings().all()
     if not rows:
         return None
     info = {c.name: rows[0][c.name] for c in a.columns}
+    info["new_alerts"] = int(rows[0]["new_alerts"])
     return info, [tuple(r[f"hyp_{c}"] for c in HYPOTHESIS_COLUMNS) for r in rows if r["hyp_id"] is not None]
 
 

@@ -88,8 +88,7 @@ class Matrix(BundledWidget):
             self._set_view(MINE)
             data = matrix_data(state, view=MINE)
         self.data = data
-        if fresh:  # a write shown from its own read (a rating, a tag) decides no alert: no extra query
-            self.new_alerts = self.analysis.ws.new_alert_count(self.analysis.id)
+        self.new_alerts = int(state.info.get("new_alerts", 0))  # read with the analysis's row
 
     # -- messages from the browser --------------------------------------------------------------
     @handles("rate")

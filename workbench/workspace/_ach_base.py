@@ -211,8 +211,9 @@ class _ChangeContext:
             info = {**info, "updated_at": stamp}
         if self.analysis._after is None:
             return None
-        # the row and hypotheses read as the change began serve, unless the change touched them
-        touched = any(op["table"] in ("hypotheses", "analyses") for op in self.change.ops)
+        # the row, its count of new alerts and the hypotheses read as the change began serve,
+        # unless the change touched them (accepting an alert, an undo bringing one back)
+        touched = any(op["table"] in ("hypotheses", "analyses", "alerts") for op in self.change.ops)
         return read_state(self.change.conn, self.analysis.id, self.analysis.ws.actor,
                           None if touched else (info, hyps))
 

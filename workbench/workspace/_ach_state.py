@@ -44,7 +44,8 @@ class AnalysisState:
     analyst, theirs), "mine" (``actor``'s) or an analyst's name (see ``_ach_views``).
 
     Attributes:
-        info: the stored analysis row (question, settings, confidence override, …).
+        info: the stored analysis row (question, settings, confidence override, …), and
+            ``new_alerts``: how many of its alerts are not decided yet (the widgets' badge).
         hypotheses: id, name, description, position, is_other, in order.
         items: one row per evidence item with its anchor, weights, source grade (``reliability``:
             None while ungraded; ``source_reliability``: as stored), copy, independence group and
