@@ -46,6 +46,9 @@ import pymorphy3
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "workbench" / "nlp" / "data" / "slavic"
+sys.path.insert(0, str(ROOT))
+
+from workbench.nlp._be_forms import be_forms  # noqa: E402  (the suffix rules live in the package)
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 # codifier categories, most important first (K: Kyiv/Sevastopol, M city, T urban-type
 # settlement, X settlement, C village)
@@ -235,44 +238,6 @@ def pymorphy_forms(lang: str) -> Callable[[str], set[str]]:
     return lambda name: forms(morph, name)
 
 
-def be_forms(name: str) -> set[str]:
-    """Lower-case case forms of a Belarusian place name by suffix rules (the last word declines;
-    over-generation is harmless: a form is only looked up for a capitalised word).
-
-    Args:
-        name: the nominative.
-
-    Returns:
-        The nominative and its singular (plural for a name in -ы) case forms.
-    """
-    words = name.lower().split()
-    *head, w = words
-    if not w or any(ch.isdigit() for ch in w):
-        return {name.lower()}
-    out = {w}
-    if w.endswith("ь"):                       # Гомель, Беларусь
-        stem = w[:-1]
-        out |= {stem + e for e in ("і", "я", "ю", "ем", "ям")} | {stem + stem[-1] + "ю"}
-    elif w.endswith("ў"):                     # Магілёў, Кіеў, Львоў
-        stem = w[:-1] + "в"
-        out |= {stem + e for e in ("а", "у", "ам", "е")}
-    elif w.endswith("я"):                     # Расія, Вільня
-        stem = w[:-1]
-        out |= {stem + e for e in ("і", "ю", "яй", "яю", "е")}
-    elif w.endswith("а"):                     # Масква, Польшча, Гродна
-        stem = w[:-1]
-        out |= {stem + e for e in ("ы", "і", "е", "у", "ай", "аю", "ой", "ою")}
-    elif w.endswith("ы"):                     # Чарнаўцы, Жыгулі
-        stem = w[:-1]
-        out |= {stem + e for e in ("аў", "ам", "ах", "амі")}
-    elif w[-1] not in "аеёіоуыэюяй":          # Мінск, Брэст, Берлін
-        out |= {w + e for e in ("а", "у", "ам", "е")}
-        if w.endswith("т"):
-            out.add(w[:-1] + "це")            # Брэст -> у Брэсце
-        elif w.endswith("д"):
-            out.add(w[:-1] + "дзе")           # Наўгарод -> у Наўгародзе
-    prefix = " ".join(head)
-    return {f"{prefix} {f}" if prefix else f for f in out}
 
 
 def belarusian() -> list[tuple[str, str]]:

@@ -3,7 +3,8 @@
 natasha (MIT) ships its models on PyPI and runs offline. Its NER gives PER / ORG / LOC;
 we map PER->PERSON, ORG->ORG, LOC->GPE, then:
 
-- rules first (``_slavic_rules``): dates ("в мае", "2024 года"), weapon designations
+- rules first (``_slavic_rules``, ``_slavic_settlements``): a name after a settlement word
+  ("в селе Малиновке" -> GPE Малиновка), dates ("в мае", "2024 года"), weapon designations
   (``F-16``, ``KN-23``), names in «guillemets» typed by the word before them
   (``РСЗО «Ольха»`` and ``ракеты «Нептун»`` are WEAPON, ``ЧВК «Вагнер»`` one ORG),
   numbered units, stand-alone weapon names ("Сарматом"), nationality words (NORP);
@@ -30,6 +31,7 @@ from ._slavic_places import load_places
 from ._slavic_rules import (WEAPON_NAMES, dates, designations, model_tail, money, nationality, quoted_names,
                             resolve_overlaps)
 from ._slavic_doc import tokenize
+from ._slavic_settlements import settlement_names
 from ._slavic_words import ORG_HEADS, UNIT
 
 __all__ = ["extract_russian"]
@@ -181,6 +183,8 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
     for s, e, label, canon in designations(text):
         cands.append((s, model_tail(text, e), label, "rule", canon))
     cands += [(m.start(), m.end(), "ORG", "rule", None) for m in UNIT["ru"].finditer(text)]
+    # "в селе Малиновке", "жителей деревни Кривая Балка": small places no gazetteer holds
+    cands += [(s, e, label, "rule", canon) for s, e, label, canon in settlement_names(text, "ru", load_places("ru"))]
     for t in tokenize(text):
         if not t.text[0].isalpha():
             continue

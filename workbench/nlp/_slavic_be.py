@@ -88,7 +88,7 @@ def extract_belarusian(text: str, lexicon: Lexicon) -> list[dict]:
         ph = lexicon.lookup(surface)
         return (ph.label, ph.canonical) if ph is not None else None
 
-    mentions, hints = extract_slavic(text, "uk", lookup, places=load_places("be"))
+    mentions, hints = extract_slavic(text, "uk", lookup, places=load_places("be"), cue_lang="be")
     for k, m in enumerate(mentions):   # "Увечары Лукашэнка": an adverb opening the sentence is no part of the name
         first, _, rest = m["text"].partition(" ")
         if rest and (first.lower() in _FUNCTION or first.lower() in _ROLES

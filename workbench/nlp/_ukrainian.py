@@ -2,9 +2,10 @@
 
 natasha's models are Russian-only, so Ukrainian text gets its own path:
 
-1. Rules first (``_slavic_rules``): dates, weapon designations (``Іскандер-М``, ``С-300``),
+1. Rules first (``_slavic_rules``, ``_slavic_settlements``): dates, weapon designations (``Іскандер-М``, ``С-300``),
    names in «guillemets» typed by the word before them (``ракети «Нептун»`` WEAPON,
-   ``ЧВК «Вагнер»`` one ORG), numbered units (``47-ї окремої механізованої бригади``).
+   ``ЧВК «Вагнер»`` one ORG), numbered units (``47-ї окремої механізованої бригади``), a
+   name after a settlement word (``у селі Тернуватому`` -> GPE Тернувате).
 2. Name chunks: runs of capitalised words, cut wherever pymorphy3 sees a verb,
    conjunction or preposition (so "Херсон і Миколаїв" is two names and "Служба безпеки
    України затримала" stops before the verb), and before a first name that follows a
@@ -30,6 +31,7 @@ from ._lexicon import Lexicon
 from ._morph import nominative, parses
 from ._slavic_doc import SlavicDoc, chunks, is_nationality
 from ._slavic_places import Places, load_places
+from ._slavic_settlements import settlement_names
 from ._slavic_rules import (WEAPON_NAMES, Candidate, dates, designations, model_tail, money, quoted_names,
                             resolve_overlaps)
 from ._slavic_words import (FAC_CUES, FAC_NOUNS, LOC_PREPS, ORG_HEADS, ORG_PREFIXES, PERSON_CUES, PLACE_CUES,
@@ -38,9 +40,10 @@ from ._slavic_words import (FAC_CUES, FAC_NOUNS, LOC_PREPS, ORG_HEADS, ORG_PREFI
 __all__ = ["extract_slavic", "extract_ukrainian"]
 
 
-def _rule_candidates(doc: SlavicDoc) -> list[Candidate]:
+def _rule_candidates(doc: SlavicDoc, cue_lang: str) -> list[Candidate]:
     text, lang = doc.text, doc.lang
     cands = dates(text, lang) + money(text) + quoted_names(text, lang)
+    cands += settlement_names(text, cue_lang, doc.places)  # "у селі Тернуватому", "у вёсцы Ліпнішкі"
     for s, e, label, canon in designations(text):
         cands.append((s, model_tail(text, e), label, canon))
     unit = UNIT[lang]
@@ -228,7 +231,7 @@ def _person_base(doc: SlavicDoc, i: int, j: int) -> str:
 
 def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str] | None],
                    extra: list[tuple[int, int, str]] | None = None,
-                   places: Places | None = None) -> tuple[list[dict], list[str | None]]:
+                   places: Places | None = None, cue_lang: str | None = None) -> tuple[list[dict], list[str | None]]:
     """Find entity mentions in Ukrainian (or, with natasha's spans as ``extra``, Russian) text.
 
     Args:
@@ -239,13 +242,15 @@ def extract_slavic(text: str, lang: str, lookup: Callable[[str], tuple[str, str]
             the rules' labels and base forms decide where both find a name.
         places: the gazetteer (default: ``lang``'s; the Belarusian path passes its own while
             reading the words with the Ukrainian morphology).
+        cue_lang: whose settlement words mark a following name as a place (default ``lang``;
+            the Belarusian path passes "be").
 
     Returns:
         (mentions, hints): mention dicts {start, end, label, text, canonical: "", origin}
         sorted and non-overlapping, and per mention its base form (or None).
     """
     doc = SlavicDoc(text, lang, places if places is not None else load_places(lang), lookup)
-    rules = resolve_overlaps([(s, e, label, "rule", canon) for s, e, label, canon in _rule_candidates(doc)])
+    rules = resolve_overlaps([(s, e, label, "rule", canon) for s, e, label, canon in _rule_candidates(doc, cue_lang or lang)])
     for s, e, *_ in rules:
         for k, t in enumerate(doc.toks):
             if t.start < e and s < t.end:
