@@ -18,12 +18,18 @@ Usage::
 
     .venv/bin/python -m bench.ner_eval_slavic               # tables (both halves) + speed
     .venv/bin/python -m bench.ner_eval_slavic --errors uk   # errors on the uk TUNE half only
+    .venv/bin/python -m bench.ner_eval_slavic --villages    # the small-places list only
+
+The small-places list (``bench/eval/villages.txt``, Russian, Ukrainian and Belarusian sentences
+with a settlement word before a place, and traps) scores the settlement-word mechanism alone
+(precision, recall, nominatives right) and the whole built-in path on the same places.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -35,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-__all__ = ["CLASSES", "load_set", "main", "natasha_only", "score"]
+__all__ = ["CLASSES", "load_set", "load_villages", "main", "natasha_only", "score", "villages_scores"]
 
 EVAL_DIR = ROOT / "bench" / "eval"
 CLASSES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "WEAPON", "DATE", "NORP")
@@ -61,6 +67,119 @@ def load_set(lang: str, half: str) -> list[Doc]:
         if rec["split"] == half:
             docs.append((rec["id"], rec["text"], [tuple(e) for e in rec["entities"]]))
     return docs
+
+
+_MARK = re.compile(r"\[\[([^|\]]+)\|([^\]]+)\]\]")
+Village = tuple[str, str, list[tuple[int, int, str]]]
+
+
+def load_villages(path: Path | None = None) -> list[Village]:
+    """The small-places list: (lang, text, [(start, end, nominative)]) per sentence.
+
+    Args:
+        path: the list (default ``bench/eval/villages.txt``).
+
+    Returns:
+        One entry per sentence, marks removed from the text.
+    """
+    out = []
+    for line in (path or EVAL_DIR / "villages.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lang, marked = line.split("\t", 1)
+        text, gold, pos = "", [], 0
+        for m in _MARK.finditer(marked):
+            text += marked[pos:m.start()]
+            gold.append((len(text), len(text) + len(m.group(1)), m.group(2)))
+            text += m.group(1)
+            pos = m.end()
+        out.append((lang, text + marked[pos:], gold))
+    return out
+
+
+def _fold(name: str) -> str:
+    return name.replace("ё", "е").replace("Ё", "Е")
+
+
+def villages_scores(items: list[Village]) -> dict[str, dict[str, tuple[int, int]]]:
+    """Score the settlement-word mechanism alone and the whole built-in path on the list.
+
+    Names are compared with ё folded to е (the press mostly omits the dots).
+
+    Args:
+        items: from ``load_villages``.
+
+    Returns:
+        lang -> {"gold": (n, n), "rule P": (right, predicted), "rule R": (found, gold),
+        "rule nominative": (right, found), "built-in R": (found as GPE/LOC, gold),
+        "built-in nominative": (right, found)}.
+    """
+    from workbench.nlp import load_pipeline
+    from workbench.nlp._slavic_places import load_places
+    from workbench.nlp._slavic_settlements import settlement_names
+
+    pipe = load_pipeline("builtin")
+    out: dict[str, dict[str, list[int]]] = {}
+    for lang, text, gold in items:
+        acc = out.setdefault(lang, {k: [0, 0] for k in ("rule P", "rule R", "rule nominative", "built-in R",
+                                                          "built-in nominative")})
+        want = {(s, e): nom for s, e, nom in gold}
+        rule = {(s, e): name for s, e, _, name in settlement_names(text, lang, load_places(lang))}
+        acc["rule P"][0] += sum(k in want for k in rule)
+        acc["rule P"][1] += len(rule)
+        acc["rule R"][0] += sum(k in rule for k in want)
+        acc["rule R"][1] += len(want)
+        right = sum(k in rule and _fold(rule[k]) == _fold(v) for k, v in want.items())
+        acc["rule nominative"][0] += right
+        acc["rule nominative"][1] += sum(k in rule for k in want)
+        ments = {(m["start"], m["end"]): m for m in pipe.extract(text, language=lang) if m["label"] in ("GPE", "LOC")}
+        found = [k for k in want if k in ments]
+        acc["built-in R"][0] += len(found)
+        acc["built-in R"][1] += len(want)
+        acc["built-in nominative"][0] += sum(_fold(ments[k]["canonical"]) == _fold(want[k]) for k in found)
+        acc["built-in nominative"][1] += len(found)
+    return {lang: {k: (v[0], v[1]) for k, v in acc.items()} for lang, acc in out.items()}
+
+
+def geox_precision(docs: list[Doc]) -> tuple[int, int, int]:
+    """The Geox signal alone on a set (use the TUNE half only): candidates from
+    ``_russian.geox_places``, how many are exactly a gold place, and how many the built-in
+    path keeps as a place of its own.
+
+    Args:
+        docs: gold documents (Russian).
+
+    Returns:
+        (candidates, exact gold places among them, kept by the built-in path).
+    """
+    from workbench.nlp._russian import geox_places
+    from workbench.nlp._slavic_doc import tokenize
+    from workbench.nlp._slavic_places import load_places
+
+    preds = builtin([t for _, t, _ in docs], "ru")
+    n = right = kept = 0
+    for (_, text, gold), pred in zip(docs, preds):
+        places = {(s, e) for s, e, c in gold if c in PLACES}
+        got = {(s, e) for s, e, c in pred if c in PLACES}
+        for s, e, *_ in geox_places(tokenize(text), load_places("ru")):
+            n += 1
+            right += (s, e) in places
+            kept += (s, e) in got
+    return n, right, kept
+
+
+def print_villages() -> None:
+    """The small-places table (settlement-word rule alone, then the whole built-in path)."""
+    items = load_villages()
+    print(f"\n### small places after a settlement word ({len(items)} sentences, bench/eval/villages.txt)")
+    print(f"{'lang':<5} {'sent':>4} {'gold':>4} | {'rule P':>12} {'rule R':>12} {'nominative':>12} | "
+          f"{'built-in R':>12} {'nominative':>12}")
+    for lang, acc in villages_scores(items).items():
+        n = sum(1 for it in items if it[0] == lang)
+        cells = [f"{a}/{b} {a / b if b else 0:.2f}" for a, b in (acc["rule P"], acc["rule R"], acc["rule nominative"],
+                                                                    acc["built-in R"], acc["built-in nominative"])]
+        print(f"{lang:<5} {n:>4} {acc['rule R'][1]:>4} | {cells[0]:>12} {cells[1]:>12} {cells[2]:>12} | "
+              f"{cells[3]:>12} {cells[4]:>12}")
 
 
 def builtin(texts: list[str], lang: str) -> list[list[Span]]:
@@ -198,6 +317,14 @@ def cold_start(text: str, system: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def print_small_places() -> None:
+    """The Geox signal's precision (ru tune half) and the small-places list's table."""
+    n, right, kept = geox_precision(load_set("ru", "tune"))
+    print(f"\nGeox words no gazetteer knows (ru TUNE half only): {n} candidates, {right} exact gold places "
+          f"(precision {right / n if n else 0:.2f}); {kept} are places in the built-in output")
+    print_villages()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the tables, then speed and cold start.
 
@@ -211,7 +338,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", choices=("uk", "ru"), help="print errors on that language's TUNE half only")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--villages", action="store_true", help="only the small-places list")
     args = ap.parse_args(argv)
+    if args.villages:
+        print_small_places()
+        return 0
     systems: dict[str, System] = {"built-in": builtin, "natasha-only": natasha_only}
     if args.errors:
         docs = load_set(args.errors, "tune")
@@ -222,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             docs = load_set(lang, half)
             texts = [t for _, t, _ in docs]
             print_table(f"{lang} {half.upper()} half", docs, {n: s(texts, lang) for n, s in systems.items()})
+    print_small_places()
     if args.no_speed:
         return 0
     print("\n### speed (CPU time, best of %d; same texts)" % args.reps)

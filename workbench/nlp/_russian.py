@@ -13,6 +13,8 @@ we map PER->PERSON, ORG->ORG, LOC->GPE, then:
   LOC; "Курской области" keeps only the place adjective (GPE), as in Ukrainian;
 - facilities (names ending in АЭС/ГЭС/НПЗ...) are FAC, a name headed by an organisation
   noun is ORG ("Европейский союз");
+- a capitalised word pymorphy3 knows only as a geographic name (Geox) that no gazetteer
+  holds is a weak place candidate: it fills a gap natasha leaves, never overrides a span;
 - canonical names are natasha's lemmatised normal forms ("Путина" -> "Путин" ->
   "Владимир Путин"), the gazetteer's nominative for places.
 
@@ -151,6 +153,31 @@ def _merge_org_of_place(text: str, chosen: list[tuple[int, int, str, str, str | 
     return out
 
 
+def geox_places(toks: list[Any], places: Any) -> list[tuple[int, int, str, str, str | None]]:
+    """Capitalised words pymorphy3's Russian dictionary knows only as a geographic name (Geox)
+    and the gazetteer does not: weak place candidates ("model" origin, so any rule or longer
+    span beats them) that fill gaps natasha leaves.
+
+    Args:
+        toks: the text's tokens.
+        places: the Russian gazetteer.
+
+    Returns:
+        (start, end, "GPE", "model", nominative) candidates.
+    """
+    out: list[tuple[int, int, str, str, str | None]] = []
+    for t in toks:
+        if not t.cap or t.latin or t.acronym or not t.text[0].isalpha() or places.lookup([t.text]) is not None:
+            continue
+        ps = _parses(t.low, "ru")
+        geo = [p for p in ps if p.tag.POS == "NOUN" and "Geox" in p.tag.grammemes]
+        if not geo or any({"Name", "Surn", "Patr"} & p.tag.grammemes or p.tag.POS == "ADJF" for p in ps):
+            continue
+        f = geo[0].inflect({"nomn"} if "Pltm" in geo[0].tag.grammemes else {"nomn", "sing"})
+        out.append((t.start, t.end, "GPE", "model", _like(t.text, f.word) if f is not None else None))
+    return out
+
+
 def _genitive(surface: str) -> bool:
     """Whether the last word of a name can be genitive."""
     words = surface.split()
@@ -206,8 +233,9 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
             continue
         for s2, e2, label2, canon in _fix(text, s, e, label, normal, morph_lang):
             cands.append((s2, e2, label2, "model", canon))
-    # Latin-script names natasha does not see (Storm Shadow, Taurus): the English lexicon
     toks = tokenize(text)
+    cands += geox_places(toks, load_places("ru"))  # after natasha's: on a tie natasha's span wins
+    # Latin-script names natasha does not see (Storm Shadow, Taurus): the English lexicon
     for k, t in enumerate(toks):
         if not (t.latin and t.cap):
             continue

@@ -44,15 +44,16 @@ _LEMMAS = {
 _TOWNS = frozenset({"город", "місто", "містечко", "райцентр"})
 # Belarusian has no pymorphy3 dictionary: the forms of вёска, пасёлак, аграгарадок, горад, хутар
 _BE = {
-    "вёска": ("femn", {"вёска": "nomn", "вёскі": "gent", "вёсцы": "loct", "вёску": "accs", "вёскай": "ablt",
-                       "вёскамі": "ablt", "вёсак": "gent", "вёскам": "datv", "вёсках": "loct"}),
-    "пасёлак": ("masc", {"пасёлак": "nomn", "пасёлка": "gent", "пасёлку": "loct", "пасёлкам": "ablt",
+    "вёска": ("femn", {"вёска": "nomn", "вёскі": "gent nomn", "вёсцы": "loct datv", "вёску": "accs",
+                       "вёскай": "ablt", "вёскамі": "ablt", "вёсак": "gent", "вёскам": "datv", "вёсках": "loct"}),
+    "пасёлак": ("masc", {"пасёлак": "nomn accs", "пасёлка": "gent", "пасёлку": "loct datv", "пасёлкам": "ablt",
                          "пасёлкі": "nomn", "пасёлках": "loct", "пасёлкаў": "gent"}),
-    "аграгарадок": ("masc", {"аграгарадок": "nomn", "аграгарадка": "gent", "аграгарадку": "loct",
+    "аграгарадок": ("masc", {"аграгарадок": "nomn accs", "аграгарадка": "gent", "аграгарадку": "loct datv",
                              "аграгарадкам": "ablt", "аграгарадкі": "nomn", "аграгарадках": "loct"}),
-    "горад": ("masc", {"горад": "nomn", "горада": "gent", "гораду": "datv", "горадам": "ablt", "горадзе": "loct"}),
-    "хутар": ("masc", {"хутар": "nomn", "хутара": "gent", "хутару": "datv", "хутарам": "ablt", "хутары": "nomn",
-                       "хутарах": "loct"}),
+    "горад": ("masc", {"горад": "nomn accs", "горада": "gent", "гораду": "datv", "горадам": "ablt",
+                       "горадзе": "loct"}),
+    "хутар": ("masc", {"хутар": "nomn accs", "хутара": "gent", "хутару": "datv", "хутарам": "ablt",
+                       "хутары": "loct nomn", "хутарах": "loct"}),
 }
 _BE_PLURAL = frozenset("вёскі вёсак вёскам вёсках вёскамі пасёлкі пасёлках пасёлкаў аграгарадкі аграгарадках "
                        "хутары хутарах".split())
@@ -100,7 +101,7 @@ def cue_forms(lang: str) -> dict[str, Cue]:
     if lang == "be":
         for _, (gender, forms) in _BE.items():
             for form, case in forms.items():
-                out[norm_apostrophe(form)] = Cue(frozenset({case}), gender, form in _BE_PLURAL, form.startswith("горад"))
+                out[norm_apostrophe(form)] = Cue(frozenset(case.split()), gender, form in _BE_PLURAL, form.startswith("горад"))
         return out
     acc: dict[str, tuple[set[str], str | None, bool, bool]] = {}
     for lemma, gender in _LEMMAS[lang].items():
@@ -154,10 +155,13 @@ def _in_case(word: str, case: str, lang: str) -> list[Any]:
     return [p for p in parses(word.lower(), lang) if case in p.tag.grammemes and p.tag.POS in ("NOUN", "ADJF")]
 
 
-def _extend(toks: list[Token], text: str, k: int, lang: str, n: int) -> int:
-    """Where a name starting at token ``k`` ends (exclusive): one word, or two that agree."""
+def _extend(toks: list[Token], text: str, k: int, lang: str, n: int, places: Places) -> int:
+    """Where a name starting at token ``k`` ends (exclusive): one word, or two that agree or
+    that the gazetteer knows together ("Зелений Гай": Гай is only a surname to the dictionary)."""
     if k + 1 >= n or not _name_word(toks[k + 1]) or text[toks[k].end:toks[k + 1].start] != " ":
         return k + 1
+    if places.lookup([toks[k].text, toks[k + 1].text]) is not None:
+        return k + 2
     if lang == "be":   # no morphology: an adjective-looking first word takes the next word
         return k + 2 if toks[k].low.endswith(("ая", "яя", "ае", "ое", "ыя", "ія", "ы", "і", "ай", "ой")) else k + 1
     first, second = toks[k].low, toks[k + 1].low
@@ -294,10 +298,8 @@ def settlement_names(text: str, lang: str, places: Places) -> list[tuple[int, in
             i = k
             continue
         while True:
-            end = _extend(toks, text, k, lang, n)
+            end = _extend(toks, text, k, lang, n, places)
             words = [t.text for t in toks[k:end]]
-            if end - k == 2 and places.lookup(words) is None and places.lookup(words[:1]) is not None:
-                end, words = k + 1, words[:1]   # a known place, then another capitalised word
             label, name = _known(words, cue, lang, places) or ("GPE", base_form(words, cue, lang))
             out.append((toks[k].start, toks[end - 1].end, label, name))
             # after a plural settlement word, "Х и У", "Х, У и Z" are places too
