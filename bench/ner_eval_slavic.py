@@ -20,8 +20,8 @@ Usage::
     .venv/bin/python -m bench.ner_eval_slavic --errors uk   # errors on the uk TUNE half only
     .venv/bin/python -m bench.ner_eval_slavic --villages    # the small-places list only
 
-The small-places list (``bench/eval/villages.txt``, Russian, Ukrainian and Belarusian sentences
-with a settlement word before a place, and traps) scores the settlement-word mechanism alone
+The small-places lists (``bench/eval/villages.txt`` and the held-out ``villages_heldout.txt``,
+Russian, Ukrainian and Belarusian sentences with a settlement word before a place, and traps) score the settlement-word mechanism alone
 (precision, recall, nominatives right) and the whole built-in path on the same places.
 """
 
@@ -169,17 +169,20 @@ def geox_precision(docs: list[Doc]) -> tuple[int, int, int]:
 
 
 def print_villages() -> None:
-    """The small-places table (settlement-word rule alone, then the whole built-in path)."""
-    items = load_villages()
-    print(f"\n### small places after a settlement word ({len(items)} sentences, bench/eval/villages.txt)")
-    print(f"{'lang':<5} {'sent':>4} {'gold':>4} | {'rule P':>12} {'rule R':>12} {'nominative':>12} | "
-          f"{'built-in R':>12} {'nominative':>12}")
-    for lang, acc in villages_scores(items).items():
-        n = sum(1 for it in items if it[0] == lang)
-        cells = [f"{a}/{b} {a / b if b else 0:.2f}" for a, b in (acc["rule P"], acc["rule R"], acc["rule nominative"],
-                                                                    acc["built-in R"], acc["built-in nominative"])]
-        print(f"{lang:<5} {n:>4} {acc['rule R'][1]:>4} | {cells[0]:>12} {cells[1]:>12} {cells[2]:>12} | "
-              f"{cells[3]:>12} {cells[4]:>12}")
+    """The small-places tables (settlement-word rule alone, then the whole built-in path): the
+    development list, then the held-out list written after the mechanism was done."""
+    for name in ("villages.txt", "villages_heldout.txt"):
+        items = load_villages(EVAL_DIR / name)
+        print(f"\n### small places after a settlement word ({len(items)} sentences, bench/eval/{name})")
+        print(f"{'lang':<5} {'sent':>4} {'gold':>4} | {'rule P':>12} {'rule R':>12} {'nominative':>12} | "
+              f"{'built-in R':>12} {'nominative':>12}")
+        for lang, acc in villages_scores(items).items():
+            n = sum(1 for it in items if it[0] == lang)
+            cells = [f"{a}/{b} {a / b if b else 0:.2f}" for a, b in (acc["rule P"], acc["rule R"],
+                                                                        acc["rule nominative"], acc["built-in R"],
+                                                                        acc["built-in nominative"])]
+            print(f"{lang:<5} {n:>4} {acc['rule R'][1]:>4} | {cells[0]:>12} {cells[1]:>12} {cells[2]:>12} | "
+                  f"{cells[3]:>12} {cells[4]:>12}")
 
 
 def builtin(texts: list[str], lang: str) -> list[list[Span]]:

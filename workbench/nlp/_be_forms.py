@@ -84,8 +84,8 @@ def be_nominatives(word: str) -> list[str]:
     return out
 
 
-# Endings no Belarusian nominative has: р and the velars and hushers are never soft, and after a
-# vowel the letter is ў, not в (Магілёў).
+# Endings no Belarusian nominative has: р and the velars and hushers are never soft, no vowel is
+# softened (-іь), and after a vowel the letter is ў, not в (Магілёў).
 _IMPOSSIBLE = ("кь", "гь", "хь", "шь", "жь", "чь", "рь", "кя", "гя", "хя", "шя", "жя", "чя", "ря", "кы", "гы", "хы")
 _ORDER = ("д", "т", "ў", "", "а", "ь", "я", "ы")
 
@@ -107,7 +107,7 @@ def be_base(word: str, oblique: bool) -> str:
         return word
     low = word.lower()
     cands = [c for c in be_nominatives(word)
-             if not c.endswith(_IMPOSSIBLE) and not (c.endswith("в") and c[-2:-1] in "аеёіоуыэюя")]
+             if not c.endswith(_IMPOSSIBLE) and not (c[-1] in "вь" and c[-2:-1] in "аеёіоуыэюя")]
     if low.endswith(("і", "ы")):
         cands = [c for c in cands if c.endswith("ь") and c[-2:-1] in "лнзсцт"]
     if not cands:

@@ -28,6 +28,7 @@ from ._be_forms import be_base
 from ._morph import analyser, parses
 from ._slavic_doc import Token, tokenize
 from ._slavic_places import Places, norm_apostrophe
+from ._slavic_words import PLACE_NAMED
 
 __all__ = ["Cue", "cue_forms", "settlement_names"]
 
@@ -185,6 +186,8 @@ def _person_ahead(toks: list[Token], k: int, n: int, lang: str, cue: Cue) -> boo
     if lang == "be":
         return False
     marks = {g for p in parses(toks[k].low, lang) for g in p.tag.grammemes & {"Name", "Surn", "Patr", "Geox"}}
+    if toks[k].low in PLACE_NAMED:   # Володимир: a town to the Ukrainian dictionary, a first name first
+        marks.add("Name")
     if "Name" in marks and k + 1 < n and _name_word(toks[k + 1]):
         return True
     return cue.town and bool(marks & {"Name", "Surn", "Patr"}) and "Geox" not in marks
@@ -217,18 +220,23 @@ def base_form(words: list[str], cue: Cue, lang: str) -> str:
     Returns:
         The name in the nominative (as written when it already is).
     """
-    if lang == "be":
-        oblique = "nomn" not in cue.cases
-        return " ".join(be_base(w, oblique) for w in words)
+    if lang == "be":   # the suffix rules decline nouns: the last word goes back, an adjective before it stays
+        return " ".join(words[:-1] + [be_base(words[-1], "nomn" not in cue.cases)])
     oblique = [c for c in ("loct", "gent", "datv", "ablt", "accs") if c in cue.cases]
     # the name stands in the settlement word's case, or in the nominative (undeclined)
-    for case in ([] if "nomn" in cue.cases and len(cue.cases) == 6 else oblique) + ["nomn"] + (
-            oblique if "nomn" in cue.cases and len(cue.cases) == 6 else []):
+    first = [] if "nomn" in cue.cases and len(cue.cases) == 6 else oblique   # an abbreviation: nominative first
+    order = [(c, True) for c in first] + [("nomn", True)] + [(c, False) for c in oblique]
+    for case, strict in order:
         chosen = []
         for k, w in enumerate(words):
             cands = _in_case(w, case, lang)
             if k < len(words) - 1:
                 cands = [p for p in cands if p.tag.POS == "ADJF"] or cands
+            elif case != "nomn" and strict and cue.gender:
+                # an adjective name agrees with the settlement word: "хутора Лозовой" is хутор
+                # Лозовой in the nominative, not the genitive of a feminine Лозовая
+                cands = [p for p in cands if p.tag.POS != "ADJF" or p.tag.gender in (cue.gender, None)
+                         or p.tag.number == "plur"]
             if not cands:
                 break
             chosen.append(sorted(cands, key=lambda p: _rank(p, cue.gender))[0])
