@@ -36,7 +36,7 @@ from ._slavic_doc import tokenize
 from ._slavic_settlements import settlement_names
 from ._slavic_words import ORG_HEADS, UNIT
 
-__all__ = ["extract_russian"]
+__all__ = ["extract_russian", "geox_places"]
 
 _LOCK = threading.Lock()
 _STATE: dict[str, Any] = {}

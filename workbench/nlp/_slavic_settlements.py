@@ -30,7 +30,7 @@ from ._slavic_doc import Token, tokenize
 from ._slavic_places import Places, norm_apostrophe
 from ._slavic_words import PLACE_NAMED
 
-__all__ = ["Cue", "cue_forms", "settlement_names"]
+__all__ = ["Cue", "base_form", "cue_forms", "settlement_names"]
 
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
 _ALL = frozenset(_CASES)
