@@ -280,7 +280,8 @@ def _known(words: list[str], cue: Cue, lang: str, places: Places) -> tuple[str, 
     return hit
 
 
-def settlement_names(text: str, lang: str, places: Places) -> list[tuple[int, int, str, str]]:
+def settlement_names(text: str, lang: str, places: Places,
+                     toks: list[Token] | None = None) -> list[tuple[int, int, str, str]]:
     """Places named after a settlement word.
 
     Args:
@@ -288,11 +289,12 @@ def settlement_names(text: str, lang: str, places: Places) -> list[tuple[int, in
         lang: "ru", "uk" or "be" (whose settlement words; the morphology is that language's,
             Belarusian's base forms come from suffix rules).
         places: the gazetteer: a name it knows takes its label and nominative.
+        toks: the text's tokens when the caller has them (``tokenize(text)`` otherwise).
 
     Returns:
         (start, end, label, nominative) per name, in text order.
     """
-    toks = tokenize(text)
+    toks = tokenize(text) if toks is None else toks
     n = len(toks)
     out: list[tuple[int, int, str, str]] = []
     i = 0

@@ -43,7 +43,7 @@ __all__ = ["extract_slavic", "extract_ukrainian"]
 def _rule_candidates(doc: SlavicDoc, cue_lang: str) -> list[Candidate]:
     text, lang = doc.text, doc.lang
     cands = dates(text, lang) + money(text) + quoted_names(text, lang)
-    cands += settlement_names(text, cue_lang, doc.places)  # "у селі Тернуватому", "у вёсцы Ліпнішкі"
+    cands += settlement_names(text, cue_lang, doc.places, doc.toks)  # "у селі Тернуватому", "у вёсцы Ліпнішкі"
     for s, e, label, canon in designations(text):
         cands.append((s, model_tail(text, e), label, canon))
     unit = UNIT[lang]
