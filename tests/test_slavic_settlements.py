@@ -88,3 +88,11 @@ def test_small_places_lists_keep_their_scores(name: str) -> None:
         for key, floor in (("rule P", 0.9), ("rule R", 0.9), ("rule nominative", 0.85), ("built-in R", 0.9)):
             right, total = acc[key]
             assert total and right / total >= floor, (name, lang, key, acc[key])
+
+
+def test_belarusian_two_word_names_only_when_the_endings_agree() -> None:
+    assert _names("у вёсцы Ліпнішкі Іўеўскага раёна", "be") == [("Ліпнішкі", "Ліпнішкі")]
+    assert _names("у вёсцы Малыя Гаркі Лёзненскага раёна", "be") == [("Малыя Гаркі", "Малыя Гаркі")]
+    assert _names("у вёсцы Гаркі Аляксандр Лукашэнка сустрэўся", "be") == [("Гаркі", "Гаркі")]
+    assert _names("у пасёлку Новы Двор адкрылі", "be") == [("Новы Двор", "Новы Двор")]
+    assert _names("в селе Ивановка Курской области", "ru") == [("Ивановка", "Ивановка")]

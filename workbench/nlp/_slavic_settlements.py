@@ -163,8 +163,8 @@ def _extend(toks: list[Token], text: str, k: int, lang: str, n: int, places: Pla
         return k + 1
     if places.lookup([toks[k].text, toks[k + 1].text]) is not None:
         return k + 2
-    if lang == "be":   # no morphology: an adjective-looking first word takes the next word
-        return k + 2 if toks[k].low.endswith(("ая", "яя", "ае", "ое", "ыя", "ія", "ы", "і", "ай", "ой")) else k + 1
+    if lang == "be":
+        return k + 2 if _be_pair(toks, k, n) else k + 1
     first, second = toks[k].low, toks[k + 1].low
     pos2 = {p.tag.POS for p in parses(second, lang)} | {g for p in parses(second, lang) for g in p.tag.grammemes & _PERSON}
     if pos2 & _PERSON or (pos2 & _BREAK and not pos2 & {"NOUN", "ADJF"}):
@@ -177,6 +177,32 @@ def _extend(toks: list[Token], text: str, k: int, lang: str, n: int, places: Pla
                for q in _in_case(second, case, lang)):
             return k + 2
     return k + 1
+
+
+# Belarusian has no dictionary: an adjective and its noun are told by their endings, which agree
+# (Старая Вёска, Старое Сяло, Малыя Гаркі, Новы Двор; in the locative Старой Вёсцы, Малых Гарках).
+_BE_AGREE = (
+    (("ая", "яя"), ("а", "я", "ь")),
+    (("ае", "ое", "яе"), ("а", "о", "е", "ё", "я")),
+    (("ыя", "ія"), ("ы", "і")),
+    (("ай", "ой", "яй"), ("е", "ы", "і", "цы")),
+    (("ым", "ім"), ("е", "ы", "і", "у")),
+    (("ых", "іх"), ("ах", "ях")),
+)
+_BE_CONSONANT_END = tuple("бвгджзйклмнпрстфхцчшў") + ("ь",)
+
+
+def _be_pair(toks: list[Token], k: int, n: int) -> bool:
+    """Whether two capitalised Belarusian words are one name: an adjective agreeing with its noun.
+    A first word in -ы/-і is a masculine adjective (Новы Двор) only before a noun ending in a
+    consonant with no third capitalised word (Гаркі | Аляксандр Лукашэнка is a place, then a person)."""
+    first, second = toks[k].low, toks[k + 1].low
+    for adj, noun in _BE_AGREE:
+        if first.endswith(adj):
+            return second.endswith(noun)
+    if first.endswith(("ы", "і")) and second.endswith(_BE_CONSONANT_END):
+        return not (k + 2 < n and _name_word(toks[k + 2]))
+    return False
 
 
 def _person_ahead(toks: list[Token], k: int, n: int, lang: str, cue: Cue) -> bool:
