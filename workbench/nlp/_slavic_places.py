@@ -155,7 +155,7 @@ def _read_cache(path: Path, header: str, names: list[tuple[str, str]]) -> list[R
     table of ``names`` under ``header`` (another build, or a file cut short)."""
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not built yet (or no folder to build it in)
         return None
     except (OSError, UnicodeDecodeError) as exc:
         _log.warning("workbench: cannot read the place-name cache %s (%s); building it again", path, exc)
