@@ -154,19 +154,23 @@ def _read_cache(path: Path, header: str, names: list[tuple[str, str]]) -> list[R
     """The cached rows, or None when the file is missing, unreadable, or not exactly the
     table of ``names`` under ``header`` (another build, or a file cut short)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline="\n") as fh:  # line by line: no second copy of the file
+            if fh.readline() != header + "\n":
+                return None
+            rows: list[Row] = []
+            for (label, name), line in zip(names, fh):
+                row = line.rstrip("\n").split("\t")
+                if len(row) != 3 or row[0] != label or row[1] != name:
+                    return None
+                rows.append((label, name, row[2]))
+            if len(rows) != len(names) or fh.read() != f"# end {len(names)}\n":
+                return None
+            return rows
     except (FileNotFoundError, NotADirectoryError):  # not built yet (or no folder to build it in)
         return None
     except (OSError, UnicodeDecodeError) as exc:
         _log.warning("workbench: cannot read the place-name cache %s (%s); building it again", path, exc)
         return None
-    lines = text.split("\n")
-    if len(lines) != len(names) + 3 or lines[0] != header or lines[-2] != f"# end {len(names)}" or lines[-1]:
-        return None
-    rows = [tuple(line.split("\t")) for line in lines[1:-2]]
-    if any(len(r) != 3 or (r[0], r[1]) != n for r, n in zip(rows, names)):
-        return None
-    return rows  # type: ignore[return-value]  # checked: three fields each
 
 
 def _decline_all(lang: str, names: list[tuple[str, str]], path: Path) -> list[Row]:
