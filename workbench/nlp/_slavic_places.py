@@ -9,8 +9,9 @@ The Ukrainian and Russian files hold nominatives only (``label<TAB>name``): thei
 come from pymorphy3's dictionaries, whose data the package does not redistribute, so they
 are declined on the user's machine on first use (``_slavic_decline``, a few seconds) and
 kept in a per-user cache file named after the nominatives file's hash, the installed
-dictionary's version and the declension code (any of them changing makes a new file). A
-cache that cannot be written leaves the table in memory for the process. The Belarusian
+dictionary's version and the declension code (any of them changing makes a new file). One
+process builds it while others starting at the same time wait for it (a file lock); a cache
+that cannot be written leaves the table in memory for the process. The Belarusian
 file carries its forms (``label<TAB>name<TAB>forms``, made by the build script's own suffix
 rules). A lookup is one dict access per candidate span.
 """
@@ -24,6 +25,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +39,7 @@ CACHE_ENV = "WORKBENCH_CACHE_DIR"
 MORPH_LANGS = frozenset({"uk", "ru"})  # shipped as nominatives, declined with pymorphy3 on first use
 _CACHE_FORMAT = "1"
 _PROGRESS_AFTER = 2.0  # seconds before a progress bar shows (a quick build stays silent)
+_LOCK_WAIT = 300.0  # seconds to wait for another process building the same table (~10 s)
 _LOCK = threading.Lock()
 _CACHE: dict[str, "Places"] = {}
 _log = logging.getLogger(__name__)
@@ -145,9 +148,36 @@ def _declined(lang: str, raw: bytes, names: list[tuple[str, str]]) -> list[Row]:
     path, header = cache_path(lang, raw)
     rows = _read_cache(path, header, names)
     if rows is None:
-        rows = _decline_all(lang, names, path)
-        _write_cache(path, header, rows)
+        with _building(path):  # another process building this table: wait for it, then read its file
+            rows = _read_cache(path, header, names)
+            if rows is None:
+                rows = _decline_all(lang, names, path)
+                _write_cache(path, header, rows)
     return rows
+
+
+@contextlib.contextmanager
+def _building(path: Path) -> Iterator[None]:
+    """Hold the lock for building ``path`` (an operating-system file lock, which a process
+    that dies lets go of), or go on without it when it cannot be had: a folder that cannot be
+    written, or another process holding it past ``_LOCK_WAIT`` seconds (then both build; the
+    atomic write still leaves one whole file).
+
+    Yields:
+        Nothing; the lock is held inside the ``with`` block.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path.parent / f".{path.name}.lock", timeout=_LOCK_WAIT)
+    try:
+        lock.acquire()
+    except (Timeout, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _read_cache(path: Path, header: str, names: list[tuple[str, str]]) -> list[Row] | None:
