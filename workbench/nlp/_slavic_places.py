@@ -132,6 +132,7 @@ def cache_path(lang: str, nominatives: bytes) -> tuple[Path, str]:
 
 
 def _read(lang: str, path: Path) -> Places:
+    """The table of one shipped file (Ukrainian and Russian: declined, or read from the cache)."""
     if not path.exists():
         return Places({}, 0)
     raw = path.read_bytes()
@@ -171,13 +172,14 @@ def _building(path: Path) -> Iterator[None]:
     lock = FileLock(path.parent / f".{path.name}.lock", timeout=_LOCK_WAIT)
     try:
         lock.acquire()
+        held = True
     except (Timeout, OSError):
-        yield
-        return
+        held = False
     try:
         yield
     finally:
-        lock.release()
+        if held:
+            lock.release()
 
 
 def _read_cache(path: Path, header: str, names: list[tuple[str, str]]) -> list[Row] | None:
