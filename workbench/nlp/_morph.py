@@ -8,11 +8,16 @@ word: news text repeats its vocabulary.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-__all__ = ["analyser", "grammemes", "parses", "nominative", "pos_set"]
+from ._dists import dist_versions
+
+__all__ = ["analyser", "dictionary_version", "grammemes", "parses", "nominative", "pos_set"]
 
 _LOCK = threading.Lock()
 _MARKS = frozenset({"Name", "Surn", "Patr", "Geox", "Abbr", "Orgn"})
@@ -35,6 +40,30 @@ def analyser(lang: str) -> Any:
 
             morph = _ANALYSERS[lang] = pymorphy3.MorphAnalyzer(lang=lang)
     return morph
+
+
+def dictionary_version(lang: str) -> str:
+    """Which pymorphy3 and which dictionary the analyser of ``lang`` reads (what forms made
+    from it depend on), without loading the dictionary.
+
+    Args:
+        lang: "uk" or "ru".
+
+    Returns:
+        e.g. "pymorphy3==2.0.6,pymorphy3_dicts_uk==2.4.1.1.1663094765"; a dictionary folder
+        given by pymorphy3's environment variable adds its path and a hash of its meta.json.
+    """
+    import pymorphy3
+
+    out = dist_versions(("pymorphy3", f"pymorphy3_dicts_{lang}"))
+    override = os.environ.get(pymorphy3.MorphAnalyzer.DICT_PATH_ENV_VARIABLE)
+    if override:  # pymorphy3 reads this folder instead of the installed package
+        try:
+            meta = hashlib.sha256((Path(override) / "meta.json").read_bytes()).hexdigest()[:16]
+        except OSError:
+            meta = "unreadable"
+        out += f",path={override},meta={meta}"
+    return out
 
 
 @lru_cache(maxsize=200_000)
