@@ -23,6 +23,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 pytest_plugins = ["lab_harness"]
 
 os.environ.setdefault("WORKBENCH_PIPELINE", "builtin")  # tests do not depend on what else is installed
+# the declined place tables are cached in the checkout, not in the user's home (kernels and CLI
+# subprocesses inherit it); a clean checkout builds them once
+os.environ.setdefault("WORKBENCH_CACHE_DIR", str(ARTIFACTS / "cache"))
 
 
 @pytest.fixture
