@@ -111,7 +111,9 @@ def subdivisions(lang: str) -> list[tuple[str, str]]:
     tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
     out = []
     for country in ("UA", "RU", "BY"):
-        for sub in pycountry.subdivisions.get(country_code=country):
+        # by code: pycountry answers with a set, whose order changes from run to run (and the
+        # order decides which name a case form two names share goes to)
+        for sub in sorted(pycountry.subdivisions.get(country_code=country), key=lambda sub: sub.code):
             local = tr.gettext(sub.name)
             if local != sub.name and "," not in local and all(not ("a" <= ch.lower() <= "z") for ch in local):
                 out.append(("GPE", local))
