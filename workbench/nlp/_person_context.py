@@ -22,6 +22,7 @@ __all__ = ["PERSON_EVENT_VERBS", "PERSON_PASSIVES", "person_event", "PersonRules
 _ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 _OPEN_Q = frozenset({'"', "“", "‘", "'"})
 _CLOSE_Q = frozenset({'"', "”", "’", "'"})
+_LONGEST_TITLE = 5  # tokens of the longest title ("command sgt . maj .")
 
 
 def _words(s: str) -> frozenset[str]:
@@ -88,8 +89,57 @@ class PersonRules:
                 return  # chained titles: the innermost one emits
             m = self._name_end(words, j, n, 5)
             if m > j:
-                out.append(Cand(j, m, "PERSON", STRONG, None))
+                # a capitalised role is part of the person's mention ("Foreign Minister Julie Bishop"),
+                # as the re3d tuning sets annotate it; a lower-case one ("spokesman") stays outside
+                start = self._role_start(words, i) if words[i][:1].isupper() else j
+                out.append(Cand(start, m, "PERSON", STRONG, None))
             return
+
+    def _role_start(self, words: list[str], i: int) -> int:
+        """Start of the capitalised role in front of a name whose innermost title starts at ``i``:
+        the titles chained before it and one nationality or service word in front ("Iraqi
+        President", "Army Lt. Gen.", "Deputy Secretary of State", "U.S. Secretary of State").
+
+        Args:
+            words: token texts.
+            i: index of the innermost title's first token (capitalised).
+
+        Returns:
+            The index of the role's first token.
+        """
+        p = i
+        while p > 0:
+            q = self._title_ending(words, p)
+            if q < 0:
+                break
+            p = q
+        if p > 0 and words[p - 1][:1].isupper() and (words[p - 1].lower() in SERVICE or self._role_modifier(words, p - 1)):
+            p -= 1
+        return p
+
+    def _title_ending(self, words: list[str], p: int) -> int:
+        """Start of a capitalised title that ends right before ``p``, or -1."""
+        for k in range(min(p, _LONGEST_TITLE), 0, -1):
+            q = p - k
+            w = words[q]
+            if not w[:1].isupper():
+                continue
+            ts = self.titles.get(w.lower())
+            if ts and tuple(x.lower() for x in words[q:p]) in ts:
+                return q
+        return -1
+
+    def _role_modifier(self, words: list[str], q: int) -> bool:
+        """Whether the word at ``q`` may open a role as its country: a nationality ("Iraqi") or a
+        known country or body written as an abbreviation ("U.S.", "UN")."""
+        hit = self.phrase_at(words, q, len(words))
+        if hit is None or hit[0] != 1:
+            return False
+        w = words[q]
+        return hit[1].label == "NORP" or (hit[1].label in ("GPE", "ORG") and w.replace(".", "").isupper())
+
+    def phrase_at(self, words: list[str], i: int, n: int, lw: str | None = None):  # pragma: no cover - Tagger's
+        raise NotImplementedError
 
     def _name_end(self, words: list[str], j: int, n: int, limit: int) -> int:
         """End of a run of name tokens starting at ``j`` (initials, particles, hyphens, suffixes)."""
