@@ -193,18 +193,18 @@ class Lexicon:
             service = word in _SERVICE_WORDS
             abbreviation = phrase is not None and phrase.label in ("GPE", "ORG") and not any(
                 ch.islower() for ch in words[start])
-            if (service or abbreviation) and (self._title_len(words, start + 1, end) or (
+            if (service or abbreviation) and (self.title_len(words, start + 1, end) or (
                     start + 2 < end and words[start + 1].lower() in _SERVICE_WORDS)):
                 start += 1  # "Army Lt. Gen.", "Air Force Gen.", "U.S. Secretary of State", "UN envoy"
                 moved = True
                 continue
-            k = self._title_len(words, start, end)
+            k = self.title_len(words, start, end)
             if k:
                 start += k
                 moved = True
         return start
 
-    def _title_len(self, words: list[str], start: int, end: int) -> int:
+    def title_len(self, words: list[str], start: int, end: int) -> int:
         """Number of words of the title starting at ``start`` (0 for none), leaving a word after it.
 
         A title's dots are tokens of their own ("lt . gen ."); written words may carry them

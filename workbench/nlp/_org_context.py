@@ -18,8 +18,11 @@ these guesses below the gazetteer).
 from __future__ import annotations
 
 import re
+from typing import Callable
 
-__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context",
+from ._words import ORG_HEADS
+
+__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context", "joined_name_end",
            "appositive_class", "class_noun_start", "class_noun_name_end", "acronym_start", "born_after"]
 
 
@@ -249,4 +252,64 @@ def acronym_start(words: list[str], s: int, end: int, n: int) -> int:
     for start in range(end - len(acr), s - 1, -1):
         if "".join(w[0].upper() for w in words[start:end] if w.isalpha()) == acr and words[start][:1].isupper():
             return start
+    return -1
+
+
+# Heads that name an institution of their own even as one word ("Defence and Police"): a list
+# item that is one of them closes the name before it.
+_INSTITUTIONS = frozenset("ministry office department agency council committee bank court commission service "
+                          "authority bureau police army navy fund directorate parliament government".split())
+
+
+def _caps_end(words: list[str], k: int, n: int, limit: int) -> int:
+    """End of the run of at most ``limit`` capitalised words from ``k``."""
+    e = k
+    while e < n and e - k < limit and words[e][:1].isupper() and words[e].isalpha():
+        e += 1
+    return e
+
+
+def joined_name_end(words: list[str], i: int, j: int, n: int, known: Callable[[int], str | None]) -> int:
+    """End of an organisation name that goes on past a lower-case "and" or a list comma at ``j``.
+
+    English writes two shapes of such names, both closed or opened by an organisation head:
+
+    - "Foreign and Commonwealth Office", "Procter and Gamble Company": one capitalised word,
+      "and", then two to four capitalised words ending in a head;
+    - "Department of Health and Social Care", "Department for Culture, Media and Sport": a head
+      with an "of" / "for" tail whose last part is a list of domains ending in "and" +
+      capitalised words, none of them a head or a known name (not "Ministry of Defence and
+      Foreign Office", "Bank of Ireland and Barclays": a place is no domain).
+
+    Args:
+        words: token texts.
+        i: first token of the capitalised run.
+        j: index of the "and" or "," inside it.
+        n: number of tokens.
+        known: the label of a gazetteer entry starting at a token index, "TITLE" for a title,
+            "NAME" for a given name, else None.
+
+    Returns:
+        The index after the name's last word, or -1 when the run stops at ``j``.
+    """
+    if j + 1 >= n or not words[j + 1][:1].isupper():
+        return -1
+    if words[j] == "and" and (j == i + 1 or (j == i + 2 and words[i] in ("the", "The"))):
+        e = _caps_end(words, j + 1, n, 4)
+        if e > j + 2 and words[e - 1].lower() in ORG_HEADS and words[j - 1].isalpha() \
+                and known(j - 1) in (None, "ORG") and known(j + 1) in (None, "ORG"):
+            return e
+        return -1
+    if known(j - 1) is not None or not any(
+            words[h].lower() in ORG_HEADS and words[h + 1] in ("of", "for") for h in range(i, j - 1)):
+        return -1
+    k = j
+    while k < n and words[k] in (",", "and"):
+        e = _caps_end(words, k + 1, n, 3)
+        if e == k + 1 or known(k + 1) is not None or (words[e - 1].lower() in ORG_HEADS and (
+                e - k > 2 or words[e - 1].lower() in _INSTITUTIONS)):  # "Foreign Office", "Police"; not "Media"
+            return -1
+        if words[k] == "and":
+            return e
+        k = e
     return -1

@@ -15,7 +15,7 @@ from ._context import CONTEXT, SHIP_NOUNS, ContextRules, dateline_end
 from ._person_context import PersonRules
 from ._lexicon import AMBIG, CTX, Lexicon
 from ._org_context import (ORG_CLASS_NOUNS, PERSON_CLASS_NOUNS, acronym_start, class_noun_name_end,
-                           class_noun_start)
+                           class_noun_start, joined_name_end)
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
 from ._words import (ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS, LOW_CORP,
@@ -119,6 +119,17 @@ class Tagger(ContextRules, PersonRules):
                     continue  # "ODE" is not the town "Ode"
             return k, ph
         return None
+
+    def _known_at(self, words: list[str], i: int) -> str | None:
+        """What a list knows starting at token ``i``: a gazetteer label, "TITLE" or "NAME" (a given
+        name), else None."""
+        n = len(words)
+        hit = self.phrase_at(words, i, n)
+        if hit is not None:
+            return hit[1].label
+        if self.lex.title_len(words, i, n):
+            return "TITLE"
+        return "NAME" if words[i] in self.first_names else None
 
     def _near_cue(self, words: list[str], i: int, j: int) -> bool:
         return any(w.lower() in WEAPON_CUES for w in words[max(0, i - 3):i] + words[j:j + 3])
@@ -253,6 +264,7 @@ class Tagger(ContextRules, PersonRules):
                 return d
         j = i
         last_cap = i
+        list_at = n  # where a joined list ("Health and Social Care") starts: its words are no heads
         while j < n:
             w = words[j]
             if w[0].isupper() or (w in LOW_CORP and j > i):  # "Larchfield plc"
@@ -262,6 +274,13 @@ class Tagger(ContextRules, PersonRules):
                 words[j + 1][0].isupper() or (words[j + 1] in ("the", "-") and j + 2 < n and words[j + 2][0].isupper())
             ):
                 j += 1
+            elif w in ("and", ",") and j > i:
+                e = joined_name_end(words, i, j, n, lambda k: self._known_at(words, k))  # "Health and Social Care"
+                if e >= 0:
+                    last_cap = e - 1  # the list closes the name
+                    if "of" in words[i:j] or "for" in words[i:j]:
+                        list_at = j  # the head is before the list ("Department for Culture, Media and Sport")
+                break
             else:
                 break
         end = last_cap + 1
@@ -288,7 +307,7 @@ class Tagger(ContextRules, PersonRules):
         lows = [w.lower() for w in words[s:end]]
         head = -1
         kind = ""
-        for k in range(len(lows) - 1, -1, -1):
+        for k in range(min(len(lows), list_at - s) - 1, -1, -1):
             x = lows[k]
             if x in ORG_HEADS:
                 head, kind = s + k, "ORG"
