@@ -203,6 +203,8 @@ class ContextRules:
     """The context rules as methods of the rule tagger (which supplies ``phrase_at`` and
     ``name_like``)."""
 
+    titles: dict[str, list[tuple[str, ...]]]
+
     def phrase_at(self, words: list[str], i: int, n: int, lw: str | None = None):  # pragma: no cover - Tagger's
         raise NotImplementedError
 
@@ -327,7 +329,7 @@ class ContextRules:
             if s and words[s - 1] in PLACE_PREPS and not sentence_initial(words, s):
                 out.append(Cand(s, end, "GPE", CONTEXT, None))
             return False
-        if org_context(words, s, end, n):
+        if org_context(words, s, end, n) and not any(w.lower() in self.titles for w in words[s:end]):
             out.append(Cand(s, end, "ORG", CONTEXT, None))  # "shares of X", "X, a shipping company,"
             return True
         label = place_context(words, s, end, n)

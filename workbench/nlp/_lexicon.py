@@ -175,7 +175,7 @@ class Lexicon:
             start, end: the span to look at.
         Returns:
             The index of the first word that is not an article, nationality, service name
-            or title, or a country or body abbreviated in front of a title ("U.S.", "UN").
+            or title, or a country or body in front of a title ("U.S.", "UN", "Pentagon").
         """
         moved = True
         while moved and start < end - 1:
@@ -191,9 +191,8 @@ class Lexicon:
                 moved = True
                 continue
             service = word in _SERVICE_WORDS
-            abbreviation = phrase is not None and phrase.label in ("GPE", "ORG") and not any(
-                ch.islower() for ch in words[start])
-            if (service or abbreviation) and (self.title_len(words, start + 1, end) or (
+            body = phrase is not None and phrase.label in ("GPE", "ORG")
+            if (service or body) and (self.title_len(words, start + 1, end) or (
                     start + 2 < end and words[start + 1].lower() in _SERVICE_WORDS)):
                 start += 1  # "Army Lt. Gen.", "Air Force Gen.", "U.S. Secretary of State", "UN envoy"
                 moved = True

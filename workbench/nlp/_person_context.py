@@ -12,16 +12,19 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, STRONG, WEAK, Cand
+from ._lexicon import Lexicon
 from ._context import CONTEXT, HEADS, SUBJECT_STOP, SUBJECT_VERBS, surname_shaped
 from ._sentences import sentence_initial
 from ._words import (ACRONYM_STOP, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SPEECH_VERBS, SUBJECT_NOUNS,
                      SUFFIXES)
 
-__all__ = ["PERSON_EVENT_VERBS", "PERSON_PASSIVES", "person_event", "PersonRules"]
+__all__ = ["PERSON_EVENT_VERBS", "PERSON_PASSIVES", "ROLE_PREPS", "person_event", "PersonRules"]
 
 _ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 _OPEN_Q = frozenset({'"', "“", "‘", "'"})
 _CLOSE_Q = frozenset({'"', "”", "’", "'"})
+# Prepositions that govern a place before a role ("in Texas Governor X" is a place and a person).
+ROLE_PREPS = frozenset("in from to at of near for by with on into across".split())
 _LONGEST_TITLE = 5  # tokens of the longest title ("command sgt . maj .")
 
 
@@ -70,6 +73,7 @@ class PersonRules:
     """The person rules as methods of the rule tagger (which supplies ``titles``,
     ``first_names``, ``surnames``, ``phrases`` and ``name_like``)."""
 
+    lex: Lexicon
     titles: dict[str, list[tuple[str, ...]]]
     first_names: frozenset[str]
     surnames: frozenset[str]
@@ -113,8 +117,10 @@ class PersonRules:
             if q < 0:
                 break
             p = q
-        if p > 0 and words[p - 1][:1].isupper() and (words[p - 1].lower() in SERVICE or self._role_modifier(words, p - 1)):
-            p -= 1
+        if p > 0 and words[p - 1][:1].isupper() and words[p - 1].lower() in SERVICE:
+            p -= 1  # "Army Lt. Gen.", "Navy Capt."
+        if p > 0 and words[p - 1][:1].isupper() and self._role_modifier(words, p - 1):
+            p -= 1  # "Iraqi President", "U.S. Army General", "Pentagon Press Secretary"
         return p
 
     def _title_ending(self, words: list[str], p: int) -> int:
@@ -130,16 +136,15 @@ class PersonRules:
         return -1
 
     def _role_modifier(self, words: list[str], q: int) -> bool:
-        """Whether the word at ``q`` may open a role as its country: a nationality ("Iraqi") or a
-        known country or body written as an abbreviation ("U.S.", "UN")."""
-        hit = self.phrase_at(words, q, len(words))
-        if hit is None or hit[0] != 1:
+        """Whether the word at ``q`` may open a role as its country or body: a nationality
+        ("Iraqi"), a known organisation ("Pentagon", "UN"), or a known place not governed by a
+        preposition ("Texas Governor X"; not "in Texas Governor X")."""
+        hit = self.lex.single(words[q].lower())  # one word, even where a longer entry starts ("U.S. Army")
+        if hit is None:
             return False
-        w = words[q]
-        return hit[1].label == "NORP" or (hit[1].label in ("GPE", "ORG") and w.replace(".", "").isupper())
+        label = hit.label
+        return label in ("NORP", "ORG") or (label == "GPE" and (q == 0 or words[q - 1] not in ROLE_PREPS))
 
-    def phrase_at(self, words: list[str], i: int, n: int, lw: str | None = None):  # pragma: no cover - Tagger's
-        raise NotImplementedError
 
     def _name_end(self, words: list[str], j: int, n: int, limit: int) -> int:
         """End of a run of name tokens starting at ``j`` (initials, particles, hyphens, suffixes)."""

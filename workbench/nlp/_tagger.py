@@ -25,6 +25,8 @@ __all__ = ["Cand", "Tagger", "STRONG", "MEDIUM", "WEAK"]
 
 DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+# Unit heads that name a formation alone after an ordinal ("2nd Battalion"; not "2nd Group", "3rd Company")
+_LONE_UNITS = frozenset("brigade regiment division battalion corps fleet squadron flotilla detachment army".split())
 
 
 class Tagger(ContextRules, PersonRules):
@@ -295,6 +297,9 @@ class Tagger(ContextRules, PersonRules):
             return end
         org_span = self._context(words, s, end, n, out) if end - s <= 6 else None
         if end - s == 1:  # fast path: a lone capitalised word
+            if s and words[s].lower() in _LONE_UNITS and _ORDINAL.match(words[s - 1]):
+                out.append(Cand(s - 1, end, "MILITARY_UNIT", MEDIUM, None))  # "2nd Battalion", "5th Fleet"
+                return end
             self._people(words, s, end, n, out, org_span)
             return end
         a = acronym_start(words, s, end, n)
