@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, Cand
-from ._org_context import appositive_class, born_after, org_context
+from ._lexicon import CORE
+from ._org_context import appositive_class, born_after, club_context, org_context
 from ._sentences import sentence_initial
 from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
@@ -318,6 +319,14 @@ class ContextRules:
                 return False
         if end - s > 4 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
             return False  # not "in Parliament", "in Congress"
+        if end - s <= 3 and club_context(words, s, end, n):
+            hit = self.phrase_at(words, s, n)
+            if hit is None or hit[0] < end - s:
+                out.append(Cand(s, end, "ORG", MEDIUM, None))
+                return True
+            if hit[0] == end - s and hit[1].label == "GPE" and not hit[1].flags & CORE:
+                out.append(Cand(s, end, "ORG", FORCE, None))  # "played for Preston": the club, not the town
+                return True
         label = "PERSON" if born_after(words, end, n) else appositive_class(words, end, n)
         if label is not None:  # "X, a shipping company,", "X is an English footballer", "X (born 1970)"
             out.append(Cand(s, end, label, MEDIUM, None))

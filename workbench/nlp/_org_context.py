@@ -22,7 +22,8 @@ from typing import Callable
 
 from ._words import ORG_HEADS
 
-__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context", "joined_name_end",
+__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context", "joined_name_end", "club_context",
+           "THE_INSTITUTIONS",
            "appositive_class", "class_noun_start", "class_noun_name_end", "acronym_start", "born_after"]
 
 
@@ -119,7 +120,8 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:  # noqa: C9
     if s and words[s - 1] in ("the", "The"):
         if end < n and (words[end] in _AFTER_THE or words[end] in _REPORTS):
             return True  # "the Decca label", "the Kelmscott company", "the Courier reported"
-        if end - s == 1 and _PLURAL_NAME.match(words[s]) and not words[s].endswith(_NOT_PLURAL):
+        if end - s == 1 and _PLURAL_NAME.match(words[s]) and not words[s].endswith(_NOT_PLURAL) \
+                and words[s][:-1].lower() not in ORG_HEADS:  # not "the Governments of X and Y"
             return True  # "the Marlowes released", "a win over the Harriers": a band's or a team's name
         if s > 1 and words[s - 2] in _MEDIA_BEFORE:
             need = _MEDIA_BEFORE[words[s - 2]]
@@ -139,6 +141,44 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:  # noqa: C9
     if prev == "by":
         return before in _BY
     return False
+
+
+# Words before "for" that make its object a club ("played for X", "scored for X", "his debut for X").
+_CLUB_FOR = _words("played plays playing signed signs signing scored scores debut appearances appearance goals")
+# "on loan to X", "loaned to X", "on loan from X".
+_LOAN = _words("loan loaned")
+# Roles a club has and a town has not ("Leeds manager X", "the Wigan striker").
+_CLUB_ROLES = _words("striker midfielder defender goalkeeper winger manager boss")
+# Institutions a capitalised head names alone after "the" ("the Treasury", "the Army", "the Commission").
+THE_INSTITUTIONS = _words("ministry office department agency council committee court commission authority bureau "
+                          "police army navy directorate parliament government treasury senate congress assembly "
+                          "cabinet commons lords exchequer coalition alliance federation league party")
+
+
+def club_context(words: list[str], s: int, end: int, n: int) -> bool:
+    """Whether sports reporting's words around ``[s, end)`` make it a club: "played for X",
+    "signed for X", "on loan to X", "X manager Y", "the X striker", "X's manager".
+
+    A town's name in these places is its club, as trained English pipelines label it; the caller
+    lets this override a town the gazetteer knows, not a country (a national team keeps the
+    country's label).
+
+    Args:
+        words: token texts.
+        s: first token of the name.
+        end: index after the name.
+        n: number of tokens.
+
+    Returns:
+        True in a club's context.
+    """
+    if s >= 2:
+        prev, before = words[s - 1], words[s - 2].lower()
+        if (prev == "for" and before in _CLUB_FOR) or (prev in ("to", "at", "from") and before in _LOAN):
+            return True
+    if end < n and words[end] in _CLUB_ROLES:
+        return True
+    return end + 1 < n and words[end] in ("'s", "’s") and words[end + 1] in _CLUB_ROLES
 
 
 def appositive_class(words: list[str], end: int, n: int) -> str | None:
