@@ -186,8 +186,9 @@ class Lexicon:
                 moved = True
                 continue
             phrase = self.single(word)
-            if phrase is not None and phrase.label == "NORP":
-                start += 1
+            if phrase is not None and phrase.label == "NORP" and (
+                    self.title_len(words, start + 1, end) or words[start + 1].lower() in _SERVICE_WORDS):
+                start += 1  # "Russian President", "Iraqi Army General"; not the given name "Dane"
                 moved = True
                 continue
             service = word in _SERVICE_WORDS

@@ -345,7 +345,7 @@ class Tagger(ContextRules, PersonRules):
         first = lows[0]
         # "Analysts of the American Institute …": a sentence-initial common noun is not part of the name
         if (head > s + 1 and sentence_initial(words, s) and words[s + 1] in CONNECTORS and first not in ORG_HEADS
-                and first not in LOC_HEADS and first not in FAC_HEADS and first not in self.titles
+                and first not in LOC_HEADS and first not in FAC_HEADS and not self.lex.title_len(words, s, end)
                 and first not in self.phrases):
             start = s + 1
             while start < head and words[start] in CONNECTORS:
