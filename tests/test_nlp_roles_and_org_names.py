@@ -147,3 +147,26 @@ def test_capitalised_institution_after_the(pipe) -> None:
     assert got["the Council"][0] == "ORG"
     assert got["the Commission"][0] == "ORG"
     assert got["the Senate"][0] == "ORG"
+
+
+# -- what happens only to organisations; a place's team --------------------------------------------
+
+def test_organisation_events(pipe) -> None:
+    got = mentions(pipe, "Marrow Lantern was formed in 1994 and split in 2001. Brenmoor disbanded in 1999, "
+                         "and Quillfeather, formed in 1987 by two brothers, toured Japan.")
+    assert got["Marrow Lantern"][0] == "ORG"
+    assert got["Brenmoor"][0] == "ORG"
+    assert got["Quillfeather"][0] == "ORG"
+
+
+def test_a_founded_town_and_an_elected_person_are_no_organisation(pipe) -> None:
+    got = mentions(pipe, "Settlers founded Kestrelby in 1850. Halvard Bekk was elected in 2004.")
+    assert got.get("Kestrelby", ("GPE",))[0] != "ORG"
+    assert got["Halvard Bekk"][0] == "PERSON"
+
+
+def test_place_and_capitalised_plural_is_a_team(pipe) -> None:
+    got = mentions(pipe, "The Denver Harriers beat the Ottawa Silver Foxes, while Kyiv Ukrainians watched.")
+    assert got["Denver Harriers"][0] == "ORG"
+    assert got["Ottawa Silver Foxes"][0] == "ORG"
+    assert got["Kyiv"][0] == "GPE" and got["Ukrainians"][0] == "NORP"

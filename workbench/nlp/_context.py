@@ -16,7 +16,7 @@ import re
 
 from ._cand import MEDIUM, Cand
 from ._lexicon import CORE
-from ._org_context import appositive_class, born_after, club_context, org_context
+from ._org_context import appositive_class, born_after, club_context, org_context, org_event, team_name
 from ._sentences import sentence_initial
 from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
@@ -327,7 +327,16 @@ class ContextRules:
             if hit[0] == end - s and hit[1].label == "GPE" and not hit[1].flags & CORE:
                 out.append(Cand(s, end, "ORG", FORCE, None))  # "played for Preston": the club, not the town
                 return True
+        if end - s >= 2:
+            hit = self.phrase_at(words, s, n)
+            if hit is not None and hit[1].label == "GPE" and team_name(words, s, end, hit[0]):
+                last = self.phrase_at(words, end - 1, n)
+                if last is None or last[1].label != "NORP":
+                    out.append(Cand(s, end, "ORG", MEDIUM, None))  # "Denver Harriers": a place's team
+                    return True
         label = "PERSON" if born_after(words, end, n) else appositive_class(words, end, n)
+        if label is None and org_event(words, end, n):
+            label = "ORG"  # "X was formed in 1994", "X disbanded"
         if label is not None:  # "X, a shipping company,", "X is an English footballer", "X (born 1970)"
             out.append(Cand(s, end, label, MEDIUM, None))
             out.append(Cand(s, end, label, CONTEXT, None))  # the same name elsewhere in the text

@@ -23,7 +23,7 @@ from typing import Callable
 from ._words import ORG_HEADS
 
 __all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context", "joined_name_end", "club_context",
-           "THE_INSTITUTIONS",
+           "org_event", "team_name", "THE_INSTITUTIONS",
            "appositive_class", "class_noun_start", "class_noun_name_end", "acronym_start", "born_after"]
 
 
@@ -179,6 +179,56 @@ def club_context(words: list[str], s: int, end: int, n: int) -> bool:
     if end < n and words[end] in _CLUB_ROLES:
         return True
     return end + 1 < n and words[end] in ("'s", "’s") and words[end + 1] in _CLUB_ROLES
+
+
+# What happens to an organisation and never to a person or a town: "X was formed", "X disbanded".
+_ORG_PASSIVES = _words("formed disbanded dissolved headquartered reformed re-formed")
+_ORG_VERBS = _words("disbanded reformed re-formed merged")
+_AUX = _words("was is were are had has have been")
+
+
+def org_event(words: list[str], end: int, n: int) -> bool:
+    """Whether the words after a name ending at ``end`` happen only to organisations: "X was
+    formed in 1994", "X disbanded", "X merged with Y", "X, formed in 1994,". (Towns are founded,
+    established and incorporated too, so those verbs say nothing.)
+
+    Args:
+        words: token texts.
+        end: index after the name.
+        n: number of tokens.
+
+    Returns:
+        True for an organisation's event.
+    """
+    if end >= n:
+        return False
+    w = words[end]
+    if w in _ORG_VERBS:
+        return True
+    k = end + 1
+    if w in _AUX or w == ",":
+        if k < n and words[k] == "been":
+            k += 1
+        return k < n and words[k] in _ORG_PASSIVES and (w != "," or (k + 1 < n and words[k + 1] in ("in", "by")))
+    return False
+
+
+def team_name(words: list[str], s: int, end: int, place_len: int) -> bool:
+    """Whether ``[s, end)`` is a place followed by a capitalised plural: a sports team ("Denver
+    Harriers", "Ottawa Silver Foxes"), not a people ("Kyiv Ukrainians" is two names).
+
+    Args:
+        words: token texts.
+        s: first token (where a known place of ``place_len`` tokens starts).
+        end: index after the run.
+        place_len: tokens of the place.
+
+    Returns:
+        True for a team's shape.
+    """
+    last = words[end - 1]
+    return 1 <= end - s - place_len <= 2 and bool(_PLURAL_NAME.match(last)) and not last.endswith(_NOT_PLURAL) \
+        and last[:-1].lower() not in ORG_HEADS and all(w.isalpha() and w[:1].isupper() for w in words[s + place_len:end])
 
 
 def appositive_class(words: list[str], end: int, n: int) -> str | None:
