@@ -170,3 +170,18 @@ def test_place_and_capitalised_plural_is_a_team(pipe) -> None:
     assert got["Denver Harriers"][0] == "ORG"
     assert got["Ottawa Silver Foxes"][0] == "ORG"
     assert got["Kyiv"][0] == "GPE" and got["Ukrainians"][0] == "NORP"
+
+
+# -- lists with a known name ------------------------------------------------------------------------
+
+def test_unknown_names_in_a_comma_list_with_a_known_one(pipe) -> None:
+    got = mentions(pipe, "Shares of Gazprom, Varnotek, Hollisk and Tarvex fell. Shelling hit Aleppo, Qardum, "
+                         "Bexhala and Tal Rifat.")
+    for name in ("Varnotek", "Hollisk", "Tarvex"):
+        assert got[name][0] == "ORG", (name, got)
+    assert got["Qardum"][0] == "GPE" and got["Bexhala"][0] == "GPE"
+
+
+def test_commas_without_and_are_no_list(pipe) -> None:
+    got = mentions(pipe, "Officials in Berlin, Tarsby said nothing.")
+    assert got.get("Tarsby", ("-",))[0] != "GPE"

@@ -23,6 +23,7 @@ from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 HEADS = ORG_HEADS | FAC_HEADS | LOC_HEADS | ADMIN_HEADS
 _COORD_LABELS = frozenset({"GPE", "ORG"})
 _COORD = frozenset({"and", "or"})
+_LIST_LINKS = frozenset({"and", "or", ","})
 
 __all__ = ["CONTEXT", "FORCE", "HEADS", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
            "FEATURE_HEADS", "surname_shaped", "dateline_end", "place_context", "feature_head", "ship_name_start",
@@ -252,30 +253,55 @@ class ContextRules:
 
     @staticmethod
     def _coordinated(words: list[str], out: list[Cand]) -> None:
-        """A lone unknown capitalised word coordinated with a known place or organisation is one
-        too ("attacks on Aleppo and Daraya", "Daraya and Aleppo", "Gazprom or Novatek").
+        """A lone unknown capitalised word in a list with a known place or organisation is one
+        too ("attacks on Aleppo and Daraya", "Daraya and Aleppo", "Gazprom or Novatek", "Gazprom,
+        Novatek, Tarvex and Lukoil"). A run of commas is a list only when "and" / "or" joins it
+        somewhere ("Paris, Texas" is no list).
 
         Args:
             words: token texts.
             out: candidates so far; the new ones are appended.
         """
         n = len(words)
-        covered: set[int] | None = None
-        for c in out[:]:
-            if c.prio < MEDIUM or c.label not in _COORD_LABELS or not (
-                    (c.end < n and words[c.end] in _COORD) or (c.start > 1 and words[c.start - 1] in _COORD)):
-                continue
-            for j, link in ((c.end + 1, c.end), (c.start - 2, c.start - 1)):
-                if not (0 < j < n - 1) or words[link] not in ("and", "or"):
-                    continue
-                w = words[j]
-                if not (w[:1].isupper() and w.isalpha() and not w.isupper()) or w.lower() in HEADS \
-                        or words[j - 1][:1].isupper() or words[j + 1][:1].isupper() or sentence_initial(words, j):
-                    continue
-                if covered is None:
-                    covered = {k for x in out if x.prio > CONTEXT for k in range(x.start, x.end)}
+        known: dict[int, Cand] = {}
+        for c in out:
+            if c.prio >= MEDIUM and c.label in _COORD_LABELS and (
+                    (c.end < n and words[c.end] in _LIST_LINKS) or (c.start > 1 and words[c.start - 1] in _LIST_LINKS)):
+                known.setdefault(c.start, c)
+        if not known:
+            return
+        ends = {c.end: c for c in known.values()}
+        found: list[tuple[int, str]] = []
+        for c in list(known.values()):
+            items: list[int] = []
+            joined = False
+            for step in (1, -1):  # right of the known name, then left of it
+                k = c.end if step == 1 else c.start - 1
+                while 0 < k < n - 1 and words[k] in _LIST_LINKS:
+                    joined |= words[k] in _COORD
+                    j = k + step
+                    if words[j] in _LIST_LINKS and words[k] == ",":  # ", and"
+                        joined |= words[j] in _COORD
+                        j += step
+                    if not 0 < j < n - 1:
+                        break
+                    other = known.get(j) if step == 1 else ends.get(j + 1)
+                    if other is not None and other.label == c.label:  # another known name: go on past it
+                        k = other.end if step == 1 else other.start - 1
+                        continue
+                    w = words[j]
+                    if not (w[:1].isupper() and w.isalpha() and not w.isupper()) or w.lower() in HEADS \
+                            or words[j - 1][:1].isupper() or words[j + 1][:1].isupper() or sentence_initial(words, j):
+                        break
+                    items.append(j)
+                    k = j + step
+            if joined:
+                found += [(j, c.label) for j in items]
+        if found:
+            covered = {k for x in out if x.prio > CONTEXT for k in range(x.start, x.end)}
+            for j, label in found:
                 if j not in covered:
-                    out.append(Cand(j, j + 1, c.label, CONTEXT, None))
+                    out.append(Cand(j, j + 1, label, CONTEXT, None))
                     covered.add(j)
 
     def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> tuple[int, int] | None:
@@ -327,7 +353,7 @@ class ContextRules:
             if hit[0] == end - s and hit[1].label == "GPE" and not hit[1].flags & CORE:
                 out.append(Cand(s, end, "ORG", FORCE, None))  # "played for Preston": the club, not the town
                 return True
-        if end - s >= 2:
+        if end - s >= 2 and words[end - 1][-1] == "s":  # the cheap test first: a plural at the end
             hit = self.phrase_at(words, s, n)
             if hit is not None and hit[1].label == "GPE" and team_name(words, s, end, hit[0]):
                 last = self.phrase_at(words, end - 1, n)
