@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, Cand
-from ._lexicon import CORE
-from ._org_context import appositive_class, born_after, club_context, org_context, org_event, team_name
+from ._org_context import appositive_class, born_after, org_context
+from ._org_names import org_event, sports_name
 from ._sentences import sentence_initial
 from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
@@ -345,21 +345,10 @@ class ContextRules:
                 return False
         if end - s > 4 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
             return False  # not "in Parliament", "in Congress"
-        if end - s <= 3 and club_context(words, s, end, n):
-            hit = self.phrase_at(words, s, n)
-            if hit is None or hit[0] < end - s:
-                out.append(Cand(s, end, "ORG", MEDIUM, None))
-                return True
-            if hit[0] == end - s and hit[1].label == "GPE" and not hit[1].flags & CORE:
-                out.append(Cand(s, end, "ORG", FORCE, None))  # "played for Preston": the club, not the town
-                return True
-        if end - s >= 2 and words[end - 1][-1] == "s":  # the cheap test first: a plural at the end
-            hit = self.phrase_at(words, s, n)
-            if hit is not None and hit[1].label == "GPE" and team_name(words, s, end, hit[0]):
-                last = self.phrase_at(words, end - 1, n)
-                if last is None or last[1].label != "NORP":
-                    out.append(Cand(s, end, "ORG", MEDIUM, None))  # "Denver Harriers": a place's team
-                    return True
+        sports = sports_name(words, s, end, n, self.phrase_at)
+        if sports is not None:  # "played for Preston" (the club, not the town), "Denver Harriers"
+            out.append(Cand(s, end, "ORG", FORCE if sports == "town" else MEDIUM, None))
+            return True
         label = "PERSON" if born_after(words, end, n) else appositive_class(words, end, n)
         if label is None and org_event(words, end, n):
             label = "ORG"  # "X was formed in 1994", "X disbanded"

@@ -18,13 +18,10 @@ these guesses below the gazetteer).
 from __future__ import annotations
 
 import re
-from typing import Callable
+from ._org_names import plural_name
 
-from ._words import ORG_HEADS
-
-__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context", "joined_name_end", "club_context",
-           "org_event", "team_name", "THE_INSTITUTIONS",
-           "appositive_class", "class_noun_start", "class_noun_name_end", "acronym_start", "born_after"]
+__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context", "appositive_class",
+           "class_noun_start", "class_noun_name_end", "acronym_start", "born_after"]
 
 
 def _words(s: str) -> frozenset[str]:
@@ -81,10 +78,6 @@ _POSS = _words("shares shareholders stock board subsidiary subsidiaries profits 
 # Verbs of reporting after "the X" ("the Courier reported"): a name with a definite article is no person.
 _REPORTS = _words("said says reported reports announced announces told added stated confirmed denied warned "
                   "claimed wrote writes published revealed quoted")
-# A capitalised plural after "the" that no list knows: bands and teams ("the Marlowes", "the Harriers");
-# not the shape of a people ("the Ruthenians") or a singular ending in s ("the Congress", "the Genesis").
-_PLURAL_NAME = re.compile(r"^[A-Z][a-z]{2,}s$")
-_NOT_PLURAL = ("ss", "us", "is", "ans", "ites", "ics")
 # "told the X", "according to the X", "an interview with the X": a newspaper, agency or broadcaster.
 _MEDIA_BEFORE = {"told": None, "to": "according", "with": "interview"}
 # Class nouns after "the X" that make X an organisation's name ("the Decca label").
@@ -120,8 +113,7 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:  # noqa: C9
     if s and words[s - 1] in ("the", "The"):
         if end < n and (words[end] in _AFTER_THE or words[end] in _REPORTS):
             return True  # "the Decca label", "the Kelmscott company", "the Courier reported"
-        if end - s == 1 and _PLURAL_NAME.match(words[s]) and not words[s].endswith(_NOT_PLURAL) \
-                and words[s][:-1].lower() not in ORG_HEADS:  # not "the Governments of X and Y"
+        if end - s == 1 and plural_name(words[s]):
             return True  # "the Marlowes released", "a win over the Harriers": a band's or a team's name
         if s > 1 and words[s - 2] in _MEDIA_BEFORE:
             need = _MEDIA_BEFORE[words[s - 2]]
@@ -142,93 +134,6 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:  # noqa: C9
         return before in _BY
     return False
 
-
-# Words before "for" that make its object a club ("played for X", "scored for X", "his debut for X").
-_CLUB_FOR = _words("played plays playing signed signs signing scored scores debut appearances appearance goals")
-# "on loan to X", "loaned to X", "on loan from X".
-_LOAN = _words("loan loaned")
-# Roles a club has and a town has not ("Leeds manager X", "the Wigan striker").
-_CLUB_ROLES = _words("striker midfielder defender goalkeeper winger manager boss")
-# Institutions a capitalised head names alone after "the" ("the Treasury", "the Army", "the Commission").
-THE_INSTITUTIONS = _words("ministry office department agency council committee court commission authority bureau "
-                          "police army navy directorate parliament government treasury senate congress assembly "
-                          "cabinet commons lords exchequer coalition alliance federation league party")
-
-
-def club_context(words: list[str], s: int, end: int, n: int) -> bool:
-    """Whether sports reporting's words around ``[s, end)`` make it a club: "played for X",
-    "signed for X", "on loan to X", "X manager Y", "the X striker", "X's manager".
-
-    A town's name in these places is its club, as trained English pipelines label it; the caller
-    lets this override a town the gazetteer knows, not a country (a national team keeps the
-    country's label).
-
-    Args:
-        words: token texts.
-        s: first token of the name.
-        end: index after the name.
-        n: number of tokens.
-
-    Returns:
-        True in a club's context.
-    """
-    if s >= 2:
-        prev, before = words[s - 1], words[s - 2].lower()
-        if (prev == "for" and before in _CLUB_FOR) or (prev in ("to", "at", "from") and before in _LOAN):
-            return True
-    if end < n and words[end] in _CLUB_ROLES:
-        return True
-    return end + 1 < n and words[end] in ("'s", "’s") and words[end + 1] in _CLUB_ROLES
-
-
-# What happens to an organisation and never to a person or a town: "X was formed", "X disbanded".
-_ORG_PASSIVES = _words("formed disbanded dissolved headquartered reformed re-formed")
-_ORG_VERBS = _words("disbanded reformed re-formed merged")
-_AUX = _words("was is were are had has have been")
-
-
-def org_event(words: list[str], end: int, n: int) -> bool:
-    """Whether the words after a name ending at ``end`` happen only to organisations: "X was
-    formed in 1994", "X disbanded", "X merged with Y", "X, formed in 1994,". (Towns are founded,
-    established and incorporated too, so those verbs say nothing.)
-
-    Args:
-        words: token texts.
-        end: index after the name.
-        n: number of tokens.
-
-    Returns:
-        True for an organisation's event.
-    """
-    if end >= n:
-        return False
-    w = words[end]
-    if w in _ORG_VERBS:
-        return True
-    k = end + 1
-    if w in _AUX or w == ",":
-        if k < n and words[k] == "been":
-            k += 1
-        return k < n and words[k] in _ORG_PASSIVES and (w != "," or (k + 1 < n and words[k + 1] in ("in", "by")))
-    return False
-
-
-def team_name(words: list[str], s: int, end: int, place_len: int) -> bool:
-    """Whether ``[s, end)`` is a place followed by a capitalised plural: a sports team ("Denver
-    Harriers", "Ottawa Silver Foxes"), not a people ("Kyiv Ukrainians" is two names).
-
-    Args:
-        words: token texts.
-        s: first token (where a known place of ``place_len`` tokens starts).
-        end: index after the run.
-        place_len: tokens of the place.
-
-    Returns:
-        True for a team's shape.
-    """
-    last = words[end - 1]
-    return 1 <= end - s - place_len <= 2 and bool(_PLURAL_NAME.match(last)) and not last.endswith(_NOT_PLURAL) \
-        and last[:-1].lower() not in ORG_HEADS and all(w.isalpha() and w[:1].isupper() for w in words[s + place_len:end])
 
 
 def appositive_class(words: list[str], end: int, n: int) -> str | None:
@@ -362,64 +267,4 @@ def acronym_start(words: list[str], s: int, end: int, n: int) -> int:
     for start in range(end - len(acr), s - 1, -1):
         if "".join(w[0].upper() for w in words[start:end] if w.isalpha()) == acr and words[start][:1].isupper():
             return start
-    return -1
-
-
-# Heads that name an institution of their own even as one word ("Defence and Police"): a list
-# item that is one of them closes the name before it.
-_INSTITUTIONS = frozenset("ministry office department agency council committee bank court commission service "
-                          "authority bureau police army navy fund directorate parliament government".split())
-
-
-def _caps_end(words: list[str], k: int, n: int, limit: int) -> int:
-    """End of the run of at most ``limit`` capitalised words from ``k``."""
-    e = k
-    while e < n and e - k < limit and words[e][:1].isupper() and words[e].isalpha():
-        e += 1
-    return e
-
-
-def joined_name_end(words: list[str], i: int, j: int, n: int, known: Callable[[int], str | None]) -> int:
-    """End of an organisation name that goes on past a lower-case "and" or a list comma at ``j``.
-
-    English writes two shapes of such names, both closed or opened by an organisation head:
-
-    - "Foreign and Commonwealth Office", "Procter and Gamble Company": one capitalised word,
-      "and", then two to four capitalised words ending in a head;
-    - "Department of Health and Social Care", "Department for Culture, Media and Sport": a head
-      with an "of" / "for" tail whose last part is a list of domains ending in "and" +
-      capitalised words, none of them a head or a known name (not "Ministry of Defence and
-      Foreign Office", "Bank of Ireland and Barclays": a place is no domain).
-
-    Args:
-        words: token texts.
-        i: first token of the capitalised run.
-        j: index of the "and" or "," inside it.
-        n: number of tokens.
-        known: the label of a gazetteer entry starting at a token index, "TITLE" for a title,
-            "NAME" for a given name, else None.
-
-    Returns:
-        The index after the name's last word, or -1 when the run stops at ``j``.
-    """
-    if j + 1 >= n or not words[j + 1][:1].isupper():
-        return -1
-    if words[j] == "and" and (j == i + 1 or (j == i + 2 and words[i] in ("the", "The"))):
-        e = _caps_end(words, j + 1, n, 4)
-        if e > j + 2 and words[e - 1].lower() in ORG_HEADS and words[j - 1].isalpha() \
-                and known(j - 1) in (None, "ORG") and known(j + 1) in (None, "ORG"):
-            return e
-        return -1
-    if known(j - 1) is not None or not any(
-            words[h].lower() in ORG_HEADS and words[h + 1] in ("of", "for") for h in range(i, j - 1)):
-        return -1
-    k = j
-    while k < n and words[k] in (",", "and"):
-        e = _caps_end(words, k + 1, n, 3)
-        if e == k + 1 or known(k + 1) is not None or (words[e - 1].lower() in ORG_HEADS and (
-                e - k > 2 or words[e - 1].lower() in _INSTITUTIONS)):  # "Foreign Office", "Police"; not "Media"
-            return -1
-        if words[k] == "and":
-            return e
-        k = e
     return -1

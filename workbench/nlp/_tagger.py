@@ -15,7 +15,8 @@ from ._context import CONTEXT, SHIP_NOUNS, ContextRules, dateline_end
 from ._person_context import PersonRules
 from ._lexicon import AMBIG, CTX, Lexicon
 from ._org_context import (ORG_CLASS_NOUNS, PERSON_CLASS_NOUNS, acronym_start, class_noun_name_end,
-                           class_noun_start, joined_name_end, THE_INSTITUTIONS)
+                           class_noun_start)
+from ._org_names import THE_INSTITUTIONS, joined_name_end
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
 from ._words import (ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS, LOW_CORP,
@@ -193,7 +194,7 @@ class Tagger(ContextRules, PersonRules):
                     if flags & 4:
                         self._gaz(words, i, n, out, lw)
                 if lw in THE_INSTITUTIONS and i and words[i - 1] in ("the", "The"):
-                    out.append(Cand(i, i + 1, "ORG", MEDIUM, None))  # "the Treasury", "the Council": a capital names one
+                    out.append(Cand(i, i + 1, "ORG", MEDIUM, None))  # "the Treasury": a capital names one
                 if i >= run_end:
                     run_end = self._capseq(words, i, n, out)
                 continue
