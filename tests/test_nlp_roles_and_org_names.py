@@ -185,3 +185,11 @@ def test_unknown_names_in_a_comma_list_with_a_known_one(pipe) -> None:
 def test_commas_without_and_are_no_list(pipe) -> None:
     got = mentions(pipe, "Officials in Berlin, Tarsby said nothing.")
     assert got.get("Tarsby", ("-",))[0] != "GPE"
+
+
+# -- a given name that is a known place, after "the" ---------------------------------------------
+
+def test_place_shaped_given_name_after_the_names_no_person(pipe) -> None:
+    got = mentions(pipe, "Both sides cited the Geneva Protocol of 1925, and Geneva Marsh said so.")
+    assert got.get("Geneva Protocol", ("-",))[0] != "PERSON"
+    assert got["Geneva Marsh"][0] == "PERSON"

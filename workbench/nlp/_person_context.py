@@ -135,6 +135,14 @@ class PersonRules:
                 return q
         return -1
 
+    def _place_after_the(self, words: list[str], p: int) -> bool:
+        """Whether the given name at ``p`` is a known place after a mid-sentence "the": "the Geneva
+        Communique", "the Florence Accord" name a thing, not a person called Geneva."""
+        if not p or words[p - 1] != "the":
+            return False
+        hit = self.lex.single(words[p].lower())
+        return hit is not None and hit.label == "GPE"
+
     def _role_modifier(self, words: list[str], q: int) -> bool:
         """Whether the word at ``q`` may open a role as its country or body: a nationality
         ("Iraqi"), a known organisation ("Pentagon", "UN"), or a known place not governed by a
@@ -182,7 +190,8 @@ class PersonRules:
         while p < end:
             w = words[p]
             nxt = words[p + 1] if p + 1 < n else ""
-            if w in fn and nxt and (name_like(nxt) or nxt in PARTICLES or nxt in _OPEN_Q):
+            if w in fn and nxt and (name_like(nxt) or nxt in PARTICLES or nxt in _OPEN_Q) \
+                    and not self._place_after_the(words, p):
                 e = self._name_end(words, p, n, 5)
                 if e - p >= 2:
                     out.append(Cand(p, e, "PERSON", MEDIUM, None))
