@@ -193,3 +193,17 @@ def test_place_shaped_given_name_after_the_names_no_person(pipe) -> None:
     got = mentions(pipe, "Both sides cited the Geneva Protocol of 1925, and Geneva Marsh said so.")
     assert got.get("Geneva Protocol", ("-",))[0] != "PERSON"
     assert got["Geneva Marsh"][0] == "PERSON"
+
+
+# -- a university in a biography; membership ---------------------------------------------------------
+
+def test_university_named_after_its_town_and_membership(pipe) -> None:
+    got = mentions(pipe, "Varga graduated from Durham in 1990, studied at Leiden, and became a member of Corvane.")
+    assert got["Durham"][0] == "ORG"
+    assert got["Leiden"][0] == "ORG"
+    assert got["Corvane"][0] == "ORG"
+
+
+def test_studying_in_a_town_keeps_the_town(pipe) -> None:
+    got = mentions(pipe, "Varga studied in Leiden and later graduated from Poland's oldest school.")
+    assert got["Leiden"][0] == "GPE"

@@ -58,7 +58,7 @@ _BEFORE_ONLY_NOT = _words("side outfit maker producer giant operator developer s
 # Words before "of" / "in" whose object is an organisation ("shares of X", "a stake in X").
 _OF_IN = _words("shares share stake stakes stock shareholders shareholder subsidiary subsidiaries acquisition "
                 "takeover owner owners chairman chairwoman ceo founder co-founder executives employees "
-                "spokesman spokeswoman spokesperson")
+                "spokesman spokeswoman spokesperson member members")
 # Words before "for" whose object is an organisation ("a spokesman for X", "signed for X").
 _FOR = _words("spokesman spokeswoman spokesperson signed signing signs played plays playing scored debut "
               "works worked working")

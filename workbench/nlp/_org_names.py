@@ -4,8 +4,8 @@
   "Department for Culture, Media and Sport";
 - a capitalised plural no list knows: bands and teams ("the Marlowes"), a place's team
   ("Denver Harriers");
-- a club in sports reporting, even where a town has its name: "played for X", "on loan to X",
-  "X manager Y";
+- a club in sports reporting, a university in a biography, even where a town has its name:
+  "played for X", "on loan to X", "X manager Y", "graduated from X", "studied at X";
 - what happens only to organisations: "X was formed", "X disbanded";
 - an institution a capitalised head names alone after "the": "the Treasury", "the Council".
 """
@@ -49,6 +49,9 @@ def plural_name(w: str) -> bool:
 _CLUB_FOR = _words("played plays playing signed signs signing scored scores debut appearances appearance goals")
 # "on loan to X", "loaned to X", "on loan from X".
 _LOAN = _words("loan loaned")
+# "graduated from X", "studied at X", "a lecturer at X": a university or school, even one named after its town.
+_SCHOOL_FROM = _words("graduated graduating")
+_SCHOOL_AT = _words("studied studying educated enrolled lecturer lectured professor taught teaching")
 # Roles a club has and a town has not ("Leeds manager X", "the Wigan striker").
 _CLUB_ROLES = _words("striker midfielder defender goalkeeper winger manager boss")
 # Institutions a capitalised head names alone after "the" ("the Treasury", "the Army", "the Commission").
@@ -59,7 +62,8 @@ THE_INSTITUTIONS = _words("ministry office department agency council committee c
 
 def club_context(words: list[str], s: int, end: int, n: int) -> bool:
     """Whether sports reporting's words around ``[s, end)`` make it a club: "played for X",
-    "signed for X", "on loan to X", "X manager Y", "the X striker", "X's manager".
+    "signed for X", "on loan to X", "X manager Y", "the X striker", "X's manager"; or a
+    biography's make it a university or school: "graduated from X", "studied at X".
 
     A town's name in these places is its club, as trained English pipelines label it; the caller
     lets this override a town the gazetteer knows, not a country (a national team keeps the
@@ -76,7 +80,8 @@ def club_context(words: list[str], s: int, end: int, n: int) -> bool:
     """
     if s >= 2:
         prev, before = words[s - 1], words[s - 2].lower()
-        if (prev == "for" and before in _CLUB_FOR) or (prev in ("to", "at", "from") and before in _LOAN):
+        if (prev == "for" and before in _CLUB_FOR) or (prev in ("to", "at", "from") and before in _LOAN) \
+                or (prev == "from" and before in _SCHOOL_FROM) or (prev == "at" and before in _SCHOOL_AT):
             return True
     if end < n and words[end] in _CLUB_ROLES:
         return True
