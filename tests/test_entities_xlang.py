@@ -46,7 +46,7 @@ def test_one_row_per_entity_with_aliases_by_language(three):
     assert kyiv["aliases_by_language"] == {"en": ["Kiev", "Kyiv"], "ru": ["Киев"], "uk": ["Київ"]}
     assert kyiv["mentions"] == 6 and kyiv["articles"] == 3  # Kyiv Kyiv Kiev; Київ (dateline), місті Київ; Киев
     zelensky = _row(table, "Zelensky")
-    assert zelensky["aliases_by_language"] == {"en": ["Zelensky", "Zelenskyy"], "ru": ["Зеленский"],
+    assert zelensky["aliases_by_language"] == {"en": ["President Zelensky", "Zelenskyy"], "ru": ["Зеленский"],
                                                "uk": ["Зеленський"]}
     assert set(_row(table, "Alexander Lukashenko")["aliases_by_language"]) == {"en", "ru", "uk"}
     # his wife is not him

@@ -271,8 +271,9 @@ class EntityRules:
                 if len(last) > 2 and name_like(last) and not self._strong_single(last):
                     surnames.add(last)
                     # the name and its tails, space-joined ("Johnson Sirleaf", "bin Khalifa", "de la Fuente"):
-                    # a later bare surname takes the parts written before it
-                    for k in range(p.start + sentence_initial(words, p.start), p.end - 1):
+                    # a later bare surname takes the parts written before it, not the role in front
+                    first = max(p.start + sentence_initial(words, p.start), self.lex.skip_titles(words, p.start, p.end))
+                    for k in range(first, p.end - 1):
                         surnames.add(" ".join(words[k:p.end]))
         acronyms: set[str] = set()
         for p in mine:

@@ -16,12 +16,14 @@ import re
 
 from ._cand import MEDIUM, Cand
 from ._org_context import appositive_class, born_after, org_context
+from ._org_names import org_event, sports_name
 from ._sentences import sentence_initial
 from ._words import ADMIN_HEADS, FAC_HEADS, LOC_HEADS, ORG_HEADS
 
 HEADS = ORG_HEADS | FAC_HEADS | LOC_HEADS | ADMIN_HEADS
 _COORD_LABELS = frozenset({"GPE", "ORG"})
 _COORD = frozenset({"and", "or"})
+_LIST_LINKS = frozenset({"and", "or", ","})
 
 __all__ = ["CONTEXT", "FORCE", "HEADS", "PLACE_PREPS", "MOTION_VERBS", "SUBJECT_STOP", "SHIP_NOUNS", "SUBJECT_VERBS",
            "FEATURE_HEADS", "surname_shaped", "dateline_end", "place_context", "feature_head", "ship_name_start",
@@ -203,6 +205,8 @@ class ContextRules:
     """The context rules as methods of the rule tagger (which supplies ``phrase_at`` and
     ``name_like``)."""
 
+    titles: dict[str, list[tuple[str, ...]]]
+
     def phrase_at(self, words: list[str], i: int, n: int, lw: str | None = None):  # pragma: no cover - Tagger's
         raise NotImplementedError
 
@@ -249,30 +253,55 @@ class ContextRules:
 
     @staticmethod
     def _coordinated(words: list[str], out: list[Cand]) -> None:
-        """A lone unknown capitalised word coordinated with a known place or organisation is one
-        too ("attacks on Aleppo and Daraya", "Daraya and Aleppo", "Gazprom or Novatek").
+        """A lone unknown capitalised word in a list with a known place or organisation is one
+        too ("attacks on Aleppo and Daraya", "Daraya and Aleppo", "Gazprom or Novatek", "Gazprom,
+        Novatek, Tarvex and Lukoil"). A run of commas is a list only when "and" / "or" joins it
+        somewhere ("Paris, Texas" is no list).
 
         Args:
             words: token texts.
             out: candidates so far; the new ones are appended.
         """
         n = len(words)
-        covered: set[int] | None = None
-        for c in out[:]:
-            if c.prio < MEDIUM or c.label not in _COORD_LABELS or not (
-                    (c.end < n and words[c.end] in _COORD) or (c.start > 1 and words[c.start - 1] in _COORD)):
-                continue
-            for j, link in ((c.end + 1, c.end), (c.start - 2, c.start - 1)):
-                if not (0 < j < n - 1) or words[link] not in ("and", "or"):
-                    continue
-                w = words[j]
-                if not (w[:1].isupper() and w.isalpha() and not w.isupper()) or w.lower() in HEADS \
-                        or words[j - 1][:1].isupper() or words[j + 1][:1].isupper() or sentence_initial(words, j):
-                    continue
-                if covered is None:
-                    covered = {k for x in out if x.prio > CONTEXT for k in range(x.start, x.end)}
+        known: dict[int, Cand] = {}
+        for c in out:
+            if c.prio >= MEDIUM and c.label in _COORD_LABELS and (
+                    (c.end < n and words[c.end] in _LIST_LINKS) or (c.start > 1 and words[c.start - 1] in _LIST_LINKS)):
+                known.setdefault(c.start, c)
+        if not known:
+            return
+        ends = {c.end: c for c in known.values()}
+        found: list[tuple[int, str]] = []
+        for c in list(known.values()):
+            items: list[int] = []
+            joined = False
+            for step in (1, -1):  # right of the known name, then left of it
+                k = c.end if step == 1 else c.start - 1
+                while 0 < k < n - 1 and words[k] in _LIST_LINKS:
+                    joined |= words[k] in _COORD
+                    j = k + step
+                    if words[j] in _LIST_LINKS and words[k] == ",":  # ", and"
+                        joined |= words[j] in _COORD
+                        j += step
+                    if not 0 < j < n - 1:
+                        break
+                    other = known.get(j) if step == 1 else ends.get(j + 1)
+                    if other is not None and other.label == c.label:  # another known name: go on past it
+                        k = other.end if step == 1 else other.start - 1
+                        continue
+                    w = words[j]
+                    if not (w[:1].isupper() and w.isalpha() and not w.isupper()) or w.lower() in HEADS \
+                            or words[j - 1][:1].isupper() or words[j + 1][:1].isupper() or sentence_initial(words, j):
+                        break
+                    items.append(j)
+                    k = j + step
+            if joined:
+                found += [(j, c.label) for j in items]
+        if found:
+            covered = {k for x in out if x.prio > CONTEXT for k in range(x.start, x.end)}
+            for j, label in found:
                 if j not in covered:
-                    out.append(Cand(j, j + 1, c.label, CONTEXT, None))
+                    out.append(Cand(j, j + 1, label, CONTEXT, None))
                     covered.add(j)
 
     def _context(self, words: list[str], s: int, end: int, n: int, out: list[Cand]) -> tuple[int, int] | None:
@@ -316,7 +345,13 @@ class ContextRules:
                 return False
         if end - s > 4 or not all(self.name_like(w) and w.lower() not in HEADS for w in words[s:end]):
             return False  # not "in Parliament", "in Congress"
+        sports = sports_name(words, s, end, n, self.phrase_at)
+        if sports is not None:  # "played for Preston" (the club, not the town), "Denver Harriers"
+            out.append(Cand(s, end, "ORG", FORCE if sports == "town" else MEDIUM, None))
+            return True
         label = "PERSON" if born_after(words, end, n) else appositive_class(words, end, n)
+        if label is None and org_event(words, end, n):
+            label = "ORG"  # "X was formed in 1994", "X disbanded"
         if label is not None:  # "X, a shipping company,", "X is an English footballer", "X (born 1970)"
             out.append(Cand(s, end, label, MEDIUM, None))
             out.append(Cand(s, end, label, CONTEXT, None))  # the same name elsewhere in the text
@@ -327,7 +362,7 @@ class ContextRules:
             if s and words[s - 1] in PLACE_PREPS and not sentence_initial(words, s):
                 out.append(Cand(s, end, "GPE", CONTEXT, None))
             return False
-        if org_context(words, s, end, n):
+        if org_context(words, s, end, n) and not any(w.lower() in self.titles for w in words[s:end]):
             out.append(Cand(s, end, "ORG", CONTEXT, None))  # "shares of X", "X, a shipping company,"
             return True
         label = place_context(words, s, end, n)

@@ -37,6 +37,21 @@ SHARED = 8
 """Flag: a place name several settlements bear (Novoselivka); still a place, not one place."""
 
 
+# Armed services written before a rank ("Army Lt. Gen.", "Navy Capt.", "Air Force Gen.").
+_SERVICE_WORDS = frozenset({"army", "navy", "air", "force", "marine", "marines", "coast", "guard"})
+
+
+def _dotted(title: tuple[str, ...]) -> tuple[str, ...]:
+    """A title's tokens with each dot joined to the word before it: ("lt", ".") -> ("lt.",)."""
+    out: list[str] = []
+    for t in title:
+        if t == "." and out:
+            out[-1] += "."
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 class Phrase(NamedTuple):
     """One gazetteer entry.
 
@@ -152,13 +167,15 @@ class Lexicon:
     def skip_titles(self, words: list[str], start: int, end: int) -> int:
         """Advance ``start`` past leading articles, nationalities and titles/ranks inside
         ``words[start:end]``, always leaving at least one word ("Russian President Vladimir
-        Putin" -> the index of "Vladimir").
+        Putin" -> the index of "Vladimir"; "U.S. Army Lt. Gen. Paul Drey" -> "Paul").
 
         Args:
-            words: the tokens, as written.
+            words: the tokens, as written; tokenizer tokens ("Lt", ".") or white-space
+                separated words ("Lt.") alike.
             start, end: the span to look at.
         Returns:
-            The index of the first word that is not an article, nationality or title.
+            The index of the first word that is not an article, nationality, service name
+            or title, or a country or body in front of a title ("U.S.", "UN", "Pentagon").
         """
         moved = True
         while moved and start < end - 1:
@@ -169,17 +186,40 @@ class Lexicon:
                 moved = True
                 continue
             phrase = self.single(word)
-            if phrase is not None and phrase.label == "NORP":
-                start += 1
+            if phrase is not None and phrase.label == "NORP" and (
+                    self.title_len(words, start + 1, end) or words[start + 1].lower() in _SERVICE_WORDS):
+                start += 1  # "Russian President", "Iraqi Army General"; not the given name "Dane"
                 moved = True
                 continue
-            for title in self.titles.get(word, ()):
-                k = len(title)
-                if start + k < end and tuple(x.lower() for x in words[start:start + k]) == title:
-                    start += k
-                    moved = True
-                    break
+            service = word in _SERVICE_WORDS
+            body = phrase is not None and phrase.label in ("GPE", "ORG")
+            if (service or body) and (self.title_len(words, start + 1, end) or (
+                    start + 2 < end and words[start + 1].lower() in _SERVICE_WORDS)):
+                start += 1  # "Army Lt. Gen.", "Air Force Gen.", "U.S. Secretary of State", "UN envoy"
+                moved = True
+                continue
+            k = self.title_len(words, start, end)
+            if k:
+                start += k
+                moved = True
         return start
+
+    def title_len(self, words: list[str], start: int, end: int) -> int:
+        """Number of words of the title starting at ``start`` (0 for none), leaving a word after it.
+
+        A title's dots are tokens of their own ("lt . gen ."); written words may carry them
+        ("Lt. Gen."), so both forms are tried.
+        """
+        if start >= end - 1:
+            return 0
+        word = words[start].lower()
+        cands = self.titles.get(word) or (self.titles.get(word[:-1]) if word.endswith(".") else None)
+        for title in cands or ():
+            for form in (title, _dotted(title)):
+                k = len(form)
+                if start + k < end and tuple(x.lower() for x in words[start:start + k]) == form:
+                    return k
+        return 0
 
     def single(self, lower: str) -> Phrase | None:
         """The one-token entry for a lower-cased word, if any.

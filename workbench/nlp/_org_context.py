@@ -18,9 +18,10 @@ these guesses below the gazetteer).
 from __future__ import annotations
 
 import re
+from ._org_names import plural_name
 
-__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context",
-           "appositive_class", "class_noun_start", "class_noun_name_end", "acronym_start", "born_after"]
+__all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context", "appositive_class",
+           "class_noun_start", "class_noun_name_end", "acronym_start", "born_after"]
 
 
 def _words(s: str) -> frozenset[str]:
@@ -57,7 +58,7 @@ _BEFORE_ONLY_NOT = _words("side outfit maker producer giant operator developer s
 # Words before "of" / "in" whose object is an organisation ("shares of X", "a stake in X").
 _OF_IN = _words("shares share stake stakes stock shareholders shareholder subsidiary subsidiaries acquisition "
                 "takeover owner owners chairman chairwoman ceo founder co-founder executives employees "
-                "spokesman spokeswoman spokesperson")
+                "spokesman spokeswoman spokesperson member members")
 # Words before "for" whose object is an organisation ("a spokesman for X", "signed for X").
 _FOR = _words("spokesman spokeswoman spokesperson signed signing signs played plays playing scored debut "
               "works worked working")
@@ -70,7 +71,15 @@ _WITH_TO = _words("signed merger merged merge")
 _BY = _words("released")
 # Words after "X's" that belong to an organisation ("X's shareholders").
 _POSS = _words("shares shareholders stock board subsidiary subsidiaries profits profit revenue revenues earnings "
-               "headquarters workforce employees ceo chairman chairwoman")
+               "headquarters workforce employees ceo chairman chairwoman "
+               # what a band, a club or a party has and a person has not
+               "members lineup line-up squad roster founder founders co-founder frontman frontwoman stadium "
+               "logo branches stores customers")
+# Verbs of reporting after "the X" ("the Courier reported"): a name with a definite article is no person.
+_REPORTS = _words("said says reported reports announced announces told added stated confirmed denied warned "
+                  "claimed wrote writes published revealed quoted")
+# "told the X", "according to the X", "an interview with the X": a newspaper, agency or broadcaster.
+_MEDIA_BEFORE = {"told": None, "to": "according", "with": "interview"}
 # Class nouns after "the X" that make X an organisation's name ("the Decca label").
 _AFTER_THE = _words("label company firm band club party brand airline bank newspaper conglomerate carmaker "
                     "chipmaker broadcaster publisher retailer")
@@ -94,14 +103,22 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:  # noqa: C9
 
     Returns:
         True for "the X label", "shares of X", "a spokesman for X", "signed for X", "analysts at X",
-        "released by X", "X's shareholders", "X's chief executive".
+        "released by X", "X's shareholders", "X's chief executive", "X's lineup"; and for a newspaper,
+        agency or broadcaster: "the X reported", "told the X", "according to the X".
     """
     if end < n - 1 and words[end] in ("'s", "’s"):
         nxt = words[end + 1].lower()
         if nxt in _POSS or (nxt == "chief" and end + 2 < n and words[end + 2] in ("executive", "financial")):
             return True
-    if s and words[s - 1] in ("the", "The") and end < n and words[end] in _AFTER_THE:
-        return True  # "the Decca label", "the Kelmscott company"
+    if s and words[s - 1] in ("the", "The"):
+        if end < n and (words[end] in _AFTER_THE or words[end] in _REPORTS):
+            return True  # "the Decca label", "the Kelmscott company", "the Courier reported"
+        if end - s == 1 and plural_name(words[s]):
+            return True  # "the Marlowes released", "a win over the Harriers": a band's or a team's name
+        if s > 1 and words[s - 2] in _MEDIA_BEFORE:
+            need = _MEDIA_BEFORE[words[s - 2]]
+            if need is None or (s > 2 and words[s - 3].lower() == need):
+                return True  # "told the Courier", "according to the Sentinel", "an interview with the Ledger"
     if s < 2:
         return False
     prev, before = words[s - 1], words[s - 2].lower()
@@ -116,6 +133,7 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:  # noqa: C9
     if prev == "by":
         return before in _BY
     return False
+
 
 
 def appositive_class(words: list[str], end: int, n: int) -> str | None:

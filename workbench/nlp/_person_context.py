@@ -12,16 +12,20 @@ from __future__ import annotations
 import re
 
 from ._cand import MEDIUM, STRONG, WEAK, Cand
+from ._lexicon import Lexicon
 from ._context import CONTEXT, HEADS, SUBJECT_STOP, SUBJECT_VERBS, surname_shaped
 from ._sentences import sentence_initial
 from ._words import (ACRONYM_STOP, ORG_HEADS, PARTICLES, PERSON_VERBS, SERVICE, SPEECH_VERBS, SUBJECT_NOUNS,
                      SUFFIXES)
 
-__all__ = ["PERSON_EVENT_VERBS", "PERSON_PASSIVES", "person_event", "PersonRules"]
+__all__ = ["PERSON_EVENT_VERBS", "PERSON_PASSIVES", "ROLE_PREPS", "person_event", "PersonRules"]
 
 _ACR = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 _OPEN_Q = frozenset({'"', "“", "‘", "'"})
 _CLOSE_Q = frozenset({'"', "”", "’", "'"})
+# Prepositions that govern a place before a role ("in Texas Governor X" is a place and a person).
+ROLE_PREPS = frozenset("in from to at of near for by with on into across".split())
+_LONGEST_TITLE = 5  # tokens of the longest title ("command sgt . maj .")
 
 
 def _words(s: str) -> frozenset[str]:
@@ -69,6 +73,7 @@ class PersonRules:
     """The person rules as methods of the rule tagger (which supplies ``titles``,
     ``first_names``, ``surnames``, ``phrases`` and ``name_like``)."""
 
+    lex: Lexicon
     titles: dict[str, list[tuple[str, ...]]]
     first_names: frozenset[str]
     surnames: frozenset[str]
@@ -88,8 +93,66 @@ class PersonRules:
                 return  # chained titles: the innermost one emits
             m = self._name_end(words, j, n, 5)
             if m > j:
-                out.append(Cand(j, m, "PERSON", STRONG, None))
+                # a capitalised role is part of the person's mention ("Foreign Minister Julie Bishop"),
+                # as the re3d tuning sets annotate it; a lower-case one ("spokesman") stays outside
+                start = self._role_start(words, i) if words[i][:1].isupper() else j
+                out.append(Cand(start, m, "PERSON", STRONG, None))
             return
+
+    def _role_start(self, words: list[str], i: int) -> int:
+        """Start of the capitalised role in front of a name whose innermost title starts at ``i``:
+        the titles chained before it and one nationality or service word in front ("Iraqi
+        President", "Army Lt. Gen.", "Deputy Secretary of State", "U.S. Secretary of State").
+
+        Args:
+            words: token texts.
+            i: index of the innermost title's first token (capitalised).
+
+        Returns:
+            The index of the role's first token.
+        """
+        p = i
+        while p > 0:
+            q = self._title_ending(words, p)
+            if q < 0:
+                break
+            p = q
+        if p > 0 and words[p - 1][:1].isupper() and words[p - 1].lower() in SERVICE:
+            p -= 1  # "Army Lt. Gen.", "Navy Capt."
+        if p > 0 and words[p - 1][:1].isupper() and self._role_modifier(words, p - 1):
+            p -= 1  # "Iraqi President", "U.S. Army General", "Pentagon Press Secretary"
+        return p
+
+    def _title_ending(self, words: list[str], p: int) -> int:
+        """Start of a capitalised title that ends right before ``p``, or -1."""
+        for k in range(min(p, _LONGEST_TITLE), 0, -1):
+            q = p - k
+            w = words[q]
+            if not w[:1].isupper():
+                continue
+            ts = self.titles.get(w.lower())
+            if ts and tuple(x.lower() for x in words[q:p]) in ts:
+                return q
+        return -1
+
+    def _place_after_the(self, words: list[str], p: int) -> bool:
+        """Whether the given name at ``p`` is a known place after a mid-sentence "the": "the Geneva
+        Communique", "the Florence Accord" name a thing, not a person called Geneva."""
+        if not p or words[p - 1] != "the":
+            return False
+        hit = self.lex.single(words[p].lower())
+        return hit is not None and hit.label == "GPE"
+
+    def _role_modifier(self, words: list[str], q: int) -> bool:
+        """Whether the word at ``q`` may open a role as its country or body: a nationality
+        ("Iraqi"), a known organisation ("Pentagon", "UN"), or a known place not governed by a
+        preposition ("Texas Governor X"; not "in Texas Governor X")."""
+        hit = self.lex.single(words[q].lower())  # one word, even where a longer entry starts ("U.S. Army")
+        if hit is None:
+            return False
+        label = hit.label
+        return label in ("NORP", "ORG") or (label == "GPE" and (q == 0 or words[q - 1] not in ROLE_PREPS))
+
 
     def _name_end(self, words: list[str], j: int, n: int, limit: int) -> int:
         """End of a run of name tokens starting at ``j`` (initials, particles, hyphens, suffixes)."""
@@ -127,7 +190,8 @@ class PersonRules:
         while p < end:
             w = words[p]
             nxt = words[p + 1] if p + 1 < n else ""
-            if w in fn and nxt and (name_like(nxt) or nxt in PARTICLES or nxt in _OPEN_Q):
+            if w in fn and nxt and (name_like(nxt) or nxt in PARTICLES or nxt in _OPEN_Q) \
+                    and not self._place_after_the(words, p):
                 e = self._name_end(words, p, n, 5)
                 if e - p >= 2:
                     out.append(Cand(p, e, "PERSON", MEDIUM, None))

@@ -16,6 +16,7 @@ from ._person_context import PersonRules
 from ._lexicon import AMBIG, CTX, Lexicon
 from ._org_context import (ORG_CLASS_NOUNS, PERSON_CLASS_NOUNS, acronym_start, class_noun_name_end,
                            class_noun_start)
+from ._org_names import THE_INSTITUTIONS, joined_name_end
 from ._patterns import ARTICLE_FOLLOW, K_MOD, K_NUMWORD, MONTHS, TRIGGER_WORDS, WEEKDAYS, trigger_kind
 from ._sentences import SENT_END, sentence_initial
 from ._words import (ADMIN_HEADS, CAP_ONLY_TITLES, CONNECTORS, FAC_FIRST, FAC_HEADS, LOC_FIRST, LOC_HEADS, LOW_CORP,
@@ -25,6 +26,8 @@ __all__ = ["Cand", "Tagger", "STRONG", "MEDIUM", "WEAK"]
 
 DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+# Unit heads that name a formation alone after an ordinal ("2nd Battalion"; not "2nd Group", "3rd Company")
+_LONE_UNITS = frozenset("brigade regiment division battalion corps fleet squadron flotilla detachment army".split())
 
 
 class Tagger(ContextRules, PersonRules):
@@ -120,6 +123,17 @@ class Tagger(ContextRules, PersonRules):
             return k, ph
         return None
 
+    def _known_at(self, words: list[str], i: int) -> str | None:
+        """What a list knows starting at token ``i``: a gazetteer label, "TITLE" or "NAME" (a given
+        name), else None."""
+        n = len(words)
+        hit = self.phrase_at(words, i, n)
+        if hit is not None:
+            return hit[1].label
+        if self.lex.title_len(words, i, n):
+            return "TITLE"
+        return "NAME" if words[i] in self.first_names else None
+
     def _near_cue(self, words: list[str], i: int, j: int) -> bool:
         return any(w.lower() in WEAPON_CUES for w in words[max(0, i - 3):i] + words[j:j + 3])
 
@@ -179,6 +193,8 @@ class Tagger(ContextRules, PersonRules):
                         self._title(words, i, n, lw, out)
                     if flags & 4:
                         self._gaz(words, i, n, out, lw)
+                if lw in THE_INSTITUTIONS and i and words[i - 1] in ("the", "The"):
+                    out.append(Cand(i, i + 1, "ORG", MEDIUM, None))  # "the Treasury": a capital names one
                 if i >= run_end:
                     run_end = self._capseq(words, i, n, out)
                 continue
@@ -253,6 +269,7 @@ class Tagger(ContextRules, PersonRules):
                 return d
         j = i
         last_cap = i
+        list_at = n  # where a joined list ("Health and Social Care") starts: its words are no heads
         while j < n:
             w = words[j]
             if w[0].isupper() or (w in LOW_CORP and j > i):  # "Larchfield plc"
@@ -262,6 +279,13 @@ class Tagger(ContextRules, PersonRules):
                 words[j + 1][0].isupper() or (words[j + 1] in ("the", "-") and j + 2 < n and words[j + 2][0].isupper())
             ):
                 j += 1
+            elif w in ("and", ",") and j > i:
+                e = joined_name_end(words, i, j, n, lambda k: self._known_at(words, k))  # "Health and Social Care"
+                if e >= 0:
+                    last_cap = e - 1  # the list closes the name
+                    if "of" in words[i:j] or "for" in words[i:j]:
+                        list_at = j  # the head is before the list ("Department for Culture, Media and Sport")
+                break
             else:
                 break
         end = last_cap + 1
@@ -276,6 +300,9 @@ class Tagger(ContextRules, PersonRules):
             return end
         org_span = self._context(words, s, end, n, out) if end - s <= 6 else None
         if end - s == 1:  # fast path: a lone capitalised word
+            if s and words[s].lower() in _LONE_UNITS and _ORDINAL.match(words[s - 1]):
+                out.append(Cand(s - 1, end, "MILITARY_UNIT", MEDIUM, None))  # "2nd Battalion", "5th Fleet"
+                return end
             self._people(words, s, end, n, out, org_span)
             return end
         a = acronym_start(words, s, end, n)
@@ -288,7 +315,7 @@ class Tagger(ContextRules, PersonRules):
         lows = [w.lower() for w in words[s:end]]
         head = -1
         kind = ""
-        for k in range(len(lows) - 1, -1, -1):
+        for k in range(min(len(lows), list_at - s) - 1, -1, -1):
             x = lows[k]
             if x in ORG_HEADS:
                 head, kind = s + k, "ORG"
@@ -319,7 +346,7 @@ class Tagger(ContextRules, PersonRules):
         first = lows[0]
         # "Analysts of the American Institute …": a sentence-initial common noun is not part of the name
         if (head > s + 1 and sentence_initial(words, s) and words[s + 1] in CONNECTORS and first not in ORG_HEADS
-                and first not in LOC_HEADS and first not in FAC_HEADS and first not in self.titles
+                and first not in LOC_HEADS and first not in FAC_HEADS and not self.lex.title_len(words, s, end)
                 and first not in self.phrases):
             start = s + 1
             while start < head and words[start] in CONNECTORS:
