@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from workbench.nlp import load_pipeline
+from workbench.nlp._slavic_places import load_places
+from workbench.nlp._slavic_settlements import settlement_names
 
 
 def _places(text: str, lang: str) -> dict[str, str]:
@@ -73,3 +75,21 @@ def test_ukrainian_official_of_a_town_is_a_person_not_a_place() -> None:
 ])
 def test_belarusian_name_after_a_settlement_word(text: str, surface: str, nominative: str) -> None:
     assert _places(text, "be").get(surface) == nominative
+
+
+@pytest.mark.parametrize("text, lang, name", [
+    ("Птица села Ивану на плечо.", "ru", "Ивану"),                 # the verb "села" (sat) and a dative
+    ("Кошка села Петрову прямо на ноутбук.", "ru", "Петрову"),     # a singular accusative: no plural "села"
+    ("Она села Марине на колени.", "ru", "Марине"),                 # a first name after the verb
+])
+def test_a_person_after_the_verb_sela_is_no_place(text: str, lang: str, name: str) -> None:
+    """"села" is also a verb (she sat): the capitalised word after it is a place only in a case
+    a name after the settlement word takes (the nominative, or the settlement word's own case
+    and number), and not when the dictionary knows it only as a person's name."""
+    found = {text[s:e]: label for s, e, label, _ in settlement_names(text, lang, load_places(lang))}
+    assert name not in found
+    assert _labels(text, lang).get(name) != "GPE" or name == "Ивану"   # natasha's model still reads Ивану as LOC
+
+
+def test_a_village_named_like_a_person_after_a_plain_settlement_word_stays_a_place() -> None:
+    assert _places("Жители села Марьино остались без газа.", "ru").get("Марьино") == "Марьино"

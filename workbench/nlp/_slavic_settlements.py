@@ -80,12 +80,17 @@ class Cue:
         gender: the settlement noun's gender ("neut" for село), None when it has none.
         plural: a plural form ("в деревнях"): coordinated names are places too.
         town: a word for a town (город, місто, горад), often followed by an official's name.
+        plural_only: the cases this form stands in only as a plural ("села": the nominative and
+            accusative plural, besides the genitive singular): a singular name cannot agree there.
+        verb_too: the form is also a verb ("села": she sat), often before a person in the dative.
     """
 
     cases: frozenset[str]
     gender: str | None
     plural: bool
     town: bool = False
+    plural_only: frozenset[str] = frozenset()
+    verb_too: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -104,18 +109,22 @@ def cue_forms(lang: str) -> dict[str, Cue]:
             for form, case in forms.items():
                 out[norm_apostrophe(form)] = Cue(frozenset(case.split()), gender, form in _BE_PLURAL, form.startswith("горад"))
         return out
-    acc: dict[str, tuple[set[str], str | None, bool, bool]] = {}
+    acc: dict[str, tuple[set[str], set[str], str | None, bool, bool]] = {}
     for lemma, gender in _LEMMAS[lang].items():
         for p in analyser(lang).parse(lemma):
             if p.normal_form != lemma.replace("ё", "е") and p.normal_form != lemma:
                 continue
             for f in p.lexeme:
                 key = norm_apostrophe(f.word)
-                cases, g, plural, town = acc.setdefault(key, (set(), gender, False, lemma in _TOWNS))
+                cases, singular, g, plural, town = acc.setdefault(key, (set(), set(), gender, False, lemma in _TOWNS))
+                in_plural = "plur" in f.tag.grammemes and "Fixd" not in f.tag.grammemes
                 cases.update(f.tag.grammemes & _CASES)
-                acc[key] = (cases, g, plural or ("plur" in f.tag.grammemes and "Fixd" not in f.tag.grammemes), town)
-    for form, (cases, gender, plural, town) in acc.items():
-        out[form] = Cue(frozenset(cases), gender, plural, town)
+                if not in_plural:
+                    singular.update(f.tag.grammemes & _CASES)
+                acc[key] = (cases, singular, g, plural or in_plural, town)
+    for form, (cases, singular, gender, plural, town) in acc.items():
+        verb_too = any(p.tag.POS == "VERB" for p in analyser(lang).parse(form))
+        out[form] = Cue(frozenset(cases), gender, plural, town, frozenset(cases - singular), verb_too)
     return out
 
 
@@ -208,7 +217,8 @@ def _be_pair(toks: list[Token], k: int, n: int) -> bool:
 def _person_ahead(toks: list[Token], k: int, n: int, lang: str, cue: Cue) -> bool:
     """Whether the name after the settlement word is a person's: a first name before another
     capitalised word ("мер міста Олександр Вілкул"), or, after a word for a town (город, місто:
-    "глава города Собянин"), any word the dictionary knows only as a person's name."""
+    "глава города Собянин") or one that is also a verb ("села Марії": she sat), any word the
+    dictionary knows only as a person's name."""
     if lang == "be":
         return False
     marks = {g for p in parses(toks[k].low, lang) for g in p.tag.grammemes & {"Name", "Surn", "Patr", "Geox"}}
@@ -216,7 +226,7 @@ def _person_ahead(toks: list[Token], k: int, n: int, lang: str, cue: Cue) -> boo
         marks.add("Name")
     if "Name" in marks and k + 1 < n and _name_word(toks[k + 1]):
         return True
-    return cue.town and bool(marks & {"Name", "Surn", "Patr"}) and "Geox" not in marks
+    return (cue.town or cue.verb_too) and bool(marks & {"Name", "Surn", "Patr"}) and "Geox" not in marks
 
 
 def _rank(p: Any, gender: str | None) -> tuple[int, float]:
@@ -235,7 +245,7 @@ def _like(model: str, word: str) -> str:
                     for p, m in zip(parts, mparts + [""] * len(parts)))
 
 
-def base_form(words: list[str], cue: Cue, lang: str) -> str:
+def base_form(words: list[str], cue: Cue, lang: str) -> str | None:
     """The nominative of a name standing after a settlement word.
 
     Args:
@@ -244,7 +254,10 @@ def base_form(words: list[str], cue: Cue, lang: str) -> str:
         lang: "ru", "uk" or "be".
 
     Returns:
-        The name in the nominative (as written when it already is).
+        The name in the nominative (as written when it already is, or when the dictionary reads
+        it as no noun or adjective at all), or None when it reads it as a noun or adjective in
+        no case a name there takes: neither the nominative nor the settlement word's own case
+        and number ("села Ивану": the verb "села" and a dative).
     """
     if lang == "be":   # the suffix rules decline nouns: the last word goes back, an adjective before it stays
         return " ".join(words[:-1] + [be_base(words[-1], "nomn" not in cue.cases)])
@@ -256,6 +269,8 @@ def base_form(words: list[str], cue: Cue, lang: str) -> str:
         chosen = []
         for k, w in enumerate(words):
             cands = _in_case(w, case, lang)
+            if case != "nomn" and case in cue.plural_only:   # "села Петрову": no singular agrees there
+                cands = [p for p in cands if p.tag.number == "plur" or "Pltm" in p.tag.grammemes]
             if k < len(words) - 1:
                 cands = [p for p in cands if p.tag.POS == "ADJF"] or cands
             elif case != "nomn" and strict and cue.gender:
@@ -270,6 +285,10 @@ def base_form(words: list[str], cue: Cue, lang: str) -> str:
             if case == "nomn":
                 return " ".join(words)
             return " ".join(_inflect(w, p, chosen[-1], cue.gender) for w, p in zip(words, chosen))
+    # no case fits: a word the dictionary knows only as something else (Лыково: a short
+    # adjective) was written in the nominative; a noun in another case is no name here
+    if any(p.tag.POS in ("NOUN", "ADJF") for w in words for p in parses(w.lower(), lang)):
+        return None
     return " ".join(words)
 
 
@@ -291,8 +310,8 @@ def _known(words: list[str], cue: Cue, lang: str, places: Places) -> tuple[str, 
     of the name as written unless the morphology reads it only as another case of that entry
     ("в посёлке Покровском" is not the town Покровск: "Покровском" is its instrumental)."""
     base = base_form(words, cue, lang)
-    hit = places.lookup(base.split())
-    if hit is not None and norm_apostrophe(hit[1].lower()) == norm_apostrophe(base.lower()):
+    hit = places.lookup(base.split()) if base is not None else None
+    if hit is not None and base is not None and norm_apostrophe(hit[1].lower()) == norm_apostrophe(base.lower()):
         return hit
     hit = places.lookup(words)
     if hit is None or lang == "be":
@@ -336,8 +355,11 @@ def settlement_names(text: str, lang: str, places: Places,
         while True:
             end = _extend(toks, text, k, lang, n, places)
             words = [t.text for t in toks[k:end]]
-            label, name = _known(words, cue, lang, places) or ("GPE", base_form(words, cue, lang))
-            out.append((toks[k].start, toks[end - 1].end, label, name))
+            known = _known(words, cue, lang, places)
+            base = known[1] if known is not None else base_form(words, cue, lang)
+            if base is None:   # in no case a name there takes: "села" was the verb
+                break
+            out.append((toks[k].start, toks[end - 1].end, known[0] if known is not None else "GPE", base))
             # after a plural settlement word, "Х и У", "Х, У и Z" are places too
             if cue.plural and end + 1 < n and toks[end].low in _COORD and _name_word(toks[end + 1]):
                 k = end + 1
