@@ -90,3 +90,15 @@ def test_russian_organisation_of_a_country_is_one_organisation() -> None:
 def test_russian_small_places_after_a_preposition_are_not_people() -> None:
     got = _ru("Бои продолжаются у Кринок, а колонна вышла из Ольховатки и Новосёлок.")
     assert all(label != "PERSON" for label, _ in got.values()), got
+
+
+def test_a_first_name_the_model_reads_as_a_place_is_a_person() -> None:
+    """natasha's model sometimes reads a lone first name as a place ("села Ивану": she sat on
+    Ivan's shoulder); a word no gazetteer holds and the dictionary knows only as a first name
+    or patronymic is a person."""
+    from workbench.nlp import load_pipeline
+
+    got = {m["text"]: (m["label"], m["canonical"])
+           for m in load_pipeline("builtin").extract("Птица села Ивану на плечо.", language="ru")}
+    assert got.get("Ивану", ("PERSON",))[0] == "PERSON"
+    assert load_pipeline("builtin").extract("Колонна вошла в Москву.", language="ru")[0]["label"] == "GPE"

@@ -88,7 +88,7 @@ def test_a_person_after_the_verb_sela_is_no_place(text: str, lang: str, name: st
     and number), and not when the dictionary knows it only as a person's name."""
     found = {text[s:e]: label for s, e, label, _ in settlement_names(text, lang, load_places(lang))}
     assert name not in found
-    assert _labels(text, lang).get(name) != "GPE" or name == "Ивану"   # natasha's model still reads Ивану as LOC
+    assert _labels(text, lang).get(name) != "GPE"
 
 
 def test_a_village_named_like_a_person_after_a_plain_settlement_word_stays_a_place() -> None:

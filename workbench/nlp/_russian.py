@@ -130,9 +130,19 @@ def _fix(text: str, s: int, e: int, label: str, normal: str | None, lang: str
             {"Name", "Surn", "Patr"} & p.tag.grammemes for w in low for p in _parses(w, lang)) \
             and text[max(0, s - 6):s].split()[-1:] and text[max(0, s - 6):s].split()[-1].lower() in _PREPS:
         return [(s, e, "GPE", None)]  # "у Крынок", "из Суджи": no word of it is a name
+    if label == "GPE" and len(words) == 1 and _only_given_name(low[0], lang):
+        return [(s, e, "PERSON", normal)]  # "села Ивану": the model's place is a first name
     if label == "GPE" and normal and places.lookup(normal.split()) is not None:
         label = places.lookup(normal.split())[0]
     return [(s, e, label, normal)]
+
+
+def _only_given_name(word: str, lang: str) -> bool:
+    """Whether the dictionary reads a word only as a first name or patronymic (a noun with no
+    other reading, and no place: Ивану, Марине; not Шевченко, a surname many villages bear)."""
+    ps = _parses(word, lang)
+    return bool(ps) and all(p.tag.POS == "NOUN" and {"Name", "Patr"} & p.tag.grammemes
+                            and "Geox" not in p.tag.grammemes for p in ps)
 
 
 def _merge_org_of_place(text: str, chosen: list[tuple[int, int, str, str, str | None]]
