@@ -94,13 +94,19 @@ def test_ingest_splits_no_text_and_finds_no_sentence_for_alerts(any_ws, workspac
     assert _stored_spans(workspace_location) == [(None, None)] * 6  # 5 on BODY, "border" on OTHER
 
 
-def test_a_listing_splits_each_article_once_and_accept_stores_the_passage(any_ws, workspace_location, tmp_path,
-                                                                          monkeypatch):
-    ws = any_ws
+def _alerted(ws, tmp_path):
+    """An analysis with every indicator of ``EXPECTED`` and two articles they raise alerts on."""
     an = ws.new_analysis("What moves?", ["H1", "H2"])
     for query in EXPECTED:
         an.add_indicator("H1", query)
     ws.ingest(_folder(tmp_path / "in", {"c": ("Troops", BODY), "d": ("Harvest", OTHER)}), progress=False)
+    return an
+
+
+def test_a_listing_splits_each_article_once_and_accept_stores_the_passage(any_ws, workspace_location, tmp_path,
+                                                                          monkeypatch):
+    ws = any_ws
+    an = _alerted(ws, tmp_path)
     forms = _spy(monkeypatch, "text_forms")
     alerts = ws.alerts()
     assert len(alerts) == 6
@@ -188,10 +194,7 @@ def test_the_badge_finds_no_passage(any_ws, tmp_path, monkeypatch):
     from workbench.widgets.corpus_browser import CorpusBrowser
 
     ws = any_ws
-    an = ws.new_analysis("What moves?", ["H1", "H2"])
-    for query in EXPECTED:
-        an.add_indicator("H1", query)
-    ws.ingest(_folder(tmp_path / "in", {"c": ("Troops", BODY), "d": ("Harvest", OTHER)}), progress=False)
+    _alerted(ws, tmp_path)
     forms = _spy(monkeypatch, "text_forms")
     browser = CorpusBrowser(ws, live=False)
     assert browser.new_alerts == 6 and sorted(set(browser.alert_titles)) == ["Harvest", "Troops"]

@@ -19,6 +19,8 @@ from operator import methodcaller
 from pathlib import Path
 from typing import NamedTuple
 
+from ._words import SERVICE  # armed services written before a rank ("Army Lt. Gen.", "Air Force Gen.")
+
 __all__ = ["AMBIG", "CTX", "CORE", "SHARED", "DATA_DIR", "LEXICON_PATH", "Lexicon", "Phrase", "load_lexicon"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -35,10 +37,6 @@ CORE = 4
 """Flag: curated entry or country/continent name (beats document-level guesses)."""
 SHARED = 8
 """Flag: a place name several settlements bear (Novoselivka); still a place, not one place."""
-
-
-# Armed services written before a rank ("Army Lt. Gen.", "Navy Capt.", "Air Force Gen.").
-_SERVICE_WORDS = frozenset({"army", "navy", "air", "force", "marine", "marines", "coast", "guard"})
 
 
 def _dotted(title: tuple[str, ...]) -> tuple[str, ...]:
@@ -187,14 +185,14 @@ class Lexicon:
                 continue
             phrase = self.single(word)
             if phrase is not None and phrase.label == "NORP" and (
-                    self.title_len(words, start + 1, end) or words[start + 1].lower() in _SERVICE_WORDS):
+                    self.title_len(words, start + 1, end) or words[start + 1].lower() in SERVICE):
                 start += 1  # "Russian President", "Iraqi Army General"; not the given name "Dane"
                 moved = True
                 continue
-            service = word in _SERVICE_WORDS
+            service = word in SERVICE
             body = phrase is not None and phrase.label in ("GPE", "ORG")
             if (service or body) and (self.title_len(words, start + 1, end) or (
-                    start + 2 < end and words[start + 1].lower() in _SERVICE_WORDS)):
+                    start + 2 < end and words[start + 1].lower() in SERVICE)):
                 start += 1  # "Army Lt. Gen.", "Air Force Gen.", "U.S. Secretary of State", "UN envoy"
                 moved = True
                 continue

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._dists import dist_versions
 
-__all__ = ["analyser", "dictionary_version", "grammemes", "parses", "nominative", "pos_set"]
+__all__ = ["analyser", "copy_case", "dictionary_version", "grammemes", "parses", "nominative", "pos_set"]
 
 _LOCK = threading.Lock()
 _MARKS = frozenset({"Name", "Surn", "Patr", "Geox", "Abbr", "Orgn"})
@@ -149,11 +149,12 @@ def nominative(word: str, lang: str, *, prefer: tuple[str, ...] = (), gender: st
             wanted.add(gender)
         inflected = best.inflect(wanted) or best.inflect({"nomn"})
         form = inflected.word if inflected is not None else best.normal_form
-    return _copy_case(word, form)
+    return copy_case(word, form)
 
 
-def _copy_case(model: str, word: str) -> str:
-    """``word`` capitalised like ``model`` (title case or all capitals)."""
+def copy_case(model: str, word: str) -> str:
+    """``word`` capitalised like ``model``: all capitals, or each hyphen-joined part's first
+    letter (Ростове-на-Дону -> Ростов-на-Дону)."""
     if model.isupper() and len(model) > 1:
         return word.upper()
     parts = word.split("-")

@@ -18,6 +18,7 @@ these guesses below the gazetteer).
 from __future__ import annotations
 
 import re
+
 from ._org_names import plural_name
 
 __all__ = ["ORG_CLASS_NOUNS", "PERSON_CLASS_NOUNS", "PLACE_CLASS_NOUNS", "org_context", "appositive_class",
@@ -133,7 +134,6 @@ def org_context(words: list[str], s: int, end: int, n: int) -> bool:  # noqa: C9
     if prev == "by":
         return before in _BY
     return False
-
 
 
 def appositive_class(words: list[str], end: int, n: int) -> str | None:

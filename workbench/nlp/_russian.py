@@ -28,7 +28,7 @@ from typing import Any
 
 from ._canon import canonicalise
 from ._lexicon import Lexicon
-from ._morph import nominative, parses
+from ._morph import copy_case, nominative, parses
 from ._slavic_places import load_places
 from ._slavic_rules import (WEAPON_NAMES, dates, designations, model_tail, money, nationality, quoted_names,
                             resolve_overlaps)
@@ -95,16 +95,12 @@ def _base_form(surface: str, label: str) -> str | None:
         if k < head:
             adj = [p for p in _parses(w.lower(), "ru") if p.tag.POS == "ADJF"]
             f = adj[0].inflect({"nomn", "plur"} if plural else {"nomn", gender} if gender else {"nomn"}) if adj else None
-            out.append(_like(w, f.word) if f is not None else w)
+            out.append(copy_case(w, f.word) if f is not None else w)
         elif k == head:
             out.append(nominative(w, "ru") if not plural else w)
         else:
             out.append(w)
     return " ".join(out)
-
-
-def _like(model: str, word: str) -> str:
-    return word.upper() if model.isupper() and len(model) > 1 else (word[:1].upper() + word[1:] if model[:1].isupper() else word)
 
 
 def _fix(text: str, s: int, e: int, label: str, normal: str | None, lang: str
@@ -184,7 +180,7 @@ def geox_places(toks: list[Any], places: Any) -> list[tuple[int, int, str, str, 
         if not geo or any({"Name", "Surn", "Patr"} & p.tag.grammemes or p.tag.POS == "ADJF" for p in ps):
             continue
         f = geo[0].inflect({"nomn"} if "Pltm" in geo[0].tag.grammemes else {"nomn", "sing"})
-        out.append((t.start, t.end, "GPE", "model", _like(t.text, f.word) if f is not None else None))
+        out.append((t.start, t.end, "GPE", "model", copy_case(t.text, f.word) if f is not None else None))
     return out
 
 
@@ -214,6 +210,8 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
         return (ph.label, ph.canonical) if ph is not None else None
 
     morph_lang = "ru"  # pymorphy3 has no Belarusian dictionary; Russian is the nearest
+    toks = tokenize(text)
+    places = load_places("ru")
     cands: list[tuple[int, int, str, str, str | None]] = []
     for s, e, label, canon in dates(text, morph_lang) + money(text) + quoted_names(text, morph_lang):
         cands.append((s, e, label, "rule", canon))
@@ -221,13 +219,13 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
         cands.append((s, model_tail(text, e), label, "rule", canon))
     cands += [(m.start(), m.end(), "ORG", "rule", None) for m in UNIT["ru"].finditer(text)]
     # "в селе Малиновке", "жителей деревни Кривая Балка": small places no gazetteer holds
-    cands += [(s, e, label, "rule", canon) for s, e, label, canon in settlement_names(text, "ru", load_places("ru"))]
-    for t in tokenize(text):
+    cands += [(s, e, label, "rule", canon) for s, e, label, canon in settlement_names(text, "ru", places, toks)]
+    for t in toks:
         if not t.text[0].isalpha():
             continue
         if t.cap and not t.latin and {p.normal_form for p in _parses(t.low, morph_lang)} & WEAPON_NAMES:
             cands.append((t.start, t.end, "WEAPON", "rule", nominative(t.text, morph_lang)))
-        elif not t.latin and nationality(t.text, morph_lang) and load_places("ru").lookup([t.text]) is None:
+        elif not t.latin and nationality(t.text, morph_lang) and places.lookup([t.text]) is None:
             cands.append((t.start, t.end, "NORP", "rule", nominative(t.text, morph_lang, gender="masc").lower()))
     norp_starts = {c[0]: c[1] for c in cands if c[2] == "NORP"}
     for s, e, label, normal in _model_spans(text, lang):
@@ -243,8 +241,7 @@ def extract_russian(text: str, lang: str, lexicon: Lexicon) -> list[dict]:
             continue
         for s2, e2, label2, canon in _fix(text, s, e, label, normal, morph_lang):
             cands.append((s2, e2, label2, "model", canon))
-    toks = tokenize(text)
-    cands += geox_places(toks, load_places("ru"))  # after natasha's: on a tie natasha's span wins
+    cands += geox_places(toks, places)  # after natasha's: on a tie natasha's span wins
     # Latin-script names natasha does not see (Storm Shadow, Taurus): the English lexicon
     for k, t in enumerate(toks):
         if not (t.latin and t.cap):

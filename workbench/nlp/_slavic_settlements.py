@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from ._be_forms import be_base
-from ._morph import analyser, parses
+from ._morph import analyser, copy_case, parses
 from ._slavic_doc import Token, tokenize
 from ._slavic_places import Places, norm_apostrophe
 from ._slavic_words import PLACE_NAMED
@@ -239,12 +239,6 @@ def _rank(p: Any, gender: str | None) -> tuple[int, float]:
     return (2 if "anim" not in tag.grammemes else 4, -p.score)
 
 
-def _like(model: str, word: str) -> str:
-    parts, mparts = word.split("-"), model.split("-")
-    return "-".join(p[:1].upper() + p[1:] if m[:1].isupper() else p
-                    for p, m in zip(parts, mparts + [""] * len(parts)))
-
-
 def base_form(words: list[str], cue: Cue, lang: str) -> str | None:
     """The nominative of a name standing after a settlement word.
 
@@ -302,14 +296,14 @@ def _inflect(word: str, p: Any, head: Any, gender: str | None) -> str:
         if g:
             want.add(g)
     f = p.inflect(want) or p.inflect({"nomn"})
-    return _like(word, f.word if f is not None else p.normal_form)
+    return copy_case(word, f.word if f is not None else p.normal_form)
 
 
-def _known(words: list[str], cue: Cue, lang: str, places: Places) -> tuple[str, str] | None:
-    """The gazetteer's entry for a name after a settlement word: the entry of its base form, or
-    of the name as written unless the morphology reads it only as another case of that entry
-    ("в посёлке Покровском" is not the town Покровск: "Покровском" is its instrumental)."""
-    base = base_form(words, cue, lang)
+def _known(words: list[str], base: str | None, cue: Cue, lang: str, places: Places) -> tuple[str, str] | None:
+    """The gazetteer's entry for a name after a settlement word: the entry of its base form
+    (``base_form``'s answer), or of the name as written unless the morphology reads it only as
+    another case of that entry ("в посёлке Покровском" is not the town Покровск: "Покровском"
+    is its instrumental)."""
     hit = places.lookup(base.split()) if base is not None else None
     if hit is not None and base is not None and norm_apostrophe(hit[1].lower()) == norm_apostrophe(base.lower()):
         return hit
@@ -355,11 +349,12 @@ def settlement_names(text: str, lang: str, places: Places,
         while True:
             end = _extend(toks, text, k, lang, n, places)
             words = [t.text for t in toks[k:end]]
-            known = _known(words, cue, lang, places)
-            base = known[1] if known is not None else base_form(words, cue, lang)
-            if base is None:   # in no case a name there takes: "села" was the verb
+            base = base_form(words, cue, lang)
+            known = _known(words, base, cue, lang, places)
+            if known is None and base is None:   # in no case a name there takes: "села" was the verb
                 break
-            out.append((toks[k].start, toks[end - 1].end, known[0] if known is not None else "GPE", base))
+            label, name = known or ("GPE", base)
+            out.append((toks[k].start, toks[end - 1].end, label, name))
             # after a plural settlement word, "Х и У", "Х, У и Z" are places too
             if cue.plural and end + 1 < n and toks[end].low in _COORD and _name_word(toks[end + 1]):
                 k = end + 1

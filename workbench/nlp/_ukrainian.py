@@ -28,7 +28,7 @@ from typing import Callable
 from ._canon import canonicalise
 from ._lexicon import Lexicon
 
-from ._morph import nominative, parses
+from ._morph import copy_case, nominative, parses
 from ._slavic_doc import SlavicDoc, chunks, is_nationality
 from ._slavic_places import Places, load_places
 from ._slavic_settlements import settlement_names
@@ -74,15 +74,9 @@ def _org_base(doc: SlavicDoc, i: int, j: int) -> str:
                     want = {"nomn", "plur"}
                 f = p.inflect(want)
                 if f is not None:
-                    w = _case_like(w, f.word)
+                    w = copy_case(w, f.word)
         words.append(w)
     return " ".join(words)
-
-
-def _case_like(model: str, word: str) -> str:
-    if model.isupper() and len(model) > 1:
-        return word.upper()
-    return word[:1].upper() + word[1:] if model[:1].isupper() else word
 
 
 def _label_chunk(doc: SlavicDoc, i: int, j: int, surnames: dict[str, str]) -> list[tuple[int, int, str, str | None]]:
